@@ -1,0 +1,40 @@
+# Every target creates .venv on first use, so a fresh clone needs nothing but Python 3.10+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test check grade stub doctor bench lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)  ## open the course in JupyterLab (embedded stub, no key needed)
+	$(BIN)/jupyter lab notebooks/00_setup.ipynb
+
+test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --impl=solutions
+
+check: $(STAMP)  ## check your own labs/
+	$(BIN)/python -m course check $(LAB)
+
+grade: $(STAMP)  ## make grade SUBMISSIONS="a b c" OUT=grades
+	$(BIN)/python -m course grade $(SUBMISSIONS) --out $(or $(OUT),grades)
+
+stub: $(STAMP)  ## run the stub server on its own
+	$(BIN)/llm-stub --port $(or $(PORT),8000)
+
+doctor: $(STAMP)
+	$(BIN)/python -m course doctor
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

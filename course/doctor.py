@@ -1,0 +1,99 @@
+"""``python -m course doctor``: check the set-up and say how to fix each problem."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .backend import ConfigurationError, mask, setup
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "ok  " if self.ok else "FAIL"
+        return f"[{mark}] {self.what}" + (f"\n       fix: {self.fix}" if self.fix and not self.ok else "")
+
+
+def pinned_versions(requirements: Path = REPO / "requirements.txt") -> dict[str, str]:
+    pins = {}
+    if requirements.exists():
+        for line in requirements.read_text().splitlines():
+            m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", line.strip())
+            if m:
+                pins[m.group(1)] = m.group(2)
+    return pins
+
+
+def check_python() -> Finding:
+    ok = sys.version_info >= (3, 10)
+    return Finding(ok, f"Python {sys.version.split()[0]} (3.10+ needed)", "install Python 3.10 or newer")
+
+
+def check_packages(names: tuple[str, ...] = ("openai", "jupyterlab", "ipywidgets", "python-dotenv", "pydantic", "nbval")) -> list[Finding]:
+    pins = pinned_versions()
+    findings = []
+    for name in names:
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            findings.append(Finding(False, f"{name} is not installed", "run `make test` or `pip install -r requirements.txt`"))
+            continue
+        want = pins.get(name)
+        ok = want is None or have == want
+        findings.append(Finding(ok, f"{name} {have}" + (f" (pinned {want})" if want else ""), f"pip install {name}=={want}"))
+    return findings
+
+
+def check_backend() -> list[Finding]:
+    env_file = REPO / ".env"
+    findings = [
+        Finding(True, ".env found" if env_file.exists() else "no .env: the course runs on the built-in stub (copy .env.example to use a real provider)")
+    ]
+    try:
+        backend = setup(quiet=True)
+    except ConfigurationError as err:
+        return [*findings, Finding(False, "configuration", str(err))]
+    key = os.environ.get("OPENAI_API_KEY")
+    findings.append(Finding(True, f"backend: {backend.describe()}; key {mask(key) if not backend.is_stub else '(stub key)'}"))
+    try:
+        from openai import OpenAI
+
+        client = OpenAI(max_retries=0, timeout=10)
+        models = {m.id for m in client.models.list()}
+        findings.append(Finding(True, f"{backend.base_url} answers ({len(models)} models)"))
+        findings.append(
+            Finding(
+                backend.model in models or not models,
+                f"model {backend.model} is available",
+                f"set MODEL in .env to one of: {', '.join(sorted(models)[:8])}",
+            )
+        )
+    except Exception as err:  # any failure here is a finding, not a crash
+        name = type(err).__name__
+        hint = {
+            "AuthenticationError": "the key was refused: check OPENAI_API_KEY in .env",
+            "APIConnectionError": "the base URL does not answer: check OPENAI_BASE_URL and your network",
+            "NotFoundError": "this provider has no /models endpoint at that base URL: check OPENAI_BASE_URL",
+        }.get(name, "see the error above")
+        findings.append(Finding(False, f"{backend.base_url} did not answer: {name}: {str(err)[:200]}", hint))
+    return findings
+
+
+def run() -> int:
+    findings = [check_python(), *check_packages(), *check_backend()]
+    for f in findings:
+        print(f.line())
+    bad = sum(not f.ok for f in findings)
+    print(f"\n{len(findings) - bad} ok, {bad} to fix." if bad else f"\nAll {len(findings)} checks passed.")
+    return 1 if bad else 0

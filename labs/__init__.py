@@ -1,0 +1,1 @@
+"""Lab exercises: one module per lesson. Fill in the functions; check with `make check`."""

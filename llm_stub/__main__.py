@@ -1,0 +1,59 @@
+"""``python -m llm_stub`` / ``llm-stub``: run the stub server in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from .app import create_app
+from .config import StubConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="llm-stub", description="An OpenAI-compatible stub server for the course.")
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
+    p.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    p.add_argument("--api-key", action="append", default=[], help="accept this key too (repeatable); sk-stub is always accepted")
+    p.add_argument("--replies", action="append", default=[], help="a scripted-reply YAML file or folder (repeatable)")
+    p.add_argument("--time-to-first-token", type=float, default=0.0, help="seconds before the first token")
+    p.add_argument("--time-per-token", type=float, default=0.0, help="seconds between tokens")
+    p.add_argument("--rpm", type=int, default=None, help="requests per minute per key (default: unlimited)")
+    p.add_argument("--tpm", type=int, default=None, help="tokens per minute per key (default: unlimited)")
+    p.add_argument("--quota-tokens", type=int, default=None, help="token budget per key before 429 insufficient_quota")
+    return p.parse_args(argv)
+
+
+def config_from_args(args: argparse.Namespace) -> StubConfig:
+    config = StubConfig()
+    config.api_keys += [k for k in args.api_key if k not in config.api_keys]
+    config.reply_files = list(args.replies)
+    config.time_to_first_token = args.time_to_first_token
+    config.time_per_token = args.time_per_token
+    config.requests_per_minute = args.rpm
+    config.tokens_per_minute = args.tpm
+    config.quota_tokens = args.quota_tokens
+    return config
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints the base URL once the socket is bound (the real port, also when --port 0)."""
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            port = self.servers[0].sockets[0].getsockname()[1]
+            print(f"llm-stub listening: base URL http://{self.config.host}:{port}/v1 (API key: sk-stub)", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    app = create_app(config_from_args(args))
+    server = _AnnouncingServer(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
+    server.run()  # uvicorn handles SIGINT/SIGTERM: finishes open requests and exits
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Run-time settings of a stub server: keys, models, pacing, reply scripts, limits.
+
+One ``StubConfig`` per server. It can be changed while the server runs (through
+the handle, the control endpoint or the CLI flags), which is how a notebook turns
+on realistic pacing or a rate limit for one demonstration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import DEFAULT_MODELS, DEFAULT_RESTRICTED, ModelInfo
+
+DEFAULT_API_KEY = "sk-stub"
+
+
+@dataclass
+class StubConfig:
+    api_keys: list[str] = field(default_factory=lambda: [DEFAULT_API_KEY])
+    models: list[ModelInfo] = field(default_factory=lambda: list(DEFAULT_MODELS))
+    restricted_models: list[ModelInfo] = field(default_factory=lambda: list(DEFAULT_RESTRICTED))
+    reply_files: list[str] = field(default_factory=list)
+    # Pacing of generated tokens, in seconds: zero makes tests instant.
+    time_to_first_token: float = 0.0
+    time_per_token: float = 0.0
+    # Rate limits per API key (None: unlimited) and a spending budget in tokens per key.
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
+    quota_tokens: int | None = None
+    max_body_bytes: int = 8 * 1024 * 1024
+    journal_size: int = 5000
+
+    # Fields a client may change at run time through the control endpoint.
+    TUNABLE = (
+        "api_keys",
+        "reply_files",
+        "time_to_first_token",
+        "time_per_token",
+        "requests_per_minute",
+        "tokens_per_minute",
+        "quota_tokens",
+        "max_body_bytes",
+    )
+
+    def model(self, model_id: str) -> ModelInfo | None:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def restricted(self, model_id: str) -> ModelInfo | None:
+        return next((m for m in self.restricted_models if m.id == model_id), None)
+
+    def copy(self) -> StubConfig:
+        return dataclasses.replace(
+            self, api_keys=list(self.api_keys), models=list(self.models), reply_files=list(self.reply_files)
+        )
+
+    def update(self, changes: dict) -> list[str]:
+        """Apply run-time changes; return the names of fields it did not accept."""
+        rejected = []
+        for name, value in changes.items():
+            if name not in self.TUNABLE:
+                rejected.append(name)
+                continue
+            setattr(self, name, value)
+        return rejected
+
+    def public(self) -> dict:
+        """The settings as JSON, without the keys themselves."""
+        data = {name: getattr(self, name) for name in self.TUNABLE if name != "api_keys"}
+        data["api_key_count"] = len(self.api_keys)
+        data["models"] = [m.id for m in self.models]
+        data["reply_files"] = [str(Path(p)) for p in self.reply_files]
+        return data

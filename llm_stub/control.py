@@ -1,0 +1,73 @@
+"""Control endpoints under a reserved prefix: the journal, settings and reset.
+
+They are not part of the OpenAI API (no real provider has them) and need no key;
+the server binds loopback by default, so only this machine can reach them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .errors import StubError, invalid
+
+PREFIX = "/_stub"
+
+
+def _state(request: Request):
+    return request.app.state.stub
+
+
+async def _json_object(request: Request) -> dict:
+    try:
+        data = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise invalid("The control request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise invalid("The control request body must be a JSON object.")
+    return data
+
+
+async def journal(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "DELETE":
+        state.journal.clear()
+        return JSONResponse({"cleared": True})
+    try:
+        since = int(request.query_params.get("since", "0"))
+    except ValueError:
+        return invalid("'since' must be an integer.", "since").response()
+    return JSONResponse({"entries": state.journal.entries(since)})
+
+
+async def config(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "PATCH":
+        try:
+            changes = await _json_object(request)
+        except StubError as err:
+            return err.response()
+        rejected = state.configure(changes)
+        if rejected:
+            return invalid(
+                f"Unknown or read-only settings: {', '.join(sorted(rejected))}. "
+                f"Tunable: {', '.join(state.config.TUNABLE)}.",
+                rejected[0],
+            ).response()
+    return JSONResponse(state.config.public())
+
+
+async def reset(request: Request) -> Response:
+    _state(request).reset()
+    return JSONResponse({"reset": True})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/journal", journal, methods=["GET", "DELETE"]),
+        Route("/config", config, methods=["GET", "PATCH"]),
+        Route("/reset", reset, methods=["POST"]),
+    ]

@@ -1,0 +1,280 @@
+"""Validate a chat-completions request body the way the real API does, and normalise it.
+
+Messages and codes follow the real API's 400s ("Missing required parameter:
+'messages'.", "Invalid type for 'n': expected an integer, but got a string
+instead.") so that a learner sees on the stub exactly what a provider would say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from openai.types.chat import completion_create_params
+
+from .errors import StubError, invalid
+
+# Every top-level parameter the SDK knows; anything else is "Unrecognized request argument".
+KNOWN_PARAMS = frozenset(completion_create_params.CompletionCreateParamsBase.__annotations__) | {"stream"}
+ROLES = ("system", "assistant", "user", "function", "tool", "developer")
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a decimal",
+    "boolean": "a boolean",
+    "object": "an object",
+    "array": "an array",
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "decimal"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return {
+        "string": isinstance(value, str),
+        "boolean": isinstance(value, bool),
+        "object": isinstance(value, dict),
+        "array": isinstance(value, list),
+    }[kind]
+
+
+def expect(value: Any, kind: str, param: str) -> Any:
+    if not _is(value, kind):
+        raise invalid(
+            f"Invalid type for '{param}': expected {_TYPE_NAMES[kind]}, but got {_a(_json_type(value))} instead.",
+            param,
+            "invalid_type",
+        )
+    return value
+
+
+def _a(type_name: str) -> str:
+    return {"null": "null", "integer": "an integer", "array": "an array", "object": "an object"}.get(
+        type_name, f"a {type_name}"
+    )
+
+
+def bounded(value: Any, kind: str, param: str, low: float | None = None, high: float | None = None) -> Any:
+    expect(value, kind, param)
+    word = "integer" if kind == "integer" else "decimal"
+    if low is not None and value < low:
+        raise invalid(
+            f"Invalid '{param}': {word} below minimum value. Expected a value >= {low}, but got {value} instead.",
+            param,
+            f"{word}_below_min_value",
+        )
+    if high is not None and value > high:
+        raise invalid(
+            f"Invalid '{param}': {word} above maximum value. Expected a value <= {high}, but got {value} instead.",
+            param,
+            f"{word}_above_max_value",
+        )
+    return value
+
+
+def missing(param: str) -> StubError:
+    return invalid(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+
+
+@dataclass
+class ChatRequest:
+    """A validated chat request; ``body`` keeps the original for anything not lifted out."""
+
+    body: dict
+    model: str
+    messages: list[dict]
+    stream: bool = False
+    include_usage: bool = False
+    n: int = 1
+    temperature: float | None = None
+    seed: int | None = None
+    max_tokens: int | None = None
+    stop: list[str] = field(default_factory=list)
+    response_format: dict | None = None
+    tools: list[dict] = field(default_factory=list)
+    tool_choice: Any = None
+    parallel_tool_calls: bool = True
+    api_key: str = ""
+
+    @property
+    def last_user_text(self) -> str:
+        from .tokenizer import content_text
+
+        for message in reversed(self.messages):
+            if message.get("role") == "user":
+                return content_text(message.get("content"))
+        return ""
+
+    @property
+    def instructions(self) -> str:
+        """The system and developer messages joined: the standing instructions."""
+        from .tokenizer import content_text
+
+        return "\n".join(
+            content_text(m.get("content")) for m in self.messages if m.get("role") in ("system", "developer")
+        )
+
+
+def _check_content(message: dict, index: int, required: bool) -> None:
+    param = f"messages[{index}].content"
+    if "content" not in message or message["content"] is None:
+        if required:
+            raise missing(param)
+        return
+    content = message["content"]
+    if isinstance(content, str):
+        return
+    if not isinstance(content, list):
+        raise invalid(
+            f"Invalid type for '{param}': expected one of a string or array of objects, but got {_a(_json_type(content))} instead.",
+            param,
+            "invalid_type",
+        )
+    for j, part in enumerate(content):
+        part_param = f"{param}[{j}]"
+        expect(part, "object", part_param)
+        if "type" not in part:
+            raise missing(f"{part_param}.type")
+        if part["type"] == "text":
+            if "text" not in part:
+                raise missing(f"{part_param}.text")
+            expect(part["text"], "string", f"{part_param}.text")
+
+
+def _check_message(message: Any, index: int) -> None:
+    param = f"messages[{index}]"
+    expect(message, "object", param)
+    if "role" not in message:
+        raise missing(f"{param}.role")
+    role = message["role"]
+    if role not in ROLES:
+        supported = ", ".join(f"'{r}'" for r in ROLES[:-1]) + f", and '{ROLES[-1]}'"
+        raise invalid(
+            f"Invalid value: '{role}'. Supported values are: {supported}.", f"{param}.role", "invalid_value"
+        )
+    if "name" in message:
+        expect(message["name"], "string", f"{param}.name")
+    if role == "assistant":
+        has_calls = bool(message.get("tool_calls")) or bool(message.get("function_call"))
+        _check_content(message, index, required=not has_calls and not message.get("refusal"))
+        if "tool_calls" in message:
+            calls = expect(message["tool_calls"], "array", f"{param}.tool_calls")
+            for k, call in enumerate(calls):
+                call_param = f"{param}.tool_calls[{k}]"
+                expect(call, "object", call_param)
+                for key in ("id", "type", "function"):
+                    if key not in call:
+                        raise missing(f"{call_param}.{key}")
+                function = expect(call["function"], "object", f"{call_param}.function")
+                for key in ("name", "arguments"):
+                    if key not in function:
+                        raise missing(f"{call_param}.function.{key}")
+                    expect(function[key], "string", f"{call_param}.function.{key}")
+    else:
+        _check_content(message, index, required=True)
+    if role == "tool":
+        if "tool_call_id" not in message:
+            raise missing(f"{param}.tool_call_id")
+        expect(message["tool_call_id"], "string", f"{param}.tool_call_id")
+
+
+def parse_chat_request(body: Any) -> ChatRequest:
+    """Check ``body`` like the real endpoint does; raise the first 400 it would raise."""
+    if not isinstance(body, dict):
+        raise invalid(
+            f"Invalid type for request body: expected an object, but got {_a(_json_type(body))} instead.",
+            None,
+            "invalid_type",
+        )
+    for name in body:
+        if name not in KNOWN_PARAMS:
+            raise invalid(f"Unrecognized request argument supplied: {name}", None, None)
+    if "model" not in body:
+        raise missing("model")
+    expect(body["model"], "string", "model")
+    if "messages" not in body:
+        raise missing("messages")
+    messages = expect(body["messages"], "array", "messages")
+    if not messages:
+        raise invalid(
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "messages",
+            "empty_array",
+        )
+    for i, message in enumerate(messages):
+        _check_message(message, i)
+
+    req = ChatRequest(body=body, model=body["model"], messages=messages)
+    if body.get("stream") is not None:
+        req.stream = expect(body["stream"], "boolean", "stream")
+    options = body.get("stream_options")
+    if options is not None:
+        if not req.stream:
+            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options")
+        expect(options, "object", "stream_options")
+        if options.get("include_usage") is not None:
+            req.include_usage = expect(options["include_usage"], "boolean", "stream_options.include_usage")
+    if body.get("n") is not None:
+        req.n = bounded(body["n"], "integer", "n", 1, 128)
+    if body.get("temperature") is not None:
+        req.temperature = bounded(body["temperature"], "number", "temperature", 0, 2)
+    if body.get("top_p") is not None:
+        bounded(body["top_p"], "number", "top_p", 0, 1)
+    for penalty in ("presence_penalty", "frequency_penalty"):
+        if body.get(penalty) is not None:
+            bounded(body[penalty], "number", penalty, -2, 2)
+    if body.get("seed") is not None:
+        req.seed = expect(body["seed"], "integer", "seed")
+    for limit in ("max_tokens", "max_completion_tokens"):
+        if body.get(limit) is not None:
+            req.max_tokens = bounded(body[limit], "integer", limit, 1)
+    stop = body.get("stop")
+    if stop is not None:
+        if isinstance(stop, str):
+            req.stop = [stop]
+        else:
+            expect(stop, "array", "stop")
+            if len(stop) > 4:
+                raise invalid(
+                    f"Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length {len(stop)} instead.",
+                    "stop",
+                    "array_above_max_length",
+                )
+            req.stop = [expect(s, "string", f"stop[{i}]") for i, s in enumerate(stop)]
+    if body.get("response_format") is not None:
+        fmt = expect(body["response_format"], "object", "response_format")
+        if "type" not in fmt:
+            raise missing("response_format.type")
+        if fmt["type"] not in ("text", "json_object", "json_schema"):
+            raise invalid(
+                f"Invalid value: '{fmt['type']}'. Supported values are: 'text', 'json_object', and 'json_schema'.",
+                "response_format.type",
+                "invalid_value",
+            )
+        req.response_format = fmt if fmt["type"] != "text" else None
+    if body.get("tools") is not None:
+        req.tools = expect(body["tools"], "array", "tools")
+    if body.get("tool_choice") is not None:
+        req.tool_choice = body["tool_choice"]
+    if body.get("parallel_tool_calls") is not None:
+        req.parallel_tool_calls = expect(body["parallel_tool_calls"], "boolean", "parallel_tool_calls")
+    return req

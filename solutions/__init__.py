@@ -1,0 +1,1 @@
+"""Reference solutions: same names and signatures as labs/."""
