@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 import uvicorn
@@ -51,8 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = create_app(config_from_args(args))
     server = _AnnouncingServer(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
-    server.run()  # uvicorn handles SIGINT/SIGTERM: finishes open requests and exits
+    # uvicorn finishes open requests on SIGINT/SIGTERM, then re-raises the signal with the handlers it
+    # found; these make that re-raise a clean exit instead of a death by signal.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
+    try:
+        server.run()
+    except SystemExit:
+        pass
+    print("llm-stub stopped", flush=True)
     return 0 if server.started else 1
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":
