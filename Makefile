@@ -16,7 +16,8 @@ lab: $(STAMP)  ## open the course in JupyterLab (embedded stub, no key needed)
 	$(BIN)/jupyter lab notebooks/00_setup.ipynb
 
 test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --impl=solutions
+	LLM_BACKEND=stub $(BIN)/python -m pytest -n 2 --dist loadfile --impl=solutions \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 check: $(STAMP)  ## check your own labs/
 	$(BIN)/python -m course check $(LAB)

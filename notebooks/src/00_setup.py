@@ -78,7 +78,7 @@ print(response.usage.prompt_tokens, "prompt tokens +", response.usage.completion
 ("code", r"""
 from course import doctor
 
-doctor.run();
+problems = doctor.run()  # 0 when every check passed
 """),
 ("md", r"""
 ## 4. Using a real provider
