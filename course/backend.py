@@ -12,22 +12,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from dotenv import find_dotenv, load_dotenv
+
+from . import providers
+from .providers import PROVIDERS  # noqa: F401  (re-exported: provider name -> documented features)
 
 REPLIES_DIR = Path(__file__).parent / "replies"
 DEFAULT_MODEL = "gpt-4o-mini"
 BACKEND_CHOICES = ("auto", "stub", "remote")
-
-# Known OpenAI-compatible providers, recognised by their base URL's host (or port for local servers).
-PROVIDERS: list[tuple[str, str]] = [
-    ("openai.azure.com", "Azure OpenAI"),
-    ("api.groq.com", "Groq"),
-    ("openrouter.ai", "OpenRouter"),
-    (":11434", "Ollama"),
-    ("api.openai.com", "OpenAI"),
-]
 
 
 def mask(key: str | None) -> str:
@@ -39,17 +32,9 @@ def mask(key: str | None) -> str:
     return f"{key[:3]}…{key[-4:]}"
 
 
-def detect_provider(base_url: str | None) -> str:
-    if not base_url:
-        return "OpenAI"
-    parsed = urlparse(base_url)
-    where = f"{parsed.hostname or ''}:{parsed.port or ''}"
-    for needle, name in PROVIDERS:
-        if needle in where:
-            return name
-    if parsed.hostname in ("localhost", "127.0.0.1") and parsed.port == 8000:
-        return "vLLM or another local server"
-    return "an OpenAI-compatible provider"
+def detect_provider(base_url: str | None, override: str | None = None) -> str:
+    """The provider's name for a base URL (``override``, from LLM_PROVIDER, wins); see course/providers.py."""
+    return providers.detect(base_url, override)
 
 
 class ConfigurationError(RuntimeError):
@@ -86,6 +71,23 @@ class Backend:
         print(f"Skipped on {self.provider}: {what} only works on the course's stub server.")
         return False
 
+    def supports(self, feature: str) -> bool:
+        """Whether this backend's provider supports a feature of ``course.providers.FEATURES`` (e.g. "n").
+
+        True on the stub and OpenAI, and on providers the course does not know (benefit of the doubt).
+        """
+        return providers.supports(self.provider, feature)
+
+    def warn_unsupported(self, feature: str, lesson: str | None = None) -> str | None:
+        """Print one line if this provider lacks ``feature`` (or has it only in part); return that line.
+
+        Prints nothing on the stub or OpenAI, so stored notebook outputs do not change.
+        """
+        line = providers.warning(self.provider, feature, lesson)
+        if line:
+            print(line)
+        return line
+
 
 _current: Backend | None = None
 
@@ -114,7 +116,8 @@ def setup(*, env_file: str | None = None, quiet: bool = False, reset: bool = Fal
                 "or set LLM_BACKEND=stub to use the built-in stub."
             )
         base_url = os.environ.get("OPENAI_BASE_URL", "").strip() or "https://api.openai.com/v1"
-        _current = Backend("remote", base_url, model, detect_provider(base_url))
+        provider = detect_provider(base_url, os.environ.get("LLM_PROVIDER"))
+        _current = Backend("remote", base_url, model, provider)
     os.environ["MODEL"] = _current.model
     if not quiet:
         print(_current.describe())

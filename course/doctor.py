@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import providers
 from .backend import ConfigurationError, mask, setup
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,12 +67,17 @@ def check_backend() -> list[Finding]:
         return [*findings, Finding(False, "configuration", str(err))]
     key = os.environ.get("OPENAI_API_KEY")
     findings.append(Finding(True, f"backend: {backend.describe()}; key {mask(key) if not backend.is_stub else '(stub key)'}"))
+    findings.append(check_provider(backend.provider))
     try:
         from openai import OpenAI
 
         client = OpenAI(max_retries=0, timeout=10)
-        models = {m.id for m in client.models.list()}
+        listed = list(client.models.list())
+        models = {m.id for m in listed}
         findings.append(Finding(True, f"{backend.base_url} answers ({len(models)} models)"))
+        identity = check_server_identity(backend.provider, {getattr(m, "owned_by", "") for m in listed})
+        if identity is not None:
+            findings.append(identity)
         findings.append(
             Finding(
                 backend.model in models or not models,
@@ -88,6 +94,38 @@ def check_backend() -> list[Finding]:
         }.get(name, "see the error above")
         findings.append(Finding(False, f"{backend.base_url} did not answer: {name}: {str(err)[:200]}", hint))
     return findings
+
+
+def check_provider(provider: str) -> Finding:
+    """Name the detected provider and the course features it lacks (from course/providers.py)."""
+    if providers.lookup(provider) is None:
+        return Finding(
+            True,
+            f"provider: {provider} (not in the course's table: set LLM_PROVIDER in .env if it is one of "
+            f"{', '.join(p for p in providers.PROVIDERS if p != 'stub')}; see docs/providers.md)",
+        )
+    missing = providers.gaps(provider)
+    if not missing:
+        return Finding(True, f"provider: {provider} (supports every feature the lessons use)")
+    parts = [f"{feature} {support.level}" for feature, support in missing.items()]
+    return Finding(
+        True,
+        f"provider: {provider}; lessons will note where it differs: {', '.join(parts)} (see docs/providers.md)",
+    )
+
+
+def check_server_identity(provider: str, owners: set[str]) -> Finding | None:
+    """vLLM is only guessed from port 8000, which `make stub` and other servers use too: check /v1/models.
+
+    vLLM lists its models as owned_by "vllm"; when none is, say so and how to name the provider.
+    """
+    if provider != "vLLM" or not owners or "vllm" in {o.lower() for o in owners if o}:
+        return None
+    return Finding(
+        True,
+        f"provider: this server does not look like vLLM (its models are owned by {', '.join(sorted(owners))}); "
+        "if it is the course's stub (make stub) set LLM_PROVIDER=stub in .env, otherwise name it with LLM_PROVIDER",
+    )
 
 
 def run() -> int:
