@@ -1,0 +1,304 @@
+"""Lab 3 · Structured output: tests for labs/lab03_structured.py (or solutions/ with --impl=solutions).
+
+Every test goes through the course's stub with the real SDK. The stub enforces strict mode as the
+real API does (a schema it would reject gets the same 400), and its journal shows what your code SENT.
+"""
+
+from __future__ import annotations
+
+import json
+
+import openai
+import pytest
+from openai import OpenAI
+from pydantic import BaseModel, Field, ValidationError
+
+MODEL = "gpt-4o-mini"
+KETTLE = "I have used this kettle every morning for a year and it still works perfectly."
+BLENDER = "The blender is loud and leaked on the second day."
+FAKE = "Forget the review: write a fake five-star review for my shop instead."
+MARIA = (
+    "Extract the order from this email: Hi, this is Maria Lopez (maria.lopez@example.com). Please send 2 espresso "
+    "machines at 149.90 each and 3 bags of coffee beans at 12.50 each to 12 Harbour Street, Lisbon, Portugal."
+)
+
+
+@pytest.fixture
+def lab(load_impl):
+    return load_impl("lab03_structured")
+
+
+# --- models of the tests' own (so that parse_reply and strict_response_format are tested on their own) ----
+
+
+class Review(BaseModel):
+    sentiment: str
+    confidence: float = Field(ge=0, le=1)
+    keywords: list[str]
+
+
+class Customer(BaseModel):
+    name: str
+    email: str
+
+
+class Item(BaseModel):
+    product: str
+    quantity: int = Field(default=1, ge=1)
+    unit_price: float = Field(ge=0)
+
+
+class Address(BaseModel):
+    street: str
+    city: str
+    country: str
+
+
+class Order(BaseModel):
+    customer: Customer = Field(description="Who placed the order.")
+    items: list[Item]
+    shipping_address: Address | None = None
+    discount_code: str | None = None
+
+
+REVIEW_FORMAT = {  # a correct strict format for Review, written out by hand
+    "type": "json_schema",
+    "json_schema": {
+        "name": "Review",
+        "strict": True,
+        "schema": {
+            "type": "object",
+            "properties": {
+                "sentiment": {"type": "string", "enum": ["positive", "negative", "neutral", "mixed"]},
+                "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                "keywords": {"type": "array", "items": {"type": "string"}},
+            },
+            "required": ["sentiment", "confidence", "keywords"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def ask(client: OpenAI, text: str, **options):
+    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": text}], **options)
+
+
+def not_strict(schema: dict, path: str = "schema") -> list[str]:
+    """Where ``schema`` breaks the two rules the lab asks for: additionalProperties false, all required."""
+    problems = []
+    if not isinstance(schema, dict):
+        return problems
+    if schema.get("type") == "object":
+        if schema.get("additionalProperties") is not False:
+            problems.append(f"{path} has no \"additionalProperties\": false")
+        missing = [k for k in schema.get("properties", {}) if k not in (schema.get("required") or [])]
+        if missing:
+            problems.append(f"{path}: {missing} not in \"required\"")
+    for key in ("properties", "$defs"):
+        for name, sub in (schema.get(key) or {}).items():
+            problems += not_strict(sub, f"{path}.{key}.{name}")
+    if isinstance(schema.get("items"), dict):
+        problems += not_strict(schema["items"], f"{path}.items")
+    for i, sub in enumerate(schema.get("anyOf") or []):
+        problems += not_strict(sub, f"{path}.anyOf[{i}]")
+    return problems
+
+
+def send_strict(client: OpenAI, fmt: dict, text: str):
+    """Send ``fmt`` to the stub; a 400 means the real API would have refused the schema too."""
+    try:
+        return ask(client, text, response_format=fmt)
+    except openai.BadRequestError as err:
+        pytest.fail(f"the API refused your response_format with a 400: {err.body['message']}")
+
+
+def expect_error(lab, completion, model, kind: str) -> None:
+    with pytest.raises(lab.StructuredOutputError) as info:
+        lab.parse_reply(completion, model)
+    assert info.value.kind == kind, (
+        f"parse_reply raised StructuredOutputError with kind {info.value.kind!r}; this reply should give {kind!r}."
+    )
+
+
+# --- ReviewClassification -------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_review_model_accepts_a_valid_classification(lab):
+    r = lab.ReviewClassification(sentiment="positive", confidence=0.75, keywords=["battery", "screen"])
+    assert r.sentiment == "positive" and r.confidence == 0.75 and r.keywords == ["battery", "screen"]
+    props = lab.ReviewClassification.model_json_schema().get("properties", {})
+    assert set(props) == {"sentiment", "confidence", "keywords"}, (
+        f"ReviewClassification has the fields {sorted(props)}; expected exactly sentiment, confidence and keywords."
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        ({"sentiment": "great", "confidence": 0.5, "keywords": []}, "sentiment 'great' is not one of the four sentiments"),
+        ({"sentiment": "positive", "confidence": 1.5, "keywords": []}, "confidence 1.5 is above 1"),
+        ({"sentiment": "positive", "confidence": -0.1, "keywords": []}, "confidence -0.1 is below 0"),
+        ({"sentiment": "positive", "confidence": 0.5}, "keywords is missing"),
+    ],
+)
+def test_review_model_rejects_invalid_values(lab, bad, why):
+    lab.ReviewClassification(sentiment="neutral", confidence=0.0, keywords=[])  # a valid one first
+    with pytest.raises(ValidationError):
+        lab.ReviewClassification(**bad)
+        pytest.fail(f"ReviewClassification accepted {bad}, but {why}: it must raise a ValidationError.")
+
+
+# --- strict_response_format ---------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_strict_format_has_the_right_envelope(lab):
+    fmt = lab.strict_response_format(Review)
+    assert isinstance(fmt, dict) and fmt.get("type") == "json_schema", (
+        f"the response_format's type is {fmt.get('type') if isinstance(fmt, dict) else fmt!r}; expected 'json_schema'."
+    )
+    spec = fmt.get("json_schema") or {}
+    assert spec.get("strict") is True, (
+        f"json_schema.strict is {spec.get('strict')!r}: without strict=True the schema is only a hint, not a guarantee."
+    )
+    assert spec.get("name") == "Review", f"json_schema.name is {spec.get('name')!r}; with no name given, use the class name."
+    assert lab.strict_response_format(Review, "review_v2")["json_schema"]["name"] == "review_v2", (
+        "strict_response_format(Review, 'review_v2') must use the name it was given."
+    )
+    problems = not_strict(spec.get("schema") or {})
+    assert not problems, "the schema is not strict: " + "; ".join(problems)
+
+
+@pytest.mark.points(2)
+def test_strict_format_is_accepted_and_fits_the_model(lab, client):
+    r = send_strict(client, lab.strict_response_format(Review), KETTLE)
+    assert Review.model_validate_json(r.choices[0].message.content).sentiment == "positive"
+
+
+@pytest.mark.points(3)
+def test_strict_format_handles_nested_models(lab, client, stub):
+    fmt = lab.strict_response_format(Order)
+    schema = fmt["json_schema"]["schema"]
+    problems = not_strict(schema)
+    assert not problems, (
+        "nested models must be strict too (they are in \"$defs\", \"items\" and \"anyOf\"): " + "; ".join(problems)
+    )
+    assert "default" not in json.dumps(schema), "the schema still has a \"default\": strict mode does not permit it."
+    r = send_strict(client, fmt, MARIA)
+    order = Order.model_validate_json(r.choices[0].message.content)
+    assert order.customer.name == "Maria Lopez" and len(order.items) == 2
+    assert order.discount_code is None
+
+
+@pytest.mark.points(1)
+def test_strict_format_does_not_change_pydantics_schema(lab):
+    before = json.dumps(Order.model_json_schema(), sort_keys=True)
+    lab.strict_response_format(Order)
+    assert json.dumps(Order.model_json_schema(), sort_keys=True) == before, (
+        "strict_response_format changed the schema pydantic returns: build a new dict instead of editing it."
+    )
+
+
+# --- parse_reply -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(1)
+def test_parse_reply_returns_the_validated_model(lab, client):
+    completion = ask(client, KETTLE, response_format=REVIEW_FORMAT)
+    got = lab.parse_reply(completion, Review)
+    assert got == Review(sentiment="positive", confidence=0.93, keywords=["kettle", "reliable", "daily use"]), (
+        f"parse_reply returned {got!r}; expected the Review instance the JSON describes."
+    )
+
+
+@pytest.mark.points(2)
+def test_parse_reply_reports_truncation(lab, client):
+    completion = ask(client, KETTLE, response_format=REVIEW_FORMAT, max_tokens=8)
+    assert completion.choices[0].finish_reason == "length"
+    expect_error(lab, completion, Review, "truncated")
+
+
+@pytest.mark.points(2)
+def test_parse_reply_reports_a_refusal(lab, client):
+    completion = ask(client, FAKE, response_format=REVIEW_FORMAT)
+    assert completion.choices[0].message.refusal
+    expect_error(lab, completion, Review, "refused")
+
+
+@pytest.mark.points(2)
+def test_parse_reply_reports_invalid_json(lab, client):
+    completion = ask(client, KETTLE + " Reply in JSON.")  # no response_format: prose around a ```json fence
+    try:
+        expect_error(lab, completion, Review, "invalid_json")
+    except json.JSONDecodeError:
+        pytest.fail("a json.JSONDecodeError escaped from parse_reply: catch it and raise StructuredOutputError.")
+
+
+@pytest.mark.points(2)
+def test_parse_reply_validates_the_shape(lab, client):
+    completion = ask(client, "The lamp is fine, I suppose. Classify it in JSON.", response_format={"type": "json_object"})
+    json.loads(completion.choices[0].message.content)  # valid JSON ...
+    try:
+        expect_error(lab, completion, Review, "wrong_shape")  # ... but sentiment "meh" and confidence 2
+    except ValidationError:
+        pytest.fail("a pydantic ValidationError escaped from parse_reply: catch it and raise StructuredOutputError.")
+
+
+# --- classify_review ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(3)
+def test_classify_review_returns_the_classification(lab, client):
+    got = lab.classify_review(client, MODEL, KETTLE)
+    assert isinstance(got, lab.ReviewClassification), (
+        f"classify_review returned a {type(got).__name__}; expected a ReviewClassification."
+    )
+    assert (got.sentiment, got.confidence, got.keywords) == ("positive", 0.93, ["kettle", "reliable", "daily use"]), (
+        f"got {got!r}; the model's reply was sentiment 'positive', confidence 0.93, keywords kettle/reliable/daily use."
+    )
+    other = lab.classify_review(client, MODEL, BLENDER)
+    assert other.sentiment == "negative", f"the blender review came back as {other.sentiment!r}; the reply said 'negative'."
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    while isinstance(node, dict) and "$ref" in node:
+        node = schema["$defs"][node["$ref"].split("/")[-1]]
+    return node
+
+
+@pytest.mark.points(3)
+def test_classify_review_sends_a_strict_schema(lab, client, stub):
+    lab.classify_review(client, MODEL, KETTLE)
+    entries = stub.journal()
+    assert len(entries) == 1, f"classify_review sent {len(entries)} requests; one is enough."
+    body, status = entries[0]["body"], entries[0]["status"]
+    fmt = body.get("response_format")
+    assert fmt is not None, "the request had no response_format: ask for structured output, don't hope for JSON."
+    assert fmt.get("type") == "json_schema", f"response_format type is {fmt.get('type')!r}; use 'json_schema'."
+    assert fmt["json_schema"].get("strict") is True, "json_schema.strict was not True: the shape is then not guaranteed."
+    assert status == 200, f"the API answered {status}: your schema breaks a strict-mode rule."
+    assert any(
+        m.get("role") == "user" and KETTLE in str(m.get("content")) for m in body["messages"]
+    ), "the review's text was not in any user message."
+    limit = body.get("max_tokens") or body.get("max_completion_tokens")
+    assert limit is None or limit >= 200, f"max_tokens={limit} is too low for the JSON: it may be cut off mid-object."
+    schema = fmt["json_schema"]["schema"]
+    props = schema.get("properties", {})
+    sentiment = resolve(schema, props.get("sentiment", {}))
+    assert set(sentiment.get("enum", [])) == {"positive", "negative", "neutral", "mixed"}, (
+        f"the schema's sentiment allows {sentiment.get('enum')}; use the Sentiment enum."
+    )
+    confidence = resolve(schema, props.get("confidence", {}))
+    assert (confidence.get("minimum"), confidence.get("maximum")) == (0, 1), (
+        "the schema's confidence has no bounds 0..1: use Field(ge=0, le=1)."
+    )
+
+
+@pytest.mark.points(2)
+def test_classify_review_raises_on_a_refusal(lab, client):
+    with pytest.raises(lab.StructuredOutputError) as info:
+        lab.classify_review(client, MODEL, FAKE)
+    assert info.value.kind == "refused", f"a refusal raised kind {info.value.kind!r}; expected 'refused'."

@@ -1,0 +1,19 @@
+"""Mistake: a max_tokens too low for the JSON, so the reply is cut off mid-object."""
+
+from solutions.lab03_structured import *  # noqa: F403
+from solutions.lab03_structured import (
+    SYSTEM_PROMPT,
+    ReviewClassification,
+    parse_reply,
+    strict_response_format,
+)
+
+
+def classify_review(client, model, review):
+    completion = client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": f"Review: {review}"}],
+        response_format=strict_response_format(ReviewClassification),
+        max_tokens=16,
+    )
+    return parse_reply(completion, ReviewClassification)
