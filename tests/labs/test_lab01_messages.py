@@ -1,0 +1,444 @@
+"""Lab 01 tests: messages, history, tokens, trimming and cost.
+
+Run: ``make check LAB=1`` (your labs/) or ``pytest tests/labs/test_lab01_messages.py --impl=solutions``.
+The Conversation tests go through the real SDK to the course's stub and read the
+stub's journal to see exactly what your code sent.
+"""
+
+from __future__ import annotations
+
+import math
+
+import openai
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llm_stub import tokenizer
+
+SYSTEM = "You are a patient tutor for a Python course. Keep answers short."
+MODEL = "gpt-4o-mini"
+
+
+@pytest.fixture(scope="module")
+def lab(load_impl):
+    return load_impl("lab01_messages")
+
+
+def roles(messages: list[dict]) -> str:
+    return ", ".join(m["role"] for m in messages) or "(none)"
+
+
+def sys_msg(text: str = SYSTEM) -> dict:
+    return {"role": "system", "content": text}
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def assistant(text: str) -> dict:
+    return {"role": "assistant", "content": text}
+
+
+def course_rule(messages: list[dict]) -> int:
+    """The lab's token estimate, written out here so the tests can measure results with it."""
+    return 3 + sum(4 + math.ceil(len(m.get("content") or "") / 4) for m in messages)
+
+
+def sent(stub) -> list[list[dict]]:
+    """The messages list of every chat request the stub received, oldest first."""
+    return [body["messages"] for body in stub.requests()]
+
+
+# --------------------------------------------------------------------------- build_messages
+@pytest.mark.points(2)
+def test_build_messages_puts_system_first_then_history_then_user(lab):
+    history = [user("Hi, I'm learning Python."), assistant("Great! What would you like to know?")]
+    got = lab.build_messages(SYSTEM, history, "What is a list?")
+    want = [sys_msg(), *history, user("What is a list?")]
+    assert isinstance(got, list), f"build_messages must return a list, it returned {type(got).__name__}"
+    assert [m.get("role") for m in got] == [m["role"] for m in want], (
+        f"the roles were [{roles(got)}]; expected [{roles(want)}]: one system message first, "
+        "then the history in order, then the new user message"
+    )
+    assert got == want, f"the messages were {got!r}; expected {want!r}"
+
+
+@pytest.mark.points(1)
+def test_build_messages_with_empty_history(lab):
+    got = lab.build_messages(SYSTEM, [], "Hello!")
+    assert got == [sys_msg(), user("Hello!")], (
+        f"with no history the messages should be [system, user]; they were [{roles(got)}]: {got!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_build_messages_has_exactly_one_system_message(lab):
+    history = [user("a"), assistant("b"), user("c"), assistant("d")]
+    got = lab.build_messages(SYSTEM, history, "e")
+    systems = [i for i, m in enumerate(got) if m.get("role") == "system"]
+    assert systems == [0], (
+        f"there must be exactly one system message, at index 0; found system messages at {systems} "
+        f"in [{roles(got)}]"
+    )
+
+
+@pytest.mark.points(1)
+def test_build_messages_leaves_history_unchanged(lab):
+    history = [user("a"), assistant("b")]
+    before = [dict(m) for m in history]
+    lab.build_messages(SYSTEM, history, "c")
+    assert history == before, (
+        f"build_messages changed the caller's history to {history!r}: build a new list instead of appending to it"
+    )
+
+
+# --------------------------------------------------------------------------- Conversation
+@pytest.mark.points(2)
+def test_first_request_sends_system_and_user(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    conv.ask("My name is Ada.")
+    requests = sent(stub)
+    assert len(requests) == 1, f"one ask() should make exactly one API call; the stub received {len(requests)}"
+    assert stub.requests()[0]["model"] == MODEL, f"the request used model {stub.requests()[0]['model']!r}, not {MODEL!r}"
+    assert requests[0] == [sys_msg(), user("My name is Ada.")], (
+        f"the first request should be [system, user]; it was [{roles(requests[0])}]: {requests[0]!r}"
+    )
+
+
+@pytest.mark.points(3)
+def test_history_is_resent_on_every_call(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    questions = ["My name is Ada.", "What is a Python list?", "What's my name?"]
+    for q in questions:
+        conv.ask(q)
+    requests = sent(stub)
+    assert len(requests) == 3, f"three ask() calls should make three API calls; the stub received {len(requests)}"
+    for n, messages in enumerate(requests, start=1):
+        expected = 2 * n  # system + (n - 1) earlier exchanges of 2 + the new question
+        fix = (
+            "resend the whole history, with both the questions and the replies"
+            if len(messages) < expected
+            else "that is too many: is the system message added again each turn, or a message appended twice?"
+        )
+        assert len(messages) == expected, (
+            f"request {n} had {len(messages)} messages [{roles(messages)}]; the conversation had {expected} "
+            f"(system, {n - 1} earlier user/assistant pair(s), the new question): {fix}"
+        )
+    last = requests[-1]
+    assert [m["content"] for m in last if m["role"] == "user"] == questions, (
+        f"the last request's user messages were {[m['content'] for m in last if m['role'] == 'user']!r}; "
+        f"expected every question in order: {questions!r}"
+    )
+    assert conv.history[-1]["content"] == "Your name is Ada.", (
+        f"with the history resent, the model should remember the name; it answered {conv.history[-1]['content']!r}"
+    )
+
+
+@pytest.mark.points(3)
+def test_assistant_replies_are_appended(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    first = conv.ask("Suggest a name for a black cat.")
+    second = conv.ask("What did you just suggest?")
+    assert isinstance(first, str) and first, f"ask() must return the reply's text; it returned {first!r}"
+    want = [user("Suggest a name for a black cat."), assistant(first), user("What did you just suggest?"), assistant(second)]
+    assert [m.get("role") for m in conv.history] == [m["role"] for m in want], (
+        f"after two questions the history was [{roles(conv.history)}]; expected [{roles(want)}]: append the user "
+        "message and the assistant's reply after each call (the history holds no system message)"
+    )
+    assert conv.history == want, f"the history was {conv.history!r}; expected {want!r}"
+    second_request = sent(stub)[1]
+    replies = [m for m in second_request if m["role"] == "assistant"]
+    assert replies == [assistant(first)], (
+        f"the second request should carry the first reply as an assistant message; it had [{roles(second_request)}]"
+    )
+    assert second.startswith("I said:"), f"the model could not see its own previous reply; it answered {second!r}"
+
+
+@pytest.mark.points(2)
+def test_every_request_has_one_system_message_first(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    for q in ["Hello!", "What is a Python list?", "And a tuple?"]:
+        conv.ask(q)
+    for n, messages in enumerate(sent(stub), start=1):
+        systems = [i for i, m in enumerate(messages) if m["role"] in ("system", "developer")]
+        assert systems, f"request {n} had no system message: [{roles(messages)}]"
+        assert systems == [0], (
+            f"request {n} had system messages at positions {systems} in [{roles(messages)}]; "
+            "send exactly one, first (do not store it in the history, or add it again each turn)"
+        )
+        assert messages[0]["content"] == SYSTEM, (
+            f"request {n}'s system message was {messages[0]['content']!r}, not the conversation's system prompt"
+        )
+
+
+@pytest.mark.points(3)
+def test_usage_is_added_up_over_calls(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    for q in ["My name is Ada.", "What is a Python list?", "What's my name?"]:
+        conv.ask(q)
+    replies = [m["content"] for m in conv.history if m["role"] == "assistant"]
+    prompts = [tokenizer.count_messages(messages) for messages in sent(stub)]
+    completions = [tokenizer.count(r) for r in replies]
+    want = {
+        "prompt_tokens": sum(prompts),
+        "completion_tokens": sum(completions),
+        "total_tokens": sum(prompts) + sum(completions),
+    }
+    got = {k: conv.usage.get(k) for k in want}
+    assert got == want, (
+        f"after 3 calls usage was {got}; the three responses reported prompt tokens {prompts} and completion "
+        f"tokens {completions}, so the totals are {want}: add each response's usage to the running total"
+    )
+
+
+@pytest.mark.points(1)
+def test_options_are_passed_on(lab, client, stub):
+    conv = lab.Conversation(client, MODEL, SYSTEM, temperature=0, max_tokens=50)
+    conv.ask("Hello!")
+    body = stub.requests()[0]
+    assert body.get("temperature") == 0 and body.get("max_tokens") == 50, (
+        f"Conversation(..., temperature=0, max_tokens=50) should send those options; the request had "
+        f"temperature={body.get('temperature')!r}, max_tokens={body.get('max_tokens')!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_failed_call_leaves_history_and_usage_unchanged(lab, client, stub):
+    conv = lab.Conversation(client, "no-such-model", SYSTEM)
+    with pytest.raises(openai.NotFoundError):
+        conv.ask("Hello!")
+    assert conv.history == [], (
+        f"the call failed but the history became {conv.history!r}: append only after a successful call, "
+        "or the next request carries a question that was never answered"
+    )
+    assert conv.usage == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}, (
+        f"the call failed but usage became {conv.usage}"
+    )
+
+
+# --------------------------------------------------------------------------- estimate_tokens
+@pytest.mark.points(2)
+@pytest.mark.parametrize(
+    ("messages", "want"),
+    [
+        ([], 3),
+        ([user("Hello!")], 9),
+        ([{"role": "assistant", "content": None}], 7),
+        ([sys_msg("Be brief."), user("What is a token?")], 3 + (4 + 3) + (4 + 4)),
+    ],
+    ids=["empty", "hello", "none-content", "system-and-user"],
+)
+def test_estimate_tokens_follows_the_rule(lab, messages, want):
+    got = lab.estimate_tokens(messages)
+    assert got == want, (
+        f"estimate_tokens({messages!r}) returned {got!r}; the rule gives {want}: 3, plus for each message "
+        "4 + ceil(len(content) / 4)"
+    )
+
+
+@pytest.mark.points(1)
+def test_estimate_tokens_is_close_to_the_reported_usage(lab, client):
+    messages = [
+        sys_msg(),
+        user("What is the difference between a list and a tuple in Python?"),
+        assistant("A list is mutable: you can add, remove and change items. A tuple is immutable."),
+        user("When would I choose a tuple, then?"),
+    ]
+    reported = client.chat.completions.create(model=MODEL, messages=messages).usage.prompt_tokens
+    got = lab.estimate_tokens(messages)
+    assert abs(got - reported) <= 0.3 * reported, (
+        f"estimate_tokens gave {got} for a conversation the API counted as {reported} prompt tokens"
+    )
+
+
+# --------------------------------------------------------------------------- split_turns
+@pytest.mark.points(2)
+def test_split_turns_starts_a_turn_at_each_user_message(lab):
+    u1, a1, u2, a2, u3 = user("u1"), assistant("a1"), user("u2"), assistant("a2"), user("u3")
+    got = lab.split_turns([u1, a1, u2, a2, u3])
+    assert got == [[u1, a1], [u2, a2], [u3]], f"split_turns([u1, a1, u2, a2, u3]) returned {got!r}"
+    tool = {"role": "tool", "tool_call_id": "call_1", "content": "18°C"}
+    calling = {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1"}]}
+    got = lab.split_turns([a1, u1, calling, tool, a2, u2])
+    assert got == [[a1], [u1, calling, tool, a2], [u2]], (
+        f"a turn holds everything up to the next user message (tool calls and results too), and messages before "
+        f"the first user message form their own turn; got {got!r}"
+    )
+
+
+# --------------------------------------------------------------------------- trim_history
+def words(messages: list[dict]) -> int:
+    """A simple counter for the trimming tests: one token per word of content."""
+    return sum(len((m.get("content") or "").split()) for m in messages)
+
+
+CONVERSATION = [
+    sys_msg("one two three"),  # 3
+    user("u1 u1"),  # turn 1: 2 + 2 = 4
+    assistant("a1 a1"),
+    user("u2 u2 u2"),  # turn 2: 3 + 3 = 6
+    assistant("a2 a2 a2"),
+    user("u3"),  # turn 3: 1 + 1 = 2
+    assistant("a3"),
+]
+
+
+@pytest.mark.points(1)
+def test_trim_keeps_everything_when_it_fits(lab):
+    got = lab.trim_history(CONVERSATION, 1000, words)
+    assert got == CONVERSATION, f"with a budget of 1000 nothing should be dropped; got [{roles(got)}]"
+    got = lab.trim_history(CONVERSATION, 15, words)
+    assert got == CONVERSATION, f"the whole conversation costs exactly 15, a budget of 15 fits it; got [{roles(got)}]"
+
+
+@pytest.mark.points(3)
+def test_trim_keeps_the_system_message_first(lab):
+    for budget in (3, 5, 11, 14):
+        got = lab.trim_history(CONVERSATION, budget, words)
+        assert got and got[0] == CONVERSATION[0], (
+            f"with a budget of {budget} the result was [{roles(got)}]: the system message must always be kept, first"
+        )
+        assert sum(m["role"] == "system" for m in got) == 1, f"one system message, not [{roles(got)}]"
+
+
+@pytest.mark.points(3)
+def test_trim_respects_the_budget_counting_the_system_message(lab):
+    for budget in range(3, 16):
+        got = lab.trim_history(CONVERSATION, budget, words)
+        assert words(got) <= budget, (
+            f"with a budget of {budget} the result costs {words(got)}: [{roles(got)}]. Measure the whole list, "
+            "system message included"
+        )
+
+
+@pytest.mark.points(3)
+def test_trim_keeps_the_newest_whole_turns(lab):
+    cases = {
+        3: [CONVERSATION[0]],
+        4: [CONVERSATION[0]],
+        5: [CONVERSATION[0], *CONVERSATION[5:]],
+        10: [CONVERSATION[0], *CONVERSATION[5:]],
+        11: [CONVERSATION[0], *CONVERSATION[3:]],
+        14: [CONVERSATION[0], *CONVERSATION[3:]],
+    }
+    for budget, want in cases.items():
+        got = lab.trim_history(CONVERSATION, budget, words)
+        if got and got[0].get("role") == "system" and len(got) > 1 and got[1].get("role") != "user":
+            pytest.fail(
+                f"with a budget of {budget} the result [{roles(got)}] starts with an {got[1]['role']} message "
+                "whose question was dropped: drop whole turns, never half of one"
+            )
+        assert got == want, (
+            f"with a budget of {budget} the result was [{roles(got)}]; expected [{roles(want)}]: the system "
+            "message, then as many of the NEWEST whole turns as fit"
+        )
+
+
+@pytest.mark.points(1)
+def test_trim_raises_when_the_system_message_alone_is_too_big(lab):
+    with pytest.raises(ValueError):
+        lab.trim_history(CONVERSATION, 2, words)
+
+
+@pytest.mark.points(1)
+def test_trim_leaves_its_input_unchanged(lab):
+    messages = [dict(m) for m in CONVERSATION]
+    lab.trim_history(messages, 5, words)
+    assert messages == CONVERSATION, "trim_history changed the list it was given: return a new list"
+
+
+@pytest.mark.points(1)
+def test_trim_uses_estimate_tokens_by_default(lab):
+    messages = [sys_msg(), *[m for i in range(30) for m in (user(f"question {i} " * 10), assistant(f"answer {i} " * 20))]]
+    got = lab.trim_history(messages, 500)
+    assert course_rule(got) <= 500, (
+        f"with the default counter (estimate_tokens) the result should cost at most 500; it costs {course_rule(got)}"
+    )
+    assert course_rule(messages[:1] + messages[-4:]) <= 500 and len(got) > 5, (
+        f"with a budget of 500 several turns fit; the result kept only [{roles(got)}]"
+    )
+    assert got[0] == messages[0] and got[1]["role"] == "user" and got[-1] == messages[-1], (
+        f"the result should be the system message and the newest whole turns; got [{roles(got)}]"
+    )
+
+
+def _conversations():
+    text = st.text(alphabet="abc ", min_size=0, max_size=12)
+    turn = st.tuples(text, st.lists(st.sampled_from(["assistant", "tool"]), min_size=0, max_size=3), text).map(
+        lambda t: [user(t[0])] + [{"role": r, "content": t[2]} for r in t[1]]
+    )
+    return st.tuples(st.booleans(), text, st.lists(turn, max_size=6))
+
+
+@pytest.mark.points(3)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(conv=_conversations(), budget=st.integers(min_value=0, max_value=60))
+def test_trim_properties_on_random_conversations(lab, conv, budget):
+    has_system, system_text, turns = conv
+    system = [sys_msg(system_text)] if has_system else []
+    messages = system + [m for t in turns for m in t]
+
+    def count(ms: list[dict]) -> int:
+        return len(ms) + sum(len(m["content"]) for m in ms)
+
+    if count(system) > budget:
+        with pytest.raises(ValueError):
+            lab.trim_history(messages, budget, count)
+        return
+    got = lab.trim_history(messages, budget, count)
+    assert got[: len(system)] == system, f"the system message must come first; got [{roles(got)}]"
+    kept = got[len(system) :]
+    n = next((k for k in range(len(turns) + 1) if [m for t in turns[len(turns) - k :] for m in t] == kept), None)
+    assert n is not None, (
+        f"after the system message the result must be the newest whole turns, in order; got [{roles(got)}] "
+        f"from [{roles(messages)}]"
+    )
+    assert count(got) <= budget, f"the result costs {count(got)}, over the budget of {budget}"
+    if n < len(turns):
+        bigger = system + turns[len(turns) - n - 1] + kept
+        assert count(bigger) > budget, (
+            f"the result kept {n} turn(s) but one more would also fit the budget of {budget}: keep as many as fit"
+        )
+
+
+# --------------------------------------------------------------------------- estimate_cost
+@pytest.mark.points(2)
+def test_estimate_cost_of_a_usage_dict(lab):
+    got = lab.estimate_cost({"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}, "gpt-4o-mini")
+    assert got == pytest.approx(0.00045), (
+        f"1000 prompt + 500 completion tokens on gpt-4o-mini cost (1000 * 0.15 + 500 * 0.60) / 1e6 = $0.00045; "
+        f"estimate_cost returned {got!r}"
+    )
+
+
+@pytest.mark.points(2)
+def test_estimate_cost_prices_input_and_output_separately(lab):
+    prompt_only = lab.estimate_cost({"prompt_tokens": 1_000_000, "completion_tokens": 0}, "gpt-4o")
+    completion_only = lab.estimate_cost({"prompt_tokens": 0, "completion_tokens": 1_000_000}, "gpt-4o")
+    assert (prompt_only, completion_only) == (pytest.approx(2.50), pytest.approx(10.00)), (
+        f"a million prompt tokens on gpt-4o should cost $2.50 and a million completion tokens $10.00; got "
+        f"${prompt_only} and ${completion_only}: prompt tokens use the input price, completion the output price, "
+        "and prices are per MILLION tokens"
+    )
+
+
+@pytest.mark.points(1)
+def test_estimate_cost_accepts_the_sdk_usage_object(lab, client):
+    usage = client.chat.completions.create(model=MODEL, messages=[user("Hello!")]).usage
+    want = (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.60) / 1_000_000
+    got = lab.estimate_cost(usage, MODEL)
+    assert got == pytest.approx(want), f"for response.usage {usage.to_dict()} the cost is {want!r}; got {got!r}"
+
+
+@pytest.mark.points(1)
+def test_estimate_cost_uses_the_prices_given(lab):
+    got = lab.estimate_cost({"prompt_tokens": 2_000_000, "completion_tokens": 1_000_000}, "my-model", {"my-model": (1.0, 3.0)})
+    assert got == pytest.approx(5.0), f"with prices (1.0, 3.0) per million, 2M + 1M tokens cost $5.00; got {got!r}"
+
+
+@pytest.mark.points(1)
+def test_estimate_cost_rejects_an_unknown_model(lab):
+    with pytest.raises(ValueError, match="no-such-model"):
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "no-such-model")

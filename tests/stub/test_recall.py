@@ -1,0 +1,150 @@
+"""The stub answers only from the history it is sent; the developer role works like the system role.
+
+These use the plain stub (the ``llm_stub`` fixture, no course replies): recall is generic behaviour.
+"""
+
+from __future__ import annotations
+
+import pytest
+from openai import OpenAI
+
+from llm_stub import recall
+
+MODEL = "gpt-4o-mini"
+
+
+@pytest.fixture
+def sdk(llm_stub) -> OpenAI:
+    return OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0, timeout=10)
+
+
+def reply(sdk: OpenAI, messages: list[dict], **kw) -> str:
+    return sdk.chat.completions.create(model=MODEL, messages=messages, **kw).choices[0].message.content
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def assistant(text: str) -> dict:
+    return {"role": "assistant", "content": text}
+
+
+# ---------------------------------------------------------------- statelessness
+def test_a_name_is_remembered_only_when_the_history_is_sent(sdk):
+    greeting = reply(sdk, [user("My name is Ada.")])
+    assert greeting == "Nice to meet you, Ada! How can I help you today?"
+    # A new request without the history: the stub cannot know.
+    alone = reply(sdk, [user("What's my name?")])
+    assert "don't know your name" in alone
+    # The same question with the history resent.
+    again = reply(sdk, [user("My name is Ada."), assistant(greeting), user("What's my name?")])
+    assert again == "Your name is Ada."
+
+
+def test_nothing_carries_over_between_requests(sdk):
+    reply(sdk, [user("My name is Grace Hopper.")])
+    reply(sdk, [user("I live in Arlington.")])
+    assert "don't know" in reply(sdk, [user("Where do I live?")])
+    assert "don't know" in reply(sdk, [user("What is my name?")])
+
+
+def test_names_stop_at_lowercase_words():
+    messages = [user("My name is Sam and I like tea."), user("What is my name?")]
+    assert recall.answer_from_history(messages) == "Your name is Sam."
+    messages = [user("my name is Grace Hopper, hi"), user("what's my name")]
+    assert recall.answer_from_history(messages) == "Your name is Grace Hopper."
+
+
+def test_the_latest_fact_wins():
+    messages = [user("My name is Ada."), user("Actually, call me Lovelace."), user("What's my name?")]
+    assert recall.answer_from_history(messages) == "Your name is Lovelace."
+
+
+def test_favourites_and_home():
+    messages = [user("My favourite colour is green. I live in Lyon."), user("What's my favourite colour?")]
+    assert recall.answer_from_history(messages) == "Your favourite colour is green."
+    assert recall.answer_from_history([*messages[:1], user("Where do I live?")]) == "You told me you live in Lyon."
+    assert "don't know your favourite food" in recall.answer_from_history([*messages[:1], user("What is my favourite food?")])
+
+
+def test_its_own_previous_reply_needs_the_assistant_message(sdk):
+    first = [user("Suggest a name for a black cat.")]
+    said = "How about Midnight?"
+    with_reply = reply(sdk, [*first, assistant(said), user("What did you just suggest?")])
+    assert with_reply == 'I said: "How about Midnight?"'
+    # The caller forgot to append the assistant's reply: two user messages in a row.
+    without = reply(sdk, [*first, user("What did you just suggest?")])
+    assert without.startswith("I don't see any earlier reply of mine")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did you say?", "Repeat your last answer.", "What was your previous suggestion?", "what did you recommend"],
+)
+def test_questions_about_its_last_reply(question):
+    messages = [user("Hi"), assistant("Hello! " + "x" * 300), user(question)]
+    answer = recall.answer_from_history(messages)
+    assert answer.startswith('I said: "Hello!') and answer.endswith('..."') and len(answer) < 260
+
+
+def test_earlier_questions():
+    messages = [user("What is a list?"), assistant("A sequence."), user("And a tuple?"), assistant("Immutable.")]
+    assert recall.answer_from_history([*messages, user("What was my first question?")]) == 'You asked: "What is a list?"'
+    assert recall.answer_from_history([*messages, user("What was my last question?")]) == 'You asked: "And a tuple?"'
+    assert "first message" in recall.answer_from_history([user("What was my first question?")])
+
+
+def test_no_recall_for_ordinary_questions():
+    assert recall.answer_from_history([user("My name is Ada."), user("What is Python?")]) is None
+    assert recall.answer_from_history([{"role": "system", "content": "Be brief."}]) is None
+
+
+def test_generic_reply_counts_the_user_messages_it_was_sent(sdk):
+    text = reply(sdk, [user("first"), assistant("ok"), user("Tell me about zebras in detail")])
+    assert "(stub reply)" in text and "2 user messages" in text
+
+
+# ---------------------------------------------------------------- developer role
+def test_developer_role_is_accepted(sdk, llm_stub):
+    messages = [{"role": "developer", "content": "Answer briefly."}, user("hello")]
+    assert reply(sdk, messages) == "Hello! How can I help you today?"
+    assert llm_stub.requests()[-1]["messages"][0]["role"] == "developer"
+
+
+@pytest.mark.parametrize("role", ["system", "developer"])
+def test_instructions_about_the_user_are_recalled(sdk, role):
+    messages = [{"role": role, "content": "The user's name is Grace. Address her by name."}, user("What's my name?")]
+    assert reply(sdk, messages) == "Your name is Grace."
+
+
+@pytest.mark.parametrize("role", ["system", "developer"])
+def test_scripted_rules_match_system_and_developer_instructions(sdk, llm_stub, tmp_path, role):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        '- when: {contains: "how do I open a file"}\n'
+        '  system: {contains: "pirate"}\n'
+        '  reply: "Arr, ye call open() on it, matey."\n'
+        '- when: {contains: "how do I open a file"}\n'
+        '  reply: "Use open(path) inside a with block."\n'
+    )
+    llm_stub.configure(reply_files=[str(rules)])
+    pirate = [{"role": role, "content": "You are a pirate."}, user("How do I open a file?")]
+    assert reply(sdk, pirate) == "Arr, ye call open() on it, matey."
+    assert reply(sdk, [user("How do I open a file?")]) == "Use open(path) inside a with block."
+
+
+# ---------------------------------------------------------------- temperature and seed
+def test_alternatives_vary_with_temperature_and_are_fixed_by_a_seed(sdk, llm_stub, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        '- when: {contains: "name a colour"}\n'
+        "  alternatives: [Red., Green., Blue., Yellow., Purple., Orange.]\n"
+    )
+    llm_stub.configure(reply_files=[str(rules)])
+    ask = [user("Name a colour.")]
+    assert {reply(sdk, ask, temperature=0) for _ in range(3)} == {"Red."}
+    assert reply(sdk, ask) == "Red."
+    seeded = [reply(sdk, ask, temperature=1, seed=s) for s in range(12)]
+    assert len(set(seeded)) > 1
+    assert seeded == [reply(sdk, ask, temperature=1, seed=s) for s in range(12)]
