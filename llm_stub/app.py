@@ -153,6 +153,7 @@ def _logged_body(raw: bytes) -> object:
 async def chat_completions(request: Request) -> Response:
     state = _state(request)
     ex = Exchange(request)
+    key: str | None = None
     try:
         raw = await read_body(request, state.config.max_body_bytes)
         ex.log(_logged_body(raw))
@@ -167,11 +168,13 @@ async def chat_completions(request: Request) -> Response:
         prompt_tokens = count_messages(req.messages, req.tools or None)
         check_context(model, prompt_tokens, req.max_tokens)
         fault = state.faults.take(key=key, model=req.model, headers=dict(request.headers))
+        if fault is not None:
+            ex.entry.extra["fault"] = fault.label
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
         if fault is not None and fault.error is not None:
             raise fault.error
-        ex.headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0)))
+        ex.headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
         choices = complete(req, state.book)
         usage = usage_of(prompt_tokens, sum(c.completion_tokens for c in choices))
         meta = Meta.new(req.model)
@@ -195,6 +198,8 @@ async def chat_completions(request: Request) -> Response:
             await asyncio.sleep(pause)
         return ex.ok(completion(meta, choices, usage))
     except StubError as err:
+        if key and state.limits.enabled:  # errors carry the x-ratelimit-* headers too, as the real API's do
+            ex.headers.update({k: v for k, v in state.limits.headers(key).items() if k not in err.headers})
         return ex.fail(err)
 
 

@@ -29,6 +29,9 @@ class StubConfig:
     requests_per_minute: int | None = None
     tokens_per_minute: int | None = None
     quota_tokens: int | None = None
+    # Seconds of allowance a rate-limit bucket holds (60: the whole minute); the real API may "quantize"
+    # a per-minute limit into shorter windows (600 RPM enforced as 10 per second: rate_limit_window=1).
+    rate_limit_window: float = 60.0
     max_body_bytes: int = 8 * 1024 * 1024
     journal_size: int = 5000
 
@@ -41,6 +44,7 @@ class StubConfig:
         "requests_per_minute",
         "tokens_per_minute",
         "quota_tokens",
+        "rate_limit_window",
         "max_body_bytes",
     )
 

@@ -1,4 +1,4 @@
-"""Control endpoints under a reserved prefix: the journal, settings and reset.
+"""Control endpoints under a reserved prefix: the journal, settings, fault plans and reset.
 
 They are not part of the OpenAI API (no real provider has them) and need no key;
 the server binds loopback by default, so only this machine can reach them.
@@ -65,8 +65,34 @@ async def reset(request: Request) -> Response:
     return JSONResponse({"reset": True})
 
 
+async def faults(request: Request) -> Response:
+    """GET: the fault plans; POST: add one (``{"scope": {...}, "steps": [...], "repeat": false}``); DELETE: remove all."""
+    from .faults import PlanError
+
+    book = _state(request).faults
+    if request.method == "DELETE":
+        book.clear()
+        return JSONResponse({"cleared": True})
+    if request.method == "POST":
+        try:
+            plan = await _json_object(request)
+            unknown = set(plan) - {"scope", "steps", "repeat"}
+            if unknown:
+                raise invalid(f"Unknown field(s) in the fault plan: {', '.join(sorted(unknown))}.", sorted(unknown)[0])
+            if not isinstance(plan.get("scope", {}), dict):
+                raise invalid("'scope' must be an object such as {\"plan_id\": \"x\"}.", "scope")
+            created = book.add(plan.get("steps"), plan.get("scope"), bool(plan.get("repeat", False)))
+        except StubError as err:
+            return err.response()
+        except PlanError as err:
+            return invalid(f"Invalid fault plan: {err}", "steps").response()
+        return JSONResponse(created, status_code=201)
+    return JSONResponse({"plans": book.plans()})
+
+
 def routes() -> list[Route]:
     return [
+        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/journal", journal, methods=["GET", "DELETE"]),
         Route("/config", config, methods=["GET", "PATCH"]),
         Route("/reset", reset, methods=["POST"]),

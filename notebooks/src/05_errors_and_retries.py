@@ -1,0 +1,671 @@
+"""Source of notebooks/05_errors_and_retries.ipynb; build with: python notebooks/src/build.py 05_errors_and_retries"""
+
+CELLS = [
+("md", r"""
+# 05 · Errors, retries and rate limits: fail well
+
+Every call to an LLM API crosses a network to a shared, busy service. Some calls **will** fail: the server is
+overloaded for a second (503), you sent requests faster than your plan allows (429), the connection dropped,
+the reply took too long. Other failures are *your* request being wrong (400), your key being wrong (401), or
+your account being out of credit. The first kind goes away if you wait and try again; the second kind never
+does, and retrying it only burns time, money and your rate limit.
+
+A program that survives in production does three things:
+
+1. **tells the two kinds apart** (retry a 503, never a 400);
+2. **waits the right amount** before retrying (exponential backoff with jitter, or exactly what the server said);
+3. **stays under its rate limit** when it has a lot to do (a small concurrency limit), instead of firing
+   everything at once and collecting 429s.
+
+In this lesson:
+
+1. what an error looks like, and every error class the SDK raises, triggered live;
+2. the retries the SDK already does for you (`max_retries`, `timeout`, `with_options`);
+3. writing your own retry: backoff, jitter, a cap, `Retry-After`; and `tenacity`, which does it for you;
+4. context too long: trim, don't retry;
+5. timeouts for normal and streamed calls, and streams that break in the middle;
+6. throughput under a rate limit: a burst of 429s, then the fix, measured;
+7. the lab.
+"""),
+("code", r"""
+import course
+
+backend = course.setup()
+
+from openai import OpenAI
+
+client = OpenAI()
+MODEL = backend.model
+"""),
+("md", r"""
+## 1. What an error looks like
+
+When the API answers with an error status, the SDK raises an exception. Here is a real one: `temperature`
+must be between 0 and 2, so 3 is a **400 Bad Request**. This cell works on any provider.
+"""),
+("code", r"""
+import openai
+
+try:
+    client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "Hi"}], temperature=3)
+except openai.BadRequestError as err:
+    print("class:      ", type(err).__name__)
+    print("status_code:", err.status_code)
+    print("code:       ", err.code)
+    print("param:      ", err.param)
+    print("message:    ", err.body["message"])
+    print("request_id: ", err.request_id)
+"""),
+("md", r"""
+Everything you need to decide what to do is on the exception:
+
+* its **class** (and `status_code`): which family of problem;
+* `code`: the precise reason (`context_length_exceeded`, `insufficient_quota`, `rate_limit_exceeded`, ...);
+* `param`: which parameter was wrong, when one was;
+* `request_id`: quote it when you ask the provider's support about a failed call (log it, always).
+
+Every error class derives from `openai.APIError`; those with an HTTP status from `openai.APIStatusError`:
+"""),
+("code", r"""
+print(" -> ".join(k.__name__ for k in openai.RateLimitError.__mro__[:-2]))
+print(" -> ".join(k.__name__ for k in openai.APITimeoutError.__mro__[:-2]))
+"""),
+("md", r"""
+### Every error class, live
+
+| exception | status | what it means | retry? | what to fix |
+| --- | --- | --- | --- | --- |
+| `BadRequestError` | 400 | the request is malformed or invalid | **never** | read `err.param` and the message |
+| `AuthenticationError` | 401 | missing or wrong API key | **never** | the key in `.env` |
+| `PermissionDeniedError` | 403 | the key may not use this model / region | **never** | the model name, the project's access |
+| `NotFoundError` | 404 | no such model (or URL) | **never** | the model name, the base URL |
+| `APIStatusError` | 408 | the server gave up waiting | yes | nothing; maybe a smaller request |
+| `RateLimitError` | 429 `rate_limit_exceeded` | too many requests or tokens per minute | yes, **after `Retry-After`** | slow down: fewer at once |
+| `RateLimitError` | 429 `insufficient_quota` | out of credit | **never** | billing (same class, different `code`!) |
+| `InternalServerError` | 500, 502, 503 | the provider's problem | yes, with backoff | nothing |
+| `APITimeoutError` | (none) | no answer within your timeout | yes | maybe a longer timeout |
+| `APIConnectionError` | (none) | network: DNS, refused, dropped | yes | your network, the base URL |
+
+To see them all, the next cell asks the course's stub to fail on purpose. A request that carries the header
+`x-stub-fault: 503` gets a 503, exactly as the real API sends it (the header is a stub feature, ignored by
+real providers; the lesson's *fault plans* are explained in `llm_stub/faults.py`). It only runs on the stub.
+`with_options(max_retries=0)` turns the SDK's own retries off, so we see each error as it is.
+"""),
+("code", r"""
+raw = client.with_options(max_retries=0, timeout=0.5)  # no SDK retries; give up after half a second
+
+
+def trigger(step: str) -> openai.APIError:
+    try:
+        raw.chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "Say hello."}], extra_headers={"x-stub-fault": step}
+        )
+    except openai.APIError as err:
+        return err
+    raise AssertionError("no error?")
+
+
+if backend.skip_unless_stub("injecting faults"):
+    for step in ["400", "401", "403", "404", "408", "429", "quota", "500", "502", "503", "slow:2"]:
+        err = trigger(step)
+        status = getattr(err, "status_code", "-")
+        print(f"{step:7} -> {type(err).__name__:22} status {status!s:4} code {getattr(err, 'code', None)}")
+"""),
+("md", r"""
+(`slow:2` makes the stub wait two seconds before answering; our client gave up after 0.5 s.) The last one needs
+no stub at all: nothing listens on port 9 of your machine, so the connection is refused.
+"""),
+("code", r"""
+nowhere = OpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-not-needed", max_retries=0)
+try:
+    nowhere.models.list()
+except openai.APIConnectionError as err:
+    print(type(err).__name__, "->", err.message)
+"""),
+("md", r"""
+Notice the trap in the table: `insufficient_quota` arrives as the **same class** as an ordinary rate limit,
+`RateLimitError` with status 429. Code that retries every `RateLimitError` retries an empty account forever.
+Look at `err.code`:
+"""),
+("code", r"""
+if backend.skip_unless_stub("injecting faults"):
+    for step in ["429", "quota"]:
+        err = trigger(step)
+        print(f"{type(err).__name__}  code={err.code!r:24} retry-after={err.response.headers.get('retry-after')}")
+        print("   ", err.body["message"][:110] + "...")
+"""),
+("md", r"""
+## 2. The SDK already retries (twice)
+
+Before writing any retry code, know what the SDK does by itself. Every `OpenAI()` client:
+
+* retries **connection errors, timeouts, 408, 409, 429 and every 5xx**, at most `max_retries` times (default **2**);
+* waits what the server says in `retry-after-ms` / `retry-after` (up to 60 s), otherwise
+  0.5 s, 1 s, 2 s, ... capped at 8 s, minus up to 25 % random jitter;
+* obeys a header `x-should-retry: true|false` when the server sends one;
+* never retries 400, 401, 403, 404 and 422;
+* waits up to **600 s** for an answer by default (`timeout`): far too long for most apps.
+
+You set both for a client, or for a few calls with `with_options`:
+
+```python
+client = OpenAI(max_retries=5, timeout=20.0)               # every call
+fast = client.with_options(max_retries=0, timeout=5.0)     # a copy with other settings
+client.with_options(timeout=openai.Timeout(30.0, connect=2.0)).chat.completions.create(...)
+```
+
+Watch it work. The stub fails the first two attempts (a 429 that asks for 0.2 s, then a 503), then answers.
+The SDK marks each retry with a header `x-stainless-retry-count`, which the stub's journal records:
+"""),
+("code", r"""
+def journal_mark() -> int:
+    entries = backend.stub.journal()
+    return entries[-1]["seq"] if entries else 0
+
+
+def show_attempts(mark: int) -> None:
+    entries = backend.stub.journal(mark)
+    t0 = entries[0]["received_at"]
+    for e in entries:
+        print(f"  attempt {e['attempt']}: status {e['status']}  at +{e['received_at'] - t0:.2f} s")
+
+
+if backend.skip_unless_stub("injecting faults"):
+    mark = journal_mark()
+    patient = client.with_options(max_retries=3)
+    reply = patient.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "user", "content": "In one sentence, what does an HTTP 429 status mean?"}],
+        extra_headers={"x-stub-fault": "429:0.2,503:0.2,ok"},
+    )
+    show_attempts(mark)
+    print(reply.choices[0].message.content)
+"""),
+("md", r"""
+Two failures, and your code never saw them. And `insufficient_quota`? The stub sends it with
+`x-should-retry: false`, so the SDK gives up at once instead of retrying a call that cannot succeed:
+"""),
+("code", r"""
+if backend.skip_unless_stub("injecting faults"):
+    mark = journal_mark()
+    try:
+        patient.chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "Say hello."}], extra_headers={"x-stub-fault": "quota,quota,quota"}
+        )
+    except openai.RateLimitError as err:
+        print(type(err).__name__, err.code, "| x-should-retry:", err.response.headers.get("x-should-retry"))
+    show_attempts(mark)
+"""),
+("md", r"""
+So for a single interactive call, the SDK's retries plus a sensible `timeout` are often all you need.
+Write your own when you need to **see** the retries (log them), **decide** differently (give up on
+`insufficient_quota` with a provider that does not send `x-should-retry`; retry an answer that failed your
+validation, as in lesson 3), or bound the **total** time spent. Then set `max_retries=0` on that client, or
+the two layers multiply: 3 SDK attempts × 5 of yours = 15 requests for one call.
+
+## 3. Writing your own retry
+
+Three ideas, each preventing a specific disaster:
+
+* **Exponential backoff**: wait 0.5 s, 1 s, 2 s, 4 s, ... A struggling server gets breathing room instead of
+  a hammering. *Without it*: a fixed 0.1 s retry loop turns one outage into a self-inflicted DDoS.
+* **A cap** on the wait and on the **number of attempts**: `2**20` seconds is twelve days. *Without it*: a
+  worker that "hangs" forever on a dead endpoint.
+* **Jitter**: a random part of the wait. *Without it*: 100 clients that failed together retry together, in
+  lockstep, and fail together again.
+
+And one override: when the server says **`Retry-After`**, wait exactly that. It knows when it will have room.
+The delays, with base 0.5 s and a cap of 8 s (jitter: between half the ceiling and the ceiling):
+"""),
+("code", r"""
+import random
+
+rng = random.Random(5)  # seeded, so this table is the same every run
+
+
+def backoff(attempt: int, base: float = 0.5, cap: float = 8.0, rand=random.random) -> float:
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    return ceiling * (0.5 + rand() / 2)
+
+
+print("retry  ceiling  with jitter")
+for n in range(1, 9):
+    print(f"{n:5}  {min(8.0, 0.5 * 2 ** (n - 1)):6.1f}s  {backoff(n, rand=rng.random):9.2f}")
+"""),
+("md", r"""
+The loop itself. It asks `is_retryable` (the table of section 1 as code), prefers the server's wait, and
+gives up after `max_attempts`, re-raising the last error so the caller sees what really went wrong:
+"""),
+("code", r"""
+import time
+
+
+def is_retryable(err: Exception) -> bool:
+    if isinstance(err, (openai.APITimeoutError, openai.APIConnectionError)):
+        return True
+    if isinstance(err, openai.APIStatusError):
+        if err.code == "insufficient_quota":
+            return False  # a 429, but waiting cannot fix an empty account
+        return err.status_code in (408, 409, 429) or err.status_code >= 500
+    return False  # 400/401/403/404 and bugs in our own code: fix them, don't repeat them
+
+
+def server_wait(err: Exception) -> float | None:
+    headers = err.response.headers if isinstance(err, openai.APIStatusError) else {}
+    if "retry-after-ms" in headers:
+        return float(headers["retry-after-ms"]) / 1000
+    if "retry-after" in headers:
+        return float(headers["retry-after"])
+    return None
+
+
+def with_retries(fn, max_attempts: int = 5, log=print):
+    for attempt in range(1, max_attempts + 1):
+        try:
+            return fn()
+        except Exception as err:
+            if attempt == max_attempts or not is_retryable(err):
+                raise
+            wait = server_wait(err)
+            wait = backoff(attempt) if wait is None else wait
+            log(f"attempt {attempt}: {type(err).__name__} ({getattr(err, 'status_code', '-')}); retrying in {wait:.2f} s")
+            time.sleep(wait)
+"""),
+("md", r"""
+A hand-written loop sends every attempt as a first try (its client has `max_retries=0`), so the fault header
+gets a plan id: the stub then walks through the plan one attempt after the other.
+"""),
+("code", r"""
+import uuid
+
+once = client.with_options(max_retries=0)
+
+
+def fault(steps: str) -> dict:
+    # A stub-only header: script the next attempts (a fresh plan id each time the cell runs).
+    return {"x-stub-fault": steps, "x-stub-fault-id": uuid.uuid4().hex}
+
+
+if backend.skip_unless_stub("injecting faults"):
+    headers = fault("503,429:0.3,ok")
+    reply = with_retries(lambda: once.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "In one sentence, why should retries use jitter?"}],
+        extra_headers=headers,
+    ))
+    print(reply.choices[0].message.content)
+
+    headers = fault("401")
+    try:
+        with_retries(lambda: once.chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "Say hello."}], extra_headers=headers))
+    except openai.AuthenticationError as err:
+        print("gave up at once:", type(err).__name__, err.code)
+"""),
+("md", r"""
+### The same with tenacity
+
+In production code you would rather not maintain that loop. [tenacity](https://tenacity.readthedocs.io) is
+the standard library for it: a decorator, with `stop`, `wait` and `retry` policies. Its
+`wait_random_exponential` is backoff with (full) jitter; a small custom `wait` adds `Retry-After`:
+"""),
+("code", r"""
+from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+exponential = wait_random_exponential(multiplier=0.5, max=8)
+
+
+def server_or_backoff(state: RetryCallState) -> float:
+    wait = server_wait(state.outcome.exception())
+    return exponential(state) if wait is None else wait
+
+
+def announce(state: RetryCallState) -> None:
+    err = state.outcome.exception()
+    print(f"tenacity: attempt {state.attempt_number} got {type(err).__name__}; retrying in {state.upcoming_sleep:.2f} s")
+
+
+@retry(
+    retry=retry_if_exception(is_retryable),
+    wait=server_or_backoff,
+    stop=stop_after_attempt(5),
+    reraise=True,  # raise the last error itself, not tenacity's RetryError
+    before_sleep=announce,
+)
+def ask(prompt: str, headers: dict | None = None) -> str:
+    reply = once.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}], extra_headers=headers)
+    return reply.choices[0].message.content
+
+
+if backend.skip_unless_stub("injecting faults"):
+    print(ask("Write a short poem about patience.", headers=fault("429:0.2,502:0.2,ok")))
+"""),
+("md", r"""
+## 4. Context too long: trim, don't retry
+
+A conversation grows with every turn. Once the prompt is bigger than the model's **context window**, the API
+answers 400 `context_length_exceeded`. Retrying sends the same tokens and fails the same way: the fix is to
+send fewer. The stub's `gpt-3.5-turbo` has the real model's window, 16,385 tokens. Here is a long chat with it
+(the demo uses that model by name, so it only runs on the stub):
+"""),
+("code", r"""
+SMALL_MODEL = "gpt-3.5-turbo"  # a 16,385-token context window
+
+entry = "The lighthouse keeper wrote in his logbook every evening, noting the weather, the sea and the ships. " * 12
+history = [{"role": "system", "content": "You are a helpful assistant who remembers the whole conversation."}]
+for day in range(1, 61):
+    history.append({"role": "user", "content": f"Day {day} of the logbook: {entry}"})
+    history.append({"role": "assistant", "content": f"Noted the entry for day {day}."})
+history.append({"role": "user", "content": "Summarise our conversation so far in one sentence."})
+
+if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
+    try:
+        once.chat.completions.create(model=SMALL_MODEL, messages=history, max_tokens=200)
+    except openai.BadRequestError as err:
+        print(type(err).__name__, err.code)
+        print(err.body["message"])
+"""),
+("md", r"""
+Trimming keeps the system message and the newest turns, dropping the oldest user/assistant pairs until an
+estimate of the prompt fits the window minus room for the answer. The estimate is the rule of thumb of
+about 4 characters per token (`course.pricing.estimate_tokens`; `tiktoken` counts exactly for OpenAI
+models); a margin covers its error.
+"""),
+("code", r"""
+from course.pricing import estimate_tokens
+
+WINDOW = 16_385
+
+
+def trim_to_fit(messages: list[dict], max_tokens: int, window: int = WINDOW, margin: float = 0.9) -> list[dict]:
+    budget = int(window * margin) - max_tokens
+    system, turns = messages[:1], messages[1:]
+    while len(turns) > 1 and sum(estimate_tokens(m["content"]) + 4 for m in system + turns) > budget:
+        turns = turns[2:]  # drop the oldest user message and its reply, together
+    return system + turns
+
+
+if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
+    trimmed = trim_to_fit(history, max_tokens=200)
+    reply = once.chat.completions.create(model=SMALL_MODEL, messages=trimmed, max_tokens=200)
+    print(f"{len(history)} messages -> {len(trimmed)} messages; first kept: {trimmed[1]['content'][:12]!r}")
+    print("prompt tokens:", reply.usage.prompt_tokens, "of", WINDOW)
+    print(reply.choices[0].message.content)
+"""),
+("md", r"""
+Dropping old turns loses what they said; the alternative is to replace them with a short summary first.
+
+## 5. Timeouts, for normal and streamed calls
+
+A **non-streamed** call waits for the whole answer, so `timeout` bounds the whole call. Without one you wait
+up to 600 s for a stuck request. The SDK retries timeouts too, so with `max_retries=2` a 20 s timeout can cost
+a minute; count that in. Here the stub takes 2 s and we allow 0.5 s:
+"""),
+("code", r"""
+if backend.skip_unless_stub("injecting a slow answer"):
+    started = time.perf_counter()
+    try:
+        client.with_options(timeout=0.5, max_retries=0).chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "Say hello."}], extra_headers={"x-stub-fault": "slow:2"}
+        )
+    except openai.APITimeoutError as err:
+        print(f"{type(err).__name__} after {time.perf_counter() - started:.1f} s")
+"""),
+("md", r"""
+A **streamed** call is different: the timeout applies to *each read*, waiting for the next chunk. A stream that
+keeps trickling tokens never times out, however long it runs. To bound the total, check the clock in your
+loop and close the stream (closing it stops the generation, and the billing):
+"""),
+("code", r"""
+if backend.skip_unless_stub("slowing the stub down"):
+    backend.stub.configure(time_per_token=0.03)  # 30 ms per token: about 1.5 s for this poem
+    poem = [{"role": "user", "content": "Write a short poem about patience."}]
+    patient_reader = client.with_options(timeout=0.5)  # 0.5 s per read
+
+    started = time.perf_counter()
+    for chunk in patient_reader.chat.completions.create(model=MODEL, messages=poem, stream=True):
+        pass
+    print(f"whole stream: {time.perf_counter() - started:.1f} s, far beyond the 0.5 s timeout, and no error")
+
+    started, pieces = time.perf_counter(), []
+    stream = patient_reader.chat.completions.create(model=MODEL, messages=poem, stream=True)
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            pieces.append(chunk.choices[0].delta.content)
+        if time.perf_counter() - started > 0.4:  # our own deadline for the whole stream
+            stream.close()
+            break
+    print("with our own 0.4 s deadline: stopped early, with a partial reply:", 0 < len("".join(pieces)) < 150)
+    backend.stub.configure(time_per_token=0.0)
+"""),
+("md", r"""
+A stream can also break **after** it started, and then the SDK does **not** retry: the 200 status was already
+received. Two ways it happens:
+
+* an **error event** in the middle: the SDK raises `openai.APIError` from the loop (a dropped connection
+  raises `APIConnectionError`);
+* the stream simply **ends without `[DONE]`**: no exception at all! The only sign is that no chunk carried a
+  `finish_reason`. Always check it before trusting a streamed reply.
+"""),
+("code", r"""
+def read_stream(headers: dict) -> tuple[str, str | None]:
+    text, finish = "", None
+    for chunk in once.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "Write a short poem about patience."}],
+        stream=True, extra_headers=headers,
+    ):
+        for choice in chunk.choices:
+            text += choice.delta.content or ""
+            finish = choice.finish_reason or finish
+    return text, finish
+
+
+if backend.skip_unless_stub("injecting broken streams"):
+    try:
+        read_stream(fault("stream_error:6"))
+    except openai.APIError as err:
+        print("error mid-stream:", type(err).__name__, "-", err.message)
+    text, finish = read_stream(fault("stream_cut:6"))
+    print(f"cut stream: no exception, text {text!r}, finish_reason {finish}")
+    if finish is None:
+        print("-> incomplete: retry the call (or show it as cut off), don't present it as the answer")
+"""),
+("md", r"""
+## 6. Throughput under a rate limit
+
+Providers limit each key to so many **requests per minute** (RPM) and **tokens per minute** (TPM). Every
+response says where you stand, in six headers:
+
+| header | meaning |
+| --- | --- |
+| `x-ratelimit-limit-requests` / `-tokens` | your per-minute limit |
+| `x-ratelimit-remaining-requests` / `-tokens` | what is left right now |
+| `x-ratelimit-reset-requests` / `-tokens` | time until the bucket is full again (`100ms`, `6m0s`) |
+
+The limit is a bucket that refills continuously, and providers may enforce it over a shorter window: 600 RPM
+can mean "10 per second". The next cell turns on exactly that on the stub (600 RPM, enforced per second: a
+burst of 10, then 10 per second) and reads the headers with `with_raw_response`:
+"""),
+("code", r"""
+if backend.skip_unless_stub("turning on a rate limit"):
+    backend.stub.configure(requests_per_minute=600, rate_limit_window=1)
+    raw_reply = once.chat.completions.with_raw_response.create(
+        model=MODEL, messages=[{"role": "user", "content": "Say hello."}]
+    )
+    for name in ("limit", "remaining", "reset"):
+        print(f"x-ratelimit-{name}-requests: {raw_reply.headers[f'x-ratelimit-{name}-requests']}")
+    reply = raw_reply.parse()  # the usual ChatCompletion
+"""),
+("md", r"""
+Now the classic mistake: 40 prompts, 40 threads, all at once, no retries. Most of them bounce:
+"""),
+("code", r"""
+from concurrent.futures import ThreadPoolExecutor
+
+CITIES = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tallinn", "Perth", "Marrakesh", "Bergen", "Cusco", "Hanoi",
+          "Krakow", "Valparaiso", "Accra", "Leipzig", "Busan", "Porto", "Cordoba", "Tbilisi", "Gdansk", "Lyon",
+          "Seville", "Bologna", "Ghent", "Utrecht", "Aarhus", "Tampere", "Graz", "Basel", "Cork", "Glasgow",
+          "Montreal", "Oaxaca", "Medellin", "Recife", "Durban", "Luxor", "Izmir", "Chiang Mai", "Cebu", "Auckland"]
+PROMPTS = [f"One word: which country is {city} in?" for city in CITIES]
+
+
+def attempt_logged(prompt: str, log: list, t0: float) -> str:
+    # One attempt; note when it was sent and how it ended, for the plot below.
+    sent = time.perf_counter() - t0
+    try:
+        reply = once.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}])
+        log.append((sent, 200))
+        return reply.choices[0].message.content
+    except openai.APIStatusError as err:
+        log.append((sent, err.status_code))
+        raise
+
+
+if backend.skip_unless_stub("the rate-limit demo"):
+    time.sleep(1.0)  # let the bucket refill
+    burst_log, t0 = [], time.perf_counter()
+
+    def fire(prompt):
+        try:
+            return attempt_logged(prompt, burst_log, t0)
+        except openai.RateLimitError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(fire, PROMPTS))
+    answered = sum(a is not None for a in answers)
+    print(f"answered: about {round(answered, -1)} of {len(PROMPTS)}; the rest got 429 rate_limit_exceeded")
+"""),
+("md", r"""
+The fix is not "more threads" but fewer: a **small concurrency limit** (here 4 workers) and retries that honour
+`Retry-After`. Each worker takes the next prompt only when its previous one is done; a 429 makes it wait
+exactly as long as the server asked. `pool.map` returns the answers **in the order of the prompts**, whatever
+order they finished in, and a progress bar (tqdm) shows how far it got.
+"""),
+("code", r"""
+import sys
+
+from tqdm import tqdm
+
+tqdm.monitor_interval = 0  # no background refreshes: the bar prints at the start and the end only
+
+if backend.skip_unless_stub("the rate-limit demo"):
+    time.sleep(1.0)  # let the bucket refill
+    fixed_log, t0 = [], time.perf_counter()
+    # A fixed bar format, printed to stdout only at the start and the end, so the stored output is stable.
+    bar = tqdm(total=len(PROMPTS), file=sys.stdout, ascii=True, ncols=60, mininterval=3600,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}", desc="batch")
+
+    def patient_ask(prompt):
+        try:
+            return with_retries(lambda: attempt_logged(prompt, fixed_log, t0), max_attempts=20, log=lambda _: None)
+        finally:
+            bar.update(1)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(patient_ask, PROMPTS))
+    bar.close()
+    elapsed = time.perf_counter() - t0
+    print(f"answered {sum(a is not None for a in answers)}/{len(PROMPTS)} in {elapsed:.1f} s "
+          f"(the limit allows 10 at once, then 10 per second)")
+    for city, answer in list(zip(CITIES, answers))[:4]:
+        print(f"  {city}: {answer}")
+"""),
+("md", r"""
+The plot shows the two runs against the limit: the burst (left) sends everything at once, and only the bucket's
+first 10 succeed; the patient batch (right) follows the limit's line, with a few 429s that cost a short wait each.
+"""),
+("code", r"""
+import matplotlib.pyplot as plt
+
+if backend.skip_unless_stub("the rate-limit demo"):
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+    for ax, log, title in ((axes[0], burst_log, "40 at once, no retries"), (axes[1], fixed_log, "4 workers + retries")):
+        log = sorted(log)
+        ok_times = [t for t, s in log if s == 200]
+        ax.step(ok_times, range(1, len(ok_times) + 1), where="post", label="answered (cumulative)")
+        ax.plot([t for t, s in log if s == 429], [0.5] * sum(s == 429 for _, s in log), "rx", label="429")
+        horizon = max(t for t, _ in log) + 0.5
+        ax.plot([0, horizon], [10, 10 + 10 * horizon], "k--", label="limit: 10 + 10/s")
+        ax.set_title(title)
+        ax.set_xlabel("seconds")
+        ax.set_ylim(0, 45)
+    axes[0].set_ylabel("requests")
+    axes[1].legend(loc="lower right")
+    plt.tight_layout()
+    plt.show()
+"""),
+("md", r"""
+### The same with `AsyncOpenAI`
+
+With asyncio, an `asyncio.Semaphore` is the concurrency limit, and the SDK's own retries (which honour
+`retry-after-ms`) can do the waiting. Jupyter runs `await` at the top level of a cell:
+"""),
+("code", r"""
+import asyncio
+
+from openai import AsyncOpenAI
+
+
+async def ask_all(prompts: list[str], limit: int = 4) -> list[str]:
+    aclient = AsyncOpenAI(max_retries=10)  # the SDK retries 429s, waiting what the server says
+    gate = asyncio.Semaphore(limit)
+
+    async def one(prompt: str) -> str:
+        async with gate:  # at most `limit` requests in flight
+            reply = await aclient.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}])
+            return reply.choices[0].message.content
+
+    try:
+        return await asyncio.gather(*(one(p) for p in prompts))  # results in the order of the prompts
+    finally:
+        await aclient.close()
+
+
+time.sleep(1.0)  # let the bucket refill
+answers = await ask_all(PROMPTS[:20])
+print(len(answers), "answers;", ", ".join(answers[:5]), "...")
+"""),
+("code", r"""
+if backend.skip_unless_stub("turning the rate limit off"):
+    backend.stub.configure(requests_per_minute=None, rate_limit_window=60.0)
+"""),
+("md", r"""
+## The mistakes this lesson prevents
+
+| mistake | symptom |
+| --- | --- |
+| retrying a 400 / 401 / 403 / 404 | the same error N times, N times slower; a bad key hammers the API |
+| retrying `insufficient_quota` | a job that "hangs" for hours with an empty account |
+| no cap on attempts | a worker stuck forever on a dead endpoint |
+| ignoring `Retry-After` | a 429 on every retry: you came back too early |
+| no jitter | clients that failed together keep failing together |
+| your retries on top of the SDK's | 3 × 5 = 15 requests for one call; set `max_retries=0` under your own loop |
+| no timeout | a request stuck for 10 minutes (the default) |
+| a streamed reply with no `finish_reason` | a truncated answer shown as if complete |
+| firing a whole batch at once | a wall of 429s; a small concurrency limit is faster |
+| collecting results as they finish | answers attached to the wrong prompts |
+
+## Lab 5
+
+Open **`labs/lab05_errors.py`** and implement:
+
+* `classify(exc)`: retry or not, and why (a `Decision`): transient errors yes; 400/401/403/404,
+  `insufficient_quota` and bugs in your own code, never;
+* `retry_delay(attempt, retry_after=..., rand=...)`: exponential, capped, with jitter, overridden by the
+  server's `Retry-After` (the random source is a parameter, so tests can fix it);
+* `call_with_retries(fn, max_attempts=..., sleep=...)`: at most `max_attempts` attempts, the right sleep between
+  them (the tests pass their own `sleep`, so they take no real time), and the last error re-raised with
+  `exc.attempts`;
+* `run_batch(client, prompts, model=..., max_concurrency=...)`: every prompt, never more than
+  `max_concurrency` in flight, with retries, results in input order, failures reported, none lost.
+
+The tests run through the stub with fault plans and rate limits, and read the attempts from its journal.
+Check your work:
+
+```
+make check LAB=5
+```
+
+(or `python -m course check 5`).
+"""),
+]

@@ -1,0 +1,343 @@
+"""Lab 5 · Errors, retries and rate limits: tests for labs/lab05_errors.py (or solutions/ with --impl=solutions).
+
+The errors are real: each comes from the SDK after the course's stub answered with a scripted fault
+(a "fault plan": "fail with 503, then 429, then succeed"). What your code sent, how many attempts it
+made and in which order, is read back from the stub's journal. Sleeps are recorded, not slept, so
+these tests take no real waiting time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import openai
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openai import OpenAI
+
+MODEL = "gpt-4o-mini"
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def lab(load_impl):
+    return load_impl("lab05_errors")
+
+
+def plan(stub, steps, repeat=False) -> str:
+    """Install a fault plan on the stub; return the id that requests must carry to be affected."""
+    plan_id = f"lab05-{next(_ids)}"
+    stub.add_fault(steps, plan_id=plan_id, repeat=repeat)
+    return plan_id
+
+
+def planned_client(stub, plan_id: str, **options) -> OpenAI:
+    """An SDK client (its own retries off) whose every request is subject to the plan."""
+    return OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0,
+                  default_headers={"x-stub-fault-id": plan_id}, **options)
+
+
+def ask(client: OpenAI, prompt: str = "Say hello.") -> str:
+    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}]).choices[0].message.content
+
+
+def error_from(stub, step) -> Exception:
+    """The exception the SDK really raises when the stub answers with ``step``."""
+    client = planned_client(stub, plan(stub, [step]), timeout=0.2)
+    try:
+        ask(client)
+    except Exception as exc:  # noqa: BLE001
+        return exc
+    raise AssertionError(f"the stub did not fail with {step!r}")
+
+
+class Sleeps:
+    """A stand-in for time.sleep that records each delay and how many requests the stub had seen then."""
+
+    def __init__(self, stub=None, clock=None) -> None:
+        self.stub, self.clock = stub, clock
+        self.delays: list[float] = []
+        self.seen: list[int] = []
+        self._lock = threading.Lock()
+
+    LIMIT = 40
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self.delays.append(seconds)
+            if len(self.delays) > self.LIMIT:
+                raise AssertionError(f"more than {self.LIMIT} retries of one call: is there a cap on attempts?")
+            if self.stub is not None:
+                self.seen.append(len(self.stub.journal()))
+            if self.clock is not None:
+                self.clock.advance(seconds)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+
+def fixed(value: float):
+    return lambda: value
+
+
+# --- classify ---------------------------------------------------------------------------------------------
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("step, name", [("400", "400 Bad Request"), ("401", "401 invalid API key"),
+                                        ("403", "403 no access to the model"), ("404", "404 model not found")])
+def test_classify_never_retries_client_errors(lab, stub, step, name):
+    exc = error_from(stub, step)
+    decision = lab.classify(exc)
+    assert decision.retry is False, (
+        f"classify said retry for a {name} ({type(exc).__name__}): the same request will fail the same way; "
+        "fix the request instead"
+    )
+    assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
+
+
+@pytest.mark.points(2)
+def test_classify_never_retries_insufficient_quota(lab, stub):
+    exc = error_from(stub, "quota")
+    assert isinstance(exc, openai.RateLimitError) and exc.code == "insufficient_quota"
+    assert lab.classify(exc).retry is False, (
+        "classify said retry for a 429 insufficient_quota: it is a RateLimitError, but the account is out of "
+        "credit, and no amount of waiting fixes that (check exc.code)"
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("step, name", [("429", "429 rate_limit_exceeded"), ("408", "408 request timeout"),
+                                        ("500", "500"), ("502", "502"), ("503", "503"), ("slow:1", "client timeout")])
+def test_classify_retries_transient_errors(lab, stub, step, name):
+    exc = error_from(stub, step)
+    decision = lab.classify(exc)
+    assert decision.retry is True, f"classify said do not retry a {name} ({type(exc).__name__}); it is transient"
+    assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
+
+
+@pytest.mark.points(1)
+def test_classify_retries_connection_errors_not_bugs(lab):
+    dead = OpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-stub", max_retries=0, timeout=2)
+    with pytest.raises(openai.APIConnectionError) as info:
+        ask(dead)
+    assert lab.classify(info.value).retry is True, "a connection error (network blip) is worth retrying"
+    for bug in (ValueError("bad"), KeyError("content"), TypeError("x")):
+        assert lab.classify(bug).retry is False, f"{type(bug).__name__} is a bug in the code: retrying repeats it"
+
+
+# --- retry_delay --------------------------------------------------------------------------------------------
+
+@pytest.mark.points(1)
+def test_delay_grows_exponentially(lab):
+    got = [lab.retry_delay(n, rand=fixed(1.0)) for n in (1, 2, 3, 4)]
+    assert got == pytest.approx([0.5, 1.0, 2.0, 4.0]), (
+        f"with rand() = 1 the delays for retries 1-4 should be the ceilings 0.5, 1, 2, 4 (base * 2**(n-1)); got {got}"
+    )
+    assert lab.retry_delay(2, base=1.0, rand=fixed(1.0)) == pytest.approx(2.0), "use the base you are given"
+
+
+@pytest.mark.points(2)
+def test_delay_is_capped(lab):
+    for n in (5, 6, 10, 1000):
+        got = lab.retry_delay(n, rand=fixed(1.0))
+        assert got == pytest.approx(8.0), f"retry {n}: the delay must stop growing at cap=8.0; got {got}"
+    assert lab.retry_delay(10, cap=3.0, rand=fixed(1.0)) == pytest.approx(3.0), "use the cap you are given"
+
+
+@pytest.mark.points(2)
+def test_delay_has_jitter(lab):
+    low, high = lab.retry_delay(3, rand=fixed(0.0)), lab.retry_delay(3, rand=fixed(0.999999))
+    assert low == pytest.approx(1.0), f"with rand() = 0 the delay is half the ceiling (2 * 0.5 = 1.0); got {low}"
+    assert high == pytest.approx(2.0, rel=1e-5), f"with rand() near 1 it is the ceiling (2.0); got {high}"
+    calls = []
+    lab.retry_delay(2, rand=lambda: calls.append(1) or 0.5)
+    assert calls == [1], "call rand() exactly once per delay"
+
+
+@pytest.mark.points(2)
+def test_delay_honours_retry_after(lab):
+    assert lab.retry_delay(1, retry_after=3.0, rand=fixed(0.0)) == pytest.approx(3.0), (
+        "the server said retry-after 3 s: wait exactly that, not your own backoff"
+    )
+    assert lab.retry_delay(6, retry_after=0.02, rand=fixed(0.9)) == pytest.approx(0.02)
+    assert lab.retry_delay(2, retry_after=20.0, cap=8.0, rand=fixed(0.0)) == pytest.approx(20.0), (
+        "retry_after overrides the cap too: retrying before the server has room only earns another 429"
+    )
+    with pytest.raises(ValueError):
+        lab.retry_delay(0)
+
+
+@pytest.mark.points(1)
+@given(attempt=st.integers(1, 60), r=st.floats(0, 1, exclude_max=True), base=st.floats(0.01, 2), cap=st.floats(0.5, 60))
+def test_delay_is_between_half_the_ceiling_and_the_ceiling(load_impl, attempt, r, base, cap):
+    lab = load_impl("lab05_errors")
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    got = lab.retry_delay(attempt, base=base, cap=cap, rand=fixed(r))
+    assert ceiling / 2 - 1e-9 <= got <= ceiling + 1e-9, f"retry {attempt} (base {base}, cap {cap}, rand {r}): {got}"
+
+
+# --- call_with_retries -----------------------------------------------------------------------------------------
+
+@pytest.mark.points(2)
+def test_retries_until_success(lab, stub):
+    client = planned_client(stub, plan(stub, ["503", "500", "ok"]))
+    sleeps = Sleeps(stub)
+    reply = lab.call_with_retries(lambda: ask(client), sleep=sleeps, rand=fixed(1.0))
+    statuses = [e["status"] for e in stub.journal()]
+    assert statuses == [503, 500, 200], f"the stub saw {statuses}: two failures, then the success"
+    assert reply and "Say hello" in reply, "return what fn() returned"
+    assert sleeps.delays == pytest.approx([0.5, 1.0]), (
+        f"slept {sleeps.delays}: after failure 1 wait retry_delay(1) = 0.5, after failure 2 retry_delay(2) = 1.0"
+    )
+    assert sleeps.seen == [1, 2], "sleep between attempts: once after each failure, never before the first try"
+
+
+@pytest.mark.points(2)
+def test_retry_after_is_honoured(lab, stub):
+    client = planned_client(stub, plan(stub, [{"status": 429, "retry_after_ms": 1234}, {"status": 503, "retry_after": 2}, "ok"]))
+    sleeps = Sleeps(stub)
+    lab.call_with_retries(lambda: ask(client), sleep=sleeps, rand=fixed(0.0))
+    assert sleeps.delays == pytest.approx([1.234, 2.0]), (
+        f"slept {sleeps.delays}: the 429 said retry-after-ms 1234 and the 503 said retry-after 2; "
+        "pass retry_after_seconds(exc) to retry_delay"
+    )
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("step, exc_type", [("400", openai.BadRequestError), ("401", openai.AuthenticationError),
+                                            ("403", openai.PermissionDeniedError), ("quota", openai.RateLimitError)])
+def test_never_retries_what_cannot_succeed(lab, stub, step, exc_type):
+    client = planned_client(stub, plan(stub, [step], repeat=True))
+    sleeps = Sleeps(stub)
+    with pytest.raises(exc_type) as info:
+        lab.call_with_retries(lambda: ask(client), max_attempts=4, sleep=sleeps)
+    sent = len(stub.journal())
+    assert sent == 1, f"a {step} was retried: the stub received {sent} requests; it should have been 1"
+    assert sleeps.delays == [], "nothing to wait for when you are not retrying"
+    assert getattr(info.value, "attempts", None) == 1, "set exc.attempts (1 here) on the error you re-raise"
+
+
+@pytest.mark.points(3)
+def test_attempts_are_capped_and_the_last_error_is_raised(lab, stub):
+    client = planned_client(stub, plan(stub, ["503", "502", "500", "502", "503", "500"], repeat=True))
+    sleeps = Sleeps(stub)
+    with pytest.raises(openai.InternalServerError) as info:
+        lab.call_with_retries(lambda: ask(client), max_attempts=4, sleep=sleeps, rand=fixed(1.0))
+    sent = len(stub.journal())
+    assert sent == 4, f"max_attempts=4 but the stub received {sent} requests"
+    assert info.value.status_code == 502, "re-raise the LAST error (the 4th attempt got a 502)"
+    assert getattr(info.value, "attempts", None) == 4, "set exc.attempts to the number of attempts made (4)"
+    assert sleeps.delays == pytest.approx([0.5, 1.0, 2.0]), (
+        f"slept {sleeps.delays}: three waits between four attempts, none after the last"
+    )
+
+
+@pytest.mark.points(1)
+def test_retry_passes_base_cap_and_rand(lab, stub):
+    client = planned_client(stub, plan(stub, ["500", "500", "500", "ok"]))
+    sleeps = Sleeps()
+    values = iter([0.0, 0.5, 0.0])
+    lab.call_with_retries(lambda: ask(client), base=2.0, cap=5.0, sleep=sleeps, rand=lambda: next(values))
+    assert sleeps.delays == pytest.approx([1.0, 3.0, 2.5]), (
+        f"slept {sleeps.delays}: with base 2, cap 5 and rand 0, 0.5, 0 the delays are 1, 3, 2.5"
+    )
+
+
+# --- run_batch -----------------------------------------------------------------------------------------------------
+
+PROMPTS = [f"Give me fact number {i} about octopuses." for i in range(6)]
+
+
+def check_replies(result, prompts, skip=()):
+    assert len(result.results) == len(prompts), (
+        f"results has {len(result.results)} entries for {len(prompts)} prompts: one per prompt, failed ones as None"
+    )
+    for i, (prompt, reply) in enumerate(zip(prompts, result.results, strict=True)):
+        if i in skip:
+            continue
+        if reply is None and i in result.failed:
+            raise AssertionError(f"prompt {i} failed for good with {result.failed[i]!r}; it should have succeeded")
+        assert reply is not None, f"results[{i}] is None, yet failed has no entry {i}: the reply to prompt {i} was lost"
+        assert prompt in reply, f"results[{i}] is the reply to another prompt: keep the input order ({reply[:60]!r})"
+
+
+def max_in_flight(journal, margin=0.02) -> int:
+    events = []
+    for e in journal:
+        start, end = e["received_at"], e["received_at"] + e["duration"]
+        events += [(start + margin, 1), (end - margin, -1)]
+    now = peak = 0
+    for _, delta in sorted(events):
+        now += delta
+        peak = max(peak, now)
+    return peak
+
+
+@pytest.mark.points(2)
+def test_batch_keeps_input_order(lab, stub):
+    client = planned_client(stub, plan(stub, ["slow:0.3"]))  # the first request to arrive is slow
+    result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=3, sleep=Sleeps())
+    check_replies(result, PROMPTS)
+    assert result.failed == {}
+
+
+@pytest.mark.points(3)
+def test_batch_respects_the_concurrency_limit(lab, stub):
+    stub.configure(time_to_first_token=0.15)  # every answer takes 0.15 s
+    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)
+    result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=2, sleep=Sleeps())
+    check_replies(result, PROMPTS)
+    peak = max_in_flight(stub.journal())
+    assert peak <= 2, f"{peak} requests were in flight at once; max_concurrency was 2"
+    assert peak == 2, "the requests ran one at a time: run up to max_concurrency of them in parallel"
+
+
+@pytest.mark.points(2)
+def test_batch_retries_and_loses_nothing(lab, stub):
+    client = planned_client(stub, plan(stub, ["429:0.01", "503", "ok", "429:0.01", "ok", "500"]))
+    sleeps = Sleeps()
+    result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=3, sleep=sleeps)
+    check_replies(result, PROMPTS)
+    assert result.failed == {}, f"these failed for good although their errors were transient: {result.failed}"
+    sent = len(stub.journal())
+    assert sent == len(PROMPTS) + 4, f"6 prompts and 4 transient errors make 10 requests; the stub saw {sent}"
+    assert len(sleeps.delays) == 4, f"one sleep per retry (4); got {len(sleeps.delays)}: pass sleep= through"
+
+
+@pytest.mark.points(3)
+def test_batch_reports_permanent_failures(lab, stub):
+    client = planned_client(stub, plan(stub, ["400"]))  # whichever prompt is first gets a 400
+    result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=3, sleep=Sleeps())
+    assert len(result.failed) == 1, f"exactly one prompt failed for good (a 400); failed = {result.failed}"
+    (index, error), = result.failed.items()
+    assert isinstance(error, openai.BadRequestError), f"failed[{index}] should be the BadRequestError, got {error!r}"
+    assert result.results[index] is None, f"results[{index}] should be None: that prompt failed"
+    check_replies(result, PROMPTS, skip={index})
+    assert len(stub.journal()) == len(PROMPTS), "the 400 was retried (or a prompt was sent twice)"
+
+
+@pytest.mark.points(2)
+def test_batch_under_a_rate_limit(lab, stub):
+    clock = FakeClock()
+    stub.configure(requests_per_minute=120, rate_limit_window=1)  # a burst of 2, then 2 per second
+    stub.state.limits.clock = clock  # the stub's limiter runs on fake time that your sleeps advance
+    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)
+    sleeps = Sleeps(clock=clock)
+    result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=3, max_attempts=10, sleep=sleeps)
+    statuses = [e["status"] for e in stub.journal()]
+    check_replies(result, PROMPTS)
+    assert result.failed == {}, f"prompts failed under the rate limit: {result.failed}"
+    assert statuses.count(200) == 6, f"the stub answered {statuses.count(200)} of the 6 prompts"
+    assert statuses.count(429) >= 1, "(the limit should have refused some requests: a burst of 2, 3 at once)"

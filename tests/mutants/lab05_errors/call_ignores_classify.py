@@ -1,0 +1,18 @@
+"""Mistake: call_with_retries retries every exception without asking classify, so a 400, 401 or insufficient_quota is retried."""
+
+import random
+import time
+
+from solutions.lab05_errors import *  # noqa: F403
+from solutions.lab05_errors import retry_after_seconds, retry_delay
+
+
+def call_with_retries(fn, *, max_attempts=5, base=0.5, cap=8.0, sleep=time.sleep, rand=random.random):
+    for attempt in range(1, max_attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt >= max_attempts:
+                exc.attempts = attempt
+                raise
+            sleep(retry_delay(attempt, retry_after=retry_after_seconds(exc), base=base, cap=cap, rand=rand))

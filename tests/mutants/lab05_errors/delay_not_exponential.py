@@ -1,0 +1,13 @@
+"""Mistake: retry_delay grows linearly (base * attempt) instead of doubling."""
+
+import random
+
+from solutions.lab05_errors import *  # noqa: F403
+
+
+def retry_delay(attempt, *, retry_after=None, base=0.5, cap=8.0, rand=random.random):
+    if attempt < 1:
+        raise ValueError(attempt)
+    if retry_after is not None:
+        return max(0.0, retry_after)
+    return min(cap, base * attempt) * (0.5 + rand() / 2)

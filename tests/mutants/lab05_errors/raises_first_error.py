@@ -1,0 +1,20 @@
+"""Mistake: call_with_retries re-raises the FIRST error when it gives up, not the last one."""
+
+import random
+import time
+
+from solutions.lab05_errors import *  # noqa: F403
+from solutions.lab05_errors import classify, retry_after_seconds, retry_delay
+
+
+def call_with_retries(fn, *, max_attempts=5, base=0.5, cap=8.0, sleep=time.sleep, rand=random.random):
+    first = None
+    for attempt in range(1, max_attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            first = first or exc
+            if attempt >= max_attempts or not classify(exc).retry:
+                first.attempts = attempt
+                raise first from None
+            sleep(retry_delay(attempt, retry_after=retry_after_seconds(exc), base=base, cap=cap, rand=rand))
