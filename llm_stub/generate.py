@@ -76,7 +76,7 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         return Draft(content=structured.draft_json(req, rule, rng))
     if rule is not None and rule.alternatives and not tools.awaiting_answer(req):
         return Draft(content=pick(rule, req, rng))
-    answer = tools.answer_from_results(req) or recall.answer_from_history(req.messages)
+    answer = tools.answer_from_results(req, rule) or recall.answer_from_history(req.messages)
     if answer is None and rule is not None and rule.alternatives:
         answer = pick(rule, req, rng)
     return Draft(content=answer or recall.greeting_reply(req.messages) or recall.generic_reply(req.messages))

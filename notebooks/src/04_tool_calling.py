@@ -1,0 +1,467 @@
+"""Source of notebooks/04_tool_calling.ipynb; build with: python notebooks/src/build.py 04_tool_calling"""
+
+CELLS = [
+("md", r"""
+# 04 · Tool calling and the agent loop
+
+A model only knows what was in its training data and in the messages you send. It cannot look up
+today's weather, query your database or send an e-mail. **Tool calling** (also called function calling)
+bridges that gap without giving the model any power: you *describe* functions, the model *asks* you to
+call one (with arguments it chose), **you** run it, and you send the result back so the model can answer.
+
+```
+ you ──(question + tool descriptions)──► model
+ you ◄──(finish_reason "tool_calls": get_weather(city="Amsterdam"))── model
+ you run get_weather("Amsterdam") yourself
+ you ──(history + assistant's call + {"role": "tool", result})──► model
+ you ◄──("It's 14 °C and light rain in Amsterdam.")── model
+```
+
+Two requests, and the model never runs anything: your code decides what really happens. By the end you
+will have written the **agent loop** that repeats this until the model has its answer.
+"""),
+("code", r"""
+import course
+
+backend = course.setup()
+"""),
+("code", r"""
+import json
+
+from openai import OpenAI
+
+client = OpenAI()
+MODEL = backend.model
+
+
+def show(messages):
+    # Print a message list one line per message: what the model sees on each request.
+    for i, m in enumerate(messages):
+        role = m["role"]
+        if m.get("tool_calls"):
+            calls = ", ".join(f'{c["function"]["name"]}({c["function"]["arguments"]}) id={c["id"]}' for c in m["tool_calls"])
+            print(f"[{i}] {role:9} tool_calls: {calls}")
+        elif role == "tool":
+            print(f"[{i}] {role:9} (answers {m['tool_call_id']}): {m['content']}")
+        else:
+            print(f"[{i}] {role:9} {m['content']}")
+"""),
+("md", r"""
+## 1. Describe a tool
+
+A tool is a JSON description: a `name`, a `description` the model reads to decide *when* to use it,
+and `parameters`, a JSON schema of the arguments. With `"strict": True` the model's arguments are
+guaranteed to match the schema (which then must follow the strict rules you met in lesson 3: every
+property in `required`, `additionalProperties: false`).
+
+The function itself is ordinary Python. Ours returns made-up, fixed data so the lesson is repeatable.
+"""),
+("code", r"""
+WEATHER = {
+    "Amsterdam": {"city": "Amsterdam", "temp_c": 14, "conditions": "light rain"},
+    "Paris": {"city": "Paris", "temp_c": 18, "conditions": "sunny"},
+}
+
+
+def get_weather(city: str) -> dict:
+    # A stand-in for a real weather API.
+    if city not in WEATHER:
+        raise ValueError(f"unknown city: {city}")
+    return WEATHER[city]
+
+
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather in a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "description": "The city's name, e.g. Paris"}},
+            "required": ["city"],
+            "additionalProperties": False,
+        },
+        "strict": True,
+    },
+}
+TOOLS = [WEATHER_TOOL]
+"""),
+("md", r"""
+## 2. The single hop, step by step
+
+**Step 1: ask, with the tools on offer.** The model decides. Here it does not answer in text: the
+message has `content=None`, a list of `tool_calls`, and `finish_reason` is `"tool_calls"`.
+"""),
+("code", r"""
+messages = [{"role": "user", "content": "What's the weather in Amsterdam?"}]
+show(messages)
+
+response = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+choice = response.choices[0]
+print()
+print("finish_reason:", choice.finish_reason)
+print(choice.message.model_dump_json(indent=2, exclude_none=True))
+"""),
+("md", r"""
+Each call has an `id` (random, like `call_…`), the function `name`, and `arguments`: a **JSON string**
+written by the model, not a dict. Parse it, and only then call your function.
+
+**Step 2: execute.** You run the function, with the arguments the model chose.
+"""),
+("code", r"""
+call = choice.message.tool_calls[0]
+arguments = json.loads(call.function.arguments)
+result = get_weather(**arguments)
+print(call.function.name, arguments, "->", result)
+"""),
+("md", r"""
+**Step 3: feed the result back.** Append two things to the history, in this order:
+
+1. the assistant message **with its `tool_calls`** (the model must see that it asked);
+2. one `{"role": "tool", "tool_call_id": ..., "content": ...}` message per call. The `tool_call_id`
+   says which call this result answers; `content` is a string, so JSON-encode structured results.
+"""),
+("code", r"""
+messages.append({
+    "role": "assistant",
+    "content": choice.message.content,  # None here
+    "tool_calls": [
+        {"id": c.id, "type": "function", "function": {"name": c.function.name, "arguments": c.function.arguments}}
+        for c in choice.message.tool_calls
+    ],
+})
+messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
+show(messages)
+"""),
+("md", r"""
+**Step 4: ask again.** Same tools, the longer history. Now the model has what it needs and answers in
+text (`finish_reason` `"stop"`).
+"""),
+("code", r"""
+response = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+print("finish_reason:", response.choices[0].finish_reason)
+messages.append({"role": "assistant", "content": response.choices[0].message.content})
+show(messages)
+"""),
+("md", r"""
+Four messages, two requests. The model never ran anything: it asked, your code ran `get_weather`, and
+the result came back as an ordinary message. That is all "tool calling" is.
+"""),
+("md", r"""
+## 3. Parallel calls
+
+Ask about two cities and the model may request **several calls in one message** (`parallel_tool_calls`
+is on by default). Answer **every** one, each with its own `tool_call_id`, before asking again. A small
+helper turns one assistant message into the history entries it needs:
+"""),
+("code", r"""
+def assistant_entry(message):
+    entry = {"role": "assistant", "content": message.content}
+    if message.tool_calls:
+        entry["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.function.name, "arguments": c.function.arguments}}
+            for c in message.tool_calls
+        ]
+    return entry
+
+
+messages = [{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}]
+message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+print(len(message.tool_calls), "tool calls in one message")
+
+messages.append(assistant_entry(message))
+for call in message.tool_calls:
+    result = get_weather(**json.loads(call.function.arguments))
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
+show(messages)
+
+final = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+print()
+print(final.choices[0].message.content)
+"""),
+("md", r"""
+With `parallel_tool_calls=False` the model asks for one call per message instead; your code needs more
+round trips, but it never has to run two things at once.
+"""),
+("code", r"""
+message = client.chat.completions.create(
+    model=MODEL, messages=messages[:1], tools=TOOLS, parallel_tool_calls=False
+).choices[0].message
+print([(c.function.name, c.function.arguments) for c in message.tool_calls])
+"""),
+("md", r"""
+## 4. When a tool fails
+
+Tools fail: an unknown city, a timeout, a bug. If the exception escapes, your program crashes and the
+user gets nothing. Instead, **return the error to the model as the tool result**. It is just text the
+model can read: it then explains the problem, asks the user, or tries again with other arguments.
+"""),
+("code", r"""
+def run_tool(call, registry):
+    # Run one tool call; any failure becomes a result the model can read.
+    try:
+        function = registry[call.function.name]
+        value = function(**json.loads(call.function.arguments))
+        return json.dumps(value)
+    except Exception as err:
+        return json.dumps({"error": f"{type(err).__name__}: {err}"})
+
+
+REGISTRY = {"get_weather": get_weather}
+
+messages = [{"role": "user", "content": "What's the weather in Atlantis?"}]
+message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+messages.append(assistant_entry(message))
+for call in message.tool_calls:
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": run_tool(call, REGISTRY)})
+show(messages)
+print()
+print(client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message.content)
+"""),
+("md", r"""
+## 5. `tool_choice`: who decides
+
+| `tool_choice` | the model… |
+| --- | --- |
+| `"auto"` (default with tools) | decides: a text answer or tool calls |
+| `"none"` | must answer in text, even with tools on offer |
+| `"required"` | must call at least one tool |
+| `{"type": "function", "function": {"name": "get_weather"}}` | must call that function |
+
+Forcing is useful for extraction ("always fill this form") and dangerous in a loop: a model that *must*
+call a tool can never give its final answer (see section 7). Sending `tool_choice` without `tools` is a
+400, and so is naming a function that is not in `tools`.
+"""),
+("code", r"""
+for tool_choice in ["auto", "none", "required", {"type": "function", "function": {"name": "get_weather"}}]:
+    message = client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "What's the weather like in Paris today?"}],
+        tools=TOOLS, tool_choice=tool_choice,
+    ).choices[0].message
+    said = [f"{c.function.name}({c.function.arguments})" for c in message.tool_calls] if message.tool_calls else message.content
+    print(f"{json.dumps(tool_choice):60} -> {said}")
+"""),
+("code", r"""
+import openai
+
+try:
+    client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "Hi"}],
+        tools=TOOLS, tool_choice={"type": "function", "function": {"name": "get_time"}},
+    )
+except openai.BadRequestError as err:
+    print(err.status_code, err.body["message"], "| param:", err.body["param"])
+"""),
+("md", r"""
+## 6. Streaming a tool call
+
+Streamed, a tool call arrives in pieces: a first delta with the call's `index`, `id`, `type` and
+`name` (and empty `arguments`), then fragments of the arguments' JSON. With parallel calls, the next
+call starts (a new `index`) after the previous one's arguments. Join the fragments **per index** and
+parse only at the end: a fragment like `{"ci` is not JSON.
+"""),
+("code", r"""
+stream = client.chat.completions.create(
+    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}],
+    tools=TOOLS, stream=True,
+)
+calls = {}  # index -> the call so far
+for chunk in stream:
+    choice = chunk.choices[0]
+    for delta in choice.delta.tool_calls or []:
+        if delta.id:  # the first delta of a call: id, type and name
+            calls[delta.index] = {"id": delta.id, "name": delta.function.name, "fragments": []}
+            print(f"index {delta.index}: new call {delta.function.name} id={delta.id}")
+        elif delta.function.arguments:  # then fragments of the arguments
+            calls[delta.index]["fragments"].append(delta.function.arguments)
+    if choice.finish_reason:
+        print("finish_reason:", choice.finish_reason)
+
+for index, call in calls.items():
+    print(f"index {index}: fragments {call['fragments']}")
+    print(f"index {index}: {call['name']}({json.loads(''.join(call['fragments']))})")
+"""),
+("md", r"""
+The SDK's `client.chat.completions.stream(...)` helper does that bookkeeping for you and emits typed
+events, including `tool_calls.function.arguments.done` with the arguments already parsed (it requires
+strict tools):
+"""),
+("code", r"""
+with client.chat.completions.stream(
+    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}], tools=TOOLS,
+) as stream:
+    for event in stream:
+        if event.type == "tool_calls.function.arguments.done":
+            print(event.type, event.index, event.name, event.parsed_arguments)
+    final = stream.get_final_completion()
+print("finish_reason:", final.choices[0].finish_reason)
+"""),
+("md", r"""
+## 7. The agent loop
+
+One hop is not always enough. "What's the weather where I am?" needs two tools *in sequence*: first
+find the location, then the weather **there**. The model can't ask for the second call before it has
+seen the first result. So we loop:
+
+```mermaid
+flowchart LR
+    A[messages] --> B[call the model]
+    B -->|tool_calls| C[run each tool<br/>append assistant + tool messages]
+    C -->|step < max_steps| B
+    B -->|plain answer| D[done]
+    C -->|step limit reached| E[stop: raise / report]
+```
+
+The step limit is not optional: a model can keep asking for tools forever (a tool that keeps failing,
+a forced `tool_choice`), and every step costs a request.
+"""),
+("code", r"""
+def get_my_location() -> dict:
+    # A stand-in for a geolocation lookup.
+    return {"city": "Paris", "country": "France"}
+
+
+LOCATION_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_my_location",
+        "description": "Find the city the user is in right now.",
+        "parameters": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
+        "strict": True,
+    },
+}
+AGENT_TOOLS = [WEATHER_TOOL, LOCATION_TOOL]
+AGENT_REGISTRY = {"get_weather": get_weather, "get_my_location": get_my_location}
+
+
+def agent(question, tools, registry, max_steps=5, **options):
+    messages = [{"role": "user", "content": question}]
+    for step in range(1, max_steps + 1):
+        message = client.chat.completions.create(model=MODEL, messages=messages, tools=tools, **options).choices[0].message
+        messages.append(assistant_entry(message))
+        if not message.tool_calls:
+            print(f"step {step}: answer")
+            return message.content, messages
+        for call in message.tool_calls:
+            content = run_tool(call, registry)
+            print(f"step {step}: {call.function.name}({call.function.arguments}) -> {content}")
+            messages.append({"role": "tool", "tool_call_id": call.id, "content": content})
+    print(f"stopped: still asking for tools after {max_steps} steps")
+    return None, messages
+
+
+answer, history = agent("What's the weather at my location?", AGENT_TOOLS, AGENT_REGISTRY)
+print()
+print(answer)
+"""),
+("md", r"""
+The whole history the last request carried: the conversation *is* the agent's memory.
+"""),
+("code", r"""
+show(history)
+"""),
+("md", r"""
+And the limit at work. With `tool_choice="required"` the model must call a tool on every step, so it can
+never give its answer: without `max_steps`, this would loop (and bill) forever.
+"""),
+("code", r"""
+answer, history = agent("What's the weather in Paris?", AGENT_TOOLS, AGENT_REGISTRY, max_steps=3, tool_choice="required")
+print(answer, "|", len(history), "messages")
+"""),
+("md", r"""
+## 8. Common mistakes
+
+**Not echoing the assistant message (with its `tool_calls`) back into the history.** Symptom: a 400,
+because a tool result must answer a call the model made in the message just before it:
+"""),
+("code", r"""
+messages = [{"role": "user", "content": "What's the weather in Amsterdam?"}]
+message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+call = message.tool_calls[0]
+broken = messages + [{"role": "tool", "tool_call_id": call.id, "content": json.dumps(get_weather("Amsterdam"))}]
+try:
+    client.chat.completions.create(model=MODEL, messages=broken, tools=TOOLS)
+except openai.BadRequestError as err:
+    print(err.body["message"], "| param:", err.body["param"])
+"""),
+("md", r"""
+**A missing or wrong `tool_call_id`, or a parallel call left unanswered.** Symptom: a 400. Every call
+needs its own tool message carrying *its* id:
+"""),
+("code", r"""
+two = [{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}]
+message = client.chat.completions.create(model=MODEL, messages=two, tools=TOOLS).choices[0].message
+first, second = message.tool_calls
+amsterdam, paris = json.dumps(get_weather("Amsterdam")), json.dumps(get_weather("Paris"))
+
+attempts = {
+    "no tool_call_id": [{"role": "tool", "content": amsterdam}, {"role": "tool", "tool_call_id": second.id, "content": paris}],
+    "a made-up id": [{"role": "tool", "tool_call_id": "call_1", "content": amsterdam}, {"role": "tool", "tool_call_id": second.id, "content": paris}],
+    "one call unanswered": [{"role": "tool", "tool_call_id": first.id, "content": amsterdam}],
+}
+for mistake, tool_messages in attempts.items():
+    try:
+        client.chat.completions.create(model=MODEL, messages=two + [assistant_entry(message)] + tool_messages, tools=TOOLS)
+    except openai.BadRequestError as err:
+        print(f"{mistake}: {err.body['message']} | param: {err.body['param']}")
+"""),
+("md", r"""
+**Trusting arguments without validation.** The arguments are text a model wrote. Strict mode makes them
+match the schema, but not every provider supports it, and a schema can't say "a city that exists".
+Parse into a typed object and check before acting; errors go back to the model (section 4). pydantic
+does the parsing, and the SDK can build the strict tool from the model class and parse the arguments
+for you with `client.chat.completions.parse`:
+"""),
+("code", r"""
+from pydantic import BaseModel, ValidationError
+
+
+class GetWeather(BaseModel):
+    '''Get the current weather in a city.'''
+
+    city: str
+
+
+tool = openai.pydantic_function_tool(GetWeather, name="get_weather")
+completion = client.chat.completions.parse(
+    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Paris?"}], tools=[tool],
+)
+parsed = completion.choices[0].message.tool_calls[0].function.parsed_arguments
+print(type(parsed).__name__, parsed)
+
+try:
+    GetWeather.model_validate_json('{"town": "Paris"}')  # what a sloppy model might write without strict mode
+except ValidationError as err:
+    print("rejected:", err.errors()[0]["msg"], err.errors()[0]["loc"])
+"""),
+("md", r"""
+**An unbounded loop.** Symptom: a program that never returns and a bill that keeps growing. Always cap
+the steps (section 7) and decide what to do when the cap is hit.
+
+## Summary
+
+* A tool is a JSON description; the model only *asks* for calls (`finish_reason` `"tool_calls"`), your code runs them.
+* Append the assistant message **with** its `tool_calls`, then one `tool` message per call with its `tool_call_id`.
+* Parse arguments (`json.loads`, or pydantic), and turn every failure into a result the model can read.
+* `tool_choice` forces or forbids calls; streamed calls arrive as fragments, joined per `index`.
+* The agent loop repeats call → execute → append until a plain answer, **with a step limit**.
+
+## Lab 4
+
+Open `labs/lab04_tools.py` and implement:
+
+1. `function_to_tool(func)`: a strict tool definition from a plain function's type hints and docstring;
+2. `assistant_to_dict(message)`: the assistant message, with its `tool_calls`, as a history entry;
+3. `execute_tool_calls(message, registry)`: run every call of one message; unknown tools, bad JSON and
+   exceptions become error results, never crashes;
+4. `run_agent(...)`: the loop, returning the answer and the full history, with a step limit.
+
+Check your work with:
+
+```
+make check LAB=4
+```
+
+(or `python -m course check 4`). Next: **05**, tokens, errors and rate limits.
+"""),
+]

@@ -1,0 +1,521 @@
+"""Lab 4 · Tool calling and the agent loop: tests for labs/lab04_tools.py (or solutions/ with --impl=solutions).
+
+Every test talks to the course's stub through the real SDK. The stub checks tool histories the way
+the real API does (a tool message must answer a call of the assistant message before it, every call
+must be answered, strict schemas must follow the strict rules), and its journal shows what your
+code SENT.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import openai
+import pytest
+from openai.types.chat import ChatCompletionMessage
+
+MODEL = "gpt-4o-mini"
+
+
+@pytest.fixture
+def lab(load_impl):
+    return load_impl("lab04_tools")
+
+
+# --- the tools the tests use ------------------------------------------------------------------------
+
+WEATHER = {
+    "Amsterdam": {"city": "Amsterdam", "temp_c": 14, "conditions": "light rain"},
+    "Paris": {"city": "Paris", "temp_c": 18, "conditions": "sunny"},
+}
+
+
+class Recorder:
+    """The tool functions, recording every call they get (so a test can tell what your code passed)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict]] = []
+
+    def get_weather(self, city: str, unit: str = "celsius") -> dict:
+        self.calls.append(("get_weather", {"city": city, "unit": unit}))
+        if city not in WEATHER:
+            raise ValueError(f"unknown city: {city}")
+        return WEATHER[city]
+
+    def get_my_location(self) -> dict:
+        self.calls.append(("get_my_location", {}))
+        return {"city": "Paris", "country": "France"}
+
+    def registry(self) -> dict:
+        return {"get_weather": self.get_weather, "get_my_location": self.get_my_location}
+
+
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather in a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "city": {"type": "string", "description": "The city's name, e.g. Paris"},
+                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+            },
+            "required": ["city", "unit"],
+            "additionalProperties": False,
+        },
+        "strict": True,
+    },
+}
+LOCATION_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_my_location",
+        "description": "Find the city the user is in right now.",
+        "parameters": {"type": "object", "properties": {}, "required": [], "additionalProperties": False},
+        "strict": True,
+    },
+}
+TOOLS = [WEATHER_TOOL, LOCATION_TOOL]
+
+
+def ask(text: str) -> list[dict]:
+    return [{"role": "user", "content": text}]
+
+
+def model_message(client, text: str, **options) -> ChatCompletionMessage:
+    """What the model answers to ``text`` with the tools on offer (the test's own request)."""
+    response = client.chat.completions.create(model=MODEL, messages=ask(text), tools=TOOLS, **options)
+    return response.choices[0].message
+
+
+HINTS = [
+    (
+        "must be a response to a preceeding message",
+        "append the assistant message WITH its tool_calls before the tool messages, and use each call's own id as tool_call_id",
+    ),
+    (
+        "did not have response messages",
+        "answer every tool call of the assistant message (parallel calls come several at a time)",
+    ),
+    ("tool_call_id", "every tool message needs the 'tool_call_id' of the call it answers"),
+    ("Invalid schema", "strict mode: every property in 'required', additionalProperties false, no 'default'"),
+]
+
+
+def refused(err: openai.BadRequestError) -> str:
+    message = (err.body or {}).get("message", str(err)) if isinstance(err.body, dict) else str(err)
+    hint = next((h for needle, h in HINTS if needle in message), "")
+    return f"the stub (like the real API) refused a request your code sent, with a 400:\n  {message}\n" + (
+        f"Hint: {hint}" if hint else ""
+    )
+
+
+def agent(lab, client, messages, registry, **kw):
+    """Run the learner's loop; a 400 from the stub becomes a readable failure."""
+    try:
+        return lab.run_agent(client, MODEL, messages, TOOLS, registry, **kw)
+    except openai.BadRequestError as err:
+        problem = refused(err)
+    pytest.fail(problem, pytrace=False)  # outside the except: no "during handling" traceback noise
+
+
+# --- function_to_tool --------------------------------------------------------------------------------
+
+
+def get_weather(city: str, unit: Literal["celsius", "fahrenheit"] = "celsius") -> dict:
+    """Get the current weather in a city.
+
+    Returns a dict with the temperature and the conditions.
+
+    Args:
+        city: the city's name, e.g. "Paris"
+        unit: the temperature unit
+    """
+    return WEATHER[city]
+
+
+def book_table(
+    restaurant: str, people: int, budget: float, outdoor: bool, dishes: list[str], note: str | None = None
+) -> str:
+    """Book a table at a restaurant."""
+    return "booked"
+
+
+@pytest.mark.points(2)
+def test_function_to_tool_shape(lab):
+    tool = lab.function_to_tool(get_weather)
+    assert tool.get("type") == "function", (
+        f'a tool is {{"type": "function", "function": {{...}}}}; yours has type {tool.get("type")!r}'
+    )
+    function = tool.get("function") or {}
+    assert function.get("name") == "get_weather", (
+        f"the tool's name must be the function's __name__; got {function.get('name')!r}"
+    )
+    assert function.get("description") == "Get the current weather in a city.", (
+        f"the description is the docstring's first paragraph; got {function.get('description')!r}"
+    )
+    assert function.get("strict") is True, 'the function needs "strict": True (inside "function")'
+    params = function.get("parameters") or {}
+    assert params.get("type") == "object", (
+        f'parameters is a JSON schema of type "object"; got {params.get("type")!r}'
+    )
+    assert list((params.get("properties") or {}).keys()) == ["city", "unit"], (
+        f"one property per parameter, in order: ['city', 'unit']; got {list((params.get('properties') or {}).keys())}"
+    )
+
+
+@pytest.mark.points(2)
+def test_function_to_tool_types(lab):
+    props = lab.function_to_tool(book_table)["function"]["parameters"]["properties"]
+    expected = {
+        "restaurant": {"type": "string"},
+        "people": {"type": "integer"},
+        "budget": {"type": "number"},
+        "outdoor": {"type": "boolean"},
+        "dishes": {"type": "array", "items": {"type": "string"}},
+        "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    }
+    for name, schema in expected.items():
+        got = {k: v for k, v in (props.get(name) or {}).items() if k != "description"}
+        assert got == schema, f"the parameter {name!r} should be {schema}; yours is {props.get(name)}"
+    unit = lab.function_to_tool(get_weather)["function"]["parameters"]["properties"]["unit"]
+    assert unit.get("enum") == ["celsius", "fahrenheit"] and unit.get("type") == "string", (
+        f'Literal["celsius", "fahrenheit"] is {{"type": "string", "enum": ["celsius", "fahrenheit"]}}; yours is {unit}'
+    )
+
+
+@pytest.mark.points(3)
+def test_function_to_tool_is_strict_enough_for_the_api(lab, client, stub):
+    tool = lab.function_to_tool(get_weather)
+    params = tool["function"]["parameters"]
+    assert sorted(params.get("required") or []) == ["city", "unit"], (
+        "strict mode needs EVERY property in 'required', even 'unit' which has a default in Python; "
+        f"yours lists {params.get('required')}"
+    )
+    assert params.get("additionalProperties") is False, "strict mode needs 'additionalProperties': False"
+    for name, definition in (("get_weather", tool), ("book_table", lab.function_to_tool(book_table))):
+        try:
+            client.chat.completions.create(
+                model=MODEL, messages=ask("What's the weather in Paris?"), tools=[definition]
+            )
+        except openai.BadRequestError as err:
+            problem = f"your tool for {name}: {refused(err)}"
+            break
+    else:
+        return
+    pytest.fail(problem, pytrace=False)
+
+
+@pytest.mark.points(1)
+def test_function_to_tool_parameter_descriptions(lab):
+    props = lab.function_to_tool(get_weather)["function"]["parameters"]["properties"]
+    assert props["city"].get("description") == 'the city\'s name, e.g. "Paris"', (
+        f"a parameter listed under 'Args:' gets its text as description; city's is {props['city'].get('description')!r}"
+    )
+    assert props["unit"].get("description") == "the temperature unit"
+    assert "default" not in props["unit"], "strict mode refuses 'default' in a schema: leave it out"
+
+
+@pytest.mark.points(1)
+def test_function_to_tool_needs_type_hints(lab):
+    def no_hints(city):
+        """Say hi."""
+
+    with pytest.raises(TypeError):
+        lab.function_to_tool(no_hints)
+
+
+# --- assistant_to_dict -----------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_assistant_to_dict_keeps_tool_calls(lab, client):
+    message = model_message(client, "What's the weather in Amsterdam and Paris?")
+    assert message.tool_calls and len(message.tool_calls) == 2, (
+        "(test setup) the stub should have asked for two calls"
+    )
+    got = lab.assistant_to_dict(message)
+    assert got.get("role") == "assistant", f"role must be 'assistant'; got {got.get('role')!r}"
+    calls = got.get("tool_calls")
+    assert calls, "the dict has no 'tool_calls': without them the API refuses the tool messages that follow"
+    expected = [
+        {
+            "id": c.id,
+            "type": "function",
+            "function": {"name": c.function.name, "arguments": c.function.arguments},
+        }
+        for c in message.tool_calls
+    ]
+    assert [dict(c) for c in calls] == expected, f"tool_calls should be {expected}; got {calls}"
+    json.dumps(got)  # must be plain JSON data
+
+
+@pytest.mark.points(1)
+def test_assistant_to_dict_plain_answer(lab, client):
+    message = model_message(client, "Hello, how are you?")
+    assert not message.tool_calls, "(test setup) the stub should have answered in text"
+    got = lab.assistant_to_dict(message)
+    assert got.get("role") == "assistant" and got.get("content") == message.content, (
+        f"expected role 'assistant' and the reply's text as content; got {got}"
+    )
+    assert not got.get("tool_calls"), "a plain answer has no tool_calls (leave the key out)"
+
+
+# --- execute_tool_calls ----------------------------------------------------------------------------------
+
+
+@pytest.mark.points(3)
+def test_execute_answers_every_parallel_call(lab, client):
+    message = model_message(client, "What's the weather in Amsterdam and Paris?")
+    ids = [c.id for c in message.tool_calls]
+    tools = Recorder()
+    results = lab.execute_tool_calls(message, tools.registry())
+    assert isinstance(results, list), (
+        f"execute_tool_calls returns a list of tool messages; got {type(results).__name__}"
+    )
+    assert len(results) == 2, (
+        f"the assistant asked for 2 calls (parallel); you returned {len(results)} tool message(s)"
+    )
+    for result, call_id, city in zip(results, ids, ["Amsterdam", "Paris"], strict=True):
+        assert result.get("role") == "tool", f"a tool result has role 'tool'; got {result.get('role')!r}"
+        assert "tool_call_id" in result, "a tool message needs the 'tool_call_id' of the call it answers"
+        assert result["tool_call_id"] == call_id, (
+            f"tool_call_id must be the call's own id ({call_id}), in the order of the calls; got {result['tool_call_id']!r}"
+        )
+        assert isinstance(result.get("content"), str), (
+            "a tool message's content is a string (json.dumps the result)"
+        )
+        assert json.loads(result["content"]) == WEATHER[city], (
+            f"the content should be json.dumps of the function's result {WEATHER[city]}; got {result['content']!r}"
+        )
+
+
+@pytest.mark.points(2)
+def test_execute_parses_arguments_as_json(lab, client):
+    message = model_message(client, "What's the weather in Paris in fahrenheit?")
+    tools = Recorder()
+    lab.execute_tool_calls(message, tools.registry())
+    assert tools.calls == [("get_weather", {"city": "Paris", "unit": "fahrenheit"})], (
+        "the function should be called once as get_weather(city='Paris', unit='fahrenheit') "
+        f"(json.loads the arguments string, then **kwargs); it got {tools.calls}"
+    )
+
+
+def _message(name: str, arguments: str) -> ChatCompletionMessage:
+    return ChatCompletionMessage.model_validate(
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_test0001",
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments},
+                }
+            ],
+        }
+    )
+
+
+def _error_text(result: dict) -> str:
+    content = result.get("content")
+    assert isinstance(content, str), f"content must be a string the model can read; got {content!r}"
+    return content.lower()
+
+
+@pytest.mark.points(2)
+def test_execute_unknown_tool_becomes_an_error_result(lab):
+    tools = Recorder()
+    try:
+        results = lab.execute_tool_calls(_message("book_flight", '{"to": "Paris"}'), tools.registry())
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        pytest.fail(f"an unknown tool name must become an error result for the model, not a crash: {err!r}")
+    assert len(results) == 1 and results[0].get("tool_call_id") == "call_test0001", (
+        f"expected one answer to call_test0001; got {results}"
+    )
+    text = _error_text(results[0])
+    assert "error" in text and "book_flight" in text, (
+        f"say it is an error and name the unknown tool; content was {text!r}"
+    )
+
+
+@pytest.mark.points(2)
+def test_execute_invalid_json_becomes_an_error_result(lab):
+    tools = Recorder()
+    try:
+        results = lab.execute_tool_calls(_message("get_weather", '{"city": "Paris"'), tools.registry())
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        pytest.fail(f"arguments that are not valid JSON must become an error result, not a crash: {err!r}")
+    assert tools.calls == [], (
+        f"the function must not run when its arguments can't be parsed; it ran with {tools.calls}"
+    )
+    assert len(results) == 1 and "error" in _error_text(results[0]), (
+        f"expected one error result; got {results}"
+    )
+
+
+@pytest.mark.points(2)
+def test_execute_exception_becomes_an_error_result(lab):
+    tools = Recorder()
+    try:
+        results = lab.execute_tool_calls(
+            _message("get_weather", '{"city": "Atlantis", "unit": "celsius"}'), tools.registry()
+        )
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        pytest.fail(
+            f"an exception raised by a tool must not escape execute_tool_calls (return it to the model): {err!r}"
+        )
+    assert len(results) == 1, f"expected one tool message; got {results}"
+    text = _error_text(results[0])
+    assert "unknown city: atlantis" in text, (
+        f"the error result should carry the exception's message; content was {text!r}"
+    )
+    assert "valueerror" in text, f"name the exception's type too (ValueError); content was {text!r}"
+
+
+@pytest.mark.points(1)
+def test_execute_no_calls(lab, client):
+    message = model_message(client, "Hello, how are you?")
+    assert lab.execute_tool_calls(message, Recorder().registry()) == [], (
+        "a message without tool calls gives []"
+    )
+
+
+# --- run_agent -------------------------------------------------------------------------------------------
+
+
+def _roles(messages: list[dict]) -> list[str]:
+    return [m.get("role") for m in messages]
+
+
+@pytest.mark.points(3)
+def test_agent_single_hop(lab, client, stub):
+    tools = Recorder()
+    answer, history = agent(lab, client, ask("What's the weather in Amsterdam?"), tools.registry())
+    sent = stub.requests()
+    assert len(sent) == 2, (
+        f"one tool hop takes 2 requests (ask, then answer from the result); your loop sent {len(sent)}"
+    )
+    second = sent[1]["messages"]
+    assert _roles(second) == ["user", "assistant", "tool"], (
+        f"the second request should carry user, assistant (with tool_calls), tool; it had {_roles(second)}"
+    )
+    assert second[1].get("tool_calls"), "the assistant message in the history lost its tool_calls"
+    assert second[2].get("tool_call_id") == second[1]["tool_calls"][0]["id"]
+    assert sent[1].get("tools"), "send the tools on every request of the loop"
+    assert tools.calls == [("get_weather", {"city": "Amsterdam", "unit": "celsius"})], (
+        f"the tool calls made: {tools.calls}"
+    )
+    assert isinstance(answer, str) and "14" in answer, (
+        f"the answer should be the model's final text (it quotes 14 °C); got {answer!r}"
+    )
+    assert _roles(history) == ["user", "assistant", "tool", "assistant"], (
+        f"the history returned: {_roles(history)}"
+    )
+    assert history[-1].get("content") == answer, (
+        "the history ends with the final assistant message, whose content is the answer"
+    )
+
+
+@pytest.mark.points(2)
+def test_agent_parallel_calls(lab, client, stub):
+    tools = Recorder()
+    answer, history = agent(lab, client, ask("What's the weather in Amsterdam and Paris?"), tools.registry())
+    sent = stub.requests()
+    assert len(sent) == 2, f"two parallel calls still take 2 requests; your loop sent {len(sent)}"
+    assert _roles(sent[1]["messages"]) == ["user", "assistant", "tool", "tool"], (
+        f"both parallel calls need an answer; the second request had {_roles(sent[1]['messages'])}"
+    )
+    assert "14" in answer and "18" in answer, f"the final answer should use both results; got {answer!r}"
+
+
+@pytest.mark.points(2)
+def test_agent_several_steps(lab, client, stub):
+    tools = Recorder()
+    answer, history = agent(lab, client, ask("What's the weather at my location?"), tools.registry())
+    assert [name for name, _ in tools.calls] == ["get_my_location", "get_weather"], (
+        f"the model first asks where you are, then the weather there; the tools ran: {tools.calls}"
+    )
+    assert len(stub.requests()) == 3, f"that takes 3 requests; your loop sent {len(stub.requests())}"
+    assert _roles(history) == ["user", "assistant", "tool", "assistant", "tool", "assistant"], (
+        f"history: {_roles(history)}"
+    )
+    assert "18" in answer, f"the answer should use the weather in Paris (18 °C); got {answer!r}"
+
+
+@pytest.mark.points(2)
+def test_agent_tool_failure_goes_back_to_the_model(lab, client, stub):
+    tools = Recorder()
+    try:
+        answer, history = agent(lab, client, ask("What's the weather in Atlantis?"), tools.registry())
+    except ValueError as err:
+        pytest.fail(
+            f"a failing tool crashed the loop ({err!r}); return the error to the model as the tool result"
+        )
+    sent = stub.requests()
+    assert len(sent) == 2, f"expected 2 requests (the call, then the answer from the error); got {len(sent)}"
+    tool_message = sent[1]["messages"][-1]
+    assert tool_message.get("role") == "tool" and "unknown city" in str(tool_message.get("content")), (
+        f"the second request should end with the tool's error for the model to read; it ended with {tool_message}"
+    )
+    assert "unknown city" in answer.lower(), f"the model's answer should explain the failure; got {answer!r}"
+
+
+class RunawayLoop(BaseException):
+    """Raised by the test's tool when a loop goes far past its step limit (stops a loop without a limit)."""
+
+
+@pytest.mark.points(3)
+def test_agent_stops_at_the_step_limit(lab, client, stub):
+    tools = Recorder()
+    calls = {"n": 0}
+
+    def get_weather(city: str, unit: str = "celsius") -> dict:
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise RunawayLoop
+        return tools.get_weather(city, unit)
+
+    registry = {"get_weather": get_weather, "get_my_location": tools.get_my_location}
+    try:
+        with pytest.raises(lab.StepLimitExceeded) as caught:
+            # tool_choice="required": the model must call a tool every time, so it never answers in text
+            agent(
+                lab,
+                client,
+                ask("What's the weather in Paris?"),
+                registry,
+                max_steps=3,
+                tool_choice="required",
+            )
+    except RunawayLoop:
+        pytest.fail(
+            "with tool_choice='required' the model never stops asking for tools, and your loop kept going "
+            "(20+ tool runs): stop after max_steps calls and raise StepLimitExceeded"
+        )
+    sent = stub.requests()
+    assert len(sent) == 3, f"max_steps=3 allows exactly 3 calls to the model; your loop sent {len(sent)}"
+    assert all(body.get("tool_choice") == "required" for body in sent), (
+        "pass **options (here tool_choice) to every request"
+    )
+    history = caught.value.history
+    assert history and history[-1].get("role") == "tool", (
+        "StepLimitExceeded.history should end with the results of the last step's calls (a valid history)"
+    )
+
+
+@pytest.mark.points(1)
+def test_agent_leaves_the_callers_list_alone(lab, client, stub):
+    messages = ask("What's the weather in Paris?")
+    agent(lab, client, messages, Recorder().registry())
+    assert messages == ask("What's the weather in Paris?"), (
+        "run_agent must work on a copy: the caller's list changed"
+    )
