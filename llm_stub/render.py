@@ -8,6 +8,7 @@ the real API sends (``"refusal": null``) and drops the ones it does not send.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import secrets
 import time
@@ -42,7 +43,7 @@ class Meta:
 
     @classmethod
     def new(cls, model: str) -> Meta:
-        fingerprint = "fp_" + format(abs(hash(("stub", model))) % 16**10, "010x")
+        fingerprint = "fp_" + hashlib.sha256(f"stub:{model}".encode()).hexdigest()[:10]
         return cls("chatcmpl-" + secrets.token_hex(15), int(time.time()), model, fingerprint)
 
 
@@ -95,7 +96,37 @@ def _chunk(meta: Meta, choices: list[ChunkChoice], include_usage: bool, usage: C
     )
     if include_usage:
         chunk.usage = usage
-    return "data: " + json.dumps(chunk.to_dict(mode="json"), separators=(",", ":")) + "\n\n"
+    return "data: " + json.dumps(_wire_order(chunk.to_dict(mode="json")), separators=(",", ":")) + "\n\n"
+
+
+# Key order of the real API's chunks (pydantic sorts fields its own way). JSON readers don't care; people
+# reading raw frames (curl, the lesson on streaming) see the same line the real API sends.
+_KEY_ORDER = {
+    "chunk": ("id", "object", "created", "model", "service_tier", "system_fingerprint", "choices", "usage"),
+    "choice": ("index", "delta", "logprobs", "finish_reason"),
+    "delta": ("role", "content", "refusal", "tool_calls"),
+    "tool_call": ("index", "id", "type", "function"),
+    "function": ("name", "arguments"),
+}
+
+
+def _ordered(data: dict, kind: str) -> dict:
+    order = _KEY_ORDER[kind]
+    rank = {k: i for i, k in enumerate(order)}
+    return {k: data[k] for k in sorted(data, key=lambda k: rank.get(k, len(order)))}
+
+
+def _wire_order(chunk: dict) -> dict:
+    choices = []
+    for choice in chunk.get("choices", []):
+        delta = dict(choice.get("delta", {}))
+        if delta.get("tool_calls"):
+            delta["tool_calls"] = [
+                _ordered({**t, **({"function": _ordered(t["function"], "function")} if t.get("function") else {})}, "tool_call")
+                for t in delta["tool_calls"]
+            ]
+        choices.append(_ordered({**choice, "delta": _ordered(delta, "delta")}, "choice"))
+    return _ordered({**chunk, "choices": choices}, "chunk")
 
 
 def _delta_choice(index: int, delta: ChoiceDelta, finish_reason: str | None = None) -> ChunkChoice:
@@ -154,18 +185,30 @@ async def stream(
     fault: StreamFault | None = None,
 ) -> AsyncIterator[str]:
     """Yield the SSE frames of a streamed completion, paced like a model generating tokens."""
+    # (frame, paced): a paced frame waits time_per_token before it is sent. The choices of one request are
+    # generated side by side, so with n > 1 one wait covers a round of tokens (one per choice still going);
+    # the first token comes right after time_to_first_token.
     frames: list[tuple[str, bool]] = []
-    for index, delta, is_token in chunk_plan(choices):
-        frames.append((_chunk(meta, [_delta_choice(index, delta)], include_usage), is_token))
-    for c in choices:
-        frames.append((_chunk(meta, [_delta_choice(c.index, ChoiceDelta(), c.finish_reason)], include_usage), False))
+    plan = chunk_plan(choices)
+    # Each choice's finish chunk follows its own last delta (with n > 1 a short choice finishes while a
+    # longer one is still streaming, as with the real API).
+    last_of = {index: at for at, (index, _, _) in enumerate(plan)}
+    finish_reasons = {c.index: c.finish_reason for c in choices}
+    previous: int | None = None  # the choice index of the previous token
+    for at, (index, delta, is_token) in enumerate(plan):
+        paced = is_token and previous is not None and index <= previous
+        if is_token:
+            previous = index
+        frames.append((_chunk(meta, [_delta_choice(index, delta)], include_usage), paced))
+        if last_of[index] == at:
+            finish = _delta_choice(index, ChoiceDelta(), finish_reasons[index])
+            frames.append((_chunk(meta, [finish], include_usage), False))
     if include_usage:
         frames.append((_chunk(meta, [], True, usage), False))
 
     if time_to_first_token > 0:
         await asyncio.sleep(time_to_first_token)
-    first_token = True
-    for sent, (frame, is_token) in enumerate(frames):
+    for sent, (frame, paced) in enumerate(frames):
         if fault is not None and sent >= fault.after_chunks:
             if fault.kind == "error" and fault.error is not None:
                 yield "data: " + json.dumps(fault.error.body()) + "\n\n"
@@ -173,9 +216,7 @@ async def stream(
             if fault.kind == "drop":
                 raise StreamDropped("stream dropped by fault plan")
             return  # "cut": the body ends cleanly but without [DONE]
-        if is_token:
-            if not first_token and time_per_token > 0:
-                await asyncio.sleep(time_per_token)
-            first_token = False
+        if paced and time_per_token > 0:
+            await asyncio.sleep(time_per_token)
         yield frame
     yield "data: [DONE]\n\n"

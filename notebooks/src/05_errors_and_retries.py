@@ -533,7 +533,10 @@ if backend.skip_unless_stub("the rate-limit demo"):
     with ThreadPoolExecutor(max_workers=40) as pool:
         answers = list(pool.map(fire, PROMPTS))
     answered = sum(a is not None for a in answers)
-    print(f"answered: about {round(answered, -1)} of {len(PROMPTS)}; the rest got 429 rate_limit_exceeded")
+    # The exact count depends on how fast 40 threads start (the bucket refills 10 per second meanwhile),
+    # so the stored output states only what holds on any machine; the plot below shows the exact count.
+    share = "fewer than half" if answered < len(PROMPTS) / 2 else "more than half"
+    print(f"answered: {share} of the {len(PROMPTS)}; the rest got 429 rate_limit_exceeded")
 """),
 ("md", r"""
 The fix is not "more threads" but fewer: a **small concurrency limit** (here 4 workers) and retries that honour
@@ -556,8 +559,10 @@ if backend.skip_unless_stub("the rate-limit demo"):
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}", desc="batch")
 
     def patient_ask(prompt):
+        # A generous cap: 4 workers compete for 10 slots a second and wake together after the same
+        # Retry-After, so one prompt can lose several rounds in a row on a busy machine.
         try:
-            return with_retries(lambda: attempt_logged(prompt, fixed_log, t0), max_attempts=20, log=lambda _: None)
+            return with_retries(lambda: attempt_logged(prompt, fixed_log, t0), max_attempts=100, log=lambda _: None)
         finally:
             bar.update(1)
 

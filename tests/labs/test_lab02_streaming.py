@@ -1,0 +1,370 @@
+"""Lab 2 · Streaming: tests for labs/lab02_streaming.py (or solutions/ with --impl=solutions).
+
+Every test streams through the course's stub with the real SDK, then compares what your code
+assembled with the same request made without streaming (the stub is deterministic), and reads
+what your code SENT from the stub's journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openai import OpenAI
+
+MODEL = "gpt-4o-mini"
+RIVER = [{"role": "user", "content": "Describe a river at dawn."}]
+PLANETS = [{"role": "user", "content": "List the planets of the solar system."}]
+BOOK = [{"role": "user", "content": "Recommend a book about the sea."}]
+
+
+@pytest.fixture
+def lab(load_impl):
+    return load_impl("lab02_streaming")
+
+
+def reference(client: OpenAI, messages: list[dict], **options):
+    """The same request without streaming: what the assembled stream must equal."""
+    return client.chat.completions.create(model=MODEL, messages=messages, **options)
+
+
+def streamed_bodies(stub) -> list[dict]:
+    return [b for b in stub.requests() if isinstance(b, dict) and b.get("stream")]
+
+
+def usage_tuple(usage) -> tuple[int, int, int] | None:
+    return None if usage is None else (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens)
+
+
+# --- a fake clock that moves only when the response moves ----------------------------------------------
+
+HEADERS_STEP = 3  # the fake time from sending the request to the response headers
+FRAME_STEP = 1  # the fake time between two SSE frames ("data: ...\n\n")
+
+
+class SteppingClock:
+    """``clock()`` returns the fake time; the transport below advances it as the response arrives."""
+
+    def __init__(self) -> None:
+        self.now = 0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class _FrameByFrame(httpx2.SyncByteStream):
+    def __init__(self, inner: httpx2.SyncByteStream, clock: SteppingClock) -> None:
+        self.inner, self.clock = inner, clock
+
+    def __iter__(self) -> Iterator[bytes]:
+        pending = b""
+        for data in self.inner:
+            pending += data
+            while b"\n\n" in pending:
+                frame, pending = pending.split(b"\n\n", 1)
+                self.clock.now += FRAME_STEP
+                yield frame + b"\n\n"
+        if pending:
+            yield pending
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class SteppingTransport(httpx2.HTTPTransport):
+    """A real loopback transport that hands the SDK one SSE frame at a time and moves the clock with it."""
+
+    def __init__(self, clock: SteppingClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = super().handle_request(request)
+        self.clock.now += HEADERS_STEP
+        return httpx2.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_FrameByFrame(response.stream, self.clock),
+            extensions=response.extensions,
+        )
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return SteppingClock()
+
+
+@pytest.fixture
+def stepping_client(stub, clock) -> Iterator[OpenAI]:
+    http = httpx2.Client(transport=SteppingTransport(clock))
+    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0, timeout=10, http_client=http)
+    yield client
+    client.close()
+
+
+# --- collect_stream --------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_collect_stream_assembles_the_text(lab, client):
+    stream = client.chat.completions.create(model=MODEL, messages=PLANETS, stream=True)
+    result = lab.collect_stream(stream)
+    expected = reference(client, PLANETS).choices[0].message.content
+    assert result.text == expected, (
+        f"collect_stream assembled {result.text!r}, but the reply was {expected!r}. Join every non-empty "
+        "delta.content in order; the finish chunk has delta.content None, which must add nothing (not 'None')."
+    )
+    assert result.finish_reason == "stop", (
+        f"finish_reason is {result.finish_reason!r}; the stream's finish chunk said 'stop'. Take it from the "
+        "choice whose finish_reason is not None."
+    )
+    assert result.usage is None, (
+        "usage should be None: this request did not ask for it (no stream_options), so no chunk carried any."
+    )
+
+
+@pytest.mark.points(2)
+def test_collect_stream_survives_the_usage_chunk(lab, client):
+    stream = client.chat.completions.create(
+        model=MODEL, messages=PLANETS, stream=True, stream_options={"include_usage": True}
+    )
+    try:
+        result = lab.collect_stream(stream)
+    except IndexError as err:
+        pytest.fail(
+            f"collect_stream raised IndexError ({err}) with include_usage on: the last chunk of such a stream "
+            "has an EMPTY choices list (it only carries usage), so chunk.choices[0] does not exist. Loop over "
+            "chunk.choices, or check `if chunk.choices:` first."
+        )
+    expected = reference(client, PLANETS).choices[0].message.content
+    assert result.text == expected, f"with include_usage on, the text was {result.text!r}; expected {expected!r}."
+
+
+@pytest.mark.points(2)
+def test_collect_stream_reports_usage_when_requested(lab, client):
+    stream = client.chat.completions.create(
+        model=MODEL, messages=BOOK, stream=True, stream_options={"include_usage": True}
+    )
+    result = lab.collect_stream(stream)
+    expected = usage_tuple(reference(client, BOOK).usage)
+    assert result.usage is not None, (
+        "usage is None although the request asked for it (stream_options={'include_usage': True}). It arrives "
+        "on the LAST chunk, the one with choices == []: read chunk.usage on every chunk, before skipping "
+        "chunks that have no choices."
+    )
+    got = usage_tuple(result.usage)
+    assert got == expected, f"usage (prompt, completion, total) is {got}; the stream's usage chunk said {expected}."
+
+
+@pytest.mark.points(2)
+def test_collect_stream_marks_a_truncated_reply(lab, client):
+    stream = client.chat.completions.create(
+        model=MODEL, messages=RIVER, stream=True, max_tokens=7, stream_options={"include_usage": True}
+    )
+    result = lab.collect_stream(stream)
+    expected = reference(client, RIVER, max_tokens=7)
+    assert result.text == expected.choices[0].message.content, (
+        f"with max_tokens=7 the text was {result.text!r}; expected {expected.choices[0].message.content!r}."
+    )
+    assert result.finish_reason == "length", (
+        f"finish_reason is {result.finish_reason!r}, but max_tokens cut this reply short: the finish chunk said "
+        "'length'. Keep the finish_reason the stream sends; don't assume 'stop'."
+    )
+    assert usage_tuple(result.usage) == usage_tuple(expected.usage), (
+        f"usage is {usage_tuple(result.usage)}; expected {usage_tuple(expected.usage)}."
+    )
+
+
+@pytest.mark.points(3)
+def test_collect_stream_keeps_choices_apart(lab, client):
+    options = {"n": 2, "temperature": 1.0, "seed": 1}  # two different replies of different lengths
+    stream = client.chat.completions.create(model=MODEL, messages=RIVER, stream=True, **options)
+    result = lab.collect_stream(stream)
+    expected = [c.message.content for c in reference(client, RIVER, **options).choices]
+    assert len(result.texts) == 2, (
+        f"with n=2 result.texts has {len(result.texts)} entries; it needs one per choice. Chunks carry "
+        "choice.index: 0 or 1."
+    )
+    assert result.texts == expected, (
+        f"with n=2 the texts were {result.texts!r}; expected {expected!r}. The chunks of the two choices "
+        "arrive interleaved: add each delta to result.texts[choice.index]."
+    )
+    assert result.finish_reasons == ["stop", "stop"], (
+        f"finish_reasons are {result.finish_reasons!r}; each choice ended with 'stop'."
+    )
+
+
+@pytest.mark.points(2)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(1, 3), max_tokens=st.one_of(st.none(), st.integers(1, 30)), usage=st.booleans())
+def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_tokens, usage):
+    options = {"n": n, "temperature": 1.0, "seed": 3}
+    if max_tokens is not None:
+        options["max_tokens"] = max_tokens
+    extra = {"stream_options": {"include_usage": True}} if usage else {}
+    result = lab.collect_stream(client.chat.completions.create(model=MODEL, messages=RIVER, stream=True, **options, **extra))
+    expected = reference(client, RIVER, **options)
+    texts = [c.message.content for c in expected.choices]
+    reasons = [c.finish_reason for c in expected.choices]
+    where = f"(n={n}, max_tokens={max_tokens}, include_usage={usage})"
+    assert result.texts == texts, f"{where}: texts {result.texts!r}, expected {texts!r}."
+    assert result.finish_reasons == reasons, f"{where}: finish_reasons {result.finish_reasons!r}, expected {reasons!r}."
+    want_usage = usage_tuple(expected.usage) if usage else None
+    assert usage_tuple(result.usage) == want_usage, f"{where}: usage {usage_tuple(result.usage)}, expected {want_usage}."
+
+
+# --- stream_reply ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_stream_reply_returns_the_full_text(lab, client, stub):
+    pieces: list[str] = []
+    text = lab.stream_reply(client, MODEL, PLANETS, pieces.append)
+    sent = streamed_bodies(stub)
+    assert len(sent) == 1, (
+        f"stream_reply sent {len(sent)} streamed requests ({len(stub.requests())} in all); it should send exactly "
+        "one, with stream=True."
+    )
+    expected = reference(client, PLANETS).choices[0].message.content
+    assert text == expected, (
+        f"stream_reply returned {text!r}; the reply was {expected!r}. If it returned '' you probably read the "
+        "stream twice: a stream can be iterated only once, so collect the pieces in the same loop that calls "
+        "on_token."
+    )
+
+
+@pytest.mark.points(2)
+def test_stream_reply_calls_back_token_by_token(lab, client):
+    pieces: list[object] = []
+    text = lab.stream_reply(client, MODEL, BOOK, pieces.append)
+    expected = reference(client, BOOK)
+    bad = [p for p in pieces if not isinstance(p, str) or not p]
+    assert not bad, (
+        f"on_token was called with {bad[0]!r}: call it only with non-empty text. The role chunk has content '' and "
+        "the finish chunk has content None."
+    )
+    assert len(pieces) == expected.usage.completion_tokens, (
+        f"on_token was called {len(pieces)} times; the stream had {expected.usage.completion_tokens} content "
+        "deltas. Call it once per delta, as each arrives (not once with the whole text)."
+    )
+    assert "".join(pieces) == text, "the pieces given to on_token, joined, must be exactly the text you return."
+
+
+@pytest.mark.points(2)
+def test_stream_reply_calls_back_while_streaming(lab, stepping_client, clock):
+    seen: list[float] = []
+    lab.stream_reply(stepping_client, MODEL, PLANETS, lambda piece: seen.append(clock()))
+    assert len(seen) > 1, f"on_token was called {len(seen)} times; expected one call per token."
+    assert seen == sorted(set(seen)), (
+        "on_token was called for several tokens at the same moment: it must be called as each chunk arrives, "
+        "inside the loop over the stream, not after the stream has been read."
+    )
+
+
+# --- measure_stream --------------------------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_measure_stream_time_to_first_token(lab, stepping_client, client, clock):
+    timing = lab.measure_stream(stepping_client, MODEL, PLANETS, clock=clock)
+    # time 0 when the request is sent; headers at 3; the role chunk at 4; the first content chunk at 5.
+    first = HEADERS_STEP + 2 * FRAME_STEP
+    hint = {
+        HEADERS_STEP: "that is when create() returned (the headers), before any chunk",
+        HEADERS_STEP + FRAME_STEP: "that is the role chunk, whose content is '': not a token yet",
+        2 * FRAME_STEP: "it looks like time zero was read after create() returned; read it before",
+    }.get(timing.time_to_first_token, "measure it when the first chunk with non-empty content arrives")
+    assert timing.time_to_first_token == first, (
+        f"time_to_first_token is {timing.time_to_first_token}; with the test's clock it should be {first}: {hint}."
+    )
+    assert timing.text == reference(client, PLANETS).choices[0].message.content, "measure_stream.text is not the full reply."
+
+
+@pytest.mark.points(2)
+def test_measure_stream_total_time(lab, stepping_client, client, clock):
+    timing = lab.measure_stream(stepping_client, MODEL, BOOK, clock=clock)
+    tokens = reference(client, BOOK).usage.completion_tokens
+    # headers, then: role chunk, one chunk per token, the finish chunk, [DONE].
+    total = HEADERS_STEP + FRAME_STEP * (tokens + 3)
+    assert timing.total == total, (
+        f"total is {timing.total}; with the test's clock it should be {total} (the end of the stream). "
+        + (
+            "You measured when create() returned: with stream=True it returns at the headers, before any token. "
+            "Read the clock after the loop over the stream."
+            if timing.total == HEADERS_STEP
+            else "Read the clock once before create() and once after the stream is exhausted."
+        )
+    )
+
+
+# --- streaming_chat_turn ---------------------------------------------------------------------------------
+
+
+@pytest.mark.points(3)
+def test_chat_turn_appends_the_reply(lab, client, stub):
+    history = [{"role": "system", "content": "You are a helpful assistant."}]
+    same = history
+    result = lab.streaming_chat_turn(client, MODEL, history, "Suggest a name for a grey cat.")
+    asked = [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Suggest a name for a grey cat."}]
+    expected = reference(client, asked).choices[0].message.content
+    assert history is same, "streaming_chat_turn must append to the history list it was given, not build a new one."
+    roles = [m["role"] for m in history]
+    assert roles == ["system", "user", "assistant"], (
+        f"after one turn the history has roles {roles}; expected ['system', 'user', 'assistant']. Append the user's "
+        "message before the request, and the assembled reply after the stream has ended."
+    )
+    assert history[-1]["content"] == expected, (
+        f"the assistant message in the history has content {history[-1]['content']!r}; the reply was {expected!r}. "
+        "Append the full text joined from the deltas (a string), not the stream or the chunks."
+    )
+    assert result.text == expected, f"the returned result has text {result.text!r}; expected {expected!r}."
+
+
+@pytest.mark.points(2)
+def test_chat_turn_sends_the_whole_conversation(lab, client, stub):
+    history: list[dict] = []
+    lab.streaming_chat_turn(client, MODEL, history, "Suggest a name for a grey cat.")
+    first_reply = history[-1]["content"] if history else None
+    lab.streaming_chat_turn(client, MODEL, history, "Repeat your last suggestion.")
+    sent = streamed_bodies(stub)
+    assert len(sent) == 2, f"two turns should send two streamed requests; the stub received {len(sent)}."
+    roles = [m["role"] for m in sent[1]["messages"]]
+    assert roles == ["user", "assistant", "user"], (
+        f"the second turn sent roles {roles}; expected ['user', 'assistant', 'user']. The first reply must be in "
+        "the history, or the model cannot know what it said."
+    )
+    assert sent[1]["messages"][1]["content"] == first_reply, "the second request did not carry the first reply as sent."
+    assert history[-1]["role"] == "assistant" and first_reply in history[-1]["content"], (
+        f"the second reply was {history[-1]['content']!r}; it should quote the first one ({first_reply!r})."
+    )
+
+
+@pytest.mark.points(2)
+def test_chat_turn_asks_for_usage(lab, client, stub):
+    history: list[dict] = []
+    result = lab.streaming_chat_turn(client, MODEL, history, "Recommend a book about the sea.")
+    body = streamed_bodies(stub)
+    assert body, "streaming_chat_turn sent no request with stream=True."
+    options = body[0].get("stream_options") or {}
+    assert options.get("include_usage") is True, (
+        f"the request's stream_options were {body[0].get('stream_options')!r}: a stream only reports usage when "
+        "you ask for it with stream_options={'include_usage': True}."
+    )
+    expected = usage_tuple(reference(client, BOOK).usage)
+    assert usage_tuple(result.usage) == expected, f"result.usage is {usage_tuple(result.usage)}; expected {expected}."
+
+
+@pytest.mark.points(1)
+def test_chat_turn_calls_back(lab, client):
+    pieces: list[str] = []
+    history: list[dict] = []
+    result = lab.streaming_chat_turn(client, MODEL, history, "List the planets of the solar system.", on_token=pieces.append)
+    assert pieces, "on_token was given but never called."
+    assert all(isinstance(p, str) and p for p in pieces), "call on_token only with non-empty text."
+    assert "".join(pieces) == result.text == history[-1]["content"], (
+        "the pieces given to on_token, the returned text and the appended reply must all be the same text. "
+        "If the reply is '', the stream was read twice (once for on_token, once to collect)."
+    )

@@ -1,0 +1,22 @@
+"""Mistake: skipping chunks without choices before reading usage, so the usage of the last chunk is lost."""
+
+from solutions.lab02_streaming import *  # noqa: F403
+from solutions.lab02_streaming import StreamResult
+
+
+def collect_stream(stream):
+    result = StreamResult()
+    for chunk in stream:
+        if not chunk.choices:
+            continue
+        for choice in chunk.choices:
+            while len(result.texts) <= choice.index:
+                result.texts.append("")
+                result.finish_reasons.append(None)
+            if choice.delta.content:
+                result.texts[choice.index] += choice.delta.content
+            if choice.finish_reason is not None:
+                result.finish_reasons[choice.index] = choice.finish_reason
+        if chunk.usage is not None:
+            result.usage = chunk.usage
+    return result
