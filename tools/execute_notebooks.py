@@ -24,7 +24,13 @@ def execute(path: Path) -> None:
     os.environ.pop("OPENAI_BASE_URL", None)
     # The kernel must be this interpreter (the project's .venv), whatever PATH says.
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        coalesce_streams=True,  # one output per cell and stream, not one per printed token
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
