@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -172,6 +173,16 @@ def chunk_plan(choices: list[Choice]) -> list[tuple[int, ChoiceDelta, bool]]:
 
 class StreamDropped(Exception):
     """Raised inside the response body to abort the connection mid-stream (a dropped network)."""
+
+
+class _HideDroppedStreams(logging.Filter):
+    """A dropped stream is a fault the stub was asked to inject, not a server error: don't log its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], StreamDropped))
+
+
+logging.getLogger("uvicorn.error").addFilter(_HideDroppedStreams())
 
 
 async def stream(

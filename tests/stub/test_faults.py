@@ -232,3 +232,16 @@ def test_parse_step_forms():
     assert book.take(key="k", model="other", headers={}) is None
     assert book.take(key="k", model="m", headers={}).error.status == 500
     assert book.take(key="k", model="m", headers={}) is None
+
+
+def test_a_dropped_stream_is_a_connection_error_and_logs_no_traceback(stub, client, caplog):
+    import logging
+
+    stub.add_fault(["stream_drop:3"])
+    with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+        with pytest.raises(openai.APIConnectionError):
+            for _ in client.chat.completions.create(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}], stream=True
+            ):
+                pass
+    assert not [r for r in caplog.records if r.exc_info], "the injected drop was logged as a server error"
