@@ -12,6 +12,7 @@ import hashlib
 import json
 import random
 import secrets
+import string
 from dataclasses import dataclass, field
 
 from . import recall, structured, tools
@@ -57,6 +58,14 @@ def rng_for(req: ChatRequest, index: int) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def call_id(rng: random.Random) -> str:
+    """A tool-call id in the real API's shape (``call_`` and 24 letters and digits), drawn from ``rng``."""
+    return "call_" + "".join(rng.choice(_ID_ALPHABET) for _ in range(24))
+
+
 def pick(rule: Rule, req: ChatRequest, rng: random.Random) -> str:
     """Temperature 0 (or none given) takes the first alternative; above 0 the rng picks."""
     if len(rule.alternatives) == 1 or not req.temperature:
@@ -68,7 +77,9 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     rng = rng_for(req, index)
     called = tools.draft_tool_calls(req, rng)
     if called is not None:
-        return Draft(tool_calls=[ToolCallDraft(name, args) for name, args in called])
+        # ids from the request's rng: random-looking, yet the same request gets the same ids, so that usage
+        # (a tool message's tool_call_id counts as prompt tokens) is reproducible for a fixed conversation
+        return Draft(tool_calls=[ToolCallDraft(name, args, call_id(rng)) for name, args in called])
     rule = book.find(req.last_user_text, req.instructions)
     if rule is not None and rule.refusal:
         return Draft(refusal=rule.refusal)
