@@ -1,4 +1,4 @@
-"""``python -m course doctor|check|grade``."""
+"""``python -m course doctor|check|grade|template``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--timeout", type=float, default=30.0, help="seconds per test")
     grade.add_argument("--jobs", type=int, default=0, help="submissions graded at once (default: CPU count)")
     grade.add_argument("--classroom50", action="store_true", help="also write result.json for the Classroom 50 autograder")
+    grade.add_argument("--submission-timeout", type=float, default=600.0, help="seconds per submission (default 600)")
+    grade.add_argument("--course", help="the course repository whose tests grade (default: this one)")
+    template = sub.add_parser("template", help="write the student version of the repository (no solutions)")
+    template.add_argument("out_dir")
+    template.add_argument("--force", action="store_true", help="replace OUT_DIR if it is not empty")
+    template.add_argument("--course", help="the course repository (default: this one)")
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
@@ -28,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         from .checking import run_check
 
         return run_check(args.lab)
+    if args.command == "template":
+        from .grading import run_template
+
+        return run_template(args)
     from .grading import run_grade
 
     return run_grade(args)

@@ -1,0 +1,95 @@
+"""Run one lab's tests against each of its mutants, in one Python process (one pytest run per mutant).
+
+    python tests/meta/mutant_driver.py RESULTS.jsonl TEST_FILE LAB_MODULE MUTANT.py [MUTANT.py ...]
+
+Run from the repository root. Each mutant is loaded as ``labs.<LAB_MODULE>`` (so the tests' ``load_impl``
+returns it) and the lab's test file runs with ``-x`` until the first failure. One JSON line per mutant:
+``{"mutant": path, "caught": bool, "exit": pytest's exit code, "failed": [node ids]}``. Starting a new
+interpreter per mutant would cost more than the tests themselves.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import re
+import sys
+import time
+
+import pytest
+
+
+class _Failures:
+    """Records failures; runs first the tests whose source names a function the mutant overrides (with
+    ``-x``, the run stops at the first failure, so this is what makes a caught mutant quick)."""
+
+    def __init__(self, changed: set[str]) -> None:
+        self.failed: list[str] = []
+        self.changed = changed
+
+    def _uses_changed(self, item: pytest.Item) -> bool:
+        try:
+            source = inspect.getsource(getattr(item, "function", None))
+        except (OSError, TypeError):
+            return False
+        return any(re.search(rf"\b{re.escape(name)}\b", source) for name in self.changed)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        if self.changed:
+            items.sort(key=lambda item: not self._uses_changed(item))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            self.failed.append(report.nodeid)
+
+
+def name_of(module) -> str:
+    return module.__name__
+
+
+def main(argv: list[str]) -> int:
+    results, test_file, lab_module, *mutants = argv
+    sys.path.insert(0, os.getcwd())
+    os.environ.setdefault("COURSE_TEST_TIMEOUT", "20")
+    importlib.import_module("labs")
+    try:  # a caught mutant needs one failing example, not the smallest one
+        from hypothesis import Phase, settings
+
+        settings.register_profile("mutants", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None)
+        settings.load_profile("mutants")
+    except ImportError:  # pragma: no cover
+        pass
+    name = f"labs.{lab_module}"
+    with open(results, "a", encoding="utf-8") as out:
+        for path in mutants:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:  # a mutant that does not import is caught by any test that loads it
+                out.write(json.dumps({"mutant": path, "caught": True, "exit": -1, "failed": [repr(exc)]}) + "\n")
+                out.flush()
+                continue
+            changed = {name for name, obj in vars(module).items()
+                       if not name.startswith("__") and getattr(obj, "__module__", None) == name_of(module)}
+            failures = _Failures(changed)
+            started = time.monotonic()
+            code = pytest.main(
+                [test_file, "--impl=labs", "-x", "-q", "--no-header", "--tb=native", "-p", "no:cacheprovider", "-p", "no:xdist",
+                 "-p", "no:nbval", "-p", "course.grading.plugin", "-o", "addopts="],
+                plugins=[failures],
+            )
+            out.write(json.dumps({"mutant": path, "caught": bool(failures.failed), "exit": int(code),
+                                  "failed": failures.failed,
+                                  "seconds": round(time.monotonic() - started, 2)}) + "\n")
+            out.flush()
+            sys.modules.pop(name, None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
