@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The course repo grades the reference solutions; a student copy (no solutions/) grades its own labs/.
+IMPL ?= $(if $(wildcard solutions/__init__.py),solutions,labs)
 
 .PHONY: lab test check grade stub doctor bench lint clean
 
@@ -16,7 +18,7 @@ lab: $(STAMP)  ## open the course in JupyterLab (embedded stub, no key needed)
 	$(BIN)/jupyter lab notebooks/00_setup.ipynb
 
 test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval)
-	LLM_BACKEND=stub $(BIN)/python -m pytest -n 2 --dist loadfile --impl=solutions \
+	LLM_BACKEND=stub $(BIN)/python -m pytest -n 2 --dist loadfile --impl=$(IMPL) \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 check: $(STAMP)  ## check your own labs/

@@ -43,7 +43,9 @@ def measure(rpm: int, n: int, concurrency: int, max_attempts: int) -> dict:
         since = stub.journal()[-1]["seq"]
         prompts = [f"Summarise item {i} in one line." for i in range(n)]
         start = time.perf_counter()
-        result = run_batch(client, prompts, model=MODEL, max_concurrency=concurrency, max_attempts=max_attempts)
+        result = run_batch(
+            client, prompts, model=MODEL, max_concurrency=concurrency, max_attempts=max_attempts
+        )
         elapsed = time.perf_counter() - start
         statuses = [e["status"] for e in stub.journal(since)]
     ideal = n / rpm * 60.0
@@ -64,7 +66,9 @@ def measure(rpm: int, n: int, concurrency: int, max_attempts: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ratelimit_batch", description=__doc__.splitlines()[0])
-    p.add_argument("--rpm", type=int, default=600, help="requests per minute the stub allows (default 600 = 10/s)")
+    p.add_argument(
+        "--rpm", type=int, default=600, help="requests per minute the stub allows (default 600 = 10/s)"
+    )
     p.add_argument("--n", type=int, default=200, help="prompts in the batch (default 200: an ideal of 20 s)")
     p.add_argument("--concurrency", type=int, default=4, help="the batch's concurrency limit (default 4)")
     p.add_argument("--max-attempts", type=int, default=50, help="attempts per prompt (default 50)")
@@ -74,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         f"ratelimit_batch: {r['n']} prompts at {r['rpm']} RPM, concurrency {r['concurrency']} "
         f"(bucket drained first: {r['drained']} requests)"
     )
-    print(f"  ideal {r['ideal_s']:.1f} s, measured {r['elapsed_s']:.1f} s: ratio {r['ratio']:.3f} (target >= 0.9)")
-    print(f"  answered {r['ok']}/{r['n']}, failed for good {r['failed']} (target 0), "
-          f"429s met {r['429s']} in {r['requests']} requests")
+    print(
+        f"  ideal {r['ideal_s']:.1f} s, measured {r['elapsed_s']:.1f} s: ratio {r['ratio']:.3f} (target >= 0.9)"
+    )
+    print(
+        f"  answered {r['ok']}/{r['n']}, failed for good {r['failed']} (target 0), "
+        f"429s met {r['429s']} in {r['requests']} requests"
+    )
     return 0 if r["ratio"] >= 0.9 and r["failed"] == 0 else 1
 
 

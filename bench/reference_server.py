@@ -1,6 +1,6 @@
 """The yardstick: the least a server can do to answer the SDK, a canned completion on the same ASGI stack.
 
-    python -m bench.reference_server --port 0
+python -m bench.reference_server --port 0
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ CANNED = {
     "choices": [
         {
             "index": 0,
-            "message": {"role": "assistant", "content": "Hello! How can I help you today?", "refusal": None, "annotations": []},
+            "message": {
+                "role": "assistant",
+                "content": "Hello! How can I help you today?",
+                "refusal": None,
+                "annotations": [],
+            },
             "logprobs": None,
             "finish_reason": "stop",
         }
@@ -40,9 +45,14 @@ def _chunk(delta: dict, finish: str | None = None) -> bytes:
     return b"data: " + json.dumps(chunk).encode() + b"\n\n"
 
 
-STREAM = [_chunk({"role": "assistant", "content": ""})] + [
-    _chunk({"content": piece}) for piece in ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"]
-] + [_chunk({}, "stop"), b"data: [DONE]\n\n"]
+STREAM = (
+    [_chunk({"role": "assistant", "content": ""})]
+    + [
+        _chunk({"content": piece})
+        for piece in ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"]
+    ]
+    + [_chunk({}, "stop"), b"data: [DONE]\n\n"]
+)
 
 
 async def app(scope, receive, send):
@@ -76,4 +86,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    _Announcing(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")).run()
+    _Announcing(
+        uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+    ).run()

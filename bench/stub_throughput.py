@@ -25,7 +25,10 @@ MESSAGES = [{"role": "user", "content": "hello"}]
 @contextmanager
 def server(module: str):
     proc = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-m", module, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         line = proc.stdout.readline()
@@ -59,13 +62,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    results: dict[str, dict[str, list[float]]] = {"stub": {"cps": [], "ttfc": []}, "reference": {"cps": [], "ttfc": []}}
+    results: dict[str, dict[str, list[float]]] = {
+        "stub": {"cps": [], "ttfc": []},
+        "reference": {"cps": [], "ttfc": []},
+    }
     with server("llm_stub") as stub_url, server("bench.reference_server") as ref_url:
         clients = {
             "stub": OpenAI(base_url=stub_url, api_key="sk-stub", max_retries=0),
             "reference": OpenAI(base_url=ref_url, api_key="sk-stub", max_retries=0),
         }
-        for name, client in clients.items():  # warm up connections and code paths
+        for client in clients.values():  # warm up connections and code paths
             calls_per_second(client, 20)
         for _ in range(args.rounds):
             for name, client in clients.items():
@@ -74,8 +80,12 @@ def main(argv: list[str] | None = None) -> dict:
     stub_cps, ref_cps = max(results["stub"]["cps"]), max(results["reference"]["cps"])
     stub_ttfc, ref_ttfc = min(results["stub"]["ttfc"]), min(results["reference"]["ttfc"])
     ratio = stub_cps / ref_cps
-    print(f"calls/s          stub {stub_cps:7.1f}   reference {ref_cps:7.1f}   ratio {ratio:.2f} (target >= 0.80)")
-    print(f"first chunk (ms) stub {stub_ttfc * 1000:7.2f}   reference {ref_ttfc * 1000:7.2f}   ratio {ref_ttfc / stub_ttfc:.2f}")
+    print(
+        f"calls/s          stub {stub_cps:7.1f}   reference {ref_cps:7.1f}   ratio {ratio:.2f} (target >= 0.80)"
+    )
+    print(
+        f"first chunk (ms) stub {stub_ttfc * 1000:7.2f}   reference {ref_ttfc * 1000:7.2f}   ratio {ref_ttfc / stub_ttfc:.2f}"
+    )
     return {"calls_per_second_ratio": ratio, "stub_cps": stub_cps, "reference_cps": ref_cps}
 
 

@@ -9,7 +9,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course", description="LLM API Basics: course tools.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", help="check Python, packages, .env, the key (masked), the base URL and the model")
+    sub.add_parser(
+        "doctor", help="check Python, packages, .env, the key (masked), the base URL and the model"
+    )
     check = sub.add_parser("check", help="run the lab tests against your labs/ and show what passes")
     check.add_argument("lab", nargs="?", help="a lab number or name, e.g. 1 or lab01 (default: all)")
     grade = sub.add_parser("grade", help="grade submissions with the course's pristine tests")
@@ -17,8 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", default="grades")
     grade.add_argument("--timeout", type=float, default=30.0, help="seconds per test")
     grade.add_argument("--jobs", type=int, default=0, help="submissions graded at once (default: CPU count)")
-    grade.add_argument("--classroom50", action="store_true", help="also write result.json for the Classroom 50 autograder")
-    grade.add_argument("--submission-timeout", type=float, default=600.0, help="seconds per submission (default 600)")
+    grade.add_argument(
+        "--classroom50", action="store_true", help="also write result.json for the Classroom 50 autograder"
+    )
+    grade.add_argument(
+        "--submission-timeout", type=float, default=600.0, help="seconds per submission (default 600)"
+    )
     grade.add_argument("--course", help="the course repository whose tests grade (default: this one)")
     template = sub.add_parser("template", help="write the student version of the repository (no solutions)")
     template.add_argument("out_dir")

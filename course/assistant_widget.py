@@ -63,9 +63,13 @@ class AssistantBox:
 
         self.assistant = assistant
         self._status = status
-        self.text = w.Text(placeholder="Ask the shop's assistant, then press Send", layout=w.Layout(width="60%"))
+        self.text = w.Text(
+            placeholder="Ask the shop's assistant, then press Send", layout=w.Layout(width="60%")
+        )
         self.send_button = w.Button(description="Send", button_style="primary")
-        self.ticket_button = w.Button(description="Make ticket", disabled=not hasattr(assistant, "extract_ticket"))
+        self.ticket_button = w.Button(
+            description="Make ticket", disabled=not hasattr(assistant, "extract_ticket")
+        )
         self.conversation = w.HTML()
         self.live = w.HTML()  # the reply being streamed
         self.error = w.HTML()
@@ -74,8 +78,14 @@ class AssistantBox:
         self.send_button.on_click(lambda _: self.send())
         self.ticket_button.on_click(lambda _: self.make_ticket())
         self.widget = w.VBox(
-            [self.conversation, self.live, w.HBox([self.text, self.send_button, self.ticket_button]),
-             self.error, self.meter, self.ticket]
+            [
+                self.conversation,
+                self.live,
+                w.HBox([self.text, self.send_button, self.ticket_button]),
+                self.error,
+                self.meter,
+                self.ticket,
+            ]
         )
         self.refresh()
 
@@ -93,13 +103,17 @@ class AssistantBox:
 
         def on_token(piece: str) -> None:
             pieces.append(piece)
-            self.live.value = f"<div><b style='color:#06c'>assistant</b>: {html.escape(''.join(pieces))}▌</div>"
+            self.live.value = (
+                f"<div><b style='color:#06c'>assistant</b>: {html.escape(''.join(pieces))}▌</div>"
+            )
 
         self.live.value = f"<div><b style='color:#0b5'>user</b>: {html.escape(text)}</div>"
         try:
             reply = self.assistant.ask(text, on_token=on_token)
         except Exception as err:  # a chat box shows the error and keeps working
-            self.error.value = f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            self.error.value = (
+                f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            )
             self.live.value = ""
             self.refresh()
             return None
@@ -114,7 +128,9 @@ class AssistantBox:
         try:
             ticket = self.assistant.extract_ticket()
         except Exception as err:
-            self.error.value = f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            self.error.value = (
+                f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            )
             return None
         data = ticket.model_dump(mode="json") if hasattr(ticket, "model_dump") else ticket
         pretty = json.dumps(data, indent=2, ensure_ascii=False)

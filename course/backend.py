@@ -55,7 +55,9 @@ class Backend:
 
     def describe(self) -> str:
         if self.is_stub:
-            return f"LLM backend: stub (embedded, no key needed) · base URL {self.base_url} · model {self.model}"
+            return (
+                f"LLM backend: stub (embedded, no key needed) · base URL {self.base_url} · model {self.model}"
+            )
         return f"LLM backend: {self.provider} · base URL {self.base_url} · model {self.model}"
 
     def client(self, **options: Any):
@@ -104,7 +106,9 @@ def setup(*, env_file: str | None = None, quiet: bool = False, reset: bool = Fal
     load_dotenv(env_file or find_dotenv(usecwd=True), override=False)
     choice = (os.environ.get("LLM_BACKEND") or "auto").strip().lower()
     if choice not in BACKEND_CHOICES:
-        raise ConfigurationError(f"LLM_BACKEND={choice!r} is not one of {', '.join(BACKEND_CHOICES)}; fix it in .env.")
+        raise ConfigurationError(
+            f"LLM_BACKEND={choice!r} is not one of {', '.join(BACKEND_CHOICES)}; fix it in .env."
+        )
     key = os.environ.get("OPENAI_API_KEY", "").strip()
     model = os.environ.get("MODEL", "").strip() or DEFAULT_MODEL
     if choice == "stub" or (choice == "auto" and not key):

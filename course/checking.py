@@ -65,14 +65,21 @@ class CheckResult:
             lines.append(_row(lab.title, _lab_score(lab), width))
             if lab.not_started:
                 functions = _functions(lab.tests)
-                lines.append(f"    not started: open labs/{lab.module}.py"
-                             + (f" and write {', '.join(functions)}" if functions else ""))
+                lines.append(
+                    f"    not started: open labs/{lab.module}.py"
+                    + (f" and write {', '.join(functions)}" if functions else "")
+                )
                 lines.append("")
                 continue
             for t in lab.tests:
                 mark = symbols.get(t.status, fail)
-                lines.append(_row(f"  {mark} {t.name}", f"{t.earned:g} / {t.points:g}" if t.passed
-                                  else f"{t.status}  0 / {t.points:g}", width))
+                lines.append(
+                    _row(
+                        f"  {mark} {t.name}",
+                        f"{t.earned:g} / {t.points:g}" if t.passed else f"{t.status}  0 / {t.points:g}",
+                        width,
+                    )
+                )
                 if t.passed:
                     continue
                 for text in _wrap(t.message, width - 6):
@@ -87,8 +94,10 @@ class CheckResult:
         for note in self.notes:
             lines.append(f"note: {note}")
         if self.edited:
-            lines.append("warning: these files differ from the course's copy, so your grade may differ from this "
-                         "check: " + ", ".join(self.edited) + " (restore them with: git checkout -- tests/)")
+            lines.append(
+                "warning: these files differ from the course's copy, so your grade may differ from this "
+                "check: " + ", ".join(self.edited) + " (restore them with: git checkout -- tests/)"
+            )
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ HTML
@@ -101,27 +110,36 @@ class CheckResult:
             parts.append(f"<h4 style='margin:0.6em 0 0.2em'>{esc(lab.title)} — {esc(_lab_score(lab))}</h4>")
             if lab.not_started:
                 functions = _functions(lab.tests)
-                parts.append(f"<p style='color:#6e7781'>Not started: open <code>labs/{esc(lab.module)}.py</code>"
-                             + (f" and write {esc(', '.join(functions))}" if functions else "") + ".</p>")
+                parts.append(
+                    f"<p style='color:#6e7781'>Not started: open <code>labs/{esc(lab.module)}.py</code>"
+                    + (f" and write {esc(', '.join(functions))}" if functions else "")
+                    + ".</p>"
+                )
                 continue
-            parts.append("<table><thead><tr><th style='text-align:left'>test</th><th>status</th>"
-                         "<th>points</th><th style='text-align:left'>what to fix</th></tr></thead><tbody>")
+            parts.append(
+                "<table><thead><tr><th style='text-align:left'>test</th><th>status</th>"
+                "<th>points</th><th style='text-align:left'>what to fix</th></tr></thead><tbody>"
+            )
             for t in lab.tests:
                 colour = colours.get(t.status, "#cf222e")
                 detail = "" if t.passed else esc(t.message)
                 hint = _first_paragraph(t.hint)
                 if hint and not t.passed and t.status != "not started":
                     detail += f"<br><i>hint: {esc(hint)}</i>"
-                parts.append(f"<tr><td><code>{esc(t.name)}</code></td>"
-                             f"<td style='color:{colour}'>{esc(t.status)}</td>"
-                             f"<td>{t.earned:g} / {t.points:g}</td><td style='text-align:left'>{detail}</td></tr>")
+                parts.append(
+                    f"<tr><td><code>{esc(t.name)}</code></td>"
+                    f"<td style='color:{colour}'>{esc(t.status)}</td>"
+                    f"<td>{t.earned:g} / {t.points:g}</td><td style='text-align:left'>{detail}</td></tr>"
+                )
             parts.append("</tbody></table>")
         parts.append(f"<p><b>Total: {self.score:g} / {self.max_score:g} points</b></p>")
         for note in self.notes:
             parts.append(f"<p>note: {esc(note)}</p>")
         if self.edited:
-            parts.append(f"<p style='color:#9a6700'>warning: these files differ from the course's copy: "
-                         f"{esc(', '.join(self.edited))}</p>")
+            parts.append(
+                f"<p style='color:#9a6700'>warning: these files differ from the course's copy: "
+                f"{esc(', '.join(self.edited))}</p>"
+            )
         parts.append("</div>")
         return "".join(parts)
 
@@ -130,7 +148,9 @@ def _lab_score(lab: LabResult) -> str:
     if lab.not_started:
         return f"not started (0 / {lab.max_score:g})"
     counts = lab.counts
-    return f"{lab.score:g} / {lab.max_score:g} points ({counts.get('passed', 0)} of {len(lab.tests)} tests pass)"
+    return (
+        f"{lab.score:g} / {lab.max_score:g} points ({counts.get('passed', 0)} of {len(lab.tests)} tests pass)"
+    )
 
 
 def _row(left: str, right: str, width: int) -> str:
@@ -157,23 +177,36 @@ def _functions(tests: list[TestResult]) -> list[str]:
     return names
 
 
-def check(lab: str | int | None = None, *, root: str | Path | None = None, timeout: float = 30.0,
-          total_timeout: float = 900.0) -> CheckResult:
+def check(
+    lab: str | int | None = None,
+    *,
+    root: str | Path | None = None,
+    timeout: float = 30.0,
+    total_timeout: float = 900.0,
+) -> CheckResult:
     """Run the tests of one lab (a number or name) or of all labs against ``labs/`` and return the result."""
     course_root = Path(root).resolve() if root else find_root()
     labs: list[Lab] = select_labs(discover_labs(course_root), None if lab is None else str(lab))
     if not labs:
         return CheckResult([], notes=["there are no lab tests yet (tests/labs/test_lab*.py)"])
     with tempfile.TemporaryDirectory(prefix="course-check-") as state:
-        outcome = run_tests(RunSpec(course_root, [lab.test_file for lab in labs], Path(state),
-                                    test_timeout=timeout, total_timeout=total_timeout))
+        outcome = run_tests(
+            RunSpec(
+                course_root,
+                [lab.test_file for lab in labs],
+                Path(state),
+                test_timeout=timeout,
+                total_timeout=total_timeout,
+            )
+        )
         log = (Path(state) / "output.log").read_text(errors="replace") if not outcome.collected else ""
     notes = list(outcome.notes)
     if not outcome.collected:
         notes.append("the tests could not be collected; pytest said:\n" + log[-2000:])
     edited = manifest.verify(course_root) or []
-    return CheckResult(collate(labs, outcome.collected, outcome), notes=notes, edited=edited,
-                       duration=outcome.duration)
+    return CheckResult(
+        collate(labs, outcome.collected, outcome), notes=notes, edited=edited, duration=outcome.duration
+    )
 
 
 def run_check(lab: str | None = None) -> int:

@@ -41,32 +41,51 @@ def check_python() -> Finding:
     return Finding(ok, f"Python {sys.version.split()[0]} (3.10+ needed)", "install Python 3.10 or newer")
 
 
-def check_packages(names: tuple[str, ...] = ("openai", "jupyterlab", "ipywidgets", "python-dotenv", "pydantic", "nbval")) -> list[Finding]:
+def check_packages(
+    names: tuple[str, ...] = ("openai", "jupyterlab", "ipywidgets", "python-dotenv", "pydantic", "nbval"),
+) -> list[Finding]:
     pins = pinned_versions()
     findings = []
     for name in names:
         try:
             have = metadata.version(name)
         except metadata.PackageNotFoundError:
-            findings.append(Finding(False, f"{name} is not installed", "run `make test` or `pip install -r requirements.txt`"))
+            findings.append(
+                Finding(
+                    False, f"{name} is not installed", "run `make test` or `pip install -r requirements.txt`"
+                )
+            )
             continue
         want = pins.get(name)
         ok = want is None or have == want
-        findings.append(Finding(ok, f"{name} {have}" + (f" (pinned {want})" if want else ""), f"pip install {name}=={want}"))
+        findings.append(
+            Finding(
+                ok, f"{name} {have}" + (f" (pinned {want})" if want else ""), f"pip install {name}=={want}"
+            )
+        )
     return findings
 
 
 def check_backend() -> list[Finding]:
     env_file = REPO / ".env"
     findings = [
-        Finding(True, ".env found" if env_file.exists() else "no .env: the course runs on the built-in stub (copy .env.example to use a real provider)")
+        Finding(
+            True,
+            ".env found"
+            if env_file.exists()
+            else "no .env: the course runs on the built-in stub (copy .env.example to use a real provider)",
+        )
     ]
     try:
         backend = setup(quiet=True)
     except ConfigurationError as err:
         return [*findings, Finding(False, "configuration", str(err))]
     key = os.environ.get("OPENAI_API_KEY")
-    findings.append(Finding(True, f"backend: {backend.describe()}; key {mask(key) if not backend.is_stub else '(stub key)'}"))
+    findings.append(
+        Finding(
+            True, f"backend: {backend.describe()}; key {mask(key) if not backend.is_stub else '(stub key)'}"
+        )
+    )
     findings.append(check_provider(backend.provider))
     try:
         from openai import OpenAI

@@ -36,7 +36,9 @@ def _get(usage: Any, name: str) -> int:
     return int(value or 0)
 
 
-def price_of(model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION) -> tuple[float, float] | None:
+def price_of(
+    model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+) -> tuple[float, float] | None:
     """(input, output) dollars per million tokens for ``model``, or None when the table does not know it.
 
     Dated snapshots ("gpt-4o-mini-2024-07-18") and provider prefixes ("openai/gpt-4o") find their base model.
@@ -51,7 +53,9 @@ def price_of(model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_
     return None
 
 
-def cost(usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION) -> float | None:
+def cost(
+    usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+) -> float | None:
     """Dollars for one response's ``usage`` (an SDK ``CompletionUsage`` or a dict); None for an unknown model."""
     price = price_of(model, prices)
     if price is None:
@@ -88,7 +92,9 @@ class Meter:
 
     @property
     def dollars(self) -> float | None:
-        return cost({"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}, self.model)
+        return cost(
+            {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}, self.model
+        )
 
     def __str__(self) -> str:
         price = "price unknown for " + self.model if self.dollars is None else usd(self.dollars)

@@ -90,7 +90,13 @@ class ChatBox:
         self.reset_button.on_click(lambda _: self.reset())
         shown = w.Accordion(children=[self.sent], titles=("The messages list sent with the last request",))
         self.widget = w.VBox(
-            [self.conversation, w.HBox([self.text, self.send_button, self.reset_button]), self.error, self.meter, shown]
+            [
+                self.conversation,
+                w.HBox([self.text, self.send_button, self.reset_button]),
+                self.error,
+                self.meter,
+                shown,
+            ]
         )
         self.refresh()
 
@@ -100,7 +106,9 @@ class ChatBox:
         try:
             reply = self.session.send(text)
         except Exception as err:  # a chat box shows the error and keeps working
-            self.error.value = f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            self.error.value = (
+                f"<span style='color:#b00'>{html.escape(type(err).__name__)}: {html.escape(str(err))}</span>"
+            )
             return None
         self.text.value = ""
         self.error.value = ""
@@ -126,7 +134,9 @@ class ChatBox:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict:
         # The widget for live notebooks; a short, stable text for GitHub and for nbval's comparison.
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"ChatBox({self.session.model}, {self.session.turns} turns) · {self.session.status()}"
+        bundle["text/plain"] = (
+            f"ChatBox({self.session.model}, {self.session.turns} turns) · {self.session.status()}"
+        )
         return bundle
 
     def __repr__(self) -> str:

@@ -127,7 +127,9 @@ def trim_history(
     raise NotImplementedError("trim_history: keep the system message and the newest whole turns that fit")
 
 
-def estimate_cost(usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION) -> float:
+def estimate_cost(
+    usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+) -> float:
     """Dollars for one ``usage`` with ``model``: prompt tokens at the input price, completion at the output price.
 
     ``usage`` is either the SDK's ``response.usage`` object (attributes) or a dict with the keys

@@ -72,7 +72,9 @@ class ReviewClassification(BaseModel):
     """
 
     def __init__(self, **data: Any) -> None:  # delete me when you have declared the fields
-        raise NotImplementedError("declare the fields of ReviewClassification (sentiment, confidence, keywords)")
+        raise NotImplementedError(
+            "declare the fields of ReviewClassification (sentiment, confidence, keywords)"
+        )
 
 
 def strict_response_format(model: type[BaseModel], name: str | None = None) -> dict[str, Any]:

@@ -127,7 +127,9 @@ class Assistant:
     def transcript(self) -> str:
         """The conversation as text, one ``role: content`` line per user or assistant message. (Given.)"""
         return "\n".join(
-            f"{m['role']}: {m['content']}" for m in self.history if m["role"] in ("user", "assistant") and m.get("content")
+            f"{m['role']}: {m['content']}"
+            for m in self.history
+            if m["role"] in ("user", "assistant") and m.get("content")
         )
 
     # -- your part -------------------------------------------------------------------------------------
@@ -167,7 +169,9 @@ class Assistant:
         """
         raise NotImplementedError("cost: estimate_cost of self.usage, None for an unknown model")
 
-    def call_model(self, messages: list[dict], on_token: Callable[[str], object] | None = None) -> ChatCompletion:
+    def call_model(
+        self, messages: list[dict], on_token: Callable[[str], object] | None = None
+    ) -> ChatCompletion:
         """One request to the model: streamed, with the tools on offer, retried, and metered.
 
         Contract:
@@ -191,7 +195,9 @@ class Assistant:
 
         Put that in a small function ``attempt()`` and pass it to ``call_with_retries``.
         """
-        raise NotImplementedError("call_model: stream with tools, inside call_with_retries, then record the usage")
+        raise NotImplementedError(
+            "call_model: stream with tools, inside call_with_retries, then record the usage"
+        )
 
     def ask(self, user_text: str, on_token: Callable[[str], object] | None = None) -> str:
         """One turn of the conversation: the agent loop. Returns the assistant's final text.

@@ -13,16 +13,27 @@ from .config import StubConfig
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="llm-stub", description="An OpenAI-compatible stub server for the course.")
+    p = argparse.ArgumentParser(
+        prog="llm-stub", description="An OpenAI-compatible stub server for the course."
+    )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
     p.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
-    p.add_argument("--api-key", action="append", default=[], help="accept this key too (repeatable); sk-stub is always accepted")
-    p.add_argument("--replies", action="append", default=[], help="a scripted-reply YAML file or folder (repeatable)")
+    p.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        help="accept this key too (repeatable); sk-stub is always accepted",
+    )
+    p.add_argument(
+        "--replies", action="append", default=[], help="a scripted-reply YAML file or folder (repeatable)"
+    )
     p.add_argument("--time-to-first-token", type=float, default=0.0, help="seconds before the first token")
     p.add_argument("--time-per-token", type=float, default=0.0, help="seconds between tokens")
     p.add_argument("--rpm", type=int, default=None, help="requests per minute per key (default: unlimited)")
     p.add_argument("--tpm", type=int, default=None, help="tokens per minute per key (default: unlimited)")
-    p.add_argument("--quota-tokens", type=int, default=None, help="token budget per key before 429 insufficient_quota")
+    p.add_argument(
+        "--quota-tokens", type=int, default=None, help="token budget per key before 429 insufficient_quota"
+    )
     return p.parse_args(argv)
 
 
@@ -45,13 +56,18 @@ class _AnnouncingServer(uvicorn.Server):
         await super().startup(sockets)
         if self.started:
             port = self.servers[0].sockets[0].getsockname()[1]
-            print(f"llm-stub listening: base URL http://{self.config.host}:{port}/v1 (API key: sk-stub)", flush=True)
+            print(
+                f"llm-stub listening: base URL http://{self.config.host}:{port}/v1 (API key: sk-stub)",
+                flush=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = create_app(config_from_args(args))
-    server = _AnnouncingServer(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off"))
+    server = _AnnouncingServer(
+        uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off")
+    )
     # uvicorn finishes open requests on SIGINT/SIGTERM, then re-raises the signal with the handlers it
     # found; these make that re-raise a clean exit instead of a death by signal.
     signal.signal(signal.SIGTERM, _exit_cleanly)

@@ -66,12 +66,18 @@ def authenticate(request: Request) -> str:
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise StubError(413, f"Request body too large: {declared} bytes; the limit is {limit} bytes.", code="request_too_large")
+        raise StubError(
+            413,
+            f"Request body too large: {declared} bytes; the limit is {limit} bytes.",
+            code="request_too_large",
+        )
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise StubError(413, f"Request body too large; the limit is {limit} bytes.", code="request_too_large")
+            raise StubError(
+                413, f"Request body too large; the limit is {limit} bytes.", code="request_too_large"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -191,7 +197,9 @@ async def chat_completions(request: Request) -> Response:
             )
             ex.close(200)
             return StreamingResponse(
-                _finishing(frames, ex), media_type="text/event-stream", headers={**ex.headers, "cache-control": "no-cache"}
+                _finishing(frames, ex),
+                media_type="text/event-stream",
+                headers={**ex.headers, "cache-control": "no-cache"},
             )
         pause = cfg.time_to_first_token + cfg.time_per_token * max(0, usage.completion_tokens - 1)
         if pause > 0:
@@ -279,7 +287,9 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # Never expected: a bug in the stub. Still answer in the API's shape.
-    return StubError(500, "The server had an error while processing your request. Sorry about that!", type="server_error").response()
+    return StubError(
+        500, "The server had an error while processing your request. Sorry about that!", type="server_error"
+    ).response()
 
 
 def create_app(config: StubConfig | None = None) -> Starlette:

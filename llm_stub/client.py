@@ -45,8 +45,15 @@ class StubControl:
         self._call("POST", "/reset")
 
     # -- fault plans (format: see llm_stub.faults) -------------------------------
-    def add_fault(self, steps: list | str, *, plan_id: str | None = None, key: str | None = None,
-                  model: str | None = None, repeat: bool = False) -> dict:
+    def add_fault(
+        self,
+        steps: list | str,
+        *,
+        plan_id: str | None = None,
+        key: str | None = None,
+        model: str | None = None,
+        repeat: bool = False,
+    ) -> dict:
         """Script the next attempts, e.g. ``add_fault(["429", "429", "ok"], plan_id="demo")``."""
         scope = {k: v for k, v in (("plan_id", plan_id), ("key", key), ("model", model)) if v is not None}
         return self._call("POST", "/faults", json={"scope": scope, "steps": steps, "repeat": repeat})

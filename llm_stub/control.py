@@ -78,9 +78,11 @@ async def faults(request: Request) -> Response:
             plan = await _json_object(request)
             unknown = set(plan) - {"scope", "steps", "repeat"}
             if unknown:
-                raise invalid(f"Unknown field(s) in the fault plan: {', '.join(sorted(unknown))}.", sorted(unknown)[0])
+                raise invalid(
+                    f"Unknown field(s) in the fault plan: {', '.join(sorted(unknown))}.", sorted(unknown)[0]
+                )
             if not isinstance(plan.get("scope", {}), dict):
-                raise invalid("'scope' must be an object such as {\"plan_id\": \"x\"}.", "scope")
+                raise invalid('\'scope\' must be an object such as {"plan_id": "x"}.', "scope")
             created = book.add(plan.get("steps"), plan.get("scope"), bool(plan.get("repeat", False)))
         except StubError as err:
             return err.response()

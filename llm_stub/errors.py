@@ -35,7 +35,9 @@ class StubError(Exception):
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
 
     def response(self, extra_headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers={**self.headers, **(extra_headers or {})})
+        return JSONResponse(
+            self.body(), status_code=self.status, headers={**self.headers, **(extra_headers or {})}
+        )
 
 
 def invalid(message: str, param: str | None = None, code: str | None = None) -> StubError:

@@ -93,7 +93,10 @@ def _rate_limit(kind: str, retry_after: float | None) -> StubError:
     headers = {}
     wait = DEFAULT_RETRY_AFTER if retry_after is None else float(retry_after)
     if wait > 0:
-        headers = {"retry-after": str(max(1, int(-(-wait // 1)))), "retry-after-ms": str(max(1, round(wait * 1000)))}
+        headers = {
+            "retry-after": str(max(1, int(-(-wait // 1)))),
+            "retry-after-ms": str(max(1, round(wait * 1000))),
+        }
     per, unit = ("requests", "RPM") if kind == "requests" else ("tokens", "TPM")
     from .limits import ORGANIZATION, format_duration
 
@@ -108,14 +111,19 @@ def _rate_limit(kind: str, retry_after: float | None) -> StubError:
     )
 
 
-def error_for(status: int, *, message: str | None = None, retry_after: float | None = None, kind: str = "requests") -> StubError:
+def error_for(
+    status: int, *, message: str | None = None, retry_after: float | None = None, kind: str = "requests"
+) -> StubError:
     """The error the real API answers with for ``status`` (429: a rate limit of ``kind`` or the quota)."""
     from .limits import QUOTA_MESSAGE
 
     if status == 429:
         if kind == "insufficient_quota":
             return StubError(
-                429, message or QUOTA_MESSAGE, type="insufficient_quota", code="insufficient_quota",
+                429,
+                message or QUOTA_MESSAGE,
+                type="insufficient_quota",
+                code="insufficient_quota",
                 headers={"x-should-retry": "false"},
             )
         err = _rate_limit(kind, retry_after)
@@ -124,18 +132,43 @@ def error_for(status: int, *, message: str | None = None, retry_after: float | N
         return err
     headers = {}
     if retry_after is not None:
-        headers = {"retry-after": str(max(1, int(-(-float(retry_after) // 1)))), "retry-after-ms": str(round(float(retry_after) * 1000))}
+        headers = {
+            "retry-after": str(max(1, int(-(-float(retry_after) // 1)))),
+            "retry-after-ms": str(round(float(retry_after) * 1000)),
+        }
     table: dict[int, tuple[str, str, str | None, str | None]] = {
-        400: ("Invalid value for 'messages': the request was malformed (injected by a fault plan).",
-              "invalid_request_error", "messages", "invalid_value"),
-        401: ("Incorrect API key provided: sk-st***. You can find your API key at "
-              "https://platform.openai.com/account/api-keys.", "invalid_request_error", None, "invalid_api_key"),
-        403: ("Project `proj_stub` does not have access to model `{model}`", "invalid_request_error", None,
-              "model_not_found"),
-        404: ("The model `{model}` does not exist or you do not have access to it.", "invalid_request_error",
-              None, "model_not_found"),
+        400: (
+            "Invalid value for 'messages': the request was malformed (injected by a fault plan).",
+            "invalid_request_error",
+            "messages",
+            "invalid_value",
+        ),
+        401: (
+            "Incorrect API key provided: sk-st***. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            None,
+            "invalid_api_key",
+        ),
+        403: (
+            "Project `proj_stub` does not have access to model `{model}`",
+            "invalid_request_error",
+            None,
+            "model_not_found",
+        ),
+        404: (
+            "The model `{model}` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            None,
+            "model_not_found",
+        ),
         408: ("Request timed out.", "timeout", None, None),
-        500: ("The server had an error while processing your request. Sorry about that!", "server_error", None, None),
+        500: (
+            "The server had an error while processing your request. Sorry about that!",
+            "server_error",
+            None,
+            None,
+        ),
         502: ("Bad gateway.", "server_error", None, None),
         503: ("The server is overloaded or not ready yet.", "server_error", None, None),
     }
@@ -181,7 +214,7 @@ def parse_step(step: Any) -> Fault | None:
                 raise PlanError(f"{step!r} needs seconds, e.g. 'slow:5'")
             return Fault(delay=_number(arg, "the delay"), label=text)
         if name.startswith("stream_"):
-            kind = name[len("stream_"):]
+            kind = name[len("stream_") :]
             if kind not in ("error", "cut", "drop"):
                 raise PlanError(f"unknown stream fault {step!r}: use stream_error, stream_cut or stream_drop")
             after = int(_number(arg, "the chunk count")) if arg else 1
@@ -191,7 +224,16 @@ def parse_step(step: Any) -> Fault | None:
             "stream_error:<n>, stream_cut:<n> or stream_drop:<n>"
         )
     if isinstance(step, dict):
-        unknown = set(step) - {"status", "retry_after", "retry_after_ms", "message", "type", "delay", "stream", "after"}
+        unknown = set(step) - {
+            "status",
+            "retry_after",
+            "retry_after_ms",
+            "message",
+            "type",
+            "delay",
+            "stream",
+            "after",
+        }
         if unknown:
             raise PlanError(f"unknown field(s) in step {step}: {', '.join(sorted(unknown))}")
         fault = Fault(label=_label(step))
@@ -230,7 +272,11 @@ def _label(step: dict) -> str:
 def _stream(kind: str, after: int) -> StreamFault:
     error = None
     if kind == "error":
-        error = StubError(500, "The server had an error while processing your request. Sorry about that!", type="server_error")
+        error = StubError(
+            500,
+            "The server had an error while processing your request. Sorry about that!",
+            type="server_error",
+        )
     return StreamFault(kind, after, error)
 
 
@@ -277,8 +323,15 @@ class Plan:
             from .errors import mask_key
 
             scope["key"] = mask_key(scope["key"])
-        return {"id": self.id, "scope": scope, "steps": self.steps, "repeat": self.repeat, "taken": self.taken,
-                "done": self.done, "log": list(self.log)}
+        return {
+            "id": self.id,
+            "scope": scope,
+            "steps": self.steps,
+            "repeat": self.repeat,
+            "taken": self.taken,
+            "done": self.done,
+            "log": list(self.log),
+        }
 
 
 def _for_model(fault: Fault | None, model: str) -> Fault | None:
@@ -286,8 +339,14 @@ def _for_model(fault: Fault | None, model: str) -> Fault | None:
     if fault is None or fault.error is None or "{model}" not in fault.error.message:
         return fault
     e = fault.error
-    error = StubError(e.status, e.message.replace("{model}", model), type=e.type, param=e.param, code=e.code,
-                      headers=e.headers)
+    error = StubError(
+        e.status,
+        e.message.replace("{model}", model),
+        type=e.type,
+        param=e.param,
+        code=e.code,
+        headers=e.headers,
+    )
     return Fault(error=error, delay=fault.delay, stream=fault.stream, label=fault.label)
 
 
@@ -305,7 +364,9 @@ class FaultBook:
         scope = dict(scope or {})
         unknown = set(scope) - set(SCOPE_FIELDS)
         if unknown:
-            raise PlanError(f"unknown scope field(s): {', '.join(sorted(unknown))}; use key, model or plan_id")
+            raise PlanError(
+                f"unknown scope field(s): {', '.join(sorted(unknown))}; use key, model or plan_id"
+            )
         faults = parse_steps(steps)
         with self._lock:
             plan = Plan(next(self._ids), {k: str(v) for k, v in scope.items()}, steps, faults, bool(repeat))
@@ -334,7 +395,9 @@ class FaultBook:
             with self._lock:
                 plan = self._header_plans.get(plan_id)
                 if plan is None or plan.steps != spec:
-                    plan = self._header_plans[plan_id] = Plan(next(self._ids), {"plan_id": plan_id}, spec, faults)
+                    plan = self._header_plans[plan_id] = Plan(
+                        next(self._ids), {"plan_id": plan_id}, spec, faults
+                    )
                 return _for_model(plan.next(), model) if not plan.done else None
         try:
             attempt = int(lower.get("x-stainless-retry-count", "0"))

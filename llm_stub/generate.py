@@ -25,7 +25,9 @@ from .tokenizer import encode
 class ToolCallDraft:
     name: str
     arguments: str
-    id: str = field(default_factory=lambda: "call_" + secrets.token_urlsafe(18).replace("-", "a").replace("_", "b")[:24])
+    id: str = field(
+        default_factory=lambda: "call_" + secrets.token_urlsafe(18).replace("-", "a").replace("_", "b")[:24]
+    )
 
 
 @dataclass

@@ -55,7 +55,9 @@ class Journal:
         self._lock = threading.Lock()
         self._seq = 0
 
-    def open(self, *, request_id: str, method: str, path: str, headers: Mapping[str, str], body: object, key: str) -> JournalEntry:
+    def open(
+        self, *, request_id: str, method: str, path: str, headers: Mapping[str, str], body: object, key: str
+    ) -> JournalEntry:
         with self._lock:
             self._seq += 1
             try:

@@ -24,7 +24,9 @@ from .tokenizer import content_text
 _FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str], str]] = [
     (
         "name",
-        re.compile(r"(?i)\b(?:my name is|my name's|call me|i am called|i'm called)\s+((?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?))"),
+        re.compile(
+            r"(?i)\b(?:my name is|my name's|call me|i am called|i'm called)\s+((?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?))"
+        ),
         re.compile(r"(?i)\b(?:what(?:'s| is) my name|who am i|do you (?:know|remember) my name)\b"),
         "Your name is {}.",
     ),
@@ -60,7 +62,9 @@ _ASK_OWN_REPLY = re.compile(
     r"|what was your (?:last |previous )?(?:answer|reply|suggestion)"
     r"|repeat (?:that|your (?:last |previous )?(?:answer|reply|suggestion)))"
 )
-_ASK_OWN_QUESTION = re.compile(r"(?i)\bwhat (?:was|were) my (first|last|previous|earlier) (?:question|message)s?\b")
+_ASK_OWN_QUESTION = re.compile(
+    r"(?i)\bwhat (?:was|were) my (first|last|previous|earlier) (?:question|message)s?\b"
+)
 
 
 def _short(text: str, limit: int = 240) -> str:

@@ -27,7 +27,10 @@ from openai.types.chat.chat_completion_chunk import (
     ChoiceDeltaToolCall,
     ChoiceDeltaToolCallFunction,
 )
-from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall, Function
+from openai.types.chat.chat_completion_message_function_tool_call import (
+    ChatCompletionMessageFunctionToolCall,
+    Function,
+)
 from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
 
 from .faults import StreamFault
@@ -63,7 +66,9 @@ def usage_of(prompt_tokens: int, completion_tokens: int) -> CompletionUsage:
 def completion(meta: Meta, choices: list[Choice], usage: CompletionUsage) -> dict:
     out = []
     for c in choices:
-        message = ChatCompletionMessage(role="assistant", content=c.content, refusal=c.refusal, annotations=[])
+        message = ChatCompletionMessage(
+            role="assistant", content=c.content, refusal=c.refusal, annotations=[]
+        )
         if c.tool_calls:
             message.tool_calls = [
                 ChatCompletionMessageFunctionToolCall(
@@ -71,7 +76,9 @@ def completion(meta: Meta, choices: list[Choice], usage: CompletionUsage) -> dic
                 )
                 for t in c.tool_calls
             ]
-        out.append(CompletionChoice(index=c.index, message=message, logprobs=None, finish_reason=c.finish_reason))
+        out.append(
+            CompletionChoice(index=c.index, message=message, logprobs=None, finish_reason=c.finish_reason)
+        )
     body = ChatCompletion(
         id=meta.id,
         object="chat.completion",
@@ -85,7 +92,9 @@ def completion(meta: Meta, choices: list[Choice], usage: CompletionUsage) -> dic
     return body.to_dict(mode="json")
 
 
-def _chunk(meta: Meta, choices: list[ChunkChoice], include_usage: bool, usage: CompletionUsage | None = None) -> str:
+def _chunk(
+    meta: Meta, choices: list[ChunkChoice], include_usage: bool, usage: CompletionUsage | None = None
+) -> str:
     chunk = ChatCompletionChunk(
         id=meta.id,
         object="chat.completion.chunk",
@@ -123,7 +132,10 @@ def _wire_order(chunk: dict) -> dict:
         delta = dict(choice.get("delta", {}))
         if delta.get("tool_calls"):
             delta["tool_calls"] = [
-                _ordered({**t, **({"function": _ordered(t["function"], "function")} if t.get("function") else {})}, "tool_call")
+                _ordered(
+                    {**t, **({"function": _ordered(t["function"], "function")} if t.get("function") else {})},
+                    "tool_call",
+                )
                 for t in delta["tool_calls"]
             ]
         choices.append(_ordered({**choice, "delta": _ordered(delta, "delta")}, "choice"))
@@ -152,7 +164,13 @@ def chunk_plan(choices: list[Choice]) -> list[tuple[int, ChoiceDelta, bool]]:
                     function=ChoiceDeltaToolCallFunction(name=call.name, arguments=""),
                 )
                 if k == 0:
-                    firsts.append((c.index, ChoiceDelta(role="assistant", content=None, tool_calls=[head], refusal=None), False))
+                    firsts.append(
+                        (
+                            c.index,
+                            ChoiceDelta(role="assistant", content=None, tool_calls=[head], refusal=None),
+                            False,
+                        )
+                    )
                 else:
                     rest.append((c.index, ChoiceDelta(tool_calls=[head]), False))
                 for piece in encode(call.arguments):

@@ -229,7 +229,9 @@ def parse_chat_request(body: Any) -> ChatRequest:
     options = body.get("stream_options")
     if options is not None:
         if not req.stream:
-            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options")
+            raise invalid(
+                "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"
+            )
         expect(options, "object", "stream_options")
         if options.get("include_usage") is not None:
             req.include_usage = expect(options["include_usage"], "boolean", "stream_options.include_usage")

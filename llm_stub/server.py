@@ -25,7 +25,9 @@ class StubServer:
         self.app = create_app(config)
         self.host = host
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, host=host, port=port, log_level="warning", lifespan="off", access_log=False)
+            uvicorn.Config(
+                self.app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+            )
         )
         self._thread: threading.Thread | None = None
         self.port = port
@@ -96,8 +98,15 @@ class StubServer:
         self.state.reset()
 
     # -- fault plans and rate limits (formats: llm_stub.faults, llm_stub.limits) --
-    def add_fault(self, steps: list | str, *, plan_id: str | None = None, key: str | None = None,
-                  model: str | None = None, repeat: bool = False) -> dict:
+    def add_fault(
+        self,
+        steps: list | str,
+        *,
+        plan_id: str | None = None,
+        key: str | None = None,
+        model: str | None = None,
+        repeat: bool = False,
+    ) -> dict:
         """Script the next attempts of matching requests, e.g. ``add_fault(["429", "ok"], plan_id="t1")``."""
         scope = {k: v for k, v in (("plan_id", plan_id), ("key", key), ("model", model)) if v is not None}
         return self.state.faults.add(steps, scope, repeat)
@@ -108,11 +117,20 @@ class StubServer:
     def clear_faults(self) -> None:
         self.state.faults.clear()
 
-    def set_limits(self, rpm: int | None = None, tpm: int | None = None, quota_tokens: int | None = None,
-                   window: float = 60.0) -> None:
+    def set_limits(
+        self,
+        rpm: int | None = None,
+        tpm: int | None = None,
+        quota_tokens: int | None = None,
+        window: float = 60.0,
+    ) -> None:
         """Turn on per-key limits (None: unlimited); ``window`` < 60 quantizes them (600 RPM, window 1: 10/s)."""
-        self.configure(requests_per_minute=rpm, tokens_per_minute=tpm, quota_tokens=quota_tokens,
-                       rate_limit_window=window)
+        self.configure(
+            requests_per_minute=rpm,
+            tokens_per_minute=tpm,
+            quota_tokens=quota_tokens,
+            rate_limit_window=window,
+        )
 
 
 def start(config: StubConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> StubServer:

@@ -169,17 +169,24 @@ class _StrictChecker:
     def fail(self, detail: str, path: tuple = ()) -> StubError:
         context = f"In context={path!r}, " if path is not None else ""
         return StubError(
-            400, f"Invalid schema for {self.where}: {context}{detail}", param=self.param, code="invalid_json_schema"
+            400,
+            f"Invalid schema for {self.where}: {context}{detail}",
+            param=self.param,
+            code="invalid_json_schema",
         )
 
     def fail_plain(self, detail: str) -> StubError:
-        return StubError(400, f"Invalid schema for {self.where}: {detail}", param=self.param, code="invalid_json_schema")
+        return StubError(
+            400, f"Invalid schema for {self.where}: {detail}", param=self.param, code="invalid_json_schema"
+        )
 
     def run(self) -> None:
         root = self.root
         if not isinstance(root, dict) or root.get("type") != "object":
             got = root.get("type") if isinstance(root, dict) else None
-            raise self.fail_plain(f"schema must be a JSON Schema of 'type: \"object\"', got 'type: \"{got}\"'.")
+            raise self.fail_plain(
+                f"schema must be a JSON Schema of 'type: \"object\"', got 'type: \"{got}\"'."
+            )
         for key in ("$defs", "definitions"):
             defs = root.get(key)
             if defs is None:
@@ -253,7 +260,9 @@ class _StrictChecker:
             try:
                 re.compile(s["pattern"])
             except (re.error, TypeError):
-                raise self.fail(f"'pattern' value {s['pattern']!r} is not a valid regular expression.", path) from None
+                raise self.fail(
+                    f"'pattern' value {s['pattern']!r} is not a valid regular expression.", path
+                ) from None
 
     def check_object(self, s: dict, path: tuple) -> None:
         if s.get("additionalProperties", None) is not False:
@@ -305,7 +314,11 @@ class _StrictChecker:
         if isinstance(props, dict):
             below.extend(self.depth(v, seen) for v in props.values())
         typ = s.get("type")
-        level = 1 if isinstance(props, dict) or typ == "object" or (isinstance(typ, list) and "object" in typ) else 0
+        level = (
+            1
+            if isinstance(props, dict) or typ == "object" or (isinstance(typ, list) and "object" in typ)
+            else 0
+        )
         return level + max(below, default=0)
 
 
@@ -408,12 +421,19 @@ class _Filler:
             return None
         if "$ref" in s:
             target = resolve_ref(self.root, s["$ref"])
-            merged = {**(target if isinstance(target, dict) else {}), **{k: v for k, v in s.items() if k != "$ref"}}
+            merged = {
+                **(target if isinstance(target, dict) else {}),
+                **{k: v for k, v in s.items() if k != "$ref"},
+            }
             return self.value(merged, name, depth + 1)
         if "allOf" in s:
             merged = {k: v for k, v in s.items() if k != "allOf"}
             for part in s["allOf"]:
-                part = resolve_ref(self.root, part["$ref"]) if isinstance(part, dict) and "$ref" in part else part
+                part = (
+                    resolve_ref(self.root, part["$ref"])
+                    if isinstance(part, dict) and "$ref" in part
+                    else part
+                )
                 if isinstance(part, dict):
                     merged = _merge(merged, part)
             return self.value(merged, name, depth)
@@ -454,7 +474,9 @@ class _Filler:
         named = [
             (m.start(), i)
             for i, v in enumerate(values)
-            if isinstance(v, str) and v and (m := re.search(r"(?<!\w)" + re.escape(v.lower()) + r"(?!\w)", text))
+            if isinstance(v, str)
+            and v
+            and (m := re.search(r"(?<!\w)" + re.escape(v.lower()) + r"(?!\w)", text))
         ]
         if named:
             return values[min(named)[1]]
@@ -465,7 +487,9 @@ class _Filler:
 
     def make_boolean(self, s: dict, name: str, depth: int) -> bool:
         if name:
-            m = re.search(re.escape(name) + r"\W{0,3}(?:is\s+|=\s*|:\s*)?(true|false|yes|no)\b", self.prompt, re.I)
+            m = re.search(
+                re.escape(name) + r"\W{0,3}(?:is\s+|=\s*|:\s*)?(true|false|yes|no)\b", self.prompt, re.I
+            )
             if m:
                 return m.group(1).lower() in ("true", "yes")
         return self.rng.random() < 0.5
@@ -495,7 +519,11 @@ class _Filler:
 
         candidates = []
         if name:
-            pat = r"\b" + re.escape(name).replace("_", "[ _]") + r"\b\W{0,3}(?:is\s+|of\s+|=\s*|:\s*)?(-?\d+(?:\.\d+)?)"
+            pat = (
+                r"\b"
+                + re.escape(name).replace("_", "[ _]")
+                + r"\b\W{0,3}(?:is\s+|of\s+|=\s*|:\s*)?(-?\d+(?:\.\d+)?)"
+            )
             m = re.search(pat, self.prompt, re.I)
             if m:
                 candidates.append((-1, float(m.group(1)) if "." in m.group(1) else int(m.group(1))))
@@ -698,5 +726,7 @@ def _class_source(items: Any) -> str:
         elif name == "RANGE":
             parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
         elif name == "CATEGORY":
-            parts.append({"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}.get(str(arg), ""))
+            parts.append(
+                {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}.get(str(arg), "")
+            )
     return "[" + "".join(parts) + "]" if parts else "[^\\s\\S]"

@@ -92,7 +92,9 @@ def trim_history(
     system = [m for m in messages[:1] if m["role"] == "system"]
     rest = messages[len(system) :]
     if count_tokens(system) > budget:
-        raise ValueError(f"the system message alone needs {count_tokens(system)} tokens; the budget is {budget}")
+        raise ValueError(
+            f"the system message alone needs {count_tokens(system)} tokens; the budget is {budget}"
+        )
     kept: list[dict] = []
     for turn in reversed(split_turns(rest)):
         candidate = turn + kept
@@ -107,9 +109,13 @@ def _get(usage: Any, name: str) -> int:
     return int(value or 0)
 
 
-def estimate_cost(usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION) -> float:
+def estimate_cost(
+    usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+) -> float:
     """Dollars for a usage: prompt tokens at the input price, completion tokens at the output price."""
     if model not in prices:
         raise ValueError(f"no price for model {model!r}; known models: {', '.join(sorted(prices))}")
     input_price, output_price = prices[model]
-    return (_get(usage, "prompt_tokens") * input_price + _get(usage, "completion_tokens") * output_price) / 1_000_000
+    return (
+        _get(usage, "prompt_tokens") * input_price + _get(usage, "completion_tokens") * output_price
+    ) / 1_000_000

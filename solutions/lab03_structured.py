@@ -95,14 +95,18 @@ def parse_reply(completion: ChatCompletion, model: type[M]) -> M:
         raise StructuredOutputError("refused", f"the model refused: {message.refusal}")
     if choice.finish_reason == "length":
         raise StructuredOutputError(
-            "truncated", "the reply was cut off by max_tokens (finish_reason 'length'); raise max_tokens", message.content
+            "truncated",
+            "the reply was cut off by max_tokens (finish_reason 'length'); raise max_tokens",
+            message.content,
         )
     if message.content is None:
         raise StructuredOutputError("invalid_json", "the reply has no content")
     try:
         data = json.loads(message.content)
     except json.JSONDecodeError as err:
-        raise StructuredOutputError("invalid_json", f"the reply is not JSON ({err})", message.content) from err
+        raise StructuredOutputError(
+            "invalid_json", f"the reply is not JSON ({err})", message.content
+        ) from err
     try:
         return model.model_validate(data)
     except ValidationError as err:

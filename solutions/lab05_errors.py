@@ -68,12 +68,16 @@ def classify(exc: BaseException) -> Decision:
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         if status == 429 and exc.code == "insufficient_quota":
-            return Decision(False, "insufficient_quota: the account is out of credit; retrying cannot help, add credit")
+            return Decision(
+                False, "insufficient_quota: the account is out of credit; retrying cannot help, add credit"
+            )
         if status == 429:
             return Decision(True, "rate limited (429): wait as long as the server says, then try again")
         if status in RETRYABLE_STATUSES or status >= 500:
             return Decision(True, f"a server-side error ({status}): usually transient, so try again")
-        return Decision(False, f"a client error ({status}): the request itself is wrong; fix it instead of retrying")
+        return Decision(
+            False, f"a client error ({status}): the request itself is wrong; fix it instead of retrying"
+        )
     return Decision(False, f"{type(exc).__name__} is not an API error: a bug to fix, not a hiccup to retry")
 
 

@@ -94,7 +94,9 @@ class Assistant:
     def transcript(self) -> str:
         """The conversation as text, one ``role: content`` line per user or assistant message. (Given.)"""
         return "\n".join(
-            f"{m['role']}: {m['content']}" for m in self.history if m["role"] in ("user", "assistant") and m.get("content")
+            f"{m['role']}: {m['content']}"
+            for m in self.history
+            if m["role"] in ("user", "assistant") and m.get("content")
         )
 
     # -- your part -------------------------------------------------------------------------------------
@@ -117,7 +119,9 @@ class Assistant:
         except ValueError:  # the price table does not know this model
             return None
 
-    def call_model(self, messages: list[dict], on_token: Callable[[str], object] | None = None) -> ChatCompletion:
+    def call_model(
+        self, messages: list[dict], on_token: Callable[[str], object] | None = None
+    ) -> ChatCompletion:
         request: dict[str, Any] = {
             "model": self.model,
             "messages": messages,

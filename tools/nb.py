@@ -19,7 +19,9 @@ def write_notebook(path: str | Path, cells: list[tuple[str, str]]) -> None:
     nb.metadata["language_info"] = {"name": "python"}
     for kind, source in cells:
         source = source.strip("\n")
-        nb.cells.append(nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source))
+        nb.cells.append(
+            nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+        )
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     nbformat.write(nb, Path(path))

@@ -22,9 +22,15 @@ def run_grade(args: argparse.Namespace) -> int:
     root = Path(course).resolve() if course else find_root()
     submission_timeout = getattr(args, "submission_timeout", None) or 600.0
     try:
-        results = grade([Path(p) for p in args.submissions], Path(args.out), course_root=root,
-                        test_timeout=args.timeout, submission_timeout=submission_timeout, jobs=args.jobs,
-                        classroom50=args.classroom50)
+        results = grade(
+            [Path(p) for p in args.submissions],
+            Path(args.out),
+            course_root=root,
+            test_timeout=args.timeout,
+            submission_timeout=submission_timeout,
+            jobs=args.jobs,
+            classroom50=args.classroom50,
+        )
     except (RuntimeError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

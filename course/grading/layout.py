@@ -59,8 +59,10 @@ def select_labs(labs: list[Lab], wanted: str | None) -> list[Lab]:
         key = key[5:]
     number = key[3:] if key.startswith("lab") else key
     chosen = [
-        lab for lab in labs
-        if key in (lab.module, lab.module.split("_", 1)[-1]) or (number.isdigit() and int(number) == lab.number)
+        lab
+        for lab in labs
+        if key in (lab.module, lab.module.split("_", 1)[-1])
+        or (number.isdigit() and int(number) == lab.number)
     ]
     if not chosen:
         names = ", ".join(f"{lab.number} ({lab.module})" for lab in labs) or "none yet"

@@ -29,8 +29,13 @@ def guarded_files(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
     if tests.is_dir():
         for path in tests.rglob("*"):
             rel = path.relative_to(root).as_posix()
-            if (path.is_file() and not _IGNORED_PARTS & set(path.parts) and path.suffix != ".pyc"
-                    and rel != MANIFEST and not any(rel == e or rel.startswith(e + "/") for e in exclude)):
+            if (
+                path.is_file()
+                and not _IGNORED_PARTS & set(path.parts)
+                and path.suffix != ".pyc"
+                and rel != MANIFEST
+                and not any(rel == e or rel.startswith(e + "/") for e in exclude)
+            ):
                 files.append(rel)
     return sorted(files)
 

@@ -112,24 +112,48 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
         return {"status": "timeout", "exc_type": etype, "message": str(exc), "where": where}
     if isinstance(exc, NotImplementedError):
         what = f"{where[2]}() in {where[0]}" if where else "a function this test uses"
-        return {"status": "not started", "exc_type": etype, "where": where,
-                "message": f"{what} still raises NotImplementedError"}
+        return {
+            "status": "not started",
+            "exc_type": etype,
+            "where": where,
+            "message": f"{what} still raises NotImplementedError",
+        }
     if isinstance(exc, SystemExit):
-        return {"status": "error", "exc_type": etype, "where": where,
-                "message": f"the code called sys.exit({exc.code!r}){at}; a lab function should return or raise, "
-                           "not end the program"}
+        return {
+            "status": "error",
+            "exc_type": etype,
+            "where": where,
+            "message": f"the code called sys.exit({exc.code!r}){at}; a lab function should return or raise, "
+            "not end the program",
+        }
     if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("labs."):
         module = exc.name.split(".", 1)[1]
-        return {"status": "missing", "exc_type": etype, "where": where,
-                "message": f"labs/{module}.py is missing"}
-    if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename).startswith(str(root / "labs")):
+        return {
+            "status": "missing",
+            "exc_type": etype,
+            "where": where,
+            "message": f"labs/{module}.py is missing",
+        }
+    if (
+        isinstance(exc, SyntaxError)
+        and exc.filename
+        and os.path.abspath(exc.filename).startswith(str(root / "labs"))
+    ):
         rel = os.path.relpath(os.path.abspath(exc.filename), root)
-        return {"status": "error", "exc_type": etype, "where": [rel, exc.lineno or 0, "<module>"],
-                "message": f"{rel} does not import: {etype} at line {exc.lineno}: {exc.msg}"}
+        return {
+            "status": "error",
+            "exc_type": etype,
+            "where": [rel, exc.lineno or 0, "<module>"],
+            "message": f"{rel} does not import: {etype} at line {exc.lineno}: {exc.msg}",
+        }
     if where and where[2] == "<module>" and not isinstance(exc, AssertionError):
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return {"status": "error", "exc_type": etype, "where": where,
-                "message": _shorten(f"{where[0]} does not import: {etype}: {detail} (line {where[1]})")}
+        return {
+            "status": "error",
+            "exc_type": etype,
+            "where": where,
+            "message": _shorten(f"{where[0]} does not import: {etype}: {detail} (line {where[1]})"),
+        }
     if isinstance(exc, AssertionError):
         text = str(exc)
         message = re.split(r"\n(?:assert |AssertionError)", text, maxsplit=1)[0] if text else ""
@@ -137,16 +161,22 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             message = text.splitlines()[0] if text else "a check in the test failed"
         return {"status": "failed", "exc_type": etype, "where": where, "message": _shorten(message)}
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return {"status": "error", "exc_type": etype, "where": where,
-            "message": _shorten(f"{etype}: {detail}{at}" if detail else f"{etype}{at}")}
+    return {
+        "status": "error",
+        "exc_type": etype,
+        "where": where,
+        "message": _shorten(f"{etype}: {detail}{at}" if detail else f"{etype}{at}"),
+    }
 
 
 # ---------------------------------------------------------------------------- time limit
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
-    raise TestTimeout(f"took longer than {_timeout:g} s, the time limit per test (an endless loop, a wait "
-                      "that never ends, or a retry without a limit?)")
+    raise TestTimeout(
+        f"took longer than {_timeout:g} s, the time limit per test (an endless loop, a wait "
+        "that never ends, or a retry without a limit?)"
+    )
 
 
 def _watchdog() -> None:
@@ -155,10 +185,15 @@ def _watchdog() -> None:
         running = dict(_running)
         if running and time.monotonic() > running["deadline"] + WATCHDOG_GRACE:
             if _recorder is not None:
-                _recorder.emit(event="result", nodeid=running["nodeid"], status="timeout",
-                               earned=0, exc_type="TestTimeout",
-                               message=f"took longer than {_timeout:g} s, the time limit per test, and did not "
-                                       "stop when interrupted; the rest of the tests were run in a new process")
+                _recorder.emit(
+                    event="result",
+                    nodeid=running["nodeid"],
+                    status="timeout",
+                    earned=0,
+                    exc_type="TestTimeout",
+                    message=f"took longer than {_timeout:g} s, the time limit per test, and did not "
+                    "stop when interrupted; the rest of the tests were run in a new process",
+                )
             os._exit(WATCHDOG_EXIT)
 
 
@@ -198,8 +233,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if _recorder is not None:
         for item in items:
             rel = os.path.relpath(str(item.path), root)
-            _recorder.emit(event="collected", nodeid=item.nodeid, file=rel, lab=lab_of(rel), name=item.name,
-                           points=points_of(item), hint=hint_of(item))
+            _recorder.emit(
+                event="collected",
+                nodeid=item.nodeid,
+                file=rel,
+                lab=lab_of(rel),
+                name=item.name,
+                points=points_of(item),
+                hint=hint_of(item),
+            )
     if skip:
         keep = [item for item in items if item.nodeid not in skip]
         config.hook.pytest_deselected(items=[item for item in items if item.nodeid in skip])
@@ -225,10 +267,14 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         if _recorder is not None and state:
             status = state["status"]
             _recorder.emit(
-                event="result", nodeid=item.nodeid, status=status,
+                event="result",
+                nodeid=item.nodeid,
+                status=status,
                 earned=points_of(item) if status == "passed" else 0,
-                exc_type=state.get("exc_type"), message=state.get("message", ""),
-                where=state.get("where"), duration=round(time.monotonic() - state["started"], 3),
+                exc_type=state.get("exc_type"),
+                message=state.get("message", ""),
+                where=state.get("where"),
+                duration=round(time.monotonic() - state["started"], 3),
             )
 
 

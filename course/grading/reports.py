@@ -30,9 +30,13 @@ def grades_json(results: list[RunResult], labs: list[Lab], settings: dict) -> di
         for lab in result.labs:
             max_per_lab[lab.module] = lab.max_score
     return {
-        "course": {"labs": [{"module": lab.module, "title": lab.title, "max_score": max_per_lab.get(lab.module, 0)}
-                            for lab in labs],
-                   "max_score": sum(max_per_lab.values())},
+        "course": {
+            "labs": [
+                {"module": lab.module, "title": lab.title, "max_score": max_per_lab.get(lab.module, 0)}
+                for lab in labs
+            ],
+            "max_score": sum(max_per_lab.values()),
+        },
         "settings": settings,
         "submissions": [r.to_dict() for r in results],
     }
@@ -48,8 +52,15 @@ def write_csv(path: Path, results: list[RunResult], labs: list[Lab]) -> None:
         writer.writerow(["submission", "score", "max_score", *(lab.module for lab in labs), "notes"])
         for r in results:
             per_lab = {lab.module: lab.score for lab in r.labs}
-            writer.writerow([r.name, _fmt(r.score), _fmt(r.max_score),
-                             *(_fmt(per_lab.get(lab.module, 0)) for lab in labs), "; ".join(_notes(r))])
+            writer.writerow(
+                [
+                    r.name,
+                    _fmt(r.score),
+                    _fmt(r.max_score),
+                    *(_fmt(per_lab.get(lab.module, 0)) for lab in labs),
+                    "; ".join(_notes(r)),
+                ]
+            )
 
 
 def _notes(r: RunResult) -> list[str]:
@@ -65,8 +76,12 @@ def summary_table(results: list[RunResult], labs: list[Lab]) -> str:
     for r in results:
         for lab in r.labs:
             maxima[lab.module] = lab.max_score
-    head = ["submission", *(f"{lab.title} (/{_fmt(maxima.get(lab.module, 0))})" for lab in labs),
-            f"total (/{_fmt(sum(maxima.values()))})", "notes"]
+    head = [
+        "submission",
+        *(f"{lab.title} (/{_fmt(maxima.get(lab.module, 0))})" for lab in labs),
+        f"total (/{_fmt(sum(maxima.values()))})",
+        "notes",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         per_lab = {lab.module: lab for lab in r.labs}
@@ -86,9 +101,14 @@ def summary_table(results: list[RunResult], labs: list[Lab]) -> str:
 
 
 def markdown_report(results: list[RunResult], labs: list[Lab], settings: dict) -> str:
-    out = ["# Grades", "",
-           f"{len(results)} submission(s); time limit {settings['test_timeout']:g} s per test, "
-           f"{settings['submission_timeout']:g} s per submission.", "", summary_table(results, labs)]
+    out = [
+        "# Grades",
+        "",
+        f"{len(results)} submission(s); time limit {settings['test_timeout']:g} s per test, "
+        f"{settings['submission_timeout']:g} s per submission.",
+        "",
+        summary_table(results, labs),
+    ]
     for r in results:
         out += ["", f"## {r.name}: {_fmt(r.score)} / {_fmt(r.max_score)}", ""]
         if r.source:
@@ -96,7 +116,9 @@ def markdown_report(results: list[RunResult], labs: list[Lab], settings: dict) -
         for note in r.notes:
             out.append(f"- {note}")
         if r.edited:
-            out.append("- graded with the course's own tests; these edits were ignored: " + ", ".join(r.edited))
+            out.append(
+                "- graded with the course's own tests; these edits were ignored: " + ", ".join(r.edited)
+            )
         for lab in r.labs:
             if lab.not_started:
                 out.append(f"- **{lab.title}**: not started (0 / {_fmt(lab.max_score)})")
@@ -109,22 +131,41 @@ def markdown_report(results: list[RunResult], labs: list[Lab], settings: dict) -
 
 
 def junit_xml(r: RunResult) -> bytes:
-    suites = ET.Element("testsuites", name=r.name, tests=str(len(r.tests)),
-                        failures=str(sum(1 for t in r.tests if not t.passed and t.status != "skipped")))
+    suites = ET.Element(
+        "testsuites",
+        name=r.name,
+        tests=str(len(r.tests)),
+        failures=str(sum(1 for t in r.tests if not t.passed and t.status != "skipped")),
+    )
     for lab in r.labs:
         bad = [t for t in lab.tests if not t.passed and t.status != "skipped"]
-        suite = ET.SubElement(suites, "testsuite", name=lab.module, tests=str(len(lab.tests)),
-                              failures=str(len(bad)), skipped=str(sum(t.status == "skipped" for t in lab.tests)),
-                              time=f"{sum(t.duration for t in lab.tests):.3f}")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=lab.module,
+            tests=str(len(lab.tests)),
+            failures=str(len(bad)),
+            skipped=str(sum(t.status == "skipped" for t in lab.tests)),
+            time=f"{sum(t.duration for t in lab.tests):.3f}",
+        )
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="score", value=_fmt(lab.score))
         ET.SubElement(props, "property", name="max_score", value=_fmt(lab.max_score))
         for t in lab.tests:
             path, _, name = t.nodeid.rpartition("::")
-            case = ET.SubElement(suite, "testcase", classname=path.replace("/", ".").removesuffix(".py"),
-                                 name=name, time=f"{t.duration:.3f}")
-            ET.SubElement(ET.SubElement(case, "properties"), "property", name="points",
-                          value=f"{_fmt(t.earned)}/{_fmt(t.points)}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=path.replace("/", ".").removesuffix(".py"),
+                name=name,
+                time=f"{t.duration:.3f}",
+            )
+            ET.SubElement(
+                ET.SubElement(case, "properties"),
+                "property",
+                name="points",
+                value=f"{_fmt(t.earned)}/{_fmt(t.points)}",
+            )
             if t.status == "skipped":
                 ET.SubElement(case, "skipped", message=t.message)
             elif not t.passed:
@@ -139,8 +180,9 @@ def classroom50_result(r: RunResult, env: dict[str, str] | None = None) -> dict:
     assignment type itself); the context comes from the variables the runner exports."""
     env = dict(os.environ if env is None else env)
     commit = env.get("COMMIT_URL", "")
-    tests = [{"test-name": t.nodeid, "passed": t.passed, "score": t.earned, "max-score": t.points}
-             for t in r.tests]
+    tests = [
+        {"test-name": t.nodeid, "passed": t.passed, "score": t.earned, "max-score": t.points} for t in r.tests
+    ]
     return {
         "schema": CLASSROOM50_SCHEMA,
         "classroom": env.get("CLASSROOM", ""),
@@ -156,7 +198,9 @@ def classroom50_result(r: RunResult, env: dict[str, str] | None = None) -> dict:
     }
 
 
-def write_all(out: Path, results: list[RunResult], labs: list[Lab], settings: dict, classroom50: bool) -> None:
+def write_all(
+    out: Path, results: list[RunResult], labs: list[Lab], settings: dict, classroom50: bool
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "grades.json", results, labs, settings)
     write_csv(out / "grades.csv", results, labs)

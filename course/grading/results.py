@@ -67,7 +67,9 @@ class RunResult:
 
     name: str
     labs: list[LabResult]
-    notes: list[str] = field(default_factory=list)  # why points may be missing: a crash, a time-out, a violation
+    notes: list[str] = field(
+        default_factory=list
+    )  # why points may be missing: a crash, a time-out, a violation
     edited: list[str] = field(default_factory=list)  # test/config files that differ from the course's
     duration: float = 0.0
     source: str = ""
@@ -91,8 +93,12 @@ class RunResult:
             "score": self.score,
             "max_score": self.max_score,
             "labs": {
-                lab.module: {"title": lab.title, "score": lab.score, "max_score": lab.max_score,
-                             "tests": [_test_dict(t) for t in lab.tests]}
+                lab.module: {
+                    "title": lab.title,
+                    "score": lab.score,
+                    "max_score": lab.max_score,
+                    "tests": [_test_dict(t) for t in lab.tests],
+                }
                 for lab in self.labs
             },
             "notes": self.notes,

@@ -51,10 +51,29 @@ class RunOutcome:
 
 def pytest_command(spec: RunSpec, skip_file: Path) -> list[str]:
     cmd = [
-        sys.executable, "-m", "pytest", *spec.test_files,
-        "-p", "course.grading.plugin", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:nbval",
-        "--rootdir", str(spec.workdir), "--impl=labs",
-        "-q", "--no-header", "-rN", "--color=no", "-s", "--tb=native", "-W", "ignore::pytest.PytestUnknownMarkWarning",
+        sys.executable,
+        "-m",
+        "pytest",
+        *spec.test_files,
+        "-p",
+        "course.grading.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:nbval",
+        "--rootdir",
+        str(spec.workdir),
+        "--impl=labs",
+        "-q",
+        "--no-header",
+        "-rN",
+        "--color=no",
+        "-s",
+        "--tb=native",
+        "-W",
+        "ignore::pytest.PytestUnknownMarkWarning",
     ]
     if spec.collect_only:
         cmd.append("--collect-only")
@@ -76,7 +95,9 @@ class _CappedLog(threading.Thread):
                     out.write(chunk[:room])
                 self.total += len(chunk)
             if self.total > self.cap:
-                out.write(f"\n[output cut: {self.total:,} bytes printed, the first {self.cap:,} kept]\n".encode())
+                out.write(
+                    f"\n[output cut: {self.total:,} bytes printed, the first {self.cap:,} kept]\n".encode()
+                )
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -98,8 +119,10 @@ def _died_message(code: int) -> str:
         except ValueError:
             name = f"signal {-code}"
         return f"the test process was killed by {name} during this test"
-    return (f"the test process exited (code {code}) during this test: a lab that calls os._exit() or ends the "
-            "interpreter another way")
+    return (
+        f"the test process exited (code {code}) during this test: a lab that calls os._exit() or ends the "
+        "interpreter another way"
+    )
 
 
 def run_tests(spec: RunSpec) -> RunOutcome:
@@ -110,10 +133,17 @@ def run_tests(spec: RunSpec) -> RunOutcome:
     for path in (records_path, log_path):
         path.unlink(missing_ok=True)
     env = dict(os.environ if spec.env is None else spec.env)
-    for key in [k for k in env if k.startswith("PYTEST_")]:  # e.g. PYTEST_ADDOPTS=--junitxml=... of an outer run
+    for key in [
+        k for k in env if k.startswith("PYTEST_")
+    ]:  # e.g. PYTEST_ADDOPTS=--junitxml=... of an outer run
         del env[key]
-    env.update(COURSE_RESULTS=str(records_path), COURSE_TEST_TIMEOUT=str(spec.test_timeout),
-               COURSE_SKIP=str(skip_path), PYTHONDONTWRITEBYTECODE="1", LAB_IMPL="labs")
+    env.update(
+        COURSE_RESULTS=str(records_path),
+        COURSE_TEST_TIMEOUT=str(spec.test_timeout),
+        COURSE_SKIP=str(skip_path),
+        PYTHONDONTWRITEBYTECODE="1",
+        LAB_IMPL="labs",
+    )
     if spec.sandbox:
         env["COURSE_SANDBOX"] = str(spec.workdir)
     else:
@@ -126,8 +156,13 @@ def run_tests(spec: RunSpec) -> RunOutcome:
     for _attempt in range(MAX_RESTARTS + 1):
         skip_path.write_text(json.dumps(sorted(outcome.results)))
         proc = subprocess.Popen(
-            pytest_command(spec, skip_path), cwd=spec.workdir, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=hasattr(os, "killpg"),
+            pytest_command(spec, skip_path),
+            cwd=spec.workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=hasattr(os, "killpg"),
         )
         log = _CappedLog(proc.stdout, log_path, max(0, spec.output_cap - outcome.output_bytes))
         log.start()
@@ -164,27 +199,41 @@ def run_tests(spec: RunSpec) -> RunOutcome:
         if out_of_time:
             if in_progress:
                 outcome.results[in_progress] = {
-                    "nodeid": in_progress, "status": "timeout", "earned": 0,
-                    "message": f"still running when the submission's time ({spec.total_timeout:g} s) ran out"}
-            outcome.notes.append(f"the run was stopped after {spec.total_timeout:g} s (the time limit per "
-                                 "submission); tests that had not run get no points")
+                    "nodeid": in_progress,
+                    "status": "timeout",
+                    "earned": 0,
+                    "message": f"still running when the submission's time ({spec.total_timeout:g} s) ran out",
+                }
+            outcome.notes.append(
+                f"the run was stopped after {spec.total_timeout:g} s (the time limit per "
+                "submission); tests that had not run get no points"
+            )
             break
         if in_progress:
-            outcome.results[in_progress] = {"nodeid": in_progress, "status": "crashed", "earned": 0,
-                                            "message": _died_message(proc.returncode)}
+            outcome.results[in_progress] = {
+                "nodeid": in_progress,
+                "status": "crashed",
+                "earned": 0,
+                "message": _died_message(proc.returncode),
+            }
             code = proc.returncode
             how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-            outcome.notes.append(f"the test process ended during {in_progress.rsplit('::', 1)[-1]} ({how}); "
-                                 "the tests after it were run in a new process")
+            outcome.notes.append(
+                f"the test process ended during {in_progress.rsplit('::', 1)[-1]} ({how}); "
+                "the tests after it were run in a new process"
+            )
             continue
         remaining = set(outcome.collected) - set(outcome.results)
         if not remaining or len(outcome.results) == before or spec.collect_only:
             if proc.returncode not in (0, 1, 5) and not spec.collect_only and not outcome.collected:
-                outcome.notes.append(f"pytest could not run (exit code {proc.returncode}); see its output log")
+                outcome.notes.append(
+                    f"pytest could not run (exit code {proc.returncode}); see its output log"
+                )
             break
     if outcome.output_bytes > spec.output_cap:
-        outcome.notes.append(f"printed {outcome.output_bytes:,} bytes of output; the log keeps the first "
-                             f"{spec.output_cap:,}")
+        outcome.notes.append(
+            f"printed {outcome.output_bytes:,} bytes of output; the log keeps the first {spec.output_cap:,}"
+        )
     outcome.duration = time.monotonic() - started
     return outcome
 
@@ -196,8 +245,13 @@ def collate(labs: list[Lab], catalog: dict[str, dict[str, Any]], outcome: RunOut
         lab = by_lab.get(info["lab"])
         if lab is None:
             continue
-        test = TestResult(nodeid=nodeid, lab=info["lab"], name=info["name"], points=info.get("points", 0),
-                          hint=info.get("hint", ""))
+        test = TestResult(
+            nodeid=nodeid,
+            lab=info["lab"],
+            name=info["name"],
+            points=info.get("points", 0),
+            hint=info.get("hint", ""),
+        )
         record = outcome.results.get(nodeid)
         if record is not None:
             test.status = record.get("status", "error")

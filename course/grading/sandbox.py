@@ -41,7 +41,14 @@ def _under(path: str, roots: Iterable[str]) -> bool:
 
 def default_read_roots(workspace: str) -> list[str]:
     """The submission's workspace, the Python installation and packages, the course's own packages."""
-    roots = {workspace, sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *SYSTEM_READ_ROOTS}
+    roots = {
+        workspace,
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        *SYSTEM_READ_ROOTS,
+    }
     try:
         roots.update(site.getsitepackages())
         roots.add(site.getusersitepackages())
@@ -72,7 +79,9 @@ def install(workspace: str, report: Callable[[str], None], read_roots: list[str]
 
     def deny(what: str) -> None:
         report(what)
-        raise PermissionError(f"grading sandbox: not allowed to {what}; a submission may only use its own files")
+        raise PermissionError(
+            f"grading sandbox: not allowed to {what}; a submission may only use its own files"
+        )
 
     def hook(event: str, args: tuple) -> None:
         nonlocal busy

@@ -31,8 +31,12 @@ class Submission:
             return []
         folder = self.root / "labs"
         return sorted(
-            p for p in folder.glob("*.py")
-            if p.is_file() and not p.is_symlink() and p.name != "__init__.py" and p.stat().st_size <= MAX_LAB_FILE_BYTES
+            p
+            for p in folder.glob("*.py")
+            if p.is_file()
+            and not p.is_symlink()
+            and p.name != "__init__.py"
+            and p.stat().st_size <= MAX_LAB_FILE_BYTES
         )
 
 
@@ -51,7 +55,9 @@ def _find_labs(folder: Path, depth: int = 3) -> Path | None:
             if candidate.name == "labs" and any(candidate.glob("lab*.py")):
                 return candidate.parent if candidate.parent != candidate else None
         level = sorted(
-            child for parent in level if parent.is_dir()
+            child
+            for parent in level
+            if parent.is_dir()
             for child in parent.iterdir()
             if child.is_dir() and not child.is_symlink() and child.name not in _SKIP_DIRS
         )

@@ -14,10 +14,13 @@ EXCLUDED = ("solutions/", "tests/mutants/")
 
 def tracked_files(root: Path) -> list[str]:
     try:
-        out = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached"], check=True,
-                             capture_output=True).stdout
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached"], check=True, capture_output=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise RuntimeError(f"{root} is not a git repository (the template is built from git's tracked files)") from exc
+        raise RuntimeError(
+            f"{root} is not a git repository (the template is built from git's tracked files)"
+        ) from exc
     return sorted(name for name in out.decode().split("\0") if name)
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from .manifest import CONFIG_FILES, compute, differences, guarded_files
 from .submission import Submission
 
-TEST_DIRS = ("labs",)  # sub-folders of tests/ that lab tests need; top-level files of tests/ are always copied
+TEST_DIRS = (
+    "labs",
+)  # sub-folders of tests/ that lab tests need; top-level files of tests/ are always copied
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 NO_SOLUTIONS = (
     '"""Not available while grading: a submission is graded on its own labs/ only."""\n'
@@ -54,12 +56,23 @@ def edited_files(course_root: Path, submission: Submission) -> list[str]:
     """Test and configuration files the submission changed or added (they are ignored when grading)."""
     if submission.root is None or submission.root.resolve() == course_root.resolve():
         return []
-    wanted = [rel for rel in guarded_files(course_root) if rel.startswith("tests/labs/") or "/" not in rel
-              or rel.count("/") == 1]
+    wanted = [
+        rel
+        for rel in guarded_files(course_root)
+        if rel.startswith("tests/labs/") or "/" not in rel or rel.count("/") == 1
+    ]
     expected = compute(course_root, wanted)
     present = {rel: digest for rel, digest in expected.items() if (submission.root / rel).is_file()}
-    found = [d for d in differences(submission.root, present) if not d.startswith("added: ")
-             or d.split(": ", 1)[1].startswith("tests/labs/") or d.split(": ", 1)[1].count("/") == 1]
-    extra_config = [f"added: {name}" for name in CONFIG_FILES
-                    if (submission.root / name).is_file() and name not in expected]
+    found = [
+        d
+        for d in differences(submission.root, present)
+        if not d.startswith("added: ")
+        or d.split(": ", 1)[1].startswith("tests/labs/")
+        or d.split(": ", 1)[1].count("/") == 1
+    ]
+    extra_config = [
+        f"added: {name}"
+        for name in CONFIG_FILES
+        if (submission.root / name).is_file() and name not in expected
+    ]
     return found + extra_config

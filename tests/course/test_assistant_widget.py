@@ -83,10 +83,21 @@ def test_ticket_button_shows_the_ticket_as_json(client, stub):
 
 
 def test_tool_calls_and_results_are_rendered_compactly():
-    call = {"role": "assistant", "content": None, "tool_calls": [
-        {"id": "call_1", "type": "function", "function": {"name": "check_stock", "arguments": '{"product": "Chemex"}'}}]}
+    call = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "check_stock", "arguments": '{"product": "Chemex"}'},
+            }
+        ],
+    }
     assert "check_stock({&quot;product&quot;: &quot;Chemex&quot;})" in render_message(call)
-    assert "result" in render_message({"role": "tool", "tool_call_id": "call_1", "content": '{"in_stock": 0}'})
+    assert "result" in render_message(
+        {"role": "tool", "tool_call_id": "call_1", "content": '{"in_stock": 0}'}
+    )
 
 
 class LabLike:

@@ -33,7 +33,9 @@ def test_no_key_starts_the_stub_and_exports_the_variables(fresh, capsys, monkeyp
     assert b.is_stub
     assert out.startswith("LLM backend: stub (embedded, no key needed) · base URL http://127.0.0.1:")
     assert os.environ["OPENAI_BASE_URL"] == b.base_url
-    reply = OpenAI(max_retries=0).chat.completions.create(model=b.model, messages=[{"role": "user", "content": "hello"}])
+    reply = OpenAI(max_retries=0).chat.completions.create(
+        model=b.model, messages=[{"role": "user", "content": "hello"}]
+    )
     assert reply.choices[0].message.content
 
 
@@ -44,7 +46,9 @@ def test_setup_twice_reuses_the_backend(fresh):
 
 def test_a_key_in_env_file_selects_the_provider_and_is_never_printed(fresh, capsys):
     secret = "sk-proj-" + "A1b2C3d4" * 5
-    fresh.write_text(f"OPENAI_API_KEY={secret}\nOPENAI_BASE_URL=https://api.groq.com/openai/v1\nMODEL=llama-3.3-70b-versatile\n")
+    fresh.write_text(
+        f"OPENAI_API_KEY={secret}\nOPENAI_BASE_URL=https://api.groq.com/openai/v1\nMODEL=llama-3.3-70b-versatile\n"
+    )
     b = backend_module.setup(env_file=str(fresh))
     out = capsys.readouterr().out
     assert not b.is_stub

@@ -39,9 +39,16 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
         mp.setenv("COMMIT_URL", "https://example.invalid/commit/abc")
         empty = base / "submissions" / "empty"
         (empty / "notes").mkdir(parents=True)
-        results = grade([path for path, _ in subs.values()] + [empty], out, course_root=course,
-                        test_timeout=TEST_TIMEOUT,
-                        submission_timeout=120, jobs=2, classroom50=True, quiet=True)
+        results = grade(
+            [path for path, _ in subs.values()] + [empty],
+            out,
+            course_root=course,
+            test_timeout=TEST_TIMEOUT,
+            submission_timeout=120,
+            jobs=2,
+            classroom50=True,
+            quiet=True,
+        )
     by_name = {r.name: r for r in results}
     return {"course": course, "subs": subs, "out": out, "results": by_name, "summary": summary}
 
@@ -55,7 +62,9 @@ def test_each_submission_gets_its_exact_score(graded, name):
     expected = graded["subs"][name][1]
     result = graded["results"][name]
     assert result.max_score == MAX_SCORE
-    assert result.score == expected, f"{name}: {result.score} != {expected}; {_status(result)}; {result.notes}"
+    assert result.score == expected, (
+        f"{name}: {result.score} != {expected}; {_status(result)}; {result.notes}"
+    )
     assert {lab.module: lab.max_score for lab in result.labs} == LAB_POINTS
 
 
@@ -113,8 +122,11 @@ def test_exiting_the_interpreter_costs_only_those_tests(graded):
 def test_edited_tests_and_settings_have_no_effect_and_are_reported(graded):
     r = graded["results"]["edited"]
     assert r.score == 0
-    assert sorted(r.edited) == ["added: tests/labs/conftest.py", "changed: pyproject.toml",
-                                "changed: tests/labs/test_lab01_demo.py"]
+    assert sorted(r.edited) == [
+        "added: tests/labs/conftest.py",
+        "changed: pyproject.toml",
+        "changed: tests/labs/test_lab01_demo.py",
+    ]
     assert _status(r)["test_double"] == "missing"
     assert "missing: labs/lab02_more.py" in r.notes
 
@@ -135,8 +147,10 @@ def test_grades_json(graded):
     assert data["course"]["max_score"] == MAX_SCORE
     assert [lab["module"] for lab in data["course"]["labs"]] == ["lab01_demo", "lab02_more"]
     subs = {s["name"]: s for s in data["submissions"]}
-    assert {name: s["score"] for name, s in subs.items()} == {**{n: e for n, (_, e) in graded["subs"].items()},
-                                                              "empty": 0}
+    assert {name: s["score"] for name, s in subs.items()} == {
+        **{n: e for n, (_, e) in graded["subs"].items()},
+        "empty": 0,
+    }
     test = subs["mutant"]["labs"]["lab01_demo"]["tests"][2]
     assert test["name"] == "test_greet_sends_the_name"
     assert (test["status"], test["points"], test["max_points"]) == ("failed", 0, 3)
@@ -182,16 +196,54 @@ def test_classroom50_result_files(graded):
 
 
 def test_classroom50_single_result_shape():
-    run = RunResult("alice", [LabResult("lab01_x", "Lab 01 · x", [
-        TestResult("tests/labs/test_lab01_x.py::test_a", "lab01_x", "test_a", 2, status="passed", earned=2),
-        TestResult("tests/labs/test_lab01_x.py::test_b", "lab01_x", "test_b", 3, status="failed"),
-    ])])
-    result = reports.classroom50_result(run, env={"SUBMISSION_TAG": "submit/1", "COMMIT_URL": "c", "REVIEW_URL": "r"})
-    assert set(result) == {"schema", "classroom", "assignment", "submission", "commit", "release", "review",
-                           "datetime", "score", "max-score", "tests"}
-    assert (result["score"], result["max-score"], result["submission"], result["review"]) == (2, 5, "submit/1", "r")
-    assert result["tests"][1] == {"test-name": "tests/labs/test_lab01_x.py::test_b", "passed": False, "score": 0,
-                                  "max-score": 3}
+    run = RunResult(
+        "alice",
+        [
+            LabResult(
+                "lab01_x",
+                "Lab 01 · x",
+                [
+                    TestResult(
+                        "tests/labs/test_lab01_x.py::test_a",
+                        "lab01_x",
+                        "test_a",
+                        2,
+                        status="passed",
+                        earned=2,
+                    ),
+                    TestResult("tests/labs/test_lab01_x.py::test_b", "lab01_x", "test_b", 3, status="failed"),
+                ],
+            )
+        ],
+    )
+    result = reports.classroom50_result(
+        run, env={"SUBMISSION_TAG": "submit/1", "COMMIT_URL": "c", "REVIEW_URL": "r"}
+    )
+    assert set(result) == {
+        "schema",
+        "classroom",
+        "assignment",
+        "submission",
+        "commit",
+        "release",
+        "review",
+        "datetime",
+        "score",
+        "max-score",
+        "tests",
+    }
+    assert (result["score"], result["max-score"], result["submission"], result["review"]) == (
+        2,
+        5,
+        "submit/1",
+        "r",
+    )
+    assert result["tests"][1] == {
+        "test-name": "tests/labs/test_lab01_x.py::test_b",
+        "passed": False,
+        "score": 0,
+        "max-score": 3,
+    }
 
 
 # ---------------------------------------------------------------------------- small parts, no grading run
@@ -238,7 +290,9 @@ def test_template_leaves_out_solutions_and_mutants_and_writes_a_manifest(tmp_pat
     (repo / "tests/mutants/lab01_demo/wrong.py").write_text("x = 1\n")
     (repo / "untracked.txt").write_text("not in git\n")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    subprocess.run(["git", "-C", str(repo), "add", "labs", "solutions", "tests", "pyproject.toml"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "add", "labs", "solutions", "tests", "pyproject.toml"], check=True
+    )
     out = tmp_path / "student"
     files = build_template(repo, out)
     assert "labs/lab01_demo.py" in files and manifest.MANIFEST in files
@@ -246,8 +300,12 @@ def test_template_leaves_out_solutions_and_mutants_and_writes_a_manifest(tmp_pat
     assert not (out / "untracked.txt").exists()
     assert manifest.verify(out) == []
     sums = manifest.read(out)
-    assert set(sums) == {"pyproject.toml", "tests/conftest.py", "tests/labs/test_lab01_demo.py",
-                         "tests/labs/test_lab02_more.py"}
+    assert set(sums) == {
+        "pyproject.toml",
+        "tests/conftest.py",
+        "tests/labs/test_lab01_demo.py",
+        "tests/labs/test_lab02_more.py",
+    }
     (out / "tests/labs/test_lab01_demo.py").write_text("def test_add():\n    pass\n")
     (out / "tests/labs/conftest.py").write_text("")
     assert manifest.verify(out) == ["changed: tests/labs/test_lab01_demo.py", "added: tests/labs/conftest.py"]

@@ -100,6 +100,10 @@ def test_pricing_helpers():
     assert pricing.price_of("gpt-4o-mini-2024-07-18") == pricing.PRICES_PER_MILLION["gpt-4o-mini"]
     assert pricing.price_of("openai/gpt-4o") == pricing.PRICES_PER_MILLION["gpt-4o"]
     assert pricing.price_of("llama3") is None
-    assert pricing.cost({"prompt_tokens": 1_000_000, "completion_tokens": 1_000_000}, "gpt-4o") == pytest.approx(12.5)
+    assert pricing.cost(
+        {"prompt_tokens": 1_000_000, "completion_tokens": 1_000_000}, "gpt-4o"
+    ) == pytest.approx(12.5)
     assert pricing.estimate_tokens("") == 0 and pricing.estimate_tokens("Hello!") == 2
-    assert pricing.usd(0.000123) == "$0.000123" and pricing.usd(1.5) == "$1.5000" and pricing.usd(None) == "$?"
+    assert (
+        pricing.usd(0.000123) == "$0.000123" and pricing.usd(1.5) == "$1.5000" and pricing.usd(None) == "$?"
+    )

@@ -100,8 +100,12 @@ def test_first_request_sends_system_and_user(lab, client, stub):
     conv = lab.Conversation(client, MODEL, SYSTEM)
     conv.ask("My name is Ada.")
     requests = sent(stub)
-    assert len(requests) == 1, f"one ask() should make exactly one API call; the stub received {len(requests)}"
-    assert stub.requests()[0]["model"] == MODEL, f"the request used model {stub.requests()[0]['model']!r}, not {MODEL!r}"
+    assert len(requests) == 1, (
+        f"one ask() should make exactly one API call; the stub received {len(requests)}"
+    )
+    assert stub.requests()[0]["model"] == MODEL, (
+        f"the request used model {stub.requests()[0]['model']!r}, not {MODEL!r}"
+    )
     assert requests[0] == [sys_msg(), user("My name is Ada.")], (
         f"the first request should be [system, user]; it was [{roles(requests[0])}]: {requests[0]!r}"
     )
@@ -114,7 +118,9 @@ def test_history_is_resent_on_every_call(lab, client, stub):
     for q in questions:
         conv.ask(q)
     requests = sent(stub)
-    assert len(requests) == 3, f"three ask() calls should make three API calls; the stub received {len(requests)}"
+    assert len(requests) == 3, (
+        f"three ask() calls should make three API calls; the stub received {len(requests)}"
+    )
     for n, messages in enumerate(requests, start=1):
         expected = 2 * n  # system + (n - 1) earlier exchanges of 2 + the new question
         fix = (
@@ -142,7 +148,12 @@ def test_assistant_replies_are_appended(lab, client, stub):
     first = conv.ask("Suggest a name for a black cat.")
     second = conv.ask("What did you just suggest?")
     assert isinstance(first, str) and first, f"ask() must return the reply's text; it returned {first!r}"
-    want = [user("Suggest a name for a black cat."), assistant(first), user("What did you just suggest?"), assistant(second)]
+    want = [
+        user("Suggest a name for a black cat."),
+        assistant(first),
+        user("What did you just suggest?"),
+        assistant(second),
+    ]
     assert [m.get("role") for m in conv.history] == [m["role"] for m in want], (
         f"after two questions the history was [{roles(conv.history)}]; expected [{roles(want)}]: append the user "
         "message and the assistant's reply after each call (the history holds no system message)"
@@ -153,7 +164,9 @@ def test_assistant_replies_are_appended(lab, client, stub):
     assert replies == [assistant(first)], (
         f"the second request should carry the first reply as an assistant message; it had [{roles(second_request)}]"
     )
-    assert second.startswith("I said:"), f"the model could not see its own previous reply; it answered {second!r}"
+    assert second.startswith("I said:"), (
+        f"the model could not see its own previous reply; it answered {second!r}"
+    )
 
 
 @pytest.mark.points(2)
@@ -290,7 +303,9 @@ def test_trim_keeps_everything_when_it_fits(lab):
     got = lab.trim_history(CONVERSATION, 1000, words)
     assert got == CONVERSATION, f"with a budget of 1000 nothing should be dropped; got [{roles(got)}]"
     got = lab.trim_history(CONVERSATION, 15, words)
-    assert got == CONVERSATION, f"the whole conversation costs exactly 15, a budget of 15 fits it; got [{roles(got)}]"
+    assert got == CONVERSATION, (
+        f"the whole conversation costs exactly 15, a budget of 15 fits it; got [{roles(got)}]"
+    )
 
 
 @pytest.mark.points(3)
@@ -351,7 +366,10 @@ def test_trim_leaves_its_input_unchanged(lab):
 
 @pytest.mark.points(1)
 def test_trim_uses_estimate_tokens_by_default(lab):
-    messages = [sys_msg(), *[m for i in range(30) for m in (user(f"question {i} " * 10), assistant(f"answer {i} " * 20))]]
+    messages = [
+        sys_msg(),
+        *[m for i in range(30) for m in (user(f"question {i} " * 10), assistant(f"answer {i} " * 20))],
+    ]
     got = lab.trim_history(messages, 500)
     assert course_rule(got) <= 500, (
         f"with the default counter (estimate_tokens) the result should cost at most 500; it costs {course_rule(got)}"
@@ -366,9 +384,9 @@ def test_trim_uses_estimate_tokens_by_default(lab):
 
 def _conversations():
     text = st.text(alphabet="abc ", min_size=0, max_size=12)
-    turn = st.tuples(text, st.lists(st.sampled_from(["assistant", "tool"]), min_size=0, max_size=3), text).map(
-        lambda t: [user(t[0])] + [{"role": r, "content": t[2]} for r in t[1]]
-    )
+    turn = st.tuples(
+        text, st.lists(st.sampled_from(["assistant", "tool"]), min_size=0, max_size=3), text
+    ).map(lambda t: [user(t[0])] + [{"role": r, "content": t[2]} for r in t[1]])
     return st.tuples(st.booleans(), text, st.lists(turn, max_size=6))
 
 
@@ -390,7 +408,9 @@ def test_trim_properties_on_random_conversations(lab, conv, budget):
     got = lab.trim_history(messages, budget, count)
     assert got[: len(system)] == system, f"the system message must come first; got [{roles(got)}]"
     kept = got[len(system) :]
-    n = next((k for k in range(len(turns) + 1) if [m for t in turns[len(turns) - k :] for m in t] == kept), None)
+    n = next(
+        (k for k in range(len(turns) + 1) if [m for t in turns[len(turns) - k :] for m in t] == kept), None
+    )
     assert n is not None, (
         f"after the system message the result must be the newest whole turns, in order; got [{roles(got)}] "
         f"from [{roles(messages)}]"
@@ -406,7 +426,9 @@ def test_trim_properties_on_random_conversations(lab, conv, budget):
 # --------------------------------------------------------------------------- estimate_cost
 @pytest.mark.points(2)
 def test_estimate_cost_of_a_usage_dict(lab):
-    got = lab.estimate_cost({"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}, "gpt-4o-mini")
+    got = lab.estimate_cost(
+        {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}, "gpt-4o-mini"
+    )
     assert got == pytest.approx(0.00045), (
         f"1000 prompt + 500 completion tokens on gpt-4o-mini cost (1000 * 0.15 + 500 * 0.60) / 1e6 = $0.00045; "
         f"estimate_cost returned {got!r}"
@@ -429,13 +451,19 @@ def test_estimate_cost_accepts_the_sdk_usage_object(lab, client):
     usage = client.chat.completions.create(model=MODEL, messages=[user("Hello!")]).usage
     want = (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.60) / 1_000_000
     got = lab.estimate_cost(usage, MODEL)
-    assert got == pytest.approx(want), f"for response.usage {usage.to_dict()} the cost is {want!r}; got {got!r}"
+    assert got == pytest.approx(want), (
+        f"for response.usage {usage.to_dict()} the cost is {want!r}; got {got!r}"
+    )
 
 
 @pytest.mark.points(1)
 def test_estimate_cost_uses_the_prices_given(lab):
-    got = lab.estimate_cost({"prompt_tokens": 2_000_000, "completion_tokens": 1_000_000}, "my-model", {"my-model": (1.0, 3.0)})
-    assert got == pytest.approx(5.0), f"with prices (1.0, 3.0) per million, 2M + 1M tokens cost $5.00; got {got!r}"
+    got = lab.estimate_cost(
+        {"prompt_tokens": 2_000_000, "completion_tokens": 1_000_000}, "my-model", {"my-model": (1.0, 3.0)}
+    )
+    assert got == pytest.approx(5.0), (
+        f"with prices (1.0, 3.0) per million, 2M + 1M tokens cost $5.00; got {got!r}"
+    )
 
 
 @pytest.mark.points(1)

@@ -140,7 +140,9 @@ def test_collect_stream_survives_the_usage_chunk(lab, client):
             "chunk.choices, or check `if chunk.choices:` first."
         )
     expected = reference(client, PLANETS).choices[0].message.content
-    assert result.text == expected, f"with include_usage on, the text was {result.text!r}; expected {expected!r}."
+    assert result.text == expected, (
+        f"with include_usage on, the text was {result.text!r}; expected {expected!r}."
+    )
 
 
 @pytest.mark.points(2)
@@ -156,7 +158,9 @@ def test_collect_stream_reports_usage_when_requested(lab, client):
         "chunks that have no choices."
     )
     got = usage_tuple(result.usage)
-    assert got == expected, f"usage (prompt, completion, total) is {got}; the stream's usage chunk said {expected}."
+    assert got == expected, (
+        f"usage (prompt, completion, total) is {got}; the stream's usage chunk said {expected}."
+    )
 
 
 @pytest.mark.points(2)
@@ -205,15 +209,21 @@ def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_tokens,
     if max_tokens is not None:
         options["max_tokens"] = max_tokens
     extra = {"stream_options": {"include_usage": True}} if usage else {}
-    result = lab.collect_stream(client.chat.completions.create(model=MODEL, messages=RIVER, stream=True, **options, **extra))
+    result = lab.collect_stream(
+        client.chat.completions.create(model=MODEL, messages=RIVER, stream=True, **options, **extra)
+    )
     expected = reference(client, RIVER, **options)
     texts = [c.message.content for c in expected.choices]
     reasons = [c.finish_reason for c in expected.choices]
     where = f"(n={n}, max_tokens={max_tokens}, include_usage={usage})"
     assert result.texts == texts, f"{where}: texts {result.texts!r}, expected {texts!r}."
-    assert result.finish_reasons == reasons, f"{where}: finish_reasons {result.finish_reasons!r}, expected {reasons!r}."
+    assert result.finish_reasons == reasons, (
+        f"{where}: finish_reasons {result.finish_reasons!r}, expected {reasons!r}."
+    )
     want_usage = usage_tuple(expected.usage) if usage else None
-    assert usage_tuple(result.usage) == want_usage, f"{where}: usage {usage_tuple(result.usage)}, expected {want_usage}."
+    assert usage_tuple(result.usage) == want_usage, (
+        f"{where}: usage {usage_tuple(result.usage)}, expected {want_usage}."
+    )
 
 
 # --- stream_reply ----------------------------------------------------------------------------------------
@@ -250,7 +260,9 @@ def test_stream_reply_calls_back_token_by_token(lab, client):
         f"on_token was called {len(pieces)} times; the stream had {expected.usage.completion_tokens} content "
         "deltas. Call it once per delta, as each arrives (not once with the whole text)."
     )
-    assert "".join(pieces) == text, "the pieces given to on_token, joined, must be exactly the text you return."
+    assert "".join(pieces) == text, (
+        "the pieces given to on_token, joined, must be exactly the text you return."
+    )
 
 
 @pytest.mark.points(2)
@@ -280,7 +292,9 @@ def test_measure_stream_time_to_first_token(lab, stepping_client, client, clock)
     assert timing.time_to_first_token == first, (
         f"time_to_first_token is {timing.time_to_first_token}; with the test's clock it should be {first}: {hint}."
     )
-    assert timing.text == reference(client, PLANETS).choices[0].message.content, "measure_stream.text is not the full reply."
+    assert timing.text == reference(client, PLANETS).choices[0].message.content, (
+        "measure_stream.text is not the full reply."
+    )
 
 
 @pytest.mark.points(2)
@@ -308,9 +322,14 @@ def test_chat_turn_appends_the_reply(lab, client, stub):
     history = [{"role": "system", "content": "You are a helpful assistant."}]
     same = history
     result = lab.streaming_chat_turn(client, MODEL, history, "Suggest a name for a grey cat.")
-    asked = [{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Suggest a name for a grey cat."}]
+    asked = [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": "Suggest a name for a grey cat."},
+    ]
     expected = reference(client, asked).choices[0].message.content
-    assert history is same, "streaming_chat_turn must append to the history list it was given, not build a new one."
+    assert history is same, (
+        "streaming_chat_turn must append to the history list it was given, not build a new one."
+    )
     roles = [m["role"] for m in history]
     assert roles == ["system", "user", "assistant"], (
         f"after one turn the history has roles {roles}; expected ['system', 'user', 'assistant']. Append the user's "
@@ -336,7 +355,9 @@ def test_chat_turn_sends_the_whole_conversation(lab, client, stub):
         f"the second turn sent roles {roles}; expected ['user', 'assistant', 'user']. The first reply must be in "
         "the history, or the model cannot know what it said."
     )
-    assert sent[1]["messages"][1]["content"] == first_reply, "the second request did not carry the first reply as sent."
+    assert sent[1]["messages"][1]["content"] == first_reply, (
+        "the second request did not carry the first reply as sent."
+    )
     assert history[-1]["role"] == "assistant" and first_reply in history[-1]["content"], (
         f"the second reply was {history[-1]['content']!r}; it should quote the first one ({first_reply!r})."
     )
@@ -354,14 +375,18 @@ def test_chat_turn_asks_for_usage(lab, client, stub):
         "you ask for it with stream_options={'include_usage': True}."
     )
     expected = usage_tuple(reference(client, BOOK).usage)
-    assert usage_tuple(result.usage) == expected, f"result.usage is {usage_tuple(result.usage)}; expected {expected}."
+    assert usage_tuple(result.usage) == expected, (
+        f"result.usage is {usage_tuple(result.usage)}; expected {expected}."
+    )
 
 
 @pytest.mark.points(1)
 def test_chat_turn_calls_back(lab, client):
     pieces: list[str] = []
     history: list[dict] = []
-    result = lab.streaming_chat_turn(client, MODEL, history, "List the planets of the solar system.", on_token=pieces.append)
+    result = lab.streaming_chat_turn(
+        client, MODEL, history, "List the planets of the solar system.", on_token=pieces.append
+    )
     assert pieces, "on_token was given but never called."
     assert all(isinstance(p, str) and p for p in pieces), "call on_token only with non-empty text."
     assert "".join(pieces) == result.text == history[-1]["content"], (

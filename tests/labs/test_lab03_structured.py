@@ -81,7 +81,9 @@ REVIEW_FORMAT = {  # a correct strict format for Review, written out by hand
 
 
 def ask(client: OpenAI, text: str, **options):
-    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": text}], **options)
+    return client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": text}], **options
+    )
 
 
 def not_strict(schema: dict, path: str = "schema") -> list[str]:
@@ -91,10 +93,10 @@ def not_strict(schema: dict, path: str = "schema") -> list[str]:
         return problems
     if schema.get("type") == "object":
         if schema.get("additionalProperties") is not False:
-            problems.append(f"{path} has no \"additionalProperties\": false")
+            problems.append(f'{path} has no "additionalProperties": false')
         missing = [k for k in schema.get("properties", {}) if k not in (schema.get("required") or [])]
         if missing:
-            problems.append(f"{path}: {missing} not in \"required\"")
+            problems.append(f'{path}: {missing} not in "required"')
     for key in ("properties", "$defs"):
         for name, sub in (schema.get(key) or {}).items():
             problems += not_strict(sub, f"{path}.{key}.{name}")
@@ -138,7 +140,10 @@ def test_review_model_accepts_a_valid_classification(lab):
 @pytest.mark.parametrize(
     "bad, why",
     [
-        ({"sentiment": "great", "confidence": 0.5, "keywords": []}, "sentiment 'great' is not one of the four sentiments"),
+        (
+            {"sentiment": "great", "confidence": 0.5, "keywords": []},
+            "sentiment 'great' is not one of the four sentiments",
+        ),
         ({"sentiment": "positive", "confidence": 1.5, "keywords": []}, "confidence 1.5 is above 1"),
         ({"sentiment": "positive", "confidence": -0.1, "keywords": []}, "confidence -0.1 is below 0"),
         ({"sentiment": "positive", "confidence": 0.5}, "keywords is missing"),
@@ -164,7 +169,9 @@ def test_strict_format_has_the_right_envelope(lab):
     assert spec.get("strict") is True, (
         f"json_schema.strict is {spec.get('strict')!r}: without strict=True the schema is only a hint, not a guarantee."
     )
-    assert spec.get("name") == "Review", f"json_schema.name is {spec.get('name')!r}; with no name given, use the class name."
+    assert spec.get("name") == "Review", (
+        f"json_schema.name is {spec.get('name')!r}; with no name given, use the class name."
+    )
     assert lab.strict_response_format(Review, "review_v2")["json_schema"]["name"] == "review_v2", (
         "strict_response_format(Review, 'review_v2') must use the name it was given."
     )
@@ -184,9 +191,11 @@ def test_strict_format_handles_nested_models(lab, client, stub):
     schema = fmt["json_schema"]["schema"]
     problems = not_strict(schema)
     assert not problems, (
-        "nested models must be strict too (they are in \"$defs\", \"items\" and \"anyOf\"): " + "; ".join(problems)
+        'nested models must be strict too (they are in "$defs", "items" and "anyOf"): ' + "; ".join(problems)
     )
-    assert "default" not in json.dumps(schema), "the schema still has a \"default\": strict mode does not permit it."
+    assert "default" not in json.dumps(schema), (
+        'the schema still has a "default": strict mode does not permit it.'
+    )
     r = send_strict(client, fmt, MARIA)
     order = Order.model_validate_json(r.choices[0].message.content)
     assert order.customer.name == "Maria Lopez" and len(order.items) == 2
@@ -209,9 +218,9 @@ def test_strict_format_does_not_change_pydantics_schema(lab):
 def test_parse_reply_returns_the_validated_model(lab, client):
     completion = ask(client, KETTLE, response_format=REVIEW_FORMAT)
     got = lab.parse_reply(completion, Review)
-    assert got == Review(sentiment="positive", confidence=0.93, keywords=["kettle", "reliable", "daily use"]), (
-        f"parse_reply returned {got!r}; expected the Review instance the JSON describes."
-    )
+    assert got == Review(
+        sentiment="positive", confidence=0.93, keywords=["kettle", "reliable", "daily use"]
+    ), f"parse_reply returned {got!r}; expected the Review instance the JSON describes."
 
 
 @pytest.mark.points(2)
@@ -234,17 +243,23 @@ def test_parse_reply_reports_invalid_json(lab, client):
     try:
         expect_error(lab, completion, Review, "invalid_json")
     except json.JSONDecodeError:
-        pytest.fail("a json.JSONDecodeError escaped from parse_reply: catch it and raise StructuredOutputError.")
+        pytest.fail(
+            "a json.JSONDecodeError escaped from parse_reply: catch it and raise StructuredOutputError."
+        )
 
 
 @pytest.mark.points(2)
 def test_parse_reply_validates_the_shape(lab, client):
-    completion = ask(client, "The lamp is fine, I suppose. Classify it in JSON.", response_format={"type": "json_object"})
+    completion = ask(
+        client, "The lamp is fine, I suppose. Classify it in JSON.", response_format={"type": "json_object"}
+    )
     json.loads(completion.choices[0].message.content)  # valid JSON ...
     try:
         expect_error(lab, completion, Review, "wrong_shape")  # ... but sentiment "meh" and confidence 2
     except ValidationError:
-        pytest.fail("a pydantic ValidationError escaped from parse_reply: catch it and raise StructuredOutputError.")
+        pytest.fail(
+            "a pydantic ValidationError escaped from parse_reply: catch it and raise StructuredOutputError."
+        )
 
 
 # --- classify_review ---------------------------------------------------------------------------------------------
@@ -256,11 +271,17 @@ def test_classify_review_returns_the_classification(lab, client):
     assert isinstance(got, lab.ReviewClassification), (
         f"classify_review returned a {type(got).__name__}; expected a ReviewClassification."
     )
-    assert (got.sentiment, got.confidence, got.keywords) == ("positive", 0.93, ["kettle", "reliable", "daily use"]), (
+    assert (got.sentiment, got.confidence, got.keywords) == (
+        "positive",
+        0.93,
+        ["kettle", "reliable", "daily use"],
+    ), (
         f"got {got!r}; the model's reply was sentiment 'positive', confidence 0.93, keywords kettle/reliable/daily use."
     )
     other = lab.classify_review(client, MODEL, BLENDER)
-    assert other.sentiment == "negative", f"the blender review came back as {other.sentiment!r}; the reply said 'negative'."
+    assert other.sentiment == "negative", (
+        f"the blender review came back as {other.sentiment!r}; the reply said 'negative'."
+    )
 
 
 def resolve(schema: dict, node: dict) -> dict:
@@ -276,15 +297,23 @@ def test_classify_review_sends_a_strict_schema(lab, client, stub):
     assert len(entries) == 1, f"classify_review sent {len(entries)} requests; one is enough."
     body, status = entries[0]["body"], entries[0]["status"]
     fmt = body.get("response_format")
-    assert fmt is not None, "the request had no response_format: ask for structured output, don't hope for JSON."
-    assert fmt.get("type") == "json_schema", f"response_format type is {fmt.get('type')!r}; use 'json_schema'."
-    assert fmt["json_schema"].get("strict") is True, "json_schema.strict was not True: the shape is then not guaranteed."
+    assert fmt is not None, (
+        "the request had no response_format: ask for structured output, don't hope for JSON."
+    )
+    assert fmt.get("type") == "json_schema", (
+        f"response_format type is {fmt.get('type')!r}; use 'json_schema'."
+    )
+    assert fmt["json_schema"].get("strict") is True, (
+        "json_schema.strict was not True: the shape is then not guaranteed."
+    )
     assert status == 200, f"the API answered {status}: your schema breaks a strict-mode rule."
-    assert any(
-        m.get("role") == "user" and KETTLE in str(m.get("content")) for m in body["messages"]
-    ), "the review's text was not in any user message."
+    assert any(m.get("role") == "user" and KETTLE in str(m.get("content")) for m in body["messages"]), (
+        "the review's text was not in any user message."
+    )
     limit = body.get("max_tokens") or body.get("max_completion_tokens")
-    assert limit is None or limit >= 200, f"max_tokens={limit} is too low for the JSON: it may be cut off mid-object."
+    assert limit is None or limit >= 200, (
+        f"max_tokens={limit} is too low for the JSON: it may be cut off mid-object."
+    )
     schema = fmt["json_schema"]["schema"]
     props = schema.get("properties", {})
     sentiment = resolve(schema, props.get("sentiment", {}))

@@ -35,12 +35,21 @@ def plan(stub, steps, repeat=False) -> str:
 
 def planned_client(stub, plan_id: str, **options) -> OpenAI:
     """An SDK client (its own retries off) whose every request is subject to the plan."""
-    return OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0,
-                  default_headers={"x-stub-fault-id": plan_id}, **options)
+    return OpenAI(
+        base_url=stub.base_url,
+        api_key=stub.api_key,
+        max_retries=0,
+        default_headers={"x-stub-fault-id": plan_id},
+        **options,
+    )
 
 
 def ask(client: OpenAI, prompt: str = "Say hello.") -> str:
-    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}]).choices[0].message.content
+    return (
+        client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": prompt}])
+        .choices[0]
+        .message.content
+    )
 
 
 def error_from(stub, step) -> Exception:
@@ -68,7 +77,9 @@ class Sleeps:
         with self._lock:
             self.delays.append(seconds)
             if len(self.delays) > self.LIMIT:
-                raise AssertionError(f"more than {self.LIMIT} retries of one call: is there a cap on attempts?")
+                raise AssertionError(
+                    f"more than {self.LIMIT} retries of one call: is there a cap on attempts?"
+                )
             if self.stub is not None:
                 self.seen.append(len(self.stub.journal()))
             if self.clock is not None:
@@ -94,9 +105,17 @@ def fixed(value: float):
 
 # --- classify ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.points(2)
-@pytest.mark.parametrize("step, name", [("400", "400 Bad Request"), ("401", "401 invalid API key"),
-                                        ("403", "403 no access to the model"), ("404", "404 model not found")])
+@pytest.mark.parametrize(
+    "step, name",
+    [
+        ("400", "400 Bad Request"),
+        ("401", "401 invalid API key"),
+        ("403", "403 no access to the model"),
+        ("404", "404 model not found"),
+    ],
+)
 def test_classify_never_retries_client_errors(lab, stub, step, name):
     exc = error_from(stub, step)
     decision = lab.classify(exc)
@@ -118,12 +137,23 @@ def test_classify_never_retries_insufficient_quota(lab, stub):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("step, name", [("429", "429 rate_limit_exceeded"), ("408", "408 request timeout"),
-                                        ("500", "500"), ("502", "502"), ("503", "503"), ("slow:1", "client timeout")])
+@pytest.mark.parametrize(
+    "step, name",
+    [
+        ("429", "429 rate_limit_exceeded"),
+        ("408", "408 request timeout"),
+        ("500", "500"),
+        ("502", "502"),
+        ("503", "503"),
+        ("slow:1", "client timeout"),
+    ],
+)
 def test_classify_retries_transient_errors(lab, stub, step, name):
     exc = error_from(stub, step)
     decision = lab.classify(exc)
-    assert decision.retry is True, f"classify said do not retry a {name} ({type(exc).__name__}); it is transient"
+    assert decision.retry is True, (
+        f"classify said do not retry a {name} ({type(exc).__name__}); it is transient"
+    )
     assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
 
 
@@ -134,10 +164,13 @@ def test_classify_retries_connection_errors_not_bugs(lab):
         ask(dead)
     assert lab.classify(info.value).retry is True, "a connection error (network blip) is worth retrying"
     for bug in (ValueError("bad"), KeyError("content"), TypeError("x")):
-        assert lab.classify(bug).retry is False, f"{type(bug).__name__} is a bug in the code: retrying repeats it"
+        assert lab.classify(bug).retry is False, (
+            f"{type(bug).__name__} is a bug in the code: retrying repeats it"
+        )
 
 
 # --- retry_delay --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.points(1)
 def test_delay_grows_exponentially(lab):
@@ -159,7 +192,9 @@ def test_delay_is_capped(lab):
 @pytest.mark.points(2)
 def test_delay_has_jitter(lab):
     low, high = lab.retry_delay(3, rand=fixed(0.0)), lab.retry_delay(3, rand=fixed(0.999999))
-    assert low == pytest.approx(1.0), f"with rand() = 0 the delay is half the ceiling (2 * 0.5 = 1.0); got {low}"
+    assert low == pytest.approx(1.0), (
+        f"with rand() = 0 the delay is half the ceiling (2 * 0.5 = 1.0); got {low}"
+    )
     assert high == pytest.approx(2.0, rel=1e-5), f"with rand() near 1 it is the ceiling (2.0); got {high}"
     calls = []
     lab.retry_delay(2, rand=lambda: calls.append(1) or 0.5)
@@ -180,15 +215,23 @@ def test_delay_honours_retry_after(lab):
 
 
 @pytest.mark.points(1)
-@given(attempt=st.integers(1, 60), r=st.floats(0, 1, exclude_max=True), base=st.floats(0.01, 2), cap=st.floats(0.5, 60))
+@given(
+    attempt=st.integers(1, 60),
+    r=st.floats(0, 1, exclude_max=True),
+    base=st.floats(0.01, 2),
+    cap=st.floats(0.5, 60),
+)
 def test_delay_is_between_half_the_ceiling_and_the_ceiling(load_impl, attempt, r, base, cap):
     lab = load_impl("lab05_errors")
     ceiling = min(cap, base * 2 ** (attempt - 1))
     got = lab.retry_delay(attempt, base=base, cap=cap, rand=fixed(r))
-    assert ceiling / 2 - 1e-9 <= got <= ceiling + 1e-9, f"retry {attempt} (base {base}, cap {cap}, rand {r}): {got}"
+    assert ceiling / 2 - 1e-9 <= got <= ceiling + 1e-9, (
+        f"retry {attempt} (base {base}, cap {cap}, rand {r}): {got}"
+    )
 
 
 # --- call_with_retries -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.points(2)
 def test_retries_until_success(lab, stub):
@@ -201,12 +244,16 @@ def test_retries_until_success(lab, stub):
     assert sleeps.delays == pytest.approx([0.5, 1.0]), (
         f"slept {sleeps.delays}: after failure 1 wait retry_delay(1) = 0.5, after failure 2 retry_delay(2) = 1.0"
     )
-    assert sleeps.seen == [1, 2], "sleep between attempts: once after each failure, never before the first try"
+    assert sleeps.seen == [1, 2], (
+        "sleep between attempts: once after each failure, never before the first try"
+    )
 
 
 @pytest.mark.points(2)
 def test_retry_after_is_honoured(lab, stub):
-    client = planned_client(stub, plan(stub, [{"status": 429, "retry_after_ms": 1234}, {"status": 503, "retry_after": 2}, "ok"]))
+    client = planned_client(
+        stub, plan(stub, [{"status": 429, "retry_after_ms": 1234}, {"status": 503, "retry_after": 2}, "ok"])
+    )
     sleeps = Sleeps(stub)
     lab.call_with_retries(lambda: ask(client), sleep=sleeps, rand=fixed(0.0))
     assert sleeps.delays == pytest.approx([1.234, 2.0]), (
@@ -216,8 +263,15 @@ def test_retry_after_is_honoured(lab, stub):
 
 
 @pytest.mark.points(3)
-@pytest.mark.parametrize("step, exc_type", [("400", openai.BadRequestError), ("401", openai.AuthenticationError),
-                                            ("403", openai.PermissionDeniedError), ("quota", openai.RateLimitError)])
+@pytest.mark.parametrize(
+    "step, exc_type",
+    [
+        ("400", openai.BadRequestError),
+        ("401", openai.AuthenticationError),
+        ("403", openai.PermissionDeniedError),
+        ("quota", openai.RateLimitError),
+    ],
+)
 def test_never_retries_what_cannot_succeed(lab, stub, step, exc_type):
     client = planned_client(stub, plan(stub, [step], repeat=True))
     sleeps = Sleeps(stub)
@@ -268,9 +322,15 @@ def check_replies(result, prompts, skip=()):
         if i in skip:
             continue
         if reply is None and i in result.failed:
-            raise AssertionError(f"prompt {i} failed for good with {result.failed[i]!r}; it should have succeeded")
-        assert reply is not None, f"results[{i}] is None, yet failed has no entry {i}: the reply to prompt {i} was lost"
-        assert prompt in reply, f"results[{i}] is the reply to another prompt: keep the input order ({reply[:60]!r})"
+            raise AssertionError(
+                f"prompt {i} failed for good with {result.failed[i]!r}; it should have succeeded"
+            )
+        assert reply is not None, (
+            f"results[{i}] is None, yet failed has no entry {i}: the reply to prompt {i} was lost"
+        )
+        assert prompt in reply, (
+            f"results[{i}] is the reply to another prompt: keep the input order ({reply[:60]!r})"
+        )
 
 
 def max_in_flight(journal, margin=0.02) -> int:
@@ -321,8 +381,10 @@ def test_batch_reports_permanent_failures(lab, stub):
     client = planned_client(stub, plan(stub, ["400"]))  # whichever prompt is first gets a 400
     result = lab.run_batch(client, PROMPTS, model=MODEL, max_concurrency=3, sleep=Sleeps())
     assert len(result.failed) == 1, f"exactly one prompt failed for good (a 400); failed = {result.failed}"
-    (index, error), = result.failed.items()
-    assert isinstance(error, openai.BadRequestError), f"failed[{index}] should be the BadRequestError, got {error!r}"
+    ((index, error),) = result.failed.items()
+    assert isinstance(error, openai.BadRequestError), (
+        f"failed[{index}] should be the BadRequestError, got {error!r}"
+    )
     assert result.results[index] is None, f"results[{index}] should be None: that prompt failed"
     check_replies(result, PROMPTS, skip={index})
     assert len(stub.journal()) == len(PROMPTS), "the 400 was retried (or a prompt was sent twice)"

@@ -26,7 +26,9 @@ def lab(load_impl):
 
 # --- the shop's tools, recording every call ----------------------------------------------------------
 
-ORDERS = {"A1001": {"order_id": "A1001", "status": "in transit", "carrier": "DHL", "eta": "Friday 27 November"}}
+ORDERS = {
+    "A1001": {"order_id": "A1001", "status": "in transit", "carrier": "DHL", "eta": "Friday 27 November"}
+}
 STOCK = {"Aeropress Go": 3, "Chemex": 0}
 ORDER_QUESTION = "Hi! My order A1001 hasn't arrived yet. Where is it?"
 
@@ -78,8 +80,12 @@ def planned_client(stub, steps: list) -> OpenAI:
     """A client whose requests follow a fault plan (e.g. ["429", "ok"]) that no other test shares."""
     plan_id = f"lab06-{next(_ids)}"
     stub.add_fault(steps, plan_id=plan_id)
-    return OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0,
-                  default_headers={"x-stub-fault-id": plan_id})
+    return OpenAI(
+        base_url=stub.base_url,
+        api_key=stub.api_key,
+        max_retries=0,
+        default_headers={"x-stub-fault-id": plan_id},
+    )
 
 
 def estimate(messages: list[dict]) -> int:
@@ -94,8 +100,12 @@ def roles(messages: list[dict]) -> list[str]:
 def old_turns(n: int) -> list[dict]:
     history = []
     for i in range(1, n + 1):
-        history.append({"role": "user", "content": f"Question {i}: " + "tell me about your coffee grinders " * 3})
-        history.append({"role": "assistant", "content": f"Answer {i}: " + "we sell burr grinders and blade ones " * 3})
+        history.append(
+            {"role": "user", "content": f"Question {i}: " + "tell me about your coffee grinders " * 3}
+        )
+        history.append(
+            {"role": "assistant", "content": f"Answer {i}: " + "we sell burr grinders and blade ones " * 3}
+        )
     return history
 
 
@@ -124,10 +134,12 @@ def test_context_keeps_the_system_prompt_and_fits_the_budget(lab, client, stub):
     )
     assert estimate(context) <= 250, f"the context counts {estimate(context)} tokens; the budget is 250"
     rest = context[1:]
-    assert rest and rest == before[len(before) - len(rest):], (
+    assert rest and rest == before[len(before) - len(rest) :], (
         "after the system prompt, the context should be the NEWEST messages of the history, in order"
     )
-    assert len(rest) < len(before), "a history of 12 long messages does not fit 250 tokens: trim the oldest turns"
+    assert len(rest) < len(before), (
+        "a history of 12 long messages does not fit 250 tokens: trim the oldest turns"
+    )
     assert rest[0]["role"] == "user", "keep whole turns: the context should not start in the middle of a turn"
     assert bot.history == before, "context() must not change self.history (trim a copy)"
 
@@ -159,7 +171,9 @@ def test_ask_streams_the_reply(lab, client, stub):
     pieces: list[str] = []
     answer = bot.ask("Hello! What can you help me with?", on_token=pieces.append)
     body = stub.requests()[0]
-    assert body.get("stream") is True, "the request was not streamed: use stream=True (or the SDK's stream helper)"
+    assert body.get("stream") is True, (
+        "the request was not streamed: use stream=True (or the SDK's stream helper)"
+    )
     assert (body.get("stream_options") or {}).get("include_usage") is True, (
         'ask for the usage of a streamed reply with stream_options={"include_usage": True}'
     )
@@ -199,8 +213,12 @@ def test_tool_calls_are_run_and_answered(lab, client, stub):
         f"the tool message must carry the id of the call it answers ({call_id}); it had "
         f"{second[-1].get('tool_call_id')!r}"
     )
-    assert "DHL" in str(second[-1].get("content")), "the tool message should hold the function's result (JSON)"
-    assert "DHL" in answer and "in transit" in answer, f"the final answer should use the result; got {answer!r}"
+    assert "DHL" in str(second[-1].get("content")), (
+        "the tool message should hold the function's result (JSON)"
+    )
+    assert "DHL" in answer and "in transit" in answer, (
+        f"the final answer should use the result; got {answer!r}"
+    )
     assert roles(bot.history) == ["user", "assistant", "tool", "assistant"], (
         f"the history should keep the whole turn (question, tool call, result, answer); it is {roles(bot.history)}"
     )
@@ -215,8 +233,11 @@ def test_the_loop_stops_at_the_step_limit(lab, client, stub):
         with pytest.raises(lab.StepLimitExceeded):
             bot.ask(ORDER_QUESTION)
     except RunawayLoop:
-        pytest.fail("with tool_choice='required' the model never stops asking for tools, and your loop kept going "
-                    "(20+ tool runs): stop after max_steps requests and raise StepLimitExceeded", pytrace=False)
+        pytest.fail(
+            "with tool_choice='required' the model never stops asking for tools, and your loop kept going "
+            "(20+ tool runs): stop after max_steps requests and raise StepLimitExceeded",
+            pytrace=False,
+        )
     sent = stub.requests()
     assert len(sent) == 3, f"max_steps=3 allows exactly 3 requests; your assistant sent {len(sent)}"
     assert all(b.get("tool_choice") == "required" for b in sent), "send **self.options with every request"
@@ -244,11 +265,17 @@ def test_a_429_is_retried(lab, stub):
     try:
         answer = bot.ask("Hello! What can you help me with?")
     except openai.RateLimitError:
-        pytest.fail("a 429 (rate limit) reached the caller: wrap each request in call_with_retries", pytrace=False)
+        pytest.fail(
+            "a 429 (rate limit) reached the caller: wrap each request in call_with_retries", pytrace=False
+        )
     statuses = [e["status"] for e in stub.journal()]
     assert statuses == [429, 200], f"expected a 429, then a retry that succeeds; the stub saw {statuses}"
-    assert len(sleeps) == 1, f"one retry, one wait (pass sleep=self.sleep to call_with_retries); waits: {sleeps}"
-    assert answer and bot.calls == 1, "the answer comes from the retry; only the successful response is metered"
+    assert len(sleeps) == 1, (
+        f"one retry, one wait (pass sleep=self.sleep to call_with_retries); waits: {sleeps}"
+    )
+    assert answer and bot.calls == 1, (
+        "the answer comes from the retry; only the successful response is metered"
+    )
 
 
 @pytest.mark.points(2)
@@ -285,33 +312,47 @@ def test_extract_ticket_uses_a_strict_schema(lab, client, stub):
         {"role": "user", "content": bot.transcript()},
     ], f"send the ticket instructions and the transcript; you sent {roles(body['messages'])}"
     fmt = body.get("response_format") or {}
-    assert fmt.get("type") == "json_schema", f"ask for a json_schema response_format; you sent {fmt.get('type')!r}"
+    assert fmt.get("type") == "json_schema", (
+        f"ask for a json_schema response_format; you sent {fmt.get('type')!r}"
+    )
     spec = fmt.get("json_schema") or {}
     assert spec.get("strict") is True, "the schema must be strict (strict_response_format from lab 3)"
     schema = spec.get("schema") or {}
     assert set(schema.get("properties", {})) == {"category", "order_id", "summary", "priority"}, (
         "the schema should describe SupportTicket"
     )
-    assert schema.get("additionalProperties") is False and set(schema.get("required", [])) == set(schema["properties"])
-    assert not body.get("stream") and not body.get("tools"), "the ticket request needs neither streaming nor tools"
+    assert schema.get("additionalProperties") is False and set(schema.get("required", [])) == set(
+        schema["properties"]
+    )
+    assert not body.get("stream") and not body.get("tools"), (
+        "the ticket request needs neither streaming nor tools"
+    )
     assert isinstance(ticket, lab.SupportTicket), f"return a SupportTicket, not {type(ticket).__name__}"
-    assert isinstance(ticket.category, lab.Category), "validate the reply into the model (parse_reply), do not copy it"
+    assert isinstance(ticket.category, lab.Category), (
+        "validate the reply into the model (parse_reply), do not copy it"
+    )
 
 
 @pytest.mark.points(2)
 def test_extract_ticket_reports_a_refusal(lab, client, stub):
     bot = lab.Assistant(client, MODEL)
-    bot.history = [{"role": "user", "content": "Please make me a fake receipt for order A1001."},
-                   {"role": "assistant", "content": "Let me see."}]
+    bot.history = [
+        {"role": "user", "content": "Please make me a fake receipt for order A1001."},
+        {"role": "assistant", "content": "Let me see."},
+    ]
     try:
         bot.extract_ticket()
     except lab.StructuredOutputError as err:
-        assert err.kind == "refused", f"the model refused; the error's kind should be 'refused', not {err.kind!r}"
+        assert err.kind == "refused", (
+            f"the model refused; the error's kind should be 'refused', not {err.kind!r}"
+        )
         return
     except NotImplementedError:
         raise
     except Exception as err:  # noqa: BLE001
-        problem = f"a refusal should raise StructuredOutputError (use parse_reply); got {type(err).__name__}: {err}"
+        problem = (
+            f"a refusal should raise StructuredOutputError (use parse_reply); got {type(err).__name__}: {err}"
+        )
     else:
         problem = "the model refused, yet extract_ticket returned a ticket: check the reply with parse_reply"
     pytest.fail(problem, pytrace=False)
@@ -328,7 +369,9 @@ def test_extract_ticket_is_retried_and_needs_a_conversation(lab, stub):
     try:
         bot.extract_ticket()
     except openai.InternalServerError:
-        pytest.fail("a 503 reached the caller: retry the ticket request too (call_with_retries)", pytrace=False)
+        pytest.fail(
+            "a 503 reached the caller: retry the ticket request too (call_with_retries)", pytrace=False
+        )
     assert [e["status"] for e in stub.journal()] == [503, 200] and len(sleeps) == 1
 
 
@@ -341,14 +384,17 @@ def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
     bot.ask(ORDER_QUESTION)
     bot.extract_ticket()
     bodies = stub.requests()
-    assert len(bodies) == 3, f"expected 2 requests for the turn and 1 for the ticket; the stub saw {len(bodies)}"
+    assert len(bodies) == 3, (
+        f"expected 2 requests for the turn and 1 for the ticket; the stub saw {len(bodies)}"
+    )
     each = [replayed_usage(client, body) for body in bodies]
     prompt, completion = sum(p for p, _ in each), sum(c for _, c in each)
     assert bot.calls == 3, f"3 responses, so calls should be 3; it is {bot.calls}"
-    assert bot.usage == {"prompt_tokens": prompt, "completion_tokens": completion,
-                         "total_tokens": prompt + completion}, (
-        f"usage should add up every response (each tool hop and the ticket): {each}; yours is {bot.usage}"
-    )
+    assert bot.usage == {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }, f"usage should add up every response (each tool hop and the ticket): {each}; yours is {bot.usage}"
     assert bot.cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6), (
         "cost: estimate_cost(self.usage, self.model) (gpt-4o-mini: $0.15 in, $0.60 out per million)"
     )
@@ -358,5 +404,6 @@ def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
 def test_cost_of_an_unknown_model_is_none(lab, client):
     bot = lab.Assistant(client, "my-local-model")
     bot.usage = {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
-    assert bot.cost is None, "a model the price table does not know has no cost (None), not a crash or a guess"
-
+    assert bot.cost is None, (
+        "a model the price table does not know has no cost (None), not a crash or a guess"
+    )

@@ -58,7 +58,9 @@ def main(argv: list[str]) -> int:
     try:  # a caught mutant needs one failing example, not the smallest one
         from hypothesis import Phase, settings
 
-        settings.register_profile("mutants", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None)
+        settings.register_profile(
+            "mutants", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None
+        )
         settings.load_profile("mutants")
     except ImportError:  # pragma: no cover
         pass
@@ -71,21 +73,51 @@ def main(argv: list[str]) -> int:
             try:
                 spec.loader.exec_module(module)
             except Exception as exc:  # a mutant that does not import is caught by any test that loads it
-                out.write(json.dumps({"mutant": path, "caught": True, "exit": -1, "failed": [repr(exc)]}) + "\n")
+                out.write(
+                    json.dumps({"mutant": path, "caught": True, "exit": -1, "failed": [repr(exc)]}) + "\n"
+                )
                 out.flush()
                 continue
-            changed = {name for name, obj in vars(module).items()
-                       if not name.startswith("__") and getattr(obj, "__module__", None) == name_of(module)}
+            changed = {
+                name
+                for name, obj in vars(module).items()
+                if not name.startswith("__") and getattr(obj, "__module__", None) == name_of(module)
+            }
             failures = _Failures(changed)
             started = time.monotonic()
             code = pytest.main(
-                [test_file, "--impl=labs", "-x", "-q", "--no-header", "--tb=native", "-p", "no:cacheprovider", "-p", "no:xdist",
-                 "-p", "no:nbval", "-p", "course.grading.plugin", "-o", "addopts="],
+                [
+                    test_file,
+                    "--impl=labs",
+                    "-x",
+                    "-q",
+                    "--no-header",
+                    "--tb=native",
+                    "-p",
+                    "no:cacheprovider",
+                    "-p",
+                    "no:xdist",
+                    "-p",
+                    "no:nbval",
+                    "-p",
+                    "course.grading.plugin",
+                    "-o",
+                    "addopts=",
+                ],
                 plugins=[failures],
             )
-            out.write(json.dumps({"mutant": path, "caught": bool(failures.failed), "exit": int(code),
-                                  "failed": failures.failed,
-                                  "seconds": round(time.monotonic() - started, 2)}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "mutant": path,
+                        "caught": bool(failures.failed),
+                        "exit": int(code),
+                        "failed": failures.failed,
+                        "seconds": round(time.monotonic() - started, 2),
+                    }
+                )
+                + "\n"
+            )
             out.flush()
             sys.modules.pop(name, None)
     return 0

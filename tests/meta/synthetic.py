@@ -116,7 +116,13 @@ def test_shout(load_impl):
     assert load_impl("lab02_more").shout("hi") == "HI!", "shout('hi') should be 'HI!'"
 '''
 
-POINTS = {"test_add": 2, "test_add_negative": 1, "test_greet_sends_the_name": 3, "test_double": 4, "test_shout": 5}
+POINTS = {
+    "test_add": 2,
+    "test_add_negative": 1,
+    "test_greet_sends_the_name": 3,
+    "test_double": 4,
+    "test_shout": 5,
+}
 LAB_POINTS = {"lab01_demo": 6, "lab02_more": 9}
 MAX_SCORE = sum(POINTS.values())
 
@@ -159,8 +165,11 @@ def make_submissions(where: Path) -> dict[str, tuple[Path, int]]:
     # A mutant, handed in as a zip of a repository folder: greet() forgets the name (-3); lab02 is right
     # but prints 5 MB (the log is capped, the points stay).
     flood02 = LAB02_SOLUTION.replace("return 2 * x", "print('x' * 5_000_000)\n    return 2 * x")
-    mutant = _labs(where / "mutant-src" / "mutant-repo",
-                   LAB01_SOLUTION.replace('f"Please greet {name}."', '"Please greet me."'), flood02)
+    mutant = _labs(
+        where / "mutant-src" / "mutant-repo",
+        LAB01_SOLUTION.replace('f"Please greet {name}."', '"Please greet me."'),
+        flood02,
+    )
     archive = where / "mutant.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for path in sorted(mutant.rglob("*.py")):
@@ -172,15 +181,20 @@ def make_submissions(where: Path) -> dict[str, tuple[Path, int]]:
     hang02 = LAB02_SOLUTION.replace("return 2 * x", "while True:\n        pass").replace(
         'return text.upper() + "!"',
         "import time\n    while True:\n        try:\n            time.sleep(60)\n        except BaseException:\n"
-        "            pass")
-    subs["hang"] = (_labs(where / "hang", LAB01_SOLUTION, hang02),
-                    MAX_SCORE - POINTS["test_double"] - POINTS["test_shout"])
+        "            pass",
+    )
+    subs["hang"] = (
+        _labs(where / "hang", LAB01_SOLUTION, hang02),
+        MAX_SCORE - POINTS["test_double"] - POINTS["test_shout"],
+    )
 
     # Exits the interpreter: add() calls os._exit (both add tests crash), double() calls sys.exit. -2 -1 -4
     exit01 = LAB01_SOLUTION.replace("return a + b", "import os\n    os._exit(3)")
     exit02 = LAB02_SOLUTION.replace("return 2 * x", "import sys\n    sys.exit(1)")
-    subs["exits"] = (_labs(where / "exits", exit01, exit02),
-                     MAX_SCORE - POINTS["test_add"] - POINTS["test_add_negative"] - POINTS["test_double"])
+    subs["exits"] = (
+        _labs(where / "exits", exit01, exit02),
+        MAX_SCORE - POINTS["test_add"] - POINTS["test_add_negative"] - POINTS["test_double"],
+    )
 
     # A whole repository whose tests, conftest and pytest settings were edited to pass everything: no effect.
     # Its lab01 is untouched and its lab02 file is missing: 0.
@@ -189,7 +203,10 @@ def make_submissions(where: Path) -> dict[str, tuple[Path, int]]:
     (edited / "labs/lab02_more.py").unlink()
     shutil.rmtree(edited / "solutions")
     _write(edited / "tests/labs/test_lab01_demo.py", "def test_add():\n    assert True\n")
-    _write(edited / "tests/labs/conftest.py", "import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n")
+    _write(
+        edited / "tests/labs/conftest.py",
+        "import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n",
+    )
     with open(edited / "pyproject.toml", "a") as f:
         f.write("\n# cheat\n")
     subs["edited"] = (edited, 0)
@@ -198,6 +215,8 @@ def make_submissions(where: Path) -> dict[str, tuple[Path, int]]:
     # import (-4 -5).
     other = (full / "labs/lab01_demo.py").resolve()
     snoop01 = LAB01_SOLUTION.replace("return a + b", f"open({str(other)!r}).read()\n    return a + b")
-    subs["snoop"] = (_labs(where / "snoop", snoop01, "raise RuntimeError('boom at import')\n" + LAB02_SOLUTION),
-                     POINTS["test_greet_sends_the_name"])
+    subs["snoop"] = (
+        _labs(where / "snoop", snoop01, "raise RuntimeError('boom at import')\n" + LAB02_SOLUTION),
+        POINTS["test_greet_sends_the_name"],
+    )
     return subs

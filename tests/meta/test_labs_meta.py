@@ -26,8 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 LABS = discover_labs(REPO)
 MODULES = sorted({p.stem for folder in ("labs", "solutions") for p in (REPO / folder).glob("lab*.py")})
 
-pytestmark = pytest.mark.skipif(not (REPO / "solutions").is_dir(),
-                                reason="the student version of the course has no solutions/ to check against")
+pytestmark = pytest.mark.skipif(
+    not (REPO / "solutions").is_dir(),
+    reason="the student version of the course has no solutions/ to check against",
+)
 
 
 # ---------------------------------------------------------------------------- names and signatures
@@ -56,7 +58,9 @@ def public_api(module) -> dict[str, str]:
     for name, obj in vars(module).items():
         if name.startswith("_"):
             continue
-        if (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == module.__name__:
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(
+            obj, "__module__", None
+        ) == module.__name__:
             api[name] = "placeholder" if _is_placeholder(obj) else _signature(obj)
             if inspect.isclass(obj):
                 for attr, member in vars(obj).items():
@@ -87,7 +91,8 @@ def test_lab_and_solution_have_the_same_public_names_and_signatures(module):
     solution.update({k: "placeholder" for k, v in lab.items() if v == "placeholder" and k in solution})
     assert lab.keys() == solution.keys(), (
         f"only in labs/{module}.py: {sorted(lab.keys() - solution.keys())}; "
-        f"only in solutions/{module}.py: {sorted(solution.keys() - lab.keys())}")
+        f"only in solutions/{module}.py: {sorted(solution.keys() - lab.keys())}"
+    )
     differ = {name: (lab[name], solution[name]) for name in lab if lab[name] != solution[name]}
     assert not differ, f"signatures differ (lab, solution): {differ}"
 
@@ -109,8 +114,15 @@ def real_grades(tmp_path_factory: pytest.TempPathFactory):
         (base / name / "labs").mkdir(parents=True)
         for path in (REPO / source).glob("lab*.py"):
             shutil.copyfile(path, base / name / "labs" / path.name)
-    results = grade([base / "reference", base / "untouched"], base / "out", course_root=REPO, test_timeout=60,
-                    submission_timeout=900, jobs=2, quiet=True)
+    results = grade(
+        [base / "reference", base / "untouched"],
+        base / "out",
+        course_root=REPO,
+        test_timeout=60,
+        submission_timeout=900,
+        jobs=2,
+        quiet=True,
+    )
     return {r.name: r for r in results}
 
 
@@ -124,8 +136,10 @@ def test_the_reference_solutions_get_full_marks(real_grades):
 def test_every_untouched_lab_function_fails_with_not_implemented_error(real_grades):
     r = real_grades["untouched"]
     wrong = {t.nodeid: f"{t.status}: {t.message}" for t in r.tests if t.status != "not started"}
-    assert not wrong, ("with the untouched labs, these tests do not fail with the lab's NotImplementedError "
-                       f"(a test that crashes in its own code first, or passes for free): {wrong}")
+    assert not wrong, (
+        "with the untouched labs, these tests do not fail with the lab's NotImplementedError "
+        f"(a test that crashes in its own code first, or passes for free): {wrong}"
+    )
     assert r.score == 0
 
 

@@ -21,13 +21,18 @@ from course.grading.layout import discover_labs
 
 REPO = Path(__file__).resolve().parents[2]
 LABS = discover_labs(REPO)
-MUTANTS = [(lab.module, path.relative_to(REPO).as_posix())
-           for lab in LABS for path in sorted((REPO / "tests" / "mutants" / lab.module).glob("*.py"))]
+MUTANTS = [
+    (lab.module, path.relative_to(REPO).as_posix())
+    for lab in LABS
+    for path in sorted((REPO / "tests" / "mutants" / lab.module).glob("*.py"))
+]
 DRIVER = Path(__file__).with_name("mutant_driver.py")
 CHUNK = 12  # mutants per driver process
 
-pytestmark = pytest.mark.skipif(not (REPO / "solutions").is_dir(),
-                                reason="the student version of the course has no solutions/ (nor mutants)")
+pytestmark = pytest.mark.skipif(
+    not (REPO / "solutions").is_dir(),
+    reason="the student version of the course has no solutions/ (nor mutants)",
+)
 
 
 def _run_driver(lab: str, test_file: str, mutants: list[str], state: Path) -> dict[str, dict]:
@@ -39,16 +44,26 @@ def _run_driver(lab: str, test_file: str, mutants: list[str], state: Path) -> di
     records = state / f"{lab}-{abs(hash(tuple(mutants)))}.jsonl"
     while pending:
         with open(records.with_suffix(".log"), "ab") as log:
-            proc = subprocess.run([sys.executable, str(DRIVER), str(records), test_file, lab, *pending], cwd=REPO,
-                                  env=env, stdout=log, stderr=subprocess.STDOUT, timeout=900)
+            proc = subprocess.run(
+                [sys.executable, str(DRIVER), str(records), test_file, lab, *pending],
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=900,
+            )
         if records.exists():
             for line in records.read_text().splitlines():
                 record = json.loads(line)
                 results[record["mutant"]] = record
         left = [m for m in pending if m not in results]
         if left and left == pending or left and proc.returncode != 0:
-            results[left[0]] = {"mutant": left[0], "caught": True, "exit": proc.returncode,
-                                "failed": ["(the test process died)"]}
+            results[left[0]] = {
+                "mutant": left[0],
+                "caught": True,
+                "exit": proc.returncode,
+                "failed": ["(the test process died)"],
+            }
             left = left[1:]
         pending = left
     return results
@@ -60,7 +75,7 @@ def mutant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     jobs = []
     for lab in LABS:
         mine = [path for module, path in MUTANTS if module == lab.module]
-        jobs += [(lab.module, lab.test_file, mine[i:i + CHUNK], state) for i in range(0, len(mine), CHUNK)]
+        jobs += [(lab.module, lab.test_file, mine[i : i + CHUNK], state) for i in range(0, len(mine), CHUNK)]
     results: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         for found in pool.map(lambda job: _run_driver(*job), jobs):
@@ -73,10 +88,14 @@ def _mistake(path: str) -> str:
     return doc.strip().splitlines()[0] if doc.strip() else ""
 
 
-@pytest.mark.parametrize(("lab", "mutant"), MUTANTS, ids=[m.split("tests/mutants/", 1)[1] for _, m in MUTANTS])
+@pytest.mark.parametrize(
+    ("lab", "mutant"), MUTANTS, ids=[m.split("tests/mutants/", 1)[1] for _, m in MUTANTS]
+)
 def test_every_mutant_names_its_mistake_and_is_caught(mutant_results, lab, mutant):
     assert _mistake(mutant), f"{mutant} has no docstring naming the mistake it makes"
     result = mutant_results.get(mutant)
     assert result is not None, f"{mutant} was not run"
-    assert result["caught"], (f"no test in tests/labs/test_{lab}.py fails for the mutant {mutant} "
-                              f"({_mistake(mutant)}): add a test that catches this mistake")
+    assert result["caught"], (
+        f"no test in tests/labs/test_{lab}.py fails for the mutant {mutant} "
+        f"({_mistake(mutant)}): add a test that catches this mistake"
+    )

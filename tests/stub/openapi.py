@@ -41,9 +41,13 @@ def _nullable_to_type(node):
 @lru_cache(maxsize=1)
 def _registry() -> Registry:
     if not SPEC_PATH.exists():
-        pytest.skip(f"the OpenAPI description is not at {SPEC_PATH}: conformance tests need ../shared beside the repo")
+        pytest.skip(
+            f"the OpenAPI description is not at {SPEC_PATH}: conformance tests need ../shared beside the repo"
+        )
     spec = _nullable_to_type(json.loads(SPEC_PATH.read_text()))
-    return Registry().with_resource(URI, Resource.from_contents(copy.deepcopy(spec), default_specification=DRAFT202012))
+    return Registry().with_resource(
+        URI, Resource.from_contents(copy.deepcopy(spec), default_specification=DRAFT202012)
+    )
 
 
 def validator(schema_name: str) -> Draft202012Validator:
@@ -51,4 +55,7 @@ def validator(schema_name: str) -> Draft202012Validator:
 
 
 def errors(schema_name: str, instance: object) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(schema_name).iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(schema_name).iter_errors(instance)
+    ]

@@ -61,7 +61,8 @@ def test_recall_needs_the_history_in_the_request(client):
 
 def test_developer_role_is_accepted(client):
     r = client.chat.completions.create(
-        model=MODEL, messages=[{"role": "developer", "content": "Be brief."}, {"role": "user", "content": "hello"}]
+        model=MODEL,
+        messages=[{"role": "developer", "content": "Be brief."}, {"role": "user", "content": "hello"}],
     )
     assert r.choices[0].finish_reason == "stop"
 
@@ -96,7 +97,9 @@ def test_seed_fixes_the_choice_among_alternatives(stub, client, tmp_path):
     stub.configure(reply_files=[str(replies)])
     at_zero = {ask(client, "pick a colour", temperature=0).choices[0].message.content for _ in range(5)}
     assert at_zero == {"red"}
-    seeded = {ask(client, "pick a colour", temperature=1, seed=7).choices[0].message.content for _ in range(5)}
+    seeded = {
+        ask(client, "pick a colour", temperature=1, seed=7).choices[0].message.content for _ in range(5)
+    }
     assert len(seeded) == 1
     varied = {c.message.content for c in ask(client, "pick a colour", temperature=1, n=40).choices}
     assert len(varied) > 1
@@ -105,7 +108,9 @@ def test_seed_fixes_the_choice_among_alternatives(stub, client, tmp_path):
 def test_context_window_exceeded_is_the_real_400(client):
     long_text = "word " * 17_000  # gpt-3.5-turbo has a 16,385-token window
     with pytest.raises(openai.BadRequestError) as err:
-        client.chat.completions.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": long_text}])
+        client.chat.completions.create(
+            model="gpt-3.5-turbo", messages=[{"role": "user", "content": long_text}]
+        )
     assert err.value.code == "context_length_exceeded"
     assert err.value.param == "messages"
     assert "maximum context length is 16385 tokens" in err.value.message

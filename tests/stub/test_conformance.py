@@ -32,7 +32,10 @@ COMPLETIONS = {
     "plain": {"messages": [USER]},
     "truncated": {"messages": [USER], "max_tokens": 3},
     "n=2 with stop": {"messages": [USER], "n": 2, "stop": ["."]},
-    "json_object": {"messages": [{"role": "user", "content": "Reply in JSON: name a colour."}], "response_format": {"type": "json_object"}},
+    "json_object": {
+        "messages": [{"role": "user", "content": "Reply in JSON: name a colour."}],
+        "response_format": {"type": "json_object"},
+    },
     "json_schema": {
         "messages": [USER],
         "response_format": {
@@ -40,11 +43,20 @@ COMPLETIONS = {
             "json_schema": {
                 "name": "answer",
                 "strict": True,
-                "schema": {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"], "additionalProperties": False},
+                "schema": {
+                    "type": "object",
+                    "properties": {"answer": {"type": "string"}},
+                    "required": ["answer"],
+                    "additionalProperties": False,
+                },
             },
         },
     },
-    "tools": {"messages": [{"role": "user", "content": "What's the weather in Paris?"}], "tools": [WEATHER_TOOL], "tool_choice": "required"},
+    "tools": {
+        "messages": [{"role": "user", "content": "What's the weather in Paris?"}],
+        "tools": [WEATHER_TOOL],
+        "tool_choice": "required",
+    },
 }
 
 ERRORS = {
@@ -52,7 +64,10 @@ ERRORS = {
     "404 model": (None, {"model": "gpt-nope", "messages": [USER]}),
     "400 missing": (None, {"model": "gpt-4o-mini"}),
     "400 type": (None, {"model": "gpt-4o-mini", "messages": [USER], "n": "two"}),
-    "400 context": (None, {"model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "word " * 17000}]}),
+    "400 context": (
+        None,
+        {"model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "word " * 17000}]},
+    ),
 }
 
 

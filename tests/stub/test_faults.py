@@ -47,7 +47,9 @@ def test_sdk_honours_retry_after_ms_from_an_object_step(stub, no_sleep):
 
 def test_header_plan_follows_the_sdk_retry_count(stub, no_sleep):
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=2)
-    retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"})
+    retrying.chat.completions.create(
+        model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"}
+    )
     assert [(e["attempt"], e["status"]) for e in stub.journal()] == [(0, 500), (1, 502), (2, 200)]
 
 
@@ -89,8 +91,15 @@ def test_each_status_reaches_the_sdk_as_its_exception(stub, client, step, exc, s
 
 def test_sdk_retries_what_it_should_and_nothing_else(stub, no_sleep):
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=1)
-    for step, retried in [("408", True), ("500", True), ("429", True), ("400", False), ("401", False),
-                          ("403", False), ("quota", False)]:
+    for step, retried in [
+        ("408", True),
+        ("500", True),
+        ("429", True),
+        ("400", False),
+        ("401", False),
+        ("403", False),
+        ("quota", False),
+    ]:
         stub.reset()
         stub.add_fault([step, step], plan_id="p")
         with pytest.raises(openai.APIStatusError):
@@ -198,8 +207,16 @@ def test_control_endpoint_round_trip(stub, client):
 
 @pytest.mark.parametrize(
     "body",
-    [{"steps": []}, {"steps": ["teapot"]}, {"steps": ["200"]}, {"steps": ["slow"]}, {"steps": ["429"], "scope": {"org": "x"}},
-     {"steps": ["429"], "extra": 1}, {"steps": [{"status": "x"}]}, {"steps": ["stream_melt:2"]}],
+    [
+        {"steps": []},
+        {"steps": ["teapot"]},
+        {"steps": ["200"]},
+        {"steps": ["slow"]},
+        {"steps": ["429"], "scope": {"org": "x"}},
+        {"steps": ["429"], "extra": 1},
+        {"steps": [{"status": "x"}]},
+        {"steps": ["stream_melt:2"]},
+    ],
 )
 def test_bad_plans_get_a_400(stub, body):
     response = httpx2.post(stub.base_url.replace("/v1", "/_stub/faults"), json=body)
@@ -209,7 +226,9 @@ def test_bad_plans_get_a_400(stub, body):
 
 def test_bad_fault_header_gets_a_400(client):
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "wat"})
+        client.chat.completions.create(
+            model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "wat"}
+        )
     assert "x-stub-fault" in info.value.message
 
 

@@ -11,13 +11,32 @@ from hypothesis import strategies as st
 GOOD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello"}]}
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 FIELDS = [
-    "model", "messages", "temperature", "n", "max_tokens", "max_completion_tokens", "stop", "stream",
-    "stream_options", "seed", "response_format", "tools", "tool_choice", "parallel_tool_calls", "top_p",
+    "model",
+    "messages",
+    "temperature",
+    "n",
+    "max_tokens",
+    "max_completion_tokens",
+    "stop",
+    "stream",
+    "stream_options",
+    "seed",
+    "response_format",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "top_p",
 ]
 
 
@@ -53,7 +72,12 @@ def _check(stub_server, response):
 @given(body=bodies)
 def test_json_bodies(stub_server, body):
     headers = {"Authorization": f"Bearer {stub_server.api_key}"}
-    r = httpx2.post(stub_server.base_url + "/chat/completions", content=json.dumps(body), headers={**headers, "Content-Type": "application/json"}, timeout=30)
+    r = httpx2.post(
+        stub_server.base_url + "/chat/completions",
+        content=json.dumps(body),
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=30,
+    )
     _check(stub_server, r)
 
 

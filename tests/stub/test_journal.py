@@ -6,7 +6,9 @@ from llm_stub import StubControl
 
 
 def test_journal_records_body_status_and_masks_the_key(stub, client):
-    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}], seed=3)
+    client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}], seed=3
+    )
     (entry,) = stub.journal()
     assert entry["body"]["seed"] == 3
     assert entry["status"] == 200

@@ -40,7 +40,15 @@ def raw(client: OpenAI, **kw):
 
 @pytest.mark.parametrize(
     "seconds, text",
-    [(0.12, "120ms"), (0.0004, "1ms"), (1, "1s"), (17.28, "17.28s"), (360, "6m0s"), (90.5, "1m30.5s"), (3725, "1h2m5s")],
+    [
+        (0.12, "120ms"),
+        (0.0004, "1ms"),
+        (1, "1s"),
+        (17.28, "17.28s"),
+        (360, "6m0s"),
+        (90.5, "1m30.5s"),
+        (3725, "1h2m5s"),
+    ],
 )
 def test_durations_are_formatted_like_the_api(seconds, text):
     assert format_duration(seconds) == text
@@ -66,8 +74,11 @@ def test_rpm_bucket_headers_429_and_refill(stub, client, clock):
     )
     h = err.response.headers
     assert (h["retry-after"], h["retry-after-ms"]) == ("20", "20000")
-    assert (h["x-ratelimit-limit-requests"], h["x-ratelimit-remaining-requests"], h["x-ratelimit-reset-requests"]) == (
-        "3", "0", "1m0s")
+    assert (
+        h["x-ratelimit-limit-requests"],
+        h["x-ratelimit-remaining-requests"],
+        h["x-ratelimit-reset-requests"],
+    ) == ("3", "0", "1m0s")
     clock.advance(19.9)
     with pytest.raises(openai.RateLimitError) as info:
         raw(client)
@@ -123,7 +134,9 @@ def test_insufficient_quota_is_not_retried_by_the_sdk(stub, clock):
         retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG)
     err = info.value
     assert (err.code, err.type) == ("insufficient_quota", "insufficient_quota")
-    assert err.body["message"].startswith("You exceeded your current quota, please check your plan and billing details.")
+    assert err.body["message"].startswith(
+        "You exceeded your current quota, please check your plan and billing details."
+    )
     assert err.response.headers["x-should-retry"] == "false"
     assert len(stub.journal()) == 2, "the SDK must not retry insufficient_quota"
 

@@ -64,8 +64,13 @@ def test_the_latest_fact_wins():
 def test_favourites_and_home():
     messages = [user("My favourite colour is green. I live in Lyon."), user("What's my favourite colour?")]
     assert recall.answer_from_history(messages) == "Your favourite colour is green."
-    assert recall.answer_from_history([*messages[:1], user("Where do I live?")]) == "You told me you live in Lyon."
-    assert "don't know your favourite food" in recall.answer_from_history([*messages[:1], user("What is my favourite food?")])
+    assert (
+        recall.answer_from_history([*messages[:1], user("Where do I live?")])
+        == "You told me you live in Lyon."
+    )
+    assert "don't know your favourite food" in recall.answer_from_history(
+        [*messages[:1], user("What is my favourite food?")]
+    )
 
 
 def test_its_own_previous_reply_needs_the_assistant_message(sdk):
@@ -80,7 +85,12 @@ def test_its_own_previous_reply_needs_the_assistant_message(sdk):
 
 @pytest.mark.parametrize(
     "question",
-    ["What did you say?", "Repeat your last answer.", "What was your previous suggestion?", "what did you recommend"],
+    [
+        "What did you say?",
+        "Repeat your last answer.",
+        "What was your previous suggestion?",
+        "what did you recommend",
+    ],
 )
 def test_questions_about_its_last_reply(question):
     messages = [user("Hi"), assistant("Hello! " + "x" * 300), user(question)]
@@ -89,9 +99,20 @@ def test_questions_about_its_last_reply(question):
 
 
 def test_earlier_questions():
-    messages = [user("What is a list?"), assistant("A sequence."), user("And a tuple?"), assistant("Immutable.")]
-    assert recall.answer_from_history([*messages, user("What was my first question?")]) == 'You asked: "What is a list?"'
-    assert recall.answer_from_history([*messages, user("What was my last question?")]) == 'You asked: "And a tuple?"'
+    messages = [
+        user("What is a list?"),
+        assistant("A sequence."),
+        user("And a tuple?"),
+        assistant("Immutable."),
+    ]
+    assert (
+        recall.answer_from_history([*messages, user("What was my first question?")])
+        == 'You asked: "What is a list?"'
+    )
+    assert (
+        recall.answer_from_history([*messages, user("What was my last question?")])
+        == 'You asked: "And a tuple?"'
+    )
     assert "first message" in recall.answer_from_history([user("What was my first question?")])
 
 
@@ -114,7 +135,10 @@ def test_developer_role_is_accepted(sdk, llm_stub):
 
 @pytest.mark.parametrize("role", ["system", "developer"])
 def test_instructions_about_the_user_are_recalled(sdk, role):
-    messages = [{"role": role, "content": "The user's name is Grace. Address her by name."}, user("What's my name?")]
+    messages = [
+        {"role": role, "content": "The user's name is Grace. Address her by name."},
+        user("What's my name?"),
+    ]
     assert reply(sdk, messages) == "Your name is Grace."
 
 

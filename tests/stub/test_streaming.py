@@ -45,7 +45,9 @@ def raw_frames(stub, body: dict) -> tuple[httpx2.Response, list[bytes]]:
     )
     raw = response.content
     frames = re.findall(rb"(?s).*?\n\n", raw)
-    assert b"".join(frames) == raw, "the body must be a sequence of complete frames, each ending with a blank line"
+    assert b"".join(frames) == raw, (
+        "the body must be a sequence of complete frames, each ending with a blank line"
+    )
     return response, frames
 
 
@@ -68,13 +70,23 @@ def test_raw_sse_frames(stub, include_usage):
         assert b"\n" not in frame[:-2], "one JSON object on one line per frame"
         chunks.append(json.loads(frame[len(b"data: ") :]))
     if include_usage:
-        assert all("usage" in c and c["usage"] is None for c in chunks[:-1]), "usage: null on all but the last"
+        assert all("usage" in c and c["usage"] is None for c in chunks[:-1]), (
+            "usage: null on all but the last"
+        )
         assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["total_tokens"] > 0
     else:
         assert all("usage" not in c for c in chunks), "no usage key at all when it was not asked for"
     # The key order of the real API's lines.
     first = chunks[0]
-    assert list(first)[:7] == ["id", "object", "created", "model", "service_tier", "system_fingerprint", "choices"]
+    assert list(first)[:7] == [
+        "id",
+        "object",
+        "created",
+        "model",
+        "service_tier",
+        "system_fingerprint",
+        "choices",
+    ]
     assert first["choices"][0] == {
         "index": 0,
         "delta": {"role": "assistant", "content": "", "refusal": None},
@@ -154,8 +166,12 @@ def test_n2_interleaves_the_choices(client):
     lengths = {c.index: len(c.message.content) for c in expected.choices}
     shorter = min(lengths, key=lengths.get)
     assert lengths[0] != lengths[1], "pick a seed whose two choices differ in length"
-    finished_at = next(i for i, c in enumerate(chunks[:-1]) if c.choices[0].finish_reason and c.choices[0].index == shorter)
-    assert any(c.choices[0].delta.content for c in chunks[finished_at + 1 : -1]), "the longer choice goes on after"
+    finished_at = next(
+        i for i, c in enumerate(chunks[:-1]) if c.choices[0].finish_reason and c.choices[0].index == shorter
+    )
+    assert any(c.choices[0].delta.content for c in chunks[finished_at + 1 : -1]), (
+        "the longer choice goes on after"
+    )
     assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == expected.usage.completion_tokens
 
 

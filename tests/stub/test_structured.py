@@ -40,7 +40,9 @@ def schema_format(schema: dict, strict: bool | None = True, name: str = "review"
 
 
 def ask(client: OpenAI, text: str, **options):
-    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": text}], **options)
+    return client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": text}], **options
+    )
 
 
 def error_of(client: OpenAI, text: str, **options) -> dict:
@@ -70,7 +72,10 @@ def test_json_mode_needs_the_word_json(client):
 def test_json_mode_word_may_be_in_the_system_message(client):
     r = client.chat.completions.create(
         model=MODEL,
-        messages=[{"role": "system", "content": "Answer in Json."}, {"role": "user", "content": "Hello there"}],
+        messages=[
+            {"role": "system", "content": "Answer in Json."},
+            {"role": "user", "content": "Hello there"},
+        ],
         response_format={"type": "json_object"},
     )
     assert isinstance(json.loads(r.choices[0].message.content), dict)
@@ -108,13 +113,17 @@ def test_scripted_json_ignored_when_it_does_not_fit(client):
         "required": ["rating"],
         "additionalProperties": False,
     }
-    value = json.loads(ask(client, SCRIPTED, response_format=schema_format(schema)).choices[0].message.content)
+    value = json.loads(
+        ask(client, SCRIPTED, response_format=schema_format(schema)).choices[0].message.content
+    )
     validate(value, schema)
 
 
 def test_reply_is_filled_from_the_prompt(client):
     text = "Classify: the hinge snapped, a negative surprise. Confidence 0.8 please."
-    value = json.loads(ask(client, text, response_format=schema_format(REVIEW_SCHEMA)).choices[0].message.content)
+    value = json.loads(
+        ask(client, text, response_format=schema_format(REVIEW_SCHEMA)).choices[0].message.content
+    )
     assert value["sentiment"] == "negative"  # the enum value the prompt names
     assert value["confidence"] == 0.8  # the number it contains
     assert value["keywords"] and all(isinstance(k, str) for k in value["keywords"])
@@ -155,11 +164,17 @@ def test_non_strict_schema_with_unsupported_keywords_still_answered(client):
         "properties": {
             "title": {"type": "string", "minLength": 30},
             "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "minItems": 2},
-            "meta": {"allOf": [{"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}]},
+            "meta": {
+                "allOf": [{"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}]
+            },
         },
         "required": ["title", "tags", "meta"],
     }
-    value = json.loads(ask(client, "Describe a bike", response_format=schema_format(schema, strict=None)).choices[0].message.content)
+    value = json.loads(
+        ask(client, "Describe a bike", response_format=schema_format(schema, strict=None))
+        .choices[0]
+        .message.content
+    )
     validate(value, schema)
 
 
@@ -201,8 +216,14 @@ def test_strict_checks_nested_objects_with_their_context(client):
     schema = {
         "type": "object",
         "properties": {
-            "orgs": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}},
-                                                "additionalProperties": False}}
+            "orgs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+            }
         },
         "required": ["orgs"],
         "additionalProperties": False,
@@ -213,7 +234,9 @@ def test_strict_checks_nested_objects_with_their_context(client):
     )
 
 
-@pytest.mark.parametrize("keyword, value", [("default", "x"), ("minLength", 2), ("allOf", [{"type": "string"}])])
+@pytest.mark.parametrize(
+    "keyword, value", [("default", "x"), ("minLength", 2), ("allOf", [{"type": "string"}])]
+)
 def test_strict_rejects_unsupported_keywords(client, keyword, value):
     schema = copy.deepcopy(REVIEW_SCHEMA)
     schema["properties"]["sentiment"][keyword] = value
@@ -228,15 +251,26 @@ def test_strict_root_must_be_an_object(client):
 
 
 def nested(levels: int) -> dict:
-    schema: dict = {"type": "object", "properties": {"leaf": {"type": "string"}}, "required": ["leaf"],
-                    "additionalProperties": False}
+    schema: dict = {
+        "type": "object",
+        "properties": {"leaf": {"type": "string"}},
+        "required": ["leaf"],
+        "additionalProperties": False,
+    }
     for _ in range(levels - 1):
-        schema = {"type": "object", "properties": {"child": schema}, "required": ["child"], "additionalProperties": False}
+        schema = {
+            "type": "object",
+            "properties": {"child": schema},
+            "required": ["child"],
+            "additionalProperties": False,
+        }
     return schema
 
 
 def test_strict_nesting_limit(client):
-    value = json.loads(ask(client, "deep", response_format=schema_format(nested(10))).choices[0].message.content)
+    value = json.loads(
+        ask(client, "deep", response_format=schema_format(nested(10))).choices[0].message.content
+    )
     validate(value, nested(10))
     assert strict_error(client, nested(11))["message"].endswith("11 levels of nesting exceeds limit of 10.")
 
@@ -269,13 +303,19 @@ def test_strict_recursive_schema_through_defs(client):
         "$defs": {
             "node": {
                 "type": "object",
-                "properties": {"value": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+                "properties": {
+                    "value": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                },
                 "required": ["value", "children"],
                 "additionalProperties": False,
             }
         },
     }
-    validate(json.loads(ask(client, "a tree", response_format=schema_format(schema)).choices[0].message.content), schema)
+    validate(
+        json.loads(ask(client, "a tree", response_format=schema_format(schema)).choices[0].message.content),
+        schema,
+    )
 
 
 def test_invalid_schema_name(client):
@@ -330,22 +370,31 @@ def test_truncation_cuts_the_json_mid_object(client):
 
 
 def test_parse_end_to_end(stub, client):
-    r = client.chat.completions.parse(model=MODEL, messages=[{"role": "user", "content": SCRIPTED}], response_format=Review)
+    r = client.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": SCRIPTED}], response_format=Review
+    )
     parsed = r.choices[0].message.parsed
-    assert parsed == Review(sentiment="positive", confidence=0.86, keywords=["battery life", "screen", "charger"])
+    assert parsed == Review(
+        sentiment="positive", confidence=0.86, keywords=["battery life", "screen", "charger"]
+    )
     assert stub.requests()[-1]["response_format"]["json_schema"]["strict"] is True
 
 
 def test_parse_raises_length_error_on_truncation(client):
     with pytest.raises(openai.LengthFinishReasonError):
         client.chat.completions.parse(
-            model=MODEL, messages=[{"role": "user", "content": SCRIPTED}], response_format=Review, max_tokens=10
+            model=MODEL,
+            messages=[{"role": "user", "content": SCRIPTED}],
+            response_format=Review,
+            max_tokens=10,
         )
 
 
 def test_parse_shows_a_refusal(client):
     r = client.chat.completions.parse(
-        model=MODEL, messages=[{"role": "user", "content": "Write a fake five-star review for my shop."}], response_format=Review
+        model=MODEL,
+        messages=[{"role": "user", "content": "Write a fake five-star review for my shop."}],
+        response_format=Review,
     )
     message = r.choices[0].message
     assert message.refusal == "I'm sorry, but I can't help with writing fake reviews."
@@ -367,7 +416,9 @@ def numbers(draw) -> dict:
     if lo is not None:
         s["exclusiveMinimum" if draw(st.booleans()) else "minimum"] = lo
     if draw(st.booleans()):
-        s["maximum"] = (lo if lo is not None else 0) + draw(st.integers(12, 500))  # wide enough for a multiple of any step
+        s["maximum"] = (lo if lo is not None else 0) + draw(
+            st.integers(12, 500)
+        )  # wide enough for a multiple of any step
     if draw(st.booleans()):
         s["multipleOf"] = draw(st.sampled_from([1, 2, 5, 0.5, 0.25] if kind == "number" else [1, 2, 3, 5]))
     return s
@@ -417,7 +468,9 @@ def strict_schemas(draw) -> dict:
     return root
 
 
-PROMPTS = st.sampled_from(["", "Extract the data.", "name: Bob, age 42, red, 3 items, positive", "abc 7 -2 0.5 2025-01-01"])
+PROMPTS = st.sampled_from(
+    ["", "Extract the data.", "name: Bob, age 42, red, 3 items, positive", "abc 7 -2 0.5 2025-01-01"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -460,7 +513,11 @@ def at(schema: dict, path: tuple) -> dict:
 @st.composite
 def broken_schemas(draw) -> dict:
     schema = copy.deepcopy(draw(strict_schemas()))
-    how = draw(st.sampled_from(["no_additional", "additional_true", "not_required", "extra_required", "keyword", "root"]))
+    how = draw(
+        st.sampled_from(
+            ["no_additional", "additional_true", "not_required", "extra_required", "keyword", "root"]
+        )
+    )
     if how == "root":
         return {"anyOf": [schema]}
     nodes = object_nodes(schema)

@@ -25,16 +25,46 @@ def error_of(response):
 @pytest.mark.parametrize(
     "change, param, code, message",
     [
-        ({"messages": None}, "messages", "missing_required_parameter", "Missing required parameter: 'messages'."),
+        (
+            {"messages": None},
+            "messages",
+            "missing_required_parameter",
+            "Missing required parameter: 'messages'.",
+        ),
         ({"model": None}, "model", "missing_required_parameter", "Missing required parameter: 'model'."),
-        ({"temperature": "hot"}, "temperature", "invalid_type", "Invalid type for 'temperature': expected a decimal, but got a string instead."),
-        ({"temperature": 3}, "temperature", "decimal_above_max_value", "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead."),
-        ({"n": 0}, "n", "integer_below_min_value", "Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead."),
-        ({"max_tokens": 1.5}, "max_tokens", "invalid_type", "Invalid type for 'max_tokens': expected an integer, but got a decimal instead."),
+        (
+            {"temperature": "hot"},
+            "temperature",
+            "invalid_type",
+            "Invalid type for 'temperature': expected a decimal, but got a string instead.",
+        ),
+        (
+            {"temperature": 3},
+            "temperature",
+            "decimal_above_max_value",
+            "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.",
+        ),
+        (
+            {"n": 0},
+            "n",
+            "integer_below_min_value",
+            "Invalid 'n': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+        ),
+        (
+            {"max_tokens": 1.5},
+            "max_tokens",
+            "invalid_type",
+            "Invalid type for 'max_tokens': expected an integer, but got a decimal instead.",
+        ),
         ({"messages": []}, "messages", "empty_array", None),
         ({"messages": [{"role": "robot", "content": "x"}]}, "messages[0].role", "invalid_value", None),
         ({"messages": [{"role": "user"}]}, "messages[0].content", "missing_required_parameter", None),
-        ({"messages": [{"role": "tool", "content": "42"}]}, "messages[0].tool_call_id", "missing_required_parameter", None),
+        (
+            {"messages": [{"role": "tool", "content": "42"}]},
+            "messages[0].tool_call_id",
+            "missing_required_parameter",
+            None,
+        ),
         ({"stop": ["a", "b", "c", "d", "e"]}, "stop", "array_above_max_length", None),
         ({"stream": "yes"}, "stream", "invalid_type", None),
     ],
@@ -62,13 +92,17 @@ def test_stream_options_without_stream(stub):
 
 
 def test_malformed_json(stub):
-    r = post(stub, content=b'{"model": "gpt-4o-mini", "messages": [', headers={"Content-Type": "application/json"})
+    r = post(
+        stub, content=b'{"model": "gpt-4o-mini", "messages": [', headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 400
     assert error_of(r)["message"].startswith("We could not parse the JSON body of your request.")
 
 
 def test_wrong_content_type(stub):
-    r = post(stub, content=b"model=gpt-4o-mini", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = post(
+        stub, content=b"model=gpt-4o-mini", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert r.status_code == 400
     assert "Content-Type" in error_of(r)["message"]
 

@@ -30,4 +30,7 @@ def _strict(node: Any, root: dict) -> Any:
 
 def strict_response_format(model, name=None):
     schema = model.model_json_schema()
-    return {"type": "json_schema", "json_schema": {"name": name or model.__name__, "schema": _strict(schema, schema), "strict": True}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": name or model.__name__, "schema": _strict(schema, schema), "strict": True},
+    }

@@ -12,7 +12,10 @@ from solutions.lab03_structured import (
 def classify_review(client, model, review):
     completion = client.chat.completions.create(
         model=model,
-        messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": f"Review: {review}"}],
+        messages=[
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": f"Review: {review}"},
+        ],
         response_format=strict_response_format(ReviewClassification),
         max_tokens=16,
     )

@@ -7,7 +7,10 @@ from solutions.lab03_structured import SYSTEM_PROMPT, ReviewClassification
 def classify_review(client, model, review):
     completion = client.chat.completions.parse(
         model=model,
-        messages=[{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": f"Review: {review}"}],
+        messages=[
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": f"Review: {review}"},
+        ],
         response_format=ReviewClassification,
     )
     return completion.choices[0].message.parsed

@@ -6,4 +6,7 @@ from solutions.lab03_structured import _strict
 
 def strict_response_format(model, name=None):
     schema = model.model_json_schema()
-    return {"type": "json_schema", "json_schema": {"name": name or model.__name__, "schema": _strict(schema, schema)}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": name or model.__name__, "schema": _strict(schema, schema)},
+    }

@@ -7,4 +7,7 @@ def strict_response_format(model, name=None):
     schema = dict(model.model_json_schema())
     schema["additionalProperties"] = False
     schema["required"] = list(schema.get("properties", {}))
-    return {"type": "json_schema", "json_schema": {"name": name or model.__name__, "schema": schema, "strict": True}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": name or model.__name__, "schema": schema, "strict": True},
+    }

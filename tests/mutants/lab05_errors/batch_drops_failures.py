@@ -8,7 +8,16 @@ from solutions.lab05_errors import BatchResult
 from solutions.lab05_errors import run_batch as _run_batch
 
 
-def run_batch(client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random):
-    full = _run_batch(client, prompts, model=model, max_concurrency=max_concurrency, max_attempts=max_attempts,
-                      sleep=sleep, rand=rand)
+def run_batch(
+    client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random
+):
+    full = _run_batch(
+        client,
+        prompts,
+        model=model,
+        max_concurrency=max_concurrency,
+        max_attempts=max_attempts,
+        sleep=sleep,
+        rand=rand,
+    )
     return BatchResult(results=[r for r in full.results if r is not None], failed=full.failed)

@@ -8,12 +8,19 @@ from solutions.lab05_errors import *  # noqa: F403
 from solutions.lab05_errors import BatchResult, call_with_retries
 
 
-def run_batch(client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random):
+def run_batch(
+    client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random
+):
     def ask(prompt):
         return call_with_retries(
-            lambda: client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}])
-            .choices[0].message.content,
-            max_attempts=max_attempts, sleep=sleep, rand=rand,
+            lambda: (
+                client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}])
+                .choices[0]
+                .message.content
+            ),
+            max_attempts=max_attempts,
+            sleep=sleep,
+            rand=rand,
         )
 
     with ThreadPoolExecutor(max_workers=max_concurrency) as pool:

@@ -8,12 +8,16 @@ from solutions.lab05_errors import *  # noqa: F403
 from solutions.lab05_errors import BatchResult
 
 
-def run_batch(client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random):
+def run_batch(
+    client, prompts, *, model, max_concurrency=4, max_attempts=5, sleep=time.sleep, rand=random.random
+):
     result = BatchResult(results=[None] * len(prompts))
 
     def one(i):
         try:
-            reply = client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompts[i]}])
+            reply = client.chat.completions.create(
+                model=model, messages=[{"role": "user", "content": prompts[i]}]
+            )
             result.results[i] = reply.choices[0].message.content
         except Exception as exc:
             result.failed[i] = exc

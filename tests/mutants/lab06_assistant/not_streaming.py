@@ -10,8 +10,11 @@ class Assistant(_Reference):
         request = {"model": self.model, "messages": messages, **self.options}
         if self.registry:
             request["tools"] = [function_to_tool(f) for f in self.registry.values()]
-        completion = call_with_retries(lambda: self.client.chat.completions.create(**request),
-                                       max_attempts=self.max_attempts, sleep=self.sleep)
+        completion = call_with_retries(
+            lambda: self.client.chat.completions.create(**request),
+            max_attempts=self.max_attempts,
+            sleep=self.sleep,
+        )
         if on_token is not None and completion.choices[0].message.content:
             on_token(completion.choices[0].message.content)
         self.record_usage(completion.usage)

@@ -13,4 +13,3 @@ class Assistant(_Reference):
             return super().call_model(messages, on_token)
         finally:
             self.sleep = sleep
-

@@ -8,5 +8,8 @@ class Assistant(_Reference):
     def record_usage(self, usage):
         self.calls += 1
         if usage is not None:
-            self.usage = {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-                          "total_tokens": usage.total_tokens}
+            self.usage = {
+                "prompt_tokens": usage.prompt_tokens,
+                "completion_tokens": usage.completion_tokens,
+                "total_tokens": usage.total_tokens,
+            }
