@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx2
 
+from .faults import scope_of
+
 
 class StubControl:
     """Talk to a running stub's control endpoints, given its base URL (``http://host:port/v1``)."""
@@ -55,7 +57,7 @@ class StubControl:
         repeat: bool = False,
     ) -> dict:
         """Script the next attempts, e.g. ``add_fault(["429", "429", "ok"], plan_id="demo")``."""
-        scope = {k: v for k, v in (("plan_id", plan_id), ("key", key), ("model", model)) if v is not None}
+        scope = scope_of(plan_id, key, model)
         return self._call("POST", "/faults", json={"scope": scope, "steps": steps, "repeat": repeat})
 
     def faults(self) -> list[dict]:

@@ -85,6 +85,11 @@ class Fault:
     label: str = ""
 
 
+def scope_of(plan_id: str | None = None, key: str | None = None, model: str | None = None) -> dict:
+    """The scope of a plan from the arguments given: only the requests that match all of them."""
+    return {k: v for k, v in (("plan_id", plan_id), ("key", key), ("model", model)) if v is not None}
+
+
 class PlanError(ValueError):
     """A fault plan that cannot be understood; the message says what is wrong."""
 

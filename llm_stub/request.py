@@ -28,7 +28,8 @@ _TYPE_NAMES = {
 }
 
 
-def _json_type(value: Any) -> str:
+def schema_type(value: Any) -> str:
+    """The JSON Schema type of a decoded JSON value ("integer", "number", "object", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -36,12 +37,25 @@ def _json_type(value: Any) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "decimal"
+        return "number"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+def described_type(value: Any) -> str:
+    """How the real API's 400s name a value's type: "a string", "an integer", "a decimal", "null"."""
+    return {
+        "null": "null",
+        "boolean": "a boolean",
+        "integer": "an integer",
+        "number": "a decimal",
+        "string": "a string",
+        "array": "an array",
+        "object": "an object",
+    }[schema_type(value)]
 
 
 def _is(value: Any, kind: str) -> bool:
@@ -60,17 +74,11 @@ def _is(value: Any, kind: str) -> bool:
 def expect(value: Any, kind: str, param: str) -> Any:
     if not _is(value, kind):
         raise invalid(
-            f"Invalid type for '{param}': expected {_TYPE_NAMES[kind]}, but got {_a(_json_type(value))} instead.",
+            f"Invalid type for '{param}': expected {_TYPE_NAMES[kind]}, but got {described_type(value)} instead.",
             param,
             "invalid_type",
         )
     return value
-
-
-def _a(type_name: str) -> str:
-    return {"null": "null", "integer": "an integer", "array": "an array", "object": "an object"}.get(
-        type_name, f"a {type_name}"
-    )
 
 
 def bounded(value: Any, kind: str, param: str, low: float | None = None, high: float | None = None) -> Any:
@@ -145,7 +153,7 @@ def _check_content(message: dict, index: int, required: bool) -> None:
         return
     if not isinstance(content, list):
         raise invalid(
-            f"Invalid type for '{param}': expected one of a string or array of objects, but got {_a(_json_type(content))} instead.",
+            f"Invalid type for '{param}': expected one of a string or array of objects, but got {described_type(content)} instead.",
             param,
             "invalid_type",
         )
@@ -201,7 +209,7 @@ def parse_chat_request(body: Any) -> ChatRequest:
     """Check ``body`` like the real endpoint does; raise the first 400 it would raise."""
     if not isinstance(body, dict):
         raise invalid(
-            f"Invalid type for request body: expected an object, but got {_a(_json_type(body))} instead.",
+            f"Invalid type for request body: expected an object, but got {described_type(body)} instead.",
             None,
             "invalid_type",
         )

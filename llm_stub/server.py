@@ -11,6 +11,7 @@ import uvicorn
 from .app import create_app
 from .client import StubControl
 from .config import DEFAULT_API_KEY, StubConfig
+from .faults import scope_of
 from .state import StubState
 
 
@@ -108,7 +109,7 @@ class StubServer:
         repeat: bool = False,
     ) -> dict:
         """Script the next attempts of matching requests, e.g. ``add_fault(["429", "ok"], plan_id="t1")``."""
-        scope = {k: v for k, v in (("plan_id", plan_id), ("key", key), ("model", model)) if v is not None}
+        scope = scope_of(plan_id, key, model)
         return self.state.faults.add(steps, scope, repeat)
 
     def faults(self) -> list[dict]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import StubError, invalid
-from .request import ChatRequest
+from .request import ChatRequest, described_type, schema_type
 from .tokenizer import content_text
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -82,7 +82,7 @@ def _check_name(name: Any, param: str) -> None:
 def _check_parameters(params: Any, name: str, strict: bool, param: str) -> None:
     if not isinstance(params, dict):
         raise invalid(
-            f"Invalid type for '{param}': expected an object, but got {_json_type(params)} instead.",
+            f"Invalid type for '{param}': expected an object, but got {described_type(params)} instead.",
             param,
             "invalid_type",
         )
@@ -117,20 +117,6 @@ def _check_parameters(params: Any, name: str, strict: bool, param: str) -> None:
             raise StubError(400, err.message, param=param, code="invalid_function_parameters") from None
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _check_tools(req: ChatRequest) -> None:
     if "tools" in req.body and req.body["tools"] is not None and not req.tools:
         raise invalid(
@@ -142,7 +128,7 @@ def _check_tools(req: ChatRequest) -> None:
         param = f"tools[{i}]"
         if not isinstance(tool, dict):
             raise invalid(
-                f"Invalid type for '{param}': expected an object, but got {_json_type(tool)} instead.",
+                f"Invalid type for '{param}': expected an object, but got {described_type(tool)} instead.",
                 param,
                 "invalid_type",
             )
@@ -161,7 +147,7 @@ def _check_tools(req: ChatRequest) -> None:
         function = tool["function"]
         if not isinstance(function, dict):
             raise invalid(
-                f"Invalid type for '{param}.function': expected an object, but got {_json_type(function)} instead.",
+                f"Invalid type for '{param}.function': expected an object, but got {described_type(function)} instead.",
                 f"{param}.function",
                 "invalid_type",
             )
@@ -171,14 +157,14 @@ def _check_tools(req: ChatRequest) -> None:
         if function.get("description") is not None and not isinstance(function["description"], str):
             raise invalid(
                 f"Invalid type for '{param}.function.description': expected a string, but got "
-                f"{_json_type(function['description'])} instead.",
+                f"{described_type(function['description'])} instead.",
                 f"{param}.function.description",
                 "invalid_type",
             )
         strict = function.get("strict")
         if strict is not None and not isinstance(strict, bool):
             raise invalid(
-                f"Invalid type for '{param}.function.strict': expected a boolean, but got {_json_type(strict)} instead.",
+                f"Invalid type for '{param}.function.strict': expected a boolean, but got {described_type(strict)} instead.",
                 f"{param}.function.strict",
                 "invalid_type",
             )
@@ -207,7 +193,7 @@ def _check_tool_choice(req: ChatRequest) -> None:
         return
     if not isinstance(choice, dict):
         raise invalid(
-            f"Invalid type for 'tool_choice': expected one of a string or an object, but got {_json_type(choice)} instead.",
+            f"Invalid type for 'tool_choice': expected one of a string or an object, but got {described_type(choice)} instead.",
             "tool_choice",
             "invalid_type",
         )
@@ -229,7 +215,7 @@ def _check_tool_choice(req: ChatRequest) -> None:
     name = function["name"]
     if not isinstance(name, str):
         raise invalid(
-            f"Invalid type for 'tool_choice.function.name': expected a string, but got {_json_type(name)} instead.",
+            f"Invalid type for 'tool_choice.function.name': expected a string, but got {described_type(name)} instead.",
             "tool_choice.function.name",
             "invalid_type",
         )
@@ -279,7 +265,7 @@ def _check_history(req: ChatRequest) -> None:
                 if not isinstance(call["id"], str):
                     raise invalid(
                         f"Invalid type for 'messages[{i}].tool_calls[{k}].id': expected a string, but got "
-                        f"{_json_type(call['id'])} instead.",
+                        f"{described_type(call['id'])} instead.",
                         f"messages[{i}].tool_calls[{k}].id",
                         "invalid_type",
                     )
@@ -592,9 +578,9 @@ class Filler:
         if "properties" in schema:
             return ["object"]
         if "enum" in schema:
-            return sorted({_schema_type(v) for v in schema["enum"]})
+            return sorted({schema_type(v) for v in schema["enum"]})
         if "const" in schema:
-            return [_schema_type(schema["const"])]
+            return [schema_type(schema["const"])]
         return ["string"]
 
     def from_results(self, name: str, kinds: list[str]) -> Any:
@@ -603,7 +589,7 @@ class Filler:
             if (
                 isinstance(data, dict)
                 and name in data
-                and _schema_type(data[name]) in kinds + (["number"] if "integer" in kinds else [])
+                and schema_type(data[name]) in kinds + (["number"] if "integer" in kinds else [])
             ):
                 return data[name]
         return _MISSING
@@ -767,22 +753,6 @@ class Filler:
             if value is not _MISSING:
                 out[key] = value
         return out
-
-
-def _schema_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _clamp(schema: dict, value: Any, kind: str) -> Any:
