@@ -183,6 +183,7 @@ async def chat_completions(request: Request) -> Response:
         ex.headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
         choices = complete(req, state.book)
         usage = usage_of(prompt_tokens, sum(c.completion_tokens for c in choices))
+        ex.entry.extra["usage"] = usage.to_dict(mode="json")  # what the response reported, for tests
         meta = Meta.new(req.model)
         cfg = state.config
         if req.stream:

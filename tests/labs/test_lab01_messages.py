@@ -14,8 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_stub import tokenizer
-
 SYSTEM = "You are a patient tutor for a Python course. Keep answers short."
 MODEL = "gpt-4o-mini"
 
@@ -191,9 +189,9 @@ def test_usage_is_added_up_over_calls(lab, client, stub):
     conv = lab.Conversation(client, MODEL, SYSTEM)
     for q in ["My name is Ada.", "What is a Python list?", "What's my name?"]:
         conv.ask(q)
-    replies = [m["content"] for m in conv.history if m["role"] == "assistant"]
-    prompts = [tokenizer.count_messages(messages) for messages in sent(stub)]
-    completions = [tokenizer.count(r) for r in replies]
+    reported = [entry["extra"]["usage"] for entry in stub.journal()]  # what each response said
+    prompts = [u["prompt_tokens"] for u in reported]
+    completions = [u["completion_tokens"] for u in reported]
     want = {
         "prompt_tokens": sum(prompts),
         "completion_tokens": sum(completions),
