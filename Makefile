@@ -15,7 +15,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open the course in JupyterLab (embedded stub, no key needed)
-	$(BIN)/jupyter lab notebooks/00_setup.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_setup.ipynb
 
 test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval)
 	LLM_BACKEND=stub $(BIN)/python -m pytest -n 2 --dist loadfile --impl=$(IMPL) \
