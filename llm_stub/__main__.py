@@ -34,6 +34,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--quota-tokens", type=int, default=None, help="token budget per key before 429 insufficient_quota"
     )
+    p.add_argument(
+        "--rate-limit-window",
+        type=float,
+        default=60.0,
+        help="seconds of allowance a bucket holds (60: a minute's worth; 1: 600 RPM means 10 per second)",
+    )
     return p.parse_args(argv)
 
 
@@ -46,6 +52,7 @@ def config_from_args(args: argparse.Namespace) -> StubConfig:
     config.requests_per_minute = args.rpm
     config.tokens_per_minute = args.tpm
     config.quota_tokens = args.quota_tokens
+    config.rate_limit_window = args.rate_limit_window
     return config
 
 

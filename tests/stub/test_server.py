@@ -65,3 +65,36 @@ def test_cli_prints_base_url_serves_and_stops_on_sigterm():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_cli_flags_become_the_config():
+    from llm_stub.__main__ import config_from_args, parse_args
+
+    config = config_from_args(
+        parse_args(
+            [
+                "--api-key",
+                "sk-b",
+                "--rpm",
+                "600",
+                "--tpm",
+                "9000",
+                "--rate-limit-window",
+                "1",
+                "--quota-tokens",
+                "50",
+            ]
+        )
+    )
+    assert config.api_keys == ["sk-stub", "sk-b"]
+    assert (
+        config.requests_per_minute,
+        config.tokens_per_minute,
+        config.rate_limit_window,
+        config.quota_tokens,
+    ) == (
+        600,
+        9000,
+        1.0,
+        50,
+    )
