@@ -60,12 +60,6 @@ class Backend:
             )
         return f"LLM backend: {self.provider} · base URL {self.base_url} · model {self.model}"
 
-    def client(self, **options: Any):
-        """An ``OpenAI`` client for this backend (the same as a plain ``OpenAI()`` after setup)."""
-        from openai import OpenAI
-
-        return OpenAI(**options)
-
     def skip_unless_stub(self, what: str) -> bool:
         """True on the stub. On a real provider, say why the cell is skipped and return False."""
         if self.is_stub:

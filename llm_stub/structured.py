@@ -39,7 +39,7 @@ from typing import Any
 
 from .errors import StubError, invalid
 from .replies import Rule
-from .request import ChatRequest
+from .request import ChatRequest, described_type
 from .tokenizer import content_text
 
 try:  # Python 3.11+
@@ -109,7 +109,7 @@ def validate_request(req: ChatRequest) -> None:
     if not isinstance(spec, dict):
         raise invalid(
             "Invalid type for 'response_format.json_schema': expected an object, but got "
-            f"{type(spec).__name__} instead.",
+            f"{described_type(spec)} instead.",
             "response_format.json_schema",
             "invalid_type",
         )
@@ -131,7 +131,7 @@ def validate_request(req: ChatRequest) -> None:
     if schema is not None and not isinstance(schema, dict):
         raise invalid(
             "Invalid type for 'response_format.json_schema.schema': expected an object, but got "
-            f"{'an array' if isinstance(schema, list) else type(schema).__name__} instead.",
+            f"{described_type(schema)} instead.",
             "response_format.json_schema.schema",
             "invalid_type",
         )
@@ -139,7 +139,7 @@ def validate_request(req: ChatRequest) -> None:
     if strict is not None and not isinstance(strict, bool):
         raise invalid(
             "Invalid type for 'response_format.json_schema.strict': expected a boolean, but got "
-            f"{type(strict).__name__} instead.",
+            f"{described_type(strict)} instead.",
             "response_format.json_schema.strict",
             "invalid_type",
         )

@@ -31,6 +31,7 @@ import json
 import random
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ def _missing(param: str) -> StubError:
 def _check_name(name: Any, param: str) -> None:
     if not isinstance(name, str):
         raise invalid(
-            f"Invalid type for '{param}': expected a string, but got {type(name).__name__} instead.",
+            f"Invalid type for '{param}': expected a string, but got {described_type(name)} instead.",
             param,
             "invalid_type",
         )
@@ -655,32 +656,37 @@ class Filler:
             value = self.number(schema, name, kind)
             if value is not _MISSING:
                 return value
-            if "default" in schema:
-                return schema["default"]
-            if nullable and (self.strict or required):
-                return None
-            if not required and not self.strict:
-                return _MISSING
-            if not self.force:
-                self.missing.append(name)
-            return _clamp(schema, 0 if kind == "integer" else 0.0, kind)
+            return self.unfound(
+                schema,
+                name,
+                nullable,
+                required,
+                lambda: _clamp(schema, 0 if kind == "integer" else 0.0, kind),
+            )
         if kind == "string":
             value = self.string(schema, name, hints, required)
             if value is not _MISSING:
                 return value
-            if "default" in schema:
-                return schema["default"]
-            if nullable and (self.strict or required):
-                return None
-            if not required and not self.strict:
-                return _MISSING
-            if not self.force:
-                self.missing.append(name)
             examples = schema.get("examples")
-            return examples[0] if isinstance(examples, list) and examples else "unknown"
+            placeholder = examples[0] if isinstance(examples, list) and examples else "unknown"
+            return self.unfound(schema, name, nullable, required, lambda: placeholder)
         if kind == "null":
             return None
         return _MISSING if not required else None
+
+    def unfound(
+        self, schema: dict, name: str, nullable: bool, required: bool, placeholder: Callable[[], Any]
+    ) -> Any:
+        """A value the user's words did not give: the default, null, leave it out, or a placeholder noted as missing."""
+        if "default" in schema:
+            return schema["default"]
+        if nullable and (self.strict or required):
+            return None
+        if not required and not self.strict:
+            return _MISSING
+        if not self.force:
+            self.missing.append(name)
+        return placeholder()
 
     def string(self, schema: dict, name: str, hints: set[str], required: bool) -> Any:
         """A string from the words; an optional one only from a value made for it (an expression, a date)."""

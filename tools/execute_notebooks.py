@@ -22,8 +22,6 @@ def execute(path: Path) -> None:
     os.environ["LLM_BACKEND"] = "stub"
     os.environ.pop("OPENAI_API_KEY", None)
     os.environ.pop("OPENAI_BASE_URL", None)
-    # The kernel must be this interpreter (the project's .venv), whatever PATH says.
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     NotebookClient(
         nb,
         timeout=300,

@@ -49,20 +49,27 @@ class RunOutcome:
     duration: float = 0.0
 
 
+# One lab-grading pytest run: the grader's plugin, and none of the plugins that would share
+# state between runs (cache), fork workers (xdist) or collect notebooks (nbval).
+GRADING_PLUGINS = (
+    "-p",
+    "course.grading.plugin",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:xdist",
+    "-p",
+    "no:nbval",
+)
+
+
 def pytest_command(spec: RunSpec, skip_file: Path) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
         "pytest",
         *spec.test_files,
-        "-p",
-        "course.grading.plugin",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:xdist",
-        "-p",
-        "no:nbval",
+        *GRADING_PLUGINS,
         "--rootdir",
         str(spec.workdir),
         "--impl=labs",

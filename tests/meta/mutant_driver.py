@@ -21,6 +21,8 @@ import time
 
 import pytest
 
+from course.grading.runner import GRADING_PLUGINS
+
 
 class _Failures:
     """Records failures; runs first the tests whose source names a function the mutant overrides (with
@@ -93,14 +95,7 @@ def main(argv: list[str]) -> int:
                     "-q",
                     "--no-header",
                     "--tb=native",
-                    "-p",
-                    "no:cacheprovider",
-                    "-p",
-                    "no:xdist",
-                    "-p",
-                    "no:nbval",
-                    "-p",
-                    "course.grading.plugin",
+                    *GRADING_PLUGINS,
                     "-o",
                     "addopts=",
                 ],
