@@ -14,15 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 
-from . import control, structured, tools
+from . import control, pipeline
 from .config import StubConfig
 from .errors import StubError, invalid, mask_key
-from .generate import complete
 from .journal import JournalEntry
-from .render import Meta, completion, stream, usage_of
+from .render import Meta, completion, stream
 from .request import parse_chat_request
 from .state import StubState
-from .tokenizer import count_messages
 
 _BAD_JSON = (
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP "
@@ -94,23 +92,6 @@ def parse_json(raw: bytes, content_type: str) -> object:
         raise invalid(_BAD_JSON) from None
 
 
-def resolve_model(state: StubState, model_id: str):
-    model = state.config.model(model_id)
-    if model is not None:
-        return model
-    if state.config.restricted(model_id) is not None:
-        raise StubError(
-            403,
-            f"Project `proj_stub` does not have access to model `{model_id}`",
-            code="model_not_found",
-        )
-    raise StubError(
-        404,
-        f"The model `{model_id}` does not exist or you do not have access to it.",
-        code="model_not_found",
-    )
-
-
 class Exchange:
     """One request's bookkeeping: its id, journal entry and the headers every answer carries."""
 
@@ -168,22 +149,15 @@ async def chat_completions(request: Request) -> Response:
         body = parse_json(raw, request.headers.get("content-type", ""))
         req = parse_chat_request(body)
         req.api_key = key
-        model = resolve_model(state, req.model)
-        structured.validate_request(req)
-        tools.validate_request(req)
-        prompt_tokens = count_messages(req.messages, req.tools or None)
-        check_context(model, prompt_tokens, req.max_tokens)
-        fault = state.faults.take(key=key, model=req.model, headers=dict(request.headers))
-        if fault is not None:
-            ex.entry.extra["fault"] = fault.label
-        if fault is not None and fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault is not None and fault.error is not None:
-            raise fault.error
-        ex.headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
-        choices = complete(req, state.book)
-        usage = usage_of(prompt_tokens, sum(c.completion_tokens for c in choices))
-        ex.entry.extra["usage"] = usage.to_dict(mode="json")  # what the response reported, for tests
+        outcome = await pipeline.run(
+            state,
+            req,
+            key=key,
+            request_headers=dict(request.headers),
+            response_headers=ex.headers,
+            extra=ex.entry.extra,
+        )
+        choices, usage, fault = outcome.choices, outcome.usage, outcome.fault
         meta = Meta.new(req.model)
         cfg = state.config
         if req.stream:
@@ -222,30 +196,6 @@ async def _finishing(frames: AsyncIterator[str], ex: Exchange) -> AsyncIterator[
             ex.entry.duration = time.perf_counter() - ex.started
 
 
-def check_context(model, prompt_tokens: int, max_tokens: int | None) -> None:
-    if max_tokens is not None and max_tokens > model.max_output_tokens:
-        raise invalid(
-            f"max_tokens is too large: {max_tokens}. This model supports at most {model.max_output_tokens} "
-            f"completion tokens, whereas you provided {max_tokens}.",
-            "max_tokens",
-            "invalid_value",
-        )
-    requested = prompt_tokens + (max_tokens or 0)
-    if requested > model.context_window:
-        if max_tokens:
-            detail = (
-                f"However, you requested {requested} tokens ({prompt_tokens} in the messages, "
-                f"{max_tokens} in the completion). Please reduce the length of the messages or completion."
-            )
-        else:
-            detail = f"However, your messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages."
-        raise invalid(
-            f"This model's maximum context length is {model.context_window} tokens. {detail}",
-            "messages",
-            "context_length_exceeded",
-        )
-
-
 def _model_object(m) -> dict:
     from openai.types import Model
 
@@ -267,7 +217,7 @@ async def get_model(request: Request) -> Response:
     ex.log(None)
     try:
         ex.entry.key = mask_key(authenticate(request))
-        return ex.ok(_model_object(resolve_model(_state(request), request.path_params["model"])))
+        return ex.ok(_model_object(pipeline.resolve_model(_state(request), request.path_params["model"])))
     except StubError as err:
         return ex.fail(err)
 

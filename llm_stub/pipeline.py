@@ -1,0 +1,110 @@
+"""One generation pipeline behind every wire format.
+
+An endpoint parses its own request shape into a ``ChatRequest`` (the chat
+endpoint directly; the Responses endpoint by translating ``input``), then calls
+``run``: resolve the model, validate what the model will read, count tokens,
+apply the context window, fault plans and rate limits, decide the reply, and
+account for it. The endpoint only renders the ``Outcome`` in its own format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from openai.types import CompletionUsage
+
+from . import structured, tools
+from .catalog import ModelInfo
+from .errors import StubError, invalid
+from .generate import Choice, complete
+from .render import usage_of
+from .request import ChatRequest
+from .state import StubState
+from .tokenizer import count_messages
+
+
+@dataclass
+class Outcome:
+    """What the model did for one request, before any wire format is chosen."""
+
+    model: ModelInfo
+    prompt_tokens: int
+    choices: list[Choice]
+    usage: CompletionUsage
+    fault: Any = None  # the fault plan step taken for this request, if any (its ``stream`` part acts later)
+
+
+def resolve_model(state: StubState, model_id: str) -> ModelInfo:
+    model = state.config.model(model_id)
+    if model is not None:
+        return model
+    if state.config.restricted(model_id) is not None:
+        raise StubError(
+            403,
+            f"Project `proj_stub` does not have access to model `{model_id}`",
+            code="model_not_found",
+        )
+    raise StubError(
+        404,
+        f"The model `{model_id}` does not exist or you do not have access to it.",
+        code="model_not_found",
+    )
+
+
+def check_context(model: ModelInfo, prompt_tokens: int, max_tokens: int | None) -> None:
+    if max_tokens is not None and max_tokens > model.max_output_tokens:
+        raise invalid(
+            f"max_tokens is too large: {max_tokens}. This model supports at most {model.max_output_tokens} "
+            f"completion tokens, whereas you provided {max_tokens}.",
+            "max_tokens",
+            "invalid_value",
+        )
+    requested = prompt_tokens + (max_tokens or 0)
+    if requested > model.context_window:
+        if max_tokens:
+            detail = (
+                f"However, you requested {requested} tokens ({prompt_tokens} in the messages, "
+                f"{max_tokens} in the completion). Please reduce the length of the messages or completion."
+            )
+        else:
+            detail = f"However, your messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages."
+        raise invalid(
+            f"This model's maximum context length is {model.context_window} tokens. {detail}",
+            "messages",
+            "context_length_exceeded",
+        )
+
+
+async def run(
+    state: StubState,
+    req: ChatRequest,
+    *,
+    key: str,
+    request_headers: dict[str, str],
+    response_headers: dict[str, str],
+    extra: dict,
+) -> Outcome:
+    """Everything between a parsed request and its rendering; raises ``StubError`` for any 4xx/5xx.
+
+    ``response_headers`` gains the rate-limit headers; ``extra`` (the journal entry's) gains the fault label
+    and the usage the response reports.
+    """
+    model = resolve_model(state, req.model)
+    structured.validate_request(req)
+    tools.validate_request(req)
+    prompt_tokens = count_messages(req.messages, req.tools or None)
+    check_context(model, prompt_tokens, req.max_tokens)
+    fault = state.faults.take(key=key, model=req.model, headers=request_headers)
+    if fault is not None:
+        extra["fault"] = fault.label
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.error is not None:
+            raise fault.error
+    response_headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
+    choices = complete(req, state.book)
+    usage = usage_of(prompt_tokens, sum(c.completion_tokens for c in choices))
+    extra["usage"] = usage.to_dict(mode="json")  # what the response reported, for tests
+    return Outcome(model, prompt_tokens, choices, usage, fault)
