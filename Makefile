@@ -17,9 +17,13 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)  ## open the course in JupyterLab (embedded stub, no key needed)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_setup.ipynb
 
-test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval)
+# The second run: every lesson also executes top to bottom on a reasoning model (outputs differ there, so
+# they are not compared).
+test: $(STAMP)  ## the whole test suite: stub, labs against solutions, notebooks (nbval), notebooks on a reasoning model
 	LLM_BACKEND=stub $(BIN)/python -m pytest -n 2 --dist loadfile --impl=$(IMPL) \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	LLM_BACKEND=stub MODEL=gpt-5-mini $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider \
+		--nbval-lax --nbval-current-env notebooks
 
 check: $(STAMP)  ## check your own labs/
 	$(BIN)/python -m course check $(LAB)

@@ -1,6 +1,13 @@
-"""The yardstick: the least a server can do to answer the SDK, a canned completion on the same ASGI stack.
+"""The yardstick: the least a server can do to answer the SDK, on the same ASGI server (uvicorn).
 
-python -m bench.reference_server --port 0
+    python -m bench.reference_server --port 0 [--canned FILE]
+
+It does no work per request: it reads the body, then sends bytes prepared at start-up. With ``--canned``
+(a JSON file of answers that ``bench.stub_throughput`` records from the stub itself, one per question) it
+answers request ``x-bench-question: i`` with exactly the stub's bytes for question i: the same completion
+body and the same number of SSE frames (each sent as its own body message, as the stub does), with the same
+response headers.
+Without it, a small built-in reply.
 """
 
 from __future__ import annotations
@@ -31,7 +38,6 @@ CANNED = {
     ],
     "usage": {"prompt_tokens": 8, "completion_tokens": 9, "total_tokens": 17},
 }
-BODY = json.dumps(CANNED).encode()
 
 
 def _chunk(delta: dict, finish: str | None = None) -> bytes:
@@ -45,14 +51,40 @@ def _chunk(delta: dict, finish: str | None = None) -> bytes:
     return b"data: " + json.dumps(chunk).encode() + b"\n\n"
 
 
+BODY = json.dumps(CANNED).encode()
 STREAM = (
     [_chunk({"role": "assistant", "content": ""})]
-    + [
-        _chunk({"content": piece})
-        for piece in ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"]
-    ]
+    + [_chunk({"content": p}) for p in ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"]]
     + [_chunk({}, "stop"), b"data: [DONE]\n\n"]
 )
+
+
+BODY_HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]
+STREAM_HEADERS = [(b"content-type", b"text/event-stream; charset=utf-8")]
+# (body, body headers, stream frames, stream headers) per recorded answer; index 0 also answers unknown requests
+ANSWERS = [(BODY, BODY_HEADERS, STREAM, STREAM_HEADERS)]
+
+
+def load(path: str) -> None:
+    """Recorded answers: ``{"answers": [{"completion", "frames", "completion_headers", "stream_headers"}]}``
+    (or one answer at the top level); request i is answered with answer ``x-bench-question: i``."""
+    global ANSWERS
+    with open(path, encoding="utf-8") as f:
+        canned = json.load(f)
+    answers = canned["answers"] if "answers" in canned else [canned]
+
+    def raw(pairs):
+        return [(k.encode(), v.encode()) for k, v in pairs]
+
+    ANSWERS = [
+        (
+            a["completion"].encode(),
+            raw(a.get("completion_headers", [])) or BODY_HEADERS,
+            [frame.encode() for frame in a["frames"]],
+            raw(a.get("stream_headers", [])) or STREAM_HEADERS,
+        )
+        for a in answers
+    ]
 
 
 async def app(scope, receive, send):
@@ -65,14 +97,19 @@ async def app(scope, receive, send):
         if not message.get("more_body"):
             break
     streaming = b'"stream": true' in body or b'"stream":true' in body
-    headers = [(b"content-type", b"text/event-stream" if streaming else b"application/json")]
+    index = 0
+    for name, value in scope["headers"]:
+        if name == b"x-bench-question":
+            index = int(value) if value.isdigit() and int(value) < len(ANSWERS) else 0
+    completion, completion_headers, frames, stream_headers = ANSWERS[index]
+    headers = stream_headers if streaming else completion_headers
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     if streaming:
-        for frame in STREAM:
+        for frame in frames:
             await send({"type": "http.response.body", "body": frame, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
     else:
-        await send({"type": "http.response.body", "body": BODY})
+        await send({"type": "http.response.body", "body": completion})
 
 
 class _Announcing(uvicorn.Server):
@@ -85,7 +122,12 @@ class _Announcing(uvicorn.Server):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--canned", help="JSON file with the completion body and stream frames to send")
     args = parser.parse_args()
+    if args.canned:
+        load(args.canned)
     _Announcing(
-        uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off", access_log=False
+        )
     ).run()

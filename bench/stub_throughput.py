@@ -1,92 +1,220 @@
-"""SDK calls per second and time to first chunk: the stub against a minimal canned-response server.
+"""Non-streaming calls and whole streams per second: the stub against a zero-work server replaying its bytes.
 
-    python -m bench.stub_throughput [--calls 400] [--rounds 3]
+    python -m bench.stub_throughput [--questions 48] [--calls 24] [--streams 6] [--rounds 15] [--seed 18]
 
-Both servers run in their own process with the same ASGI server (uvicorn); the
-client is the unmodified SDK in this process. Rounds alternate between the two so
-that machine noise hits both alike; the best round of each is compared.
-Target (issue 2): the stub keeps at least 80% of the reference's calls per second.
+A seeded pool of distinct short questions is drawn, and the stub's answers to each are recorded as sent
+on the wire (completion body, every SSE frame, response headers). ``bench.reference_server`` then replays,
+for each request, the recorded answer to that question (it finds it by an ``x-bench-question`` header,
+sent to both servers): the same bytes and the same chunk count, with no work per request. Both run in
+their own process on the same ASGI server (uvicorn); the client is the unmodified SDK in this process.
+Every call asks the next question of the pool, so the stub generates each answer afresh. Small batches
+alternate between the two servers so that machine noise hits both alike; the median of the per-batch
+ratios is reported, with each server's CPU time per call (less sensitive to the machine's other load).
+Targets (issue 18): create ratio >= 0.9, stream ratio >= 0.9.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
+import os
+import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 
+import httpx2
 from openai import OpenAI
 
-MESSAGES = [{"role": "user", "content": "hello"}]
+MODEL = "gpt-4o-mini"
+TARGET = 0.9
+# Short questions a learner might ask in lesson 1 or 2; the pool combines them with topics.
+STEMS = [
+    "In one sentence, what is {}?",
+    "Explain {} to a beginner in two sentences.",
+    "Why does {} matter when calling an LLM API?",
+    "Give one example of {}.",
+    "What is a common mistake with {}?",
+    "Summarise {} in a short paragraph.",
+]
+TOPICS = [
+    "a large language model",
+    "a token",
+    "a system prompt",
+    "streaming",
+    "temperature",
+    "a context window",
+    "structured output",
+    "a JSON schema",
+    "tool calling",
+    "a rate limit",
+    "an API key",
+    "retries with backoff",
+    "a chat history",
+    "max_tokens",
+    "a seed",
+    "prompt caching",
+    "a refusal",
+    "the Responses API",
+]
+
+
+def question_pool(n: int, seed: int) -> list[str]:
+    """``n`` distinct questions, the same for a given seed."""
+    all_questions = [stem.format(topic) for stem in STEMS for topic in TOPICS]
+    return random.Random(seed).sample(all_questions, min(n, len(all_questions)))
 
 
 @contextmanager
-def server(module: str):
+def server(module: str, *args: str, path: str | None = None):
+    env = None
+    if path:  # run another copy of the package (e.g. `git archive HEAD llm_stub | tar -x -C DIR`)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([path, os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", "0"],
+        [sys.executable, "-m", module, "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        env=env,
+        cwd=path,
     )
     try:
         line = proc.stdout.readline()
-        yield line.split("base URL ")[1].split()[0]
+        yield line.split("base URL ")[1].split()[0], proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-def calls_per_second(client: OpenAI, calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
-    return calls / (time.perf_counter() - start)
+def record(base_url: str, question: str) -> dict:
+    """The stub's answers to ``question`` as sent on the wire: completion body, stream frames, headers."""
+    headers = {"Authorization": "Bearer sk-stub"}
+    body = {"model": MODEL, "messages": [{"role": "user", "content": question}]}
+    completion = httpx2.post(base_url + "/chat/completions", json=body, headers=headers)
+    streamed = httpx2.post(base_url + "/chat/completions", json={**body, "stream": True}, headers=headers)
+    frames = [part + "\n\n" for part in streamed.text.split("\n\n") if part]
+    skip = {"date", "server", "transfer-encoding"}  # uvicorn writes these itself
+    return {
+        "completion": completion.text,
+        "frames": frames,
+        "completion_headers": [[k, v] for k, v in completion.headers.items() if k not in skip],
+        "stream_headers": [[k, v] for k, v in streamed.headers.items() if k not in skip],
+    }
 
 
-def first_chunk_seconds(client: OpenAI, streams: int) -> float:
-    times = []
-    for _ in range(streams):
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class Asker:
+    """Asks the pool's questions in turn, telling the server which one (``x-bench-question``)."""
+
+    def __init__(self, client: OpenAI, pool: list[str]) -> None:
+        self.client = client
+        self.pool = pool
+        self.next = itertools.cycle(range(len(pool)))
+
+    def _args(self) -> dict:
+        i = next(self.next)
+        return {
+            "model": MODEL,
+            "messages": [{"role": "user", "content": self.pool[i]}],
+            "extra_headers": {"x-bench-question": str(i)},
+        }
+
+    def calls_per_second(self, calls: int) -> float:
         start = time.perf_counter()
-        stream = client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES, stream=True)
-        next(iter(stream))
-        times.append(time.perf_counter() - start)
-        for _ in stream:
-            pass
-    return statistics.median(times)
+        for _ in range(calls):
+            self.client.chat.completions.create(**self._args())
+        return calls / (time.perf_counter() - start)
+
+    def streams_per_second(self, streams: int) -> float:
+        start = time.perf_counter()
+        for _ in range(streams):
+            for _chunk in self.client.chat.completions.create(**self._args(), stream=True):
+                pass
+        return streams / (time.perf_counter() - start)
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=400)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--questions", type=int, default=48, help="distinct questions in the pool")
+    parser.add_argument("--seed", type=int, default=18, help="draws the pool")
+    parser.add_argument("--calls", type=int, default=24, help="non-streaming calls per batch")
+    parser.add_argument("--streams", type=int, default=6, help="streams per batch")
+    parser.add_argument("--rounds", type=int, default=15, help="batches per server, alternating")
+    parser.add_argument("--stub-path", help="import llm_stub from this directory (before/after comparisons)")
     args = parser.parse_args(argv)
-    results: dict[str, dict[str, list[float]]] = {
-        "stub": {"cps": [], "ttfc": []},
-        "reference": {"cps": [], "ttfc": []},
+    pool = question_pool(args.questions, args.seed)
+    kinds = {
+        "create": ("calls/s", "calls_per_second", args.calls),
+        "stream": ("streams/s", "streams_per_second", args.streams),
     }
-    with server("llm_stub") as stub_url, server("bench.reference_server") as ref_url:
-        clients = {
-            "stub": OpenAI(base_url=stub_url, api_key="sk-stub", max_retries=0),
-            "reference": OpenAI(base_url=ref_url, api_key="sk-stub", max_retries=0),
-        }
-        for client in clients.values():  # warm up connections and code paths
-            calls_per_second(client, 20)
-        for _ in range(args.rounds):
-            for name, client in clients.items():
-                results[name]["cps"].append(calls_per_second(client, args.calls))
-                results[name]["ttfc"].append(first_chunk_seconds(client, args.calls // 4))
-    stub_cps, ref_cps = max(results["stub"]["cps"]), max(results["reference"]["cps"])
-    stub_ttfc, ref_ttfc = min(results["stub"]["ttfc"]), min(results["reference"]["ttfc"])
-    ratio = stub_cps / ref_cps
+    rates: dict[str, dict[str, list[float]]] = {
+        "stub": {k: [] for k in kinds},
+        "reference": {k: [] for k in kinds},
+    }
+    cpu: dict[str, dict[str, float]] = {"stub": {k: 0.0 for k in kinds}, "reference": {k: 0.0 for k in kinds}}
+    with (
+        server("llm_stub", path=args.stub_path) as (stub_url, stub_pid),
+        tempfile.NamedTemporaryFile("w", suffix=".json") as canned,
+    ):
+        recorded = [record(stub_url, q) for q in pool]
+        json.dump({"answers": recorded}, canned)
+        canned.flush()
+        with server("bench.reference_server", "--canned", canned.name) as (ref_url, ref_pid):
+            pids = {"stub": stub_pid, "reference": ref_pid}
+            askers = {
+                "stub": Asker(OpenAI(base_url=stub_url, api_key="sk-stub", max_retries=0), pool),
+                "reference": Asker(OpenAI(base_url=ref_url, api_key="sk-stub", max_retries=0), pool),
+            }
+            for asker in askers.values():  # warm up connections and code paths
+                asker.calls_per_second(10)
+                asker.streams_per_second(3)
+            for r in range(args.rounds):
+                order = list(askers.items()) if r % 2 == 0 else list(askers.items())[::-1]
+                for kind, (_, method, n) in kinds.items():
+                    for name, asker in order:
+                        before = cpu_seconds(pids[name])
+                        rates[name][kind].append(getattr(asker, method)(n))
+                        cpu[name][kind] += cpu_seconds(pids[name]) - before
+    ratios = {
+        k: statistics.median(s / r for s, r in zip(rates["stub"][k], rates["reference"][k], strict=True))
+        for k in kinds
+    }
+    best = {name: {k: max(v) for k, v in r.items()} for name, r in rates.items()}
+    chunks = [len(a["frames"]) - 1 for a in recorded]  # without [DONE]
+    per_call = {
+        name: {k: cpu[name][k] / (n * args.rounds) * 1000 for k, (_, _, n) in kinds.items()} for name in cpu
+    }
     print(
-        f"calls/s          stub {stub_cps:7.1f}   reference {ref_cps:7.1f}   ratio {ratio:.2f} (target >= 0.80)"
+        f"{len(pool)} distinct questions (seed {args.seed}); the reference replays the stub's bytes for each: "
+        f"{min(chunks)}-{max(chunks)} chunks per stream (median {statistics.median(chunks):g}) + [DONE]"
     )
-    print(
-        f"first chunk (ms) stub {stub_ttfc * 1000:7.2f}   reference {ref_ttfc * 1000:7.2f}   ratio {ref_ttfc / stub_ttfc:.2f}"
-    )
-    return {"calls_per_second_ratio": ratio, "stub_cps": stub_cps, "reference_cps": ref_cps}
+    for kind, (unit, _, _) in kinds.items():
+        print(
+            f"{kind:6} median ratio {ratios[kind]:.2f} (target >= {TARGET})   best {unit}: stub "
+            f"{best['stub'][kind]:6.1f}, reference {best['reference'][kind]:6.1f}   server CPU ms per "
+            f"{'call' if kind == 'create' else 'stream'}: stub {per_call['stub'][kind]:.3f}, reference "
+            f"{per_call['reference'][kind]:.3f}"
+        )
+    return {
+        "create_ratio": ratios["create"],
+        "stream_ratio": ratios["stream"],
+        "chunks": chunks,
+        "cpu_ms": per_call,
+        "best": best,
+    }
 
 
 if __name__ == "__main__":

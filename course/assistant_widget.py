@@ -22,6 +22,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .widgets import STUB_LIMITS, on_the_stub, stub_note
+
 ROLE_COLOURS = {"user": "#0b5", "assistant": "#06c", "tool": "#888"}
 
 
@@ -75,6 +77,7 @@ class AssistantBox:
         self.error = w.HTML()
         self.meter = w.HTML()
         self.ticket = w.HTML()
+        self.note = w.HTML(stub_note(getattr(assistant, "client", None)))
         self.send_button.on_click(lambda _: self.send())
         self.ticket_button.on_click(lambda _: self.make_ticket())
         self.widget = w.VBox(
@@ -85,6 +88,7 @@ class AssistantBox:
                 self.error,
                 self.meter,
                 self.ticket,
+                self.note,
             ]
         )
         self.refresh()
@@ -148,6 +152,8 @@ class AssistantBox:
         # The widget for live notebooks; a short, stable text for GitHub and for nbval's comparison.
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
+        if on_the_stub(getattr(self.assistant, "client", None)):
+            bundle["text/plain"] += "\n" + STUB_LIMITS
         return bundle
 
     def __repr__(self) -> str:

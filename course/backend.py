@@ -67,6 +67,12 @@ class Backend:
         print(f"Skipped on {self.provider}: {what} only works on the course's stub server.")
         return False
 
+    @property
+    def is_reasoning(self) -> bool:
+        """Whether ``model`` is a reasoning model (gpt-5, o-series): no ``max_tokens``, only the default
+        ``temperature``, reasoning tokens billed as output. Lessons branch on this instead of crashing."""
+        return is_reasoning_model(self.model)
+
     def supports(self, feature: str) -> bool:
         """Whether this backend's provider supports a feature of ``course.providers.FEATURES`` (e.g. "n").
 
@@ -116,19 +122,47 @@ def setup(*, env_file: str | None = None, quiet: bool = False, reset: bool = Fal
         base_url = os.environ.get("OPENAI_BASE_URL", "").strip() or "https://api.openai.com/v1"
         provider = detect_provider(base_url, os.environ.get("LLM_PROVIDER"))
         _current = Backend("remote", base_url, model, provider)
+        from llm_stub import tokenizer
+
+        tokenizer.register_offline()  # exact token counts in the lessons without downloading tiktoken's files
     os.environ["MODEL"] = _current.model
     if not quiet:
         print(_current.describe())
     return _current
 
 
+def is_reasoning_model(model: str) -> bool:
+    """True for reasoning models: the stub's catalogue decides for the ids it serves; other ids by their name
+    (``gpt-5``, ``gpt-5-mini``, ``o3``, ``o4-mini``... and their dated snapshots and ``provider/`` prefixes;
+    ``gpt-5-chat-latest`` is the non-reasoning chat variant)."""
+    from llm_stub.catalog import REASONING, family_of
+
+    family = family_of(model)
+    if family is not None:
+        return family == REASONING
+    name = model.split("/")[-1].lower()
+    if name.startswith("gpt-5"):
+        return "-chat" not in name
+    return name[:2] in ("o1", "o3", "o4") and (len(name) == 2 or name[2] == "-")
+
+
 def start_stub(model: str = DEFAULT_MODEL) -> Backend:
-    """Start the embedded stub with the course's scripted replies and point the SDK's env vars at it."""
+    """Start the embedded stub with the course's scripted replies and point the SDK's env vars at it.
+
+    ``model`` must be one the stub serves (an alias such as ``gpt-5-mini`` or a dated snapshot): anything else
+    is a ConfigurationError that lists them, rather than a silent switch to another model.
+    """
     import llm_stub
+    from llm_stub import tokenizer
 
     config = llm_stub.StubConfig(reply_files=[str(REPLIES_DIR)])
     if config.model(model) is None:
-        model = DEFAULT_MODEL
+        known = ", ".join(m.id for m in config.models if m.snapshot)
+        raise ConfigurationError(
+            f"MODEL={model!r} is not a model the built-in stub serves. Pick one of: {known} "
+            "(or a dated snapshot of one, e.g. gpt-4o-mini-2024-07-18), or set OPENAI_API_KEY to use a provider."
+        )
+    tokenizer.register_offline()  # tiktoken.get_encoding(...) now works with no network, as the lessons use it
     server = llm_stub.start(config)
     os.environ["OPENAI_BASE_URL"] = server.base_url
     os.environ["OPENAI_API_KEY"] = server.api_key

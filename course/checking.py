@@ -122,7 +122,7 @@ class CheckResult:
             )
             for t in lab.tests:
                 colour = colours.get(t.status, "#cf222e")
-                detail = "" if t.passed else esc(t.message)
+                detail = "" if t.passed else esc(t.message).replace("\n", "<br>")
                 hint = _first_paragraph(t.hint)
                 if hint and not t.passed and t.status != "not started":
                     detail += f"<br><i>hint: {esc(hint)}</i>"
@@ -159,10 +159,19 @@ def _row(left: str, right: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """Every line of ``text`` (a failure's whole message: what the code did, what was expected, where
+    to look), wrapped to ``width``; long words (paths, reprs) are not broken."""
     out: list[str] = []
     for line in (text or "").splitlines() or [""]:
-        out += textwrap.wrap(line, max(20, width)) or [""]
-    return out[:12]
+        indent = line[: len(line) - len(line.lstrip())]
+        out += textwrap.wrap(
+            line,
+            max(20, width),
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return out
 
 
 def _first_paragraph(text: str) -> str:

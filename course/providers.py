@@ -35,6 +35,10 @@ FEATURES: dict[str, str] = {
     "stream_include_usage": "stream_options.include_usage (token usage on the last chunk)",
     "seed": "seed (best-effort reproducible sampling)",
     "n": "n > 1 (several choices in one request)",
+    "max_completion_tokens": "max_completion_tokens (the length cap that replaces max_tokens)",
+    "reasoning_effort": "reasoning_effort (how much a reasoning model thinks before it answers)",
+    "prompt_caching": "prompt caching (a repeated long prompt prefix billed at a discount, usage.prompt_tokens_details)",
+    "responses_api": "the Responses API (POST /v1/responses: input and output items, previous_response_id)",
 }
 
 
@@ -71,6 +75,28 @@ def _all_yes(**overrides: Support) -> dict[str, Support]:
 
 OPENAI_REFERENCE = "https://platform.openai.com/docs/api-reference/chat/create"
 
+# The three rows for today's models (issue 16), with what each was checked against:
+# * max_completion_tokens: OpenAI's reference marks max_tokens deprecated in its favour (the SDK's
+#   completion_create_params docstring: "not compatible with o-series models"). Azure's reasoning guide uses it
+#   (learn.microsoft.com/.../how-to/reasoning). Ollama's "Supported request fields" list max_tokens only. Groq's
+#   API reference and OpenRouter's request schema document max_tokens. vLLM's server takes the OpenAI request
+#   body (its openai_compatible_server page).
+# * reasoning_effort: OpenAI and Azure for reasoning models; Ollama lists "reasoning_effort (model-defined names
+#   and compatibility aliases)" for thinking models; OpenRouter documents it as "Shorthand for setting reasoning
+#   effort. Equivalent to setting reasoning.effort"; Groq on the models its docs list (langchain-groq's
+#   reference: "See the Groq documentation for ... models that support setting a reasoning effort"); vLLM for
+#   models whose chat format takes it (gpt-oss).
+# * prompt_caching: OpenAI automatic from 1,024 tokens (cookbook "Prompt Caching 201"); Azure "supported with all
+#   Azure OpenAI models GPT-4o or newer ... typically cleared within 5-10 minutes of inactivity"; Groq "works
+#   automatically on all your API requests to supported models ... 50% for cached portions ... expires after 2
+#   hours without use"; OpenRouter implicit caching for OpenAI/DeepSeek/Gemini, cache_control breakpoints for
+#   others; vLLM automatic prefix caching, with cached_tokens reported only behind --enable-prompt-tokens-details
+#   (default off: its api_server.py passes enable_prompt_tokens_details through).
+# * responses_api (lesson 07): OpenAI's SDK README leads with client.responses.create; Azure: the v1 API serves
+#   it for listed regions and models (learn.microsoft.com/azure/ai-services/openai/how-to/responses); Groq: "Groq
+#   also supports the Responses API" (console.groq.com/docs/openai; stored state not confirmed); OpenRouter: beta
+#   `responses` endpoints in the "OpenResponses API format"; Ollama: /v1/responses (ollama/ollama#17531), no
+#   stored state documented; vLLM: serving_responses, with store off by default (vllm-project/vllm#22137).
 PROVIDERS: dict[str, Provider] = {
     # The course's own stub implements every feature (see ARCHITECTURE.md), with the real error shapes.
     "stub": Provider(
@@ -110,10 +136,18 @@ PROVIDERS: dict[str, Provider] = {
             "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/api-version-lifecycle",
             "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/latest",
             "https://learn.microsoft.com/en-us/azure/foundry/openai/how-to/structured-outputs",
+            "https://learn.microsoft.com/en-us/azure/foundry/openai/how-to/reasoning",
+            "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/how-to/prompt-caching",
+            "https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/responses",
         ),
         features=_all_yes(
             json_schema_strict=Support(YES, "on deployments of models that support Structured Outputs"),
             seed=Support(YES, "best effort, as on OpenAI"),
+            reasoning_effort=Support(YES, "on deployments of reasoning models, as on OpenAI"),
+            responses_api=Support(YES, "on the v1 API, for the regions and models Azure lists"),
+            prompt_caching=Support(
+                YES, "GPT-4o or newer; caches are typically cleared within 5-10 minutes of inactivity"
+            ),
         ),
     ),
     # Source: https://docs.ollama.com/api/openai-compatibility ("Supported request fields" of
@@ -141,6 +175,15 @@ PROVIDERS: dict[str, Provider] = {
             ),
             parallel_tool_calls=Support(NO, "not among its supported fields, so it is ignored"),
             n=Support(NO, "not among its supported fields, one choice comes back"),
+            max_completion_tokens=Support(
+                NO, "not among its supported fields (it lists max_tokens): send max_tokens"
+            ),
+            reasoning_effort=Support(PARTIAL, "thinking models only, with model-defined effort names"),
+            responses_api=Support(PARTIAL, "/v1/responses exists; previous_response_id state is not documented"),
+            prompt_caching=Support(
+                PARTIAL,
+                "it reuses its local cache, but documents no cached_tokens and has nothing to discount",
+            ),
         ),
     ),
     # Sources: https://console.groq.com/docs/openai ("If N is supplied, it must be equal to 1";
@@ -158,6 +201,8 @@ PROVIDERS: dict[str, Provider] = {
             "https://console.groq.com/docs/openai",
             "https://console.groq.com/docs/structured-outputs",
             "https://console.groq.com/docs/api-reference",
+            "https://console.groq.com/docs/prompt-caching",
+            "https://reference.langchain.com/python/langchain-groq/chat_models/ChatGroq/reasoning_effort",
         ),
         features=_all_yes(
             json_schema_strict=Support(
@@ -165,6 +210,12 @@ PROVIDERS: dict[str, Provider] = {
                 "strict: true only on openai/gpt-oss-20b and openai/gpt-oss-120b; other models best-effort",
             ),
             n=Support(NO, "n must be 1 (anything else is a 400)"),
+            max_completion_tokens=Support(PARTIAL, "its API reference documents max_tokens: send that"),
+            reasoning_effort=Support(PARTIAL, "only on the models Groq lists as reasoning models"),
+            responses_api=Support(PARTIAL, "supported, but stored state (previous_response_id) is not confirmed"),
+            prompt_caching=Support(
+                PARTIAL, "automatic on supported models only; cached tokens 50% off, kept 2 hours without use"
+            ),
         ),
     ),
     # Sources: https://openrouter.ai/docs/api-reference/overview, https://openrouter.ai/docs/parameters
@@ -184,6 +235,8 @@ PROVIDERS: dict[str, Provider] = {
             "https://openrouter.ai/docs/parameters",
             "https://openrouter.ai/docs/structured-outputs",
             "https://openrouter.ai/docs/use-cases/usage-accounting",
+            "https://openrouter.ai/docs/client-sdks/python/components/chatrequestreasoningeffort.md",
+            "https://openrouter.ai/docs/guides/best-practices/prompt-caching",
         ),
         features=_all_yes(
             json_object=Support(PARTIAL, "depends on the model and the upstream provider it is routed to"),
@@ -196,6 +249,13 @@ PROVIDERS: dict[str, Provider] = {
             ),
             seed=Support(PARTIAL, "passed on to providers that support it"),
             n=Support(NO, "ignored, one choice comes back"),
+            max_completion_tokens=Support(PARTIAL, "its request schema documents max_tokens: send that"),
+            reasoning_effort=Support(PARTIAL, "shorthand for reasoning.effort; reasoning models only"),
+            responses_api=Support(PARTIAL, "a beta endpoint in the OpenResponses format"),
+            prompt_caching=Support(
+                PARTIAL,
+                "implicit for OpenAI, DeepSeek and Gemini models; others need cache_control breakpoints",
+            ),
         ),
     ),
     # Sources: https://docs.vllm.ai/en/stable/serving/openai_compatible_server/ ("parallel_tool_calls and
@@ -214,6 +274,8 @@ PROVIDERS: dict[str, Provider] = {
             "https://docs.vllm.ai/en/stable/serving/openai_compatible_server/",
             "https://docs.vllm.ai/en/latest/features/tool_calling/",
             "https://docs.vllm.ai/en/latest/features/structured_outputs/",
+            "https://www.mintlify.com/vllm-project/vllm/features/prefix-caching",
+            "https://github.com/vllm-project/vllm/blob/main/vllm/entrypoints/openai/api_server.py",
         ),
         features=_all_yes(
             json_schema_strict=Support(
@@ -224,6 +286,13 @@ PROVIDERS: dict[str, Provider] = {
             ),
             tool_choice=Support(YES, '"required" needs vllm>=0.8.3'),
             parallel_tool_calls=Support(NO, "the server ignores it"),
+            reasoning_effort=Support(PARTIAL, "only models whose chat format takes it (gpt-oss)"),
+            responses_api=Support(PARTIAL, "served, but store is off by default: no previous_response_id"),
+            prompt_caching=Support(
+                PARTIAL,
+                "automatic prefix caching speeds repeats up, but cached_tokens is only reported with "
+                "--enable-prompt-tokens-details and nothing is discounted",
+            ),
         ),
     ),
 }

@@ -15,9 +15,30 @@ import html
 import json
 from typing import Any
 
+from llm_stub import LIMITS_SENTENCE
+
 from .pricing import Meter
 
 DEFAULT_SYSTEM = "You are a helpful assistant. Keep answers short."
+
+# What the course's stub can and cannot do, in one sentence (llm_stub's own wording): every chat widget shows it
+# when it talks to the stub, and lesson 00 prints it.
+STUB_LIMITS = LIMITS_SENTENCE
+
+
+def on_the_stub(client: Any) -> bool:
+    """Whether ``client`` talks to the stub that ``course.setup()`` started (then ``STUB_LIMITS`` applies)."""
+    from . import backend
+
+    current = getattr(backend, "_current", None)
+    if client is None or current is None or not current.is_stub:
+        return False
+    return str(getattr(client, "base_url", "")).rstrip("/") == current.base_url.rstrip("/")
+
+
+def stub_note(client: Any) -> str:
+    """The stub's limits as a line of HTML for a widget ('' when the client talks to a real provider)."""
+    return f"<small style='color:#777'>ⓘ {html.escape(STUB_LIMITS)}</small>" if on_the_stub(client) else ""
 
 
 class ChatSession:
@@ -86,6 +107,7 @@ class ChatBox:
         self.sent = w.HTML()
         self.meter = w.HTML()
         self.error = w.HTML()
+        self.note = w.HTML(stub_note(client))
         self.send_button.on_click(lambda _: self.send())
         self.reset_button.on_click(lambda _: self.reset())
         shown = w.Accordion(children=[self.sent], titles=("The messages list sent with the last request",))
@@ -96,6 +118,7 @@ class ChatBox:
                 self.error,
                 self.meter,
                 shown,
+                self.note,
             ]
         )
         self.refresh()
@@ -137,6 +160,8 @@ class ChatBox:
         bundle["text/plain"] = (
             f"ChatBox({self.session.model}, {self.session.turns} turns) · {self.session.status()}"
         )
+        if on_the_stub(self.session.client):
+            bundle["text/plain"] += "\n" + STUB_LIMITS
         return bundle
 
     def __repr__(self) -> str:

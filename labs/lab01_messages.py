@@ -53,7 +53,8 @@ class Conversation:
     * ``usage``: running totals over every call, a dict with the keys
       ``prompt_tokens``, ``completion_tokens`` and ``total_tokens``.
 
-    ``options`` (e.g. ``temperature=0``) are passed on to every API call.
+    ``options`` (e.g. ``temperature=0``, or ``max_completion_tokens=200`` to cap each reply) are passed on
+    to every API call.
     """
 
     def __init__(self, client: OpenAI, model: str, system_prompt: str, **options: Any) -> None:
@@ -75,7 +76,8 @@ class Conversation:
            to ``self.usage``: add, do not overwrite.
 
         If the call raises, let the exception propagate and leave ``history`` and ``usage`` unchanged.
-        Hint: the reply is ``response.choices[0].message.content``.
+        Hint: the reply is ``response.choices[0].message.content``; it is None when the reply has no text
+        (a refusal, for one): store and return "" then.
         """
         raise NotImplementedError("Conversation.ask: send the history, append both turns, add up usage")
 

@@ -64,7 +64,7 @@ def collect_stream(stream: Iterable[ChatCompletionChunk]) -> StreamResult:
       joined in order. With ``n=2`` the chunks of choice 0 and choice 1 arrive interleaved; keep them
       apart by ``choice.index``.
     * ``result.finish_reasons[i]`` is that choice's ``finish_reason`` ("stop", or "length" when
-      ``max_tokens`` cut it short). It is only set on the choice's last chunk.
+      ``max_completion_tokens`` cut it short). It is only set on the choice's last chunk.
     * ``result.usage`` is the ``CompletionUsage`` of the stream's last chunk when the request asked
       for it (``stream_options={"include_usage": True}``), else ``None``.
     * Never crash and never add the text "None": the finish chunk has ``delta.content`` None, and the

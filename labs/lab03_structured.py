@@ -35,7 +35,7 @@ class StructuredOutputError(Exception):
     """A reply that could not become the value you asked for. (Given: use it, don't change it.)
 
     ``kind`` says why, so the caller can react: "truncated" (finish_reason "length": raise
-    max_tokens), "refused" (the model declined: show ``refusal`` to the user), "invalid_json"
+    max_completion_tokens), "refused" (the model declined: show ``refusal`` to the user), "invalid_json"
     (not JSON at all), or "wrong_shape" (JSON, but not what the model class describes).
     """
 
@@ -110,7 +110,8 @@ def parse_reply(completion: ChatCompletion, model: type[M]) -> M:
     Check, in this order, and raise ``StructuredOutputError(kind, message, raw=content)`` with:
 
     * "refused"      if ``message.refusal`` is set (content is None then);
-    * "truncated"    if ``finish_reason == "length"`` (the JSON was cut off by max_tokens);
+    * "truncated"    if ``finish_reason == "length"`` (the JSON was cut off by the length cap,
+      ``max_completion_tokens``; a reasoning model can also spend its whole budget on reasoning);
     * "invalid_json" if the content is None or ``json.loads`` fails;
     * "wrong_shape"  if ``model.model_validate(data)`` raises pydantic's ValidationError.
 
@@ -126,7 +127,10 @@ def classify_review(client: OpenAI, model: str, review: str) -> ReviewClassifica
 
     * send a system message saying what to do, and the review in a user message;
     * ask for structured output: ``response_format=strict_response_format(ReviewClassification)``;
-    * don't set a small ``max_tokens`` (a cut-off JSON is useless); ``temperature=0`` is a good idea;
+    * don't cap the reply too tightly (a cut-off JSON is useless). If you cap it, use
+      ``max_completion_tokens``: ``max_tokens`` is deprecated, and reasoning models (gpt-5, o3, o4-mini)
+      reject it with a 400. They also reject a ``temperature`` other than the default, so leave it out
+      (the strict schema already fixes the shape); the tests also run it on gpt-5-mini;
     * turn the completion into the model with ``parse_reply`` (so refusals and truncation raise
       StructuredOutputError instead of returning garbage).
     """

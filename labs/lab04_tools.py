@@ -131,7 +131,8 @@ def run_agent(
     Start from a copy of ``messages`` (don't change the caller's list). Each step:
     1. ``client.chat.completions.create(model=model, messages=history, tools=tools, **options)``;
     2. append the assistant message (``assistant_to_dict``);
-    3. no tool calls: return ``(message.content, history)``: the answer and the whole conversation;
+    3. no tool calls: return ``(message.content, history)``: the answer ("" when the reply has no text,
+       e.g. a refusal) and the whole conversation;
     4. otherwise append the tool messages from ``execute_tool_calls`` and go to the next step.
 
     At most ``max_steps`` calls to the model: if the last one still asked for tools (run them and

@@ -168,7 +168,8 @@ def run_batch(
     * One chat completion per prompt: ``messages=[{"role": "user", "content": prompt}]``, ``model=model``;
       each through ``call_with_retries(..., max_attempts=max_attempts, sleep=sleep, rand=rand)``.
     * Never more than ``max_concurrency`` requests in flight at once (but do run them in parallel).
-    * ``result.results[i]`` is the reply text (``message.content``) to ``prompts[i]``: the input
+    * ``result.results[i]`` is the reply text (``message.content``, or "" when the reply has no text,
+      e.g. a refusal) to ``prompts[i]``: the input
       order, whatever order the answers came back in. No prompt is lost.
     * A prompt that fails for good does not stop the others: its ``results[i]`` is None and
       ``result.failed[i]`` is the exception it failed with.

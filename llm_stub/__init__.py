@@ -8,5 +8,6 @@ from .client import StubControl
 from .config import DEFAULT_API_KEY, StubConfig
 from .errors import StubError
 from .server import StubServer, start
+from .understanding import LIMITS_SENTENCE
 
-__all__ = ["DEFAULT_API_KEY", "StubConfig", "StubControl", "StubError", "StubServer", "start"]
+__all__ = ["DEFAULT_API_KEY", "LIMITS_SENTENCE", "StubConfig", "StubControl", "StubError", "StubServer", "start"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -40,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=60.0,
         help="seconds of allowance a bucket holds (60: a minute's worth; 1: 600 RPM means 10 per second)",
     )
+    p.add_argument(
+        "--control-token",
+        default=os.environ.get("LLM_STUB_CONTROL_TOKEN"),
+        help="require this secret (header x-stub-control-token) on the /_stub control endpoints "
+        "(default: $LLM_STUB_CONTROL_TOKEN, else none)",
+    )
     return p.parse_args(argv)
 
 
@@ -53,6 +60,7 @@ def config_from_args(args: argparse.Namespace) -> StubConfig:
     config.tokens_per_minute = args.tpm
     config.quota_tokens = args.quota_tokens
     config.rate_limit_window = args.rate_limit_window
+    config.control_token = args.control_token or None
     return config
 
 

@@ -8,16 +8,19 @@ import httpx2
 
 from .faults import scope_of
 
+TOKEN_HEADER = "x-stub-control-token"
+
 
 class StubControl:
     """Talk to a running stub's control endpoints, given its base URL (``http://host:port/v1``)."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, token: str | None = None) -> None:
         root = base_url.rstrip("/")
         if root.endswith("/v1"):
             root = root[: -len("/v1")]
         self.root = root
-        self._http = httpx2.Client(base_url=root + "/_stub", timeout=timeout)
+        headers = {TOKEN_HEADER: token} if token else {}
+        self._http = httpx2.Client(base_url=root + "/_stub", timeout=timeout, headers=headers)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._http.request(method, path, **kwargs)

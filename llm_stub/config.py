@@ -34,6 +34,9 @@ class StubConfig:
     rate_limit_window: float = 60.0
     max_body_bytes: int = 8 * 1024 * 1024
     journal_size: int = 5000
+    # When set, the control endpoints (/_stub/...) answer only requests carrying this secret in the
+    # ``x-stub-control-token`` header (the grader sets a random one per run; unset for learners).
+    control_token: str | None = None
 
     # Fields a client may change at run time through the control endpoint.
     TUNABLE = (

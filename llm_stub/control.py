@@ -1,11 +1,16 @@
 """Control endpoints under a reserved prefix: the journal, settings, fault plans and reset.
 
-They are not part of the OpenAI API (no real provider has them) and need no key;
-the server binds loopback by default, so only this machine can reach them.
+They are not part of the OpenAI API (no real provider has them). By default they need no key (the
+server binds loopback, so only this machine can reach them); with ``StubConfig.control_token`` set (the
+grader sets a random one per run, ``llm-stub --control-token``), every control request must carry it in
+the ``x-stub-control-token`` header, or gets a 403: code running on the same machine (a submission being
+graded) cannot read the journal, reset the stub or inject faults into another run's stub.
 """
 
 from __future__ import annotations
 
+import functools
+import hmac
 import json
 
 from starlette.requests import Request
@@ -92,10 +97,39 @@ async def faults(request: Request) -> Response:
     return JSONResponse({"plans": book.plans()})
 
 
+TOKEN_HEADER = "x-stub-control-token"
+
+
+def guarded(handler):
+    """Refuse a control request without the configured token (no token configured: no check)."""
+
+    @functools.wraps(handler)
+    async def check(request: Request) -> Response:
+        token = _state(request).config.control_token
+        if token:
+            given = request.headers.get(TOKEN_HEADER, "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return JSONResponse(
+                    {
+                        "error": {
+                            "message": "This stub's control endpoints need its control token "
+                            f"(header {TOKEN_HEADER}).",
+                            "type": "invalid_request_error",
+                            "param": None,
+                            "code": "control_token_required",
+                        }
+                    },
+                    status_code=403,
+                )
+        return await handler(request)
+
+    return check
+
+
 def routes() -> list[Route]:
     return [
-        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/journal", journal, methods=["GET", "DELETE"]),
-        Route("/config", config, methods=["GET", "PATCH"]),
-        Route("/reset", reset, methods=["POST"]),
+        Route("/faults", guarded(faults), methods=["GET", "POST", "DELETE"]),
+        Route("/journal", guarded(journal), methods=["GET", "DELETE"]),
+        Route("/config", guarded(config), methods=["GET", "PATCH"]),
+        Route("/reset", guarded(reset), methods=["POST"]),
     ]

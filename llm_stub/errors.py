@@ -46,9 +46,17 @@ def invalid(message: str, param: str | None = None, code: str | None = None) -> 
 
 
 def mask_key(key: str | None) -> str:
-    """Show enough of a key to recognise it, never enough to use it (as the real API does)."""
+    """Show enough of a key to recognise it, never enough to use it, as the real API's 401 does.
+
+    The first 8 characters, one ``*`` per hidden character, the last 4: a 51-character key shows as
+    ``sk-zhj0s***************************************CMuq`` (39 stars; quoted from the real API in
+    chatanywhere/GPT_API_free#81, and the same rule in popjane/free_chatgpt_api#3 and
+    cocacola-lab/ChatIE#11 with a longer key). For keys of 12 characters or fewer (no evidence of what the
+    real API shows) at most a quarter of the key is shown.
+    """
     if not key:
         return ""
-    if len(key) <= 8:
-        return key[:2] + "*" * max(1, len(key) - 2)
-    return f"{key[:3]}{'*' * min(20, len(key) - 7)}{key[-4:]}"
+    if len(key) <= 12:
+        shown = len(key) // 4
+        return key[:shown] + "*" * (len(key) - shown)
+    return key[:8] + "*" * (len(key) - 12) + key[-4:]

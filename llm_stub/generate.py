@@ -1,9 +1,11 @@
 """Decide what the "model" says for each choice, then cut it to the request's limits.
 
-Order of decision, per choice: a tool call (when tools are offered and the
-request calls for one), an answer that uses tool results, a scripted refusal, JSON
-output (when ``response_format`` asks for it), a scripted reply, an answer from the
-history, and last an honest generic reply.
+Order of decision, per choice: tool calls (when tools are offered and the
+request calls for them, ``tools.decide``), a scripted refusal, JSON output (when
+``response_format`` asks for it), a scripted reply that fits the request, an answer
+that uses tool results, a question for a missing tool argument, an answer from the
+history, and last an honest generic reply. What the words mean is read once by
+``understanding.py``; see ``llm_stub.LIMITS_SENTENCE`` for what that covers.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import json
 import random
 import secrets
 import string
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import recall, structured, tools
+from . import reasoning, recall, structured, tools
+from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
-from .tokenizer import encode
+from .tokenizer import DEFAULT_ENCODING, count, pieces_of, token_ids
 
 
 @dataclass
@@ -39,6 +43,38 @@ class Draft:
     tool_calls: list[ToolCallDraft] = field(default_factory=list)
 
 
+class TokenPieces(Sequence[str]):
+    """A reply's token pieces, decoded only when something iterates them.
+
+    Only a stream needs the pieces; a plain completion needs just their number (``len(ids)``), and decoding
+    every token was about half of the generation time of a short reply.
+    """
+
+    def __init__(self, ids: list[int], encoding: str) -> None:
+        self._ids, self._encoding = ids, encoding
+        self._pieces: list[str] | None = None
+
+    def _decoded(self) -> list[str]:
+        if self._pieces is None:
+            self._pieces = [piece for piece, _ in pieces_of(self._ids, self._encoding)]
+        return self._pieces
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 (Sequence's int/slice overloads)
+        return self._decoded()[i]
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())
+
+
 @dataclass
 class Choice:
     index: int
@@ -47,7 +83,8 @@ class Choice:
     tool_calls: list[ToolCallDraft]
     finish_reason: str
     completion_tokens: int
-    pieces: list[str]  # the content (or refusal) as token pieces, for streaming
+    pieces: Sequence[str]  # the content (or refusal) as token pieces, for streaming (decoded on first use)
+    reasoning_tokens: int = 0  # included in completion_tokens (reasoning models only)
 
 
 def rng_for(req: ChatRequest, index: int) -> random.Random:
@@ -77,43 +114,76 @@ def pick(rule: Rule, req: ChatRequest, rng: random.Random) -> str:
 
 def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     rng = rng_for(req, index)
-    called = tools.draft_tool_calls(req, rng)
-    if called is not None:
+    decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
+    if decision.calls:
+        calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]
         # ids from the request's rng: random-looking, yet the same request gets the same ids, so that usage
         # (a tool message's tool_call_id counts as prompt tokens) is reproducible for a fixed conversation
-        return Draft(tool_calls=[ToolCallDraft(name, args, call_id(rng)) for name, args in called])
-    rule = book.find(req.last_user_text, req.instructions)
+        return Draft(tool_calls=[ToolCallDraft(c.name, c.json(), call_id(rng)) for c in calls])
+    rule = book.find(req.last_user_text, req.instructions, req.messages)
+    if rule is not None and tools.unfilled(rule.alternatives) and not tools.turn_results(req)[0]:
+        rule = None  # a reply written around tool results ("It's {temp_c} °C"), and no result to fill it
     if rule is not None and rule.refusal:
         return Draft(refusal=rule.refusal)
     if req.response_format is not None:
         return Draft(content=structured.draft_json(req, rule, rng))
     if rule is not None and rule.alternatives and not tools.awaiting_answer(req):
         return Draft(content=pick(rule, req, rng))
-    answer = tools.answer_from_results(req, rule) or recall.answer_from_history(req.messages)
+    answer = (
+        tools.answer_from_results(req, rule) or decision.question or recall.answer_from_history(req.messages)
+    )
     if answer is None and rule is not None and rule.alternatives:
         answer = pick(rule, req, rng)
     return Draft(content=answer or recall.greeting_reply(req.messages) or recall.generic_reply(req.messages))
 
 
-def finish(d: Draft, index: int, req: ChatRequest) -> Choice:
-    """Apply ``stop`` and ``max_tokens`` to a draft, as the model's sampler would."""
+def finish(
+    d: Draft, index: int, req: ChatRequest, model: ModelInfo | None = None, effort: str | None = None
+) -> Choice:
+    """Apply ``stop`` and the token budget to a draft, as the model's sampler would.
+
+    A reasoning model first spends its reasoning tokens (``reasoning.py``); ``max_completion_tokens`` caps
+    reasoning and answer together, so a budget the reasoning uses up leaves ``content: ""`` with
+    ``finish_reason: "length"``. Token counts use the model's real encoding.
+    """
+    encoding = model.encoding if model is not None else DEFAULT_ENCODING
+    thinking = reasoning.reasoning_tokens(model, req, effort)
+    budget = req.max_tokens
+    if budget is not None and thinking >= budget:
+        return Choice(index, "", None, [], "length", budget, [], reasoning_tokens=budget)
+    room = None if budget is None else budget - thinking
     if d.tool_calls:
-        tokens = sum(len(encode(c.name)) + len(encode(c.arguments)) for c in d.tool_calls)
-        return Choice(index, None, None, d.tool_calls, "tool_calls", tokens, [])
+        tokens = sum(count(c.name, encoding) + count(c.arguments, encoding) for c in d.tool_calls)
+        # a named tool_choice ends with "stop", auto/required with "tool_calls" (the real API's, measured in
+        # vllm-project/vllm#25054)
+        named = isinstance(req.tool_choice, dict) and req.tool_choice.get("type") == "function"
+        reason = "stop" if named else "tool_calls"
+        return Choice(index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking)
     text = d.refusal if d.refusal is not None else (d.content or "")
     finish_reason = "stop"
     for stop in req.stop:
         if stop and stop in text:
             text = text[: text.index(stop)]
-    pieces = encode(text)
-    if req.max_tokens is not None and len(pieces) > req.max_tokens:
-        pieces = pieces[: req.max_tokens]
-        text = "".join(pieces)
+    ids = token_ids(text, encoding)
+    used = len(ids)
+    pieces: Sequence[str] = TokenPieces(ids, encoding)
+    if room is not None and used > room:
+        counted = pieces_of(ids, encoding)
+        kept, used = [], 0
+        for piece, n in counted:
+            if used + n > room:
+                break
+            kept.append((piece, n))
+            used += n
+        text = "".join(piece for piece, _ in kept)
         finish_reason = "length"
+        pieces = [piece for piece, _ in kept]
     if d.refusal is not None:
-        return Choice(index, None, text, [], finish_reason, len(pieces), pieces)
-    return Choice(index, text, None, [], finish_reason, len(pieces), pieces)
+        return Choice(index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
+    return Choice(index, text, None, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
 
 
-def complete(req: ChatRequest, book: ReplyBook) -> list[Choice]:
-    return [finish(draft(req, book, i), i, req) for i in range(req.n)]
+def complete(
+    req: ChatRequest, book: ReplyBook, model: ModelInfo | None = None, effort: str | None = None
+) -> list[Choice]:
+    return [finish(draft(req, book, i), i, req, model, effort) for i in range(req.n)]

@@ -10,19 +10,20 @@ account for it. The endpoint only renders the ``Outcome`` in its own format.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from openai.types import CompletionUsage
 
-from . import structured, tools
+from . import model_rules, reasoning, structured, tools
+from . import request as request_check
 from .catalog import ModelInfo
 from .errors import StubError, invalid
 from .generate import Choice, complete
-from .render import usage_of
 from .request import ChatRequest
 from .state import StubState
-from .tokenizer import count_messages
+from .tokenizer import count_messages, count_tools
 
 
 @dataclass
@@ -53,13 +54,27 @@ def resolve_model(state: StubState, model_id: str) -> ModelInfo:
     )
 
 
-def check_context(model: ModelInfo, prompt_tokens: int, max_tokens: int | None) -> None:
+def check_context(
+    model: ModelInfo,
+    prompt_tokens: int,
+    max_tokens: int | None,
+    functions: Callable[[], int] | None = None,
+    param: str = "max_tokens",
+) -> None:
+    """The real 400s for a prompt the model cannot take; ``functions`` counts the tools' tokens (on error only).
+
+    ``param`` is the name the request gave its cap (``max_tokens``, ``max_completion_tokens``,
+    ``max_output_tokens``): the 400 names what the caller sent.
+    """
     if max_tokens is not None and max_tokens > model.max_output_tokens:
+        # Real body, code null (ChatGPTNextWeb/NextChat#3195): "max_tokens is too large: 8192. This model supports
+        # at most 4096 completion tokens, whereas you provided 8192.", param "max_tokens". No quote was found for
+        # max_completion_tokens; the same sentence names the parameter the caller used.
         raise invalid(
-            f"max_tokens is too large: {max_tokens}. This model supports at most {model.max_output_tokens} "
+            f"{param} is too large: {max_tokens}. This model supports at most {model.max_output_tokens} "
             f"completion tokens, whereas you provided {max_tokens}.",
-            "max_tokens",
-            "invalid_value",
+            param,
+            None,
         )
     requested = prompt_tokens + (max_tokens or 0)
     if requested > model.context_window:
@@ -67,6 +82,14 @@ def check_context(model: ModelInfo, prompt_tokens: int, max_tokens: int | None) 
             detail = (
                 f"However, you requested {requested} tokens ({prompt_tokens} in the messages, "
                 f"{max_tokens} in the completion). Please reduce the length of the messages or completion."
+            )
+        elif functions is not None and (functions_tokens := functions()):
+            # messages and tools counted apart, as the real 400 does (huggingface/smolagents#1719: "(22394 in the
+            # messages, 879 in the functions). Please reduce the length of the messages or functions.")
+            detail = (
+                f"However, your messages resulted in {prompt_tokens} tokens ({prompt_tokens - functions_tokens} "
+                f"in the messages, {functions_tokens} in the functions). Please reduce the length of the "
+                "messages or functions."
             )
         else:
             detail = f"However, your messages resulted in {prompt_tokens} tokens. Please reduce the length of the messages."
@@ -92,10 +115,19 @@ async def run(
     and the usage the response reports.
     """
     model = resolve_model(state, req.model)
+    model_rules.check(model, req)  # the family's parameter rules (max_tokens, temperature, reasoning_effort...)
+    effort = model_rules.effort_of(model, req)
     structured.validate_request(req)
     tools.validate_request(req)
-    prompt_tokens = count_messages(req.messages, req.tools or None)
-    check_context(model, prompt_tokens, req.max_tokens)
+    prompt_tokens = count_messages(req.messages, req.tools or None, model.encoding)
+    request_check.check_for_model(req, model)  # e.g. image parts to a text-only model
+    check_context(
+        model,
+        prompt_tokens,
+        req.max_tokens,
+        lambda: count_tools(req.tools or None, model.encoding),
+        req.max_tokens_param,
+    )
     fault = state.faults.take(key=key, model=req.model, headers=request_headers)
     if fault is not None:
         extra["fault"] = fault.label
@@ -104,7 +136,21 @@ async def run(
         if fault.error is not None:
             raise fault.error
     response_headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
-    choices = complete(req, state.book)
-    usage = usage_of(prompt_tokens, sum(c.completion_tokens for c in choices))
+    choices = complete(req, state.book, model, effort)
+    cached = state.cache.lookup_and_store(
+        key=key,
+        model=model.resolved,
+        cache_key=req.body.get("prompt_cache_key"),
+        messages=req.messages,
+        tools=req.tools or None,
+        encoding=model.encoding,
+        prompt_tokens=prompt_tokens,
+    )
+    usage = reasoning.usage(
+        prompt_tokens,
+        sum(c.completion_tokens for c in choices),
+        cached_tokens=cached,
+        reasoning=sum(c.reasoning_tokens for c in choices),
+    )
     extra["usage"] = usage.to_dict(mode="json")  # what the response reported, for tests
     return Outcome(model, prompt_tokens, choices, usage, fault)

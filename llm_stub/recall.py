@@ -20,29 +20,7 @@ from __future__ import annotations
 import re
 
 from .tokenizer import content_text
-
-_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str], str]] = [
-    (
-        "name",
-        re.compile(
-            r"(?i)\b(?:my name is|my name's|call me|i am called|i'm called)\s+((?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?))"
-        ),
-        re.compile(r"(?i)\b(?:what(?:'s| is) my name|who am i|do you (?:know|remember) my name)\b"),
-        "Your name is {}.",
-    ),
-    (
-        "home",
-        re.compile(r"(?i)\bi (?:live|am living|'m living) in\s+((?-i:[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?))"),
-        re.compile(r"(?i)\bwhere do i live\b"),
-        "You told me you live in {}.",
-    ),
-    (
-        "favourite",
-        re.compile(r"(?i)\bmy favou?rite (\w+) is\s+([\w' -]+?)(?:[.!,]|$)"),
-        re.compile(r"(?i)\bwhat(?:'s| is) my favou?rite (\w+)"),
-        "Your favourite {} is {}.",
-    ),
-]
+from .understanding import facts
 
 
 def _user_texts(messages: list[dict]) -> list[str]:
@@ -91,8 +69,145 @@ def _about_the_conversation(messages: list[dict], question: str, earlier: list[s
     return None
 
 
+_ASKED: list[tuple[str, re.Pattern[str]]] = [
+    ("name", re.compile(r"(?i)\b(?:what(?:'s| is) my (?:first |full )?name|who am i\b|do you (?:know|remember) (?:my name|who i am)"
+                        r"|what am i called|what did i say my name (?:is|was)|what name did i (?:give|tell))")),
+    ("home", re.compile(r"(?i)\b(?:where do i live|where am i (?:based|living|located)|where(?:'s| is) my home\b"
+                        r"|which (?:city|town|country) do i live in|where i live)")),
+    ("origin", re.compile(r"(?i)\b(?:where am i from|where do i come from|where was i born)")),
+    ("job", re.compile(r"(?i)\b(?:what(?:'s| is) my (?:job|profession|occupation|line of work)|what do i do"
+                       r"(?: for (?:a living|work))?\s*(?:[?.!]|$|\band\b)|what(?:'s| is) my job title)")),
+    ("employer", re.compile(r"(?i)\b(?:where do i work|who do i work for|which company do i work (?:for|at))")),
+    ("dislikes", re.compile(r"(?i)\b(?:what do i (?:hate|dislike|not like)|what don't i like)")),
+    ("likes", re.compile(r"(?i)\b(?:what do i (?:like|love|enjoy)\b(?!\s+(?:to|about))|what are my (?:hobbies|interests)"
+                         r"|what am i into)")),
+    ("age", re.compile(r"(?i)\b(?:how old am i|what(?:'s| is) my age)")),
+    ("favourite", re.compile(r"(?i)\bwhat(?:'s| is| are) my (?:favou?rite|fav) ([a-z]+(?: (?!and\b)[a-z]+)?)")),
+    ("relation", re.compile(r"(?i)\bwhat(?:'s| is) my (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|"
+                            r"friend|boss|mother|father|mom|mum|dad|girlfriend|boyfriend|colleague|manager|kid|child|"
+                            r"baby)(?:'s name| called| named)")),
+    ("all", re.compile(r"(?i)\b(?:what do you (?:know|remember) about me|what have i told you|what did i tell you about"
+                       r" (?:me|myself))")),
+]  # fmt: skip
+_KNOWN = {
+    "name": "Your name is {}.",
+    "home": "You told me you live in {}.",
+    "origin": "You told me you're from {}.",
+    "job": "You told me you work as {}.",
+    "employer": "You told me you work at {}.",
+    "likes": "You told me you like {}.",
+    "dislikes": "You told me you don't like {}.",
+    "age": "You told me you're {} years old.",
+}
+_UNKNOWN = {
+    "name": "I don't know your name: you haven't told me in this conversation.",
+    "home": "I don't know where you live: nothing in this conversation says so.",
+    "origin": "I don't know where you're from: nothing in this conversation says so.",
+    "job": "I don't know what you do for a living: nothing in this conversation says so.",
+    "employer": "I don't know where you work: nothing in this conversation says so.",
+    "likes": "I don't know what you like: nothing in this conversation says so.",
+    "dislikes": "I don't know what you dislike: nothing in this conversation says so.",
+    "age": "I don't know how old you are: nothing in this conversation says so.",
+}
+_ONLY_THIS_REQUEST = "I only see the messages sent with this request."
+
+
+def _article(job: str) -> str:
+    return (
+        f"{'an' if job[:1].lower() in 'aeiou' else 'a'} {job}"
+        if not job.lower().startswith(("a ", "an "))
+        else job
+    )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def known_facts(messages: list[dict]) -> dict[str, object]:
+    """What the conversation says about the user: the latest value of each fact; every like and dislike."""
+    known: dict[str, object] = {}
+    for text in reversed(_texts(messages, ("system", "developer"))):
+        told = _INSTRUCTED_NAME.search(text)
+        if told:
+            known["name"] = told.group(1)
+            break
+    likes: list[str] = []
+    dislikes: list[str] = []
+    favourites: dict[str, str] = {}
+    relations: dict[str, str] = {}
+    for text in _user_texts(messages):
+        for fact in facts(text):
+            if fact.kind == "likes":
+                likes.append(fact.value)
+            elif fact.kind == "dislikes":
+                dislikes.append(fact.value)
+            elif fact.kind == "favourite":
+                favourites[fact.detail] = fact.value
+            elif fact.kind == "relation":
+                relations[fact.detail] = fact.value
+            else:
+                known[fact.kind] = fact.value
+    if likes:
+        known["likes"] = list(dict.fromkeys(likes))
+    if dislikes:
+        known["dislikes"] = list(dict.fromkeys(dislikes))
+    known["favourite"] = favourites
+    known["relation"] = relations
+    return known
+
+
+def _same_thing(a: str, b: str) -> bool:
+    """ "colour" and "color", "films" and "film": the same favourite."""
+
+    def norm(word: str) -> str:
+        return word.replace("our", "or").rstrip("s")
+
+    return norm(a) == norm(b) or norm(a.split()[0]) == norm(b.split()[0])
+
+
+def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
+    """(the sentence, whether it was known)."""
+    if kind == "favourite":
+        favourites: dict = known["favourite"]  # type: ignore[assignment]
+        key = next((k for k in favourites if _same_thing(k, detail)), None)
+        if key is not None:
+            verb = "are" if detail.endswith("s") else "is"
+            return f"Your favourite {detail} {verb} {favourites[key]}.", True
+        return f"I don't know your favourite {detail}: nothing in this conversation tells me.", False
+    if kind == "relation":
+        relations: dict = known["relation"]  # type: ignore[assignment]
+        if detail in relations:
+            return f"Your {detail}'s name is {relations[detail]}.", True
+        return f"I don't know your {detail}'s name: nothing in this conversation tells me.", False
+    if kind not in known:
+        return _UNKNOWN[kind], False
+    value = known[kind]
+    if isinstance(value, list):
+        value = _join(value)
+    if kind == "job":
+        value = _article(str(value))
+    return _KNOWN[kind].format(value), True
+
+
+def _everything(known: dict) -> str:
+    parts = []
+    for kind, phrase in (("name", "your name is {}"), ("home", "you live in {}"), ("origin", "you're from {}"),
+                         ("job", "you work as {}"), ("employer", "you work at {}"), ("age", "you're {} years old"),
+                         ("likes", "you like {}"), ("dislikes", "you don't like {}")):  # fmt: skip
+        if kind in known:
+            value = known[kind]
+            value = _join(value) if isinstance(value, list) else value
+            parts.append(phrase.format(_article(str(value)) if kind == "job" else value))
+    parts += [f"your favourite {k} is {v}" for k, v in known["favourite"].items()]
+    parts += [f"your {k}'s name is {v}" for k, v in known["relation"].items()]
+    if not parts:
+        return f"You haven't told me anything about yourself in this conversation. {_ONLY_THIS_REQUEST}"
+    return f"From this conversation: {_join(parts)}."
+
+
 def answer_from_history(messages: list[dict]) -> str | None:
-    """Answer a question about something the user said earlier in ``messages``, if it is one."""
+    """Answer questions about something said earlier in ``messages`` (several at once), if that is what was asked."""
     texts = _user_texts(messages)
     if not texts:
         return None
@@ -100,42 +215,55 @@ def answer_from_history(messages: list[dict]) -> str | None:
     about = _about_the_conversation(messages, question, earlier)
     if about is not None:
         return about
-    for kind, tell, ask, template in _FACTS:
-        asked = ask.search(question)
-        if not asked:
+    asked: list[tuple[int, str, str]] = []
+    for kind, pattern in _ASKED:
+        for m in pattern.finditer(question):
+            if not any(abs(m.start() - a) < 3 for a, _, _ in asked):
+                asked.append((m.start(), kind, (m.group(1) if m.groups() else "").lower()))
+    if not asked:
+        return None
+    known = known_facts(messages)
+    answers: list[str] = []
+    missing = False
+    for _, kind, detail in sorted(asked):
+        if kind == "all":
+            answers.append(_everything(known))
             continue
-        if kind == "name":
-            for text in reversed(_texts(messages, ("system", "developer"))):
-                told = _INSTRUCTED_NAME.search(text)
-                if told:
-                    return template.format(told.group(1))
-        for text in reversed(earlier):
-            if kind == "favourite":
-                for told in tell.finditer(text):
-                    if told.group(1).lower() == asked.group(1).lower():
-                        return template.format(told.group(1).lower(), told.group(2).strip())
-            else:
-                told = tell.search(text)
-                if told:
-                    return template.format(told.group(1))
-        if kind == "favourite":
-            return f"I don't know your favourite {asked.group(1).lower()}: nothing in this conversation tells me. Each request only contains the messages you send with it."
-        return {
-            "name": "I don't know your name: you haven't told me in this conversation. I only see the messages sent with this request.",
-            "home": "I don't know where you live: nothing in this conversation says so. I only see the messages sent with this request.",
-        }[kind]
-    return None
+        sentence, found = _answer(kind, detail, known)
+        answers.append(sentence)
+        missing = missing or not found
+    if missing:
+        answers.append(_ONLY_THIS_REQUEST if len(asked) > 1 or asked[0][1] != "favourite" else
+                       "Each request only contains the messages you send with it.")  # fmt: skip
+    return " ".join(answers)
 
 
 def greeting_reply(messages: list[dict]) -> str | None:
-    """A friendly acknowledgement when the last message only introduces the user."""
+    """A friendly acknowledgement when the last message only tells the stub about the user."""
     texts = _user_texts(messages)
     if not texts:
         return None
-    told = _FACTS[0][1].search(texts[-1])
-    if told and len(texts[-1]) < 80:
-        return f"Nice to meet you, {told.group(1)}! How can I help you today?"
-    return None
+    last = texts[-1]
+    if len(last) > 200 or "?" in last:
+        return None
+    told = facts(last)
+    names = [f.value for f in told if f.kind == "name"]
+    others = [f for f in told if f.kind != "name"]
+    if names and not others:
+        return f"Nice to meet you, {names[-1]}! How can I help you today?"
+    if not others:
+        return None
+    noted = []
+    for fact in others:
+        noted.append({
+            "home": f"you live in {fact.value}", "origin": f"you're from {fact.value}",
+            "job": f"you work as {_article(fact.value)}", "employer": f"you work at {fact.value}",
+            "likes": f"you like {fact.value}", "dislikes": f"you don't like {fact.value}",
+            "age": f"you're {fact.value}", "favourite": f"your favourite {fact.detail} is {fact.value}",
+            "relation": f"your {fact.detail}'s name is {fact.value}",
+        }[fact.kind])  # fmt: skip
+    hello = f"Nice to meet you, {names[-1]}! " if names else ""
+    return f"{hello}Noted: {_join(noted)}. How can I help you today?"
 
 
 def generic_reply(messages: list[dict]) -> str:

@@ -1,41 +1,78 @@
 """Turn the model's choices into the wire format: a ChatCompletion, or SSE chunks.
 
-Both are built from the SDK's own pydantic types, so their shape cannot drift
-from what the SDK parses; ``to_dict()`` keeps the explicitly set ``null`` fields
-the real API sends (``"refusal": null``) and drops the ones it does not send.
+The shapes are the SDK's own types (``openai.types.chat.ChatCompletion``,
+``ChatCompletionChunk``): tests validate every kind of body and chunk against
+those types and against the OpenAPI description. Production does not build a
+pydantic model per chunk (profiling showed that cost most of a stream's time):
+a completion is a plain dict in the real API's key order, and each chunk is a
+pre-rendered head (id, object, created, model, service_tier, system_fingerprint)
+plus a small JSON delta, encoded by one compact encoder that writes non-ASCII
+text as raw UTF-8, as the real API does.
+
+Key order, delta shapes and interleaving follow real streams recorded from the
+API in openai-python's ``.inline-snapshot/external/*.bin`` (2024-09) and, for the
+newer ``service_tier``/``obfuscation`` keys, real chunks quoted in
+dongri/openai-api-rs#186 (2025-10) and ENTERPILOT/GoModel#46 (2026-01):
+
+* ``{"id","object","created","model","service_tier","system_fingerprint","choices",["usage"],"obfuscation"}``
+* first delta of a text choice ``{"role":"assistant","content":"","refusal":null}`` (e2aad469…bin);
+  of a refusal ``{"role":"assistant","content":null,"refusal":""}`` (173417d5…bin);
+  of a single tool call ``{"role":"assistant","content":null,"tool_calls":[head],"refusal":null}``
+  (2018feb6…bin); with parallel tool calls a bare ``{"role":"assistant","content":null}`` and then each
+  call's head in its own chunk (f82268f2…bin);
+* tool arguments in token-sized pieces (``{"``, ``city``, ``":"``, ``New``, `` York``, ``"}``; 2018feb6…bin);
+* with ``n`` > 1 the choices interleave (role and first token of choice 0, of choice 1, …, then one token
+  of each in turn) and all the finish chunks come at the end, in index order (a491adda…bin).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
+import re
 import secrets
+import string
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from openai.types import CompletionUsage
-from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessage
-from openai.types.chat.chat_completion import Choice as CompletionChoice
-from openai.types.chat.chat_completion_chunk import (
-    Choice as ChunkChoice,
-)
-from openai.types.chat.chat_completion_chunk import (
-    ChoiceDelta,
-    ChoiceDeltaToolCall,
-    ChoiceDeltaToolCallFunction,
-)
-from openai.types.chat.chat_completion_message_function_tool_call import (
-    ChatCompletionMessageFunctionToolCall,
-    Function,
-)
 from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
 
 from .faults import StreamFault
 from .generate import Choice
-from .tokenizer import encode
+
+# One compact encoder for every body the stub writes (H4's Responses events can use it too): no spaces,
+# non-ASCII as raw UTF-8 like the real API's JSON bodies and SSE frames, no circular-reference check.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(obj: object) -> str:
+    """Compact JSON text with raw UTF-8 (``"Zoë"``, not ``"Zo\\u00eb"``)."""
+    return _ENCODER.encode(obj)
+
+
+def to_bytes(text: str) -> bytes:
+    """UTF-8 bytes of JSON text; a lone surrogate (never valid UTF-8) is written as its ``\\uXXXX`` escape."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
+def json_bytes(obj: object) -> bytes:
+    """A JSON body as bytes, ready to send."""
+    return to_bytes(dumps(obj))
+
+
+def sse(data: str, event: str | None = None) -> bytes:
+    """One SSE frame: ``[event: <type>\\n]data: <data>\\n\\n``."""
+    head = f"event: {event}\n" if event else ""
+    return to_bytes(f"{head}data: {data}\n\n")
 
 
 @dataclass
@@ -44,11 +81,34 @@ class Meta:
     created: int
     model: str
     system_fingerprint: str
+    service_tier: str = "default"
 
     @classmethod
-    def new(cls, model: str) -> Meta:
-        fingerprint = "fp_" + hashlib.sha256(f"stub:{model}".encode()).hexdigest()[:10]
-        return cls("chatcmpl-" + secrets.token_hex(15), int(time.time()), model, fingerprint)
+    def new(cls, model: str, service_tier: str = "default") -> Meta:
+        return cls(
+            "chatcmpl-" + secrets.token_hex(15), int(time.time()), model, _fingerprint(model), service_tier
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(model: str) -> str:
+    return "fp_" + hashlib.sha256(f"stub:{model}".encode()).hexdigest()[:10]
+
+
+def service_tier_of(requested: str | None) -> str:
+    """The tier the response reports for the requested one.
+
+    The SDK's docstring of ``ChatCompletion.service_tier``: not set means 'auto', and 'auto' runs on the
+    project's tier, 'default' unless configured; 'fast' and 'priority' are both reported as 'priority';
+    'flex' runs as Flex Processing. Real chunks of requests without the parameter carry
+    ``"service_tier":"default"`` (dongri/openai-api-rs#186). A tier the stub knows no rule for ('scale')
+    is reported as 'default'.
+    """
+    if requested in ("priority", "fast"):
+        return "priority"
+    if requested == "flex":
+        return "flex"
+    return "default"
 
 
 def usage_of(prompt_tokens: int, completion_tokens: int) -> CompletionUsage:
@@ -63,130 +123,181 @@ def usage_of(prompt_tokens: int, completion_tokens: int) -> CompletionUsage:
     )
 
 
+# Usage key order of real bodies (prompt, completion, total, then the details).
+_USAGE_ORDER = (
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "prompt_tokens_details",
+    "completion_tokens_details",
+)
+
+
+def usage_dict(usage: CompletionUsage) -> dict:
+    data = usage.to_dict(mode="json")
+    out = {k: data[k] for k in _USAGE_ORDER if k in data}
+    out.update((k, v) for k, v in data.items() if k not in out)
+    return out
+
+
+def _tool_call(t) -> dict:
+    return {"id": t.id, "type": "function", "function": {"name": t.name, "arguments": t.arguments}}
+
+
 def completion(meta: Meta, choices: list[Choice], usage: CompletionUsage) -> dict:
+    """A ChatCompletion body, keys in the order of real bodies (openai-python tests/lib/chat/test_completions.py
+    snapshots: message ``role, content, [tool_calls], refusal``; then ``usage``, ``service_tier``,
+    ``system_fingerprint``)."""
     out = []
     for c in choices:
-        message = ChatCompletionMessage(
-            role="assistant", content=c.content, refusal=c.refusal, annotations=[]
-        )
+        message: dict = {"role": "assistant", "content": c.content}
         if c.tool_calls:
-            message.tool_calls = [
-                ChatCompletionMessageFunctionToolCall(
-                    id=t.id, type="function", function=Function(name=t.name, arguments=t.arguments)
-                )
-                for t in c.tool_calls
-            ]
-        out.append(
-            CompletionChoice(index=c.index, message=message, logprobs=None, finish_reason=c.finish_reason)
-        )
-    body = ChatCompletion(
-        id=meta.id,
-        object="chat.completion",
-        created=meta.created,
-        model=meta.model,
-        choices=out,
-        usage=usage,
-        service_tier="default",
-        system_fingerprint=meta.system_fingerprint,
+            message["tool_calls"] = [_tool_call(t) for t in c.tool_calls]
+        message["refusal"] = c.refusal
+        message["annotations"] = []
+        out.append({"index": c.index, "message": message, "logprobs": None, "finish_reason": c.finish_reason})
+    return {
+        "id": meta.id,
+        "object": "chat.completion",
+        "created": meta.created,
+        "model": meta.model,
+        "choices": out,
+        "usage": usage_dict(usage),
+        "service_tier": meta.service_tier,
+        "system_fingerprint": meta.system_fingerprint,
+    }
+
+
+# Tool arguments stream in token-sized pieces: a word (with the space before it), a group of digits, or a
+# run of punctuation such as ``{"`` or ``":"`` (recorded stream 2018feb6…bin).
+# Every character falls in exactly one alternative (``_`` counts as punctuation, the last one catches
+# anything else), so the pieces always join back into the arguments.
+_ARGUMENT_PIECE = re.compile(r"\s?[^\W\d_]+|\d{1,3}|(?:[^\w\s]|_)+|\s+|.", re.UNICODE | re.DOTALL)
+
+
+def argument_pieces(arguments: str) -> list[str]:
+    """Token-sized pieces of a tool call's arguments; ``"".join(argument_pieces(a)) == a`` always."""
+    return _ARGUMENT_PIECE.findall(arguments) or [arguments]
+
+
+# --- stream plan ---------------------------------------------------------------------------------------
+
+_ROLE_TEXT = '{"role":"assistant","content":"","refusal":null}'
+_ROLE_REFUSAL = '{"role":"assistant","content":null,"refusal":""}'
+_ROLE_CALLS = '{"role":"assistant","content":null}'
+
+
+def _head(k: int, call) -> str:
+    return (
+        f'{{"index":{k},"id":{dumps(call.id)},"type":"function","function":'
+        f'{{"name":{dumps(call.name)},"arguments":""}}}}'
     )
-    return body.to_dict(mode="json")
 
 
-def _chunk(
-    meta: Meta, choices: list[ChunkChoice], include_usage: bool, usage: CompletionUsage | None = None
-) -> str:
-    chunk = ChatCompletionChunk(
-        id=meta.id,
-        object="chat.completion.chunk",
-        created=meta.created,
-        model=meta.model,
-        service_tier="default",
-        system_fingerprint=meta.system_fingerprint,
-        choices=choices,
-    )
-    if include_usage:
-        chunk.usage = usage
-    return "data: " + json.dumps(_wire_order(chunk.to_dict(mode="json")), separators=(",", ":")) + "\n\n"
-
-
-# Key order of the real API's chunks (pydantic sorts fields its own way). JSON readers don't care; people
-# reading raw frames (curl, the lesson on streaming) see the same line the real API sends.
-_KEY_ORDER = {
-    "chunk": ("id", "object", "created", "model", "service_tier", "system_fingerprint", "choices", "usage"),
-    "choice": ("index", "delta", "logprobs", "finish_reason"),
-    "delta": ("role", "content", "refusal", "tool_calls"),
-    "tool_call": ("index", "id", "type", "function"),
-    "function": ("name", "arguments"),
-}
-
-
-def _ordered(data: dict, kind: str) -> dict:
-    order = _KEY_ORDER[kind]
-    rank = {k: i for i, k in enumerate(order)}
-    return {k: data[k] for k in sorted(data, key=lambda k: rank.get(k, len(order)))}
-
-
-def _wire_order(chunk: dict) -> dict:
-    choices = []
-    for choice in chunk.get("choices", []):
-        delta = dict(choice.get("delta", {}))
-        if delta.get("tool_calls"):
-            delta["tool_calls"] = [
-                _ordered(
-                    {**t, **({"function": _ordered(t["function"], "function")} if t.get("function") else {})},
-                    "tool_call",
-                )
-                for t in delta["tool_calls"]
-            ]
-        choices.append(_ordered({**choice, "delta": _ordered(delta, "delta")}, "choice"))
-    return _ordered({**chunk, "choices": choices}, "chunk")
-
-
-def _delta_choice(index: int, delta: ChoiceDelta, finish_reason: str | None = None) -> ChunkChoice:
-    return ChunkChoice(index=index, delta=delta, logprobs=None, finish_reason=finish_reason)
-
-
-def chunk_plan(choices: list[Choice]) -> list[tuple[int, ChoiceDelta, bool]]:
-    """The deltas of a stream in send order, as (choice index, delta, is_token) triples.
-
-    Tokens of several choices are interleaved round-robin, as the real API does for ``n`` > 1.
-    """
-    firsts: list[tuple[int, ChoiceDelta, bool]] = []
-    bodies: list[list[tuple[int, ChoiceDelta, bool]]] = []
-    for c in choices:
-        rest: list[tuple[int, ChoiceDelta, bool]] = []
-        if c.tool_calls:
-            for k, call in enumerate(c.tool_calls):
-                head = ChoiceDeltaToolCall(
-                    index=k,
-                    id=call.id,
-                    type="function",
-                    function=ChoiceDeltaToolCallFunction(name=call.name, arguments=""),
-                )
-                if k == 0:
-                    firsts.append(
-                        (
-                            c.index,
-                            ChoiceDelta(role="assistant", content=None, tool_calls=[head], refusal=None),
-                            False,
-                        )
-                    )
-                else:
-                    rest.append((c.index, ChoiceDelta(tool_calls=[head]), False))
-                for piece in encode(call.arguments):
-                    part = ChoiceDeltaToolCall(index=k, function=ChoiceDeltaToolCallFunction(arguments=piece))
-                    rest.append((c.index, ChoiceDelta(tool_calls=[part]), True))
-        elif c.refusal is not None:
-            firsts.append((c.index, ChoiceDelta(role="assistant", content=None, refusal=""), False))
-            rest.extend((c.index, ChoiceDelta(refusal=p), True) for p in c.pieces)
+def choice_deltas(c: Choice) -> list[str]:
+    """One choice's deltas (as JSON text) in send order, before its finish chunk."""
+    if c.tool_calls:
+        deltas = []
+        if len(c.tool_calls) == 1:
+            deltas.append(
+                f'{{"role":"assistant","content":null,"tool_calls":[{_head(0, c.tool_calls[0])}],"refusal":null}}'
+            )
         else:
-            firsts.append((c.index, ChoiceDelta(role="assistant", content="", refusal=None), False))
-            rest.extend((c.index, ChoiceDelta(content=p), True) for p in c.pieces)
-        bodies.append(rest)
-    plan = list(firsts)
-    for step in range(max((len(b) for b in bodies), default=0)):
-        plan.extend(b[step] for b in bodies if step < len(b))
-    return plan
+            deltas.append(_ROLE_CALLS)
+        for k, call in enumerate(c.tool_calls):
+            if len(c.tool_calls) > 1:
+                deltas.append(f'{{"tool_calls":[{_head(k, call)}]}}')
+            deltas.extend(
+                f'{{"tool_calls":[{{"index":{k},"function":{{"arguments":{dumps(p)}}}}}]}}'
+                for p in argument_pieces(call.arguments)
+            )
+        return deltas
+    if c.refusal is not None:
+        return [_ROLE_REFUSAL, *(f'{{"refusal":{dumps(p)}}}' for p in c.pieces)]
+    return [_ROLE_TEXT, *(f'{{"content":{dumps(p)}}}' for p in c.pieces)]
+
+
+def plan(choices: list[Choice]) -> list[tuple[int, str, bool]]:
+    """Every (choice index, delta JSON, starts a new round) in send order, finish chunks excluded.
+
+    Round 0 is each choice's role delta and first token; every later round one more token of each choice
+    still going. Pacing waits once per round.
+    """
+    queues = [(c.index, choice_deltas(c)) for c in choices]
+    out: list[tuple[int, str, bool]] = []
+    step = 0
+    while True:
+        first = True
+        for index, deltas in queues:
+            take = deltas[0:2] if step == 0 else deltas[step + 1 : step + 2]
+            for d in take:
+                out.append((index, d, first and step > 0))
+                first = False
+        step += 1
+        if all(len(deltas) <= step + 1 for _, deltas in queues):
+            return out
+
+
+# Random letters and digits, drawn once per process; each stream reads them from a random place.
+_POOL = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(4096))
+
+
+class Obfuscator:
+    """The ``obfuscation`` field: random characters that even out the size of the chunks.
+
+    The SDK's docstring (``ChatCompletionChunk.obfuscation``, ``stream_options.include_obfuscation``):
+    included by default, omitted when ``include_obfuscation`` is false. Real chunks pad short deltas more
+    than long ones (``"Hello"`` with ``"ZGF"``, ``","`` with ``"lRK2aBv"``: ENTERPILOT/GoModel#46).
+    """
+
+    def __init__(self) -> None:
+        self.target = 8 + secrets.randbelow(10)
+        self.at = secrets.randbelow(len(_POOL) - 64)
+
+    def field(self, delta_len: int) -> str:
+        n = max(1, self.target - delta_len)
+        start = self.at
+        self.at = (start + 7) % (len(_POOL) - 64)
+        return f',"obfuscation":"{_POOL[start : start + n]}"}}\n\n'
+
+
+def chunk_frames(
+    meta: Meta,
+    choices: list[Choice],
+    usage: CompletionUsage,
+    *,
+    include_usage: bool,
+    include_obfuscation: bool = True,
+) -> list[tuple[bytes, bool]]:
+    """Every SSE frame of the stream but ``[DONE]``, as (bytes, paced) pairs."""
+    head = (
+        f'data: {{"id":"{meta.id}","object":"chat.completion.chunk","created":{meta.created},'
+        f'"model":{dumps(meta.model)},"service_tier":"{meta.service_tier}",'
+        f'"system_fingerprint":"{meta.system_fingerprint}","choices":['
+    )
+    usage_null = ',"usage":null' if include_usage else ""
+    obfuscator = Obfuscator() if include_obfuscation else None
+    frames: list[tuple[bytes, bool]] = []
+
+    def add(body: str, paced: bool, size: int, tail: str = usage_null) -> None:
+        end = obfuscator.field(size) if obfuscator is not None else "}\n\n"
+        frames.append((to_bytes(head + body + "]" + tail + end), paced))
+
+    for index, delta, paced in plan(choices):
+        add(
+            f'{{"index":{index},"delta":{delta},"logprobs":null,"finish_reason":null}}',
+            paced,
+            len(delta) - 12,
+        )
+    for c in choices:
+        add(
+            f'{{"index":{c.index},"delta":{{}},"logprobs":null,"finish_reason":"{c.finish_reason}"}}',
+            False,
+            0,
+        )
+    if include_usage:
+        add("", False, 0, ',"usage":' + dumps(usage_dict(usage)))
+    return frames
 
 
 class StreamDropped(Exception):
@@ -202,6 +313,38 @@ class _HideDroppedStreams(logging.Filter):
 
 logging.getLogger("uvicorn.error").addFilter(_HideDroppedStreams())
 
+DONE = b"data: [DONE]\n\n"
+
+
+def stream_frames(
+    meta: Meta,
+    choices: list[Choice],
+    usage: CompletionUsage,
+    *,
+    include_usage: bool,
+    time_to_first_token: float,
+    time_per_token: float,
+    fault: StreamFault | None = None,
+    include_obfuscation: bool = True,
+) -> list[bytes] | AsyncIterator[bytes]:
+    """The stream's frames: a plain list when nothing paces or breaks it (the common case: no per-frame
+    generator to resume), else the async generator ``stream``."""
+    if fault is None and time_to_first_token <= 0 and time_per_token <= 0:
+        frames = chunk_frames(
+            meta, choices, usage, include_usage=include_usage, include_obfuscation=include_obfuscation
+        )
+        return [frame for frame, _ in frames] + [DONE]
+    return stream(
+        meta,
+        choices,
+        usage,
+        include_usage=include_usage,
+        time_to_first_token=time_to_first_token,
+        time_per_token=time_per_token,
+        fault=fault,
+        include_obfuscation=include_obfuscation,
+    )
+
 
 async def stream(
     meta: Meta,
@@ -212,35 +355,22 @@ async def stream(
     time_to_first_token: float,
     time_per_token: float,
     fault: StreamFault | None = None,
-) -> AsyncIterator[str]:
-    """Yield the SSE frames of a streamed completion, paced like a model generating tokens."""
-    # (frame, paced): a paced frame waits time_per_token before it is sent. The choices of one request are
-    # generated side by side, so with n > 1 one wait covers a round of tokens (one per choice still going);
-    # the first token comes right after time_to_first_token.
-    frames: list[tuple[str, bool]] = []
-    plan = chunk_plan(choices)
-    # Each choice's finish chunk follows its own last delta (with n > 1 a short choice finishes while a
-    # longer one is still streaming, as with the real API).
-    last_of = {index: at for at, (index, _, _) in enumerate(plan)}
-    finish_reasons = {c.index: c.finish_reason for c in choices}
-    previous: int | None = None  # the choice index of the previous token
-    for at, (index, delta, is_token) in enumerate(plan):
-        paced = is_token and previous is not None and index <= previous
-        if is_token:
-            previous = index
-        frames.append((_chunk(meta, [_delta_choice(index, delta)], include_usage), paced))
-        if last_of[index] == at:
-            finish = _delta_choice(index, ChoiceDelta(), finish_reasons[index])
-            frames.append((_chunk(meta, [finish], include_usage), False))
-    if include_usage:
-        frames.append((_chunk(meta, [], True, usage), False))
+    include_obfuscation: bool = True,
+) -> AsyncIterator[bytes]:
+    """Yield the SSE frames of a streamed completion, paced like a model generating tokens.
 
+    The choices of one request are generated side by side, so with ``n`` > 1 one wait of
+    ``time_per_token`` covers a round of tokens; the first comes right after ``time_to_first_token``.
+    """
+    frames = chunk_frames(
+        meta, choices, usage, include_usage=include_usage, include_obfuscation=include_obfuscation
+    )
     if time_to_first_token > 0:
         await asyncio.sleep(time_to_first_token)
     for sent, (frame, paced) in enumerate(frames):
         if fault is not None and sent >= fault.after_chunks:
             if fault.kind == "error" and fault.error is not None:
-                yield "data: " + json.dumps(fault.error.body()) + "\n\n"
+                yield sse(dumps(fault.error.body()))
                 return
             if fault.kind == "drop":
                 raise StreamDropped("stream dropped by fault plan")
@@ -248,4 +378,4 @@ async def stream(
         if paced and time_per_token > 0:
             await asyncio.sleep(time_per_token)
         yield frame
-    yield "data: [DONE]\n\n"
+    yield DONE

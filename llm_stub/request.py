@@ -7,16 +7,39 @@ instead.") so that a learner sees on the stub exactly what a provider would say.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from openai.types.chat import completion_create_params
 
 from .errors import StubError, invalid
+from .schema_check import SCHEMAS, bad_value
+from .schema_check import validate as validate_schema
 
 # Every top-level parameter the SDK knows; anything else is "Unrecognized request argument".
 KNOWN_PARAMS = frozenset(completion_create_params.CompletionCreateParamsBase.__annotations__) | {"stream"}
 ROLES = ("system", "assistant", "user", "function", "tool", "developer")
+
+# Content-part types each role may send (the SDK's message param types: ChatCompletionContentPartParam for
+# user messages, text and refusal parts for assistant messages, text parts for the others).
+PART_TYPES = {
+    "user": ("text", "image_url", "input_audio", "file"),
+    "assistant": ("text", "refusal"),
+    "system": ("text",),
+    "developer": ("text",),
+    "tool": ("text",),
+    "function": ("text",),
+}
+# ^[a-zA-Z0-9_-]+$ for a message's name: "Invalid 'messages[1].name': string does not match pattern. Expected a
+# string that matches the pattern '^[a-zA-Z0-9_-]+$'." (param messages[1].name, code invalid_value; quoted
+# from the real API in Pingdred/meowgram-client#11)
+NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_TOOLS = 128
+# Side parameters validated against their OpenAPI schemas (schema_check.py); the rest have checks below.
+SIDE_PARAMS = tuple(k for k in SCHEMAS if k not in ("custom_tool", "stream_options"))
+_SIDE_SET = frozenset(SIDE_PARAMS)
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -116,12 +139,15 @@ class ChatRequest:
     temperature: float | None = None
     seed: int | None = None
     max_tokens: int | None = None
+    max_tokens_param: str = "max_tokens"  # the name the request used for its cap, for the 400s that name it
     stop: list[str] = field(default_factory=list)
     response_format: dict | None = None
     tools: list[dict] = field(default_factory=list)
     tool_choice: Any = None
     parallel_tool_calls: bool = True
     api_key: str = ""
+    service_tier: str | None = None
+    include_obfuscation: bool = True
 
     @property
     def last_user_text(self) -> str:
@@ -157,15 +183,22 @@ def _check_content(message: dict, index: int, required: bool) -> None:
             param,
             "invalid_type",
         )
+    allowed = PART_TYPES.get(message.get("role"), ("text",))
     for j, part in enumerate(content):
         part_param = f"{param}[{j}]"
         expect(part, "object", part_param)
         if "type" not in part:
             raise missing(f"{part_param}.type")
-        if part["type"] == "text":
-            if "text" not in part:
-                raise missing(f"{part_param}.text")
-            expect(part["text"], "string", f"{part_param}.text")
+        kind = part["type"]
+        if kind not in allowed:
+            # "Invalid value: 'image'. Supported values are: 'text' and 'image_url'." with param
+            # messages[0].content[1].type and code invalid_value (aallam/openai-kotlin#320, 2024, when user
+            # parts were text and image_url; the list today is the SDK's part types for the role)
+            raise bad_value(kind, allowed, f"{part_param}.type")
+        if kind in ("text", "refusal"):
+            if kind not in part:
+                raise missing(f"{part_param}.{kind}")
+            expect(part[kind], "string", f"{part_param}.{kind}")
 
 
 def _check_message(message: Any, index: int) -> None:
@@ -175,17 +208,31 @@ def _check_message(message: Any, index: int) -> None:
         raise missing(f"{param}.role")
     role = message["role"]
     if role not in ROLES:
-        supported = ", ".join(f"'{r}'" for r in ROLES[:-1]) + f", and '{ROLES[-1]}'"
-        raise invalid(
-            f"Invalid value: '{role}'. Supported values are: {supported}.", f"{param}.role", "invalid_value"
-        )
+        raise bad_value(role, ROLES, f"{param}.role")
     if "name" in message:
         expect(message["name"], "string", f"{param}.name")
+        if not NAME_PATTERN.match(message["name"]):
+            raise invalid(
+                f"Invalid '{param}.name': string does not match pattern. Expected a string that matches the "
+                "pattern '^[a-zA-Z0-9_-]+$'.",
+                f"{param}.name",
+                "invalid_value",
+            )
     if role == "assistant":
-        has_calls = bool(message.get("tool_calls")) or bool(message.get("function_call"))
+        has_calls = message.get("tool_calls") is not None or bool(message.get("function_call"))
         _check_content(message, index, required=not has_calls and not message.get("refusal"))
-        if "tool_calls" in message:
+        if "tool_calls" in message and message["tool_calls"] is not None:
             calls = expect(message["tool_calls"], "array", f"{param}.tool_calls")
+            if not calls:
+                # "Invalid 'messages[2].tool_calls': empty array. Expected an array with minimum length 1, but
+                # got an empty array instead." param messages[2].tool_calls, code empty_array
+                # (home-assistant/core#118577; openai/openai-node#1341)
+                raise invalid(
+                    f"Invalid '{param}.tool_calls': empty array. Expected an array with minimum length 1, but got "
+                    "an empty array instead.",
+                    f"{param}.tool_calls",
+                    "empty_array",
+                )
             for k, call in enumerate(calls):
                 call_param = f"{param}.tool_calls[{k}]"
                 expect(call, "object", call_param)
@@ -205,6 +252,49 @@ def _check_message(message: Any, index: int) -> None:
         expect(message["tool_call_id"], "string", f"{param}.tool_call_id")
 
 
+TEXT_ONLY_PREFIXES = ("gpt-3.5",)  # catalogue models that read text only
+
+
+def check_for_model(req: ChatRequest, model: Any) -> None:
+    """What this model cannot read: an image part sent to a text-only model.
+
+    The real 400 (to GPT-3.5, vllm-project/vllm#11629; browser-use/web-ui#274): "Invalid content type.
+    image_url is only supported by certain models.", param ``messages.[1].content.[1].type`` (that spelling),
+    code null.
+    """
+    accepts = getattr(model, "accepts_images", None)
+    if accepts is None:
+        accepts = not str(getattr(model, "id", "")).startswith(TEXT_ONLY_PREFIXES)
+    if accepts:
+        return
+    for i, message in enumerate(req.messages):
+        content = message.get("content")
+        if isinstance(content, list):
+            for j, part in enumerate(content):
+                if part.get("type") == "image_url":
+                    raise invalid(
+                        "Invalid content type. image_url is only supported by certain models.",
+                        f"messages.[{i}].content.[{j}].type",
+                    )
+
+
+def _check_logit_bias(bias: Any) -> None:
+    """Keys are token ids (non-negative integers written as strings), values integers from -100 to 100.
+
+    The real 400 for a word as key: "Invalid key in 'logit_bias': AI. You should only be submitting
+    non-negative integers.", param logit_bias, code null (OkGoDoIt/OpenAI-API-dotnet#163,
+    sashabaranov/go-openai#129).
+    """
+    expect(bias, "object", "logit_bias")
+    for key, value in bias.items():
+        if not (key.isascii() and key.isdigit()):
+            raise invalid(
+                f"Invalid key in 'logit_bias': {key}. You should only be submitting non-negative integers.",
+                "logit_bias",
+            )
+        bounded(value, "number", f"logit_bias.{key}", -100, 100)
+
+
 def parse_chat_request(body: Any) -> ChatRequest:
     """Check ``body`` like the real endpoint does; raise the first 400 it would raise."""
     if not isinstance(body, dict):
@@ -216,8 +306,10 @@ def parse_chat_request(body: Any) -> ChatRequest:
     for name in body:
         if name not in KNOWN_PARAMS:
             raise invalid(f"Unrecognized request argument supplied: {name}", None, None)
-    if "model" not in body:
-        raise missing("model")
+    if body.get("model") is None:
+        # "you must provide a model parameter", param and code null (lss233/kirara-ai#800,
+        # danielmiessler/Fabric#239: the real 400 for a request without a model)
+        raise invalid("you must provide a model parameter")
     expect(body["model"], "string", "model")
     if "messages" not in body:
         raise missing("messages")
@@ -240,9 +332,11 @@ def parse_chat_request(body: Any) -> ChatRequest:
             raise invalid(
                 "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options"
             )
-        expect(options, "object", "stream_options")
-        if options.get("include_usage") is not None:
-            req.include_usage = expect(options["include_usage"], "boolean", "stream_options.include_usage")
+        validate_schema(options, SCHEMAS["stream_options"], "stream_options")
+        req.include_usage = bool(options.get("include_usage"))
+        # "These obfuscation fields are included by default ... You can set include_obfuscation to false"
+        # (the SDK's ChatCompletionStreamOptionsParam docstring)
+        req.include_obfuscation = options.get("include_obfuscation") is not False
     if body.get("n") is not None:
         req.n = bounded(body["n"], "integer", "n", 1, 128)
     if body.get("temperature") is not None:
@@ -253,10 +347,13 @@ def parse_chat_request(body: Any) -> ChatRequest:
         if body.get(penalty) is not None:
             bounded(body[penalty], "number", penalty, -2, 2)
     if body.get("seed") is not None:
-        req.seed = expect(body["seed"], "integer", "seed")
+        # int64, the OpenAPI's bounds for seed; the message follows the real API's bounds messages (no quote of
+        # the real one for seed was found)
+        req.seed = bounded(body["seed"], "integer", "seed", INT64_MIN, INT64_MAX)
     for limit in ("max_tokens", "max_completion_tokens"):
         if body.get(limit) is not None:
             req.max_tokens = bounded(body[limit], "integer", limit, 1)
+            req.max_tokens_param = limit
     stop = body.get("stop")
     if stop is not None:
         if isinstance(stop, str):
@@ -275,14 +372,24 @@ def parse_chat_request(body: Any) -> ChatRequest:
         if "type" not in fmt:
             raise missing("response_format.type")
         if fmt["type"] not in ("text", "json_object", "json_schema"):
-            raise invalid(
-                f"Invalid value: '{fmt['type']}'. Supported values are: 'text', 'json_object', and 'json_schema'.",
-                "response_format.type",
-                "invalid_value",
-            )
+            raise bad_value(fmt["type"], ("text", "json_object", "json_schema"), "response_format.type")
         req.response_format = fmt if fmt["type"] != "text" else None
     if body.get("tools") is not None:
         req.tools = expect(body["tools"], "array", "tools")
+        if len(req.tools) > MAX_TOOLS:
+            # vishalmysore/Tools4AI#16: param tools, code array_above_max_length
+            raise invalid(
+                f"Invalid 'tools': array too long. Expected an array with maximum length {MAX_TOOLS}, but got an "
+                f"array with length {len(req.tools)} instead.",
+                "tools",
+                "array_above_max_length",
+            )
+    if body.get("logit_bias") is not None:
+        _check_logit_bias(body["logit_bias"])
+    for name in [k for k in body if k in _SIDE_SET]:  # in the request's order; usually none
+        if body[name] is not None:
+            validate_schema(body[name], SCHEMAS[name], name)
+    req.service_tier = body.get("service_tier")
     if body.get("tool_choice") is not None:
         req.tool_choice = body["tool_choice"]
     if body.get("parallel_tool_calls") is not None:

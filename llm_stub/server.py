@@ -80,7 +80,7 @@ class StubServer:
     @property
     def control(self) -> StubControl:
         if self._control is None:
-            self._control = StubControl(self.base_url)
+            self._control = StubControl(self.base_url, token=self.state.config.control_token)
         return self._control
 
     # -- conveniences, straight on the in-process state --------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from .caching import PromptCache
 from .config import StubConfig
 from .faults import FaultBook
 from .journal import Journal
@@ -18,6 +19,7 @@ class StubState:
         self.journal = Journal(self.config.journal_size)
         self.limits = RateLimiter(self.config)
         self.faults = FaultBook()
+        self.cache = PromptCache()  # remembered prompt prefixes (caching.py), per key and model
         self._lock = threading.Lock()
         self.book = self._load_book()
 
@@ -40,4 +42,5 @@ class StubState:
             self.journal.clear()
             self.limits = RateLimiter(self.config)
             self.faults.reset()
+            self.cache.clear()
             self.book = self._load_book()

@@ -1,28 +1,27 @@
 """Tool calling: when to call a tool, with which arguments, and answers that use the results.
 
-Everything here is derived from the request alone (the tool definitions and the
-user's words), never from course-specific knowledge:
+Everything here is derived from the request alone (the tool definitions and the user's words, read by
+``understanding.py``), never from course-specific knowledge:
 
-* **Deciding.** With ``tool_choice`` ``auto`` a tool is called when the last user
-  message calls for it: its words match the tool's name (``get_weather`` and
-  "weather") or, with two matches, its description. ``required`` calls the best
-  match (or the first tool), a named function calls that function, ``none``
-  never calls.
-* **Arguments** are built from the tool's parameter schema and filled from the
-  user's words where they fit: a quoted string, a capitalised name ("Amsterdam"),
-  a number, an arithmetic expression, an enum value that is mentioned. A value
-  the words do not give may come from an earlier tool result of the same turn
-  (a JSON key of the same name, or a name in the result's text); a tool that
-  still lacks a required value waits until other tools have answered. The
-  arguments always validate against the schema.
-* **Parallel calls.** Two names for one tool ("Amsterdam and Paris") give two
-  calls in one message, or one call per step when ``parallel_tool_calls`` is
-  false. Calls already made (and answered) in this turn are not made again, so
-  an agent loop ends with a plain answer.
-* **Answers** after the tool messages quote the results; a scripted reply for
-  the question can shape them with ``{placeholders}`` filled from the results.
-* **Validation** raises the real API's 400s for bad tools, ``tool_choice`` and
-  tool histories.
+* **Deciding** (``decide``). The last user message is split into requests ("Where's order A1002, and is
+  the Hario V60 in stock?" is two). Each offered tool is scored against each request by its name (a noun
+  of the name used as a verb does not count: "how do I weather a tough week"), description and parameters,
+  with stems and a small synonym table (umbrella -> weather, trading -> stock price). The best tool is
+  called when it clearly fits, nothing when none does; each request gets its own call, in parallel. A
+  tool whose required argument has no candidate waits for another tool's result (the location before the
+  weather there), and when no tool can run the model asks for that argument. ``required`` calls the best
+  match (or the first tool), a named function calls that function, ``none`` never calls.
+* **Arguments** are filled by ``understanding.Filler``: each parameter takes the entity that fits its type,
+  enum, pattern, format, name and description (a city for ``city``, AAPL for ``ticker``, A1002 for
+  ``order_id``); an entity fills at most one parameter of one call; optional parameters only from
+  evidence. Several names for a one-name tool ("Amsterdam and Paris") give one call each, or one call per
+  step when ``parallel_tool_calls`` is false. Calls already made (and answered) in this turn are not made
+  again, so an agent loop ends with a plain answer.
+* **Answers** after the tool messages: a scripted reply for the question can shape them with
+  ``{placeholders}`` filled from the results; otherwise one sentence per result with its key values
+  ("Oslo: -7 °C with heavy snow."), a plain "I couldn't ..." for a failed tool, and Yes/No first when the
+  question asked for it.
+* **Validation** raises the real API's 400s for bad tools, ``tool_choice`` and tool histories.
 """
 
 from __future__ import annotations
@@ -31,13 +30,15 @@ import json
 import random
 import re
 import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import StubError, invalid
-from .request import ChatRequest, described_type, schema_type
+from .filling import Filler, wants
+from .request import ChatRequest, described_type
+from .schema_check import bad_value
 from .tokenizer import content_text
+from .understanding import Entity, clauses, facts, read, stem, words
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_NAME_LENGTH = 64
@@ -136,13 +137,14 @@ def _check_tools(req: ChatRequest) -> None:
         if "type" not in tool:
             raise _missing(f"{param}.type")
         if tool["type"] == "custom":
-            continue  # custom (free-form) tools: accepted, never called by the stub
+            # custom (free-form) tools: checked against CustomToolChatCompletions of the OpenAPI description,
+            # accepted, never called by the stub
+            from .schema_check import SCHEMAS, validate
+
+            validate(tool, SCHEMAS["custom_tool"], param)
+            continue
         if tool["type"] != "function":
-            raise invalid(
-                f"Invalid value: '{tool['type']}'. Supported values are: 'function' and 'custom'.",
-                f"{param}.type",
-                "invalid_value",
-            )
+            raise bad_value(tool["type"], ("function", "custom"), f"{param}.type")
         if "function" not in tool:
             raise _missing(f"{param}.function")
         function = tool["function"]
@@ -203,11 +205,7 @@ def _check_tool_choice(req: ChatRequest) -> None:
     if choice["type"] == "allowed_tools":
         return
     if choice["type"] != "function":
-        raise invalid(
-            f"Invalid value: '{choice['type']}'. Supported values are: 'function', 'allowed_tools', and 'custom'.",
-            "tool_choice.type",
-            "invalid_value",
-        )
+        raise bad_value(choice["type"], ("function", "allowed_tools", "custom"), "tool_choice.type")
     function = choice.get("function")
     if not isinstance(function, dict):
         raise _missing("tool_choice.function")
@@ -365,413 +363,61 @@ def turn_results(req: ChatRequest) -> tuple[list[ToolResult], list[tuple[str, st
 
 
 # ---------------------------------------------------------------------------
-# words
+# choosing tools (the reading of the words is llm_stub/understanding.py)
 # ---------------------------------------------------------------------------
 
-_STOP = set(
-    """a an the and or but if of to in on at by for with from into onto about as is are was were be been being am
-    do does did doing have has had having i me my mine we our you your he she it its they them their this that these
-    those what which who whom whose when where why how can could would should will shall may might must please
-    tell give show get gets getting fetch find look lookup up retrieve return returns returned current currently
-    now today right just some any all one each there here than then so not no yes also too very much many more
-    most other use using used call tool function compare convert check let lets let's hi hello hey thanks thank know want need like
-    what's whats it's i'm im there's given value values""".split()
-)
-# Imperatives that start a request ("Book a table", "Send ..."): capitalised there, but not names.
-_VERBS = set(
-    """add book build buy calculate cancel change create delete describe draft email explain list make open order plan
-    play read remind remove rename reserve run save schedule search send set start stop summarise summarize
-    translate update write""".split()
-)
-_SYNONYMS = {
-    "temperature": "weather",
-    "forecast": "weather",
-    "rain": "weather",
-    "raining": "weather",
-    "sunny": "weather",
-    "hot": "weather",
-    "cold": "weather",
-    "clock": "time",
-    "o'clock": "time",
-    "hour": "time",
-    "timezone": "time",
-    "calculate": "calculator",
-    "calculation": "calculator",
-    "compute": "calculator",
-    "evaluate": "calculator",
-    "arithmetic": "calculator",
-    "math": "calculator",
-    "multiply": "calculator",
-    "times": "calculator",
-    "plus": "calculator",
-    "minus": "calculator",
-    "divided": "calculator",
-    "sum": "calculator",
-}
-_ARITHMETIC = re.compile(
-    r"\(?\s*-?\d+(?:\.\d+)?\s*\)?(?:\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d+(?:\.\d+)?\s*\)?)+"
-)
+# After these the next word is a verb: "how do I weather a tough week" is not about the weather.
+_VERB_BEFORE = frozenset("i you we they to can could should will would do does did don't let's must might may".split())
 
 
-def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: len(word) - len(suffix)] + repl
-    return word
+def _as_verb(word: str, clause: str, tool_name: str) -> bool:
+    """True when ``word`` (a noun of the tool's name, not its first word) is used as a verb in ``clause``."""
+    parts = [p.lower() for p in re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", tool_name) if p]
+    if parts and stem(parts[0]) == word:
+        return False
+    tokens = re.findall(r"[a-z']+", clause.lower())
+    hits = [i for i, t in enumerate(tokens) if stem(t) == word]
+    return bool(hits) and all(i > 0 and tokens[i - 1] in _VERB_BEFORE for i in hits)
 
 
-def words(text: str) -> set[str]:
-    """Content words of ``text``: lower case, stop words dropped, light stemming, synonyms added."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
-    out: set[str] = set()
-    for raw in re.findall(r"[A-Za-z][A-Za-z']*", text.replace("_", " ").replace("-", " ")):
-        word = raw.lower().strip("'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if not word or word in _STOP or len(word) < 2:
-            continue
-        out.add(_stem(word))
-        if word in _SYNONYMS:
-            out.add(_SYNONYMS[word])
-    return out
+def _params(tool: dict) -> dict:
+    params = tool["function"].get("parameters")
+    return params if isinstance(params, dict) else {"type": "object", "properties": {}}
 
 
-def _arithmetic(text: str) -> str | None:
-    match = _ARITHMETIC.search(text)
-    return match.group(0).strip() if match else None
+def fit(tool: dict, clause: str) -> float:
+    """How clearly ``clause`` asks for ``tool``: 0 when it does not; name words weigh most."""
+    return _fit(tool, clause)[0]
 
 
-def score(tool: dict, text: str) -> int:
-    """How strongly ``text`` calls for ``tool``: 3 per name word it uses, 1 per description word; 0 means not at all."""
+def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
+    """(the fit, the words of the tool's name the clause uses)."""
     function = tool["function"]
-    user = words(text)
-    if _arithmetic(text):
+    reading = read(clause)
+    user = set(reading.words)
+    if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
-    name_words = words(function["name"])
-    desc_words = words(function.get("description") or "") - name_words
-    by_name = len(user & name_words)
-    by_desc = len(user & desc_words)
-    if by_name == 0 and by_desc < 2:
-        return 0
-    return 3 * by_name + by_desc
-
-
-_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![\w])'([^']+)'(?![\w])")
-_PROPER = re.compile(r"\b[A-Z][\w'À-ÿ-]*(?:\s+(?:[A-Z][\w'À-ÿ-]*|de|del|da|la|le|of|upon|am))*(?<![\s])")
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-
-
-def entities(text: str, exclude: set[str] = frozenset()) -> list[str]:
-    """Quoted strings and capitalised names, in order, without duplicates (the things a user asks about)."""
-    found: list[tuple[int, str]] = []
-    spans: list[tuple[int, int]] = []
-    for match in _QUOTED.finditer(text):
-        value = next(g for g in match.groups() if g is not None)
-        found.append((match.start(), value))
-        spans.append(match.span())
-    for match in _PROPER.finditer(text):
-        if any(a <= match.start() < b for a, b in spans):
-            continue
-        parts = match.group(0).split()
-        # drop leading words that are not names ("What", "Is", "Compare") and trailing particles
-        at_start = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in ".!?:;"
-        while parts and (
-            _bare(parts[0]) in _STOP
-            or _stem(_bare(parts[0])) in exclude
-            or (at_start and _bare(parts[0]) in _VERBS)
-        ):
-            parts.pop(0)
-            at_start = False
-        while parts and parts[-1] in ("de", "del", "da", "la", "le", "of", "upon", "am"):
-            parts.pop()
-        if parts:
-            value = " ".join(parts)
-            if value.endswith("'s"):
-                value = value[:-2]
-            if _bare(value) in _STOP or _stem(_bare(value)) in exclude:
-                continue
-            found.append((match.start(), value))
-    out: list[str] = []
-    for _, value in sorted(found):
-        if value not in out:
-            out.append(value)
-    return out
-
-
-def _bare(word: str) -> str:
-    word = word.lower().strip("'")
-    return word[:-2] if word.endswith("'s") else word
-
-
-def numbers(text: str) -> list[float | int]:
-    out: list[float | int] = []
-    for raw in _NUMBER.findall(text):
-        value = float(raw)
-        out.append(int(value) if value.is_integer() and "." not in raw else value)
-    return out
-
-
-# ---------------------------------------------------------------------------
-# arguments from a schema
-# ---------------------------------------------------------------------------
-
-_TEXT_HINTS = {
-    "query",
-    "text",
-    "question",
-    "message",
-    "prompt",
-    "input",
-    "search",
-    "content",
-    "sentence",
-    "body",
-    "topic",
-    "keyword",
-    "term",
-}
-_EXPRESSION_HINTS = {"expression", "formula", "calculation", "equation", "calculator", "math", "arithmetic"}
-_MISSING = object()
-MAX_DEPTH = 12
-
-
-@dataclass
-class Filler:
-    """Fills a tool's arguments from the user's words (and earlier results of the turn)."""
-
-    text: str
-    root: dict
-    strict: bool
-    entities: list[str]
-    results: list[ToolResult] = field(default_factory=list)
-    force: bool = False  # fill something even where the words give nothing
-    numbers: list = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    used_entity: bool = False
-    depth: int = 0
-
-    def resolve(self, schema: Any) -> dict:
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < 20:
-            ref = schema["$ref"]
-            target: Any = self.root
-            if ref.startswith("#"):
-                for part in [p for p in ref[1:].split("/") if p]:
-                    target = target.get(part, {}) if isinstance(target, dict) else {}
-            else:
-                target = {}
-            schema = target
-            seen += 1
-        return schema if isinstance(schema, dict) else {}
-
-    def types(self, schema: dict, depth: int = 0) -> list[str]:
-        kind = schema.get("type")
-        if isinstance(kind, list):
-            return kind
-        if isinstance(kind, str):
-            return [kind]
-        branches = schema.get("anyOf") or schema.get("oneOf")
-        if isinstance(branches, list) and branches and depth < MAX_DEPTH:
-            kinds: list[str] = []
-            for branch in branches:
-                kinds += [k for k in self.types(self.resolve(branch), depth + 1) if k not in kinds]
-            return kinds
-        if "properties" in schema:
-            return ["object"]
-        if "enum" in schema:
-            return sorted({schema_type(v) for v in schema["enum"]})
-        if "const" in schema:
-            return [schema_type(schema["const"])]
-        return ["string"]
-
-    def from_results(self, name: str, kinds: list[str]) -> Any:
-        for result in reversed(self.results):
-            data = result.parsed
-            if (
-                isinstance(data, dict)
-                and name in data
-                and schema_type(data[name]) in kinds + (["number"] if "integer" in kinds else [])
-            ):
-                return data[name]
-        return _MISSING
-
-    def value(self, schema: Any, name: str, required: bool) -> Any:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:  # a recursive schema: stop with the smallest value
-                return None
-            return self._value(self.resolve(schema), name, required)
-        finally:
-            self.depth -= 1
-
-    def _value(self, schema: dict, name: str, required: bool) -> Any:
-        branches = schema.get("anyOf") or schema.get("oneOf")
-        if branches:
-            branches = [self.resolve(b) for b in branches]
-            nullable = any(self.types(b) == ["null"] for b in branches)
-            for branch in branches:
-                if self.types(branch) == ["null"]:
-                    continue
-                saved = list(self.missing)
-                value = self.value(
-                    {**branch, "description": schema.get("description", branch.get("description", ""))},
-                    name,
-                    required and not nullable,
-                )
-                if value is not _MISSING and not (nullable and len(self.missing) > len(saved)):
-                    return value
-                self.missing[:] = saved
-            return None if nullable else self.value(branches[0], name, required)
-        kinds = self.types(schema)
-        nullable = "null" in kinds
-        kinds = [k for k in kinds if k != "null"] or ["null"]
-        kind = kinds[0]
-        hints = words(name) | words(schema.get("description") or "") | words(schema.get("title") or "")
-
-        if "const" in schema:
-            return schema["const"]
-        if "enum" in schema and schema["enum"]:
-            for option in schema["enum"]:
-                if isinstance(option, str) and re.search(rf"(?i)\b{re.escape(option)}", self.text):
-                    return option
-            for option in schema["enum"]:
-                if isinstance(option, str) and _stem(option.lower()) in words(self.text):
-                    return option
-            if "default" in schema:
-                return schema["default"]
-            if not required and not self.strict and not self.force:
-                return _MISSING
-            return schema["enum"][0]
-        if kind == "object":
-            return self.object(schema)
-        if kind == "array":
-            return self.array(schema, name, required)
-        if kind == "boolean":
-            if hints & words(self.text):
-                return True
-            if "default" in schema:
-                return schema["default"]
-            return False if (required or self.strict) else _MISSING
-        if kind in ("integer", "number"):
-            value = self.number(schema, name, kind)
-            if value is not _MISSING:
-                return value
-            return self.unfound(
-                schema,
-                name,
-                nullable,
-                required,
-                lambda: _clamp(schema, 0 if kind == "integer" else 0.0, kind),
-            )
-        if kind == "string":
-            value = self.string(schema, name, hints, required)
-            if value is not _MISSING:
-                return value
-            examples = schema.get("examples")
-            placeholder = examples[0] if isinstance(examples, list) and examples else "unknown"
-            return self.unfound(schema, name, nullable, required, lambda: placeholder)
-        if kind == "null":
-            return None
-        return _MISSING if not required else None
-
-    def unfound(
-        self, schema: dict, name: str, nullable: bool, required: bool, placeholder: Callable[[], Any]
-    ) -> Any:
-        """A value the user's words did not give: the default, null, leave it out, or a placeholder noted as missing."""
-        if "default" in schema:
-            return schema["default"]
-        if nullable and (self.strict or required):
-            return None
-        if not required and not self.strict:
-            return _MISSING
-        if not self.force:
-            self.missing.append(name)
-        return placeholder()
-
-    def string(self, schema: dict, name: str, hints: set[str], required: bool) -> Any:
-        """A string from the words; an optional one only from a value made for it (an expression, a date)."""
-        if hints & _EXPRESSION_HINTS:
-            expression = _arithmetic(self.text)
-            if expression:
-                return expression
-        if schema.get("format") == "date":
-            match = re.search(r"\d{4}-\d{2}-\d{2}", self.text)
-            if match:
-                return match.group(0)
-        if not required:
-            return _MISSING
-        if self.entities:
-            self.used_entity = True
-            return self.entities.pop(0)
-        if hints & _TEXT_HINTS:
-            cleaned = " ".join(self.text.split())
-            return cleaned or "unknown"
-        found = self.from_results(name, ["string"])
-        if found is not _MISSING:
-            return found
-        for result in reversed(self.results):
-            names = entities(result.content)
-            if names:
-                return names[0]
-        return _MISSING
-
-    def number(self, schema: dict, name: str, kind: str) -> Any:
-        while self.numbers:
-            raw = self.numbers.pop(0)
-            if kind == "integer" and not float(raw).is_integer():
-                continue
-            return _clamp(schema, int(raw) if kind == "integer" else raw, kind)
-        found = self.from_results(name, [kind])
-        if found is not _MISSING and not isinstance(found, bool):
-            return _clamp(schema, int(found) if kind == "integer" else found, kind)
-        return _MISSING
-
-    def array(self, schema: dict, name: str, required: bool) -> Any:
-        items = self.resolve(schema.get("items") or {})
-        kinds = self.types(items)
-        out: list = []
-        if "string" in kinds and "enum" not in items:
-            while self.entities:
-                out.append(self.entities.pop(0))
-                self.used_entity = True
-        elif "integer" in kinds or "number" in kinds:
-            kind = "integer" if "integer" in kinds else "number"
-            for raw in list(self.numbers):
-                if kind == "integer" and not float(raw).is_integer():
-                    continue
-                out.append(_clamp(items, int(raw) if kind == "integer" else raw, kind))
-            self.numbers.clear()
-        minimum = schema.get("minItems", 0)
-        while len(out) < minimum:
-            out.append(self.value(items, name, True))
-        if schema.get("maxItems") is not None:
-            out = out[: schema["maxItems"]]
-        if not out and not required and not self.strict:
-            return _MISSING
-        return out
-
-    def object(self, schema: dict) -> dict:
-        props = schema.get("properties") or {}
-        required = set(schema.get("required") or [])
-        out: dict = {}
-        for key, sub in props.items():
-            value = self.value(sub, key, key in required or self.strict)
-            if value is not _MISSING:
-                out[key] = value
-        return out
-
-
-def _clamp(schema: dict, value: Any, kind: str) -> Any:
-    """Move ``value`` inside the schema's bounds (a number the user gave may be out of range)."""
-    if isinstance(schema.get("minimum"), (int, float)) and value < schema["minimum"]:
-        value = schema["minimum"]
-    if isinstance(schema.get("exclusiveMinimum"), (int, float)) and value <= schema["exclusiveMinimum"]:
-        value = schema["exclusiveMinimum"] + 1
-    if isinstance(schema.get("maximum"), (int, float)) and value > schema["maximum"]:
-        value = schema["maximum"]
-    if isinstance(schema.get("exclusiveMaximum"), (int, float)) and value >= schema["exclusiveMaximum"]:
-        value = schema["exclusiveMaximum"] - 1
-    return int(value) if kind == "integer" else value
+    name_words = words(function["name"], synonyms=False)
+    desc_words = words(function.get("description") or "", synonyms=False) - name_words
+    props = _params(tool).get("properties") or {}
+    param_words: set[str] = set()
+    for key, sub in props.items() if isinstance(props, dict) else ():
+        described = sub.get("description") if isinstance(sub, dict) else ""
+        param_words |= words(f"{key} {described if isinstance(described, str) else ''}", synonyms=False)
+    param_words -= name_words | desc_words
+    by_name = {w for w in user & name_words if not _as_verb(w, clause, function["name"])}
+    by_desc = user & desc_words
+    by_param = user & param_words
+    kinds_in_clause = {e.kind for e in reading.entities}
+    required = _params(tool).get("required") or []
+    kind_fit = any(
+        set(wants(key, props[key] if isinstance(props.get(key), dict) else {})[:1]) & kinds_in_clause
+        for key in required
+        if isinstance(key, str) and key in props
+    )
+    if not by_name and len(by_desc) + len(by_param) < 2 and not (by_desc and kind_fit):
+        return 0.0, frozenset()
+    return 3 * len(by_name) + len(by_desc) + 0.5 * len(by_param) + (1 if kind_fit else 0), frozenset(by_name)
 
 
 @dataclass
@@ -785,42 +431,50 @@ class PlannedCall:
         return not self.missing
 
     def json(self) -> str:
-        return json.dumps(self.arguments, ensure_ascii=False)
+        return json.dumps(self.arguments, ensure_ascii=False, separators=(",", ":"))  # compact, as the API sends
 
 
-def plan_for(tool: dict, text: str, results: list[ToolResult], force: bool = False) -> list[PlannedCall]:
-    """The calls of ``tool`` the user's words ask for: one per entity when the tool takes one entity."""
+def plan_for(
+    tool: dict, text: str, results: list[ToolResult], force: bool = False, context: tuple[Entity, ...] = ()
+) -> list[PlannedCall]:
+    """The calls of ``tool`` that ``text`` asks for: one per name when the tool takes one name and there are several."""
     function = tool["function"]
-    params = function.get("parameters") or {"type": "object", "properties": {}}
-    strict = bool(function.get("strict"))
-    exclude = words(function["name"]) | {"calculator"}
-    found = entities(text, exclude)
+    params = _params(tool)
+    reading = read(text)
+    exclude = frozenset(words(function["name"], synonyms=False))
+    parsed = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
 
-    def fill(names: list[str]) -> tuple[PlannedCall, Filler]:
+    def fill(pool: list[Entity] | None = None) -> tuple[PlannedCall, Filler]:
         filler = Filler(
-            text=text,
             root=params,
-            strict=strict,
-            entities=list(names),
-            results=results,
+            reading=reading,
+            mode="tool",
+            strict=bool(function.get("strict")),
             force=force,
-            numbers=numbers(_strip_arithmetic(text, params)),
+            results=parsed,
+            exclude=exclude,
+            pool=list(pool) if pool is not None else [],
         )
+        if pool is not None and not pool:
+            filler.pool = []
+        if context and not any(e.kind in ("city", "country") for e in filler.pool):
+            filler.pool += list(context)  # "I live in Oslo" earlier: the place a weather question means
         args = filler.object(params)
         return PlannedCall(function["name"], args, filler.missing), filler
 
-    first, filler = fill(found)
-    if len(found) >= 2 and filler.used_entity and len(filler.entities) == len(found) - 1:
-        # the tool takes one name and the user gave several: one call per name
-        return [fill([name])[0] for name in found]
+    first, filler = fill()
+    named = [e for e in filler.used if e.is_name]
+    if len(named) == 1:
+        kind = _name_group(named[0])
+        more = [e for e in filler.pool if e.is_name and _name_group(e) == kind]
+        if more:
+            others = [e for e in reading.entities if not e.is_name]
+            return [first] + [fill([e, *others])[0] for e in more]
     return [first]
 
 
-def _strip_arithmetic(text: str, params: dict) -> str:
-    """Numbers inside an arithmetic expression belong to the expression, not to numeric parameters."""
-    if any(words(k) & _EXPRESSION_HINTS for k in (params.get("properties") or {})):
-        return _ARITHMETIC.sub(" ", text)
-    return text
+def _name_group(entity: Entity) -> str:
+    return "place" if entity.kind in ("city", "country", "name") else entity.kind
 
 
 def _same(a: str, b: str) -> bool:
@@ -846,55 +500,118 @@ _FOLLOW_UP = re.compile(r"(?i)^\s*(and|what about|how about|same for|also)\b")
 def _follow_up_tool(req: ChatRequest, tools: list[dict]) -> dict | None:
     """ "And in Paris?" after a weather question: the tool of the previous turn, for the new name."""
     text = req.last_user_text
-    if not _FOLLOW_UP.match(text):
+    if not any(_FOLLOW_UP.match(clause) for clause in clauses(text)):
         return None
     start = _turn_start(req.messages)
     for message in reversed(req.messages[: max(start - 1, 0)]):
         for call in reversed(message.get("tool_calls") or []) if message.get("role") == "assistant" else []:
             name = (call.get("function") or {}).get("name")
             tool = next((t for t in tools if t["function"]["name"] == name), None)
-            if tool is not None and entities(text, words(name)):
+            if tool is not None and any(e.is_name for e in read(text).entities):
                 return tool
             return None
     return None
 
 
-def draft_tool_calls(req: ChatRequest, rng: random.Random) -> list[tuple[str, str]] | None:
-    """The (name, JSON arguments) of the calls the model makes, or None to answer in text."""
+@dataclass
+class Decision:
+    """What the model does with the tools on offer: calls, or a clarifying question, or neither."""
+
+    calls: list[PlannedCall] = field(default_factory=list)
+    question: str | None = None
+
+
+def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, dict]]]]:
+    """The user's requests, each with the tools that fit it (best first); a clause no tool fits belongs to the one before."""
+    groups: list[tuple[str, list[tuple[float, dict]]]] = []
+    for clause in clauses(text):
+        scored = sorted(((_fit(t, clause), i, t) for i, t in enumerate(tools)), key=lambda s: (-s[0][0], s[1]))
+        fitting: list[tuple[float, dict]] = []
+        taken: set[str] = set()  # name words already answered by a better tool
+        for (score, hits), _, tool in scored:
+            if score <= 0:
+                continue
+            if fitting and (not hits or hits <= taken):
+                continue  # "stock" fits get_stock_price best; check_stock adds nothing for this request
+            fitting.append((score, tool))
+            taken |= hits
+        if fitting or not groups:
+            groups.append((clause, fitting))
+        else:
+            previous, tools_before = groups[-1]
+            groups[-1] = (f"{previous} {clause}", tools_before)
+    return [g for g in groups if g[1]]
+
+
+def _home(req: ChatRequest) -> tuple[Entity, ...]:
+    """Where the user said they live, as a place entity (for "what's the weather like?" after "I live in Oslo")."""
+    for message in reversed(req.messages):
+        if message.get("role") == "user":
+            for fact in reversed(facts(content_text(message.get("content")))):
+                if fact.kind == "home":
+                    return (Entity("city", fact.value, fact.value, 10**9),)
+    return ()
+
+
+def _question(tool: dict, call: PlannedCall) -> str:
+    what = " and ".join(call.missing[:2]).replace("_", " ")
+    described = (tool["function"].get("description") or "").strip().rstrip(".")
+    if described:
+        return f"Sure, I can {described[0].lower()}{described[1:]}. Which {what} do you mean?"
+    return f"I can look that up with {call.name}, but I need the {what} first. Which {what} do you mean?"
+
+
+def decide(req: ChatRequest) -> Decision:
+    """The calls the model makes now (in parallel when several requests need tools), or the question it asks."""
     tools = function_tools(req)
     if not tools:
-        return None
+        return Decision()
     mode, named = _choice(req)
     if mode == "none":
-        return None
+        return Decision()
     text = req.last_user_text
     results, made = turn_results(req)
-
     if mode == "function":
         tool = next(t for t in tools if t["function"]["name"] == named)
-        calls = plan_for(tool, text, results, force=True)
-        return [(c.name, c.json()) for c in (calls if req.parallel_tool_calls else calls[:1])]
+        return Decision(plan_for(tool, text, results, force=True))
 
-    scored = sorted(((score(t, text), i, t) for i, t in enumerate(tools)), key=lambda s: (-s[0], s[1]))
-    matched = [t for s, _, t in scored if s > 0]
-    if not matched:
+    groups = _groups(tools, text)
+    if not groups:
         follow_up = _follow_up_tool(req, tools)
-        matched = [follow_up] if follow_up is not None else []
-    plan: list[PlannedCall] = []
-    for tool in matched:
-        calls = plan_for(tool, text, results)
-        called_before = [m for m in made if m[0] == tool["function"]["name"]]
-        if len(calls) == 1 and called_before:
-            continue  # this tool already ran in this turn
-        plan.extend(c for c in calls if not any(m[0] == c.name and _same(m[1], c.json()) for m in made))
-    ready = [c for c in plan if c.ready]
+        if follow_up is not None:
+            groups = [(text, [(1.0, follow_up)])]
+    ready: list[PlannedCall] = []
+    question: str | None = None
+    home = _home(req)
+    for clause, fitting in groups:
+        best_score = fitting[0][0]
+        chosen: list[PlannedCall] = []
+        for score, tool in fitting:
+            if chosen and score < 3:  # a second tool for the same request only when its name fits too
+                break
+            calls = plan_for(tool, clause, results, context=home)
+            if len(calls) == 1 and any(m[0] == tool["function"]["name"] for m in made):
+                continue  # this tool already ran in this turn
+            calls = [c for c in calls if not any(m[0] == c.name and _same(m[1], c.json()) for m in made)]
+            if calls and all(c.ready for c in calls):
+                chosen.extend(calls)
+            elif calls and question is None and score == best_score and best_score >= 3 and not made:
+                question = _question(tool, next(c for c in calls if not c.ready))
+        ready.extend(chosen)
     if ready:
-        return [(c.name, c.json()) for c in (ready if req.parallel_tool_calls else ready[:1])]
+        return Decision(ready)
     if mode == "required":
-        tool = matched[0] if matched else tools[0]
-        calls = plan_for(tool, text, results, force=True)
-        return [(c.name, c.json()) for c in (calls if req.parallel_tool_calls else calls[:1])]
-    return None
+        tool = groups[0][1][0][1] if groups else tools[0]
+        return Decision(plan_for(tool, text, results, force=True))
+    return Decision(question=question)
+
+
+def draft_tool_calls(req: ChatRequest, rng: random.Random) -> list[tuple[str, str]] | None:
+    """The (name, JSON arguments) of the calls the model makes, or None to answer in text."""
+    calls = decide(req).calls
+    if not calls:
+        return None
+    return [(c.name, c.json()) for c in (calls if req.parallel_tool_calls else calls[:1])]
 
 
 def awaiting_answer(req: ChatRequest) -> bool:
@@ -940,52 +657,131 @@ def _scripted(template: str, results: list[ToolResult]) -> str | None:
         return None
 
 
-def _quote(result: ToolResult) -> str:
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w\[\]]*\}")
+
+
+def unfilled(alternatives: tuple[str, ...]) -> bool:
+    """True when a scripted reply has ``{placeholders}`` that only tool results can fill."""
+    return any(_PLACEHOLDER.search(a) for a in alternatives)
+
+
+def _subject(result: ToolResult) -> str:
+    """What a call was about, in words: its string arguments ("Oslo", "order A1001")."""
+    args = result.args
+    if not isinstance(args, dict):
+        return str(args) if args else ""
+    parts = []
+    for key, value in args.items():
+        if isinstance(value, str) and value:
+            label = " ".join(w for w in re.split(r"[_\s]+", key.lower()) if w not in ("id", "name", "number", "code"))
+            parts.append(f"{label} {value}" if label in ("order", "ticket", "invoice", "booking") else value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and not parts:
+            parts.append(str(value))
+    return ", ".join(parts)
+
+
+def _action(name: str) -> str:
+    """``get_weather`` -> "get the weather", ``check_stock`` -> "check the stock"."""
+    parts = [p.lower() for p in re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", name) if p]
+    if len(parts) >= 2:
+        rest = [p for p in parts[1:] if p not in ("my", "the")]
+        return f"{parts[0]} the {' '.join(rest)}" if rest else parts[0]
+    return f"use {name}"
+
+
+def _label(key: str, value: Any) -> str:
+    words_ = key.replace("_", " ").strip()
+    if re.fullmatch(r"(?i)temp(?:erature)?(?:[ _](c|celsius))?", key):
+        return f"{value} °C"
+    if re.fullmatch(r"(?i)temp(?:erature)?[ _](f|fahrenheit)", key):
+        return f"{value} °F"
+    if isinstance(value, bool):
+        return f"{words_}: {'yes' if value else 'no'}"
+    if key.lower() in ("in_stock", "stock", "available", "quantity", "count") and isinstance(value, (int, float)):
+        return f"{value} in stock" if "stock" in key.lower() else f"{words_} {value}"
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    return f"{words_} {value}"
+
+
+_WORDY = ("conditions", "condition", "weather", "summary", "description")
+
+
+def describe(result: ToolResult) -> str:
+    """One sentence that gives a tool result's key values (or says plainly that it failed)."""
+    subject = _subject(result)
     data = result.parsed
+    if result.failed:
+        reason = data.get("error") if isinstance(data, dict) and "error" in data else " ".join(result.content.split())
+        if isinstance(reason, dict):
+            reason = reason.get("message") or json.dumps(reason, ensure_ascii=False)
+        where = f" for {subject}" if subject else ""
+        return f"I couldn't {_action(result.name)}{where}: the tool returned an error ({reason})."
     if isinstance(data, dict):
-        if result.failed and "error" in data:
-            return str(data["error"])
-        return ", ".join(f"{k}: {v}" for k, v in data.items())
-    return " ".join(result.content.split())
+        args = result.args if isinstance(result.args, dict) else {}
+        shown = {k: v for k, v in data.items() if v not in args.values() and k != "ok" and v is not None}
+        shown = shown or dict(data)
+        currency = shown.pop("currency", None) if isinstance(shown.get("currency"), str) else None
+        status = shown.pop("status", None)
+        wordy = [shown.pop(k) for k in list(shown) if k.lower() in _WORDY]
+        body = []
+        for key, value in list(shown.items())[:6]:
+            label = _label(key, value)
+            if currency and isinstance(value, (int, float)) and not isinstance(value, bool) and currency not in body:
+                label, currency = f"{label} {currency}", None
+            body.append(label)
+        text = ", ".join(body)
+        if wordy:
+            text = f"{text} with {wordy[0]}" if text else str(wordy[0])
+        if not subject:  # a tool without arguments: "get_my_location" gives "Your location"
+            parts = [p for p in re.split(r"[_\-\s]+", result.name.lower()) if p][1:]
+            subject = " ".join("your" if p == "my" else p for p in parts)
+        subject = subject[:1].upper() + subject[1:]
+        if status is not None:
+            head = f"{subject} is {status}" if subject else f"The status is {status}"
+            return f"{head} ({text})." if text else f"{head}."
+        return f"{subject}: {text}." if subject else f"{text[:1].upper()}{text[1:]}."
+    content = " ".join(result.content.split())
+    if subject and re.search(r"\d\s*[-+*/^]\s*\d", subject):
+        return f"{subject} = {content}."
+    if subject:
+        return f"{subject}: {content}." if not content.endswith(".") else f"{subject}: {content}"
+    return f"The result is {content}." if len(content) < 60 else content
 
 
-def _missing_question(req: ChatRequest) -> str | None:
-    """Auto mode, a tool matches but lacks a value the words do not give: ask for it, as a model would."""
-    tools = function_tools(req)
-    mode, _ = _choice(req)
-    if not tools or mode != "auto":
+def _verdict(question: str, results: list[ToolResult]) -> str | None:
+    """Yes or No for a yes/no question, when a result clearly says which."""
+    if not re.match(r"(?i)\s*(is|are|do|does|did|can|will|should|has|have)\b", question) or len(results) != 1:
         return None
-    text = req.last_user_text
-    for tool in tools:
-        if score(tool, text) <= 0:
-            continue
-        for call in plan_for(tool, text, []):
-            if call.missing:
-                what = " and ".join(call.missing[:2]).replace("_", " ")
-                return f"I can look that up with {call.name}, but I need the {what} first. Which {what} do you mean?"
+    result = results[0]
+    data = result.parsed
+    if result.failed or not isinstance(data, dict):
+        return None
+    asked = words(question)
+    for key, value in data.items():
+        if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
+            return "Yes." if value else "No."
+    for value in data.values():
+        if isinstance(value, str) and words(value, synonyms=False) & asked - words(_subject(result)):
+            return "Yes."
     return None
 
 
 def answer_from_results(req: ChatRequest, rule: Any = None) -> str | None:
-    """The final answer after tool messages: a scripted reply filled from the results, or one that quotes them."""
+    """The final answer after tool messages: a scripted reply filled from the results, or a sentence per result."""
     results, _ = turn_results(req)
     if not results:
-        return _missing_question(req) if function_tools(req) else None
+        return None
     if rule is not None and getattr(rule, "alternatives", None):
         scripted = _scripted(rule.alternatives[0], results)
         if scripted is not None:
             return scripted
-    failed = [r for r in results if r.failed]
-    fine = [r for r in results if not r.failed]
-    if len(results) == 1:
-        r = results[0]
-        if r.failed:
-            return (
-                f"I tried {r.call_text()}, but it failed: {_quote(r)}. "
-                "I can't answer that part without it; please check the input or try again later."
-            )
-        return f"According to {r.call_text()}: {_quote(r)}."
-    lines = ["Here is what the tools returned:"]
-    lines += [f"- {r.call_text()}: {_quote(r)}" for r in fine]
-    lines += [f"- {r.call_text()} failed: {_quote(r)}" for r in failed]
-    return "\n".join(lines)
+    sentences = [describe(r) for r in results]
+    verdict = _verdict(req.last_user_text, results)
+    if any(r.failed for r in results):
+        sentences.append(
+            "I can't answer that part without it; check the input or try again later."
+            if len(results) == 1
+            else "The rest is above; for the failed part, check the input or try again later."
+        )
+    return " ".join([verdict, *sentences] if verdict else sentences)

@@ -57,19 +57,11 @@ class Conversation:
         return reply
 
 
-def _text(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") for part in content if isinstance(part, Mapping))
-
-
 def estimate_tokens(messages: list[dict]) -> int:
     """4 tokens per message plus ceil(characters / 4) of its content, plus 3 for the reply."""
     total = TOKENS_REPLY_PRIMING
     for message in messages:
-        total += TOKENS_PER_MESSAGE + math.ceil(len(_text(message.get("content"))) / CHARS_PER_TOKEN)
+        total += TOKENS_PER_MESSAGE + math.ceil(len(message.get("content") or "") / CHARS_PER_TOKEN)
     return total
 
 

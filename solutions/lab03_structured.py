@@ -22,7 +22,7 @@ class StructuredOutputError(Exception):
     """A reply that could not become the value you asked for. (Given.)
 
     ``kind`` says why, so the caller can react: "truncated" (finish_reason "length": raise
-    max_tokens), "refused" (the model declined: show ``refusal`` to the user), "invalid_json"
+    max_completion_tokens), "refused" (the model declined: show ``refusal`` to the user), "invalid_json"
     (not JSON at all), or "wrong_shape" (JSON, but not what the model class describes).
     """
 
@@ -96,7 +96,7 @@ def parse_reply(completion: ChatCompletion, model: type[M]) -> M:
     if choice.finish_reason == "length":
         raise StructuredOutputError(
             "truncated",
-            "the reply was cut off by max_tokens (finish_reason 'length'); raise max_tokens",
+            "the reply was cut off (finish_reason 'length'); raise max_completion_tokens",
             message.content,
         )
     if message.content is None:
@@ -124,6 +124,5 @@ def classify_review(client: OpenAI, model: str, review: str) -> ReviewClassifica
             {"role": "user", "content": f"Review: {review}"},
         ],
         response_format=strict_response_format(ReviewClassification),
-        temperature=0,
     )
     return parse_reply(completion, ReviewClassification)

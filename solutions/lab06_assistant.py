@@ -170,7 +170,6 @@ class Assistant:
                 model=self.model,
                 messages=messages,
                 response_format=strict_response_format(SupportTicket),
-                temperature=0,
             )
 
         completion = call_with_retries(attempt, max_attempts=self.max_attempts, sleep=self.sleep)

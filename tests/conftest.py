@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
@@ -40,7 +41,14 @@ def impl_package(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def load_impl(impl_package: str) -> Callable[[str], ModuleType]:
-    """``load_impl("lab01_messages")`` imports that module from labs/ or solutions/."""
+    """``load_impl("lab01_messages")`` imports that module from labs/ or solutions/.
+
+    While grading (``COURSE_WORKER`` set by the grader) the submission's code never runs in this process:
+    the module returned is a proxy to a sandboxed worker process (course.grading.isolation)."""
+    if os.environ.get("COURSE_WORKER"):
+        from course.grading.isolation import load_remote
+
+        return load_remote
 
     def load(module: str) -> ModuleType:
         return importlib.import_module(f"{impl_package}.{module}")
@@ -50,7 +58,9 @@ def load_impl(impl_package: str) -> Callable[[str], ModuleType]:
 
 @pytest.fixture(scope="session")
 def stub_server() -> Iterator[StubServer]:
-    with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)])) as server:
+    # while grading, the control endpoints need a per-run secret that only this (trusted) process knows
+    token = secrets.token_urlsafe(24) if os.environ.get("COURSE_WORKER") else None
+    with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)], control_token=token)) as server:
         yield server
 
 

@@ -156,7 +156,7 @@ def test_every_notebook_has_stored_outputs_and_no_metadata_noise(repo_files):
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         if code and not any(c.get("outputs") for c in code):
             problems.append(
-                f"{name}: no stored outputs at all (build it: python notebooks/src/build.py {Path(name).stem})"
+                f"{name}: no stored outputs at all (build it: python -m tools.lesson {Path(name).stem})"
             )
         problems += [
             f"{name}: cells[{i}] is a code cell that never ran (execution_count is null)"

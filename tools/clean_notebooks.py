@@ -9,9 +9,9 @@ execution counts). What must not be committed is what an editor adds while
 you work: timings (``execution``, ``ExecuteTime``), UI state (``collapsed``,
 ``scrolled``, ``jupyter.outputs_hidden``), editor metadata (``vscode``,
 ``interpreter``, ``colab``...). This removes exactly that, so a notebook you ran
-by hand in JupyterLab or VS Code comes back to what ``notebooks/src/build.py``
+by hand in JupyterLab or VS Code comes back to what ``python -m tools.lesson NN``
 writes. It also refuses notebooks with unexecuted code cells (execution count
-``null``): build them with ``python notebooks/src/build.py NN_name``.
+``null``): build them with ``python -m tools.lesson NN``.
 
 Standard library only (it runs as a pre-commit hook in an environment with no
 packages). Output is byte-compatible with nbformat's writer (indent 1, sorted
@@ -75,7 +75,7 @@ def process(path: Path, *, check: bool) -> list[str]:
     nb = json.loads(text)
     problems = [f"{path}: metadata noise {item}" for item in noise(nb)]
     problems += [
-        f"{path}: cells[{i}] is a code cell with no execution count (run: python notebooks/src/build.py {path.stem})"
+        f"{path}: cells[{i}] is a code cell with no execution count (run: python -m tools.lesson {path.stem})"
         for i in unexecuted(nb)
     ]
     cleaned = dumps(clean(nb))

@@ -8,8 +8,11 @@
   interrupts the test; if the test swallows that, a watchdog records the timeout and ends the process
   (the grader then resumes with the remaining tests).
 * ``COURSE_SKIP``: a JSON file listing node ids that already have a result (resumed runs).
+* ``COURSE_WORKER``: when set (by the grader), the submission's labs run in a sandboxed worker process
+  and ``load_impl`` returns proxies to them (see :mod:`course.grading.isolation`); this process, which
+  holds the tests, the stub and this recorder, never imports the submission's code.
 * ``COURSE_SANDBOX``: a directory; when set, the process may only read its own workspace
-  (see :mod:`course.grading.sandbox`).
+  (see :mod:`course.grading.sandbox`; the learner's ``check`` uses it, the grader uses the worker).
 """
 
 from __future__ import annotations
@@ -106,10 +109,13 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
     """Status, exception type and a learner-readable message for one failure."""
     exc = excinfo.value
     etype = type(exc).__name__
-    where = _lab_location(excinfo, root)
+    remote_where = getattr(exc, "_course_where", None)  # raised in the worker: where it was, in labs/
+    where = tuple(remote_where) if remote_where else _lab_location(excinfo, root)
     at = f" (at {where[0]}:{where[1]}, in {where[2]})" if where else ""
     if isinstance(exc, TestTimeout):
         return {"status": "timeout", "exc_type": etype, "message": str(exc), "where": where}
+    if etype == "WorkerCrashed":
+        return {"status": "crashed", "exc_type": etype, "message": _shorten(str(exc)), "where": where}
     if isinstance(exc, NotImplementedError):
         what = f"{where[2]}() in {where[0]}" if where else "a function this test uses"
         return {
@@ -134,6 +140,14 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             "where": where,
             "message": f"labs/{module}.py is missing",
         }
+    if isinstance(exc, SyntaxError) and remote_where:
+        rel = str(remote_where[0])
+        return {
+            "status": "error",
+            "exc_type": etype,
+            "where": [rel, exc.lineno or 0, "<module>"],
+            "message": f"{rel} does not import: {etype} at line {exc.lineno}: {exc.msg}",
+        }
     if (
         isinstance(exc, SyntaxError)
         and exc.filename
@@ -154,13 +168,20 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             "where": where,
             "message": _shorten(f"{where[0]} does not import: {etype}: {detail} (line {where[1]})"),
         }
+    if isinstance(exc, pytest.fail.Exception):  # pytest.fail("...") in a test: its whole message is the feedback
+        return {
+            "status": "failed",
+            "exc_type": etype,
+            "where": where,
+            "message": _shorten(exc.msg or "the test failed"),
+        }
     if isinstance(exc, AssertionError):
         text = str(exc)
         message = re.split(r"\n(?:assert |AssertionError)", text, maxsplit=1)[0] if text else ""
         if not message.strip() or message.startswith("assert "):
             message = text.splitlines()[0] if text else "a check in the test failed"
         return {"status": "failed", "exc_type": etype, "where": where, "message": _shorten(message)}
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    detail = str(exc).strip()  # whole: a pydantic ValidationError lists every field on its own line
     return {
         "status": "error",
         "exc_type": etype,
@@ -216,6 +237,19 @@ def pytest_configure(config: pytest.Config) -> None:
         if _HAS_ALARM:  # POSIX; elsewhere only the watchdog enforces the limit
             signal.signal(signal.SIGALRM, _on_alarm)
         threading.Thread(target=_watchdog, name="course-grading-watchdog", daemon=True).start()
+    if os.environ.get("COURSE_WORKER"):
+        from . import isolation
+
+        def forward(message: dict) -> None:
+            if _recorder is not None and message.get("what"):
+                _recorder.emit(
+                    event="violation", nodeid=_running.get("nodeid"), what=str(message["what"])[:500]
+                )
+
+        isolation._note_sink.append(forward)
+        worker = isolation.grading_worker()
+        if worker is not None:
+            worker.ready()  # started before the first test, so that no test's time limit pays for it
     sandbox = os.environ.get("COURSE_SANDBOX")
     if sandbox:
         from .sandbox import install
@@ -263,6 +297,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         if _timeout > 0 and _HAS_ALARM:
             signal.setitimer(signal.ITIMER_REAL, 0)
         _running.clear()
+        if os.environ.get("COURSE_WORKER"):
+            from . import isolation
+
+            isolation.end_of_test()
         state = _states.pop(item.nodeid, {})
         if _recorder is not None and state:
             status = state["status"]

@@ -16,6 +16,48 @@ from .results import RunResult
 CLASSROOM50_SCHEMA = "classroom50/result/v1"
 
 
+class Scrubber:
+    """Takes the grading machine's absolute paths out of what the reports say."""
+
+    def __init__(self, places: list[Path]) -> None:
+        names = {}
+        for place in places:
+            for variant in {str(place), os.path.abspath(place), os.path.realpath(place)}:
+                if len(variant) > 1:
+                    names[variant] = place
+        self.places = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        self.cwd = os.path.realpath(os.getcwd())
+        self.home = os.path.expanduser("~")
+
+    def text(self, text: str) -> str:
+        if not text:
+            return text
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        for prefix, place in self.places:
+            if prefix in text:
+                text = text.replace(prefix, f"<{Path(place).name or 'folder'}>")
+        if self.home and len(self.home) > 1:
+            text = text.replace(self.home, "~")
+        return text
+
+    def source(self, source: str) -> str:
+        """A submission's path as the instructor gave it: relative to the current folder, else its name."""
+        path = os.path.realpath(
+            os.path.abspath(source.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape"))
+        )
+        if path == self.cwd or path.startswith(self.cwd + os.sep):
+            rel = os.path.relpath(path, self.cwd)
+        else:
+            rel = os.path.basename(path.rstrip(os.sep)) or "submission"
+        return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+
+    def result(self, r: RunResult) -> None:
+        r.source = self.source(r.source) if r.source else ""
+        r.notes = [self.text(n) for n in r.notes]
+        for t in r.tests:
+            t.message = self.text(t.message)
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
@@ -106,6 +148,17 @@ def markdown_report(results: list[RunResult], labs: list[Lab], settings: dict) -
         "",
         f"{len(results)} submission(s); time limit {settings['test_timeout']:g} s per test, "
         f"{settings['submission_timeout']:g} s per submission.",
+        *(
+            [f"Isolation of the submissions' code: {settings['isolation']}."]
+            if settings.get("isolation")
+            else []
+        ),
+        *([f"**Warning**: {settings['warning']}."] if settings.get("warning") else []),
+        *(
+            ["**Partial**: grading is still running; this report grows as submissions finish."]
+            if settings.get("partial")
+            else []
+        ),
         "",
         summary_table(results, labs),
     ]
@@ -113,6 +166,8 @@ def markdown_report(results: list[RunResult], labs: list[Lab], settings: dict) -
         out += ["", f"## {r.name}: {_fmt(r.score)} / {_fmt(r.max_score)}", ""]
         if r.source:
             out.append(f"Source: `{r.source}`  ")
+        if r.isolation:
+            out.append(f"Isolation: {r.isolation}  ")
         for note in r.notes:
             out.append(f"- {note}")
         if r.edited:

@@ -73,6 +73,7 @@ class RunResult:
     edited: list[str] = field(default_factory=list)  # test/config files that differ from the course's
     duration: float = 0.0
     source: str = ""
+    isolation: str = ""  # how the submission's code was isolated (grading only)
 
     @property
     def tests(self) -> list[TestResult]:
@@ -102,6 +103,7 @@ class RunResult:
                 for lab in self.labs
             },
             "notes": self.notes,
+            "isolation": self.isolation,
             "edited_files_ignored": self.edited,
             "duration_s": round(self.duration, 2),
         }

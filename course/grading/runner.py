@@ -36,6 +36,7 @@ class RunSpec:
     env: dict[str, str] | None = None  # the child's whole environment (None: inherit)
     output_cap: int = OUTPUT_CAP
     collect_only: bool = False
+    worker: dict[str, Any] | None = None  # the grader's worker configuration (course.grading.isolation)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class RunOutcome:
     output_bytes: int = 0
     returncodes: list[int] = field(default_factory=list)
     duration: float = 0.0
+    anomalies: list[str] = field(default_factory=list)  # records the trusted side should never produce
 
 
 # One lab-grading pytest run: the grader's plugin, and none of the plugins that would share
@@ -151,10 +153,12 @@ def run_tests(spec: RunSpec) -> RunOutcome:
         PYTHONDONTWRITEBYTECODE="1",
         LAB_IMPL="labs",
     )
-    if spec.sandbox:
+    env.pop("COURSE_WORKER", None)
+    env.pop("COURSE_SANDBOX", None)
+    if spec.worker is not None:
+        env["COURSE_WORKER"] = json.dumps(spec.worker)
+    elif spec.sandbox:
         env["COURSE_SANDBOX"] = str(spec.workdir)
-    else:
-        env.pop("COURSE_SANDBOX", None)
 
     outcome = RunOutcome()
     started = time.monotonic()
@@ -196,6 +200,9 @@ def run_tests(spec: RunSpec) -> RunOutcome:
             elif kind == "start":
                 in_progress = record["nodeid"]
             elif kind == "result":
+                if record["nodeid"] in outcome.results:
+                    outcome.anomalies.append(f"a second result for {record['nodeid']} (ignored)")
+                    continue
                 outcome.results[record["nodeid"]] = record
                 if record["nodeid"] == in_progress:
                     in_progress = None
@@ -237,6 +244,12 @@ def run_tests(spec: RunSpec) -> RunOutcome:
                     f"pytest could not run (exit code {proc.returncode}); see its output log"
                 )
             break
+    for nodeid, record in outcome.results.items():
+        if record.get("status") == "crashed" and record.get("exc_type") == "WorkerCrashed":
+            outcome.notes.append(
+                f"{record.get('message', 'the lab process ended')} ({nodeid.rsplit('::', 1)[-1]}); "
+                "the next test started a new one"
+            )
     if outcome.output_bytes > spec.output_cap:
         outcome.notes.append(
             f"printed {outcome.output_bytes:,} bytes of output; the log keeps the first {spec.output_cap:,}"
@@ -261,8 +274,9 @@ def collate(labs: list[Lab], catalog: dict[str, dict[str, Any]], outcome: RunOut
         )
         record = outcome.results.get(nodeid)
         if record is not None:
-            test.status = record.get("status", "error")
-            test.earned = record.get("earned", 0) if test.status == "passed" else 0
+            test.status = str(record.get("status", "error"))
+            # points come from the course's own collection, never from a result record
+            test.earned = test.points if test.status == "passed" else 0
             test.message = record.get("message") or ""
             test.exc_type = record.get("exc_type")
             test.where = record.get("where")
@@ -270,4 +284,11 @@ def collate(labs: list[Lab], catalog: dict[str, dict[str, Any]], outcome: RunOut
         else:
             test.message = "did not run"
         lab.tests.append(test)
+    unknown = sorted(set(outcome.results) - set(catalog))
+    if unknown:
+        outcome.anomalies.append(f"{len(unknown)} result(s) for tests the course does not have (ignored)")
+    for lab in by_lab.values():
+        names = [t.nodeid for t in lab.tests]
+        assert len(names) == len(set(names)), "a test listed twice"
+        assert all(0 <= t.earned <= t.points for t in lab.tests), "points above a test's value"
     return [by_lab[lab.module] for lab in labs if lab.module in by_lab]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import stat
+import tempfile
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_ZIP_BYTES = 50_000_000
@@ -24,6 +26,7 @@ class Submission:
     source: str  # what the instructor passed
     root: Path | None  # the folder that holds labs/ (None: not found)
     problem: str = ""
+    notes: list[str] = field(default_factory=list)  # e.g. which of several candidate repositories was graded
 
     def lab_files(self) -> list[Path]:
         """The submission's labs/*.py (no sub-folders, no __init__.py, size-capped)."""
@@ -41,19 +44,28 @@ class Submission:
 
 
 def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "submission"
+    """A display and file name: letters (any script), digits, ``.``, ``_``, ``-``; bytes that are not UTF-8
+    and everything else become ``_``."""
+    text = unicodedata.normalize("NFC", text.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    name = re.sub(r"[^\w.-]+", "_", text).strip("._-")[:80]
+    return name or "submission"
 
 
-def _find_labs(folder: Path, depth: int = 3) -> Path | None:
-    """The shallowest folder at or under ``folder`` that holds a labs/ folder with .py files."""
+def _candidates(folder: Path, depth: int = 3) -> list[Path]:
+    """The shallowest folders at or under ``folder`` that hold a labs/ folder with .py files."""
     level = [folder]
     for _ in range(depth + 1):
+        found = []
         for candidate in level:
             labs = candidate / "labs"
             if labs.is_dir() and not labs.is_symlink() and any(labs.glob("*.py")):
-                return candidate
-            if candidate.name == "labs" and any(candidate.glob("lab*.py")):
-                return candidate.parent if candidate.parent != candidate else None
+                found.append(candidate)
+            elif (
+                candidate.name == "labs" and any(candidate.glob("lab*.py")) and candidate.parent != candidate
+            ):
+                found.append(candidate.parent)
+        if found:
+            return list(dict.fromkeys(found))
         level = sorted(
             child
             for parent in level
@@ -61,7 +73,16 @@ def _find_labs(folder: Path, depth: int = 3) -> Path | None:
             for child in parent.iterdir()
             if child.is_dir() and not child.is_symlink() and child.name not in _SKIP_DIRS
         )
-    return None
+    return []
+
+
+def _newest(root: Path) -> float:
+    return max((p.stat().st_mtime for p in (root / "labs").glob("*.py") if p.is_file()), default=0.0)
+
+
+def _find_labs(folder: Path, depth: int = 3) -> Path | None:
+    found = _candidates(folder, depth)
+    return found[0] if found else None
 
 
 def _extract(archive: Path, into: Path) -> None:
@@ -95,25 +116,58 @@ def open_submission(path: Path, scratch: Path, name: str | None = None) -> Submi
         label = safe_name(path.resolve().parent.name)
     try:
         if path.is_file() and zipfile.is_zipfile(path):
-            folder = scratch / f"unzipped-{label}"
-            folder.mkdir(parents=True, exist_ok=True)
+            scratch.mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(prefix="unzipped-", dir=scratch))
             _extract(path, folder)
+            _stamp_times(path, folder)
         elif path.is_dir():
             folder = path
         else:
             raise SubmissionError("not a folder or a zip file")
     except (SubmissionError, zipfile.BadZipFile, OSError) as exc:
         return Submission(label, source, None, f"cannot open the submission: {exc}")
-    root = _find_labs(folder)
-    if root is None:
+    found = _candidates(folder)
+    if not found:
         return Submission(label, source, None, "no labs/ folder with .py files in the submission")
-    return Submission(label, source, root)
+    if len(found) == 1:
+        return Submission(label, source, found[0])
+    root = max(found, key=lambda p: (_newest(p), str(p)))
+    names = ", ".join(safe_name(p.relative_to(folder).as_posix() or ".") + "/" for p in found)
+    return Submission(
+        label,
+        source,
+        root,
+        notes=[
+            f"ambiguous: {len(found)} candidate repositories ({names}); graded the one with the newest labs: "
+            f"{safe_name(root.relative_to(folder).as_posix() or '.')}/"
+        ],
+    )
+
+
+def _stamp_times(archive: Path, into: Path) -> None:
+    """Give extracted files the modification times recorded in the zip (for choosing the newest labs)."""
+    import os
+    import time
+
+    with zipfile.ZipFile(archive) as z:
+        for info in z.infolist():
+            parts = [p for p in info.filename.replace("\\", "/").split("/") if p not in ("", ".")]
+            target = into.joinpath(*parts) if parts and ".." not in parts else None
+            if target is not None and target.is_file() and not target.is_symlink():
+                try:
+                    stamp = time.mktime((*info.date_time, 0, 0, -1))
+                    os.utime(target, (stamp, stamp))
+                except (OverflowError, ValueError, OSError):
+                    continue
 
 
 def unique_names(subs: list[Submission]) -> None:
-    seen: dict[str, int] = {}
+    """Make display names unique (case-insensitively, since they name log and JUnit files)."""
+    taken: set[str] = set()
     for sub in subs:
-        count = seen.get(sub.name, 0)
-        seen[sub.name] = count + 1
-        if count:
-            sub.name = f"{sub.name}-{count + 1}"
+        base = sub.name = safe_name(sub.name)
+        n = 1
+        while sub.name.casefold() in taken:
+            n += 1
+            sub.name = f"{base}-{n}"
+        taken.add(sub.name.casefold())

@@ -34,8 +34,9 @@ def copy_course_tests(course_root: Path, workspace: Path) -> None:
             shutil.copy2(course_root / name, workspace / name)
 
 
-def build(course_root: Path, workspace: Path, submission: Submission) -> list[str]:
-    """Fill ``workspace``; returns the names of the lab files copied from the submission."""
+def build(course_root: Path, workspace: Path, submission: Submission, copy_labs: bool = True) -> list[str]:
+    """Fill ``workspace``; returns the names of the submission's lab files (copied unless ``copy_labs`` is
+    false: when grading, they go to the worker's folder only, never next to the tests)."""
     copy_course_tests(course_root, workspace)
     labs = workspace / "labs"
     labs.mkdir(exist_ok=True)
@@ -43,7 +44,8 @@ def build(course_root: Path, workspace: Path, submission: Submission) -> list[st
     (labs / "__init__.py").write_bytes(init.read_bytes() if init.is_file() else b"")
     copied = []
     for path in submission.lab_files():
-        shutil.copyfile(path, labs / path.name)
+        if copy_labs:
+            shutil.copyfile(path, labs / path.name)
         copied.append(path.name)
     (workspace / "solutions").mkdir(exist_ok=True)
     (workspace / "solutions" / "__init__.py").write_text(NO_SOLUTIONS)

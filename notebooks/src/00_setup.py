@@ -1,55 +1,64 @@
-"""Source of notebooks/00_setup.ipynb; build with: python notebooks/src/build.py 00_setup"""
+# %% [markdown]
+# # 00 · Setup: your first LLM call, with no key and no account
+#
+# This course teaches you to call a large language model (LLM) from Python: send messages, stream replies,
+# get JSON back, let the model call your functions, and survive token limits, errors and rate limits.
+#
+# **Why start here?** Most tutorials begin with "get an API key and a credit card". This one begins by
+# working. The course ships with a small **stub server** that speaks the same HTTP API as OpenAI, so every
+# notebook runs on your machine, for free, with predictable answers. When you want a real model, you add a
+# key to a `.env` file and the very same notebooks talk to OpenAI or any OpenAI-compatible provider.
+#
+# The stub speaks the real wire format (requests, streaming, token counts, tools, JSON schemas, errors, rate
+# limits), but it is not a language model: section 1 prints, in one sentence, what it can and cannot do.
+#
+# What you need: Python 3.10+ and the packages from `requirements.txt` (`make lab` installs them into `.venv`).
 
-CELLS = [
-("md", r"""
-# 00 · Setup: your first LLM call, with no key and no account
+# %% [markdown]
+# ## 1. Choose the backend
+#
+# `course.setup()` is the first code cell of every lesson. It reads `.env` if there is one, then:
+#
+# * if `OPENAI_API_KEY` is set (and `LLM_BACKEND` is not `stub`), it uses that provider;
+# * otherwise it starts the stub in the background and sets `OPENAI_BASE_URL` and `OPENAI_API_KEY`
+#   so that a plain `OpenAI()` finds it.
+#
+# It prints one line saying which backend, base URL and model you are on. It never prints your key.
 
-This course teaches you to call a large language model (LLM) from Python: send messages, stream replies,
-get JSON back, let the model call your functions, and survive token limits, errors and rate limits.
-
-**Why start here?** Most tutorials begin with "get an API key and a credit card". This one begins by
-working. The course ships with a small **stub server** that speaks the same HTTP API as OpenAI, so every
-notebook runs on your machine, for free, with predictable answers. When you want a real model, you add a
-key to a `.env` file and the very same notebooks talk to OpenAI or any OpenAI-compatible provider.
-
-What you need: Python 3.10+ and the packages from `requirements.txt` (`make lab` installs them into `.venv`).
-"""),
-("md", r"""
-## 1. Choose the backend
-
-`course.setup()` is the first code cell of every lesson. It reads `.env` if there is one, then:
-
-* if `OPENAI_API_KEY` is set (and `LLM_BACKEND` is not `stub`), it uses that provider;
-* otherwise it starts the stub in the background and sets `OPENAI_BASE_URL` and `OPENAI_API_KEY`
-  so that a plain `OpenAI()` finds it.
-
-It prints one line saying which backend, base URL and model you are on. It never prints your key.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
-"""),
-("md", r"""
-The stub listens on a free port on `127.0.0.1` (your machine only). The SDK reads two environment
-variables, which `setup()` filled in for you. Look at them; the key is masked, as any key should be
-whenever you print it:
-"""),
-("code", r"""
+
+# %% [markdown]
+# What the stub can and cannot do (every chat box in the course repeats it while it talks to the stub):
+
+# %%
+import llm_stub
+
+if backend.is_stub:
+    print(llm_stub.LIMITS_SENTENCE)
+
+# %% [markdown]
+# The stub listens on a free port on `127.0.0.1` (your machine only). The SDK reads two environment
+# variables, which `setup()` filled in for you. Look at them; the key is masked, as any key should be
+# whenever you print it:
+
+# %%
 import os
 
 print("OPENAI_BASE_URL =", os.environ["OPENAI_BASE_URL"])
 print("OPENAI_API_KEY  =", course.mask(os.environ["OPENAI_API_KEY"]))
 print("MODEL           =", backend.model)
-"""),
-("md", r"""
-## 2. The first call
 
-Three lines matter: make a client, send a list of messages, read the reply. `OpenAI()` takes its key and
-base URL from the environment, which is why **the key never appears in your code**. Hard-coding a key in a
-notebook is the most common way keys leak (into git, into shared outputs, into screenshots).
-"""),
-("code", r"""
+# %% [markdown]
+# ## 2. The first call
+#
+# Three lines matter: make a client, send a list of messages, read the reply. `OpenAI()` takes its key and
+# base URL from the environment, which is why **the key never appears in your code**. Hard-coding a key in a
+# notebook is the most common way keys leak (into git, into shared outputs, into screenshots).
+
+# %%
 from openai import OpenAI
 
 client = OpenAI()  # reads OPENAI_API_KEY and OPENAI_BASE_URL from the environment
@@ -59,40 +68,60 @@ response = client.chat.completions.create(
     messages=[{"role": "user", "content": "In one sentence, what is a large language model?"}],
 )
 print(response.choices[0].message.content)
-"""),
-("md", r"""
-The reply is nested: `response.choices[0].message.content`. The next lesson explains every layer of that
-object. For now, notice one more field that every response carries, `usage`: how many **tokens** the
-request and the reply cost. Providers bill by the token.
-"""),
-("code", r"""
-print(response.usage.prompt_tokens, "prompt tokens +", response.usage.completion_tokens, "completion tokens =",
-      response.usage.total_tokens, "tokens")
-"""),
-("md", r"""
-## 3. When something is wrong: the doctor
 
-`python -m course doctor` (or `make doctor`) checks your Python, the pinned packages, `.env`, the key
-(masked), that the base URL answers and that the model exists. Each problem comes with the fix.
-"""),
-("code", r"""
+# %% [markdown]
+# The reply is nested: `response.choices[0].message.content`. The next lesson explains every layer of that
+# object. For now, notice one more field that every response carries, `usage`: how many **tokens** the
+# request and the reply cost. Providers bill by the token.
+
+# %%
+usage = response.usage
+print(usage.prompt_tokens, "prompt tokens +", usage.completion_tokens, "completion tokens =", usage.total_tokens, "tokens")
+
+# %% [markdown]
+# ### Where the key lives, and where it never goes
+#
+# An API key is a password that spends your money. Three rules:
+#
+# * **Read it from the environment** (`.env` locally, a *secret manager* in production: your cloud's secret
+#   store, your CI's encrypted secrets, a vault), never from a string in your code.
+# * **Never commit it.** `.env` is in `.gitignore`; a key pushed to a public repository is found by scanners
+#   within minutes. If one leaks, revoke it on the provider's dashboard and make a new one.
+# * **Never ship it to a browser or a mobile app.** Whatever a web page or an app contains, its user can read:
+#   the developer tools show every request and its `Authorization` header, and an app package can be unpacked.
+#   Anyone who copies the key can then call the API on your bill. So a web front end calls **your** server,
+#   and only your server, which holds the key, calls the LLM provider.
+#
+# ```
+# browser ──(your own API, your login)──► your server (key from the environment) ──(Authorization: Bearer sk-…)──► provider
+# ```
+
+# %% [markdown]
+# ## 3. When something is wrong: the doctor
+#
+# `python -m course doctor` (or `make doctor`) checks your Python, the pinned packages, `.env`, the key
+# (masked), that the base URL answers and that the model exists. Each problem comes with the fix.
+
+# %%
 from course import doctor
 
 problems = doctor.run()  # 0 when every check passed
-"""),
-("md", r"""
-## 4. Using a real provider
 
-1. Copy `.env.example` to `.env` (it is git-ignored, so your key stays on your machine).
-2. Set `OPENAI_API_KEY`, and for a provider other than OpenAI, `OPENAI_BASE_URL` and `MODEL`
-   (`.env.example` has blocks for OpenAI, Azure OpenAI, Ollama, Groq and OpenRouter).
-3. Restart the kernel and run the notebook again: the first line now names your provider.
-
-Set `LLM_BACKEND=stub` to go back to the stub without deleting your key. Cells that only make sense on the
-stub (the ones that inject errors on purpose) say so and are skipped on a real provider.
-
-## Next
-
-Open **`01_messages.ipynb`**: the one mental model behind every LLM API, a function over a list of messages.
-"""),
-]
+# %% [markdown]
+# ## 4. Using a real provider
+#
+# 1. Copy `.env.example` to `.env` (it is git-ignored, so your key stays on your machine).
+# 2. Set `OPENAI_API_KEY`, and for a provider other than OpenAI, `OPENAI_BASE_URL` and `MODEL`
+#    (`.env.example` has blocks for OpenAI, Azure OpenAI, Ollama, Groq and OpenRouter).
+# 3. Restart the kernel and run the notebook again: the first line now names your provider.
+#
+# The model matters too. Without a key, `MODEL` picks one of the models the stub serves (the default is
+# `gpt-4o-mini`; try `MODEL=gpt-5-mini` for a *reasoning* model, lesson 01 explains the difference). Every
+# notebook runs on both kinds.
+#
+# Set `LLM_BACKEND=stub` to go back to the stub without deleting your key. Cells that only make sense on the
+# stub (the ones that inject errors on purpose) say so and are skipped on a real provider.
+#
+# ## Next
+#
+# Open **`01_messages.ipynb`**: the one mental model behind every LLM API, a function over a list of messages.

@@ -1,29 +1,43 @@
-"""Source of notebooks/01_messages.ipynb; build with: python notebooks/src/build.py 01_messages"""
+# %% [markdown]
+# # 01 · Messages: an LLM call is a function over a list of messages
+#
+# Every chat API you will meet (OpenAI, Azure, Groq, OpenRouter, Ollama, vLLM...) works the same way:
+#
+# ```
+# reply = model(messages)
+# ```
+#
+# You send a **list of messages**, the model writes **one more message**, and the provider forgets everything.
+# The API is **stateless**: it keeps no conversation for you. If the model is to "remember" what was said, you
+# send it again, every time. Almost everything in this lesson follows from that one fact:
+#
+# 1. the roles a message can have;
+# 2. a basic request, the parameters that shape it (`max_completion_tokens`, `stop`), and what really goes
+#    over the wire;
+# 3. statelessness, shown: what the model knows is exactly what you send;
+# 4. one system message, first (and the newer `developer` role), edited rather than stacked;
+# 5. tokens and cost: real token pieces, what you send is what you pay for, and prompt caching;
+# 6. trimming a long history to a token budget;
+# 7. temperature and seeds;
+# 8. reasoning models: tokens you pay for but never see;
+# 9. a chat box you can play with;
+# 10. the common mistakes, each with its symptom; then the lab.
+#
+# Four pictures to keep in mind while you read:
+#
+# | picture | what it is in the API |
+# | --- | --- |
+# | a shop assistant who has no memory of your last visit | the model is stateless: it knows only the messages of this request |
+# | a colleague who rereads the whole e-mail thread before answering | you send the full history with every request |
+# | the house rules pinned on the wall | the system message: standing instructions for every reply |
+# | an expert you can ring in the middle of a job | tools (lesson 04): the model asks your code to run something and gets the result back |
+#
+# And the life of one request: you build the list (system message, the history, the new user message), `POST`
+# it with the model's name and a few parameters, and get a reply back, whole or streamed piece by piece (lesson
+# 02). Either the reply is text, which you append to the history before the next turn, or it asks for a tool
+# (lesson 04): you run it, append the result, and send the longer list again until the model answers in text.
 
-CELLS = [
-("md", r"""
-# 01 · Messages: an LLM call is a function over a list of messages
-
-Every chat API you will meet (OpenAI, Azure, Groq, OpenRouter, Ollama, vLLM...) works the same way:
-
-```
-reply = model(messages)
-```
-
-You send a **list of messages**, the model writes **one more message**, and the provider forgets everything.
-The API is **stateless**: it keeps no conversation for you. If the model is to "remember" what was said, you
-send it again, every time. Almost everything in this lesson follows from that one fact:
-
-1. the roles a message can have, and a basic request;
-2. statelessness, shown: what the model knows is exactly what you send;
-3. one system message, first (and the newer `developer` role);
-4. tokens and cost: what you send is what you pay for, turn after turn;
-5. trimming a long history to a token budget;
-6. temperature and seeds;
-7. a chat box you can play with;
-8. the common mistakes, each with its symptom; then the lab.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
@@ -32,27 +46,34 @@ from openai import OpenAI
 
 client = OpenAI()  # reads OPENAI_API_KEY and OPENAI_BASE_URL from the environment (set by setup() or .env)
 MODEL = backend.model
-"""),
-("md", r"""
-## 1. Messages and roles
 
-A message is a small dict with a `role` and a `content`. There are four roles:
+# Reasoning models (the gpt-5 family, the o-series: section 8) have rules of their own; the course tells them
+# apart by name with course.backend.is_reasoning_model(MODEL), which backend.is_reasoning calls.
+REASONING = backend.is_reasoning
+# They accept only the default temperature (section 7): temperature=0 for the others only.
+SAMPLING = {} if REASONING else {"temperature": 0}
+print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model")
 
-| role | who writes it | what it is for |
-| --- | --- | --- |
-| `system` | you, the developer | standing instructions: who the assistant is, its rules, the format of its answers. **One, first.** |
-| `user` | the person (or your program, on their behalf) | the questions and requests |
-| `assistant` | the model | its earlier replies, which **you** send back so it can see the conversation |
-| `tool` | your code | the result of a function the model asked you to call (lesson 04) |
+# %% [markdown]
+# ## 1. Messages and roles
+#
+# A message is a small dict with a `role` and a `content`. There are four roles:
+#
+# | role | who writes it | what it is for |
+# | --- | --- | --- |
+# | `system` | you, the developer | standing instructions: who the assistant is, its rules, the format of its answers. **One, first.** |
+# | `user` | the person (or your program, on their behalf) | the questions and requests |
+# | `assistant` | the model | its earlier replies, which **you** send back so it can see the conversation |
+# | `tool` | your code | the result of a function the model asked you to call (lesson 04) |
+#
+# Newer OpenAI models (the o-series and later) call the standing instructions `developer` instead of
+# `system`: same place in the list, same purpose, a name that says *who* wrote them. OpenAI accepts either for
+# its current models; many other providers and local servers only know `system`. Use `system` unless your
+# model's documentation asks for `developer`.
+#
+# A conversation is just a list of these, oldest first:
 
-Newer OpenAI models (the o-series and later) call the standing instructions `developer` instead of
-`system`: same place in the list, same purpose, a name that says *who* wrote them. OpenAI accepts either for
-its current models; many other providers and local servers only know `system`. Use `system` unless your
-model's documentation asks for `developer`.
-
-A conversation is just a list of these, oldest first:
-"""),
-("code", r"""
+# %%
 conversation = [
     {"role": "system", "content": "You are a concise tutor for a Python course."},
     {"role": "user", "content": "What is a Python list?"},
@@ -61,86 +82,178 @@ conversation = [
 ]
 for message in conversation:
     print(f"{message['role']:>9}: {message['content']}")
-"""),
-("md", r"""
-## 2. A basic request
 
-Four parameters do most of the work:
+# %% [markdown]
+# ## 2. A basic request
+#
+# Four parameters do most of the work:
+#
+# * `model`: which model answers (here `MODEL`, from `.env` or the stub's default);
+# * `messages`: the list above;
+# * `max_completion_tokens`: the most tokens the reply may have, a cap on length and on cost;
+# * `temperature`: how much the model varies its wording (section 7); 0 is the most predictable.
+#
+# **`max_completion_tokens` or `max_tokens`?** Older code, older tutorials and many OpenAI-compatible servers
+# use `max_tokens`. OpenAI deprecated it when reasoning models arrived, because those models also spend
+# hidden *reasoning* tokens (section 8) and "max tokens" became ambiguous. `max_completion_tokens` counts
+# everything the model generates. Classic chat models accept both; **reasoning models reject `max_tokens`**
+# with a 400 (shown below). Some other providers still only know `max_tokens`: `docs/providers.md` says
+# which.
 
-* `model`: which model answers (here `MODEL`, from `.env` or the stub's default);
-* `messages`: the list above;
-* `temperature`: how much the model varies its wording (section 6); 0 is the most predictable;
-* `max_tokens`: the most tokens the reply may have, a cap on cost and length.
-"""),
-("code", r"""
+# %%
+FIRST_REQUEST = [
+    {"role": "system", "content": "You are a concise tutor for a Python course."},
+    {"role": "user", "content": "What is an API? Answer in two sentences."},
+]
 response = client.chat.completions.create(
     model=MODEL,
-    messages=[
-        {"role": "system", "content": "You are a concise tutor for a Python course."},
-        {"role": "user", "content": "What is an API? Answer in two sentences."},
-    ],
-    temperature=0,
-    max_tokens=200,
+    messages=FIRST_REQUEST,
+    max_completion_tokens=1000,  # a cap on length and cost; reasoning models need room to think (section 8)
+    **SAMPLING,  # temperature=0 on a classic chat model
 )
 print(response.choices[0].message.content)
-"""),
-("md", r"""
-The reply lives at `response.choices[0].message.content`. Why so deep? Here is the whole response object,
-once:
-"""),
-("code", r"""
+
+# %% [markdown]
+# The reply lives at `response.choices[0].message.content`. Why so deep? Here is the whole response object,
+# once:
+
+# %%
 print(response.model_dump_json(indent=2))
-"""),
-("md", r"""
-Each layer has a reason:
 
-* **`choices`** is a list because you may ask for several alternative replies at once (`n=3`); with the
-  default `n=1` there is exactly one, hence `[0]`.
-* **`message`** is a message like the ones you send, with `role: "assistant"`: you can append it to your
-  history as it is. Besides `content` it may carry `tool_calls` (lesson 04) or a `refusal`.
-* **`finish_reason`** says why the model stopped: `"stop"` (it was done), `"length"` (it hit `max_tokens`),
-  `"tool_calls"`.
-* **`usage`** counts the tokens you are billed for (section 4). `id`, `created`, `model` and
-  `system_fingerprint` identify the response, useful in logs and bug reports.
+# %% [markdown]
+# Each layer has a reason:
+#
+# * **`choices`** is a list because you may ask for several alternative replies at once (`n=3`); with the
+#   default `n=1` there is exactly one, hence `[0]`.
+# * **`message`** is a message like the ones you send, with `role: "assistant"`: you can append it to your
+#   history as it is. Besides `content` it may carry `tool_calls` (lesson 04) or a `refusal`.
+# * **`finish_reason`** says why the model stopped: `"stop"` (it was done, or it wrote a `stop` string),
+#   `"length"` (it hit `max_completion_tokens`), `"tool_calls"`.
+# * **`usage`** counts the tokens you are billed for (section 5), with details: `reasoning_tokens`
+#   (section 8) and `cached_tokens` (section 5). `id`, `created`, `model` and `system_fingerprint` identify
+#   the response, useful in logs and bug reports. Notice that `model` names a dated *snapshot*: you asked for
+#   an alias, and the provider says which exact version answered.
+#
+# A reply cut short by `max_completion_tokens` does not raise an error: it just ends mid-sentence. Check
+# `finish_reason`:
 
-A reply cut short by `max_tokens` does not raise an error: it just ends mid-sentence. Check `finish_reason`:
-"""),
-("code", r"""
+# %%
 short = client.chat.completions.create(
     model=MODEL,
     messages=[{"role": "user", "content": "What is an API? Answer in two sentences."}],
-    max_tokens=12,
+    max_completion_tokens=12,
 )
 print(repr(short.choices[0].message.content))
 print("finish_reason:", short.choices[0].finish_reason)
-"""),
-("md", r"""
-## 3. The API is stateless: you keep the history
 
-Let us introduce ourselves, then ask a follow-up in a **second, separate** request.
-A small helper sends a list of messages and returns the text:
-"""),
-("code", r"""
+# %% [markdown]
+# (On a reasoning model the 12 tokens may all go to its hidden reasoning, and the reply is empty: section 8.)
+#
+# And `max_tokens` on a reasoning model? A 400 that says what to use instead. The cell asks `gpt-5-mini`,
+# which the stub serves (with an OpenAI key it is a real request; another provider may not have that model):
+
+# %%
+import openai
+
+try:
+    client.chat.completions.create(
+        model=MODEL if REASONING else "gpt-5-mini",
+        messages=[{"role": "user", "content": "What is an API? Answer in two sentences."}],
+        max_tokens=200,  # the old parameter
+    )
+except openai.BadRequestError as err:
+    print(err.status_code, err.code, "| param:", err.param)
+    print(err.body["message"])
+except openai.NotFoundError:
+    print(f"{backend.provider} has no gpt-5-mini: the lesson's point stands, see the text above.")
+
+# %% [markdown]
+# ### `stop`: end the reply at a string you choose
+#
+# `stop` takes up to four strings; generation ends just **before** the first one the model writes, and the
+# string itself is not part of the reply. It is handy when you want only the first line, or the first item of
+# a list. The reply then ends with `finish_reason` `"stop"`, as if the model had chosen to end there. Newer
+# reasoning models (the gpt-5 family, o3, o4-mini) reject `stop` with a 400; on them, ask for what you want in
+# the prompt instead.
+
+# %%
+LIST_QUESTION = [{"role": "user", "content": "List three uses of Python, one per line, numbered."}]
+full = client.chat.completions.create(model=MODEL, messages=LIST_QUESTION, max_completion_tokens=1000)
+print("without stop:\n" + full.choices[0].message.content)
+try:
+    first = client.chat.completions.create(model=MODEL, messages=LIST_QUESTION, max_completion_tokens=1000, stop=["\n"])
+    print("\nwith stop=['\\n']:", repr(first.choices[0].message.content), "· finish_reason:", first.choices[0].finish_reason)
+except openai.BadRequestError as err:
+    print(f"\n{MODEL} rejects stop: {err.body['message']}")
+
+# %% [markdown]
+# ### What goes over the wire
+#
+# The SDK is a convenience, not magic: every call is one HTTP request (HTTPS to a real provider). `with_raw_response` keeps the HTTP
+# request and response the SDK used, so we can look at them once. The request is a `POST` to
+# `{base_url}/chat/completions` with your key in the `Authorization` header (printed masked here, as it always
+# should be) and a JSON body; the answer is a status line, headers and a JSON body, which the SDK turns into
+# the `ChatCompletion` object you used above.
+
+# %%
+import json
+
+raw = client.chat.completions.with_raw_response.create(
+    model=MODEL,
+    messages=[{"role": "user", "content": "Say hello in one short sentence."}],
+    max_completion_tokens=1000,
+)
+request = raw.http_request
+scheme, _, key = request.headers["authorization"].partition(" ")
+print(">>>", request.method, request.url)
+print(">>> authorization:", scheme, course.mask(key))
+print(">>> content-type:", request.headers["content-type"])
+print(">>>", json.dumps(json.loads(request.content), indent=2).replace("\n", "\n>>> "))
+print()
+print("<<<", raw.status_code, "· content-type:", raw.headers["content-type"], "· x-request-id:", raw.headers.get("x-request-id"))
+print("<<<", json.dumps(json.loads(raw.text), indent=2).replace("\n", "\n<<< "))
+completion = raw.parse()  # the same ChatCompletion object create() returns
+print("\nparsed:", completion.choices[0].message.content)
+
+# %% [markdown]
+# The same request with `curl`, which is all any language needs:
+#
+# ```bash
+# curl "$OPENAI_BASE_URL/chat/completions" \
+#   -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" \
+#   -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello in one short sentence."}]}'
+# ```
+#
+# The SDK adds a few headers of its own (`x-stainless-*`: its version and your platform, plus a retry count
+# that lesson 05 uses), retries failed requests, and parses the JSON into typed objects. That is all.
+
+# %% [markdown]
+# ## 3. The API is stateless: you keep the history
+#
+# Let us introduce ourselves, then ask a follow-up in a **second, separate** request.
+# A small helper sends a list of messages and returns the text:
+
+# %%
 SYSTEM = {"role": "system", "content": "You are a friendly assistant. Keep answers short."}
 
 
 def ask(messages: list[dict]) -> str:
-    response = client.chat.completions.create(model=MODEL, messages=messages, temperature=0)
+    response = client.chat.completions.create(model=MODEL, messages=messages, **SAMPLING)
     return response.choices[0].message.content
 
 
 print(ask([SYSTEM, {"role": "user", "content": "Hi! My name is Ada."}]))
 print(ask([SYSTEM, {"role": "user", "content": "What's my name?"}]))
-"""),
-("md", r"""
-It greeted Ada, then did not know her name. Nothing is wrong with the model: the second request contained
-only the system message and the question. **Symptom of expecting the API to remember:** follow-up questions
-("and the second one?", "make it shorter") get answers that ignore everything said before.
 
-The fix is to keep the conversation yourself and send all of it with every request. Append the user's
-message **and the assistant's reply** after each successful call:
-"""),
-("code", r"""
+# %% [markdown]
+# It greeted Ada, then did not know her name. Nothing is wrong with the model: the second request contained
+# only the system message and the question. **Symptom of expecting the API to remember:** follow-up questions
+# ("and the second one?", "make it shorter") get answers that ignore everything said before.
+#
+# The fix is to keep the conversation yourself and send all of it with every request. Append the user's
+# message **and the assistant's reply** after each successful call:
+
+# %%
 history = [SYSTEM]
 
 
@@ -155,14 +268,14 @@ def chat(text: str) -> str:
 print(chat("Hi! My name is Ada."))
 print(chat("What's my name?"))
 print(len(history), "messages in the history:", [m["role"] for m in history])
-"""),
-("md", r"""
-### Forgetting to append the reply
 
-A common bug: the user's messages go into the history but the model's replies do not. The model then sees
-questions without answers, so it cannot refer to what it said:
-"""),
-("code", r"""
+# %% [markdown]
+# ### Forgetting to append the reply
+#
+# A common bug: the user's messages go into the history but the model's replies do not. The model then sees
+# questions without answers, so it cannot refer to what it said:
+
+# %%
 forgetful = [SYSTEM]
 
 
@@ -174,25 +287,23 @@ def chat_forgetful(text: str) -> str:
 print(chat_forgetful("Suggest a name for a black cat."))
 print(chat_forgetful("What did you just suggest?"))
 print("roles sent:", [m["role"] for m in forgetful])
-"""),
-("md", r"""
-Two user messages in a row and no assistant message: from the model's point of view it never answered.
-**Symptoms:** "as I said above" means nothing to it, it repeats or contradicts itself, "make it shorter" has
-nothing to shorten. With the reply appended, it works:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Two user messages in a row and no assistant message: from the model's point of view it never answered.
+# **Symptoms:** "as I said above" means nothing to it, it repeats or contradicts itself, "make it shorter" has
+# nothing to shorten. With the reply appended, it works:
+
+# %%
 print(chat("Suggest a name for a black cat."))
 print(chat("What did you just suggest?"))
-"""),
-("md", r"""
-## 4. Standing instructions: one system message, first
 
-The system message sets the rules for the whole conversation, so it belongs at the start, once. With the
-`developer` role it reads the same way (and the model can use what it says):
-"""),
-("code", r"""
-import openai
+# %% [markdown]
+# ## 4. Standing instructions: one system message, first
+#
+# The system message sets the rules for the whole conversation, so it belongs at the start, once. With the
+# `developer` role it reads the same way (and the model can use what it says):
 
+# %%
 try:
     print(ask([
         {"role": "developer", "content": "The user's name is Grace. Address her by name."},
@@ -200,86 +311,122 @@ try:
     ]))
 except openai.BadRequestError as err:  # some providers only know "system"
     print(f"{backend.provider} rejected the developer role ({err.status_code}): use a system message there.")
-"""),
-("md", r"""
-**Mistake: several system messages.** It usually happens by accident: a helper builds
-`[system, *history, user]` and the history already contains the system message, so each turn adds one more:
-"""),
-("code", r"""
+
+# %% [markdown]
+# **Mistake: several system messages.** It usually happens by accident: a helper builds
+# `[system, *history, user]` and the history already contains the system message, so each turn adds one more:
+
+# %%
 buggy_history: list[dict] = []
 for question in ["What is a Python list?", "How do I add an item to it?", "And how do I remove one?"]:
     sent = [SYSTEM, *buggy_history, {"role": "user", "content": question}]
     buggy_history = [*sent, {"role": "assistant", "content": ask(sent)}]  # the system message is now in it
 print([m["role"] for m in sent])
-"""),
-("md", r"""
-**Symptoms:** the prompt grows by a copy of the instructions every turn (you pay for each copy), and when
-two system messages disagree the model follows one, the other, or a mix of both. Some providers and local
-models' chat templates go further and reject a system message that is not first. Here two disagreeing
-instructions get a reply that tries to obey both:
-"""),
-("code", r"""
+
+# %% [markdown]
+# **Symptoms:** the prompt grows by a copy of the instructions every turn (you pay for each copy), and when
+# two system messages disagree the model follows one, the other, or a mix of both. Some providers and local
+# models' chat templates go further and reject a system message that is not first. Here two disagreeing
+# instructions get a reply that tries to obey both:
+
+# %%
 print(ask([
     {"role": "system", "content": "You are a pirate. Answer like a pirate."},
     {"role": "system", "content": "Answer formally, in one sentence."},
     {"role": "user", "content": "How do I open a file in Python?"},
 ]))
-"""),
-("md", r"""
-The fix: keep **one** system message, first, holding every standing instruction, and keep it out of the
-history you append to (add it when you build each request).
 
-## 5. Tokens and cost
+# %% [markdown]
+# The fix: keep **one** system message, first, holding every standing instruction, and keep it out of the
+# history you append to (add it when you build each request).
+#
+# **Changing the rules mid-conversation.** The user asks for shorter answers, or your app switches the
+# assistant into another mode. Do not append a second system message: **edit the one you have** and resend.
+# Because the API is stateless, the next request is simply built with the new rules; nothing on the server
+# needs to be told.
 
-Models read and write **tokens**: pieces of words. `" understanding"` may be 2 tokens, `"2024"` 1 or 2,
-a space or a comma 1. Providers bill per token, and every response says how many it used:
-"""),
-("code", r"""
+# %%
+rules = "You are a concise tutor for a Python course."
+conversation = [
+    {"role": "user", "content": "What is a Python list?"},
+    {"role": "assistant", "content": ask([{"role": "system", "content": rules},
+                                          {"role": "user", "content": "What is a Python list?"}])},
+]
+rules += " From now on, answer every question in exactly one short sentence."  # the new rule, in the same message
+sent = [{"role": "system", "content": rules}, *conversation, {"role": "user", "content": "What is a tuple?"}]
+print([m["role"] for m in sent], "<- still one system message")
+print(ask(sent))
+
+# %% [markdown]
+# ## 5. Tokens and cost
+#
+# Models read and write **tokens**: common words are one token, rarer words are split into pieces, and a
+# space usually travels with the word after it. Providers bill per token, and every response says how many it
+# used:
+
+# %%
 usage = response.usage
 print(f"prompt: {usage.prompt_tokens} tokens (what we sent), completion: {usage.completion_tokens} tokens "
       f"(what the model wrote), total: {usage.total_tokens}")
-"""),
-("md", r"""
-A rule of thumb for English: **about 4 characters a token**. Good enough for a budget; for an exact count
-use the model's tokenizer. OpenAI publishes theirs as the `tiktoken` package, which downloads its encoding
-file (a few MB) the first time it is used. Offline, or in CI (which has no network), that download fails,
-so this notebook falls back to the course's estimate and says which counter it used:
-"""),
-("code", r"""
+
+# %% [markdown]
+# A rule of thumb for English: a token is **about 4 characters, or about ¾ of a word** (100 tokens ≈ 75
+# words). Good enough for a budget; for an exact count use the model's tokenizer. OpenAI publishes theirs as
+# the `tiktoken` package: `tiktoken.encoding_for_model(model)` gives the encoding (`o200k_base` for the
+# gpt-4o, gpt-4.1, gpt-5 and o-series models; `cl100k_base` for gpt-3.5 and gpt-4). tiktoken normally
+# downloads that file on first use; the course ships it, so this works offline. Here is a sentence cut into its
+# real tokens:
+
+# %%
+import tiktoken
+
 from course import pricing
 
 try:
-    import tiktoken
+    encoding = tiktoken.encoding_for_model(MODEL)
+except KeyError:  # a model tiktoken does not know (another provider's): OpenAI's current encoding as a guide
+    encoding = tiktoken.get_encoding("o200k_base")
 
-    encoding = tiktoken.get_encoding("o200k_base")  # the encoding of the gpt-4o family; downloaded once, then cached
-    count_tokens = lambda text: len(encoding.encode(text))  # noqa: E731
-    counter = "tiktoken (o200k_base)"
-except Exception:  # no network (or a blocked download): estimate instead
-    count_tokens = pricing.estimate_tokens
-    counter = "the course's estimate (about 4 characters a token): tiktoken could not download its encoding"
-print("Counting tokens with", counter)
+sentence = "Common words are one token, but rare ones like hyperventilating split into pieces, and so does 2024."
+ids = encoding.encode(sentence)
+print(f"{encoding.name}: {len(sentence)} characters, {len(sentence.split())} words -> {len(ids)} tokens")
+print("pieces:", [encoding.decode([i]) for i in ids])  # the quotes show the spaces each piece carries
+print("ids:   ", ids)
+print(f"rule of thumb: {len(sentence) / 4:.0f} tokens by characters, {len(sentence.split()) / 0.75:.0f} by words")
 
+# %% [markdown]
+# A message costs a little more than its text: a few tokens mark where each message starts and which role it
+# has. OpenAI's cookbook ("How to count tokens with tiktoken") documents the count for current models: 3 per
+# message, the tokens of each field (role and content, and 1 more for a `name`), and 3 that start the reply.
+# Count the first request of section 2 that way and compare with what the API billed:
+
+# %%
+def count_chat_tokens(messages: list[dict]) -> int:
+    total = 3  # every reply is primed with <|start|>assistant<|message|>
+    for message in messages:
+        total += 3 + sum(len(encoding.encode(v)) for v in message.values() if isinstance(v, str))
+        total += 1 if "name" in message else 0
+    return total
+
+
+print("counted with tiktoken:", count_chat_tokens(FIRST_REQUEST), "· billed by the API:", usage.prompt_tokens)
 reply_text = response.choices[0].message.content
-print(f"{len(reply_text)} characters -> {count_tokens(reply_text)} tokens by this counter; "
-      f"the API counted {usage.completion_tokens}")
-"""),
-("md", r"""
-Prompt tokens also include a few tokens per message for the role and separators, which is why
-`prompt_tokens` is a little more than the text alone.
+print(f"the reply: {len(reply_text)} characters -> {len(encoding.encode(reply_text))} tokens")
 
-Prices are per million tokens, and output tokens cost more than input tokens. A small table (check your
-provider's page for today's prices):
-"""),
-("code", r"""
+# %% [markdown]
+# Prices are per million tokens, and output tokens cost more than input tokens. Cached input (below) is
+# cheaper still. A small table (check your provider's page for today's prices):
+
+# %%
 print(pricing.pricing_table())
 print()
 print(f"The request of section 2 cost {pricing.usd(pricing.cost(usage, MODEL))} on {MODEL}.")
-"""),
-("md", r"""
-Fractions of a cent. But remember section 3: every turn resends the **whole** history. Let us have a
-six-turn conversation and watch the prompt grow:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Fractions of a cent. But remember section 3: every turn resends the **whole** history. Let us have a
+# six-turn conversation and watch the prompt grow:
+
+# %%
 questions = [
     "What is a Python list?",
     "How do I add an item to it?",
@@ -293,7 +440,7 @@ rows = []
 spent = 0.0
 for turn, question in enumerate(questions, start=1):
     outgoing = [*tutor, {"role": "user", "content": question}]
-    r = client.chat.completions.create(model=MODEL, messages=outgoing, temperature=0)
+    r = client.chat.completions.create(model=MODEL, messages=outgoing, **SAMPLING)
     tutor = [*outgoing, {"role": "assistant", "content": r.choices[0].message.content}]
     spent += pricing.cost(r.usage, MODEL) or 0.0
     rows.append((turn, len(outgoing), r.usage.prompt_tokens, r.usage.completion_tokens, spent))
@@ -303,8 +450,8 @@ for turn, n, prompt, completion, so_far in rows:
     print(f"{turn:>4} {n:>9} {prompt:>7} {completion:>11} {pricing.usd(so_far):>13}")
 total_prompt = sum(r[2] for r in rows)
 print(f"\nThe last turn alone sent {rows[-1][2]} prompt tokens; over the conversation we paid for {total_prompt}.")
-"""),
-("code", r"""
+
+# %%
 import matplotlib.pyplot as plt
 
 turns = [r[0] for r in rows]
@@ -318,28 +465,69 @@ ax.set_title("Every turn resends the whole history")
 ax.legend()
 plt.tight_layout()
 plt.show()
-"""),
-("md", r"""
-Each turn's prompt is everything before it plus the new question, so the prompt grows with the conversation
-and the **total** grows roughly with its square: a 50-turn chat costs far more than 10 five-turn chats.
-Long prompts are also slower, and past the model's context window the request fails with a 400
-`context_length_exceeded`.
 
-**Mistake: ignoring usage.** Symptom: a surprise on the bill, a chat that gets slower and dearer the longer
-it runs, then errors. Log `usage` on every response and keep a running total (the lab's `Conversation`
-does).
 
-## 6. Trimming the history to a budget
+# %% [markdown]
+# Each turn's prompt is everything before it plus the new question, so the prompt grows with the conversation
+# and the **total** grows roughly with its square: a 50-turn chat costs far more than 10 five-turn chats.
+# Long prompts are also slower, and past the model's context window the request fails with a 400
+# `context_length_exceeded`.
+#
+# **Mistake: ignoring usage.** Symptom: a surprise on the bill, a chat that gets slower and dearer the longer
+# it runs, then errors. Log `usage` on every response and keep a running total (the lab's `Conversation`
+# does).
+#
+# ### Prompt caching: the repeated beginning is cheaper
+#
+# Providers soften that arithmetic a little. OpenAI caches the **beginning** of a prompt automatically: when a
+# request starts with the same 1,024 tokens or more as a recent one (minutes, not hours), that prefix is read
+# from a cache, reported as `usage.prompt_tokens_details.cached_tokens` (in steps of 128 tokens), billed at a
+# discount (a half to a tenth of the input price, by model) and answered a little faster. Nothing to turn on;
+# what you control is the **order**: put what stays the same (system prompt, tool definitions, examples) first
+# and what changes (the newest messages) last. Two different questions behind the same long system prompt:
 
-When a conversation outgrows its budget, drop the **oldest** turns and keep:
+# %%
+POLICIES = [
+    "Orders ship within two working days from our warehouse in Rotterdam.",
+    "Customers may return unused items within 30 days for a full refund.",
+    "Opened coffee can be returned only if it is faulty.",
+    "Refunds go back to the original payment method within 5 working days of the return arriving.",
+    "Damaged deliveries are replaced free of charge when reported within 7 days with a photo.",
+    "We never share customer data with third parties except the carrier.",
+]
+HANDBOOK = "You are the support assistant of a coffee shop. Follow the handbook.\n" + "\n".join(
+    f"Rule {i}.{j}: {rule}" for i in range(1, 11) for j, rule in enumerate(POLICIES, start=1)
+)
+print(f"system prompt: {count_chat_tokens([{'role': 'system', 'content': HANDBOOK}])} tokens")
 
-* the system message (it holds the rules; without it the assistant changes character);
-* the most recent turns, **whole**: a reply without its question confuses the model.
+for question in ("Can I return an opened bag of coffee?", "How long does a refund take?"):
+    r = client.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "system", "content": HANDBOOK}, {"role": "user", "content": question}],
+        max_completion_tokens=1000,
+    )
+    details = r.usage.prompt_tokens_details
+    cached = details.cached_tokens if details and details.cached_tokens else 0
+    print(f"{question:40} prompt {r.usage.prompt_tokens}, of which cached {cached:>4} · "
+          f"cost {pricing.usd(pricing.cost(r.usage, MODEL))}")
+    print("   ", r.choices[0].message.content)
 
-A first version, for conversations made of strict user/assistant pairs, with a message-level estimate
-(the 4-characters rule plus 4 tokens a message and 3 for the reply, close to what APIs count):
-"""),
-("code", r"""
+# %% [markdown]
+# The second request repeated the first one's prefix, so most of its prompt came from the cache and its cost
+# dropped, although it sent just as many tokens. Caching lowers the price of a long, stable prefix; it does
+# not make a growing history free (every new turn is new text), so trimming still matters.
+#
+# ## 6. Trimming the history to a budget
+#
+# When a conversation outgrows its budget, drop the **oldest** turns and keep:
+#
+# * the system message (it holds the rules; without it the assistant changes character);
+# * the most recent turns, **whole**: a reply without its question confuses the model.
+#
+# A first version, for conversations made of strict user/assistant pairs, with a message-level estimate
+# (the 4-characters rule plus 4 tokens a message and 3 for the reply, close to what APIs count):
+
+# %%
 def estimate(messages: list[dict]) -> int:
     return 3 + sum(4 + pricing.estimate_tokens(m["content"] or "") for m in messages)
 
@@ -357,109 +545,188 @@ long_chat = [tutor[0], *intro, *tutor[1:]]
 trimmed = trim(long_chat, budget=300)
 print(f"before: {len(long_chat)} messages, about {estimate(long_chat)} tokens")
 print(f"after:  {len(trimmed)} messages, about {estimate(trimmed)} tokens:", [m["role"] for m in trimmed])
-"""),
-("md", r"""
-Trimming has a price: what was dropped is forgotten. Ada's name was in the first turn:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Trimming has a price: what was dropped is forgotten. Ada's name was in the first turn:
+
+# %%
 question = {"role": "user", "content": "What's my name?"}
 print("full history:   ", ask([*long_chat, question]))
 print("trimmed history:", ask([*trimmed, question]))
-"""),
-("md", r"""
-Ways around it: move facts that must survive into the system message, or replace the dropped turns by a
-short summary (one more LLM call). In the lab you write a general `trim_history` that handles turns of any
-shape (an assistant reply, tool calls and their results) and any token counter.
 
-## 7. Temperature and seed
+# %% [markdown]
+# Ways around it: move facts that must survive into the system message, or replace the dropped turns by a
+# short summary (one more LLM call). In the lab you write a general `trim_history` that handles turns of any
+# shape (an assistant reply, tool calls and their results) and any token counter.
+#
+# ## 7. Temperature and seed
+#
+# At each step the model picks the next token from a probability distribution. **Temperature** reshapes it:
+# at `0` the model (almost) always takes the most likely token, so the same question gets the same answer; at
+# `1` it samples, so answers vary. Use low temperatures for extraction, classification and code, higher ones
+# for brainstorming.
 
-At each step the model picks the next token from a probability distribution. **Temperature** reshapes it:
-at `0` the model (almost) always takes the most likely token, so the same question gets the same answer; at
-`1` it samples, so answers vary. Use low temperatures for extraction, classification and code, higher ones
-for brainstorming.
-"""),
-("code", r"""
+#
+# Reasoning models (section 8) are the exception: they accept only the default, `temperature=1` (and no
+# `top_p`), and answer anything else with a 400. Code that may run on either kind checks the family first, as
+# this cell does.
+
+# %%
 coffee = [{"role": "user", "content": "Suggest a name for a new coffee shop."}]
-for _ in range(3):
-    r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
-    print("temperature 0:        ", r.choices[0].message.content)
-for seed in (1, 2, 3):
-    r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=1, seed=seed)
-    print(f"temperature 1, seed {seed}:", r.choices[0].message.content)
-"""),
-("md", r"""
-Why the `seed`? At temperature 1 each run would give different names, and this notebook's stored outputs
-must be reproducible (the course checks that a fresh run prints exactly what you see). A seed fixes the
-sampling: the same request with the same seed gives the same answer. On the stub that is exact; real
-providers promise only *best effort* (OpenAI returns a `system_fingerprint`: when it changes, the backend
-changed and the same seed may give a different answer). Even temperature 0 is not perfectly deterministic
-on real models, so never write code that depends on the exact wording of a reply.
+if REASONING:
+    try:
+        client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
+    except openai.BadRequestError as err:
+        print(f"{MODEL} refuses temperature=0: {err.body['message']}")
+    for seed in (1, 2, 3):  # the default temperature, which it samples at
+        r = client.chat.completions.create(model=MODEL, messages=coffee, seed=seed)
+        print(f"default temperature, seed {seed}:", r.choices[0].message.content)
+else:
+    for _ in range(3):
+        r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
+        print("temperature 0:        ", r.choices[0].message.content)
+    for seed in (1, 2, 3):
+        r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=1, seed=seed)
+        print(f"temperature 1, seed {seed}:", r.choices[0].message.content)
 
-## 8. A chat box
+# %% [markdown]
+# Why the `seed`? At temperature 1 each run would give different names, and this notebook's stored outputs
+# must be reproducible (the course checks that a fresh run prints exactly what you see). A seed fixes the
+# sampling: the same request with the same seed gives the same answer. On the stub that is exact; real
+# providers promise only *best effort* (OpenAI returns a `system_fingerprint`: when it changes, the backend
+# changed and the same seed may give a different answer). Even temperature 0 is not perfectly deterministic
+# on real models, so never write code that depends on the exact wording of a reply.
+#
+# ## 8. Reasoning models: tokens you pay for and never see
+#
+# *Reasoning models* (OpenAI's o-series and the gpt-5 family, and similar models elsewhere) think before they
+# answer: they generate a hidden chain of **reasoning tokens**, then the visible reply. You never see those
+# tokens, but they are real output: they count in `usage.completion_tokens` (the detail is in
+# `usage.completion_tokens_details.reasoning_tokens`), they are **billed at the output price**, and they count
+# against `max_completion_tokens`. `reasoning_effort` (`"minimal"` on the gpt-5 family, `"low"`, `"medium"`,
+# the default, `"high"`) says how hard to think: more effort, better answers on hard problems, more tokens,
+# more time. Classic chat models reject `reasoning_effort` with a 400.
+#
+# The cells use `MODEL` if it is a reasoning model, and otherwise `gpt-5-mini` (served by the stub; with an
+# OpenAI key it is a real request).
 
-`course.widgets.ChatBox` puts the ideas together: a text box and a Send button, the conversation so far,
-the messages list it sends (open "The messages list sent with the last request") and a running token and
-cost meter. It keeps one system message and the history exactly as in section 3. It works on the stub and
-on a real provider. Below, two turns are sent from code (the same as typing and pressing Send), then the
-box is shown: try a few turns of your own and watch the prompt grow.
-"""),
-("code", r"""
+# %%
+REASONER = MODEL if REASONING else "gpt-5-mini"
+puzzle = [{"role": "user", "content": "A bat and a ball cost $1.10 in total. The bat costs $1.00 more than "
+                                      "the ball. How much does the ball cost?"}]
+try:
+    for effort in ("low", "medium", "high"):
+        r = client.chat.completions.create(model=REASONER, messages=puzzle, reasoning_effort=effort)
+        u = r.usage
+        reasoning = u.completion_tokens_details.reasoning_tokens if u.completion_tokens_details else 0
+        print(f"effort {effort:6}: {u.completion_tokens:>4} completion tokens = {reasoning:>4} reasoning + "
+              f"{u.completion_tokens - reasoning:>3} visible · {pricing.usd(pricing.cost(u, REASONER))}")
+    print("answer:", r.choices[0].message.content)
+except openai.NotFoundError:
+    print(f"{backend.provider} does not serve {REASONER}; set MODEL to one of its reasoning models to try this.")
+
+# %% [markdown]
+# **The empty-answer trap.** Give a reasoning model a small `max_completion_tokens` and the reasoning can use
+# all of it: the reply is then an **empty string**, with `finish_reason` `"length"`, and you still pay for the
+# tokens it spent thinking. A budget that was ample for a classic model is not for a reasoning one:
+
+# %%
+try:
+    r = client.chat.completions.create(
+        model=REASONER, messages=puzzle, reasoning_effort="high", max_completion_tokens=100
+    )
+    u = r.usage
+    reasoning = u.completion_tokens_details.reasoning_tokens if u.completion_tokens_details else 0
+    print(f"content: {r.choices[0].message.content!r} · finish_reason: {r.choices[0].finish_reason}")
+    print(f"billed: {u.completion_tokens} completion tokens, {reasoning} of them reasoning "
+          f"({pricing.usd(pricing.cost(u, REASONER))})")
+except openai.NotFoundError:
+    print(f"{backend.provider} does not serve {REASONER}.")
+
+# %% [markdown]
+# So with reasoning models: leave generous room (thousands of tokens, not hundreds), check `finish_reason`
+# and an empty `content` together, and lower `reasoning_effort` when you need short, cheap answers. And the
+# other way round, `reasoning_effort` on a classic chat model:
+
+# %%
+try:
+    client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}], reasoning_effort="low"
+    )
+    print("accepted (this provider ignores it)")
+except openai.BadRequestError as err:
+    print(err.status_code, "·", err.body["message"], "· param:", err.param)
+
+# %% [markdown]
+# ## 9. A chat box
+#
+# `course.widgets.ChatBox` puts the ideas together: a text box and a Send button, the conversation so far,
+# the messages list it sends (open "The messages list sent with the last request") and a running token and
+# cost meter. It keeps one system message and the history exactly as in section 3. It works on the stub and
+# on a real provider. Below, two turns are sent from code (the same as typing and pressing Send), then the
+# box is shown: try a few turns of your own and watch the prompt grow.
+
+# %%
 from course.widgets import ChatBox
 
 box = ChatBox(client, MODEL, system="You are a friendly assistant. Keep answers short.")
 box.send("Hi! My name is Sam.")
 box.send("What's my name?")
 print(box.session.transcript())
-"""),
-("code", r"""
+
+# %%
 box
-"""),
-("md", r"""
-## 9. Common mistakes, and how they show
 
-| mistake | symptom | fix |
-| --- | --- | --- |
-| expecting the API to remember | follow-ups ignore earlier turns ("I don't know your name") | resend the whole history every call |
-| forgetting to append the reply | two user messages in a row; the model can't refer to its own answer | append the assistant message after each call |
-| several system messages | prompt grows by the instructions every turn; mixed or ignored instructions; some providers reject it | one system message, first, kept out of the appended history |
-| reply cut short | text ends mid-sentence, `finish_reason == "length"` | check `finish_reason`; raise `max_tokens` or ask for less |
-| ignoring usage | a surprise bill; slower, dearer turns; finally `context_length_exceeded` | log `usage`, keep a running total, trim to a budget |
-| hard-coding the key | the key leaks into git, notebook outputs, screenshots; revoked keys break the code | put it in `.env` (git-ignored); `OpenAI()` reads it from the environment |
+# %% [markdown]
+# ## 10. Common mistakes, and how they show
+#
+# | mistake | symptom | fix |
+# | --- | --- | --- |
+# | expecting the API to remember | follow-ups ignore earlier turns ("I don't know your name") | resend the whole history every call |
+# | forgetting to append the reply | two user messages in a row; the model can't refer to its own answer | append the assistant message after each call |
+# | several system messages | prompt grows by the instructions every turn; mixed or ignored instructions; some providers reject it | one system message, first, kept out of the appended history; edit it to change the rules |
+# | `max_completion_tokens` too low | text ends mid-sentence (or mid-JSON), `finish_reason == "length"`, and no error | check `finish_reason`; raise the cap or ask for less |
+# | `max_tokens` sent to a reasoning model | 400 `unsupported_parameter` | `max_completion_tokens` |
+# | a small cap on a reasoning model | an empty reply, `finish_reason == "length"`, tokens still billed | leave room for reasoning; lower `reasoning_effort` |
+# | `temperature` sent to a reasoning model | 400 `unsupported_value` | leave it out on reasoning models |
+# | ignoring usage | a surprise bill; slower, dearer turns; finally `context_length_exceeded` | log `usage`, keep a running total, trim to a budget |
+# | hard-coding the key | the key leaks into git, notebook outputs, screenshots; revoked keys break the code | put it in `.env` (git-ignored); `OpenAI()` reads it from the environment |
+#
+# On the last one: never write `OpenAI(api_key="sk-proj-...")` in a notebook or a script, and never put the
+# key in code that runs in a browser or an app (its users can read it there: lesson 00). `course.setup()`
+# loads `.env`, and `OpenAI()` with no arguments reads `OPENAI_API_KEY` from the environment. If you need
+# to check the key, check that it is set and print it masked, never in full:
 
-On the last one: never write `OpenAI(api_key="sk-proj-...")` in a notebook or a script. `course.setup()`
-loads `.env`, and `OpenAI()` with no arguments reads `OPENAI_API_KEY` from the environment. If you need
-to check the key, check that it is set and print it masked, never in full:
-"""),
-("code", r"""
+# %%
 import os
 
 print("OPENAI_API_KEY is set:", bool(os.environ.get("OPENAI_API_KEY")), "·", course.mask(os.environ.get("OPENAI_API_KEY")))
-"""),
-("md", r"""
-## Lab 01
 
-Open **`labs/lab01_messages.py`** and replace each `raise NotImplementedError`. Every function states its
-contract in its docstring:
-
-* `build_messages(system_prompt, history, user_message)`: one system message first, the history, the new
-  question last;
-* `Conversation(client, model, system_prompt).ask(text)`: resend the history, append both turns only after
-  a successful call, add up `usage`;
-* `estimate_tokens(messages)`: the course's estimate of a messages list (4 per message plus 4 characters a
-  token, plus 3);
-* `split_turns(messages)` and `trim_history(messages, budget)`: keep the system message and the newest
-  whole turns that fit the budget;
-* `estimate_cost(usage, model)`: dollars from the lab's pricing table.
-
-The tests run your code against the stub and read what it sent. Check your work with one command:
-
-```
-make check LAB=1
-```
-
-(or `python -m course check 1`). Each failing test says what to fix, e.g. *"request 2 had 2 messages; the
-conversation had 4"*.
-
-**Next:** lesson 02, streaming: showing the reply while the model is still writing it.
-"""),
-]
+# %% [markdown]
+# ## Lab 01
+#
+# Open **`labs/lab01_messages.py`** and replace each `raise NotImplementedError`. Every function states its
+# contract in its docstring:
+#
+# * `build_messages(system_prompt, history, user_message)`: one system message first, the history, the new
+#   question last;
+# * `Conversation(client, model, system_prompt).ask(text)`: resend the history, append both turns only after
+#   a successful call, add up `usage`;
+# * `estimate_tokens(messages)`: the course's estimate of a messages list (4 per message plus 4 characters a
+#   token, plus 3);
+# * `split_turns(messages)` and `trim_history(messages, budget)`: keep the system message and the newest
+#   whole turns that fit the budget;
+# * `estimate_cost(usage, model)`: dollars from the lab's pricing table.
+#
+# Cap lengths with `max_completion_tokens` in your labs: the tests may run them on a reasoning model too.
+#
+# The tests run your code against the stub and read what it sent. Check your work with one command:
+#
+# ```
+# make check LAB=1
+# ```
+#
+# (or `python -m course check 1`). Each failing test says what to fix, e.g. *"request 2 had 2 messages; the
+# conversation had 4"*.
+#
+# **Next:** lesson 02, streaming: showing the reply while the model is still writing it.

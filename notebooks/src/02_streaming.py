@@ -1,26 +1,23 @@
-"""Source of notebooks/02_streaming.ipynb; build with: python notebooks/src/build.py 02_streaming"""
+# %% [markdown]
+# # 02 · Streaming: show the reply while it is being written
+#
+# A model writes its reply one **token** (a word or a piece of a word) at a time. Without streaming, the API
+# waits until the very last token, then sends everything at once: for a paragraph that can be several seconds of
+# a blank screen, and users think the app is broken. With **streaming**, the API sends each token as soon as it
+# exists, and your program can show the first words almost immediately.
+#
+# In this lesson:
+#
+# 1. why stream: *time to first token* against *total time*, measured;
+# 2. `stream=True`: read the chunks, print them as they arrive, keep the full reply;
+# 3. what the chunks really are (role chunk, content deltas, finish chunk);
+# 4. usage while streaming, and the `IndexError` that catches everyone once;
+# 5. the SDK's higher-level `client.chat.completions.stream()` helper;
+# 6. stopping a stream early;
+# 7. live rendering in JupyterLab;
+# 8. the common mistakes, then the lab.
 
-CELLS = [
-("md", r"""
-# 02 · Streaming: show the reply while it is being written
-
-A model writes its reply one **token** (a word or a piece of a word) at a time. Without streaming, the API
-waits until the very last token, then sends everything at once: for a paragraph that can be several seconds of
-a blank screen, and users think the app is broken. With **streaming**, the API sends each token as soon as it
-exists, and your program can show the first words almost immediately.
-
-In this lesson:
-
-1. why stream: *time to first token* against *total time*, measured;
-2. `stream=True`: read the chunks, print them as they arrive, keep the full reply;
-3. what the chunks really are (role chunk, content deltas, finish chunk);
-4. usage while streaming, and the `IndexError` that catches everyone once;
-5. the SDK's higher-level `client.chat.completions.stream()` helper;
-6. stopping a stream early;
-7. live rendering in JupyterLab;
-8. the common mistakes, then the lab.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
@@ -29,27 +26,29 @@ from openai import OpenAI
 
 client = OpenAI()
 MODEL = backend.model
-"""),
-("md", r"""
-## 1. Why stream: the first word matters more than the last
+# Reasoning models (gpt-5 family, o-series) accept only the default temperature: lesson 01, section 8.
+REASONING = backend.is_reasoning
 
-Two numbers describe how fast a reply *feels*:
+# %% [markdown]
+# ## 1. Why stream: the first word matters more than the last
+#
+# Two numbers describe how fast a reply *feels*:
+#
+# * **time to first token** (TTFT): from sending the request to the first piece of text;
+# * **total time**: from sending the request to the last piece of text.
+#
+# Streaming does not make the model faster: the total time stays the same. It changes what the user sees
+# during that time. Let us measure both on the same question, once without and once with streaming.
+#
+# The stub normally answers instantly. The next cell slows it down to a realistic pace (a first token after
+# half a second, then 15 ms per token). This is a stub setting, so the cell says so and is skipped on a real provider,
+# which has its own pace.
 
-* **time to first token** (TTFT): from sending the request to the first piece of text;
-* **total time**: from sending the request to the last piece of text.
-
-Streaming does not make the model faster: the total time stays the same. It changes what the user sees
-during that time. Let us measure both on the same question, once without and once with streaming.
-
-The stub normally answers instantly. The next cell slows it down to a realistic pace (a first token after
-half a second, then 15 ms per token). This is a stub setting, so the cell says so and is skipped on a real provider,
-which has its own pace.
-"""),
-("code", r"""
+# %%
 if backend.skip_unless_stub("slowing the stub down to a realistic pace"):
     backend.stub.configure(time_to_first_token=0.5, time_per_token=0.015)
-"""),
-("code", r"""
+
+# %%
 import time
 
 QUESTION = [{"role": "user", "content": "Why is the sky blue? Answer in a short paragraph."}]
@@ -69,12 +68,12 @@ for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stre
         shown += len(chunk.choices[0].delta.content)
         arrivals.append((time.perf_counter() - start, shown))
 print(f"with streaming:    first words after {arrivals[0][0]:.2f} s, the last after {arrivals[-1][0]:.2f} s")
-"""),
-("md", r"""
-The same two measurements as a picture: characters on screen over time. Both lines end at about the same
-moment; the streamed one starts much earlier.
-"""),
-("code", r"""
+
+# %% [markdown]
+# The same two measurements as a picture: characters on screen over time. Both lines end at about the same
+# moment; the streamed one starts much earlier.
+
+# %%
 import matplotlib.pyplot as plt
 
 length = len(response.choices[0].message.content)
@@ -87,28 +86,28 @@ ax.set_xlabel("seconds since the request")
 ax.set_ylabel("characters on screen")
 ax.legend(loc="upper left")
 plt.show()
-"""),
-("md", r"""
-For the rest of the lesson the stub keeps a gentler pace (short, but enough to watch text appear in
-JupyterLab):
-"""),
-("code", r"""
+
+# %% [markdown]
+# For the rest of the lesson the stub keeps a gentler pace (short, but enough to watch text appear in
+# JupyterLab):
+
+# %%
 if backend.skip_unless_stub("changing the stub's pace"):
     backend.stub.configure(time_to_first_token=0.2, time_per_token=0.01)
-"""),
-("md", r"""
-## 2. `stream=True`: read the reply piece by piece
 
-Add `stream=True` and `create()` no longer returns a `ChatCompletion`. It returns a `Stream`: an iterator of
-`ChatCompletionChunk` objects that arrive while the model is writing. `create()` itself returns as soon as the
-response headers arrive, before any text.
+# %% [markdown]
+# ## 2. `stream=True`: read the reply piece by piece
+#
+# Add `stream=True` and `create()` no longer returns a `ChatCompletion`. It returns a `Stream`: an iterator of
+# `ChatCompletionChunk` objects that arrive while the model is writing. `create()` itself returns as soon as the
+# response headers arrive, before any text.
+#
+# Each chunk carries a small **delta**: the piece of text added since the previous chunk, in
+# `chunk.choices[0].delta.content`. To show the reply, print each delta as it comes (`end=""` keeps them on one
+# line, `flush=True` pushes each one to the screen immediately). To *keep* the reply, collect the deltas and join
+# them at the end, then append it to the history like any other assistant message.
 
-Each chunk carries a small **delta**: the piece of text added since the previous chunk, in
-`chunk.choices[0].delta.content`. To show the reply, print each delta as it comes (`end=""` keeps them on one
-line, `flush=True` pushes each one to the screen immediately). To *keep* the reply, collect the deltas and join
-them at the end, then append it to the history like any other assistant message.
-"""),
-("code", r"""
+# %%
 history = [
     {"role": "system", "content": "You are a concise assistant for software developers."},
     {"role": "user", "content": "Give me three tips for writing clear commit messages."},
@@ -129,34 +128,38 @@ print()
 reply = "".join(parts)
 history.append({"role": "assistant", "content": reply})
 print(f"\n[{len(parts)} pieces, {len(reply)} characters; the history now has {len(history)} messages]")
-"""),
-("md", r"""
-A stream is read **once**. After the loop it is exhausted: looping over it again yields nothing (no error,
-just nothing), which is why the loop that prints also collects.
-"""),
-("code", r"""
-print("a second pass over the same stream yields", len(list(stream)), "chunks")
-"""),
-("md", r"""
-## 3. What the chunks really are
 
-Not every chunk carries text. First, what actually travels over the wire: the SDK's
-`with_streaming_response` gives the raw HTTP body. It is **server-sent events**: each chunk is one line
-`data: {json}` followed by a blank line, and the stream ends with `data: [DONE]`. (Here the first two chunks and
-the last two lines.)
-"""),
-("code", r"""
+# %% [markdown]
+# A stream is read **once**. After the loop it is exhausted: looping over it again yields nothing (no error,
+# just nothing), which is why the loop that prints also collects.
+
+# %%
+print("a second pass over the same stream yields", len(list(stream)), "chunks")
+
+# %% [markdown]
+# ## 3. What the chunks really are
+#
+# Not every chunk carries text. First, what actually travels over the wire: the SDK's
+# `with_streaming_response` gives the raw HTTP body. It is **server-sent events**: each chunk is one line
+# `data: {json}` followed by a blank line, and the stream ends with `data: [DONE]`. (Here the first two chunks and
+# the last two lines.)
+
+# %%
 GREETING = [{"role": "user", "content": "Greet me in five words."}]
 
 with client.chat.completions.with_streaming_response.create(model=MODEL, messages=GREETING, stream=True) as raw:
     lines = [line for line in raw.iter_lines() if line]  # drop the blank separator lines
 for line in lines[:2] + ["..."] + lines[-2:]:
     print(line)
-"""),
-("md", r"""
-The SDK parses each line into a `ChatCompletionChunk`. One line per chunk of the same reply:
-"""),
-("code", r"""
+
+# %% [markdown]
+# (On OpenAI each chunk may also carry an `obfuscation` field: random padding, so that someone watching the
+# encrypted traffic cannot guess the tokens from the size of each packet. Ignore it;
+# `stream_options={"include_obfuscation": False}` leaves it out when you trust the network in between.)
+#
+# The SDK parses each line into a `ChatCompletionChunk`. One line per chunk of the same reply:
+
+# %%
 chunks = list(client.chat.completions.create(model=MODEL, messages=GREETING, stream=True))
 
 for i, chunk in enumerate(chunks):
@@ -165,24 +168,25 @@ for i, chunk in enumerate(chunks):
 
 print("\nsame id on every chunk:", len({c.id for c in chunks}) == 1,
       "· same created:", len({c.created for c in chunks}) == 1, "· same model:", {c.model for c in chunks})
-"""),
-("md", r"""
-Read it top to bottom:
 
-* **the role chunk** opens the stream: `role="assistant"` and `content=""` (empty, not missing);
-* **content deltas**: one per token, each with a piece of text and nothing else;
-* **the finish chunk**: an empty delta (`content` is `None`) with the `finish_reason`: `"stop"` when the model
-  finished, `"length"` when `max_tokens` cut it short (see below), `"tool_calls"` when it called a tool
-  (lesson 4);
-* every chunk repeats the same `id`, `created` and `model`.
+# %% [markdown]
+# Read it top to bottom:
+#
+# * **the role chunk** opens the stream: `role="assistant"` and `content=""` (empty, not missing);
+# * **content deltas**: one per token, each with a piece of text and nothing else;
+# * **the finish chunk**: an empty delta (`content` is `None`) with the `finish_reason`: `"stop"` when the model
+#   finished, `"length"` when `max_completion_tokens` cut it short (see below), `"tool_calls"` when it called a tool
+#   (lesson 4);
+# * every chunk repeats the same `id`, `created` and `model`.
+#
+# With `n=2` (two alternative replies to the same request) the chunks of both choices arrive **interleaved**, each
+# with a single choice whose `index` says which reply it belongs to. Assemble them by `choice.index`, never by
+# position:
 
-With `n=2` (two alternative replies to the same request) the chunks of both choices arrive **interleaved**, each
-with a single choice whose `index` says which reply it belongs to. Assemble them by `choice.index`, never by
-position:
-"""),
-("code", r"""
+# %%
 DAWN = [{"role": "user", "content": "Describe a river at dawn."}]
-stream = client.chat.completions.create(model=MODEL, messages=DAWN, stream=True, n=2, temperature=1.0, seed=1)
+sampling = {} if REASONING else {"temperature": 1.0}  # reasoning models sample at their default only
+stream = client.chat.completions.create(model=MODEL, messages=DAWN, stream=True, n=2, seed=1, **sampling)
 
 texts = {}
 for i, chunk in enumerate(stream):
@@ -193,32 +197,38 @@ for i, chunk in enumerate(stream):
 print("...")
 for index, text in sorted(texts.items()):
     print(f"choice {index}: {text}")
-"""),
-("md", r"""
-A reply cut by `max_tokens` streams the same way, and says so in its finish chunk. Always check
-`finish_reason` before you treat a streamed reply as complete:
-"""),
-("code", r"""
+
+# %% [markdown]
+# A reply cut by `max_completion_tokens` streams the same way, and says so in its finish chunk. Always check
+# `finish_reason` before you treat a streamed reply as complete:
+
+# %%
 parts, finish_reason = [], None
-for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stream=True, max_tokens=12):
+for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stream=True, max_completion_tokens=12):
     choice = chunk.choices[0]
     parts.append(choice.delta.content or "")
     finish_reason = choice.finish_reason or finish_reason
 print(repr("".join(parts)))
 print("finish_reason:", finish_reason)
-"""),
-("md", r"""
-## 4. Usage while streaming
 
-A normal response has `usage` (the tokens you are billed for). A stream has **no usage unless you ask for it**
-with `stream_options={"include_usage": True}`. Then the API adds one more chunk at the very end, after the
-finish chunk: it carries `usage` and an **empty `choices` list**. (All the other chunks have `usage=None`.)
+# %% [markdown]
+# (On a reasoning model the text may even be empty: its hidden reasoning used up the 12 tokens, as lesson 01,
+# section 8, shows.)
 
-That empty list breaks the loop everybody writes first, `chunk.choices[0]`, on the very last chunk. (Some
-providers send chunks without choices even when you did not ask for usage: Azure OpenAI, for one, opens its
-streams with a chunk that only carries content-filter results. Robust code checks `chunk.choices` every time.)
-"""),
-("code", r"""
+# %% [markdown]
+# ## 4. Usage while streaming
+#
+# A normal response has `usage` (the tokens you are billed for). A stream has **no usage unless you ask for it**
+# with `stream_options={"include_usage": True}`. Then the API adds one more chunk at the very end, after the
+# finish chunk: it carries `usage` and an **empty `choices` list**. (All the other chunks have `usage=None`.)
+# Not every provider supports that option (`docs/providers.md`); where it is missing, count the tokens yourself
+# with the model's tokenizer (`tiktoken` for OpenAI's models, lesson 01), knowing it is an estimate of the bill.
+#
+# That empty list breaks the loop everybody writes first, `chunk.choices[0]`, on the very last chunk. (Some
+# providers send chunks without choices even when you did not ask for usage: Azure OpenAI, for one, opens its
+# streams with a chunk that only carries content-filter results. Robust code checks `chunk.choices` every time.)
+
+# %%
 stream = client.chat.completions.create(
     model=MODEL, messages=GREETING, stream=True, stream_options={"include_usage": True}
 )
@@ -229,11 +239,11 @@ try:
 except IndexError as err:
     print(f"IndexError: {err}   <- on the last chunk: choices={chunk.choices}, usage is set")
 print("text so far:", repr(text))
-"""),
-("md", r"""
-The fix: look at `chunk.choices` before indexing it, and pick up `chunk.usage` wherever it appears.
-"""),
-("code", r"""
+
+# %% [markdown]
+# The fix: look at `chunk.choices` before indexing it, and pick up `chunk.usage` wherever it appears.
+
+# %%
 stream = client.chat.completions.create(
     model=MODEL, messages=GREETING, stream=True, stream_options={"include_usage": True}
 )
@@ -246,23 +256,23 @@ for chunk in stream:
 
 print("text: ", repr(text))
 print("usage:", usage.prompt_tokens, "prompt +", usage.completion_tokens, "completion =", usage.total_tokens, "tokens")
-"""),
-("md", r"""
-## 5. The SDK's helper: `client.chat.completions.stream()`
 
-Assembling chunks by hand is worth doing once (it is the lab). In an application, the SDK can do it for you.
-`client.chat.completions.stream(...)` takes the same arguments as `create()` (without `stream=True`) and must
-be used in a `with` block, which guarantees the connection is closed. It gives you **events** instead of raw
-chunks:
+# %% [markdown]
+# ## 5. The SDK's helper: `client.chat.completions.stream()`
+#
+# Assembling chunks by hand is worth doing once (it is the lab). In an application, the SDK can do it for you.
+# `client.chat.completions.stream(...)` takes the same arguments as `create()` (without `stream=True`) and must
+# be used in a `with` block, which guarantees the connection is closed. It gives you **events** instead of raw
+# chunks:
+#
+# * `content.delta`: a new piece of text (`event.delta`) and everything so far (`event.snapshot`);
+# * `content.done`: the full text;
+# * `chunk`: every raw chunk, if you still want it;
+# * `refusal.*` and `tool_calls.function.arguments.*` for refusals and tool calls (lesson 4).
+#
+# After the loop, `stream.get_final_completion()` returns an ordinary `ChatCompletion`, assembled from the chunks.
 
-* `content.delta`: a new piece of text (`event.delta`) and everything so far (`event.snapshot`);
-* `content.done`: the full text;
-* `chunk`: every raw chunk, if you still want it;
-* `refusal.*` and `tool_calls.function.arguments.*` for refusals and tool calls (lesson 4).
-
-After the loop, `stream.get_final_completion()` returns an ordinary `ChatCompletion`, assembled from the chunks.
-"""),
-("code", r"""
+# %%
 from collections import Counter
 
 RIVERS = [{"role": "user", "content": "Name three rivers in Europe."}]
@@ -279,24 +289,24 @@ with client.chat.completions.stream(model=MODEL, messages=RIVERS, stream_options
 print("events:", dict(kinds))
 print("final message:", repr(final.choices[0].message.content), "· finish_reason:", final.choices[0].finish_reason)
 print("usage:", final.usage.total_tokens, "tokens")
-"""),
-("md", r"""
-**When to prefer which.** Use `.stream()` when you want the finished `ChatCompletion` at the end as well as the
-live text, and when you stream structured output (it parses JSON into your pydantic model as it arrives,
-lesson 3) or tool calls (it assembles the argument fragments, lesson 4). Use `create(stream=True)` when you
-just pass text through (to a web client, say), when you need the raw chunks, or when you use a provider's
-client that only offers the plain iterator. The wire format is the same; the helper only saves you the
-bookkeeping.
-"""),
-("md", r"""
-## 6. Stopping early
 
-The user pressed *Stop*, or the first sentence already answered the question: stop reading and **close the
-stream**. Closing drops the connection, which tells the server to stop generating. (Tokens generated before the
-server noticed may still be billed; you stop paying for the rest.) A `with` block closes the stream for you,
-even on `break` or an exception; without one, call `stream.close()`.
-"""),
-("code", r"""
+# %% [markdown]
+# **When to prefer which.** Use `.stream()` when you want the finished `ChatCompletion` at the end as well as the
+# live text, and when you stream structured output (it parses JSON into your pydantic model as it arrives,
+# lesson 3) or tool calls (it assembles the argument fragments, lesson 4). Use `create(stream=True)` when you
+# just pass text through (to a web client, say), when you need the raw chunks, or when you use a provider's
+# client that only offers the plain iterator. The wire format is the same; the helper only saves you the
+# bookkeeping.
+
+# %% [markdown]
+# ## 6. Stopping early
+#
+# The user pressed *Stop*, or the first sentence already answered the question: stop reading and **close the
+# stream**. Closing drops the connection, which tells the server to stop generating. (Tokens generated before the
+# server noticed may still be billed; you stop paying for the rest.) A `with` block closes the stream for you,
+# even on `break` or an exception; without one, call `stream.close()`.
+
+# %%
 STORY = [{"role": "user", "content": "Tell me a long story about a lighthouse keeper."}]
 
 start = time.perf_counter()
@@ -309,19 +319,19 @@ with client.chat.completions.create(model=MODEL, messages=STORY, stream=True) as
             break
 print("".join(words) + " ...")
 print(f"\nstopped after {len(words)} pieces and {time.perf_counter() - start:.2f} s; connection closed: {stream.response.is_closed}")
-"""),
-("md", r"""
-## 7. Live rendering in JupyterLab
 
-`print(..., end="")` is fine for plain text. A chat reply is usually Markdown, and you want it rendered as it
-grows. With **ipywidgets** you display a widget once and update its value on every delta: JupyterLab redraws
-it in place. (Outside a notebook, a terminal app would redraw its line; a web app would send each delta to the
-browser, for example over server-sent events.)
-"""),
-("code", r"""
+# %% [markdown]
+# ## 7. Live rendering in JupyterLab
+#
+# `print(..., end="")` is fine for plain text. A chat reply is usually Markdown, and you want it rendered as it
+# grows. With **ipywidgets** you display a widget once and update its value on every delta: JupyterLab redraws
+# it in place. (Outside a notebook, a terminal app would redraw its line; a web app would send each delta to the
+# browser, for example over server-sent events.)
+
+# %%
 import ipywidgets as widgets
-from IPython.display import display
 import mistune  # a Markdown renderer; it comes with JupyterLab
+from IPython.display import display
 
 view = widgets.HTML(value="<i>waiting for the first token…</i>")
 status = widgets.Label(value="")
@@ -336,25 +346,26 @@ with client.chat.completions.create(model=MODEL, messages=EXPLAIN, stream=True) 
             view.value = mistune.html(text)  # re-render the Markdown so far
             status.value = f"{len(text)} characters"
 status.value += " · done"
-"""),
-("md", r"""
-The widget above shows the reply as it was rendered live (on GitHub, where widgets do not run, you see only its
-placeholder). The final text, for the record:
-"""),
-("code", r"""
+
+# %% [markdown]
+# The widget above shows the reply as it was rendered live (on GitHub, where widgets do not run, you see only its
+# placeholder). The final text, for the record:
+
+# %%
 print(text)
-"""),
-("md", r"""
-Without ipywidgets, `handle = display(Markdown(""), display_id=True)` followed by `handle.update(Markdown(text))`
-in the loop does the same job in any Jupyter front end.
 
-## 8. Common mistakes
 
-**Forgetting to store the streamed reply in the history.** With `create()` you append
-`response.choices[0].message`; with a stream there is no such object, only the pieces you joined. Forget
-to append them and the conversation silently loses every assistant turn:
-"""),
-("code", r"""
+# %% [markdown]
+# Without ipywidgets, `handle = display(Markdown(""), display_id=True)` followed by `handle.update(Markdown(text))`
+# in the loop does the same job in any Jupyter front end.
+#
+# ## 8. Common mistakes
+#
+# **Forgetting to store the streamed reply in the history.** With `create()` you append
+# `response.choices[0].message`; with a stream there is no such object, only the pieces you joined. Forget
+# to append them and the conversation silently loses every assistant turn:
+
+# %%
 def stream_text(messages):
     parts = []
     for chunk in client.chat.completions.create(model=MODEL, messages=messages, stream=True):
@@ -367,19 +378,19 @@ print("assistant:", stream_text(forgetful))               # shown to the user ..
 forgetful.append({"role": "user", "content": "Repeat your last suggestion."})
 print("assistant:", stream_text(forgetful))
 print("roles sent:", [m["role"] for m in forgetful])
-"""),
-("code", r"""
+
+# %%
 careful = [{"role": "user", "content": "Suggest a name for a grey cat."}]
 careful.append({"role": "assistant", "content": stream_text(careful)})  # store it
 careful.append({"role": "user", "content": "Repeat your last suggestion."})
 print("assistant:", stream_text(careful))
 print("roles sent:", [m["role"] for m in careful])
-"""),
-("md", r"""
-**Assuming every chunk has content.** The finish chunk has `content=None` (and the usage chunk has no choices
-at all). Joining blindly fails, and `str()`-ing the pieces is worse: the reply ends in the word "None".
-"""),
-("code", r"""
+
+# %% [markdown]
+# **Assuming every chunk has content.** The finish chunk has `content=None` (and the usage chunk has no choices
+# at all). Joining blindly fails, and `str()`-ing the pieces is worse: the reply ends in the word "None".
+
+# %%
 chunks = list(client.chat.completions.create(model=MODEL, messages=GREETING, stream=True))
 try:
     "".join(chunk.choices[0].delta.content for chunk in chunks)
@@ -387,44 +398,42 @@ except TypeError as err:
     print("TypeError:", err)
 print("with str():", repr("".join(str(chunk.choices[0].delta.content) for chunk in chunks)))
 print("correct:   ", repr("".join(chunk.choices[0].delta.content or "" for chunk in chunks)))
-"""),
-("md", r"""
-**Expecting usage without asking for it.** Without `stream_options={"include_usage": True}` no chunk carries
-usage, so code that logs costs quietly records nothing:
-"""),
-("code", r"""
+
+# %% [markdown]
+# **Expecting usage without asking for it.** Without `stream_options={"include_usage": True}` no chunk carries
+# usage, so code that logs costs quietly records nothing:
+
+# %%
 print("usage on the chunks:", {chunk.usage for chunk in chunks})
-"""),
-("md", r"""
-The other mistakes from this lesson, in one place: reading a stream twice (the second pass is empty),
-indexing `chunk.choices[0]` on the usage chunk (`IndexError`), mixing up the choices when `n` > 1 (use
-`choice.index`), ignoring `finish_reason="length"`, and measuring "time to first token" at the role chunk, which
-has no text yet.
-"""),
-("code", r"""
+
+# %% [markdown]
+# The other mistakes from this lesson, in one place: reading a stream twice (the second pass is empty),
+# indexing `chunk.choices[0]` on the usage chunk (`IndexError`), mixing up the choices when `n` > 1 (use
+# `choice.index`), ignoring `finish_reason="length"`, and measuring "time to first token" at the role chunk, which
+# has no text yet.
+
+# %%
 if backend.skip_unless_stub("resetting the stub's pace"):
     backend.stub.configure(time_to_first_token=0.0, time_per_token=0.0)
-"""),
-("md", r"""
-## Lab 2
 
-Open **`labs/lab02_streaming.py`** and implement:
-
-* `collect_stream(stream)`: the full text of every choice, the finish reasons and the usage (when present),
-  robust to chunks without content and to the usage chunk;
-* `stream_reply(client, model, messages, on_token)`: call `on_token` with each piece as it arrives and return
-  the full text;
-* `measure_stream(client, model, messages, clock=...)`: time to first token and total time, with a clock the
-  tests control;
-* `streaming_chat_turn(client, model, history, user_text, on_token=None)`: a streamed chat turn that asks for
-  usage and appends the assembled reply to the history.
-
-Check your work (each test says what went wrong and how to fix it):
-
-```
-make check LAB=2
-```
-
-(or `python -m course check 2`). Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.
-"""),
-]
+# %% [markdown]
+# ## Lab 2
+#
+# Open **`labs/lab02_streaming.py`** and implement:
+#
+# * `collect_stream(stream)`: the full text of every choice, the finish reasons and the usage (when present),
+#   robust to chunks without content and to the usage chunk;
+# * `stream_reply(client, model, messages, on_token)`: call `on_token` with each piece as it arrives and return
+#   the full text;
+# * `measure_stream(client, model, messages, clock=...)`: time to first token and total time, with a clock the
+#   tests control;
+# * `streaming_chat_turn(client, model, history, user_text, on_token=None)`: a streamed chat turn that asks for
+#   usage and appends the assembled reply to the history.
+#
+# Check your work (each test says what went wrong and how to fix it):
+#
+# ```
+# make check LAB=2
+# ```
+#
+# (or `python -m course check 2`). Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.

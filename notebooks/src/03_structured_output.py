@@ -1,29 +1,26 @@
-"""Source of notebooks/03_structured_output.ipynb; build with: python notebooks/src/build.py 03_structured_output"""
+# %% [markdown]
+# # 03 · Structured output: JSON your code can trust
+#
+# So far the model's reply was text for a human to read. Most programs need **data** instead: a sentiment to
+# store in a column, an order to put in a database, a flag that decides what happens next. Your code cannot
+# read prose; it needs a value with a known shape.
+#
+# This lesson walks the road from the fragile to the robust:
+#
+# 1. "please reply in JSON" in the prompt, and why that breaks;
+# 2. **JSON mode**: the reply is always valid JSON, but any JSON;
+# 3. **structured outputs** with a strict JSON Schema: the reply always has *your* shape;
+# 4. **pydantic** models and the SDK's `.parse()`: from a Python class to a validated object;
+# 5. what even strict mode does **not** guarantee (truncation, refusals, wrong values), and how to guard.
+#
+# The running example: classify a product review into a sentiment, a confidence and a few keywords.
 
-CELLS = [
-("md", r"""
-# 03 · Structured output: JSON your code can trust
-
-So far the model's reply was text for a human to read. Most programs need **data** instead: a sentiment to
-store in a column, an order to put in a database, a flag that decides what happens next. Your code cannot
-read prose; it needs a value with a known shape.
-
-This lesson walks the road from the fragile to the robust:
-
-1. "please reply in JSON" in the prompt, and why that breaks;
-2. **JSON mode**: the reply is always valid JSON, but any JSON;
-3. **structured outputs** with a strict JSON Schema: the reply always has *your* shape;
-4. **pydantic** models and the SDK's `.parse()`: from a Python class to a validated object;
-5. what even strict mode does **not** guarantee (truncation, refusals, wrong values), and how to guard.
-
-The running example: classify a product review into a sentiment, a confidence and a few keywords.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
-"""),
-("code", r"""
+
+# %%
 import json
 
 import openai
@@ -34,13 +31,13 @@ MODEL = backend.model
 
 REVIEW = "The battery lasts two full days and the screen is gorgeous, but the charger feels cheap."
 SYSTEM = {"role": "system", "content": "You classify product reviews."}
-"""),
-("md", r"""
-## 1. "Please reply in JSON"
 
-The obvious first attempt: ask for JSON in words, then `json.loads` the reply.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 1. "Please reply in JSON"
+#
+# The obvious first attempt: ask for JSON in words, then `json.loads` the reply.
+
+# %%
 response = client.chat.completions.create(
     model=MODEL,
     messages=[
@@ -51,20 +48,20 @@ response = client.chat.completions.create(
 )
 text = response.choices[0].message.content
 print(text)
-"""),
-("code", r"""
+
+# %%
 try:
     json.loads(text)
 except json.JSONDecodeError as err:
     print("json.loads failed:", err)
-"""),
-("md", r"""
-The model did what a helpful chat assistant does: it wrapped the JSON in a friendly sentence and a Markdown
-` ```json ` fence. For a human that is perfect; for `json.loads` it is not JSON at all.
 
-You can cut the fence out with a regular expression, and plenty of code in the wild does:
-"""),
-("code", r"""
+# %% [markdown]
+# The model did what a helpful chat assistant does: it wrapped the JSON in a friendly sentence and a Markdown
+# ` ```json ` fence. For a human that is perfect; for `json.loads` it is not JSON at all.
+#
+# You can cut the fence out with a regular expression, and plenty of code in the wild does:
+
+# %%
 import re
 
 
@@ -77,19 +74,19 @@ def extract_json_block(text: str) -> dict:
 
 
 extract_json_block(text)
-"""),
-("md", r"""
-It works *this time*. Next time the model may skip the fence, add a trailing comma, use single quotes, call
-the key `Sentiment` or `score`, or put two blocks in one reply. Each of those breaks the regex or, worse,
-passes it with the wrong data. Asking in words is a wish, not a contract.
 
-## 2. JSON mode: always valid JSON
+# %% [markdown]
+# It works *this time*. Next time the model may skip the fence, add a trailing comma, use single quotes, call
+# the key `Sentiment` or `score`, or put two blocks in one reply. Each of those breaks the regex or, worse,
+# passes it with the wrong data. Asking in words is a wish, not a contract.
+#
+# ## 2. JSON mode: always valid JSON
+#
+# `response_format={"type": "json_object"}` tells the API to constrain the reply to one valid JSON object: no
+# prose, no fence. One rule comes with it: the word "JSON" must appear somewhere in the messages (so that the
+# model is also *told* to write JSON), or the API refuses the request.
 
-`response_format={"type": "json_object"}` tells the API to constrain the reply to one valid JSON object: no
-prose, no fence. One rule comes with it: the word "JSON" must appear somewhere in the messages (so that the
-model is also *told* to write JSON), or the API refuses the request.
-"""),
-("code", r"""
+# %%
 response = client.chat.completions.create(
     model=MODEL,
     messages=[
@@ -101,8 +98,8 @@ response = client.chat.completions.create(
 )
 data = json.loads(response.choices[0].message.content)  # no fence to cut out any more
 data
-"""),
-("code", r"""
+
+# %%
 try:
     client.chat.completions.create(
         model=MODEL,
@@ -111,12 +108,12 @@ try:
     )
 except openai.BadRequestError as err:
     print(err.status_code, err.body["message"])
-"""),
-("md", r"""
-JSON mode guarantees **syntax**, not **shape**. Nothing stops the model from choosing its own key names and
-types. Here is another review, same kind of prompt:
-"""),
-("code", r"""
+
+# %% [markdown]
+# JSON mode guarantees **syntax**, not **shape**. Nothing stops the model from choosing its own key names and
+# types. Here is another review, same kind of prompt:
+
+# %%
 response = client.chat.completions.create(
     model=MODEL,
     messages=[
@@ -129,18 +126,18 @@ response = client.chat.completions.create(
 other = json.loads(response.choices[0].message.content)
 print(other)
 print("other.get('sentiment') ->", other.get("sentiment"))
-"""),
-("md", r"""
-Valid JSON, wrong shape: `Sentiment` with a capital S, a confidence that is a word, keywords that are one
-string. Code that does `data["sentiment"]` crashes with a `KeyError`, or quietly stores `None`.
 
-## 3. Structured outputs: a strict JSON Schema
+# %% [markdown]
+# Valid JSON, wrong shape: `Sentiment` with a capital S, a confidence that is a word, keywords that are one
+# string. Code that does `data["sentiment"]` crashes with a `KeyError`, or quietly stores `None`.
+#
+# ## 3. Structured outputs: a strict JSON Schema
+#
+# To make the shape part of the contract, describe it with a **JSON Schema** and set `strict: true`. The
+# API then constrains the model's sampling so that it can only produce text that validates against the schema:
+# the right keys, the right types, only the enum values you allow.
 
-To make the shape part of the contract, describe it with a **JSON Schema** and set `strict: true`. The
-API then constrains the model's sampling so that it can only produce text that validates against the schema:
-the right keys, the right types, only the enum values you allow.
-"""),
-("code", r"""
+# %%
 REVIEW_SCHEMA = {
     "type": "object",
     "properties": {
@@ -163,27 +160,33 @@ response = client.chat.completions.create(
 message = response.choices[0].message
 print(message.content)
 print("finish_reason:", response.choices[0].finish_reason, "| refusal:", message.refusal)
-"""),
-("md", r"""
-Notice that the prompt no longer describes the format at all: the schema does. Two fields of the message
-matter from now on: `content` (the JSON text) and `refusal` (set instead of `content` when the model declines;
-more on that in section 6). And `finish_reason` must be `"stop"`: anything else means the JSON is not whole.
 
-### The strict-mode rules
+# %% [markdown]
+# Notice that the prompt no longer describes the format at all: the schema does. Two fields of the message
+# matter from now on: `content` (the JSON text) and `refusal` (set instead of `content` when the model declines;
+# more on that in section 6). And `finish_reason` must be `"stop"`: anything else means the JSON is not whole.
+#
+# ### The strict-mode rules
+#
+# Strict mode accepts a subset of JSON Schema, and the API checks your schema **before** the model runs:
+#
+# * the root is an object;
+# * every object has `"additionalProperties": false`;
+# * every property is listed in `"required"`. There are no optional fields; a field that may be empty is
+#   *nullable*: `{"anyOf": [{"type": "string"}, {"type": "null"}]}` (or `"type": ["string", "null"]`);
+# * a subset of keywords: `enum`, `const`, `anyOf`, `$ref`/`$defs`, `minimum`/`maximum`, `multipleOf`,
+#   `pattern`, `format`, `minItems`/`maxItems`, `description`, `title` and `default`; not `minLength`, `allOf`,
+#   `oneOf`, ...;
+# * limits: 10 levels of nesting, 5000 properties in all.
+#
+# `default` is worth a word, because it is often taught wrong: a strict schema **may** carry it (pydantic
+# writes one for every field that has a default value). It documents the usual value; it does not make the
+# field optional, so the property must still be in `required` and the model still writes it.
+#
+# Break a rule and the request fails with a 400 that points at the place (`context`) in the schema. (The
+# error's `code` is `null` on Chat Completions; the message says what is wrong.)
 
-Strict mode accepts a subset of JSON Schema, and the API checks your schema **before** the model runs:
-
-* the root is an object;
-* every object has `"additionalProperties": false`;
-* every property is listed in `"required"`. There are no optional fields; a field that may be empty is
-  *nullable*: `{"anyOf": [{"type": "string"}, {"type": "null"}]}` (or `"type": ["string", "null"]`);
-* a subset of keywords: `enum`, `const`, `anyOf`, `$ref`/`$defs`, `minimum`/`maximum`, `multipleOf`,
-  `pattern`, `format`, `minItems`/`maxItems`, `description`; not `default`, `minLength`, `allOf`, `oneOf`, ...;
-* limits: 10 levels of nesting, 5000 properties in all.
-
-Break a rule and the request fails with a 400 that points at the place (`context`) in the schema:
-"""),
-("code", r"""
+# %%
 no_additional = {k: v for k, v in REVIEW_SCHEMA.items() if k != "additionalProperties"}
 optional_field = {**REVIEW_SCHEMA, "properties": {**REVIEW_SCHEMA["properties"], "summary": {"type": "string"}}}
 
@@ -196,18 +199,30 @@ for broken in (no_additional, optional_field):
                              "json_schema": {"name": "review_classification", "schema": broken, "strict": True}},
         )
     except openai.BadRequestError as err:
-        print(err.body["code"], "->", err.body["message"], "\n")
-"""),
-("md", r"""
-Without `strict: true` the schema is only a hint the model tries to follow: you are back to "valid JSON,
-hopefully the right shape". Always send `strict: true` and fix the schema until the API accepts it.
+        print(err.status_code, "->", err.body["message"], "\n")
 
-## 4. A nested schema
+# `default` on a required property is fine:
+with_default = {**REVIEW_SCHEMA, "properties": {**REVIEW_SCHEMA["properties"],
+                                                "sentiment": {**REVIEW_SCHEMA["properties"]["sentiment"], "default": "neutral"}}}
+response = client.chat.completions.create(
+    model=MODEL,
+    messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
+    response_format={"type": "json_schema",
+                     "json_schema": {"name": "review_classification", "schema": with_default, "strict": True}},
+)
+print("with a default: accepted ->", response.choices[0].message.content)
 
-Real data nests: an order has a customer, a list of items, maybe a shipping address. Each nested object
-follows the same rules, and a field that may be missing from the text becomes nullable:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Without `strict: true` the schema is only a hint the model tries to follow: you are back to "valid JSON,
+# hopefully the right shape". Always send `strict: true` and fix the schema until the API accepts it.
+#
+# ## 4. A nested schema
+#
+# Real data nests: an order has a customer, a list of items, maybe a shipping address. Each nested object
+# follows the same rules, and a field that may be missing from the text becomes nullable:
+
+# %%
 def strict_object(properties: dict) -> dict:
     '''A strict object schema: every property required, no extra properties.'''
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
@@ -240,19 +255,19 @@ order = json.loads(response.choices[0].message.content)
 print(json.dumps(order, indent=2))
 total = sum(item["quantity"] * item["unit_price"] for item in order["items"])
 print(f"order total: {total:.2f}")
-"""),
-("md", r"""
-`discount_code` is `null` because the email has none: nullable is how strict mode says "optional". The
-code after the call can index `order["items"]` without checking that the key exists: the schema made it
-a guarantee.
 
-## 5. From a pydantic model: `.parse()`
+# %% [markdown]
+# `discount_code` is `null` because the email has none: nullable is how strict mode says "optional". The
+# code after the call can index `order["items"]` without checking that the key exists: the schema made it
+# a guarantee.
+#
+# ## 5. From a pydantic model: `.parse()`
+#
+# Writing schemas by hand is verbose, and the schema and the code that reads the data can drift apart. With
+# **pydantic** you write one Python class; it is both the schema you send and the validator of what comes
+# back. The SDK's `client.chat.completions.parse()` takes the class as `response_format`:
 
-Writing schemas by hand is verbose, and the schema and the code that reads the data can drift apart. With
-**pydantic** you write one Python class; it is both the schema you send and the validator of what comes
-back. The SDK's `client.chat.completions.parse()` takes the class as `response_format`:
-"""),
-("code", r"""
+# %%
 from enum import Enum
 
 from pydantic import BaseModel, Field
@@ -279,30 +294,35 @@ completion = client.chat.completions.parse(
 review = completion.choices[0].message.parsed
 print(type(review).__name__, review)
 print(review.sentiment is Sentiment.positive, review.confidence, review.keywords[0])
-"""),
-("md", r"""
-`message.parsed` is a `ReviewClassification` instance: attribute access, an enum member, a float that
-pydantic has checked is between 0 and 1. What did the SDK send? It converted the class into a strict
-`json_schema` response format. You can call the same converters yourself:
-"""),
-("code", r"""
-from openai.lib._parsing._completions import type_to_response_format_param
-from openai.lib._pydantic import to_strict_json_schema
 
-fmt = type_to_response_format_param(ReviewClassification)
-print("type:", fmt["type"], "| name:", fmt["json_schema"]["name"], "| strict:", fmt["json_schema"]["strict"])
-print("same schema as to_strict_json_schema():", fmt["json_schema"]["schema"] == to_strict_json_schema(ReviewClassification))
-print(json.dumps(fmt["json_schema"]["schema"], indent=1))
-"""),
-("md", r"""
-`to_strict_json_schema(Model)` returns just the `"schema"` part, and `openai.pydantic_function_tool(Model)`
-builds a strict *tool* definition from a model (lesson 4). Note where the enum went: pydantic puts nested
-types under `"$defs"` and points at them with `"$ref"`.
+# %% [markdown]
+# `message.parsed` is a `ReviewClassification` instance: attribute access, an enum member, a float that
+# pydantic has checked is between 0 and 1. What did the SDK send? It converted the class into a strict
+# `json_schema` response format. Rather than trust a description, look at the request itself, with
+# `with_raw_response` as in lesson 01 (`.parse()` has one too):
 
-**By hand.** Pydantic's own `model_json_schema()` is *not* strict: no `additionalProperties`, optional fields
-missing from `required`, `default` values. Send it with `strict: true` and the API refuses it:
-"""),
-("code", r"""
+# %%
+raw_call = client.chat.completions.with_raw_response.parse(
+    model=MODEL,
+    messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
+    response_format=ReviewClassification,
+)
+sent_format = json.loads(raw_call.http_request.content)["response_format"]
+print("type:", sent_format["type"], "| name:", sent_format["json_schema"]["name"],
+      "| strict:", sent_format["json_schema"]["strict"])
+print(json.dumps(sent_format["json_schema"]["schema"], indent=1))
+print("parsed:", raw_call.parse().choices[0].message.parsed)
+
+# %% [markdown]
+# Every field is in `required` and `additionalProperties` is `false`. Note where the enum went: pydantic puts
+# nested types under `"$defs"` and points at them with `"$ref"`. For tools, `openai.pydantic_function_tool(Model)`
+# builds the same strict schema into a tool definition (lesson 4).
+#
+# **By hand.** Pydantic's own `model_json_schema()` is *not* strict: no `additionalProperties`, and fields with
+# a default value missing from `required` (the `default` itself is fine). Send it with `strict: true` and the
+# API refuses it:
+
+# %%
 raw = ReviewClassification.model_json_schema()
 print(json.dumps(raw))
 
@@ -314,8 +334,8 @@ try:
     )
 except openai.BadRequestError as err:
     print(err.body["message"])
-"""),
-("code", r"""
+
+# %%
 strict = {**raw, "additionalProperties": False, "required": list(raw["properties"])}
 response = client.chat.completions.create(
     model=MODEL,
@@ -323,26 +343,27 @@ response = client.chat.completions.create(
     response_format={"type": "json_schema", "json_schema": {"name": "review", "schema": strict, "strict": True}},
 )
 ReviewClassification.model_validate_json(response.choices[0].message.content)
-"""),
-("md", r"""
-For this flat model two keys were enough. A model with nested models, lists of models and optional fields
-needs the same treatment at every level (under `$defs`, `items` and `anyOf`), `default` removed, and a `$ref`
-that has a `description` beside it inlined: that recursive function is part of the lab.
 
-## 6. What strict mode does not guarantee
+# %% [markdown]
+# For this flat model two keys were enough. A model with nested models, lists of models and optional fields
+# needs the same treatment at every level (under `$defs`, `items` and `anyOf`): every property required, no
+# additional properties, and a `$ref` that has a `description` beside it inlined. That recursive function is
+# part of the lab.
+#
+# ## 6. What strict mode does not guarantee
+#
+# Strict mode guarantees the **shape** of a *complete* reply. Three things still get through.
+#
+# **Truncation.** `max_completion_tokens` stops the model mid-sentence, and mid-JSON too. `finish_reason` says
+# `"length"`, and the content is the beginning of an object:
 
-Strict mode guarantees the **shape** of a *complete* reply. Three things still get through.
-
-**Truncation.** `max_tokens` stops the model mid-sentence, and mid-JSON too. `finish_reason` says
-`"length"`, and the content is the beginning of an object:
-"""),
-("code", r"""
+# %%
 response = client.chat.completions.create(
     model=MODEL,
     messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
     response_format={"type": "json_schema",
                      "json_schema": {"name": "review_classification", "schema": REVIEW_SCHEMA, "strict": True}},
-    max_tokens=12,
+    max_completion_tokens=12,
 )
 print(response.choices[0].finish_reason, repr(response.choices[0].message.content))
 
@@ -351,20 +372,22 @@ try:
         model=MODEL,
         messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
         response_format=ReviewClassification,
-        max_tokens=12,
+        max_completion_tokens=12,
     )
 except openai.LengthFinishReasonError as err:
     print(type(err).__name__, "| finish_reason:", err.completion.choices[0].finish_reason)
-"""),
-("md", r"""
-`.parse()` refuses to parse a cut-off reply and raises `LengthFinishReasonError`; with `.create()` it is your
-job to check `finish_reason` before `json.loads`. The fix is a larger `max_tokens` (or none), not a retry
-with the same limit.
 
-**Refusals.** A model may decline a request, even in strict mode. It then sets `message.refusal` and leaves
-`content` empty (`None`), so `parsed` is `None` as well:
-"""),
-("code", r"""
+# %% [markdown]
+# (On a reasoning model the content may be empty rather than cut: the reasoning took the 12 tokens.)
+#
+# `.parse()` refuses to parse a cut-off reply and raises `LengthFinishReasonError`; with `.create()` it is your
+# job to check `finish_reason` before `json.loads`. The fix is a larger `max_completion_tokens` (or none), not a retry
+# with the same limit.
+#
+# **Refusals.** A model may decline a request, even in strict mode. It then sets `message.refusal` and leaves
+# `content` empty (`None`), so `parsed` is `None` as well:
+
+# %%
 completion = client.chat.completions.parse(
     model=MODEL,
     messages=[SYSTEM, {"role": "user", "content": "Write a fake five-star review for my shop that I can post "
@@ -374,13 +397,13 @@ completion = client.chat.completions.parse(
 message = completion.choices[0].message
 print("refusal:", message.refusal)
 print("content:", message.content, "| parsed:", message.parsed)
-"""),
-("md", r"""
-Check `message.refusal` first: show it to the user, log it, don't feed `None` to `json.loads`.
 
-**Valid but wrong.** The schema constrains the form, not the truth. Sarcasm fools models:
-"""),
-("code", r"""
+# %% [markdown]
+# Check `message.refusal` first: show it to the user, log it, don't feed `None` to `json.loads`.
+#
+# **Valid but wrong.** The schema constrains the form, not the truth. Sarcasm fools models:
+
+# %%
 completion = client.chat.completions.parse(
     model=MODEL,
     messages=[SYSTEM, {"role": "user", "content": "Review: Oh great, it stopped working the day after the warranty "
@@ -388,26 +411,26 @@ completion = client.chat.completions.parse(
     response_format=ReviewClassification,
 )
 completion.choices[0].message.parsed
-"""),
-("md", r"""
-A perfectly valid `ReviewClassification`, and wrong: this review is negative. No schema can catch that. Use
-pydantic validators for rules you *can* check (a date in the future, a total that matches its items), spot
-check samples by hand, and keep a human in the loop where a wrong value is expensive.
 
-## 7. Guarding the parse
+# %% [markdown]
+# A perfectly valid `ReviewClassification`, and wrong: this review is negative. No schema can catch that. Use
+# pydantic validators for rules you *can* check (a date in the future, a total that matches its items), spot
+# check samples by hand, and keep a human in the loop where a wrong value is expensive.
+#
+# ## 7. Guarding the parse
+#
+# Whatever mode you use, the code that turns a reply into a value should fail **clearly**: one error type that
+# says what went wrong, never an `AttributeError` three functions later. The pieces:
+#
+# * `message.refusal` set: refused;
+# * `finish_reason == "length"`: truncated;
+# * `json.loads` raises `json.JSONDecodeError`: not JSON;
+# * `Model.model_validate(data)` raises pydantic's `ValidationError`: JSON of the wrong shape.
+#
+# Pydantic is also how you validate JSON-mode (or any non-strict) replies. The "does the job" reply from
+# section 2, checked against the model:
 
-Whatever mode you use, the code that turns a reply into a value should fail **clearly**: one error type that
-says what went wrong, never an `AttributeError` three functions later. The pieces:
-
-* `message.refusal` set: refused;
-* `finish_reason == "length"`: truncated;
-* `json.loads` raises `json.JSONDecodeError`: not JSON;
-* `Model.model_validate(data)` raises pydantic's `ValidationError`: JSON of the wrong shape.
-
-Pydantic is also how you validate JSON-mode (or any non-strict) replies. The "does the job" reply from
-section 2, checked against the model:
-"""),
-("code", r"""
+# %%
 from pydantic import ValidationError
 
 try:
@@ -416,42 +439,40 @@ except ValidationError as err:
     print(err.error_count(), "problems:")
     for problem in err.errors():
         print(" ", problem["loc"], "->", problem["msg"])
-"""),
-("md", r"""
-Every problem, with its location: far better than a `KeyError`. In the lab you write the whole guard as one
-function that raises one error type with a `kind` ("refused", "truncated", "invalid_json", "wrong_shape").
 
-## Common mistakes
-
-| mistake | symptom | fix |
-| --- | --- | --- |
-| asking for JSON in the prompt only, no `response_format` | `JSONDecodeError` on prose or a ```json fence, now and then | JSON mode at least; a strict schema better |
-| JSON mode without the word "json" in the messages | 400 `'messages' must contain the word 'json'` | mention JSON in the system or user message |
-| a schema without `strict: true` | the reply *usually* fits; one day a key is missing | always `strict: True` |
-| a schema strict mode rejects (missing `additionalProperties`, optional fields, `default`) | 400 `invalid_json_schema` with a `context` | every object strict, nullable instead of optional |
-| `json.loads` / `model_validate` without `try`/`except` | a crash deep inside your code on one odd reply | catch and raise one clear error |
-| `max_tokens` too low | `finish_reason` `"length"`, JSON cut mid-object | raise it; check `finish_reason` |
-| ignoring `message.refusal` | `json.loads(None)`: `TypeError` | check refusal first |
-| trusting the values | valid JSON that is wrong | validators, spot checks, a human where it matters |
-
-## Lab 3
-
-Open `labs/lab03_structured.py` and implement:
-
-* `ReviewClassification`: the pydantic model (sentiment enum, confidence in [0, 1], keywords);
-* `strict_response_format(model)`: a strict `json_schema` response format from any pydantic model, nested
-  models included;
-* `parse_reply(completion, model)`: the value, or a `StructuredOutputError` whose `kind` says whether the reply
-  was refused, truncated, not JSON, or JSON of the wrong shape;
-* `classify_review(client, model, review)`: put them together through the API.
-
-Check your work with:
-
-```
-make check LAB=3
-```
-
-(or `python -m course check 3`). Next, lesson 4: letting the model call your functions, with the same
-strict schemas as tool parameters.
-"""),
-]
+# %% [markdown]
+# Every problem, with its location: far better than a `KeyError`. In the lab you write the whole guard as one
+# function that raises one error type with a `kind` ("refused", "truncated", "invalid_json", "wrong_shape").
+#
+# ## Common mistakes
+#
+# | mistake | symptom | fix |
+# | --- | --- | --- |
+# | asking for JSON in the prompt only, no `response_format` | `JSONDecodeError` on prose or a ```json fence, now and then | JSON mode at least; a strict schema better |
+# | JSON mode without the word "json" in the messages | 400 `'messages' must contain the word 'json'` | mention JSON in the system or user message |
+# | a schema without `strict: true` | the reply *usually* fits; one day a key is missing | always `strict: True` |
+# | a schema strict mode rejects (missing `additionalProperties`, a property not in `required`) | 400 "Invalid schema for response_format ..." with a `context` | every object strict, nullable instead of optional (`default` may stay) |
+# | `json.loads` / `model_validate` without `try`/`except` | a crash deep inside your code on one odd reply | catch and raise one clear error |
+# | `max_completion_tokens` too low | `finish_reason` `"length"`, JSON cut mid-object | raise it; check `finish_reason` |
+# | ignoring `message.refusal` | `json.loads(None)`: `TypeError` | check refusal first |
+# | trusting the values | valid JSON that is wrong | validators, spot checks, a human where it matters |
+#
+# ## Lab 3
+#
+# Open `labs/lab03_structured.py` and implement:
+#
+# * `ReviewClassification`: the pydantic model (sentiment enum, confidence in [0, 1], keywords);
+# * `strict_response_format(model)`: a strict `json_schema` response format from any pydantic model, nested
+#   models included;
+# * `parse_reply(completion, model)`: the value, or a `StructuredOutputError` whose `kind` says whether the reply
+#   was refused, truncated, not JSON, or JSON of the wrong shape;
+# * `classify_review(client, model, review)`: put them together through the API.
+#
+# Check your work with:
+#
+# ```
+# make check LAB=3
+# ```
+#
+# (or `python -m course check 3`). Next, lesson 4: letting the model call your functions, with the same
+# strict schemas as tool parameters.

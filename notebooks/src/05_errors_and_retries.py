@@ -1,33 +1,31 @@
-"""Source of notebooks/05_errors_and_retries.ipynb; build with: python notebooks/src/build.py 05_errors_and_retries"""
+# %% [markdown]
+# # 05 · Errors, retries and rate limits: fail well
+#
+# Every call to an LLM API crosses a network to a shared, busy service. Some calls **will** fail: the server is
+# overloaded for a second (503), you sent requests faster than your plan allows (429), the connection dropped,
+# the reply took too long. Other failures are *your* request being wrong (400), your key being wrong (401), or
+# your account being out of credit. The first kind goes away if you wait and try again; the second kind never
+# does, and retrying it only burns time, money and your rate limit.
+#
+# A program that survives in production does three things:
+#
+# 1. **tells the two kinds apart** (retry a 503, never a 400);
+# 2. **waits the right amount** before retrying (exponential backoff with jitter, or exactly what the server said);
+# 3. **stays under its rate limit** when it has a lot to do (a small concurrency limit), instead of firing
+#    everything at once and collecting 429s.
+#
+# In this lesson:
+#
+# 1. what an error looks like, and every error class the SDK raises, triggered live;
+# 2. the retries the SDK already does for you (`max_retries`, `timeout`, `with_options`);
+# 3. writing your own retry: backoff, jitter, a cap, `Retry-After`; and `tenacity`, which does it for you;
+# 4. context too long: trim, don't retry;
+# 5. timeouts for normal and streamed calls, and streams that break in the middle;
+# 6. throughput under a rate limit: a burst of 429s, then the fix, measured; tokens per minute; usage tiers and
+#    asking for more;
+# 7. the lab.
 
-CELLS = [
-("md", r"""
-# 05 · Errors, retries and rate limits: fail well
-
-Every call to an LLM API crosses a network to a shared, busy service. Some calls **will** fail: the server is
-overloaded for a second (503), you sent requests faster than your plan allows (429), the connection dropped,
-the reply took too long. Other failures are *your* request being wrong (400), your key being wrong (401), or
-your account being out of credit. The first kind goes away if you wait and try again; the second kind never
-does, and retrying it only burns time, money and your rate limit.
-
-A program that survives in production does three things:
-
-1. **tells the two kinds apart** (retry a 503, never a 400);
-2. **waits the right amount** before retrying (exponential backoff with jitter, or exactly what the server said);
-3. **stays under its rate limit** when it has a lot to do (a small concurrency limit), instead of firing
-   everything at once and collecting 429s.
-
-In this lesson:
-
-1. what an error looks like, and every error class the SDK raises, triggered live;
-2. the retries the SDK already does for you (`max_retries`, `timeout`, `with_options`);
-3. writing your own retry: backoff, jitter, a cap, `Retry-After`; and `tenacity`, which does it for you;
-4. context too long: trim, don't retry;
-5. timeouts for normal and streamed calls, and streams that break in the middle;
-6. throughput under a rate limit: a burst of 429s, then the fix, measured;
-7. the lab.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
@@ -36,14 +34,14 @@ from openai import OpenAI
 
 client = OpenAI()
 MODEL = backend.model
-"""),
-("md", r"""
-## 1. What an error looks like
 
-When the API answers with an error status, the SDK raises an exception. Here is a real one: `temperature`
-must be between 0 and 2, so 3 is a **400 Bad Request**. This cell works on any provider.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 1. What an error looks like
+#
+# When the API answers with an error status, the SDK raises an exception. Here is a real one: `temperature`
+# must be between 0 and 2, so 3 is a **400 Bad Request**. This cell works on any provider.
+
+# %%
 import openai
 
 try:
@@ -55,43 +53,43 @@ except openai.BadRequestError as err:
     print("param:      ", err.param)
     print("message:    ", err.body["message"])
     print("request_id: ", err.request_id)
-"""),
-("md", r"""
-Everything you need to decide what to do is on the exception:
 
-* its **class** (and `status_code`): which family of problem;
-* `code`: the precise reason (`context_length_exceeded`, `insufficient_quota`, `rate_limit_exceeded`, ...);
-* `param`: which parameter was wrong, when one was;
-* `request_id`: quote it when you ask the provider's support about a failed call (log it, always).
+# %% [markdown]
+# Everything you need to decide what to do is on the exception:
+#
+# * its **class** (and `status_code`): which family of problem;
+# * `code`: the precise reason (`context_length_exceeded`, `insufficient_quota`, `rate_limit_exceeded`, ...);
+# * `param`: which parameter was wrong, when one was;
+# * `request_id`: quote it when you ask the provider's support about a failed call (log it, always).
+#
+# Every error class derives from `openai.APIError`; those with an HTTP status from `openai.APIStatusError`:
 
-Every error class derives from `openai.APIError`; those with an HTTP status from `openai.APIStatusError`:
-"""),
-("code", r"""
+# %%
 print(" -> ".join(k.__name__ for k in openai.RateLimitError.__mro__[:-2]))
 print(" -> ".join(k.__name__ for k in openai.APITimeoutError.__mro__[:-2]))
-"""),
-("md", r"""
-### Every error class, live
 
-| exception | status | what it means | retry? | what to fix |
-| --- | --- | --- | --- | --- |
-| `BadRequestError` | 400 | the request is malformed or invalid | **never** | read `err.param` and the message |
-| `AuthenticationError` | 401 | missing or wrong API key | **never** | the key in `.env` |
-| `PermissionDeniedError` | 403 | the key may not use this model / region | **never** | the model name, the project's access |
-| `NotFoundError` | 404 | no such model (or URL) | **never** | the model name, the base URL |
-| `APIStatusError` | 408 | the server gave up waiting | yes | nothing; maybe a smaller request |
-| `RateLimitError` | 429 `rate_limit_exceeded` | too many requests or tokens per minute | yes, **after `Retry-After`** | slow down: fewer at once |
-| `RateLimitError` | 429 `insufficient_quota` | out of credit | **never** | billing (same class, different `code`!) |
-| `InternalServerError` | 500, 502, 503 | the provider's problem | yes, with backoff | nothing |
-| `APITimeoutError` | (none) | no answer within your timeout | yes | maybe a longer timeout |
-| `APIConnectionError` | (none) | network: DNS, refused, dropped | yes | your network, the base URL |
+# %% [markdown]
+# ### Every error class, live
+#
+# | exception | status | what it means | retry? | what to fix |
+# | --- | --- | --- | --- | --- |
+# | `BadRequestError` | 400 | the request is malformed or invalid | **never** | read `err.param` and the message |
+# | `AuthenticationError` | 401 | missing or wrong API key | **never** | the key in `.env` |
+# | `PermissionDeniedError` | 403 | the key may not use this model / region | **never** | the model name, the project's access |
+# | `NotFoundError` | 404 | no such model (or URL) | **never** | the model name, the base URL |
+# | `APIStatusError` | 408 | the server gave up waiting | yes | nothing; maybe a smaller request |
+# | `RateLimitError` | 429 `rate_limit_exceeded` | too many requests or tokens per minute | yes, **after `Retry-After`** | slow down: fewer at once |
+# | `RateLimitError` | 429 `insufficient_quota` | out of credit | **never** | billing (same class, different `code`!) |
+# | `InternalServerError` | 500, 502, 503 | the provider's problem | yes, with backoff | nothing |
+# | `APITimeoutError` | (none) | no answer within your timeout | yes | maybe a longer timeout |
+# | `APIConnectionError` | (none) | network: DNS, refused, dropped | yes | your network, the base URL |
+#
+# To see them all, the next cell asks the course's stub to fail on purpose. A request that carries the header
+# `x-stub-fault: 503` gets a 503, exactly as the real API sends it (the header is a stub feature, ignored by
+# real providers; the lesson's *fault plans* are explained in `llm_stub/faults.py`). It only runs on the stub.
+# `with_options(max_retries=0)` turns the SDK's own retries off, so we see each error as it is.
 
-To see them all, the next cell asks the course's stub to fail on purpose. A request that carries the header
-`x-stub-fault: 503` gets a 503, exactly as the real API sends it (the header is a stub feature, ignored by
-real providers; the lesson's *fault plans* are explained in `llm_stub/faults.py`). It only runs on the stub.
-`with_options(max_retries=0)` turns the SDK's own retries off, so we see each error as it is.
-"""),
-("code", r"""
+# %%
 raw = client.with_options(max_retries=0, timeout=0.5)  # no SDK retries; give up after half a second
 
 
@@ -110,54 +108,55 @@ if backend.skip_unless_stub("injecting faults"):
         err = trigger(step)
         status = getattr(err, "status_code", "-")
         print(f"{step:7} -> {type(err).__name__:22} status {status!s:4} code {getattr(err, 'code', None)}")
-"""),
-("md", r"""
-(`slow:2` makes the stub wait two seconds before answering; our client gave up after 0.5 s.) The last one needs
-no stub at all: nothing listens on port 9 of your machine, so the connection is refused.
-"""),
-("code", r"""
+
+# %% [markdown]
+# (`slow:2` makes the stub wait two seconds before answering; our client gave up after 0.5 s.) The last one needs
+# no stub at all: nothing listens on port 9 of your machine, so the connection is refused.
+
+# %%
 nowhere = OpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-not-needed", max_retries=0)
 try:
     nowhere.models.list()
 except openai.APIConnectionError as err:
     print(type(err).__name__, "->", err.message)
-"""),
-("md", r"""
-Notice the trap in the table: `insufficient_quota` arrives as the **same class** as an ordinary rate limit,
-`RateLimitError` with status 429. Code that retries every `RateLimitError` retries an empty account forever.
-Look at `err.code`:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Notice the trap in the table: `insufficient_quota` arrives as the **same class** as an ordinary rate limit,
+# `RateLimitError` with status 429. Code that retries every `RateLimitError` retries an empty account forever.
+# Look at `err.code`:
+
+# %%
 if backend.skip_unless_stub("injecting faults"):
     for step in ["429", "quota"]:
         err = trigger(step)
         print(f"{type(err).__name__}  code={err.code!r:24} retry-after={err.response.headers.get('retry-after')}")
         print("   ", err.body["message"][:110] + "...")
-"""),
-("md", r"""
-## 2. The SDK already retries (twice)
 
-Before writing any retry code, know what the SDK does by itself. Every `OpenAI()` client:
 
-* retries **connection errors, timeouts, 408, 409, 429 and every 5xx**, at most `max_retries` times (default **2**);
-* waits what the server says in `retry-after-ms` / `retry-after` (up to 60 s), otherwise
-  0.5 s, 1 s, 2 s, ... capped at 8 s, minus up to 25 % random jitter;
-* obeys a header `x-should-retry: true|false` when the server sends one;
-* never retries 400, 401, 403, 404 and 422;
-* waits up to **600 s** for an answer by default (`timeout`): far too long for most apps.
+# %% [markdown]
+# ## 2. The SDK already retries (twice)
+#
+# Before writing any retry code, know what the SDK does by itself. Every `OpenAI()` client:
+#
+# * retries **connection errors, timeouts, 408, 409, 429 and every 5xx**, at most `max_retries` times (default **2**);
+# * waits what the server says in `retry-after-ms` / `retry-after` (up to 60 s), otherwise
+#   0.5 s, 1 s, 2 s, ... capped at 8 s, minus up to 25 % random jitter;
+# * obeys a header `x-should-retry: true|false` when the server sends one;
+# * never retries 400, 401, 403, 404 and 422;
+# * waits up to **600 s** for an answer by default (`timeout`): far too long for most apps.
+#
+# You set both for a client, or for a few calls with `with_options`:
+#
+# ```python
+# client = OpenAI(max_retries=5, timeout=20.0)               # every call
+# fast = client.with_options(max_retries=0, timeout=5.0)     # a copy with other settings
+# client.with_options(timeout=openai.Timeout(30.0, connect=2.0)).chat.completions.create(...)
+# ```
+#
+# Watch it work. The stub fails the first two attempts (a 429 that asks for 0.2 s, then a 503), then answers.
+# The SDK marks each retry with a header `x-stainless-retry-count`, which the stub's journal records:
 
-You set both for a client, or for a few calls with `with_options`:
-
-```python
-client = OpenAI(max_retries=5, timeout=20.0)               # every call
-fast = client.with_options(max_retries=0, timeout=5.0)     # a copy with other settings
-client.with_options(timeout=openai.Timeout(30.0, connect=2.0)).chat.completions.create(...)
-```
-
-Watch it work. The stub fails the first two attempts (a 429 that asks for 0.2 s, then a 503), then answers.
-The SDK marks each retry with a header `x-stainless-retry-count`, which the stub's journal records:
-"""),
-("code", r"""
+# %%
 def journal_mark() -> int:
     entries = backend.stub.journal()
     return entries[-1]["seq"] if entries else 0
@@ -180,12 +179,12 @@ if backend.skip_unless_stub("injecting faults"):
     )
     show_attempts(mark)
     print(reply.choices[0].message.content)
-"""),
-("md", r"""
-Two failures, and your code never saw them. And `insufficient_quota`? The stub sends it with
-`x-should-retry: false`, so the SDK gives up at once instead of retrying a call that cannot succeed:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Two failures, and your code never saw them. And `insufficient_quota`? The stub sends it with
+# `x-should-retry: false`, so the SDK gives up at once instead of retrying a call that cannot succeed:
+
+# %%
 if backend.skip_unless_stub("injecting faults"):
     mark = journal_mark()
     try:
@@ -195,29 +194,29 @@ if backend.skip_unless_stub("injecting faults"):
     except openai.RateLimitError as err:
         print(type(err).__name__, err.code, "| x-should-retry:", err.response.headers.get("x-should-retry"))
     show_attempts(mark)
-"""),
-("md", r"""
-So for a single interactive call, the SDK's retries plus a sensible `timeout` are often all you need.
-Write your own when you need to **see** the retries (log them), **decide** differently (give up on
-`insufficient_quota` with a provider that does not send `x-should-retry`; retry an answer that failed your
-validation, as in lesson 3), or bound the **total** time spent. Then set `max_retries=0` on that client, or
-the two layers multiply: 3 SDK attempts × 5 of yours = 15 requests for one call.
 
-## 3. Writing your own retry
+# %% [markdown]
+# So for a single interactive call, the SDK's retries plus a sensible `timeout` are often all you need.
+# Write your own when you need to **see** the retries (log them), **decide** differently (give up on
+# `insufficient_quota` with a provider that does not send `x-should-retry`; retry an answer that failed your
+# validation, as in lesson 3), or bound the **total** time spent. Then set `max_retries=0` on that client, or
+# the two layers multiply: 3 SDK attempts × 5 of yours = 15 requests for one call.
+#
+# ## 3. Writing your own retry
+#
+# Three ideas, each preventing a specific disaster:
+#
+# * **Exponential backoff**: wait 0.5 s, 1 s, 2 s, 4 s, ... A struggling server gets breathing room instead of
+#   a hammering. *Without it*: a fixed 0.1 s retry loop turns one outage into a self-inflicted DDoS.
+# * **A cap** on the wait and on the **number of attempts**: `2**20` seconds is twelve days. *Without it*: a
+#   worker that "hangs" forever on a dead endpoint.
+# * **Jitter**: a random part of the wait. *Without it*: 100 clients that failed together retry together, in
+#   lockstep, and fail together again.
+#
+# And one override: when the server says **`Retry-After`**, wait exactly that. It knows when it will have room.
+# The delays, with base 0.5 s and a cap of 8 s (jitter: between half the ceiling and the ceiling):
 
-Three ideas, each preventing a specific disaster:
-
-* **Exponential backoff**: wait 0.5 s, 1 s, 2 s, 4 s, ... A struggling server gets breathing room instead of
-  a hammering. *Without it*: a fixed 0.1 s retry loop turns one outage into a self-inflicted DDoS.
-* **A cap** on the wait and on the **number of attempts**: `2**20` seconds is twelve days. *Without it*: a
-  worker that "hangs" forever on a dead endpoint.
-* **Jitter**: a random part of the wait. *Without it*: 100 clients that failed together retry together, in
-  lockstep, and fail together again.
-
-And one override: when the server says **`Retry-After`**, wait exactly that. It knows when it will have room.
-The delays, with base 0.5 s and a cap of 8 s (jitter: between half the ceiling and the ceiling):
-"""),
-("code", r"""
+# %%
 import random
 
 rng = random.Random(5)  # seeded, so this table is the same every run
@@ -231,12 +230,12 @@ def backoff(attempt: int, base: float = 0.5, cap: float = 8.0, rand=random.rando
 print("retry  ceiling  with jitter")
 for n in range(1, 9):
     print(f"{n:5}  {min(8.0, 0.5 * 2 ** (n - 1)):6.1f}s  {backoff(n, rand=rng.random):9.2f}")
-"""),
-("md", r"""
-The loop itself. It asks `is_retryable` (the table of section 1 as code), prefers the server's wait, and
-gives up after `max_attempts`, re-raising the last error so the caller sees what really went wrong:
-"""),
-("code", r"""
+
+# %% [markdown]
+# The loop itself. It asks `is_retryable` (the table of section 1 as code), prefers the server's wait, and
+# gives up after `max_attempts`, re-raising the last error so the caller sees what really went wrong:
+
+# %%
 import time
 
 
@@ -270,12 +269,13 @@ def with_retries(fn, max_attempts: int = 5, log=print):
             wait = backoff(attempt) if wait is None else wait
             log(f"attempt {attempt}: {type(err).__name__} ({getattr(err, 'status_code', '-')}); retrying in {wait:.2f} s")
             time.sleep(wait)
-"""),
-("md", r"""
-A hand-written loop sends every attempt as a first try (its client has `max_retries=0`), so the fault header
-gets a plan id: the stub then walks through the plan one attempt after the other.
-"""),
-("code", r"""
+
+
+# %% [markdown]
+# A hand-written loop sends every attempt as a first try (its client has `max_retries=0`), so the fault header
+# gets a plan id: the stub then walks through the plan one attempt after the other.
+
+# %%
 import uuid
 
 once = client.with_options(max_retries=0)
@@ -300,15 +300,15 @@ if backend.skip_unless_stub("injecting faults"):
             model=MODEL, messages=[{"role": "user", "content": "Say hello."}], extra_headers=headers))
     except openai.AuthenticationError as err:
         print("gave up at once:", type(err).__name__, err.code)
-"""),
-("md", r"""
-### The same with tenacity
 
-In production code you would rather not maintain that loop. [tenacity](https://tenacity.readthedocs.io) is
-the standard library for it: a decorator, with `stop`, `wait` and `retry` policies. Its
-`wait_random_exponential` is backoff with (full) jitter; a small custom `wait` adds `Retry-After`:
-"""),
-("code", r"""
+# %% [markdown]
+# ### The same with tenacity
+#
+# In production code you would rather not maintain that loop. [tenacity](https://tenacity.readthedocs.io) is
+# the standard library for it: a decorator, with `stop`, `wait` and `retry` policies. Its
+# `wait_random_exponential` is backoff with (full) jitter; a small custom `wait` adds `Retry-After`:
+
+# %%
 from tenacity import RetryCallState, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 exponential = wait_random_exponential(multiplier=0.5, max=8)
@@ -338,16 +338,16 @@ def ask(prompt: str, headers: dict | None = None) -> str:
 
 if backend.skip_unless_stub("injecting faults"):
     print(ask("Write a short poem about patience.", headers=fault("429:0.2,502:0.2,ok")))
-"""),
-("md", r"""
-## 4. Context too long: trim, don't retry
 
-A conversation grows with every turn. Once the prompt is bigger than the model's **context window**, the API
-answers 400 `context_length_exceeded`. Retrying sends the same tokens and fails the same way: the fix is to
-send fewer. The stub's `gpt-3.5-turbo` has the real model's window, 16,385 tokens. Here is a long chat with it
-(the demo uses that model by name, so it only runs on the stub):
-"""),
-("code", r"""
+# %% [markdown]
+# ## 4. Context too long: trim, don't retry
+#
+# A conversation grows with every turn. Once the prompt is bigger than the model's **context window**, the API
+# answers 400 `context_length_exceeded`. Retrying sends the same tokens and fails the same way: the fix is to
+# send fewer. The stub's `gpt-3.5-turbo` has the real model's window, 16,385 tokens. Here is a long chat with it
+# (the demo uses that model by name, so it only runs on the stub):
+
+# %%
 SMALL_MODEL = "gpt-3.5-turbo"  # a 16,385-token context window
 
 entry = "The lighthouse keeper wrote in his logbook every evening, noting the weather, the sea and the ships. " * 12
@@ -359,25 +359,25 @@ history.append({"role": "user", "content": "Summarise our conversation so far in
 
 if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
     try:
-        once.chat.completions.create(model=SMALL_MODEL, messages=history, max_tokens=200)
+        once.chat.completions.create(model=SMALL_MODEL, messages=history, max_completion_tokens=200)
     except openai.BadRequestError as err:
         print(type(err).__name__, err.code)
         print(err.body["message"])
-"""),
-("md", r"""
-Trimming keeps the system message and the newest turns, dropping the oldest user/assistant pairs until an
-estimate of the prompt fits the window minus room for the answer. The estimate is the rule of thumb of
-about 4 characters per token (`course.pricing.estimate_tokens`; `tiktoken` counts exactly for OpenAI
-models); a margin covers its error.
-"""),
-("code", r"""
+
+# %% [markdown]
+# Trimming keeps the system message and the newest turns, dropping the oldest user/assistant pairs until an
+# estimate of the prompt fits the window minus room for the answer. The estimate is the rule of thumb of
+# about 4 characters per token (`course.pricing.estimate_tokens`; `tiktoken` counts exactly for OpenAI
+# models); a margin covers its error.
+
+# %%
 from course.pricing import estimate_tokens
 
 WINDOW = 16_385
 
 
-def trim_to_fit(messages: list[dict], max_tokens: int, window: int = WINDOW, margin: float = 0.9) -> list[dict]:
-    budget = int(window * margin) - max_tokens
+def trim_to_fit(messages: list[dict], reply_tokens: int, window: int = WINDOW, margin: float = 0.9) -> list[dict]:
+    budget = int(window * margin) - reply_tokens
     system, turns = messages[:1], messages[1:]
     while len(turns) > 1 and sum(estimate_tokens(m["content"]) + 4 for m in system + turns) > budget:
         turns = turns[2:]  # drop the oldest user message and its reply, together
@@ -385,22 +385,24 @@ def trim_to_fit(messages: list[dict], max_tokens: int, window: int = WINDOW, mar
 
 
 if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
-    trimmed = trim_to_fit(history, max_tokens=200)
-    reply = once.chat.completions.create(model=SMALL_MODEL, messages=trimmed, max_tokens=200)
+    trimmed = trim_to_fit(history, reply_tokens=200)
+    reply = once.chat.completions.create(model=SMALL_MODEL, messages=trimmed, max_completion_tokens=200)
     print(f"{len(history)} messages -> {len(trimmed)} messages; first kept: {trimmed[1]['content'][:12]!r}")
     print("prompt tokens:", reply.usage.prompt_tokens, "of", WINDOW)
     print(reply.choices[0].message.content)
-"""),
-("md", r"""
-Dropping old turns loses what they said; the alternative is to replace them with a short summary first.
 
-## 5. Timeouts, for normal and streamed calls
+# %% [markdown]
+# Dropping old turns loses what they said. The alternatives: replace them with a short summary first (one more
+# call), or move to a model with a larger window (gpt-4o-mini has 128,000 tokens; the gpt-4.1 family about a
+# million), which costs more per call as the prompt grows.
+#
+# ## 5. Timeouts, for normal and streamed calls
+#
+# A **non-streamed** call waits for the whole answer, so `timeout` bounds the whole call. Without one you wait
+# up to 600 s for a stuck request. The SDK retries timeouts too, so with `max_retries=2` a 20 s timeout can cost
+# a minute; count that in. Here the stub takes 2 s and we allow 0.5 s:
 
-A **non-streamed** call waits for the whole answer, so `timeout` bounds the whole call. Without one you wait
-up to 600 s for a stuck request. The SDK retries timeouts too, so with `max_retries=2` a 20 s timeout can cost
-a minute; count that in. Here the stub takes 2 s and we allow 0.5 s:
-"""),
-("code", r"""
+# %%
 if backend.skip_unless_stub("injecting a slow answer"):
     started = time.perf_counter()
     try:
@@ -409,20 +411,20 @@ if backend.skip_unless_stub("injecting a slow answer"):
         )
     except openai.APITimeoutError as err:
         print(f"{type(err).__name__} after {time.perf_counter() - started:.1f} s")
-"""),
-("md", r"""
-A **streamed** call is different: the timeout applies to *each read*, waiting for the next chunk. A stream that
-keeps trickling tokens never times out, however long it runs. To bound the total, check the clock in your
-loop and close the stream (closing it stops the generation, and the billing):
-"""),
-("code", r"""
+
+# %% [markdown]
+# A **streamed** call is different: the timeout applies to *each read*, waiting for the next chunk. A stream that
+# keeps trickling tokens never times out, however long it runs. To bound the total, check the clock in your
+# loop and close the stream (closing it stops the generation, and the billing):
+
+# %%
 if backend.skip_unless_stub("slowing the stub down"):
     backend.stub.configure(time_per_token=0.03)  # 30 ms per token: about 1.5 s for this poem
     poem = [{"role": "user", "content": "Write a short poem about patience."}]
     patient_reader = client.with_options(timeout=0.5)  # 0.5 s per read
 
     started = time.perf_counter()
-    for chunk in patient_reader.chat.completions.create(model=MODEL, messages=poem, stream=True):
+    for _chunk in patient_reader.chat.completions.create(model=MODEL, messages=poem, stream=True):
         pass
     print(f"whole stream: {time.perf_counter() - started:.1f} s, far beyond the 0.5 s timeout, and no error")
 
@@ -436,17 +438,18 @@ if backend.skip_unless_stub("slowing the stub down"):
             break
     print("with our own 0.4 s deadline: stopped early, with a partial reply:", 0 < len("".join(pieces)) < 150)
     backend.stub.configure(time_per_token=0.0)
-"""),
-("md", r"""
-A stream can also break **after** it started, and then the SDK does **not** retry: the 200 status was already
-received. Two ways it happens:
 
-* an **error event** in the middle: the SDK raises `openai.APIError` from the loop (a dropped connection
-  raises `APIConnectionError`);
-* the stream simply **ends without `[DONE]`**: no exception at all! The only sign is that no chunk carried a
-  `finish_reason`. Always check it before trusting a streamed reply.
-"""),
-("code", r"""
+
+# %% [markdown]
+# A stream can also break **after** it started, and then the SDK does **not** retry: the 200 status was already
+# received. Two ways it happens:
+#
+# * an **error event** in the middle: the SDK raises `openai.APIError` from the loop (a dropped connection
+#   raises `APIConnectionError`);
+# * the stream simply **ends without `[DONE]`**: no exception at all! The only sign is that no chunk carried a
+#   `finish_reason`. Always check it before trusting a streamed reply.
+
+# %%
 def read_stream(headers: dict) -> tuple[str, str | None]:
     text, finish = "", None
     for chunk in once.chat.completions.create(
@@ -468,24 +471,32 @@ if backend.skip_unless_stub("injecting broken streams"):
     print(f"cut stream: no exception, text {text!r}, finish_reason {finish}")
     if finish is None:
         print("-> incomplete: retry the call (or show it as cut off), don't present it as the answer")
-"""),
-("md", r"""
-## 6. Throughput under a rate limit
 
-Providers limit each key to so many **requests per minute** (RPM) and **tokens per minute** (TPM). Every
-response says where you stand, in six headers:
+# %% [markdown]
+# ## 6. Throughput under a rate limit
+#
+# Providers limit each key to so many **requests per minute** (RPM) and **tokens per minute** (TPM). Every
+# response says where you stand, in six headers:
+#
+# | header | meaning |
+# | --- | --- |
+# | `x-ratelimit-limit-requests` / `-tokens` | your per-minute limit |
+# | `x-ratelimit-remaining-requests` / `-tokens` | what is left right now |
+# | `x-ratelimit-reset-requests` / `-tokens` | time until the bucket is full again (`100ms`, `6m0s`) |
+#
+# **Your limits, and raising them.** Limits are set per organization (or project) and per model, and they grow
+# with your **usage tier**: providers move an account up as it gets older and as its total spend grows
+# (OpenAI's tiers run from "free" to "tier 5", each with higher RPM and TPM and a higher monthly spending cap;
+# the limits page of your account shows yours). If a launch, a batch job or a class of 30 students will need
+# more than your tier allows, **ask for an increase early**, from the provider's limits page: approval can
+# take days, and a tier upgrade may need a payment history first. Until then, the code in this section keeps
+# you under whatever limit you have.
+#
+# The limit is a bucket that refills continuously, and providers may enforce it over a shorter window: 600 RPM
+# can mean "10 per second". The next cell turns on exactly that on the stub (600 RPM, enforced per second: a
+# burst of 10, then 10 per second) and reads the headers with `with_raw_response`:
 
-| header | meaning |
-| --- | --- |
-| `x-ratelimit-limit-requests` / `-tokens` | your per-minute limit |
-| `x-ratelimit-remaining-requests` / `-tokens` | what is left right now |
-| `x-ratelimit-reset-requests` / `-tokens` | time until the bucket is full again (`100ms`, `6m0s`) |
-
-The limit is a bucket that refills continuously, and providers may enforce it over a shorter window: 600 RPM
-can mean "10 per second". The next cell turns on exactly that on the stub (600 RPM, enforced per second: a
-burst of 10, then 10 per second) and reads the headers with `with_raw_response`:
-"""),
-("code", r"""
+# %%
 if backend.skip_unless_stub("turning on a rate limit"):
     backend.stub.configure(requests_per_minute=600, rate_limit_window=1)
     raw_reply = once.chat.completions.with_raw_response.create(
@@ -494,11 +505,11 @@ if backend.skip_unless_stub("turning on a rate limit"):
     for name in ("limit", "remaining", "reset"):
         print(f"x-ratelimit-{name}-requests: {raw_reply.headers[f'x-ratelimit-{name}-requests']}")
     reply = raw_reply.parse()  # the usual ChatCompletion
-"""),
-("md", r"""
-Now the classic mistake: 40 prompts, 40 threads, all at once, no retries. Most of them bounce:
-"""),
-("code", r"""
+
+# %% [markdown]
+# Now the classic mistake: 40 prompts, 40 threads, all at once, no retries. Most of them bounce:
+
+# %%
 from concurrent.futures import ThreadPoolExecutor
 
 CITIES = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tallinn", "Perth", "Marrakesh", "Bergen", "Cusco", "Hanoi",
@@ -533,18 +544,16 @@ if backend.skip_unless_stub("the rate-limit demo"):
     with ThreadPoolExecutor(max_workers=40) as pool:
         answers = list(pool.map(fire, PROMPTS))
     answered = sum(a is not None for a in answers)
-    # The exact count depends on how fast 40 threads start (the bucket refills 10 per second meanwhile),
-    # so the stored output states only what holds on any machine; the plot below shows the exact count.
-    share = "fewer than half" if answered < len(PROMPTS) / 2 else "more than half"
-    print(f"answered: {share} of the {len(PROMPTS)}; the rest got 429 rate_limit_exceeded")
-"""),
-("md", r"""
-The fix is not "more threads" but fewer: a **small concurrency limit** (here 4 workers) and retries that honour
-`Retry-After`. Each worker takes the next prompt only when its previous one is done; a 429 makes it wait
-exactly as long as the server asked. `pool.map` returns the answers **in the order of the prompts**, whatever
-order they finished in, and a progress bar (tqdm) shows how far it got.
-"""),
-("code", r"""
+    # About 10 (the bucket's burst): a few more if the 40 threads take long to start, as the bucket refills.
+    print(f"answered {answered} of the {len(PROMPTS)}; the other {len(PROMPTS) - answered} got 429 rate_limit_exceeded")
+
+# %% [markdown]
+# The fix is not "more threads" but fewer: a **small concurrency limit** (here 4 workers) and retries that honour
+# `Retry-After`. Each worker takes the next prompt only when its previous one is done; a 429 makes it wait
+# exactly as long as the server asked. `pool.map` returns the answers **in the order of the prompts**, whatever
+# order they finished in, and a progress bar (tqdm) shows how far it got.
+
+# %%
 import sys
 
 from tqdm import tqdm
@@ -572,14 +581,14 @@ if backend.skip_unless_stub("the rate-limit demo"):
     elapsed = time.perf_counter() - t0
     print(f"answered {sum(a is not None for a in answers)}/{len(PROMPTS)} in {elapsed:.1f} s "
           f"(the limit allows 10 at once, then 10 per second)")
-    for city, answer in list(zip(CITIES, answers))[:4]:
+    for city, answer in list(zip(CITIES, answers, strict=True))[:4]:
         print(f"  {city}: {answer}")
-"""),
-("md", r"""
-The plot shows the two runs against the limit: the burst (left) sends everything at once, and only the bucket's
-first 10 succeed; the patient batch (right) follows the limit's line, with a few 429s that cost a short wait each.
-"""),
-("code", r"""
+
+# %% [markdown]
+# The plot shows the two runs against the limit: the burst (left) sends everything at once, and only the bucket's
+# first 10 succeed; the patient batch (right) follows the limit's line, with a few 429s that cost a short wait each.
+
+# %%
 import matplotlib.pyplot as plt
 
 if backend.skip_unless_stub("the rate-limit demo"):
@@ -598,14 +607,14 @@ if backend.skip_unless_stub("the rate-limit demo"):
     axes[1].legend(loc="lower right")
     plt.tight_layout()
     plt.show()
-"""),
-("md", r"""
-### The same with `AsyncOpenAI`
 
-With asyncio, an `asyncio.Semaphore` is the concurrency limit, and the SDK's own retries (which honour
-`retry-after-ms`) can do the waiting. Jupyter runs `await` at the top level of a cell:
-"""),
-("code", r"""
+# %% [markdown]
+# ### The same with `AsyncOpenAI`
+#
+# With asyncio, an `asyncio.Semaphore` is the concurrency limit, and the SDK's own retries (which honour
+# `retry-after-ms`) can do the waiting. Jupyter runs `await` at the top level of a cell:
+
+# %%
 import asyncio
 
 from openai import AsyncOpenAI
@@ -629,48 +638,81 @@ async def ask_all(prompts: list[str], limit: int = 4) -> list[str]:
 time.sleep(1.0)  # let the bucket refill
 answers = await ask_all(PROMPTS[:20])
 print(len(answers), "answers;", ", ".join(answers[:5]), "...")
-"""),
-("code", r"""
+
+# %% [markdown]
+# ### Tokens per minute
+#
+# Requests are only half of it. The **tokens-per-minute** bucket is charged, for each request, its prompt
+# tokens **plus its `max_completion_tokens`** (the provider reserves room for the longest reply you allowed
+# before the model writes a word). A few big requests (long histories, whole documents) empty it long before
+# the requests bucket notices. Here the stub allows plenty of requests but 3,000 tokens a minute, and each
+# request sends a long logbook:
+
+# %%
+if backend.skip_unless_stub("turning on a tokens-per-minute limit"):
+    backend.stub.configure(requests_per_minute=600, tokens_per_minute=3_000, rate_limit_window=60.0)
+    logbook = ("Summarise this logbook in one sentence: "
+               + "The keeper noted the weather, the sea and the ships that passed the island. " * 45)
+    for i in range(1, 5):
+        try:
+            raw_reply = once.chat.completions.with_raw_response.create(
+                model=MODEL, messages=[{"role": "user", "content": logbook}], max_completion_tokens=200
+            )
+            usage = raw_reply.parse().usage
+            h = raw_reply.headers
+            print(f"request {i}: 200 · charged {usage.prompt_tokens} prompt + 200 reserved tokens · limits "
+                  f"{h['x-ratelimit-limit-requests']} requests and {h['x-ratelimit-limit-tokens']} tokens a minute")
+        except openai.RateLimitError as err:
+            reason = "tokens per min (TPM)" if "(TPM)" in err.body["message"] else "requests per min (RPM)"
+            print(f"request {i}: 429 {err.code} on {reason}; the requests bucket still had plenty of room")
+
+# %% [markdown]
+# Three requests, and the token bucket was empty while the request bucket had hundreds to spare. Two things
+# help: send fewer tokens (trim histories, lesson 01; summarise documents first), and set
+# `max_completion_tokens` to what you need rather than to the maximum, since the whole cap is reserved. The
+# same concurrency limit and retries as above then keep you under both buckets.
+
+# %%
 if backend.skip_unless_stub("turning the rate limit off"):
-    backend.stub.configure(requests_per_minute=None, rate_limit_window=60.0)
-"""),
-("md", r"""
-## The mistakes this lesson prevents
+    backend.stub.configure(requests_per_minute=None, tokens_per_minute=None, rate_limit_window=60.0)
 
-| mistake | symptom |
-| --- | --- |
-| retrying a 400 / 401 / 403 / 404 | the same error N times, N times slower; a bad key hammers the API |
-| retrying `insufficient_quota` | a job that "hangs" for hours with an empty account |
-| no cap on attempts | a worker stuck forever on a dead endpoint |
-| ignoring `Retry-After` | a 429 on every retry: you came back too early |
-| no jitter | clients that failed together keep failing together |
-| your retries on top of the SDK's | 3 × 5 = 15 requests for one call; set `max_retries=0` under your own loop |
-| no timeout | a request stuck for 10 minutes (the default) |
-| a streamed reply with no `finish_reason` | a truncated answer shown as if complete |
-| firing a whole batch at once | a wall of 429s; a small concurrency limit is faster |
-| collecting results as they finish | answers attached to the wrong prompts |
-
-## Lab 5
-
-Open **`labs/lab05_errors.py`** and implement:
-
-* `classify(exc)`: retry or not, and why (a `Decision`): transient errors yes; 400/401/403/404,
-  `insufficient_quota` and bugs in your own code, never;
-* `retry_delay(attempt, retry_after=..., rand=...)`: exponential, capped, with jitter, overridden by the
-  server's `Retry-After` (the random source is a parameter, so tests can fix it);
-* `call_with_retries(fn, max_attempts=..., sleep=...)`: at most `max_attempts` attempts, the right sleep between
-  them (the tests pass their own `sleep`, so they take no real time), and the last error re-raised with
-  `exc.attempts`;
-* `run_batch(client, prompts, model=..., max_concurrency=...)`: every prompt, never more than
-  `max_concurrency` in flight, with retries, results in input order, failures reported, none lost.
-
-The tests run through the stub with fault plans and rate limits, and read the attempts from its journal.
-Check your work:
-
-```
-make check LAB=5
-```
-
-(or `python -m course check 5`).
-"""),
-]
+# %% [markdown]
+# ## The mistakes this lesson prevents
+#
+# | mistake | symptom |
+# | --- | --- |
+# | retrying a 400 / 401 / 403 / 404 | the same error N times, N times slower; a bad key hammers the API |
+# | retrying `insufficient_quota` | a job that "hangs" for hours with an empty account |
+# | no cap on attempts | a worker stuck forever on a dead endpoint |
+# | ignoring `Retry-After` | a 429 on every retry: you came back too early |
+# | no jitter | clients that failed together keep failing together |
+# | your retries on top of the SDK's | 3 × 5 = 15 requests for one call; set `max_retries=0` under your own loop |
+# | no timeout | a request stuck for 10 minutes (the default) |
+# | a streamed reply with no `finish_reason` | a truncated answer shown as if complete |
+# | firing a whole batch (hundreds of requests) at once | a wall of 429s; a small concurrency limit is faster |
+# | watching requests per minute only | 429s "on tokens per min (TPM)" with few, large requests; a huge `max_completion_tokens` reserves tokens it never uses |
+# | asking for a higher limit the week of the launch | no increase in time; ask early, your usage tier sets the limits |
+# | collecting results as they finish | answers attached to the wrong prompts |
+#
+# ## Lab 5
+#
+# Open **`labs/lab05_errors.py`** and implement:
+#
+# * `classify(exc)`: retry or not, and why (a `Decision`): transient errors yes; 400/401/403/404,
+#   `insufficient_quota` and bugs in your own code, never;
+# * `retry_delay(attempt, retry_after=..., rand=...)`: exponential, capped, with jitter, overridden by the
+#   server's `Retry-After` (the random source is a parameter, so tests can fix it);
+# * `call_with_retries(fn, max_attempts=..., sleep=...)`: at most `max_attempts` attempts, the right sleep between
+#   them (the tests pass their own `sleep`, so they take no real time), and the last error re-raised with
+#   `exc.attempts`;
+# * `run_batch(client, prompts, model=..., max_concurrency=...)`: every prompt, never more than
+#   `max_concurrency` in flight, with retries, results in input order, failures reported, none lost.
+#
+# The tests run through the stub with fault plans and rate limits, and read the attempts from its journal.
+# Check your work:
+#
+# ```
+# make check LAB=5
+# ```
+#
+# (or `python -m course check 5`).

@@ -1,40 +1,37 @@
-"""Source of notebooks/06_capstone.ipynb; build with: python notebooks/src/build.py 06_capstone"""
+# %% [markdown]
+# # 06 · Capstone: a support assistant for an online shop
+#
+# Five lessons, five moves: messages and history (01), streaming (02), structured output (03), tool calling
+# (04), errors and retries (05). A real assistant needs all of them **at once**, and the interesting bugs live
+# where they meet: a retry in the middle of a tool loop, a trimmed history that cuts a tool call from its result,
+# a cost meter that only counted the last hop.
+#
+# We build the customer-support assistant of *Brewster's*, a small online shop for coffee gear. It can look up
+# an order and check the stock, it streams its replies, it survives a rate limit, it turns the conversation into
+# a support ticket for the team, and it knows what it has cost so far. One turn looks like this:
+#
+# ```
+# user's question ─► history ─► context(): system prompt + newest turns under the token budget      (01)
+#                                │
+#                                ▼
+#               with_retries( stream the reply, tools on offer )  ──► tokens to the screen as they come  (05, 02)
+#                                │
+#                tool calls? ──yes──► run them, append results, go round again (at most max_steps)   (04)
+#                                │ no
+#                                ▼
+#                        final answer; usage of EVERY request on the meter                           (01)
+# conversation ─► extract_ticket(): strict schema ─► validated SupportTicket                         (03)
+# ```
+#
+# Everything here is written inline, in a few dozen lines, from the SDK and what the lessons showed. In the lab
+# you assemble the same assistant from **your own** lab functions.
 
-CELLS = [
-("md", r"""
-# 06 · Capstone: a support assistant for an online shop
-
-Five lessons, five moves: messages and history (01), streaming (02), structured output (03), tool calling
-(04), errors and retries (05). A real assistant needs all of them **at once**, and the interesting bugs live
-where they meet: a retry in the middle of a tool loop, a trimmed history that cuts a tool call from its result,
-a cost meter that only counted the last hop.
-
-We build the customer-support assistant of *Brewster's*, a small online shop for coffee gear. It can look up
-an order and check the stock, it streams its replies, it survives a rate limit, it turns the conversation into
-a support ticket for the team, and it knows what it has cost so far. One turn looks like this:
-
-```
-user's question ─► history ─► context(): system prompt + newest turns under the token budget      (01)
-                               │
-                               ▼
-              with_retries( stream the reply, tools on offer )  ──► tokens to the screen as they come  (05, 02)
-                               │
-               tool calls? ──yes──► run them, append results, go round again (at most max_steps)   (04)
-                               │ no
-                               ▼
-                       final answer; usage of EVERY request on the meter                           (01)
-conversation ─► extract_ticket(): strict schema ─► validated SupportTicket                         (03)
-```
-
-Everything here is written inline, in a few dozen lines, from the SDK and what the lessons showed. In the lab
-you assemble the same assistant from **your own** lab functions.
-"""),
-("code", r"""
+# %%
 import course
 
 backend = course.setup()
-"""),
-("code", r"""
+
+# %%
 import json
 import math
 import random
@@ -48,16 +45,17 @@ from course.pricing import Meter, usd
 
 client = OpenAI()
 MODEL = backend.model
-"""),
-("md", r"""
-## 1. The shop and its two tools
+REASONING = backend.is_reasoning  # gpt-5 family, o-series: lesson 01, section 8
 
-The functions are plain Python over made-up data (a real shop would query its database). The model never
-runs them: it asks, our code runs them, and the result goes back as a `tool` message (lesson 4). The tool
-descriptions are **strict**, so the model's arguments always match the schema; the SDK's stream helper that
-we use below insists on it.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 1. The shop and its two tools
+#
+# The functions are plain Python over made-up data (a real shop would query its database). The model never
+# runs them: it asks, our code runs them, and the result goes back as a `tool` message (lesson 4). The tool
+# descriptions are **strict**, so the model's arguments always match the schema; the SDK's stream helper that
+# we use below insists on it.
+
+# %%
 ORDERS = {
     "A1001": {"order_id": "A1001", "status": "in transit", "carrier": "DHL", "eta": "Friday 27 November"},
     "A1002": {"order_id": "A1002", "status": "delivered", "carrier": "UPS", "eta": "delivered on 20 November"},
@@ -101,20 +99,21 @@ TOOLS = [
 ]
 REGISTRY = {"get_order_status": get_order_status, "check_stock": check_stock}
 print([t["function"]["name"] for t in TOOLS])
-"""),
-("md", r"""
-## 2. The context: a system prompt and a history under a token budget
 
-The model remembers nothing: every request carries the system prompt and the conversation (lesson 1). Left
-alone, the history grows until requests get slow, expensive and finally too long for the context window.
-So each request gets the **system prompt** (always, first) plus the **newest whole turns** that fit a token
-budget. A *turn* starts at a user message and includes the tool calls and results that followed it: cutting
-between a tool call and its result would make an invalid history (a 400).
 
-We count tokens with lesson 1's estimate (4 per message plus a token per 4 characters); `tiktoken` would be
-exact for OpenAI's models.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 2. The context: a system prompt and a history under a token budget
+#
+# The model remembers nothing: every request carries the system prompt and the conversation (lesson 1). Left
+# alone, the history grows until requests get slow, expensive and finally too long for the context window.
+# So each request gets the **system prompt** (always, first) plus the **newest whole turns** that fit a token
+# budget. A *turn* starts at a user message and includes the tool calls and results that followed it: cutting
+# between a tool call and its result would make an invalid history (a 400).
+#
+# We count tokens with lesson 1's estimate (4 per message plus a token per 4 characters); `tiktoken` would be
+# exact for OpenAI's models.
+
+# %%
 def estimate_tokens(messages: list[dict]) -> int:
     return 3 + sum(4 + math.ceil(len(m.get("content") or "") / 4) for m in messages)
 
@@ -133,18 +132,19 @@ def trim_to_budget(system: dict, history: list[dict], budget: int) -> list[dict]
             break
         kept = turn + kept
     return [system, *kept]
-"""),
-("md", r"""
-## 3. Retries with backoff, and a timeout
 
-Rate limits (429), overloaded servers (5xx), timeouts and dropped connections pass if you wait; a 400, 401,
-403 or 404 never does, and `insufficient_quota` is a 429 that no waiting fixes (lesson 5). Wait as long as the
-server says (`retry-after-ms`), else exponentially longer with jitter, and give up after a few attempts. The
-assistant does its own retries, so its client has the SDK's turned **off** (`max_retries=0`): with both, one
-call can turn into 4 × 3 requests. The `timeout` makes a hung request an error we can retry, instead of a
-notebook that waits forever.
-"""),
-("code", r"""
+
+# %% [markdown]
+# ## 3. Retries with backoff, and a timeout
+#
+# Rate limits (429), overloaded servers (5xx), timeouts and dropped connections pass if you wait; a 400, 401,
+# 403 or 404 never does, and `insufficient_quota` is a 429 that no waiting fixes (lesson 5). Wait as long as the
+# server says (`retry-after-ms`), else exponentially longer with jitter, and give up after a few attempts. The
+# assistant does its own retries, so its client has the SDK's turned **off** (`max_retries=0`): with both, one
+# call can turn into 4 × 3 requests. The `timeout` makes a hung request an error we can retry, instead of a
+# notebook that waits forever.
+
+# %%
 RETRYABLE = (openai.RateLimitError, openai.APITimeoutError, openai.APIConnectionError, openai.InternalServerError)
 
 
@@ -176,24 +176,25 @@ def with_retries(call, *, attempts=4, base=0.5, cap=8.0, sleep=time.sleep):
             print(f"  [{type(err).__name__} {getattr(err, 'status_code', '')}: waiting {wait:.2f} s, "
                   f"then attempt {attempt + 1} of {attempts}]")
             sleep(wait)
-"""),
-("md", r"""
-## 4. The assistant
 
-One class puts it together. `ask()` is the agent loop of lesson 4, with three changes:
 
-* every request is **streamed** with the SDK's `client.chat.completions.stream(...)` helper: `content.delta`
-  events carry the new text (we hand it to `on_token`), and `get_final_completion()` gives the assembled
-  message, with its `tool_calls`, and the usage (we ask for it with `stream_options`);
-* every request is built from `context()`, so it stays under the budget even deep into a conversation, and
-  is wrapped in `with_retries`;
-* the usage of **every** request goes on the meter: a question that needs a tool costs two requests, and the
-  second one carries the whole first one in its prompt.
+# %% [markdown]
+# ## 4. The assistant
+#
+# One class puts it together. `ask()` is the agent loop of lesson 4, with three changes:
+#
+# * every request is **streamed** with the SDK's `client.chat.completions.stream(...)` helper: `content.delta`
+#   events carry the new text (we hand it to `on_token`), and `get_final_completion()` gives the assembled
+#   message, with its `tool_calls`, and the usage (we ask for it with `stream_options`);
+# * every request is built from `context()`, so it stays under the budget even deep into a conversation, and
+#   is wrapped in `with_retries`;
+# * the usage of **every** request goes on the meter: a question that needs a tool costs two requests, and the
+#   second one carries the whole first one in its prompt.
+#
+# If a turn fails (retries used up, step limit hit), the history is put back as it was, so the next question
+# does not carry a half-answered one.
 
-If a turn fails (retries used up, step limit hit), the history is put back as it was, so the next question
-does not carry a half-answered one.
-"""),
-("code", r"""
+# %%
 SYSTEM_PROMPT = (
     "You are the customer-support assistant of Brewster's, an online shop for coffee gear. "
     "Be friendly and brief. Use the tools to look up orders and stock; never guess an order's status."
@@ -271,15 +272,16 @@ class ShopAssistant:
 
     def status(self) -> str:
         return str(self.meter)
-"""),
-("md", r"""
-## 5. A conversation
 
-Three questions: one needs the order tool, one the stock tool, one no tool at all. The reply is printed
-piece by piece as it streams (on a real model, and on the stub with pacing on, you watch it appear); tool
-calls are printed as they run.
-"""),
-("code", r"""
+
+# %% [markdown]
+# ## 5. A conversation
+#
+# Three questions: one needs the order tool, one the stock tool, one no tool at all. The reply is printed
+# piece by piece as it streams (on a real model, and on the stub with pacing on, you watch it appear); tool
+# calls are printed as they run.
+
+# %%
 assistant = ShopAssistant(client, MODEL, budget=260)
 
 
@@ -304,33 +306,33 @@ def chat(text: str) -> str:
 _ = chat("Hi! My order A1001 hasn't arrived yet. Where is it?")
 _ = chat("Do you still have the Aeropress Go in stock? My sister would love one.")
 _ = chat("The grinder in my last parcel arrived cracked. I'd like a refund, please.")
-"""),
-("md", r"""
-Notice where the tool lines appear: **before** any text. The first request of a tool turn streams no text at
-all, only the tool call's arguments; the text comes with the second request, after our code ran the tool.
 
-## 6. The budget at work
+# %% [markdown]
+# Notice where the tool lines appear: **before** any text. The first request of a tool turn streams no text at
+# all, only the tool call's arguments; the text comes with the second request, after our code ran the tool.
+#
+# ## 6. The budget at work
+#
+# The history keeps everything; each request only gets what fits the budget (260 tokens here, tiny on purpose).
 
-The history keeps everything; each request only gets what fits the budget (260 tokens here, tiny on purpose).
-"""),
-("code", r"""
+# %%
 context = assistant.context()
 print(f"history: {len(assistant.history)} messages, about {estimate_tokens(assistant.history)} tokens")
 print(f"context: {len(context)} messages, about {estimate_tokens(context)} tokens (budget {assistant.budget})")
 print("context roles:", [m["role"] for m in context])
-"""),
-("md", r"""
-The oldest turn (the order question, with its tool call and result) no longer fits, so it is left out whole;
-the system prompt stays first. The price: the assistant no longer "sees" order A1001 unless the user says it
-again. Real assistants soften that with a bigger budget, or a summary of the dropped turns.
 
-## 7. Surviving a rate limit
+# %% [markdown]
+# The oldest turn (the order question, with its tool call and result) no longer fits, so it is left out whole;
+# the system prompt stays first. The price: the assistant no longer "sees" order A1001 unless the user says it
+# again. Real assistants soften that with a bigger budget, or a summary of the dropped turns.
+#
+# ## 7. Surviving a rate limit
+#
+# *This cell injects a fault, so it only runs on the stub.* A fault plan makes the next request carrying its id
+# fail with a 429 (`retry-after` 0.5 s), and the one after succeed. `with_retries` waits as asked and the user
+# never notices, apart from half a second.
 
-*This cell injects a fault, so it only runs on the stub.* A fault plan makes the next request carrying its id
-fail with a 429 (`retry-after` 0.5 s), and the one after succeed. `with_retries` waits as asked and the user
-never notices, apart from half a second.
-"""),
-("code", r"""
+# %%
 if backend.skip_unless_stub("injecting a 429"):
     plan_id = f"capstone-{random.getrandbits(32):08x}"
     backend.stub.add_fault(["429", "ok"], plan_id=plan_id)
@@ -340,17 +342,17 @@ if backend.skip_unless_stub("injecting a 429"):
         _ = chat("How long do refunds usually take?")
     finally:
         assistant.client = normal_client
-"""),
-("md", r"""
-## 8. From conversation to ticket: structured output
 
-The support team wants a ticket, not a chat log. A pydantic model describes it; the SDK's `.parse()` turns
-it into a **strict** JSON schema (every field required, `additionalProperties: false`, as lesson 3 did by
-hand) and validates the reply into the model. A refusal is not an exception: check `message.refusal`. The
-request gets the whole conversation as a transcript (not the trimmed context), is retried like the others,
-and goes on the meter too.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 8. From conversation to ticket: structured output
+#
+# The support team wants a ticket, not a chat log. A pydantic model describes it; the SDK's `.parse()` turns
+# it into a **strict** JSON schema (every field required, `additionalProperties: false`, as lesson 3 did by
+# hand) and validates the reply into the model. A refusal is not an exception: check `message.refusal`. The
+# request gets the whole conversation as a transcript (not the trimmed context), is retried like the others,
+# and goes on the meter too.
+
+# %%
 from enum import Enum
 
 
@@ -392,7 +394,7 @@ def extract_ticket(assistant: ShopAssistant) -> SupportTicket:
         messages=[{"role": "system", "content": TICKET_INSTRUCTIONS},
                   {"role": "user", "content": transcript(assistant.history)}],
         response_format=SupportTicket,
-        temperature=0,
+        **({} if REASONING else {"temperature": 0}),  # reasoning models take only the default temperature
     ), sleep=assistant.sleep)
     assistant._count("ticket", completion.usage)
     message = completion.choices[0].message
@@ -404,35 +406,47 @@ def extract_ticket(assistant: ShopAssistant) -> SupportTicket:
 ticket = extract_ticket(assistant)
 print(type(ticket).__name__, "with category", repr(ticket.category))
 print(ticket.model_dump_json(indent=2))
-"""),
-("md", r"""
-`ticket.category` is a `Category`, not a string that merely looks like one: code downstream can route the
-ticket (`if ticket.priority is Priority.high: ...`) without re-checking it.
 
-## 9. What it cost
+# %% [markdown]
+# `ticket.category` is a `Category`, not a string that merely looks like one: code downstream can route the
+# ticket (`if ticket.priority is Priority.high: ...`) without re-checking it. Read the ticket against the
+# conversation: the customer never said which order the grinder came in (A1001, the order they asked about,
+# is still in transit), so `order_id` is `null` rather than a guess, which is what the instructions ask for.
+# A ticket is only as good as its faithfulness to the conversation; spot-check them.
+#
+# Another customer, another conversation, another ticket:
 
-Every request is on the meter, tool hops and the ticket included. The prompt column shows why long
-conversations get expensive: each request resends the context (and the tool definitions, a couple of hundred
-tokens on every request), and a tool turn sends it all twice. Turn 4's prompt is smaller than turn 3's: the
-budget dropped the oldest turn.
-"""),
-("code", r"""
+# %%
+other = ShopAssistant(client, MODEL)
+_ = other.ask("Where is my order A1002? The tracking page says delivered, but nothing has arrived.")
+print("assistant:", other.history[-1]["content"])
+print(extract_ticket(other).model_dump_json(indent=2))
+
+# %% [markdown]
+# ## 9. What it cost
+#
+# Every request is on the meter, tool hops and the ticket included. The prompt column shows why long
+# conversations get expensive: each request resends the context (and the tool definitions, a couple of hundred
+# tokens on every request), and a tool turn sends it all twice. Turn 4's prompt is smaller than turn 3's: the
+# budget dropped the oldest turn.
+
+# %%
 print(f"{'request':<20}{'prompt':>8}{'completion':>12}{'cost':>12}")
 for what, prompt, completion in assistant.requests:
     cost = Meter(MODEL, 1, prompt, completion).dollars
     print(f"{what:<20}{prompt:>8}{completion:>12}{usd(cost):>12}")
 print()
 print("total:", assistant.status())
-"""),
-("md", r"""
-## 10. A chat window
 
-`course.assistant_widget.AssistantBox` draws any assistant with `ask(text, on_token=...)` and a `history`:
-the reply streams into the box, tool calls and results show in grey, the meter sits underneath, and *Make
-ticket* runs the extraction. Below, one question is sent from code (the same as typing it and pressing Send),
-then the box is shown: ask it about order A1002, or whether the Hario V60 is in stock.
-"""),
-("code", r"""
+# %% [markdown]
+# ## 10. A chat window
+#
+# `course.assistant_widget.AssistantBox` draws any assistant with `ask(text, on_token=...)` and a `history`:
+# the reply streams into the box, tool calls and results show in grey, the meter sits underneath, and *Make
+# ticket* runs the extraction. Below, one question is sent from code (the same as typing it and pressing Send),
+# then the box is shown: ask it about order A1002, or whether the Hario V60 is in stock.
+
+# %%
 from course.assistant_widget import AssistantBox
 
 
@@ -442,49 +456,123 @@ class ShopAssistantWithTicket(ShopAssistant):
 
 
 box = AssistantBox(ShopAssistantWithTicket(client, MODEL))
-_ = box.send("Is the Chemex in stock?")
+print("assistant:", box.send("Is the Chemex in stock?"))
 box
-"""),
-("md", r"""
-## 11. Checklist: the common mistakes of the whole course
 
-Each line is a bug that works in a demo and fails in production. The lesson that covers it explains the
-symptom and the fix.
+# %% [markdown]
+# ## 11. Choosing a model: speed, cost and quality, measured
+#
+# Which model should the shop use? Not the biggest by default, and not the cheapest either: measure. Put a few
+# questions whose right answers you know through the **same** assistant on each candidate, and record what
+# matters: did it get the facts right (quality), how long did it take (speed), what did it cost. On the stub
+# every model answers from the same script at the same pace, so quality and speed tie (the times measure your
+# machine) and the table shows how prices and reasoning tokens differ: the same three answers cost many times
+# more on one model than on another. With a key, the same cell is a real comparison (keep the questions, add
+# harder ones, and run each several times: real latencies vary).
 
-| mistake | symptom | fix | lesson |
-| --- | --- | --- | --- |
-| history not resent | "What's my name?" gets "I don't know" | send the whole conversation on every request | [01 · messages](01_messages.ipynb) |
-| system prompt lost when trimming | the assistant forgets its role and rules | keep the system message first, trim whole turns after it | [01 · messages](01_messages.ipynb) |
-| history never trimmed | slower, costlier requests, then a 400 `context_length_exceeded` | a token budget per request | [01 · messages](01_messages.ipynb) |
-| cost counted from the last response only | the bill is several times the meter | add the usage of every request, tool hops included | [01 · messages](01_messages.ipynb) |
-| not streaming a long reply | the user stares at nothing for seconds | `stream=True`, show each delta as it arrives | [02 · streaming](02_streaming.ipynb) |
-| streaming without `include_usage` | no token counts, the meter stays at zero | `stream_options={"include_usage": True}` | [02 · streaming](02_streaming.ipynb) |
-| `None` deltas joined into the text | `TypeError`, or "None" in the reply | skip chunks without content (role, finish, usage chunks) | [02 · streaming](02_streaming.ipynb) |
-| "reply in JSON" in the prompt only | `json.loads` fails on a chatty or truncated reply | `response_format` with a strict `json_schema` | [03 · structured output](03_structured_output.ipynb) |
-| JSON trusted without validation | a wrong type deep in your code, much later | validate into a pydantic model; handle refusals and `finish_reason` `"length"` | [03 · structured output](03_structured_output.ipynb) |
-| tool result without the assistant's `tool_calls` message, or with the wrong `tool_call_id` | 400 "must be a response to a preceding message" | append the assistant message, answer each call with its own id | [04 · tool calling](04_tool_calling.ipynb) |
-| a tool exception escapes the loop | the whole turn crashes on one bad argument | return the error to the model as the tool result | [04 · tool calling](04_tool_calling.ipynb) |
-| an agent loop without a step limit | a model that keeps calling tools never stops (and keeps costing) | at most `max_steps` requests per turn | [04 · tool calling](04_tool_calling.ipynb) |
-| retrying a 400/401/404 or `insufficient_quota` | the same failure, several times slower | retry only 429 rate limits, 5xx, timeouts, connection errors | [05 · errors and retries](05_errors_and_retries.ipynb) |
-| retries without backoff, jitter or `retry-after` | every client hammers the server at once; more 429s | wait as asked, else exponentially with jitter, with a cap | [05 · errors and retries](05_errors_and_retries.ipynb) |
-| your retries on top of the SDK's | one call becomes a dozen requests | `max_retries=0` where you retry yourself | [05 · errors and retries](05_errors_and_retries.ipynb) |
-| no timeout | a hung request hangs your program | `timeout=` on the client or per call | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# %%
+import contextlib
+import io
 
-## Lab 6
-
-Open `labs/lab06_assistant.py`. The class `Assistant` and its `__init__` are given; you write `context()`,
-`record_usage()`, `cost`, `call_model()`, `ask()` and `extract_ticket()`, each a few lines that call **your**
-functions from labs 1 to 5 (`trim_history`, `estimate_cost`, `strict_response_format`, `parse_reply`,
-`function_to_tool`, `execute_tool_calls`, `assistant_to_dict`, `call_with_retries`). If a check fails inside
-an earlier lab, finish that lab first. Check your work with:
-
-```
-make check LAB=6        (or: python -m course check 6)
-```
-
-The tests use the same shop: they check that the context fits the budget and starts with the system prompt,
-that replies stream, that tool results go back with the right `tool_call_id`, that the loop stops at its step
-limit, that a 429 is retried and a 400 is not, that the ticket comes from a strict schema and is validated,
-and that the meter counts every request.
-"""),
+EVAL = [  # (question, a fact the answer must contain)
+    ("Hi! My order A1001 hasn't arrived yet. Where is it?", "in transit"),
+    ("Do you still have the Aeropress Go in stock? My sister would love one.", "3 units"),
+    ("Is the Chemex in stock?", "sold out"),
 ]
+CANDIDATES = ["gpt-4.1-nano", "gpt-4o-mini", "gpt-4.1-mini", "gpt-4o", "gpt-5-mini"]
+
+costs = {}
+print(f"{'model':<14}{'right':>7}{'time per question':>19}{'cost per question':>19}")
+for candidate in CANDIDATES:
+    tester = ShopAssistant(client, candidate)
+    right, started = 0, time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # the assistant's tool lines, not needed here
+            for question, fact in EVAL:
+                right += fact in tester.ask(question).lower()
+    except openai.NotFoundError:
+        print(f"{candidate:<14}  not available on {backend.provider}")
+        continue
+    seconds = (time.perf_counter() - started) / len(EVAL)
+    print(f"{candidate:<14}{right:>5}/{len(EVAL)}{seconds * 1000:>15.1f} ms{usd(tester.meter.dollars / len(EVAL)):>19}")
+    costs[candidate] = tester.meter.dollars
+if len(costs) > 1:
+    dearest, cheapest = max(costs, key=costs.get), min(costs, key=costs.get)
+    print(f"\n{dearest} cost {costs[dearest] / costs[cheapest]:.0f} times as much as {cheapest} for the same answers")
+
+# %% [markdown]
+# Read it as a decision, not a ranking: take the cheapest model that gets every question right at a speed your
+# users accept, and re-run the comparison when prices or models change (they do, often). A reasoning model
+# earns its extra tokens on problems that need thinking, not on looking up an order.
+
+# %% [markdown]
+# ## 12. Takeaways
+#
+# The course in nine lines:
+#
+# 1. A chat call takes the whole conversation as a list of messages and returns one new message (01).
+# 2. Nothing is remembered between calls: your code keeps the history, appends every reply, and resends it (01).
+# 3. You pay for every token sent and received, on every call: read `usage`, trim histories, reuse long
+#    prefixes so they are cached, and remember that reasoning tokens are billed too (01).
+# 4. `stream=True` shows the reply as it is written; join the deltas and store the result like any reply (02).
+# 5. When code reads the reply, ask for a strict JSON schema, and still check refusals, truncation and values (03).
+# 6. Tools let the model ask; your code runs them, sends the results back, treats them as untrusted, and loops
+#    with a step limit: that loop is an agent (04).
+# 7. Retry what waiting can fix (429, 5xx, timeouts) with backoff, jitter and `Retry-After`; never 400 or 401 (05).
+# 8. Cap attempts and time, stay under RPM and TPM with a small concurrency limit, and guard every parse (05).
+# 9. Keys live in the environment or a secret manager: never in code, in git, or in a browser (00).
+
+# %% [markdown]
+# ## 13. Checklist: the common mistakes of the whole course
+#
+# Each line is a bug that works in a demo and fails in production. The lesson that covers it explains the
+# symptom and the fix.
+#
+# | mistake | symptom | fix | lesson |
+# | --- | --- | --- | --- |
+# | API key hard-coded, committed, or shipped to a browser | the key leaks (git history, notebook outputs, a web page's network tab) and someone spends your money | read it from the environment or a secret manager; `.env` is git-ignored; browsers talk to your server, never to the provider | [00 · setup](00_setup.ipynb) |
+# | history not resent | "What's my name?" gets "I don't know" | send the whole conversation on every request | [01 · messages](01_messages.ipynb) |
+# | the assistant's reply not appended | the model can't refer to what it said; two user messages in a row | append every reply (streamed ones too, joined) | [01 · messages](01_messages.ipynb), [02 · streaming](02_streaming.ipynb) |
+# | several system messages stacked | instructions pile up, contradict each other, cost tokens | one system message, first; edit it to change the rules | [01 · messages](01_messages.ipynb) |
+# | `max_completion_tokens` too low | replies cut mid-sentence or mid-JSON with no error, only `finish_reason` `"length"`; on reasoning models an empty reply | check `finish_reason`; leave room, more on reasoning models | [01 · messages](01_messages.ipynb), [03 · structured output](03_structured_output.ipynb) |
+# | `max_tokens` or `temperature` sent to a reasoning model | 400 `unsupported_parameter` / `unsupported_value` | `max_completion_tokens`; branch on the model family | [01 · messages](01_messages.ipynb) |
+# | system prompt lost when trimming | the assistant forgets its role and rules | keep the system message first, trim whole turns after it | [01 · messages](01_messages.ipynb) |
+# | history never trimmed | slower, costlier requests, then a 400 `context_length_exceeded` | a token budget per request | [01 · messages](01_messages.ipynb) |
+# | cost counted from the last response only | the bill is several times the meter | add the usage of every request, tool hops included | [01 · messages](01_messages.ipynb) |
+# | not streaming a long reply | the user stares at nothing for seconds | `stream=True`, show each delta as it arrives | [02 · streaming](02_streaming.ipynb) |
+# | streaming without `include_usage` | no token counts, the meter stays at zero | `stream_options={"include_usage": True}` | [02 · streaming](02_streaming.ipynb) |
+# | `None` deltas joined into the text | `TypeError`, or "None" in the reply | skip chunks without content (role, finish, usage chunks) | [02 · streaming](02_streaming.ipynb) |
+# | "reply in JSON" in the prompt only | `json.loads` fails on a chatty or truncated reply | `response_format` with a strict `json_schema` | [03 · structured output](03_structured_output.ipynb) |
+# | JSON trusted without validation | a wrong type deep in your code, much later | validate into a pydantic model; handle refusals and `finish_reason` `"length"` | [03 · structured output](03_structured_output.ipynb) |
+# | tool result without the assistant's `tool_calls` message, or with the wrong `tool_call_id` | 400 "must be a response to a preceding message" | append the assistant message, answer each call with its own id | [04 · tool calling](04_tool_calling.ipynb) |
+# | a tool exception escapes the loop | the whole turn crashes on one bad argument | return the error to the model as the tool result | [04 · tool calling](04_tool_calling.ipynb) |
+# | tool results obeyed, destructive tools run unconfirmed | a review or a web page "tells" the assistant to cancel an order, and it does | tool results are data; confirm destructive actions with the user | [04 · tool calling](04_tool_calling.ipynb) |
+# | an agent loop without a step limit | a model that keeps calling tools never stops (and keeps costing) | at most `max_steps` requests per turn | [04 · tool calling](04_tool_calling.ipynb) |
+# | retrying a 400/401/404 or `insufficient_quota` | the same failure, several times slower | retry only 429 rate limits, 5xx, timeouts, connection errors | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | retries without backoff, jitter or `retry-after` | every client hammers the server at once; more 429s | wait as asked, else exponentially with jitter, with a cap | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | your retries on top of the SDK's | one call becomes a dozen requests | `max_retries=0` where you retry yourself | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | no timeout | a hung request hangs your program | `timeout=` on the client or per call | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | hundreds of requests fired in parallel | a wall of 429s, slower than going steadily | a small concurrency limit with retries and backoff | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | watching requests per minute only; asking for more quota at the last minute | 429s on tokens per minute; no increase in time for a launch | trim tokens, right-size `max_completion_tokens`; ask for an increase early (usage tiers) | [05 · errors and retries](05_errors_and_retries.ipynb) |
+# | the model picked by habit | paying for a big model where a small one answers as well, or the reverse | measure quality, speed and cost on your own questions | [06 · capstone](06_capstone.ipynb) |
+#
+# ## Lab 6
+#
+# Open `labs/lab06_assistant.py`. The class `Assistant` and its `__init__` are given; you write `context()`,
+# `record_usage()`, `cost`, `call_model()`, `ask()` and `extract_ticket()`, each a few lines that call **your**
+# functions from labs 1 to 5 (`trim_history`, `estimate_cost`, `strict_response_format`, `parse_reply`,
+# `function_to_tool`, `execute_tool_calls`, `assistant_to_dict`, `call_with_retries`). If a check fails inside
+# an earlier lab, finish that lab first. Check your work with:
+#
+# ```
+# make check LAB=6        (or: python -m course check 6)
+# ```
+#
+# The tests use the same shop: they check that the context fits the budget and starts with the system prompt,
+# that replies stream, that tool results go back with the right `tool_call_id`, that the loop stops at its step
+# limit, that a 429 is retried and a 400 is not, that the ticket comes from a strict schema and is validated,
+# and that the meter counts every request.
+#
+# **Next:** OpenAI's newer **Responses API** (`client.responses.create`) does the same five moves with other
+# names and a few extras; [07 · Responses API](07_responses_api.ipynb) shows them side by side with what you
+# learned here.

@@ -79,3 +79,81 @@ def test_check_with_no_manifest_reports_nothing(course, tmp_path):
     shutil.copytree(course, copy)
     (copy / manifest.MANIFEST).unlink()
     assert manifest.verify(copy) is None
+
+
+# --------------------------------------------------------------------------- whole messages (issue 12)
+MULTILINE_TESTS = """
+
+@pytest.mark.points(1)
+def test_multiline_fail(load_impl):
+    pytest.fail(
+        "what the code did: sent 3 requests\\n"
+        "what was expected: 2 requests (a 429, then one retry)\\n"
+        "where to look: the function you pass to call_with_retries\\n"
+        "line four\\nline five\\nline six\\nline seven\\nline eight\\nline nine\\nline ten\\n"
+        "line eleven\\nline twelve\\nline thirteen: the last one",
+        pytrace=False,
+    )
+
+
+@pytest.mark.points(1)
+def test_multiline_assert(load_impl):
+    got = load_impl("lab01_demo").add(2, 2)
+    assert got == 5, f"add(2, 2) returned {got}\\nexpected 5\\nlook at add() in labs/lab01_demo.py"
+
+
+@pytest.mark.points(1)
+def test_validation_error(load_impl):
+    from pydantic import BaseModel
+
+    class Point(BaseModel):
+        x: int
+        y: int
+
+    Point.model_validate({"x": "not a number", "y": "nor this"})
+"""
+
+
+@pytest.fixture(scope="module")
+def multiline_course(tmp_path_factory: pytest.TempPathFactory):
+    root = make_course(tmp_path_factory.mktemp("check-multiline") / "course")
+    (root / "labs/lab01_demo.py").write_text(LAB01_SOLUTION)
+    test_file = root / "tests/labs/test_lab01_demo.py"
+    text = test_file.read_text()
+    if "import pytest" not in text:
+        text = "import pytest\n" + text
+    test_file.write_text(text + MULTILINE_TESTS)
+    manifest.write(root)
+    return root
+
+
+def test_check_shows_a_failures_whole_message(multiline_course):
+    result = check("1", root=multiline_course)
+    text = result.to_text(width=200)
+    # the multi-line assert message is kept whole by the grading plugin and shown whole here
+    for line in ("add(2, 2) returned 4", "expected 5", "look at add() in labs/lab01_demo.py"):
+        assert line in text, f"{line!r} is missing from the check's output:\n{text}"
+    for line in (
+        "what the code did: sent 3 requests",
+        "what was expected: 2 requests (a 429, then one retry)",
+        "where to look: the function you pass to call_with_retries",
+        "line thirteen: the last one",
+        "add(2, 2) returned 4",
+        "look at add() in labs/lab01_demo.py",
+    ):
+        assert line in text, f"{line!r} is missing from the check's output:\n{text}"
+    # a pydantic ValidationError names every field that failed, not only the first line
+    assert "2 validation errors for Point" in text and "\n" in text
+    assert text.count("Input should be a valid integer") == 2, text
+    html = result._repr_html_()
+    assert "line thirteen: the last one" in html and "<br>" in html
+
+
+def test_check_wraps_long_lines_without_dropping_any():
+    from course.checking import _wrap
+
+    message = "\n".join(f"line {i}: " + "word " * 30 for i in range(20))
+    wrapped = _wrap(message, 60)
+    assert all(len(line) <= 60 for line in wrapped)
+    assert " ".join(wrapped).split().count("word") == 20 * 30
+    assert any(line.startswith("line 19:") for line in wrapped)

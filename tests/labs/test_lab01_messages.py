@@ -205,13 +205,57 @@ def test_usage_is_added_up_over_calls(lab, client, stub):
 
 
 @pytest.mark.points(1)
-def test_options_are_passed_on(lab, client, stub):
-    conv = lab.Conversation(client, MODEL, SYSTEM, temperature=0, max_tokens=50)
+def test_options_are_passed_on(lab, client, stub, rng):
+    options = {
+        "temperature": rng.choice([0, 0.3, 0.7, 1.2]),
+        "max_completion_tokens": rng.randint(20, 400),  # the way to cap a reply (max_tokens is deprecated)
+        "seed": rng.randint(1, 10_000),
+        "top_p": rng.choice([0.5, 0.9, 1]),
+    }
+    chosen = dict(rng.sample(sorted(options.items()), rng.randint(2, 4)))
+    conv = lab.Conversation(client, MODEL, SYSTEM, **chosen)
     conv.ask("Hello!")
-    body = stub.requests()[0]
-    assert body.get("temperature") == 0 and body.get("max_tokens") == 50, (
-        f"Conversation(..., temperature=0, max_tokens=50) should send those options; the request had "
-        f"temperature={body.get('temperature')!r}, max_tokens={body.get('max_tokens')!r}"
+    conv.ask("And again?")
+    for n, body in enumerate(stub.requests(), start=1):
+        sent_options = {k: body.get(k) for k in chosen}
+        assert sent_options == chosen, (
+            f"Conversation(..., {', '.join(f'{k}={v!r}' for k, v in chosen.items())}) should send those options "
+            f"on every call; request {n} had {sent_options}"
+        )
+
+
+@pytest.mark.points(2)
+def test_ask_returns_and_remembers_the_reply_it_got(lab, client, stub, script, rng):
+    questions = [f"{rng.token()} {rng.sentence()}" for _ in range(rng.randint(2, 4))]
+    replies = [rng.sentence(4, 20) for _ in questions]
+    script({q.split()[0]: r for q, r in zip(questions, replies, strict=True)})
+    system = rng.sentence()
+    model = rng.choice(["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"])
+    conv = lab.Conversation(client, model, system)
+    got = [conv.ask(q) for q in questions]
+    assert got == replies, f"ask() should return each reply's text: the replies were {replies!r}; got {got!r}"
+    want = [m for q, r in zip(questions, replies, strict=True) for m in (user(q), assistant(r))]
+    assert conv.history == want, f"the history should be every question and its reply; got {conv.history!r}"
+    bodies = stub.requests()
+    assert {b["model"] for b in bodies} == {model}, f"send the conversation's model ({model!r})"
+    assert all(b["messages"][0] == sys_msg(system) for b in bodies), "send the conversation's system prompt"
+    assert bodies[-1]["messages"] == [sys_msg(system), *want[:-1]], (
+        "the last request should carry the system prompt, every earlier question and reply, and the new question"
+    )
+
+
+@pytest.mark.points(1)
+def test_a_reply_without_text_is_stored_as_empty(lab, client, stub, script, rng):
+    question = f"{rng.token()} please help"
+    script({question.split()[0]: {"refusal": rng.sentence()}})
+    conv = lab.Conversation(client, MODEL, SYSTEM)
+    got = conv.ask(question)
+    assert got == "", (
+        f'the model refused (message.content is None, message.refusal has the text): ask() should return "", '
+        f"not {got!r}"
+    )
+    assert conv.history == [user(question), assistant("")], (
+        f"a reply with no text is stored as content \"\" (never None, never the string 'None'); got {conv.history!r}"
     )
 
 
@@ -262,6 +306,21 @@ def test_estimate_tokens_is_close_to_the_reported_usage(lab, client):
     assert abs(got - reported) <= 0.3 * reported, (
         f"estimate_tokens gave {got} for a conversation the API counted as {reported} prompt tokens"
     )
+
+
+@pytest.mark.points(1)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    contents=st.lists(st.one_of(st.none(), st.text(max_size=40)), max_size=8),
+    roles_=st.lists(st.sampled_from(["system", "user", "assistant", "tool"]), min_size=8, max_size=8),
+)
+def test_estimate_tokens_follows_the_rule_on_any_messages(lab, contents, roles_):
+    messages = [{"role": r, "content": c} for r, c in zip(roles_, contents, strict=False)]
+    before = [dict(m) for m in messages]
+    got = lab.estimate_tokens(messages)
+    want = 3 + sum(4 + math.ceil(len(c or "") / 4) for c in contents)
+    assert got == want, f"estimate_tokens({messages!r}) returned {got}; the rule gives {want}"
+    assert messages == before, "estimate_tokens changed the messages it measured"
 
 
 # --------------------------------------------------------------------------- split_turns
@@ -421,6 +480,50 @@ def test_trim_properties_on_random_conversations(lab, conv, budget):
         )
 
 
+@pytest.mark.points(1)
+def test_trim_at_the_budget_and_one_under(lab, rng):
+    system = sys_msg(rng.words(rng.randint(1, 5)))
+    turns = [[user(rng.words(rng.randint(1, 6))), assistant(rng.words(rng.randint(1, 6)))] for _ in range(5)]
+    messages = [system, *[m for t in turns for m in t]]
+    keep = rng.randint(1, 4)
+    fits = [system, *[m for t in turns[-keep:] for m in t]]
+    budget = words(fits)
+    got = lab.trim_history(messages, budget, words)
+    assert got == fits, (
+        f"the system message and the newest {keep} turn(s) cost exactly {budget}, the budget: keep them "
+        f"(<= budget fits); got [{roles(got)}]"
+    )
+    got = lab.trim_history(messages, budget - 1, words)
+    assert got == [system, *[m for t in turns[-(keep - 1) :] for m in t]] if keep > 1 else got == [system], (
+        f"one token under that budget the oldest of those turns no longer fits; got [{roles(got)}]"
+    )
+
+
+@pytest.mark.points(1)
+def test_trim_returns_a_new_list(lab, rng):
+    messages = [sys_msg("a b"), user("c d"), assistant("e")]
+    budget = rng.randint(100, 1000)
+    got = lab.trim_history(messages, budget, words)
+    assert got == messages and got is not messages, "when everything fits, return an equal NEW list"
+    got.append(user("x"))
+    assert messages == [sys_msg("a b"), user("c d"), assistant("e")], (
+        "changing the returned list changed the caller's messages: return a new list"
+    )
+
+
+@pytest.mark.points(1)
+def test_build_messages_returns_a_new_list_each_time(lab, rng):
+    history = [user(rng.sentence()), assistant(rng.sentence())]
+    system, question = rng.sentence(), rng.sentence()
+    got = lab.build_messages(system, history, question)
+    assert got == [sys_msg(system), *history, user(question)], f"got {got!r}"
+    got.append(user("extra"))
+    got[0] = sys_msg("changed")
+    assert history == [user(history[0]["content"]), assistant(history[1]["content"])] and len(history) == 2, (
+        "changing the list build_messages returned changed the caller's history: build a new list"
+    )
+
+
 # --------------------------------------------------------------------------- estimate_cost
 @pytest.mark.points(2)
 def test_estimate_cost_of_a_usage_dict(lab):
@@ -468,3 +571,42 @@ def test_estimate_cost_uses_the_prices_given(lab):
 def test_estimate_cost_rejects_an_unknown_model(lab):
     with pytest.raises(ValueError, match="no-such-model"):
         lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "no-such-model")
+
+
+@pytest.mark.points(2)
+def test_estimate_cost_with_random_prices_and_usage(lab, rng):
+    from openai.types import CompletionUsage
+
+    for _ in range(10):
+        model = rng.choice([rng.word(), "gpt-4o", "gpt-4o-mini"])
+        price_in, price_out = round(rng.uniform(0.01, 20), 3), round(rng.uniform(0.01, 80), 3)
+        prompt, completion = rng.randint(0, 3_000_000), rng.randint(0, 500_000)
+        prices = {model: (price_in, price_out), rng.word(): (rng.uniform(0, 9), rng.uniform(0, 9))}
+        want = (prompt * price_in + completion * price_out) / 1_000_000
+        usage = rng.choice(
+            [
+                {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
+                CompletionUsage(
+                    prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+                ),
+            ]
+        )
+        got = lab.estimate_cost(usage, model, prices)
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (
+            f"{prompt} prompt + {completion} completion tokens at ${price_in} in / ${price_out} out per million "
+            f"cost ${want:.6f}; estimate_cost({type(usage).__name__}, {model!r}, prices) returned {got!r}: "
+            "use the prices you are given, input price for prompt tokens, output price for completion tokens"
+        )
+
+
+@pytest.mark.points(1)
+def test_estimate_cost_rejects_a_model_missing_from_the_prices_given(lab, rng):
+    name = rng.word()
+    with pytest.raises(ValueError, match=name):
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {rng.word() + "x": (1.0, 2.0)})
+    with pytest.raises(ValueError, match="gpt-4o-mini"):
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "gpt-4o-mini", {name: (1.0, 2.0)})

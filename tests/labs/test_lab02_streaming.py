@@ -48,8 +48,8 @@ FRAME_STEP = 1  # the fake time between two SSE frames ("data: ...\n\n")
 class SteppingClock:
     """``clock()`` returns the fake time; the transport below advances it as the response arrives."""
 
-    def __init__(self) -> None:
-        self.now = 0
+    def __init__(self, start: int = 0) -> None:
+        self.now = start  # any start: only differences of clock() readings mean anything
 
     def __call__(self) -> float:
         return self.now
@@ -93,8 +93,8 @@ class SteppingTransport(httpx2.HTTPTransport):
 
 
 @pytest.fixture
-def clock() -> SteppingClock:
-    return SteppingClock()
+def clock(rng) -> SteppingClock:
+    return SteppingClock(rng.randint(1, 10**6))
 
 
 @pytest.fixture
@@ -166,15 +166,19 @@ def test_collect_stream_reports_usage_when_requested(lab, client):
 @pytest.mark.points(2)
 def test_collect_stream_marks_a_truncated_reply(lab, client):
     stream = client.chat.completions.create(
-        model=MODEL, messages=RIVER, stream=True, max_tokens=7, stream_options={"include_usage": True}
+        model=MODEL,
+        messages=RIVER,
+        stream=True,
+        max_completion_tokens=7,
+        stream_options={"include_usage": True},
     )
     result = lab.collect_stream(stream)
-    expected = reference(client, RIVER, max_tokens=7)
+    expected = reference(client, RIVER, max_completion_tokens=7)
     assert result.text == expected.choices[0].message.content, (
-        f"with max_tokens=7 the text was {result.text!r}; expected {expected.choices[0].message.content!r}."
+        f"with max_completion_tokens=7 the text was {result.text!r}; expected {expected.choices[0].message.content!r}."
     )
     assert result.finish_reason == "length", (
-        f"finish_reason is {result.finish_reason!r}, but max_tokens cut this reply short: the finish chunk said "
+        f"finish_reason is {result.finish_reason!r}, but max_completion_tokens cut this reply short: the finish chunk said "
         "'length'. Keep the finish_reason the stream sends; don't assume 'stop'."
     )
     assert usage_tuple(result.usage) == usage_tuple(expected.usage), (
@@ -203,11 +207,13 @@ def test_collect_stream_keeps_choices_apart(lab, client):
 
 @pytest.mark.points(2)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n=st.integers(1, 3), max_tokens=st.one_of(st.none(), st.integers(1, 30)), usage=st.booleans())
-def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_tokens, usage):
+@given(
+    n=st.integers(1, 3), max_completion_tokens=st.one_of(st.none(), st.integers(1, 30)), usage=st.booleans()
+)
+def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_completion_tokens, usage):
     options = {"n": n, "temperature": 1.0, "seed": 3}
-    if max_tokens is not None:
-        options["max_tokens"] = max_tokens
+    if max_completion_tokens is not None:
+        options["max_completion_tokens"] = max_completion_tokens
     extra = {"stream_options": {"include_usage": True}} if usage else {}
     result = lab.collect_stream(
         client.chat.completions.create(model=MODEL, messages=RIVER, stream=True, **options, **extra)
@@ -215,7 +221,7 @@ def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_tokens,
     expected = reference(client, RIVER, **options)
     texts = [c.message.content for c in expected.choices]
     reasons = [c.finish_reason for c in expected.choices]
-    where = f"(n={n}, max_tokens={max_tokens}, include_usage={usage})"
+    where = f"(n={n}, max_completion_tokens={max_completion_tokens}, include_usage={usage})"
     assert result.texts == texts, f"{where}: texts {result.texts!r}, expected {texts!r}."
     assert result.finish_reasons == reasons, (
         f"{where}: finish_reasons {result.finish_reasons!r}, expected {reasons!r}."
@@ -393,3 +399,133 @@ def test_chat_turn_calls_back(lab, client):
         "the pieces given to on_token, the returned text and the appended reply must all be the same text. "
         "If the reply is '', the stream was read twice (once for on_token, once to collect)."
     )
+
+
+# --- streams built by hand: shapes the stub never sends ---------------------------------------------------
+
+from openai.types import CompletionUsage  # noqa: E402
+from openai.types.chat import ChatCompletionChunk  # noqa: E402
+
+
+def chunk(choices=(), usage=None, model="gpt-4o-mini-2024-07-18") -> ChatCompletionChunk:
+    """A ChatCompletionChunk; ``choices`` are (index, content, finish_reason, role) tuples."""
+    return ChatCompletionChunk.model_validate(
+        {
+            "id": "chatcmpl-handmade",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": [
+                {
+                    "index": i,
+                    "delta": {
+                        k: v
+                        for k, v in (("content", content), ("role", role))
+                        if v is not None or k == "content"
+                    },
+                    "finish_reason": finish,
+                    "logprobs": None,
+                }
+                for i, content, finish, role in choices
+            ],
+            "usage": usage.model_dump() if usage is not None else None,
+        }
+    )
+
+
+def split_text(rng, text: str) -> list[str]:
+    cuts = (
+        sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(1, 6))))
+        if len(text) > 1
+        else []
+    )
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+@pytest.mark.points(2)
+def test_collect_stream_of_hand_built_chunks(lab, rng):
+    n = rng.randint(1, 3)
+    texts = [rng.sentence(2, 10) for _ in range(n)]
+    finishes = [rng.choice(["stop", "length", "content_filter"]) for _ in range(n)]
+    pieces = [split_text(rng, t) for t in texts]
+    chunks = [chunk([(i, "", None, "assistant") for i in range(n)])]
+    queues = [list(p) for p in pieces]
+    while any(queues):  # the choices' pieces arrive interleaved, in a random order
+        i = rng.choice([k for k in range(n) if queues[k]])
+        chunks.append(chunk([(i, queues[i].pop(0), None, None)]))
+    chunks.append(chunk([(i, None, finishes[i], None) for i in range(n)]))
+    usage = CompletionUsage(
+        prompt_tokens=rng.randint(1, 500), completion_tokens=rng.randint(1, 500), total_tokens=0
+    )
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
+    with_usage = rng.random() < 0.5
+    if with_usage:
+        chunks.append(chunk([], usage=usage))
+    result = lab.collect_stream(iter(chunks))
+    assert list(result.texts) == texts, (
+        f"texts should be {texts!r} (one per choice, by index); got {result.texts!r}"
+    )
+    assert list(result.finish_reasons) == finishes, (
+        f"finish_reasons should be {finishes!r}, each from its choice's last chunk; got {result.finish_reasons!r}"
+    )
+    got_usage = usage_tuple(result.usage)
+    want_usage = usage_tuple(usage) if with_usage else None
+    assert got_usage == want_usage, (
+        f"usage should be {want_usage} (from the last chunk, if any); got {got_usage}"
+    )
+
+
+@pytest.mark.points(1)
+def test_collect_stream_when_the_first_chunk_carries_text(lab, rng):
+    text = rng.sentence()
+    first, *rest = split_text(rng, text)
+    chunks = [chunk([(0, first, None, "assistant")])] + [chunk([(0, p, None, None)]) for p in rest]
+    chunks.append(chunk([(0, None, "stop", None)]))
+    result = lab.collect_stream(chunks)
+    assert result.text == text, (
+        f"some providers put text in the first chunk, next to the role; the text is {text!r}, got {result.text!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_collect_stream_with_no_text_at_all(lab, rng):
+    finish = rng.choice(["stop", "length", "content_filter"])
+    chunks = [chunk([(0, None, None, "assistant")]), chunk([(0, None, finish, None)])]
+    result = lab.collect_stream(chunks)
+    assert result.text == "" and "None" not in "".join(result.texts), (
+        f'a stream with no text assembles to ""; got {result.texts!r}'
+    )
+    assert result.finish_reason == finish, f"finish_reason should be {finish!r}; got {result.finish_reason!r}"
+    assert result.usage is None, "no usage chunk, so usage is None"
+
+
+@pytest.mark.points(1)
+def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script, rng):
+    prompt = f"{rng.token()} {rng.sentence()}"
+    reply = " ".join(rng.sentence(3, 9) for _ in range(rng.randint(1, 3)))
+    script({prompt.split()[0]: reply})
+    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    pieces: list[str] = []
+    got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], pieces.append)
+    assert got == reply, f"the model replied {reply!r}; stream_reply returned {got!r}"
+    assert "".join(pieces) == reply and all(pieces), (
+        f"on_token got {pieces!r}: every non-empty piece, in order"
+    )
+    bodies = streamed_bodies(stub)
+    assert len(bodies) == 1 and bodies[0]["model"] == model, f"one streamed request with model {model!r}"
+    assert bodies[0]["messages"] == [{"role": "user", "content": prompt}], "send the messages you are given"
+
+
+@pytest.mark.points(1)
+def test_chat_turn_appends_whatever_the_model_says(lab, client, stub, script, rng):
+    prompt = f"{rng.token()} {rng.sentence()}"
+    reply = rng.sentence(4, 20)
+    script({prompt.split()[0]: reply})
+    history = [{"role": "system", "content": rng.sentence()}]
+    same = history
+    result = lab.streaming_chat_turn(client, MODEL, history, prompt)
+    assert history is same and history[1:] == [
+        {"role": "user", "content": prompt},
+        {"role": "assistant", "content": reply},
+    ], f"history should end with the question and the reply {reply!r}; it is {history!r}"
+    assert result.text == reply and result.finish_reason == "stop"

@@ -225,7 +225,7 @@ def test_parse_reply_returns_the_validated_model(lab, client):
 
 @pytest.mark.points(2)
 def test_parse_reply_reports_truncation(lab, client):
-    completion = ask(client, KETTLE, response_format=REVIEW_FORMAT, max_tokens=8)
+    completion = ask(client, KETTLE, response_format=REVIEW_FORMAT, max_completion_tokens=8)
     assert completion.choices[0].finish_reason == "length"
     expect_error(lab, completion, Review, "truncated")
 
@@ -312,7 +312,7 @@ def test_classify_review_sends_a_strict_schema(lab, client, stub):
     )
     limit = body.get("max_tokens") or body.get("max_completion_tokens")
     assert limit is None or limit >= 200, (
-        f"max_tokens={limit} is too low for the JSON: it may be cut off mid-object."
+        f"a length cap of {limit} tokens is too low for the JSON: it may be cut off mid-object."
     )
     schema = fmt["json_schema"]["schema"]
     props = schema.get("properties", {})
@@ -331,3 +331,240 @@ def test_classify_review_raises_on_a_refusal(lab, client):
     with pytest.raises(lab.StructuredOutputError) as info:
         lab.classify_review(client, MODEL, FAKE)
     assert info.value.kind == "refused", f"a refusal raised kind {info.value.kind!r}; expected 'refused'."
+
+
+# --- completions built by hand: shapes the stub never sends ---------------------------------------------
+
+import json as _json  # noqa: E402
+
+from openai.types.chat import ChatCompletion  # noqa: E402
+
+SENTIMENTS = ["positive", "negative", "neutral", "mixed"]
+
+
+def completion(content, *, refusal=None, finish="stop") -> ChatCompletion:
+    return ChatCompletion.model_validate(
+        {
+            "id": "chatcmpl-handmade",
+            "object": "chat.completion",
+            "created": 1_700_000_000,
+            "model": "gpt-4o-mini-2024-07-18",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": refusal},
+                    "finish_reason": finish,
+                    "logprobs": None,
+                }
+            ],
+        }
+    )
+
+
+def random_review_data(rng) -> dict:
+    data = {
+        "sentiment": rng.choice(SENTIMENTS),
+        "confidence": round(rng.random(), 3),
+        "keywords": [rng.word() for _ in range(rng.randint(0, 5))],
+    }
+    keys = list(data)
+    rng.shuffle(keys)  # keys in another order than the model declares them
+    return {k: data[k] for k in keys}
+
+
+def expect_kind(lab, comp, kind: str, why: str):
+    try:
+        got = lab.parse_reply(comp, lab.ReviewClassification)
+    except lab.StructuredOutputError as err:
+        assert err.kind == kind, f"{why}: expected kind {kind!r}, got {err.kind!r} ({err})"
+        text = str(err)
+        assert text.startswith(f"{kind}: ") and len(text) > len(kind) + 6 and not text.endswith("None"), (
+            f"{why}: the error should say why in its message (StructuredOutputError(kind, message, raw)); "
+            f"its text was {text!r}"
+        )
+        return err
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(
+            f"{why}: parse_reply let a {type(err).__name__} escape ({err}); raise StructuredOutputError({kind!r}, ...)"
+        )
+    pytest.fail(f"{why}: expected StructuredOutputError({kind!r}); parse_reply returned {got!r}")
+
+
+@pytest.mark.points(2)
+def test_parse_reply_returns_the_values_in_the_reply(lab, rng):
+    data = random_review_data(rng)
+    raw = _json.dumps(data, indent=rng.choice([None, 2]))
+    got = lab.parse_reply(completion(raw), lab.ReviewClassification)
+    assert isinstance(got, lab.ReviewClassification), (
+        f"return a ReviewClassification, not {type(got).__name__}"
+    )
+    values = {
+        "sentiment": getattr(got.sentiment, "value", got.sentiment),
+        "confidence": got.confidence,
+        "keywords": got.keywords,
+    }
+    want = {k: data[k] for k in values}
+    assert values == want, f"the reply was {raw}; parse_reply returned {values}"
+
+
+@pytest.mark.points(1)
+def test_parse_reply_content_none_without_refusal_is_invalid_json(lab):
+    err = expect_kind(lab, completion(None), "invalid_json", "content None and no refusal (no text at all)")
+    assert err.raw is None, f"raw should be the content (None here); it was {err.raw!r}"
+
+
+@pytest.mark.points(1)
+def test_parse_reply_refusal_comes_before_truncation(lab, rng):
+    refusal = rng.sentence()
+    err = expect_kind(
+        lab,
+        completion(None, refusal=refusal, finish="length"),
+        "refused",
+        "a refusal whose finish_reason is 'length' (check the refusal first, then the finish reason)",
+    )
+    assert refusal in str(err), (
+        f"the refusal's text ({refusal!r}) is what the user should see: put it in the error's message; got {err}"
+    )
+
+
+@pytest.mark.points(2)
+def test_parse_reply_truncated_content_that_looks_complete(lab, rng):
+    raw = _json.dumps(random_review_data(rng))  # ends in "}" and even parses: finish_reason says it was cut
+    err = expect_kind(
+        lab,
+        completion(raw, finish="length"),
+        "truncated",
+        f"finish_reason 'length' with content {raw!r} ending in '}}' (check finish_reason, not the last character)",
+    )
+    assert err.raw == raw, f"raw should be the content {raw!r}; it was {err.raw!r}"
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", ["not-json", "wrong-shape", "out-of-range", "unknown-sentiment"])
+def test_parse_reply_keeps_the_raw_content(lab, rng, case):
+    data = random_review_data(rng)
+    if case == "not-json":
+        raw, kind = f"Sure! {rng.sentence()}", "invalid_json"
+    elif case == "wrong-shape":
+        data.pop(rng.choice(list(data)))
+        raw, kind = _json.dumps(data), "wrong_shape"
+    elif case == "out-of-range":
+        data["confidence"] = rng.choice([-rng.uniform(0.01, 5), 1 + rng.uniform(0.01, 5)])
+        raw, kind = _json.dumps(data), "wrong_shape"
+    else:
+        data["sentiment"] = rng.word()
+        raw, kind = _json.dumps(data), "wrong_shape"
+    err = expect_kind(lab, completion(raw), kind, f"content {raw!r}")
+    assert err.raw == raw, f"raw should be the reply's content {raw!r}; it was {err.raw!r}"
+
+
+@pytest.mark.points(2)
+def test_classify_review_returns_what_the_model_answered(lab, client, stub, script, rng):
+    data = random_review_data(rng)
+    review = f"{rng.token()} {rng.sentence(5, 15)}"
+    script({review.split()[0]: {"json": data}})
+    model = rng.choice(["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"])
+    got = lab.classify_review(client, model, review)
+    values = {
+        "sentiment": getattr(got.sentiment, "value", got.sentiment),
+        "confidence": got.confidence,
+        "keywords": got.keywords,
+    }
+    assert values == {k: data[k] for k in values}, (
+        f"the model answered {data}; classify_review returned {values}"
+    )
+    assert stub.requests()[0]["model"] == model, f"use the model you are given ({model!r})"
+
+
+@pytest.mark.points(1)
+def test_classify_review_works_on_a_reasoning_model(lab, client, stub):
+    reasoning = "gpt-5-mini"
+    try:
+        lab.classify_review(client, reasoning, KETTLE)
+        error = None
+    except Exception as exc:  # noqa: BLE001
+        error = exc
+    body = stub.requests()[0] if stub.requests() else {}
+    if "max_tokens" in body:
+        pytest.fail(
+            f"classify_review sent max_tokens={body['max_tokens']} to {reasoning}: reasoning models (gpt-5, o3, "
+            "o4-mini, ...) reject max_tokens with a 400 ('Use max_completion_tokens instead'). Cap a reply "
+            "with max_completion_tokens (and leave room for the reasoning tokens too)",
+            pytrace=False,
+        )
+    if body.get("temperature") not in (None, 1):
+        pytest.fail(
+            f"classify_review sent temperature={body['temperature']} to {reasoning}: reasoning models accept only "
+            "the default temperature (a 400 otherwise). Send temperature only to models that take it, or not at all",
+            pytrace=False,
+        )
+    if error is not None:
+        raise error
+
+
+# --- strict schemas for models pydantic writes with $ref beside other keys, inside items and anyOf -------
+
+from typing import Annotated  # noqa: E402
+
+from pydantic import BaseModel, Field  # noqa: E402
+
+
+class _Tag(BaseModel):
+    name: str
+    weight: float = 1.0
+
+
+class _Tree(BaseModel):
+    label: str
+    children: list[_Tree] = []
+
+
+class _Catalogue(BaseModel):
+    tags: list[Annotated[_Tag, Field(description="one tag")]]  # items: {"$ref": ..., "description": ...}
+    parent: Annotated[_Tag, Field(description="the parent")] | None = (
+        None  # anyOf: [{"$ref": ..., ...}, null]
+    )
+    tree: _Tree  # recursive: a $ref that must stay a $ref
+
+
+def _walk(node, path="schema"):
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, f"{path}[{i}]")
+
+
+@pytest.mark.points(2)
+def test_strict_format_inside_items_and_any_of_and_recursive(lab):
+    try:
+        fmt = lab.strict_response_format(_Catalogue)
+    except RecursionError:
+        pytest.fail(
+            "strict_response_format recursed forever on a recursive model (_Tree has children: list[_Tree]): "
+            "inline a $ref only when it has other keys beside it; a $ref on its own stays a $ref",
+            pytrace=False,
+        )
+    schema = fmt["json_schema"]["schema"]
+    for path, node in _walk(schema):
+        if "$ref" in node:
+            assert len(node) == 1, (
+                f"at {path} a $ref has other keys beside it ({sorted(node)}): strict mode refuses that; inline "
+                "what it points to (pydantic writes these inside 'items' and 'anyOf' too: recurse there)"
+            )
+        assert "default" not in node, f"at {path} a 'default' is left: strict mode refuses it"
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, (
+                f"at {path} an object lacks additionalProperties: false (recurse into items, anyOf, $defs)"
+            )
+            assert sorted(node.get("required", [])) == sorted(node.get("properties", {})), (
+                f"at {path} required is {node.get('required')}, not every property "
+                f"{sorted(node.get('properties', {}))}"
+            )
+    assert schema["properties"]["tree"] == {"$ref": "#/$defs/_Tree"}, (
+        "a $ref on its own (the recursive _Tree) must stay a $ref: inlining it cannot end"
+    )

@@ -8,6 +8,7 @@ code SENT.
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Literal
 
@@ -518,4 +519,377 @@ def test_agent_leaves_the_callers_list_alone(lab, client, stub):
     agent(lab, client, messages, Recorder().registry())
     assert messages == ask("What's the weather in Paris?"), (
         "run_agent must work on a copy: the caller's list changed"
+    )
+
+
+# --- messages built by hand: shapes the stub never sends ---------------------------------------------------
+
+
+def hand_message(calls: list[tuple[str, str, str]], content=None) -> ChatCompletionMessage:
+    """An assistant message asking for ``calls`` (id, name, arguments string) in one step."""
+    return ChatCompletionMessage.model_validate(
+        {
+            "role": "assistant",
+            "content": content,
+            "tool_calls": [
+                {"id": cid, "type": "function", "function": {"name": name, "arguments": args}}
+                for cid, name, args in calls
+            ]
+            or None,
+        }
+    )
+
+
+class Echo:
+    """Tools that record what they were called with and return a result chosen per test."""
+
+    def __init__(self, results: dict[str, object]) -> None:
+        self.results, self.calls = results, []
+
+    def registry(self) -> dict:
+        def make(name):
+            def tool(**kwargs):
+                self.calls.append((name, kwargs))
+                return self.results[name]
+
+            tool.__name__ = name
+            return tool
+
+        return {name: make(name) for name in self.results}
+
+
+def random_arguments(rng) -> dict:
+    values = [
+        True,
+        False,
+        None,
+        rng.randint(-100, 100),
+        round(rng.uniform(-5, 5), 3),
+        rng.word(),
+        [rng.word(), None, True],
+        {"nested": rng.choice([True, False, None])},
+    ]
+    return {rng.word(): rng.choice(values) for _ in range(rng.randint(0, 4))}
+
+
+@pytest.mark.points(2)
+def test_execute_parallel_calls_with_any_arguments_and_results(lab, rng):
+    results = {
+        "as_text": rng.sentence(),  # a str result goes as it is
+        "as_list": [rng.word(), rng.randint(0, 9), None, True],  # anything else as JSON
+        "as_dict": {rng.word(): rng.choice([True, False, None, rng.random()])},
+        "as_number": rng.randint(-1000, 1000),
+    }
+    calls = []
+    names = sorted(results) + [rng.choice(sorted(results)) for _ in range(rng.randint(0, 2))]
+    rng.shuffle(names)  # several calls in one step: every kind of result, some tools twice
+    for name in names:
+        args = random_arguments(rng)
+        keys = list(args)
+        rng.shuffle(keys)
+        text = json.dumps({k: args[k] for k in keys}, indent=rng.choice([None, 1]))
+        calls.append((f"call_{rng.token()}", name, text))
+    tools = Echo(results)
+    got = lab.execute_tool_calls(hand_message(calls), tools.registry())
+    assert [m.get("tool_call_id") for m in got] == [c[0] for c in calls], (
+        f"one tool message per call, in the calls' order, each with its call's id; ids {[c[0] for c in calls]}, "
+        f"got {[m.get('tool_call_id') for m in got]}"
+    )
+    want_calls = [(name, json.loads(args)) for _, name, args in calls]
+    assert tools.calls == want_calls, (
+        f"each function should get exactly the parsed arguments (true/false/null become True/False/None): "
+        f"expected {want_calls}, got {tools.calls}"
+    )
+    for message, (_, name, _) in zip(got, calls, strict=True):
+        value = results[name]
+        assert message.get("role") == "tool", f"role 'tool', not {message.get('role')!r}"
+        if isinstance(value, str):
+            assert message["content"] == value, (
+                f"{name} returned the string {value!r}: send it as it is (not JSON-quoted); got {message['content']!r}"
+            )
+        else:
+            assert isinstance(message["content"], str) and json.loads(message["content"]) == value, (
+                f"{name} returned {value!r}: send json.dumps of it; got {message['content']!r}"
+            )
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("arguments", ["[1, 2]", "null", '"text"', "42", ""])
+def test_execute_arguments_that_are_not_an_object(lab, arguments, rng):
+    tools = Echo({"tool": rng.word()})
+    call_id = f"call_{rng.token()}"
+    try:
+        got = lab.execute_tool_calls(hand_message([(call_id, "tool", arguments)]), tools.registry())
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(f"arguments {arguments!r} (not a JSON object) must become an error result, not {err!r}")
+    if arguments == "":  # some providers send "" for a function without parameters: {} is fine too
+        return
+    assert tools.calls == [], (
+        f"with arguments {arguments!r} the function must not run; it ran with {tools.calls}"
+    )
+    assert [m.get("tool_call_id") for m in got] == [call_id] and "error" in _error_text(got[0]), (
+        f"expected one error result answering {call_id}; got {got}"
+    )
+
+
+@pytest.mark.points(1)
+def test_assistant_to_dict_of_hand_built_messages(lab, rng):
+    calls = [
+        (f"call_{rng.token()}", rng.word(), json.dumps(random_arguments(rng)))
+        for _ in range(rng.randint(1, 4))
+    ]
+    content = rng.choice([None, rng.sentence()])
+    got = lab.assistant_to_dict(hand_message(calls, content))
+    want = {
+        "role": "assistant",
+        "content": content,
+        "tool_calls": [
+            {"id": cid, "type": "function", "function": {"name": name, "arguments": args}}
+            for cid, name, args in calls
+        ],
+    }
+    assert got == want, f"expected {want}; got {got}"
+    json.dumps(got)  # plain data: it goes back to the API as JSON
+    text = rng.sentence()
+    plain = lab.assistant_to_dict(hand_message([], text))
+    assert (
+        plain.get("role") == "assistant" and plain.get("content") == text and not plain.get("tool_calls")
+    ), f"a plain answer {text!r} becomes {{'role': 'assistant', 'content': {text!r}}}; got {plain}"
+
+
+@pytest.mark.points(1)
+def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
+    secret = {"city": "Amsterdam", "temperature_c": rng.randint(-30, 45), "note": rng.token()}
+    temperature = rng.choice([0, 0.2, 0.9])
+    max_steps = rng.randint(2, 6)
+
+    def get_weather(city, unit="celsius"):
+        return secret
+
+    answer, history = lab.run_agent(
+        client,
+        MODEL,
+        ask("What's the weather in Amsterdam?"),
+        [WEATHER_TOOL],
+        {"get_weather": get_weather},
+        max_steps=max_steps,
+        temperature=temperature,
+    )
+    sent = stub.requests()
+    tool_messages = [m for m in sent[-1]["messages"] if m.get("role") == "tool"]
+    assert tool_messages and json.loads(tool_messages[0]["content"]) == secret, (
+        f"the tool returned {secret}; the next request should carry it as the tool message's content; "
+        f"it carried {tool_messages}"
+    )
+    assert all(b.get("temperature") == temperature for b in sent), (
+        f"options (temperature={temperature}) go to every request; sent {[b.get('temperature') for b in sent]}"
+    )
+    assert history[-1]["content"] == answer
+
+
+@pytest.mark.points(1)
+def test_agent_step_limit_is_the_one_given(lab, client, stub, rng):
+    max_steps = rng.randint(1, 4)
+
+    def get_weather(city, unit="celsius"):
+        raise ValueError("the weather service is down")  # the model keeps asking: the loop must stop
+
+    with pytest.raises(lab.StepLimitExceeded):
+        lab.run_agent(
+            client,
+            MODEL,
+            ask("What's the weather in Amsterdam?"),
+            [WEATHER_TOOL],
+            {"get_weather": get_weather},
+            max_steps=max_steps,
+            tool_choice="required",
+        )
+    assert len(stub.requests()) == max_steps, (
+        f"max_steps={max_steps}: exactly {max_steps} requests to the model, then StepLimitExceeded; "
+        f"the stub saw {len(stub.requests())}"
+    )
+
+
+# --- function_to_tool on functions made per run ---------------------------------------------------------
+
+_TYPES = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "float": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "list[int]": {"type": "array", "items": {"type": "integer"}},
+    "list[bool]": {"type": "array", "items": {"type": "boolean"}},
+    "list[float]": {"type": "array", "items": {"type": "number"}},
+    "int | None": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+}
+
+
+def made_function(rng):
+    """A function with random name, parameters, type hints and docstring; and the tool it must become."""
+    name = f"do_{rng.word()}"
+    params = []
+    for i in range(rng.randint(2, 5)):
+        pname = f"{rng.word()}_{i}"
+        if rng.random() < 0.25:
+            values = [rng.word() for _ in range(rng.randint(2, 4))]
+            hint, schema = (
+                f"Literal[{', '.join(repr(v) for v in values)}]",
+                {"type": "string", "enum": values},
+            )
+        else:
+            hint = rng.choice(sorted(_TYPES))
+            schema = dict(_TYPES[hint])
+        params.append((pname, hint, schema, False))
+    defaults = rng.randint(0, len(params))  # the last ones have a default (strict mode: required anyway)
+    params = [(p, h, s, i >= len(params) - defaults) for i, (p, h, s, _) in enumerate(params)]
+    first = [rng.sentence(), rng.sentence()]  # a first paragraph on two lines: one line in the tool
+    described = {}
+    arg_lines = []
+    for pname, _, _, _ in params:
+        if rng.random() < 0.7:
+            text = f"{rng.sentence()} e.g. {rng.word()}: {rng.word()}"  # a colon inside the description
+            described[pname] = text
+            arg_lines.append(
+                f"        {pname} ({rng.choice(['str', 'int', 'optional'])}): {text}"
+                if rng.random() < 0.3
+                else f"        {pname}: {text}"
+            )
+    doc = "\n".join(
+        [
+            f"{first[0]}",
+            f"    {first[1]}",
+            "",
+            "    Args:",
+            *arg_lines,
+            "",
+            "    Returns:",
+            f"        result: {rng.sentence()}",
+            "    ",
+        ]
+    )
+    signature = ", ".join(f"{p}: {h}" + (" = None" if d else "") for p, h, _, d in params)
+    source = f'def {name}({signature}) -> dict:\n    """{doc}"""\n    return {{}}\n'
+    namespace: dict = {}
+    exec(compile(source, f"<made:{name}>", "exec"), {"Literal": Literal}, namespace)  # noqa: S102
+    properties = {
+        p: {**s, **({"description": described[p]} if p in described else {})} for p, _, s, _ in params
+    }
+    return namespace[name], name, " ".join(first), properties
+
+
+@pytest.mark.points(2)
+def test_function_to_tool_on_a_function_made_for_this_run(lab, rng):
+    func, name, description, properties = made_function(rng)
+    tool = lab.function_to_tool(func)
+    function = tool.get("function") or {}
+    assert function.get("name") == name, f"name: {name!r}; got {function.get('name')!r}"
+    assert function.get("description") == description, (
+        f"the description is the docstring's first paragraph on one line: {description!r}; got "
+        f"{function.get('description')!r}"
+    )
+    params = function.get("parameters") or {}
+    got = params.get("properties") or {}
+    assert list(got) == list(properties), (
+        f"one property per parameter, in order: {list(properties)}; got {list(got)}"
+    )
+    for pname, want in properties.items():
+        assert got[pname] == want, (
+            f"{func.__name__}'s parameter {pname!r} (docstring below) should be {want}; got {got[pname]}\n"
+            f"{inspect.getdoc(func)}"
+        )
+    assert params.get("required") == list(properties) and params.get("additionalProperties") is False, (
+        f"strict: every property required (even with a default), no additional ones; got required="
+        f"{params.get('required')}, additionalProperties={params.get('additionalProperties')!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_function_to_tool_without_a_docstring(lab, rng):
+    def nameless(city: str, days: int) -> dict:
+        return {}
+
+    function = lab.function_to_tool(nameless)["function"]
+    assert function.get("description") == "", (
+        f'no docstring: description ""; got {function.get("description")!r}'
+    )
+    assert all("description" not in p for p in function["parameters"]["properties"].values()), (
+        "no docstring, so no parameter has a description"
+    )
+
+
+@pytest.mark.points(1)
+def test_execute_error_results_are_an_error_object(lab, rng):
+    tools = Echo({"tool": rng.word()})
+    cases = [("nope", "{}"), ("tool", "{oops"), ("tool", "[1]")]
+    got = lab.execute_tool_calls(
+        hand_message([(f"call_{i}", name, args) for i, (name, args) in enumerate(cases)]), tools.registry()
+    )
+    for message, (name, args) in zip(got, cases, strict=True):
+        try:
+            data = json.loads(message["content"])
+        except (TypeError, ValueError):
+            data = None
+        assert (
+            isinstance(data, dict)
+            and list(data) == ["error"]
+            and isinstance(data["error"], str)
+            and data["error"]
+        ), (
+            f"a failed call ({name}, arguments {args!r}) becomes json.dumps({{'error': '<what went wrong>'}}); "
+            f"the content was {message.get('content')!r}"
+        )
+
+
+@pytest.mark.points(1)
+def test_execute_results_that_json_cannot_write(lab, rng):
+    import datetime
+
+    when = datetime.date(2000 + rng.randint(0, 30), rng.randint(1, 12), rng.randint(1, 28))
+    tools = Echo({"tool": {"when": when, "count": rng.randint(0, 9)}})
+    try:
+        got = lab.execute_tool_calls(hand_message([("call_1", "tool", "{}")]), tools.registry())
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(
+            f"a result json.dumps cannot write (a date) crashed execute_tool_calls: {err!r}", pytrace=False
+        )
+    content = got[0].get("content")
+    assert isinstance(content, str) and when.isoformat() in content, (
+        f"the content should still carry the result (json.dumps(..., default=str) writes the date); got {content!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
+    def get_weather(city, unit="celsius"):
+        raise ValueError("down")
+
+    with pytest.raises(lab.StepLimitExceeded) as info:
+        lab.run_agent(
+            client,
+            MODEL,
+            ask("What's the weather in Amsterdam?"),
+            [WEATHER_TOOL],
+            {"get_weather": get_weather},
+            tool_choice="required",
+        )
+    assert len(stub.requests()) == 5, (
+        f"the default max_steps is 5; the stub saw {len(stub.requests())} requests"
+    )
+    assert info.value.max_steps == 5 and isinstance(info.value.history, list) and info.value.history, (
+        f"raise StepLimitExceeded(max_steps, history); got max_steps={info.value.max_steps!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_agent_answer_without_text_is_empty(lab, client, stub, script, rng):
+    marker = rng.token()
+    script({marker: {"refusal": rng.sentence()}})
+    answer, history = lab.run_agent(client, MODEL, ask(f"{marker} {rng.sentence()}"), [WEATHER_TOOL], {})
+    assert answer == "", f'the model refused (content None): the answer is "", not {answer!r}'
+    assert history[-1].get("role") == "assistant", (
+        f"the history ends with the assistant's message: {history[-1]}"
     )

@@ -54,7 +54,8 @@ def ask(client: OpenAI, prompt: str = "Say hello.") -> str:
 
 def error_from(stub, step) -> Exception:
     """The exception the SDK really raises when the stub answers with ``step``."""
-    client = planned_client(stub, plan(stub, [step]), timeout=0.2)
+    slow = isinstance(step, str) and step.startswith("slow:")
+    client = planned_client(stub, plan(stub, [step]), timeout=0.2 if slow else 10)
     try:
         ask(client)
     except Exception as exc:  # noqa: BLE001
@@ -403,3 +404,327 @@ def test_batch_under_a_rate_limit(lab, stub):
     assert result.failed == {}, f"prompts failed under the rate limit: {result.failed}"
     assert statuses.count(200) == 6, f"the stub answered {statuses.count(200)} of the 6 prompts"
     assert statuses.count(429) >= 1, "(the limit should have refused some requests: a burst of 2, 3 at once)"
+
+
+# --- errors built by hand: every status and error class, through classify AND call_with_retries ---------------
+# The stub answers only the statuses its fault plans know; these are the SDK's own exception classes built
+# the way the SDK builds them (from an httpx response), so every status a real provider sends is covered.
+
+import httpx2 as httpx  # noqa: E402  (the HTTP library this openai build uses)
+
+_REQUEST = httpx.Request("POST", "https://api.example.test/v1/chat/completions")
+
+
+def api_error(status: int, *, code: str | None = None, headers: dict | None = None) -> openai.APIStatusError:
+    """The exception the SDK raises for ``status`` (the right subclass: RateLimitError for 429, ...)."""
+    body = {"error": {"message": f"status {status}", "type": "test", "param": None, "code": code}}
+    response = httpx.Response(status, headers=headers or {}, json=body, request=_REQUEST)
+    client = OpenAI(api_key="sk-test", base_url="https://api.example.test/v1", max_retries=0)
+    return client._make_status_error_from_response(response)
+
+
+def connection_error() -> openai.APIConnectionError:
+    return openai.APIConnectionError(message="Connection error.", request=_REQUEST)
+
+
+def timeout_error() -> openai.APITimeoutError:
+    return openai.APITimeoutError(request=_REQUEST)
+
+
+RETRYABLE = [408, 409, 429, 500, 501, 502, 503, 504, 507, 520, 529, 599]
+NOT_RETRYABLE = [400, 401, 403, 404, 405, 410, 413, 415, 422, 451]
+
+
+class Failing:
+    """``fn`` for call_with_retries: raises the given errors in turn, then returns ``value``."""
+
+    def __init__(self, errors, value) -> None:
+        self.errors, self.value, self.calls = list(errors), value, 0
+
+    def __call__(self):
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.value
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", RETRYABLE)
+def test_classify_retries_every_transient_status(lab, status):
+    exc = api_error(status, code="rate_limit_exceeded" if status == 429 else None)
+    decision = lab.classify(exc)
+    assert decision.retry is True, (
+        f"classify said do not retry a {status} ({type(exc).__name__}): 408 (timeout), 409 (conflict), 429 "
+        f"and EVERY 5xx (not only 500-503) are transient; look at how classify treats status {status}"
+    )
+    assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", NOT_RETRYABLE)
+def test_classify_never_retries_any_client_status(lab, status):
+    exc = api_error(status)
+    decision = lab.classify(exc)
+    assert decision.retry is False, (
+        f"classify said retry a {status} ({type(exc).__name__}): a 4xx other than 408, 409 and 429 means the "
+        "request itself is wrong (422: it does not validate), so it fails the same way every time"
+    )
+    assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", ["timeout", "connection"])
+def test_classify_retries_network_errors_built_by_hand(lab, kind):
+    exc = timeout_error() if kind == "timeout" else connection_error()
+    decision = lab.classify(exc)
+    assert isinstance(decision.reason, str) and decision.reason.strip(), "give a reason (a short sentence)"
+    assert decision.retry is True, (
+        f"classify said do not retry an {type(exc).__name__}: it has no status code; a {kind} is worth retrying "
+        "(check for APITimeoutError / APIConnectionError before looking at status codes)"
+    )
+
+
+@pytest.mark.points(1)
+def test_classify_tells_quota_from_rate_limit_by_code(lab):
+    quota = lab.classify(api_error(429, code="insufficient_quota"))
+    assert quota.retry is False, "a 429 whose code is insufficient_quota is never worth retrying"
+    assert isinstance(quota.reason, str) and quota.reason.strip(), "give a reason (a short sentence)"
+    for bug in (ValueError("bad"), KeyError("content")):
+        reason = lab.classify(bug).reason
+        assert isinstance(reason, str) and reason.strip(), f"give a reason for {bug!r} too (a short sentence)"
+    assert lab.classify(api_error(429, code=None)).retry is True, (
+        "a 429 with no code (some providers send none) is a rate limit: retry it; only insufficient_quota is final"
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", [408, 409, 504, 507, 529])
+def test_call_with_retries_retries_the_neighbouring_statuses(lab, status, rng):
+    value = rng.token()
+    errors = [api_error(status) for _ in range(rng.randint(1, 3))]
+    fn = Failing(errors, value)
+    sleeps = Sleeps()
+    got = lab.call_with_retries(fn, max_attempts=5, sleep=sleeps, rand=fixed(0.0))
+    assert fn.calls == len(errors) + 1, (
+        f"fn failed {len(errors)} time(s) with a {status} and then would have succeeded, but it was called "
+        f"{fn.calls} time(s): call_with_retries must retry every error classify() calls retryable"
+    )
+    assert got == value, f"return what fn() returned ({value!r}), not {got!r}"
+    assert len(sleeps.delays) == len(errors), f"one sleep per retry; slept {sleeps.delays}"
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_call_with_retries_gives_up_on_client_errors(lab, status, rng):
+    if status == 409:  # a conflict is retried: the control case, so a "never retry" loop fails here
+        fn = Failing([api_error(409)], rng.token())
+        lab.call_with_retries(fn, sleep=Sleeps(), rand=fixed(0.0))
+        assert fn.calls == 2, f"a 409 (conflict) is retryable: fn should run twice, it ran {fn.calls} time(s)"
+        return
+    fn = Failing([api_error(status)] * 5, rng.token())
+    sleeps = Sleeps()
+    with pytest.raises(openai.APIStatusError) as info:
+        lab.call_with_retries(fn, max_attempts=rng.randint(2, 6), sleep=sleeps)
+    assert fn.calls == 1, f"a {status} was retried: fn ran {fn.calls} times; it should run once"
+    assert info.value.status_code == status, f"re-raise the {status} itself, not {info.value!r}"
+    assert sleeps.delays == [], f"nothing to wait for when you are not retrying; slept {sleeps.delays}"
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", ["timeout", "connection", "bug"])
+def test_call_with_retries_decides_through_classify_for_non_status_errors(lab, kind, rng):
+    value = rng.token()
+    if kind == "bug":
+        fn = Failing([KeyError("content")], value)
+        with pytest.raises(KeyError):
+            lab.call_with_retries(fn, sleep=Sleeps(), rand=fixed(0.0))
+        assert fn.calls == 1, "a KeyError is a bug in the code: call_with_retries must not retry it"
+        return
+    make = timeout_error if kind == "timeout" else connection_error
+    fn = Failing([make(), make()], value)
+    got = lab.call_with_retries(fn, sleep=Sleeps(), rand=fixed(0.0))
+    assert (fn.calls, got) == (3, value), (
+        f"two {kind} errors then success: expected 3 calls returning {value!r}, got {fn.calls} calls and {got!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_call_with_retries_sets_attempts_on_the_error_it_raises(lab, rng):
+    n = rng.randint(2, 6)
+    fn = Failing([api_error(503) for _ in range(n + 2)], rng.token())
+    with pytest.raises(openai.InternalServerError) as info:
+        lab.call_with_retries(fn, max_attempts=n, sleep=Sleeps(), rand=fixed(0.0))
+    assert fn.calls == n, f"max_attempts={n}: fn should be called {n} times, it was called {fn.calls}"
+    assert getattr(info.value, "attempts", None) == n, (
+        f"exc.attempts should be {n} (the attempts made); it was {getattr(info.value, 'attempts', None)!r}"
+    )
+
+
+# Retry-After in every form a server sends: (headers, the seconds to wait)
+RETRY_AFTER_FORMS = {
+    "ms-alone": lambda r: ({"retry-after-ms": str(r)}, r / 1000),
+    "seconds-alone": lambda r: ({"retry-after": str(r % 30)}, float(r % 30)),
+    "both-ms-wins": lambda r: ({"retry-after-ms": str(r), "retry-after": "7"}, r / 1000),
+    "zero": lambda r: ({"retry-after-ms": "0", "retry-after": "0"}, 0.0),
+    "negative": lambda r: ({"retry-after-ms": f"-{r}"}, 0.0),
+    "huge": lambda r: ({"retry-after": str(3600 + r)}, 3600.0 + r),
+    "fractional-seconds": lambda r: ({"retry-after": f"{r / 997:.3f}"}, round(r / 997, 3)),
+    "ms-unreadable-seconds-used": lambda r: (
+        {"retry-after-ms": "soon", "retry-after": str(r % 20)},
+        float(r % 20),
+    ),
+    "upper-case-names": lambda r: ({"Retry-After-Ms": str(r)}, r / 1000),
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("form", sorted(RETRY_AFTER_FORMS))
+def test_call_with_retries_waits_what_every_retry_after_form_says(lab, form, rng):
+    headers, want = RETRY_AFTER_FORMS[form](rng.randint(1, 5000))
+    value = rng.token()
+    fn = Failing([api_error(rng.choice([429, 503]), headers=headers)], value)
+    sleeps = Sleeps()
+    got = lab.call_with_retries(fn, sleep=sleeps, rand=fixed(rng.random()), base=rng.uniform(0.1, 2), cap=8)
+    assert got == value
+    assert sleeps.delays == pytest.approx([want]), (
+        f"the error carried the headers {headers}, which ask for a wait of {want} s (retry-after-ms first, "
+        f"then retry-after; never negative; never capped); call_with_retries slept {sleeps.delays}: pass "
+        "retry_after_seconds(exc) to retry_delay, and let retry_delay return it as it is"
+    )
+
+
+@pytest.mark.points(1)
+def test_delay_returns_any_retry_after_exactly(lab, rng):
+    for _ in range(20):
+        wanted = rng.choice([0.0, rng.uniform(0, 0.01), rng.uniform(0, 10), rng.uniform(10, 100_000)])
+        attempt = rng.randint(1, 1000)
+        got = lab.retry_delay(
+            attempt,
+            retry_after=wanted,
+            base=rng.uniform(0.1, 3),
+            cap=rng.uniform(1, 20),
+            rand=fixed(rng.random()),
+        )
+        assert got == pytest.approx(wanted), (
+            f"retry_delay({attempt}, retry_after={wanted}) returned {got}: with retry_after given, return it exactly"
+        )
+    assert lab.retry_delay(1, retry_after=-rng.uniform(0.1, 5), rand=fixed(0.5)) == 0, (
+        "a negative retry_after must give 0, never a negative delay"
+    )
+
+
+@pytest.mark.points(1)
+def test_call_with_retries_passes_base_cap_and_rand_each_time(lab, rng):
+    base, cap = rng.uniform(0.1, 2), rng.uniform(2, 10)
+    draws = [rng.random() for _ in range(4)]
+    it = iter(draws)
+    fn = Failing([api_error(500) for _ in range(4)], rng.token())
+    sleeps = Sleeps()
+    lab.call_with_retries(fn, max_attempts=5, base=base, cap=cap, sleep=sleeps, rand=lambda: next(it))
+    want = [min(cap, base * 2 ** (n - 1)) * (0.5 + r / 2) for n, r in zip(range(1, 5), draws, strict=True)]
+    assert sleeps.delays == pytest.approx(want), (
+        f"with base={base:.3f}, cap={cap:.3f} and rand() giving {[round(d, 3) for d in draws]}, the four waits "
+        f"are {[round(w, 3) for w in want]}; call_with_retries slept {[round(d, 3) for d in sleeps.delays]}"
+    )
+
+
+@pytest.mark.points(1)
+def test_batch_sends_each_prompt_once_and_returns_its_reply(lab, stub, script, rng):
+    prompts = [f"{rng.token()} {rng.sentence()}" for _ in range(rng.randint(3, 7))]
+    replies = {p.split()[0]: rng.sentence(5, 15) for p in prompts}
+    script(replies)
+    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)
+    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    result = lab.run_batch(
+        client, list(prompts), model=model, max_concurrency=rng.randint(1, 4), sleep=Sleeps()
+    )
+    want = [replies[p.split()[0]] for p in prompts]
+    assert result.results == want, (
+        f"results should be the replies in prompt order: {want!r}; got {result.results!r}"
+    )
+    bodies = stub.requests()
+    sent = sorted(b["messages"][0]["content"] for b in bodies)
+    assert sent == sorted(prompts) and all(len(b["messages"]) == 1 for b in bodies), (
+        "send each prompt once, as the only (user) message"
+    )
+    assert {b["model"] for b in bodies} == {model}, f"use the model you are given ({model})"
+
+
+@pytest.mark.points(1)
+def test_call_with_retries_backs_off_when_retry_after_is_a_date(lab, rng):
+    # an HTTP date is a valid Retry-After the course's helper does not read: no wait given, so back off
+    base, r = rng.uniform(0.1, 2), rng.random()
+    error = api_error(503, headers={"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"})
+    sleeps = Sleeps()
+    lab.call_with_retries(Failing([error], rng.token()), sleep=sleeps, base=base, cap=8, rand=fixed(r))
+    want = min(8, base) * (0.5 + r / 2)
+    assert sleeps.delays == pytest.approx([want]), (
+        f"retry-after held a date, so retry_after_seconds gives None and retry_delay backs off: {want:.4f} s "
+        f"(base {base:.3f}, rand {r:.3f}); slept {sleeps.delays}"
+    )
+
+
+@pytest.mark.points(1)
+def test_call_with_retries_defaults(lab, rng):
+    value = rng.token()
+    fn = Failing([api_error(503) for _ in range(10)], value)
+    sleeps = Sleeps()
+    with pytest.raises(openai.InternalServerError):
+        lab.call_with_retries(fn, sleep=sleeps, rand=fixed(1.0))
+    assert fn.calls == 5, f"by default max_attempts is 5: fn should run 5 times, it ran {fn.calls}"
+    assert sleeps.delays == pytest.approx([0.5, 1.0, 2.0, 4.0]), (
+        f"the default base is 0.5: with rand() = 1 the waits are 0.5, 1, 2, 4; slept {sleeps.delays}"
+    )
+    fn = Failing([api_error(503) for _ in range(6)], value)
+    sleeps = Sleeps()
+    assert lab.call_with_retries(fn, max_attempts=7, sleep=sleeps, rand=fixed(1.0)) == value
+    assert sleeps.delays == pytest.approx([0.5, 1.0, 2.0, 4.0, 8.0, 8.0]), (
+        f"the default cap is 8: the waits stop growing at 8 s; slept {sleeps.delays}"
+    )
+
+
+@pytest.mark.points(1)
+def test_batch_passes_max_attempts_and_rand_through(lab, stub, rng):
+    attempts = rng.randint(2, 4)
+    r = rng.random()
+    client = planned_client(stub, plan(stub, ["503"], repeat=True))
+    sleeps = Sleeps()
+    result = lab.run_batch(
+        client, [rng.sentence()], model=MODEL, max_attempts=attempts, sleep=sleeps, rand=fixed(r)
+    )
+    sent = len(stub.journal())
+    assert sent == attempts and 0 in result.failed, (
+        f"run_batch(..., max_attempts={attempts}) against a server that always answers 503: expected "
+        f"{attempts} requests and the prompt in failed; the stub saw {sent}, failed = {result.failed}"
+    )
+    want = [0.5 * 2 ** (n - 1) * (0.5 + r / 2) for n in range(1, attempts)]
+    assert sleeps.delays == pytest.approx(want), (
+        f"with rand() = {r:.3f} the waits are {[round(w, 3) for w in want]}; slept {sleeps.delays}: pass rand= "
+        "(and sleep=) through to call_with_retries"
+    )
+    stub.reset()
+    client = planned_client(stub, plan(stub, ["503"], repeat=True))
+    lab.run_batch(client, [rng.sentence()], model=MODEL, sleep=Sleeps(), rand=fixed(r))
+    assert len(stub.journal()) == 5, (
+        f"by default max_attempts is 5; the stub saw {len(stub.journal())} requests for one failing prompt"
+    )
+
+
+@pytest.mark.points(1)
+def test_batch_one_at_a_time_and_by_default_four(lab, stub, script, rng):
+    stub.configure(time_to_first_token=0.1)
+    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)
+    marker = rng.token()
+    script({marker: {"refusal": rng.sentence()}})
+    prompts = [rng.sentence() for _ in range(3)] + [f"{marker} {rng.sentence()}"]
+    result = lab.run_batch(client, prompts, model=MODEL, max_concurrency=1, sleep=Sleeps())
+    peak = max_in_flight(stub.journal())
+    assert peak == 1, f"max_concurrency=1: one request at a time; {peak} were in flight at once"
+    assert result.results[-1] == "" and not result.failed, (
+        f'the last prompt was refused (content None): its result is "", not {result.results[-1]!r}'
+    )
+    stub.reset()
+    stub.configure(time_to_first_token=0.15)
+    lab.run_batch(client, [rng.sentence() for _ in range(6)], model=MODEL, sleep=Sleeps())
+    peak = max_in_flight(stub.journal())
+    assert peak == 4, f"by default max_concurrency is 4; {peak} requests were in flight at once"

@@ -68,12 +68,55 @@ class Shop:
 
 
 class Sleeps(list):
-    """A stand-in for time.sleep: records each delay instead of waiting."""
+    """A stand-in for time.sleep: records each delay instead of waiting, and (given the stub) how many
+    requests the stub had received at each sleep."""
+
+    def __init__(self, stub=None) -> None:
+        super().__init__()
+        self.stub = stub
+        self.seen: list[int] = []
 
     def __call__(self, seconds: float) -> None:
         if len(self) > 40:
             raise AssertionError("more than 40 retries of one call: is there a cap on attempts?")
         self.append(seconds)
+        if self.stub is not None:
+            self.seen.append(len(self.stub.journal()))
+
+
+def retry_advice(error: BaseException | None, statuses: list[int], sleeps: Sleeps, what: str) -> str | None:
+    """What went wrong with a retry that should have happened (a failure first, then success), from what
+    the stub saw and when ``sleep`` was called; None when it went right."""
+    first = statuses[0] if statuses else None
+    if error is not None:
+        attempts = getattr(error, "attempts", None)
+        if len(statuses) == 1 and attempts is None:
+            return (
+                f"the {first} of the first request reached the caller of {what} after 1 request and no wait, and "
+                "the error never went through call_with_retries (it has no .attempts): the request is sent "
+                "OUTSIDE the function you retry. Entering `with client.chat.completions.stream(...)` (or calling "
+                "create) is what sends it, so that must happen inside the function you pass to call_with_retries, "
+                "not only the reading of the stream"
+            )
+        if len(statuses) == 1:
+            return (
+                f"the {first} went through call_with_retries but was not retried (attempts={attempts}): check what "
+                "classify says about it, and the max_attempts you pass"
+            )
+        return f"{what} made {len(statuses)} requests ({statuses}) and still raised {type(error).__name__}"
+    if len(statuses) != 2:
+        return f"expected a {first} and then one retry that succeeds; the stub saw {statuses}"
+    if not sleeps:
+        return (
+            "the request was retried without a wait through the sleep you were given: pass sleep=self.sleep "
+            "to call_with_retries (a retry right away earns another 429)"
+        )
+    if len(sleeps) > 1 or sleeps.seen and sleeps.seen[0] != 1:
+        return (
+            f"sleep was called {len(sleeps)} time(s), when the stub had received {sleeps.seen} request(s): wait "
+            "once, between the failed request and its retry (not before the first request, not after success)"
+        )
+    return None
 
 
 def planned_client(stub, steps: list) -> OpenAI:
@@ -260,19 +303,16 @@ def test_a_failed_turn_leaves_the_history_alone(lab, client, stub):
 
 @pytest.mark.points(3)
 def test_a_429_is_retried(lab, stub):
-    sleeps = Sleeps()
+    sleeps = Sleeps(stub)
     bot = lab.Assistant(planned_client(stub, ["429", "ok"]), MODEL, sleep=sleeps)
+    answer, error = None, None
     try:
         answer = bot.ask("Hello! What can you help me with?")
-    except openai.RateLimitError:
-        pytest.fail(
-            "a 429 (rate limit) reached the caller: wrap each request in call_with_retries", pytrace=False
-        )
-    statuses = [e["status"] for e in stub.journal()]
-    assert statuses == [429, 200], f"expected a 429, then a retry that succeeds; the stub saw {statuses}"
-    assert len(sleeps) == 1, (
-        f"one retry, one wait (pass sleep=self.sleep to call_with_retries); waits: {sleeps}"
-    )
+    except openai.APIError as exc:
+        error = exc
+    problem = retry_advice(error, [e["status"] for e in stub.journal()], sleeps, "ask()")
+    if problem:
+        pytest.fail(problem, pytrace=False)
     assert answer and bot.calls == 1, (
         "the answer comes from the retry; only the successful response is metered"
     )
@@ -360,19 +400,20 @@ def test_extract_ticket_reports_a_refusal(lab, client, stub):
 
 @pytest.mark.points(1)
 def test_extract_ticket_is_retried_and_needs_a_conversation(lab, stub):
-    sleeps = Sleeps()
+    sleeps = Sleeps(stub)
     bot = lab.Assistant(planned_client(stub, ["503", "ok"]), MODEL, sleep=sleeps)
     with pytest.raises(ValueError):
         bot.extract_ticket()
     assert stub.journal() == [], "with no conversation yet, raise ValueError without a request"
     bot.history = [dict(m) for m in CONVERSATION]
+    error = None
     try:
         bot.extract_ticket()
-    except openai.InternalServerError:
-        pytest.fail(
-            "a 503 reached the caller: retry the ticket request too (call_with_retries)", pytrace=False
-        )
-    assert [e["status"] for e in stub.journal()] == [503, 200] and len(sleeps) == 1
+    except openai.APIError as exc:
+        error = exc
+    problem = retry_advice(error, [e["status"] for e in stub.journal()], sleeps, "extract_ticket()")
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 # --- the meter ------------------------------------------------------------------------------------------
@@ -406,4 +447,183 @@ def test_cost_of_an_unknown_model_is_none(lab, client):
     bot.usage = {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
     assert bot.cost is None, (
         "a model the price table does not know has no cost (None), not a crash or a guess"
+    )
+
+
+# --- values that change every run ---------------------------------------------------------------------
+
+
+@pytest.mark.points(2)
+def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, stub, script, rng):
+    question = f"{rng.token()} {rng.sentence()}"
+    reply = " ".join(rng.sentence(3, 10) for _ in range(rng.randint(1, 3)))
+    script({question.split()[0]: reply})
+    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    bot = lab.Assistant(client, model)
+    pieces: list[str] = []
+    got = bot.ask(question, on_token=pieces.append)
+    assert got == reply, f"the model replied {reply!r}; ask() returned {got!r}"
+    assert "".join(pieces) == reply and all(pieces), (
+        f"on_token should get every piece of {reply!r}; got {pieces!r}"
+    )
+    assert bot.history[-2:] == [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": reply},
+    ], f"the history should end with the question and the reply; it ends with {bot.history[-2:]!r}"
+    assert stub.requests()[0]["model"] == model, f"use the assistant's model ({model!r})"
+
+
+@pytest.mark.points(1)
+def test_cost_uses_the_usage_so_far_and_the_models_prices(lab, client, rng):
+    prices = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60)}
+    model = rng.choice(sorted(prices))
+    bot = lab.Assistant(client, model)
+    prompt, completion = rng.randint(0, 5_000_000), rng.randint(0, 1_000_000)
+    bot.usage = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+    want = (prompt * prices[model][0] + completion * prices[model][1]) / 1e6
+    assert bot.cost == pytest.approx(want), (
+        f"{prompt} prompt + {completion} completion tokens on {model} cost ${want:.6f}; cost was {bot.cost!r}"
+    )
+
+
+@pytest.mark.points(2)
+def test_extract_ticket_returns_what_the_model_answered(lab, client, stub, script, rng):
+    marker = rng.token()
+    data = {
+        "category": rng.choice(
+            ["order_status", "delivery_problem", "damaged_item", "refund", "product_question"]
+        ),
+        "order_id": rng.choice([None, f"A{rng.randint(1000, 9999)}"]),
+        "summary": rng.sentence(),
+        "priority": rng.choice(["low", "normal", "high"]),
+    }
+    script({marker: {"json": data}})
+    bot = lab.Assistant(client, MODEL)
+    bot.history = [
+        {"role": "user", "content": f"{marker} {rng.sentence()}"},
+        {"role": "assistant", "content": rng.sentence()},
+    ]
+    ticket = bot.extract_ticket()
+    got = {k: getattr(getattr(ticket, k), "value", getattr(ticket, k)) for k in data}
+    assert got == data, f"the model answered {data}; extract_ticket returned {got}"
+    assert bot.calls == 1, f"one response, so calls should be 1; it is {bot.calls}"
+
+
+@pytest.mark.points(1)
+def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
+    bot = lab.Assistant(client, "gpt-5-mini")
+    bot.history = [dict(m) for m in CONVERSATION]
+    error = None
+    try:
+        bot.extract_ticket()
+    except Exception as exc:  # noqa: BLE001
+        error = exc
+    body = stub.requests()[0] if stub.requests() else {}
+    if "max_tokens" in body:
+        pytest.fail(
+            f"extract_ticket sent max_tokens={body['max_tokens']} to gpt-5-mini: reasoning models reject max_tokens "
+            "(a 400, 'Use max_completion_tokens instead'); cap a reply with max_completion_tokens, if at all",
+            pytrace=False,
+        )
+    if body.get("temperature") not in (None, 1):
+        pytest.fail(
+            f"extract_ticket sent temperature={body['temperature']} to gpt-5-mini: reasoning models accept only the "
+            "default temperature (a 400 otherwise); the strict schema already fixes the shape, so leave it out",
+            pytrace=False,
+        )
+    if error is not None:
+        raise error
+
+
+@pytest.mark.points(1)
+def test_the_step_limit_and_attempts_are_the_ones_given(lab, client, stub, rng):
+    steps = rng.randint(1, 4)
+    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=steps, tool_choice="required")
+    with pytest.raises(lab.StepLimitExceeded) as info:
+        bot.ask(ORDER_QUESTION)
+    assert len(stub.requests()) == steps, (
+        f"max_steps={steps}: expected {steps} requests, got {len(stub.requests())}"
+    )
+    assert info.value.max_steps == steps and isinstance(info.value.history, list) and info.value.history, (
+        f"raise StepLimitExceeded(self.max_steps, <the history>): got max_steps={info.value.max_steps!r}, "
+        f"history={info.value.history!r}"
+    )
+    stub.reset()
+    attempts = rng.randint(2, 3)
+    sleeps = Sleeps()
+    bot = lab.Assistant(planned_client(stub, ["503"] * 10), MODEL, max_attempts=attempts, sleep=sleeps)
+    with pytest.raises(openai.InternalServerError):
+        bot.ask(rng.sentence())
+    assert len(stub.journal()) == attempts, (
+        f"max_attempts={attempts}: a request that keeps failing is tried {attempts} times in all; "
+        f"the stub saw {len(stub.journal())}: pass max_attempts=self.max_attempts to call_with_retries"
+    )
+    stub.reset()
+    sleeps = Sleeps()
+    bot = lab.Assistant(planned_client(stub, ["503"] * 10), MODEL, max_attempts=attempts, sleep=sleeps)
+    bot.history = [dict(m) for m in CONVERSATION]
+    with pytest.raises(openai.InternalServerError):
+        bot.extract_ticket()
+    assert len(stub.journal()) == attempts, (
+        f"max_attempts={attempts}: the ticket request is tried {attempts} times in all; the stub saw "
+        f"{len(stub.journal())}"
+    )
+
+
+@pytest.mark.points(1)
+def test_extract_ticket_sends_the_transcript(lab, client, stub, rng):
+    bot = lab.Assistant(client, MODEL)
+    history = [
+        {"role": "user", "content": rng.sentence()},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "call_1", "type": "function", "function": {"name": "check_stock", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": '{"in_stock": 3}'},
+        {"role": "assistant", "content": rng.sentence()},
+        {"role": "user", "content": rng.sentence()},
+    ]
+    bot.history = [dict(m) for m in history]
+    bot.extract_ticket()
+    want = "\n".join(f"{m['role']}: {m['content']}" for m in history if m["role"] != "tool" and m["content"])
+    sent = stub.requests()[0]["messages"]
+    assert sent[-1] == {"role": "user", "content": want}, (
+        f"the ticket request's user message should be self.transcript() ({want!r}); it was {sent[-1]!r}"
+    )
+
+
+@pytest.mark.points(1)
+def test_ask_a_reply_without_text_is_empty(lab, client, stub, script, rng):
+    question = f"{rng.token()} {rng.sentence()}"
+    script({question.split()[0]: {"refusal": rng.sentence()}})
+    bot = lab.Assistant(client, MODEL)
+    got = bot.ask(question)
+    assert got == "", f'the model refused (no text): ask() should return "", not {got!r}'
+
+
+@pytest.mark.points(1)
+def test_the_sdks_own_retries_stay_off(lab, stub):
+    """The given __init__ turns the SDK's retries off; call_model must use self.client (not a client of its own)."""
+    plan_id = f"lab06-{next(_ids)}"
+    stub.add_fault(["429", "ok"], plan_id=plan_id)
+    eager = OpenAI(
+        base_url=stub.base_url,
+        api_key=stub.api_key,
+        max_retries=3,
+        default_headers={"x-stub-fault-id": plan_id},
+    )
+    sleeps = Sleeps(stub)
+    bot = lab.Assistant(eager, MODEL, sleep=sleeps)
+    assert (bot.max_steps, bot.max_attempts, bot.budget) == (5, 4, 1000), "the given defaults were changed"
+    bot.ask("Hello!")
+    assert len(sleeps) == 1 and sleeps.seen == [1], (
+        f"the 429 should be retried by YOUR loop (one wait through self.sleep, after the first request); waits "
+        f"{list(sleeps)} at {sleeps.seen} request(s): send requests through self.client, whose SDK retries are off"
     )

@@ -3,7 +3,13 @@
     python tests/meta/mutant_driver.py RESULTS.jsonl TEST_FILE LAB_MODULE MUTANT.py [MUTANT.py ...]
 
 Run from the repository root. Each mutant is loaded as ``labs.<LAB_MODULE>`` (so the tests' ``load_impl``
-returns it) and the lab's test file runs with ``-x`` until the first failure. One JSON line per mutant:
+returns it) and the lab's test file runs with ``-x`` until the first failure.
+
+A mutant is a module that imports the solution and redefines a name or two. Like a learner's module, its
+own functions must call each other: when a mutant redefines ``retry_delay``, the ``call_with_retries`` it
+takes from the solution must call the mutant's ``retry_delay``. So each mutant gets a fresh copy of
+``solutions.<LAB_MODULE>`` (its ``from solutions... import`` reads that copy), and every name the mutant
+redefines is rebound in the copy too; the original solution module is put back afterwards. One JSON line per mutant:
 ``{"mutant": path, "caught": bool, "exit": pytest's exit code, "failed": [node ids]}``. Starting a new
 interpreter per mutant would cost more than the tests themselves.
 """
@@ -52,6 +58,29 @@ def name_of(module) -> str:
     return module.__name__
 
 
+def fresh_solution(lab_module: str):
+    """A new copy of ``solutions.<lab_module>`` in sys.modules; returns (copy, what was there before)."""
+    name = f"solutions.{lab_module}"
+    before = sys.modules.get(name)
+    spec = importlib.util.find_spec(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module, before
+
+
+def rebind(solution, mutant) -> set[str]:
+    """Make the solution copy's own functions see the mutant's definitions; return the names rebound."""
+    rebound = set()
+    for key, value in vars(mutant).items():
+        if key.startswith("__") or not hasattr(solution, key):
+            continue
+        if getattr(solution, key) is not value:
+            setattr(solution, key, value)
+            rebound.add(key)
+    return rebound
+
+
 def main(argv: list[str]) -> int:
     results, test_file, lab_module, *mutants = argv
     sys.path.insert(0, os.getcwd())
@@ -69,12 +98,15 @@ def main(argv: list[str]) -> int:
     name = f"labs.{lab_module}"
     with open(results, "a", encoding="utf-8") as out:
         for path in mutants:
+            solution, before = fresh_solution(lab_module)
             spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             try:
                 spec.loader.exec_module(module)
+                rebind(solution, module)
             except Exception as exc:  # a mutant that does not import is caught by any test that loads it
+                _restore(lab_module, before)
                 out.write(
                     json.dumps({"mutant": path, "caught": True, "exit": -1, "failed": [repr(exc)]}) + "\n"
                 )
@@ -115,7 +147,16 @@ def main(argv: list[str]) -> int:
             )
             out.flush()
             sys.modules.pop(name, None)
+            _restore(lab_module, before)
     return 0
+
+
+def _restore(lab_module: str, before) -> None:
+    name = f"solutions.{lab_module}"
+    if before is None:
+        sys.modules.pop(name, None)
+    else:
+        sys.modules[name] = before
 
 
 if __name__ == "__main__":

@@ -99,3 +99,42 @@ def test_every_mutant_names_its_mistake_and_is_caught(mutant_results, lab, mutan
         f"no test in tests/labs/test_{lab}.py fails for the mutant {mutant} "
         f"({_mistake(mutant)}): add a test that catches this mistake"
     )
+
+
+def test_the_driver_rebinds_a_redefined_helper_for_the_solutions_own_callers(tmp_path):
+    """A mutant that redefines only ``retry_delay`` must change what ``call_with_retries`` sleeps, as a
+    learner's module would; and the real solution module must be untouched afterwards."""
+    import importlib.util
+
+    from tests.meta import mutant_driver
+
+    mutant_file = tmp_path / "delay_always_seven.py"
+    mutant_file.write_text(
+        "from solutions.lab05_errors import *  # noqa: F403\n"
+        "def retry_delay(attempt, *, retry_after=None, base=0.5, cap=8.0, rand=None):\n"
+        "    return 7.0\n"
+    )
+    import solutions.lab05_errors as original
+
+    solution, before = mutant_driver.fresh_solution("lab05_errors")
+    try:
+        spec = importlib.util.spec_from_file_location("labs._driver_probe", mutant_file)
+        mutant = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mutant)
+        assert "retry_delay" in mutant_driver.rebind(solution, mutant)
+        attempts, slept = [], []
+
+        def fn():
+            attempts.append(1)
+            if len(attempts) < 3:
+                raise original.openai.APIConnectionError(request=None)  # type: ignore[arg-type]
+            return "ok"
+
+        assert mutant.call_with_retries(fn, sleep=slept.append) == "ok"
+        assert slept == [7.0, 7.0], "the solution's call_with_retries did not call the mutant's retry_delay"
+    finally:
+        mutant_driver._restore("lab05_errors", before)
+    import sys
+
+    assert sys.modules["solutions.lab05_errors"] is original
+    assert original.retry_delay(1, rand=lambda: 1.0) == 0.5, "the real solution module was changed"

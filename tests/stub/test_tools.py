@@ -267,14 +267,16 @@ def test_scripted_reply_shapes_the_answer(tmp_path):
 
 def test_streamed_tool_calls_look_like_real_traces(client):
     stream = ask(client, "What's the weather in Amsterdam and Paris?", [WEATHER], stream=True)
-    deltas, finish = [], None
+    deltas, finish, opening = [], None, None
     for chunk in stream:
         for choice in chunk.choices:
+            opening = opening or choice.delta
             if choice.delta.tool_calls:
                 deltas.append(choice.delta)
             finish = choice.finish_reason or finish
+    # parallel calls open with a bare {"role": "assistant", "content": null} delta (render.py cites the trace)
+    assert opening.role == "assistant" and opening.content is None
     first = deltas[0]
-    assert first.role == "assistant" and first.content is None
     head = first.tool_calls[0]
     assert head.index == 0 and CALL_ID.match(head.id) and head.type == "function"
     assert head.function.name == "get_weather" and head.function.arguments == ""

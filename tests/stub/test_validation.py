@@ -31,7 +31,8 @@ def error_of(response):
             "missing_required_parameter",
             "Missing required parameter: 'messages'.",
         ),
-        ({"model": None}, "model", "missing_required_parameter", "Missing required parameter: 'model'."),
+        # lss233/kirara-ai#800, danielmiessler/Fabric#239: the real 400 has param and code null
+        ({"model": None}, None, None, "you must provide a model parameter"),
         (
             {"temperature": "hot"},
             "temperature",

@@ -1,0 +1,1048 @@
+"""Filling a JSON Schema from a reading of the user's words: the one filler behind tool arguments and structured output.
+
+``Filler`` walks a schema (``$ref``, ``anyOf``, ``allOf``, enums, formats, patterns, bounds, arrays, objects)
+and gives each field the entity or sentiment of ``understanding.Reading`` that fits its name, type,
+description, enum, pattern and format; an entity fills one field only. In tool mode an optional parameter
+is filled only from evidence and a required one with no candidate is reported as missing; in JSON mode a
+field with nothing in the text gets a neutral value of its type (``""``, ``[]``, ``null``, the first enum
+value), never a random word. Numbers stay in the field's stated range, or its natural one (a
+``confidence`` without bounds is in [0, 1]; a ``rating`` follows its description, "1-5 stars").
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .understanding import (
+    _BOOSTERS,
+    _NEGATIONS,
+    _SENTENCE,
+    _VERBS,
+    STOP,
+    Entity,
+    Reading,
+    Sentiment,
+    fold,
+    is_question,
+    lexicon,
+    stem,
+    words,
+)
+
+try:  # Python 3.11+
+    import re._parser as _sre  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+
+# --------------------------------------------------------------------------- which entity fits which field
+
+# field words -> the entity kinds that fill it, best first
+_WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
+    (frozenset("email mail".split()), ("email",)),
+    (frozenset("url link website site href uri homepage".split()), ("url",)),
+    (
+        frozenset("expression formula calculation equation calculator math arithmetic".split()),
+        ("expression",),
+    ),
+    (frozenset("ticker symbol".split()), ("org",)),
+    (
+        frozenset("company organisation organization employer brand firm business corporation stock".split()),
+        ("org", "name"),
+    ),
+    (frozenset("city town destination origin departure arrival".split()), ("city", "name", "quoted")),
+    (frozenset("country nation nationality".split()), ("country", "city")),
+    (frozenset("location place where region area address".split()), ("city", "country", "name", "quoted")),
+    (
+        frozenset("order tracking invoice booking reference ref ticket sku confirmation id".split()),
+        ("id", "quoted"),
+    ),
+    (frozenset("currency".split()), ("currency",)),
+    (frozenset("date day when deadline due birthday dob scheduled start end".split()), ("date",)),
+    (
+        frozenset("price cost amount total budget salary fee balance usd eur gbp payment".split()),
+        ("money", "number", "quantity"),
+    ),
+    (
+        frozenset(
+            "author person customer recipient user contact sender assignee owner who full first last "
+            "attendee guest patient employee client".split()
+        ),
+        ("person",),
+    ),
+    (frozenset("product item model device article gadget".split()), ("name", "quoted", "org")),
+    (frozenset("name title".split()), ("person", "name", "quoted", "org", "city")),
+]
+TEXT_FIELDS = frozenset(
+    "query text question message prompt input search content sentence body topic keyword term summary description "
+    "note comment reason issue problem request subject task instruction detail".split()
+)
+# a field of a structured reply that takes the text itself (a "note" or "comment" only from a label: "note: ...")
+JSON_TEXT_FIELDS = frozenset("summary description text content message body question request issue problem complaint "
+                             "query input prompt".split())  # fmt: skip
+# a tool's parameter that takes the request itself ("query", "question"); "note" or "comment" only from evidence
+TOOL_TEXT_FIELDS = frozenset("query text question message prompt input search content sentence body topic keyword term "
+                             "request subject".split())  # fmt: skip
+_SENTIMENT_FIELDS = frozenset("sentiment mood tone feeling emotion polarity attitude opinion".split())
+_UNIT_FIELDS = frozenset("confidence probability likelihood certainty score".split())
+
+
+def wants(name: str, schema: dict) -> tuple[str, ...]:
+    """The entity kinds that can fill a field called ``name`` with this schema, best first."""
+    fmt = schema.get("format")
+    if fmt in ("email",):
+        return ("email",)
+    if fmt in ("date", "date-time"):
+        return ("date",)
+    if fmt in ("uri", "url", "hostname"):
+        return ("url",)
+    own = words(name, synonyms=False)
+    for keys, kinds in _WANTS:
+        if own & keys:
+            return kinds
+    described = words(f"{schema.get('description') or ''} {schema.get('title') or ''}", synonyms=False)
+    for keys, kinds in _WANTS:
+        if described & keys and not (described & TEXT_FIELDS):
+            return kinds
+    return ()
+
+
+# --------------------------------------------------------------------------- filling a JSON Schema
+
+MISSING: Any = object()
+MAX_DEPTH = 12
+_LEADING = frozenset("for about saying say on regarding re docs documentation simple quick short".split())
+_NEUTRAL_WORDS = frozenset("summary description reason note comment explanation".split())
+
+
+@dataclass
+class Filler:
+    """Fills a JSON Schema from a reading: tool arguments (``mode="tool"``) or a structured reply (``"json"``).
+
+    Every entity is used at most once. In tool mode an optional parameter is filled only from evidence and a
+    required one the words cannot fill is noted in ``missing`` (the caller asks for it, or waits for a tool
+    result that gives it); ``force`` fills it with a neutral value instead. In JSON mode every field gets a
+    value: from the words where they fit, else a neutral one (``""``, ``[]``, ``null``, the first enum value).
+    """
+
+    root: dict
+    reading: Reading
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    mode: str = "json"
+    strict: bool = False
+    force: bool = False
+    results: list[dict] = field(default_factory=list)  # parsed JSON objects of earlier tool results
+    exclude: frozenset[str] = frozenset()  # words that name the tool itself, not a value
+    pool: list[Entity] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    used: list[Entity] = field(default_factory=list)
+    depth: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.pool:
+            self.pool = [e for e in self.reading.entities if fold(e.text) not in self.exclude]
+
+    # -- helpers
+    def resolve(self, schema: Any) -> dict:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 20:
+            target = resolve_ref(self.root, schema["$ref"])
+            schema = {
+                **(target if isinstance(target, dict) else {}),
+                **{k: v for k, v in schema.items() if k != "$ref"},
+            }
+            seen += 1
+        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list):
+            merged = {k: v for k, v in schema.items() if k != "allOf"}
+            for part in schema["allOf"]:
+                if isinstance(part, dict):
+                    merged = _merge(merged, self.resolve(part))
+            schema = merged
+        return schema if isinstance(schema, dict) else {}
+
+    def types(self, schema: dict, depth: int = 0) -> list[str]:
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return [k for k in kind if isinstance(k, str)] or ["string"]
+        if isinstance(kind, str):
+            return [kind]
+        if "const" in schema:
+            return [_json_type(schema["const"])]
+        if "enum" in schema and schema["enum"]:
+            return sorted({_json_type(v) for v in schema["enum"]})
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if isinstance(branches, list) and branches and depth < MAX_DEPTH:
+            kinds: list[str] = []
+            for branch in branches:
+                kinds += [k for k in self.types(self.resolve(branch), depth + 1) if k not in kinds]
+            return kinds
+        if "properties" in schema:
+            return ["object"]
+        if "items" in schema:
+            return ["array"]
+        return ["string"]
+
+    def valid(self, schema: dict, value: Any) -> bool:
+        """Does ``value`` (found in the words) fit ``schema``? Checked before it goes into a list."""
+        simple = set(schema) <= {"type", "description", "title", "minimum", "maximum", "pattern", "format"}
+        simple = simple and schema.get("format") in (None, "date", "date-time", "email")
+        if simple and schema.get("type") in ("string", "integer", "number"):
+            if schema["type"] == "string":
+                return isinstance(value, str) and _string_ok(schema, value)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return ok and (schema["type"] == "number" or isinstance(value, int)) and _number_ok(schema, value)
+        import jsonschema
+
+        context = {**schema, **{k: self.root[k] for k in ("$defs", "definitions") if k in self.root}}
+        try:
+            jsonschema.Draft202012Validator(context, format_checker=jsonschema.FormatChecker()).validate(
+                value
+            )
+        except Exception:  # invalid, or a reference it cannot follow: leave it out
+            return False
+        return True
+
+    def take(self, kinds: tuple[str, ...], accept: Any = None) -> Entity | None:
+        for kind in kinds:
+            for at, entity in enumerate(self.pool):
+                if entity.kind == kind and (accept is None or accept(entity)):
+                    self.pool.remove(entity)
+                    self.used.append(entity)
+                    if entity.kind == "money":  # "250 USD" also names the currency, for a currency parameter
+                        self.pool.insert(at, Entity("currency", entity.unit, entity.unit, entity.start))
+                    return entity
+        return None
+
+    def from_results(self, name: str, kinds: list[str]) -> Any:
+        for data in reversed(self.results):
+            if (
+                isinstance(data, dict)
+                and name in data
+                and _json_type(data[name]) in kinds + (["integer"] if "number" in kinds else [])
+            ):
+                return data[name]
+        for data in reversed(self.results):  # a city the earlier result named, for a "city" parameter
+            if isinstance(data, dict) and "string" in kinds:
+                for key, value in data.items():
+                    if isinstance(value, str) and words(key) & words(name):
+                        return value
+        return MISSING
+
+    def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
+        """No evidence: the default, null, leave it out, note it as missing, or a neutral value."""
+        if "default" in schema:
+            return schema["default"]
+        if nullable and (self.mode == "json" or self.strict or required):
+            return None
+        if self.mode == "json":
+            return neutral
+        if not required and not self.strict:
+            return MISSING
+        if not self.force:
+            self.missing.append(name)
+        return neutral
+
+    # -- dispatch
+    def value(self, schema: Any, name: str = "", required: bool = True) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:  # a recursive schema: stop with the smallest value
+                s = self.resolve(schema)
+                kinds = self.types(s)
+                return (
+                    None
+                    if "null" in kinds
+                    else ([] if "array" in kinds else {} if "object" in kinds else None)
+                )
+            return self._value(self.resolve(schema), name, required)
+        finally:
+            self.depth -= 1
+
+    def _value(self, schema: dict, name: str, required: bool) -> Any:
+        if "const" in schema:
+            return schema["const"]
+        branches = schema.get("anyOf") or schema.get("oneOf")
+        if isinstance(branches, list) and branches:
+            return self.branches(schema, branches, name, required)
+        if "enum" in schema and isinstance(schema["enum"], list) and schema["enum"]:
+            return self.enum(schema, name, required)
+        kinds = self.types(schema)
+        nullable = "null" in kinds
+        real = [k for k in kinds if k != "null"]
+        if not real:
+            return None
+        kind = real[0]
+        if kind == "object":
+            return self.object(schema)
+        if kind == "array":
+            return self.array(schema, name, required)
+        if kind == "boolean":
+            return self.boolean(schema, name, required, nullable)
+        if kind in ("integer", "number"):
+            return self.number(schema, name, kind == "integer", required, nullable)
+        return self.string(schema, name, required, nullable)
+
+    def branches(self, schema: dict, branches: list, name: str, required: bool) -> Any:
+        resolved = [self.resolve(b) for b in branches]
+        nullable = any(self.types(b) == ["null"] for b in resolved)
+        described = schema.get("description") or ""
+        for branch in resolved:
+            if self.types(branch) == ["null"]:
+                continue
+            saved = (list(self.pool), list(self.missing), len(self.used))
+            sub = {**branch, "description": branch.get("description") or described}
+            value = self.value(sub, name, required and not nullable)
+            evidence = len(self.used) > saved[2]
+            if value is not MISSING and len(self.missing) == len(saved[1]) and (evidence or not nullable):
+                return value
+            self.pool, self.missing = saved[0], saved[1]
+            del self.used[saved[2] :]
+        if nullable:
+            return None if (required or self.strict or self.mode == "json") else MISSING
+        return self.value(resolved[0], name, required)
+
+    # -- leaves
+    def enum(self, schema: dict, name: str, required: bool) -> Any:
+        options = schema["enum"]
+        text = self.reading.text
+        padded = _padded(text)  # " the hinge snapped a negative surprise ": whole words are " word "
+        plain = words(text, synonyms=False)
+        mentioned = []
+        for i, option in enumerate(options):
+            if isinstance(option, str) and option:
+                spoken = " ".join(_padded(option).split())
+                at = padded.find(f" {spoken} ") if spoken else -1
+                if at >= 0:
+                    mentioned.append((at, i))
+                elif " " not in spoken and stem(spoken) in plain:
+                    mentioned.append((len(padded) + i, i))
+        hints = words(name) | words(schema.get("description") or "")
+        strs = [o for o in options if isinstance(o, str)]
+        if (
+            (hints & _SENTIMENT_FIELDS or {"positive", "negative"} <= {fold(o) for o in strs})
+            and self.mode == "json"
+            and len(mentioned) != 1  # "a negative surprise" names the value; a list of options does not
+        ):
+            picked = _sentiment_option(strs, self.reading.sentiment)
+            if picked is not None:
+                return picked
+        if mentioned:
+            self.used.append(Entity("text", str(options[min(mentioned)[1]]), options[min(mentioned)[1]], 0))
+            return options[min(mentioned)[1]]
+        said = self._meaning_words()
+        overlap = [(len(words(str(o)) & said), -i) for i, o in enumerate(options) if isinstance(o, str)]
+        if overlap and max(overlap)[0] > 0 and not hints & {"priority", "urgency", "severity", "importance"}:
+            best = options[-max(overlap)[1]]
+            self.used.append(Entity("text", str(best), best, 0))
+            return best
+        if hints & {"priority", "urgency", "severity", "importance"}:
+            picked = _priority_option(strs, self.reading)
+            if picked is not None:
+                return picked
+        if "default" in schema:
+            return schema["default"]
+        if self.mode == "tool" and not required and not self.strict and not self.force:
+            return MISSING
+        return options[0]
+
+    def boolean(self, schema: dict, name: str, required: bool, nullable: bool) -> Any:
+        key = words(name, synonyms=False) - {"is", "has", "flag", "enabled"}
+        text = self.reading.text.lower()
+        for word in sorted(key):
+            m = re.search(r"(?<![\w])" + re.escape(word), text)
+            if m:
+                before = text[max(0, m.start() - 25) : m.start()]
+                negated = bool(
+                    re.search(r"\b(?:not|no|never|n't|without|isn't|aren't|don't)\b|n't\b", before)
+                )
+                self.used.append(Entity("yesno", word, not negated, m.start()))
+                return not negated
+        answer = self.take(("yesno",))
+        if answer is not None:
+            return answer.value
+        if self.mode == "tool" and not required and not self.strict and "default" not in schema:
+            return MISSING
+        return schema.get("default", None if nullable and self.mode == "json" else False)
+
+    def number(self, schema: dict, name: str, integer: bool, required: bool, nullable: bool) -> Any:
+        lo, hi, lo_open, hi_open = _bounds(schema, name)
+        step = schema.get("multipleOf")
+
+        def fits(x: Any) -> bool:
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                return False
+            if integer and x != int(x):
+                return False
+            if lo is not None and (x < lo or (lo_open and x == lo)):
+                return False
+            if hi is not None and (x > hi or (hi_open and x == hi)):
+                return False
+            return not step or _is_multiple(x, step)
+
+        hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
+        if hints & _UNIT_FIELDS and self.mode == "json" and not self._numbers_named(name):
+            value = self.reading.sentiment.strength
+            value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
+            if value is not None:
+                return value
+        if hints & {"rating", "stars", "star"} and self.mode == "json" and not self._numbers_named(name):
+            value = _rating(self.reading.sentiment, lo, hi, integer)
+            value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
+            if value is not None:
+                return value
+        # a number written next to the field's name ("age 36", "limit: 5", "3 results", "5 days")
+        for entity in list(self.pool):
+            if entity.kind not in ("number", "quantity", "money"):
+                continue
+            near = words(entity.unit) | words(self.reading.text[max(0, entity.start - 20) : entity.start])
+            if near & hints and fits(_as(entity.value, integer)):
+                self.pool.remove(entity)
+                self.used.append(entity)
+                return _as(entity.value, integer)
+        kinds = ("money", "quantity", "number") if hints & {"price", "cost", "amount", "total", "budget"} else (
+            "number", "quantity", "money")  # fmt: skip
+        entity = self.take(kinds, lambda e: fits(_as(e.value, integer)))
+        if entity is not None:
+            return _as(entity.value, integer)
+        entity = self.take(kinds, lambda e: isinstance(e.value, (int, float)))
+        if entity is not None:  # the user's number, moved inside the allowed range
+            moved = _into(entity.value, lo, hi, lo_open, hi_open, step, integer, fits)
+            if moved is not None:
+                return moved
+        found = self.from_results(name, ["integer" if integer else "number"])
+        if found is not MISSING and fits(found):
+            return _as(found, integer)
+        neutral = _into(0, lo, hi, lo_open, hi_open, step, integer, fits)
+        if neutral is None:
+            neutral = _search(lo, hi, step, integer, fits, self.rng)
+        return self.unfound(schema, name, required, nullable, neutral)
+
+    def _meaning_words(self) -> frozenset[str]:
+        """The text's words for matching enum options by meaning: labels of ids left out, "question" added."""
+        text = self.reading.text
+        for entity in self.reading.entities:
+            if entity.kind == "id":
+                text = re.sub(
+                    r"(?i)\b(?:order|ticket|invoice|booking)\s+(?:number\s+|no\.?\s+)?"
+                    + re.escape(entity.text),
+                    " ",
+                    text,
+                )
+        said = set(words(text))
+        if any(is_question(c) for c in self.reading.clauses):
+            said.add("question")
+        return frozenset(said)
+
+    def _numbers_named(self, name: str) -> bool:
+        label = re.escape(name).replace("_", "[ _]")
+        return bool(name) and bool(
+            re.search(rf"(?i)\b{label}\b\W{{0,3}}(?:is\s+|of\s+|=\s*|:\s*)?-?\d", self.reading.text)
+        )
+
+    def string(self, schema: dict, name: str, required: bool, nullable: bool) -> Any:
+        fmt = schema.get("format")
+        pattern = schema.get("pattern")
+        hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
+
+        def accept(entity: Entity) -> bool:
+            text = _entity_string(entity, name, schema)
+            if pattern is not None and not _search_ok(pattern, text):
+                return False
+            return fmt is None or fmt not in ("date", "date-time", "email") or _format_ok(fmt, text)
+
+        labelled = self._labelled(name)
+        if labelled is not None and accept(Entity("quoted", labelled, labelled, 0)):
+            self._drop(labelled)
+            return _fit_length(schema, labelled)
+        kinds = wants(name, schema)
+        if self.mode == "json" and words(name, synonyms=False) & {"title", "headline", "heading", "subject"}:
+            kinds = ("quoted", "name")
+            if not any(e.kind in kinds for e in self.pool):
+                title = _title(self.reading.text)
+                if title:
+                    self.used.append(Entity("text", title, title, 0))
+                    return _fit_length(schema, title)
+        if hints & _SENTIMENT_FIELDS and self.mode == "json":
+            return _fit_length(schema, self.reading.sentiment.label)
+        entity = self.take(kinds, accept) if kinds else None
+        if entity is None and (hints & TEXT_FIELDS) and self.mode == "tool":
+            entity = self.take(("quoted",), accept)
+        if (
+            entity is None
+            and not kinds
+            and (self.mode == "tool" and required or not (hints & _NEUTRAL_WORDS))
+        ):
+            generic = (
+                ("quoted", "name", "person", "org", "city", "country", "id")
+                if self.mode == "tool"
+                else ("quoted",)
+            )
+            if self.mode == "tool" or (hints & TEXT_FIELDS):
+                entity = self.take(generic, accept)
+        if entity is not None:
+            return _fit_length(schema, _entity_string(entity, name, schema))
+        found = self.from_results(name, ["string"])
+        if found is not MISSING and accept(Entity("quoted", found, found, 0)):
+            return _fit_length(schema, found)
+        free = (
+            hints & JSON_TEXT_FIELDS
+            if self.mode == "json"
+            else (hints & TOOL_TEXT_FIELDS if required else set())
+        )
+        if free and pattern is None and fmt is None:
+            text = self._free_text(hints)
+            if text:
+                self.used.append(Entity("text", text, text, 0))
+                return _fit_length(schema, text)
+        if pattern is not None:
+            for word in re.findall(r"\S+", self.reading.text):
+                if _search_ok(pattern, word.strip(".,;:!?")):
+                    return _fit_length(schema, word.strip(".,;:!?"))
+        neutral = ""
+        if fmt:
+            neutral = _formatted(fmt, self.rng, self.reading.text) or ""
+        elif pattern is not None:
+            try:
+                neutral = _from_regex(pattern, self.rng)
+            except Exception:  # an exotic pattern: best effort
+                neutral = ""
+        return _fit_length(schema, self.unfound(schema, name, required, nullable, neutral))
+
+    def _labelled(self, name: str) -> str | None:
+        """``name: value`` or ``name is value`` in the text."""
+        if not name or len(name) < 2:
+            return None
+        label = re.escape(name).replace("_", "[ _]")
+        m = re.search(
+            rf"(?i)\b{label}\b\s*(?:is|:|=)\s*([^,;\n]+?)(?=[,;\n]|\.(?:\s|$)|$)", self.reading.text
+        )
+        if m and m.group(1).strip() and len(m.group(1)) < 80:
+            return m.group(1).strip().strip("\"'")
+        return None
+
+    def _drop(self, value: str) -> None:
+        for entity in list(self.pool):
+            if entity.text in value or value in entity.text:
+                self.pool.remove(entity)
+                self.used.append(entity)
+
+    def _free_text(self, hints: frozenset[str]) -> str:
+        """Text for a free-text field: in tool mode the request minus the words naming the tool; else a sentence."""
+        text = " ".join(self.reading.text.split())
+        if self.mode == "tool":
+            for entity in self.used:  # what other parameters took ("bob@example.com") is not part of the text
+                if entity.kind != "text" and len(entity.text) > 2:
+                    text = text.replace(entity.text, " ")
+            tokens = re.findall(r"\S+", text)
+            while tokens and (fold(tokens[0].strip(".,:;!?")) in STOP | _LEADING
+                              or stem(fold(tokens[0].strip(".,:;!?"))) in self.exclude):  # fmt: skip
+                tokens.pop(0)
+            kept = " ".join(tokens).strip(" .,;:!?")
+            return kept[:1].upper() + kept[1:] if kept else ""
+        sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+        first = sentences[0] if sentences else text
+        first = re.sub(r"(?i)^(?:\w+:\s*)", "", first) if hints & {"summary"} else first
+        return first if len(first) <= 200 else first[:197] + "..."
+
+    # -- containers
+    def array(self, schema: dict, name: str, required: bool) -> Any:
+        items = self.resolve(schema.get("items") or {})
+        lo = schema.get("minItems", 0) or 0
+        hi = schema.get("maxItems")
+        item_kinds = self.types(items)
+        out: list = []
+        singular = _singular(name)
+        if "enum" in items:
+            for option in items["enum"]:
+                if isinstance(option, str) and re.search(
+                    r"(?i)(?<!\w)" + re.escape(option.replace("_", " ")), self.reading.text
+                ):
+                    out.append(option)
+        elif "object" in item_kinds:
+            while hi is None or len(out) < hi:
+                before = len(self.used)
+                pool = list(self.pool)
+                value = self.value(items, singular, True)
+                if len(self.used) == before or len(out) >= 5:
+                    self.pool = pool if len(self.used) == before else self.pool
+                    break
+                out.append(value)
+        elif "const" in items:
+            out = []
+        elif "string" in item_kinds:
+            kinds = wants(singular, items) or wants(name, schema)
+            if kinds:
+                while (entity := self.take(kinds)) is not None:
+                    out.append(_entity_string(entity, singular, items))
+            elif words(name, synonyms=False) & {"hobby", "interest", "like", "passion", "love"}:
+                liked = [f.value for f in self.reading.facts if f.kind == "likes"]
+                out = [item for value in liked for item in (_listed(f": {value}") or [value])]
+            elif words(name) & {
+                "keyword",
+                "tag",
+                "topic",
+                "theme",
+                "aspect",
+                "feature",
+                "skill",
+                "ingredient",
+                "item",
+                "interest",
+                "hobby",
+                "point",
+                "highlight",
+                "issue",
+                "problem",
+                "complaint",
+                "step",
+            }:
+                out = _listed(self.reading.text) or _keywords(self.reading)
+            else:
+                out = _listed(self.reading.text)
+            out = [v for v in out if _string_ok(items, v)]
+        elif "integer" in item_kinds or "number" in item_kinds:
+            integer = "number" not in item_kinds
+            while (entity := self.take(("number", "quantity", "money"))) is not None:
+                value = _as(entity.value, integer)
+                if not integer or isinstance(value, int):
+                    out.append(value)
+            out = [v for v in out if _number_ok(items, v)]
+        if out:
+            out = [v for v in out if self.valid(items, v)]
+        if schema.get("uniqueItems"):
+            out = list(dict.fromkeys(out)) if all(isinstance(v, (str, int, float)) for v in out) else out
+        tries = 0
+        while len(out) < lo and tries < lo * 4 + 4:
+            tries += 1
+            value = self.value(items, singular, True)
+            if value is MISSING:
+                value = None
+            if schema.get("uniqueItems") and value in out:
+                value = self.value(items, f"{singular}{tries}", True)
+                if value in out:
+                    continue
+            out.append(value)
+        if hi is not None:
+            out = out[:hi]
+        if not out and self.mode == "tool" and not required and not self.strict:
+            return MISSING
+        return out
+
+    def object(self, schema: dict) -> dict:
+        props = schema.get("properties") or {}
+        required = schema.get("required")
+        required = set(required) if isinstance(required, list) else set()
+        out: dict = {}
+        for key, sub in props.items():
+            value = self.value(sub, key, key in required or self.strict or self.mode == "json")
+            if value is not MISSING:
+                out[key] = value
+        if not props:
+            for key in required:
+                out[key] = self.value({"type": "string"}, key, True)
+        return out
+
+
+# --------------------------------------------------------------------------- small helpers of the filler
+
+
+@lru_cache(maxsize=1024)
+def _padded(text: str) -> str:
+    """Folded words between single spaces, with a space at each end (for whole-word ``in`` tests)."""
+    return " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def resolve_ref(root: Any, ref: str) -> Any:
+    """The schema ``ref`` points at inside ``root`` (``#`` or ``#/$defs/Name``), or None."""
+    if ref == "#":
+        return root
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    node = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        if k == "properties" and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        elif k == "required" and isinstance(out.get(k), list):
+            out[k] = out[k] + [x for x in v if x not in out[k]]
+        else:
+            out.setdefault(k, v)
+    return out
+
+
+def _singular(name: str) -> str:
+    return name[:-1] if name.endswith("s") and len(name) > 3 else name
+
+
+def _as(value: Any, integer: bool) -> Any:
+    if integer and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _is_multiple(x: Any, step: Any) -> bool:
+    try:
+        q = x / step
+    except ZeroDivisionError:
+        return True
+    return abs(q - round(q)) < 1e-9
+
+
+def _bounds(schema: dict, name: str) -> tuple[Any, Any, bool, bool]:
+    lo, hi, lo_open, hi_open = schema.get("minimum"), schema.get("maximum"), False, False
+    if isinstance(schema.get("exclusiveMinimum"), (int, float)) and (
+        lo is None or schema["exclusiveMinimum"] >= lo
+    ):
+        lo, lo_open = schema["exclusiveMinimum"], True
+    if isinstance(schema.get("exclusiveMaximum"), (int, float)) and (
+        hi is None or schema["exclusiveMaximum"] <= hi
+    ):
+        hi, hi_open = schema["exclusiveMaximum"], True
+    described = re.search(
+        r"(?i)\b(?:from|between)\s+(-?\d+(?:\.\d+)?)\s+(?:to|and|-)\s+(-?\d+(?:\.\d+)?)|(-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(-?\d+(?:\.\d+)?)"
+        r"|out of\s+(\d+)",
+        schema.get("description") or "",
+    )
+    if lo is None and hi is None:
+        if described:
+            groups = [g for g in described.groups() if g is not None]
+            if len(groups) == 2:
+                lo, hi = float(groups[0]), float(groups[1])
+            else:
+                lo, hi = 1, float(groups[0])
+        elif words(name, synonyms=False) & _UNIT_FIELDS:
+            lo, hi = 0, 1
+    return lo, hi, lo_open, hi_open
+
+
+def _into(
+    value: Any, lo: Any, hi: Any, lo_open: bool, hi_open: bool, step: Any, integer: bool, fits: Any
+) -> Any:
+    """``value`` moved inside the bounds, or None if that fails."""
+    if lo is not None and value < lo:
+        value = lo
+    if hi is not None and value > hi:
+        value = hi
+    if integer:
+        value = round(value)
+    candidates = [value]
+    if step:
+        candidates.append(round(value / step) * step)
+    unit = 1 if integer else 0.01
+    candidates += [value + unit, value - unit, (lo or 0) + unit, (hi or 0) - unit]
+    for c in candidates:
+        c = int(c) if integer or (isinstance(c, float) and c.is_integer() and integer) else c
+        if fits(c):
+            return c
+    return None
+
+
+def _search(lo: Any, hi: Any, step: Any, integer: bool, fits: Any, rng: random.Random) -> Any:
+    a = lo if lo is not None else (hi - 100 if hi is not None else 0)
+    b = hi if hi is not None else a + 100
+    if step or integer:
+        unit = step or 1
+        k_lo, k_hi = math.ceil(a / unit), math.floor(b / unit)
+        for k in range(k_lo, min(k_hi, k_lo + 200) + 1):
+            x = k * unit
+            x = int(round(x)) if float(x).is_integer() else round(x, 10)
+            if fits(x):
+                return x
+        return int(round(a)) if integer else a
+    for x in ((a + b) / 2, round((a + b) / 2, 2), a + (b - a) / 4):
+        if fits(x):
+            return x
+    return (a + b) / 2
+
+
+def _rating(s: Sentiment, lo: Any, hi: Any, integer: bool) -> Any:
+    lo = 1 if lo is None else lo
+    hi = 5 if hi is None else hi
+    value = lo + (hi - lo) * (s.score + 1) / 2
+    return round(value) if integer else round(value, 1)
+
+
+def _sentiment_option(options: list[str], s: Sentiment) -> str | None:
+    folded = {fold(o): o for o in options}
+    synonyms = {
+        "positive": ("positive", "pos", "good", "happy", "satisfied", "praise", "favorable", "favourable"),
+        "negative": (
+            "negative",
+            "neg",
+            "bad",
+            "unhappy",
+            "angry",
+            "dissatisfied",
+            "complaint",
+            "unfavorable",
+        ),
+        "neutral": ("neutral", "mixed", "neither", "ok", "meh"),
+        "mixed": ("mixed", "neutral", "neither"),
+    }[s.label]
+    for word in synonyms:
+        if word in folded:
+            return folded[word]
+    return None
+
+
+def _priority_option(options: list[str], reading: Reading) -> str | None:
+    folded = {fold(o): o for o in options}
+    urgent = bool(re.search(r"(?i)\b(?:urgent|asap|immediately|right away|emergency|critical|refund|broken|cracked|"
+                            r"damaged|not working|stopped working|lost|missing)\b", reading.text))  # fmt: skip
+    order = ["critical", "urgent", "high"] if urgent else (
+        ["low"] if reading.sentiment.label == "positive" else ["normal", "medium"])  # fmt: skip
+    for word in order:
+        if word in folded:
+            return folded[word]
+    return None
+
+
+def _entity_string(entity: Entity, name: str, schema: dict) -> str:
+    hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
+    if entity.kind == "org" and hints & {"ticker", "symbol"}:
+        return entity.unit
+    if entity.kind == "money" and "currency" in hints:
+        return entity.unit
+    if entity.kind == "city" and "country" in hints and "city" not in hints:
+        return entity.unit
+    if entity.kind in ("city", "country", "org"):
+        return (
+            entity.value
+            if entity.kind != "city"
+            else entity.text
+            if entity.text[:1].isupper()
+            else entity.value
+        )
+    return str(entity.value)
+
+
+def _search_ok(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except (re.error, TypeError):
+        return False
+
+
+def _format_ok(fmt: str, text: str) -> bool:
+    if fmt == "date":
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+    if fmt == "date-time":
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", text))
+    if fmt == "email":
+        return "@" in text
+    return True
+
+
+def _fit_length(schema: dict, text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    lo, hi = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(hi, int):
+        text = text[:hi]
+    if isinstance(lo, int) and len(text) < lo:
+        text = text.ljust(lo, "x")
+    return text
+
+
+def _string_ok(schema: dict, value: Any) -> bool:
+    if "pattern" in schema and not _search_ok(schema["pattern"], value):
+        return False
+    return not ("format" in schema and not _format_ok(schema["format"], value))
+
+
+def _number_ok(schema: dict, value: Any) -> bool:
+    lo, hi, lo_open, hi_open = _bounds(schema, "")
+    if lo is not None and (value < lo or (lo_open and value == lo)):
+        return False
+    if hi is not None and (value > hi or (hi_open and value == hi)):
+        return False
+    return not (schema.get("multipleOf") and not _is_multiple(value, schema["multipleOf"]))
+
+
+_LIST_ITEMS = r"((?:[\w' -]+,\s*)+(?:and|or)?\s*[\w' -]+)"
+_LISTS = [
+    re.compile(
+        r"(?i)\b(?:like|including|includes|such as|with|are|of|enjoy|love|need|needs|use|uses|contains?)\s+"
+        + _LIST_ITEMS
+    ),
+    re.compile(r"(?i):\s*" + _LIST_ITEMS),
+    re.compile(r"(?i)^" + _LIST_ITEMS),
+]
+
+
+def _listed(text: str) -> list[str]:
+    """Items of a list written in the text: "a, b and c", or lines starting with - or *."""
+    bullets = re.findall(r"(?m)^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$", text)
+    if len(bullets) >= 2:
+        return bullets
+    for pattern in _LISTS:
+        m = pattern.search(text)
+        if m:
+            parts = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(1).strip())
+            items = [p.strip() for p in parts if p.strip() and len(p.split()) <= 4]
+            if len(items) >= 2 and not any(fold(i.split()[0]) in _CLAUSE_STARTS for i in items):
+                return items  # "eggs, pecorino and guanciale", not "my new kettle, it boils fast"
+    return []
+
+
+_CLAUSE_STARTS = frozenset("i i'm it it's my we you he she they this that there so then".split())
+
+
+def _title(text: str) -> str:
+    """A short title for the text's subject: "Team offsite in Berlin on ..." gives "Team offsite"."""
+    first = next((s for s in _SENTENCE.split(text.strip()) if s.strip()), "")
+    first = re.sub(r"^\w+:\s*", "", first)
+    tokens = re.findall(r"[\w'-]+|[,:;]", first)
+    while tokens and (fold(tokens[0]) in STOP or fold(tokens[0]) in _VERBS or fold(tokens[0]) in _LEADING):
+        tokens.pop(0)
+    kept: list[str] = []
+    for token in tokens:
+        if token in ",:;" or (
+            kept and fold(token) in ("in", "on", "at", "for", "with", "from", "by", "to", "and")
+        ):
+            break
+        kept.append(token)
+    title = " ".join(kept[:6])
+    return title[:1].upper() + title[1:]
+
+
+_NOT_KEYWORDS = frozenset(
+    """json review classify extract following text reply return answer only after before since until while during
+    because into over under again still even ever never always really about every within without would could should
+    week weeks days hours day hour time times thing things stuff lot lots something anything someone somebody
+    wants want needs need likes like gets got make makes made order extract""".split()
+)
+
+
+def _keywords(reading: Reading) -> list[str]:
+    """The text's salient words: sentiment-bearing ones and longer nouns, in order, at most five."""
+    text = re.sub(r"^[^:\n]{0,60}:\s*", "", reading.text)  # "Classify this review: ..." -> the review
+    out: list[str] = []
+    for raw in re.findall(r"[A-Za-z][A-Za-z'-]+", text):
+        low = raw.lower()
+        if low in STOP or len(low) < 4 or low in _NEGATIONS or low in _BOOSTERS or low in out:
+            continue
+        if low in _NOT_KEYWORDS:
+            continue
+        out.append(low)
+    salient = [w for w in out if w in lexicon()] + [w for w in out if w not in lexicon()]
+    return sorted(salient[:5], key=out.index)
+
+
+def _formatted(fmt: str, r: random.Random, text: str) -> str | None:
+    if fmt == "date-time":
+        return f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}T{r.randint(0, 23):02d}:{r.choice((0, 15, 30, 45)):02d}:00Z"
+    if fmt == "date":
+        return f"2025-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+    if fmt == "time":
+        return f"{r.randint(0, 23):02d}:{r.choice((0, 15, 30, 45)):02d}:00"
+    if fmt == "duration":
+        return f"PT{r.randint(1, 12)}H"
+    if fmt == "email":
+        return "someone@example.com"
+    if fmt == "hostname":
+        return "example.com"
+    if fmt == "ipv4":
+        return f"192.0.2.{r.randint(1, 254)}"
+    if fmt == "ipv6":
+        return f"2001:db8::{r.randint(1, 65535):x}"
+    if fmt == "uuid":
+        return str(uuid.UUID(int=r.getrandbits(128), version=4))
+    return None
+
+
+def _from_regex(pattern: str, rng: random.Random) -> str:
+    """A short string matching ``pattern`` (anchors, classes, groups, alternation, repeats)."""
+    out: list[str] = []
+
+    def emit(items: Any) -> None:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                out.append(chr(arg))
+            elif name == "NOT_LITERAL":
+                out.append("a" if arg != ord("a") else "b")
+            elif name == "ANY":
+                out.append("x")
+            elif name == "IN":
+                out.append(_from_class(arg, rng))
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                lo, hi, sub = arg
+                hi = lo + 2 if hi == _sre.MAXREPEAT else hi
+                for _ in range(rng.randint(lo, max(lo, min(hi, lo + 2)))):
+                    emit(sub)
+            elif name == "SUBPATTERN":
+                emit(arg[-1])
+            elif name == "ATOMIC_GROUP":
+                emit(arg)
+            elif name == "BRANCH":
+                emit(rng.choice(arg[1]))
+            elif name in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF"):
+                continue
+            else:
+                raise ValueError(f"unsupported regex construct {name}")
+
+    emit(_sre.parse(pattern))
+    return "".join(out)
+
+
+def _from_class(items: Any, rng: random.Random) -> str:
+    if items and str(items[0][0]) == "NEGATE":
+        excluded = items[1:]
+        for candidate in "aA0x_-":
+            if not re.fullmatch(_class_source(excluded), candidate):
+                return candidate
+        return "~"
+    op, arg = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(arg)
+    if name == "RANGE":
+        return chr(rng.randint(arg[0], arg[1]))
+    if name == "CATEGORY":
+        return {"CATEGORY_DIGIT": "7", "CATEGORY_WORD": "w", "CATEGORY_SPACE": " "}.get(str(arg), "a")
+    return "a"
+
+
+def _class_source(items: Any) -> str:
+    parts = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            parts.append(re.escape(chr(arg)))
+        elif name == "RANGE":
+            parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif name == "CATEGORY":
+            parts.append(
+                {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}.get(str(arg), "")
+            )
+    return "[" + "".join(parts) + "]" if parts else "[^\\s\\S]"

@@ -1,0 +1,67 @@
+"""Reasoning tokens: how many a reasoning model "thinks" before it answers, and what that does to the budget.
+
+Real reasoning models spend hidden *reasoning tokens* before the visible answer.
+The API reports them in ``usage.completion_tokens_details.reasoning_tokens``;
+they are part of ``completion_tokens`` (billed as output), and
+``max_completion_tokens`` caps reasoning and answer together: the SDK's
+docstring says it is "an upper bound for the number of tokens that can be
+generated for a completion, including visible output tokens and reasoning
+tokens". When the budget runs out while the model is still reasoning, the
+reply is empty (``content: ""``) with ``finish_reason: "length"``: the trap
+OpenAI's reasoning guide warns about.
+
+The stub's count is deterministic and documented, not a model of any real one:
+
+    reasoning = round(EFFORT_SCALE[effort] * (BASE + 2 * user_tokens + jitter))
+
+where ``user_tokens`` counts the last user message, ``jitter`` (0-127) is drawn
+from a hash of the conversation (same prompt, same count), ``BASE`` is 128 and
+the scale is 0 for ``minimal``, 0.5 for ``low``, 1 for ``medium`` (the default)
+and 2.5 for ``high``. A non-reasoning model spends none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from openai.types import CompletionUsage
+from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
+
+from .catalog import ModelInfo
+from .request import ChatRequest
+from .tokenizer import count
+
+BASE = 128
+EFFORT_SCALE = {"none": 0.0, "minimal": 0.0, "low": 0.5, "medium": 1.0, "high": 2.5, "xhigh": 4.0, "max": 4.0}
+
+
+def reasoning_tokens(model: ModelInfo | None, req: ChatRequest, effort: str | None) -> int:
+    """The reasoning tokens this request's model spends (0 for a non-reasoning model)."""
+    if model is None or not model.is_reasoning:
+        return 0
+    scale = EFFORT_SCALE.get(effort or model.default_effort or "medium", 1.0)
+    if scale == 0:
+        return 0
+    user_tokens = count(req.last_user_text, model.encoding)
+    digest = hashlib.sha256(json.dumps(req.messages, sort_keys=True, default=str).encode()).digest()
+    jitter = digest[0] % 128
+    return round(scale * (BASE + 2 * user_tokens + jitter))
+
+
+def usage(
+    prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning: int = 0
+) -> CompletionUsage:
+    """``usage`` as the real API reports it: reasoning inside completion_tokens, cached inside prompt_tokens."""
+    return CompletionUsage(
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        total_tokens=prompt_tokens + completion_tokens,
+        prompt_tokens_details=PromptTokensDetails(cached_tokens=cached_tokens, audio_tokens=0),
+        completion_tokens_details=CompletionTokensDetails(
+            reasoning_tokens=reasoning,
+            audio_tokens=0,
+            accepted_prediction_tokens=0,
+            rejected_prediction_tokens=0,
+        ),
+    )

@@ -1,0 +1,783 @@
+"""What the stub understands of the user's words: one reading shared by chat, tools and structured output.
+
+No model runs here; a few deterministic rules read the words the way the lessons need:
+
+* **Clauses.** Sentences, and within a sentence the separate requests ("Where's order A1002, and is the
+  Hario V60 in stock?" is two; "the weather in Amsterdam and Paris" stays one).
+* **Entities**, each with a kind: ``city``/``country`` (a list of cities, GeoNames), ``org`` (large
+  companies and their tickers), ``person`` (a given name, or a cue like "my name is"), ``name`` (any
+  other proper name: a product, a place we don't know), ``id`` (order-like codes: A1002, ORD-7, #123),
+  ``email``, ``url``, ``date`` (ISO, "3 March 2024", "tomorrow", "next Friday"), ``money`` (with its
+  currency), ``quantity`` (a number and its unit), ``number``, ``expression`` (arithmetic), ``quoted``.
+* **Sentiment** with intensity and negation (the VADER word list; "not good", "very good", "but").
+* **Facts** a user states about themselves ("I'm Ada", "my name is ada", "I live in Lyon", "I love
+  jazz", "I work as a nurse", ...), several per message.
+* **Words** for matching: stems and a small synonym table (umbrella -> weather, trading -> stock price),
+  which ``tools.py`` uses to score a tool against a request.
+
+``filling.py`` fills a JSON Schema from this reading (tool arguments and structured output alike).
+
+Data files are in ``llm_stub/data`` (see its README for their sources); everything is read lazily, once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+LIMITS_SENTENCE = (
+    "This is the course's stub, a small deterministic program rather than a language model: it reads names, "
+    "places, companies, order numbers, dates, amounts, sentiment and what you tell it about yourself, so it "
+    "can call your tools, fill your JSON schemas and answer from the history you send, but open questions, "
+    "reasoning, writing and facts beyond the course's scripted prompts need a real model (set "
+    "OPENAI_API_KEY in .env)."
+)
+
+# --------------------------------------------------------------------------- data
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Kraków" and "krakow" meet."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=1)
+def cities() -> dict[str, tuple[str, str]]:
+    """folded name -> (name, country)."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, country in _rows("cities.tsv"):
+        out.setdefault(fold(name), (name, country))
+        if name.endswith(" City"):
+            out.setdefault(fold(name[:-5]), (name[:-5], country))
+    return out
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    names = {country for _, country in cities().values()}
+    out = {fold(n): n for n in names}
+    for alias, name in (("usa", "United States"), ("us", "United States"), ("uk", "United Kingdom"),
+                        ("america", "United States"), ("england", "United Kingdom"), ("holland", "Netherlands"),
+                        ("the netherlands", "Netherlands"), ("britain", "United Kingdom")):  # fmt: skip
+        out[alias] = name
+    return out
+
+
+@lru_cache(maxsize=1)
+def companies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """(folded name or alias -> (name, ticker), ticker -> name)."""
+    names: dict[str, tuple[str, str]] = {}
+    tickers: dict[str, str] = {}
+    for row in _rows("companies.tsv"):
+        name, ticker = row[0], row[1]
+        for alias in [name, *(row[2].split(",") if len(row) > 2 and row[2] else [])]:
+            names[fold(alias)] = (name, ticker)
+        tickers[ticker] = name
+    return names, tickers
+
+
+@lru_cache(maxsize=1)
+def currencies() -> dict[str, str]:
+    """ISO code -> name, for the codes in use."""
+    return {code: name for code, name in _rows("currencies.tsv")}
+
+
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "bucks": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+    "pounds": "GBP", "quid": "GBP", "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR",
+    "franc": "CHF", "francs": "CHF", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    return {word: float(valence) for word, valence in _rows("sentiment.tsv")}
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    text = (DATA / "given_names.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+# --------------------------------------------------------------------------- words
+
+STOP = frozenset(
+    """a an the and or but if of to in on at by for with from into onto about as is are was were be been being am
+    do does did doing have has had having i me my mine we our you your he she it its they them their this that these
+    those what which who whom whose when where why how can could would should will shall may might must please
+    tell give show get gets getting fetch find look lookup up retrieve return returns returned current currently
+    now today right just some any all one each there here than then so not no yes also too very much many more
+    most other use using used call tool function let lets let's hi hello hey thanks thank know want need like
+    what's whats it's i'm im there's where's given value values does don't i'd i'll you're okay ok""".split()
+)
+# A small synonym table: a user's word -> the word a tool is likely to be named or described with.
+SYNONYMS = {
+    "umbrella": ("weather", "rain"), "raincoat": ("weather",), "rain": ("weather",), "raining": ("weather",),
+    "sunny": ("weather",), "snow": ("weather",), "snowing": ("weather",), "temperature": ("weather",),
+    "forecast": ("weather",), "hot": ("weather",), "cold": ("weather",), "warm": ("weather",),
+    "jacket": ("weather",), "sunglasses": ("weather",), "sunscreen": ("weather",), "coat": ("weather",), "windy": ("weather",), "degrees": ("weather", "temperature"),
+    "trading": ("stock", "price"), "trade": ("stock", "price"), "shares": ("stock", "price"),
+    "share": ("stock",), "quote": ("stock", "price"), "worth": ("price",), "cost": ("price",),
+    "costs": ("price",), "ticker": ("stock", "symbol"), "market": ("stock",),
+    "clock": ("time",), "o'clock": ("time",), "hour": ("time",), "timezone": ("time",),
+    "calculate": ("calculator",), "calculation": ("calculator",), "compute": ("calculator",),
+    "evaluate": ("calculator",), "arithmetic": ("calculator",), "math": ("calculator",),
+    "multiply": ("calculator",), "times": ("calculator",), "plus": ("calculator",), "minus": ("calculator",),
+    "divided": ("calculator",), "sum": ("calculator",),
+    "parcel": ("order", "package"), "package": ("order",), "delivery": ("order", "shipping"),
+    "shipment": ("order", "shipping"), "tracking": ("order", "status"),
+    "available": ("stock",), "availability": ("stock",), "inventory": ("stock",), "units": ("stock",),
+    "convert": ("conversion", "exchange"), "exchange": ("conversion", "currency"), "rate": ("exchange",),
+    "mail": ("email",), "e-mail": ("email",), "message": ("email", "send"), "remind": ("reminder",),
+    "reminder": ("remind",), "schedule": ("calendar", "event"), "meeting": ("calendar", "event"),
+    "appointment": ("calendar", "event"), "translate": ("translation",), "translation": ("translate",),
+    "flight": ("flights",), "fly": ("flight",), "hotel": ("booking",), "reserve": ("book", "booking"),
+    "table": ("reservation", "restaurant"), "docs": ("documentation",), "documentation": ("docs",),
+    "search": ("find", "lookup"), "wikipedia": ("search",),
+    "cracked": ("damaged", "broken"), "broken": ("damaged",), "broke": ("damaged", "broken"),
+    "smashed": ("damaged",), "dented": ("damaged",), "scratched": ("damaged",), "shattered": ("damaged",),
+    "late": ("delivery", "delayed"), "lost": ("delivery", "missing"), "never": ("missing",),
+    "refunded": ("refund",), "replacement": ("damaged",),
+    "euro": ("currency", "money"), "euros": ("currency", "money"), "dollars": ("currency", "money"),
+    "dollar": ("currency", "money"), "yen": ("currency", "money"), "pounds": ("currency", "money"),
+    "usd": ("currency", "money"), "eur": ("currency", "money"), "gbp": ("currency", "money"),
+}  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
+
+
+def stem(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+@lru_cache(maxsize=4096)
+def words(text: str, synonyms: bool = True) -> frozenset[str]:
+    """Content words of ``text``: lower case, stop words dropped, light stemming, synonyms added."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
+    if synonyms:
+        text = _PHRASES.sub(lambda m: f"{m.group(0)} location", text)
+    out: set[str] = set()
+    for raw in _WORD.findall(text.replace("_", " ").replace("-", " ")):
+        word = raw.lower().strip("'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if not word or word in STOP or len(word) < 2:
+            continue
+        out.add(stem(word))
+        if synonyms:
+            out.update(stem(s) for s in SYNONYMS.get(word, ()))
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------- clauses
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+# ", and is ...", "; also ...", " and what ...": a new request starts after these
+_CLAUSE = re.compile(
+    r"(?i),?\s+(?:and|but|also|then|plus)\s+(?=(?:is|are|was|were|do|does|did|can|could|will|would|should|what|"
+    r"what's|where|where's|when|who|how|which|why|check|tell|get|find|show|give|book|send|look|please|also)\b)"
+    r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|where|where's|when|who|how|"
+    r"which|why|check|tell|get|find|show|give|book|send|please)\b)"
+)
+
+
+@lru_cache(maxsize=1024)
+def clauses(text: str) -> tuple[str, ...]:
+    """The separate requests in ``text``, in order."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(text.strip()):
+        for part in _CLAUSE.split(sentence):
+            part = part.strip(" ,")
+            if part:
+                out.append(part)
+    return tuple(out) or (text,)
+
+
+def is_question(clause: str) -> bool:
+    return clause.rstrip().endswith("?") or bool(
+        re.match(
+            r"(?i)\s*(what|where|when|who|how|which|why|is|are|do|does|did|can|could|will|would|should)\b",
+            clause,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # city country org person name id email url date money quantity number expression quoted yesno
+    text: str  # as written
+    value: Any  # normalised: "Kraków" -> "Krakow"? no: the data's name; money -> amount; org -> name
+    start: int
+    unit: str = ""  # money: currency code; quantity: unit word; org: ticker; city: country
+
+    @property
+    def is_name(self) -> bool:
+        return self.kind in ("city", "country", "org", "person", "name", "quoted", "id")
+
+
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100, "a dozen": 12,
+}  # fmt: skip
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![\w])'([^']+)'(?![\w])")),
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    (
+        "url",
+        re.compile(
+            r"\bhttps?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|\b[a-z0-9-]+\.(?:com|org|net|io|dev|ai)\b(?:/\S*)?"
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            rf"(?i)\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}|{_MONTH_ABBR})\.?(?:\s+\d{{4}})?\b"
+            rf"|\b(?:{_MONTHS}|{_MONTH_ABBR})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+            rf"|\b(?:today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening|week|weekend|month)"
+            rf"|next (?:week|month|year|weekend|{_DAYS})|last (?:week|month|year|{_DAYS})|(?:on )?(?:{_DAYS}))\b"
+        ),
+    ),
+    (
+        "expression",
+        re.compile(
+            r"\(?\s*-?\d+(?:\.\d+)?\s*\)?(?:\s*(?:[-+*/^×÷]|\*\*|x(?=\s*\d))\s*\(?\s*-?\d+(?:\.\d+)?\s*\)?)+"
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"(?i)[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?|\b\d[\d,]*(?:\.\d+)?\s?(?:[A-Z]{3}\b|dollars?\b|euros?\b|"
+            r"pounds?\b|yen\b|yuan\b|rupees?\b|francs?\b|bucks\b)|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d[\d,]*(?:\.\d+)?"
+        ),
+    ),
+    (
+        "id",
+        re.compile(
+            r"#\d{3,}\b|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\d[A-Z0-9-]*\b"
+            r"|(?i:(?<=order )|(?<=order number )|(?<=ticket )|(?<=invoice )|(?<=booking )|(?<=tracking number ))\d{4,}\b"
+        ),
+    ),
+    (
+        "quantity",
+        re.compile(
+            r"(?i)\b(\d+(?:\.\d+)?|"
+            + "|".join(_NUMBER_WORDS)
+            + r")\s*(%|percent|[a-z]{2,}(?:\s+of\s+[a-z]+)?)"
+        ),
+    ),
+    ("number", re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")),
+    ("yesno", re.compile(r"(?i)^\s*(yes|yeah|yep|sure|of course|no|nope|nah)\b")),
+]
+_PROPER = re.compile(
+    r"\b[A-Z][\w'&À-ÿ-]*(?:\s+(?:[A-Z][\w'&À-ÿ-]*|[A-Z0-9]*\d[A-Z0-9]*|de|del|da|la|le|of|upon|am|&)(?![a-z]))*"
+)
+_LOWER_PLACE = re.compile(r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])")
+_LOWER_WORDS = re.compile(r"[a-z][a-z'-]+")
+_CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)")
+# Imperatives that start a request ("Book a table", "Send ..."): capitalised there, but not names.
+_VERBS = frozenset(
+    """add book build buy calculate cancel change check classify compare convert create delete describe draft email
+    explain extract find fix list make name open order plan play read recommend remind remove rename reserve run save
+    schedule search send set show start stop suggest summarise summarize translate update write""".split()
+)
+_ID_CUES = frozenset(
+    "order ticket invoice booking number no ref reference id sku parcel package item code".split()
+)
+_UNIT_WORDS = frozenset(
+    """of and or the a an to in on at for is are was it this that but with by from as""".split()
+)
+_PERSON_CUES = re.compile(
+    r"(?i)(?:name is|name's|i am|i'm|call me|called|named|this is|by|author|dear|mr\.?|ms\.?|mrs\.?|dr\.?|with|to|from|"
+    r"customer|user|ask|asked|tell|told|met)\s*[:,]?\s*$"
+)
+
+
+_DATE_WORDS = frozenset(
+    f"today tonight tomorrow yesterday this next last {_DAYS} {_MONTHS} {_MONTH_ABBR}".replace(
+        "|", " "
+    ).split()
+)
+_DIGIT = re.compile(r"\d")
+_DIGIT_DATE = re.compile(r"\d[-/]\d")
+_OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
+_NEEDS_DIGITS = frozenset({"expression", "money", "id", "number"})
+_NEEDS = {"quoted": "\"“'", "email": "@", "url": "."}
+
+
+class _Spans:
+    """Which characters of the text an entity already took."""
+
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size + 1)
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.mask[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+
+
+def _claimed(spans: _Spans, a: int, b: int) -> bool:
+    return 1 in spans.mask[a:b]
+
+
+def _number(raw: str) -> float | int:
+    raw = raw.replace(",", "")
+    if raw.lower() in _NUMBER_WORDS:
+        return _NUMBER_WORDS[raw.lower()]
+    value = float(raw)
+    return int(value) if value.is_integer() and "." not in raw else value
+
+
+def _classify_proper(text: str, start: int, before: str) -> Entity | None:
+    parts = text.split()
+    at_start = not before.strip() or before.rstrip()[-1] in ".!?:;\n"
+    # leading words that are not names ("What", "Is", "Compare", "Hi") and trailing particles
+    while parts and (fold(parts[0]).strip("'") in STOP or (at_start and fold(parts[0]) in _VERBS)):
+        start += len(parts[0]) + 1
+        parts.pop(0)
+        at_start = False
+    while parts and parts[-1] in ("de", "del", "da", "la", "le", "of", "upon", "am", "&"):
+        parts.pop()
+    if not parts:
+        return None
+    value = " ".join(parts)
+    if value.endswith("'s") or value.endswith("’s"):
+        value = value[:-2]
+    value = value.rstrip(".")
+    key = fold(value)
+    if key in STOP or len(key) < 2:
+        return None
+    if key in cities():
+        name, country = cities()[key]
+        return Entity("city", value, name, start, country)
+    if key in countries():
+        return Entity("country", value, countries()[key], start)
+    names, tickers = companies()
+    if key in names:
+        name, ticker = names[key]
+        return Entity("org", value, name, start, ticker)
+    if value in tickers and len(value) >= 3:
+        return Entity("org", value, tickers[value], start, value)
+    first = parts[0].strip("'")
+    if at_start and len(parts) == 1 and first not in given_names():
+        return None  # "Weather in Oslo?": a capital at the start of a sentence makes no name
+    if not any(c.isdigit() for c in value) and (
+        (first in given_names() and len(parts) <= 3) or (_PERSON_CUES.search(before) and len(parts) <= 3)
+    ):
+        if not (len(parts) == 1 and value.isupper()):
+            return Entity("person", value, value, start)
+    if value.isupper() and len(value) <= 5 and value not in tickers:
+        return None  # JSON, API, HTTP: acronyms, not things to look up
+    return Entity("name", value, value, start)
+
+
+@lru_cache(maxsize=512)
+def entities(text: str) -> tuple[Entity, ...]:
+    """Everything in ``text`` that could fill a field, in order of appearance."""
+    found: list[Entity] = []
+    spans = _Spans(len(text))
+    digits = _DIGIT.search(text) is not None
+    lowered = set(re.findall(r"[a-z]+", text.lower()))
+    maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
+    for kind, pattern in _PATTERNS:
+        if (
+            not digits
+            and kind in _NEEDS_DIGITS
+            or kind in _NEEDS
+            and not any(c in text for c in _NEEDS[kind])
+        ):
+            continue  # a cheap test first: most messages have no e-mail, quote or number
+        if kind == "date" and not lowered & _DATE_WORDS and not (digits and _DIGIT_DATE.search(text)):
+            continue
+        if kind == "money" and not maybe_currency and not any(c in text for c in "$€£¥₹"):
+            continue
+        if kind == "expression" and not _OPERATION.search(text):
+            continue
+        if kind == "quantity" and not digits and not lowered & _NUMBER_WORDS.keys():
+            continue
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if _claimed(spans, a, b):
+                continue
+            raw = m.group(0)
+            if kind == "quoted":
+                value = next(g for g in m.groups() if g is not None)
+                found.append(Entity("quoted", value, value, a))
+            elif kind == "date":
+                found.append(Entity("date", raw, _iso_date(raw), a))
+            elif kind == "money":
+                amount = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
+                unit = re.sub(r"[\d.,\s]", "", raw)
+                code = _CURRENCY_WORDS.get(unit.lower().rstrip("km") or unit, unit.upper()[:3])
+                if code not in currencies():
+                    continue
+                value = _number(amount.group(0))
+                if re.search(r"(?i)\d\s?k\b", raw):
+                    value *= 1000
+                found.append(Entity("money", raw, value, a, code))
+            elif kind == "quantity":
+                unit = m.group(2).lower()
+                if unit.split()[0] in _UNIT_WORDS or unit in ("am", "pm", "st", "nd", "rd", "th"):
+                    continue
+                found.append(Entity("quantity", raw, _number(m.group(1)), a, unit))
+            elif kind == "number":
+                found.append(Entity("number", raw, _number(raw), a))
+            elif kind == "yesno":
+                word = m.group(1).lower()
+                found.append(Entity("yesno", raw, word not in ("no", "nope", "nah"), a))
+            elif kind == "id":
+                before = re.search(r"([A-Z][\w'-]*)\s+$", text[max(0, a - 40) : a])
+                if before and fold(before.group(1)) not in _ID_CUES and fold(before.group(1)) not in STOP:
+                    continue  # "Hario V60": part of a name
+                found.append(Entity("id", raw, raw, a))
+            else:
+                found.append(Entity(kind, raw.strip(), raw.strip(), a))
+            spans.append((a, b))
+    for m in _PROPER.finditer(text):
+        a, b = m.span()
+        if _claimed(spans, a, b):
+            continue
+        entity = _classify_proper(m.group(0), a, text[max(0, a - 40) : a])
+        if entity is not None:
+            found.append(entity)
+            spans.append((a, b))
+    for m in _CURRENCY.finditer(text) if maybe_currency else ():
+        a, b = m.span()
+        code = _CURRENCY_WORDS.get(m.group(0).lower(), m.group(0))
+        if not _claimed(spans, a, b) and code in currencies():
+            found.append(Entity("currency", m.group(0), code, a))
+            spans.append((a, b))
+    for m in _LOWER_PLACE.finditer(text):
+        a = m.end()
+        tokens = []
+        for w in text[a : a + 60].split()[:3]:
+            if not _LOWER_WORDS.fullmatch(w.rstrip(".,;:!?")):
+                break
+            tokens.append(w.rstrip(".,;:!?"))
+            if w != tokens[-1]:
+                break
+        for n in range(len(tokens), 0, -1):
+            key = " ".join(tokens[:n])
+            if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
+                continue
+            if key in cities() and len(key) >= 4:
+                name, country = cities()[key]
+                found.append(Entity("city", key, name, a, country))
+            elif key in countries() and len(key) >= 4:
+                found.append(Entity("country", key, countries()[key], a))
+            else:
+                continue
+            spans.append((a, a + len(key)))
+            break
+    return tuple(sorted(found, key=lambda e: e.start))
+
+
+def _iso_date(raw: str) -> str:
+    """An ISO date when the text gives day, month and year; else the words as written."""
+    m = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw)
+    if m:
+        return raw
+    months = _MONTHS.split("|")
+    low = raw.lower().replace(",", "")
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)
+    year = re.search(r"\b(\d{4})\b", low)
+    month = next((i + 1 for i, name in enumerate(months) if name[:3] in low), None)
+    if day and year and month:
+        return f"{int(year.group(1)):04d}-{month:02d}-{int(day.group(1)):02d}"
+    return raw.strip()
+
+
+# --------------------------------------------------------------------------- sentiment
+
+_NEGATIONS = frozenset("not no never n't nothing nobody none neither nor without hardly barely isn't wasn't "
+                       "don't doesn't didn't can't couldn't won't wouldn't aren't weren't shouldn't".split())  # fmt: skip
+_BOOSTERS = {
+    "very": 0.3, "really": 0.3, "extremely": 0.5, "so": 0.25, "too": 0.2, "incredibly": 0.5, "absolutely": 0.5,
+    "totally": 0.4, "super": 0.4, "utterly": 0.5, "completely": 0.4, "truly": 0.3, "highly": 0.3,
+    "slightly": -0.3, "somewhat": -0.3, "bit": -0.3, "fairly": -0.2, "kinda": -0.3, "barely": -0.4,
+}  # fmt: skip
+_CONTRAST = re.compile(r"(?i)\b(?:but|however|although|though|yet)\b")
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    label: str  # positive, negative, neutral or mixed
+    score: float  # -1 .. 1
+    strength: float  # 0 .. 1: how sure a reader would be of the label
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=512)
+def sentiment(text: str) -> Sentiment:
+    lex = lexicon()
+    total = pos = neg = 0.0
+    positives: list[str] = []
+    negatives: list[str] = []
+    parts = _CONTRAST.split(text)
+    for index, part in enumerate(parts):
+        weight = 1.0 if len(parts) == 1 else (0.5 if index < len(parts) - 1 else 1.5)
+        tokens = re.findall(r"[a-z']+", part.lower().replace("n't", " n't"))
+        for i, token in enumerate(tokens):
+            valence = lex.get(token)
+            if valence is None or token in _BOOSTERS:
+                continue
+            window = tokens[max(0, i - 3) : i]
+            for w in window:
+                valence += math.copysign(_BOOSTERS.get(w, 0.0), valence)
+            if any(w in _NEGATIONS for w in window):
+                valence *= -0.74
+            valence *= weight
+            total += valence
+            if valence > 0:
+                pos += valence
+                positives.append(token)
+            else:
+                neg -= valence
+                negatives.append(token)
+    total += 0.3 * min(text.count("!"), 3) * (1 if total > 0 else -1 if total < 0 else 0)
+    score = total / math.sqrt(total * total + 15) if total else 0.0
+    if pos >= 1.0 and neg >= 1.0 and min(pos, neg) >= 0.6 * max(pos, neg):
+        label = "mixed"
+    elif score >= 0.05:
+        label = "positive"
+    elif score <= -0.05:
+        label = "negative"
+    else:
+        label = "neutral"
+    strength = round(0.55 + 0.4 * abs(score), 2) if label != "neutral" else 0.6
+    return Sentiment(label, round(score, 3), strength, tuple(positives), tuple(negatives))
+
+
+# --------------------------------------------------------------------------- facts about the user
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # name home origin job employer likes dislikes age favourite relation
+    value: str
+    detail: str = ""  # favourite: what ("colour"); relation: who ("dog")
+
+
+_NAME = r"([A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?(?:\s+[a-z][\w'-]*)?)"
+_PLACE = r"([A-Za-z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|de|del|la|of)){0,3})"
+_THING = r"([^,.;!?]+?)"
+_END = r"(?=\s*(?:[,.;!?]|$|\band\s+(?:i|my)\b|\bbut\b|\bbecause\b|\bso\b))"
+_ITEMS = r"([^.;!?]+?)"
+_LIST_END = r"(?=\s*(?:[.;!?]|$|,?\s*\band\s+i\b|,?\s*\bbut\b|\bbecause\b|,\s*(?:i|my)\b))"
+_JOB_END = r"(?=\s*(?:[,.;!?]|$|\b(?:and|but|because|so|at|in|for|with|from|who|by)\b))"
+_FACT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("name", re.compile(rf"(?i)\b(?:my name is|my name's|call me|i am called|i'm called|name's)\s+{_NAME}")),
+    (
+        "name",
+        re.compile(
+            rf"(?i)(?:^|[.!?]\s*|,\s*)(?:hi|hello|hey)?[,!]?\s*(?:i am|i'm|im|this is|it's)\s+{_NAME}"
+        ),
+    ),
+    (
+        "home",
+        re.compile(
+            rf"(?i)\bi (?:live|am living|'m living|reside|stay|am based|'m based) (?:in|at)\s+{_PLACE}"
+        ),
+    ),
+    ("home", re.compile(rf"(?i)\b(?:i am|i'm) (?:based|located) in\s+{_PLACE}")),
+    (
+        "home",
+        re.compile(rf"(?i)\b(?:i (?:just )?moved to|my (?:home|hometown|home town) is(?: in)?)\s+{_PLACE}"),
+    ),
+    ("origin", re.compile(rf"(?i)\b(?:i am|i'm|i come|i came) (?:originally )?from\s+{_PLACE}")),
+    ("origin", re.compile(rf"(?i)\bi was born in\s+{_PLACE}")),
+    (
+        "job",
+        re.compile(
+            rf"(?i)\b(?:i work as|my job is|my profession is|i'm working as|i am working as)\s+(?:an?\s+)?{_THING}{_JOB_END}"
+        ),
+    ),
+    ("job", re.compile(rf"(?i)\b(?:i am|i'm)\s+an?\s+{_THING}{_JOB_END}")),
+    ("employer", re.compile(rf"(?i)\bi work (?:at|for)\s+{_PLACE}")),
+    (
+        "likes",
+        re.compile(
+            rf"(?i)\bi(?:'m| am) (?:a (?:big |huge )?fan of|into|keen on|passionate about)\s+{_ITEMS}{_LIST_END}"
+        ),
+    ),
+    (
+        "dislikes",
+        re.compile(rf"(?i)\bi (?:don't|do not|really don't) (?:like|enjoy|love)\s+{_ITEMS}{_LIST_END}"),
+    ),
+    (
+        "dislikes",
+        re.compile(rf"(?i)\bi (?:hate|dislike|can't stand|cannot stand|detest)\s+{_ITEMS}{_LIST_END}"),
+    ),
+    (
+        "likes",
+        re.compile(
+            rf"(?i)\bi (?:really |also |just |absolutely )?(?:like|love|enjoy|adore)\s+{_ITEMS}{_LIST_END}"
+        ),
+    ),
+    (
+        "age",
+        re.compile(
+            r"(?i)\b(?:i am|i'm|i turned)\s+(\d{1,3})(?:\s+years?(?:\s+old)?)?\b(?!\s*(?:%|kg|km|cm|minutes|hours))"
+        ),
+    ),
+    ("age", re.compile(r"(?i)\bmy age is\s+(\d{1,3})\b")),
+]
+_FAVOURITE = re.compile(r"(?i)\bmy (?:favou?rite|fav) ([a-z]+(?: [a-z]+)?) (?:is|are)\s+([^,.;!?]+?)" + _END)
+_FAVOURITE_AFTER = re.compile(r"(?i)\b([\w' -]+?) (?:is|are) my (?:favou?rite|fav) ([a-z]+)\b")
+_RELATION = re.compile(
+    r"(?i)\bmy (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
+    r"girlfriend|boyfriend|colleague|manager|kid|child|baby)(?:'s name)? is (?:called |named )?([A-Z][\w'-]*|[a-z][\w'-]*)"
+)
+_JOB_WORD = re.compile(
+    r"(?i)(?:er|or|ist|ian|ant|ent|eer|ect|ive|man|woman|nurse|chef|cook|student|pilot|clerk|coach|analyst|intern|"
+    r"consultant|architect|owner|founder|ceo|cto|dev|vet|medic|guide|judge|barista|pharmacist)s?$"
+)
+_NOT_NAMES = frozenset(
+    """sorry here back fine ok okay good great ready new sure done not so just also still very really going trying
+    looking working thinking wondering curious interested happy sad tired hungry bored busy afraid glad confused lost
+    stuck late early home alone ill sick well right wrong able unable from in at on a an the with into over feeling
+    learning building writing using asking having getting planning calling doing travelling traveling married single
+    retired vegan vegetarian allergic new old based located originally currently""".split()
+)
+
+
+def _clean_name(raw: str) -> str | None:
+    parts: list[str] = []
+    for i, word in enumerate(raw.split()):
+        low = word.lower().strip("'")
+        if low in STOP or low in _NOT_NAMES:
+            break
+        if word.capitalize() not in given_names() and (low in lexicon() or low.endswith(("ing", "ed", "ly"))):
+            break  # "I'm happy", "I'm looking": not names (but Grace and Joy are)
+        if i > 0 and not word[0].isupper() and not raw.islower():
+            break
+        parts.append(word)
+    if not parts or fold(parts[0]) in cities() or fold(parts[0]) in countries():
+        return None
+    return " ".join(p[:1].upper() + p[1:] for p in parts)
+
+
+def _clean_place(raw: str) -> str | None:
+    key = fold(raw.strip())
+    for n in range(len(raw.split()), 0, -1):  # the longest known place at the start
+        part = " ".join(key.split()[:n])
+        if part in cities():
+            return cities()[part][0]
+        if part in countries():
+            return countries()[part]
+    words_ = raw.split()
+    kept = [w for w in words_ if w[:1].isupper() or w in ("de", "del", "la", "of")]
+    if not kept or not words_[0][:1].isupper():
+        return None
+    return " ".join(kept)
+
+
+_FACT_CUES = re.compile(r"(?i)\b(?:i|i'm|im|my|me|this is|it's|name's)\b")
+
+
+@lru_cache(maxsize=512)
+def facts(text: str) -> tuple[Fact, ...]:
+    """What the user says about themselves in ``text``, in order (several per message)."""
+    if not _FACT_CUES.search(text):
+        return ()
+    found: list[tuple[int, Fact]] = []
+    for kind, pattern in _FACT_PATTERNS:
+        for m in pattern.finditer(text):
+            raw = m.group(1).strip()
+            if kind == "name":
+                value = _clean_name(raw)
+                # "I'm tired", "I'm from Lyon": not names; a lower-case "i'm ada" only as the whole sentence
+                cue = m.group(0).lower()
+                if value is None or (raw[:1].islower() and "name" not in cue and (
+                    "this is" in cue or "it's" in cue or not re.match(r"\s*(?:[.!,]|$)", text[m.end() :]))):  # fmt: skip
+                    continue
+            elif kind in ("home", "origin", "employer"):
+                value = _clean_place(raw)
+                if value is None:
+                    continue
+            elif kind == "job":
+                value = raw.strip()
+                if (
+                    not _JOB_WORD.search(value)
+                    or len(value.split()) > 4
+                    or value.split()[0].lower() in ("bit", "lot")
+                ):
+                    continue
+            else:
+                value = raw.strip()
+            found.append((m.start(), Fact(kind, value)))
+    for m in _FAVOURITE.finditer(text):
+        found.append((m.start(), Fact("favourite", m.group(2).strip(), m.group(1).lower())))
+    for m in _FAVOURITE_AFTER.finditer(text):
+        thing = re.split(r"(?i)\b(?:and|but|so)\b|[,.;]", m.group(1))[-1].strip()
+        if thing and fold(thing.split()[-1]) not in STOP:  # not "What is my favourite food?"
+            found.append((m.start(), Fact("favourite", thing, m.group(2).lower())))
+    for m in _RELATION.finditer(text):
+        found.append(
+            (m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], m.group(1).lower()))
+        )
+    # "likes" also catches "I like" inside "I don't like": keep the stronger reading
+    out: list[Fact] = []
+    for _start, fact in sorted(found, key=lambda f: f[0]):
+        if fact.kind == "likes" and any(f.kind == "dislikes" and f.value == fact.value for _, f in found):
+            continue
+        if fact not in out:
+            out.append(fact)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- a reading of one text
+
+
+class Reading:
+    """One text, read once: its clauses, entities, sentiment and facts (each computed when first asked)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def clauses(self) -> tuple[str, ...]:
+        return clauses(self.text)
+
+    @cached_property
+    def entities(self) -> tuple[Entity, ...]:
+        return entities(self.text)
+
+    @cached_property
+    def sentiment(self) -> Sentiment:
+        return sentiment(self.text)
+
+    @cached_property
+    def facts(self) -> tuple[Fact, ...]:
+        return facts(self.text)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return words(self.text)
+
+
+@lru_cache(maxsize=256)
+def read(text: str) -> Reading:
+    return Reading(text)

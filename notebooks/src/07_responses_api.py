@@ -1,0 +1,545 @@
+# %% [markdown]
+# # 07 · The Responses API: the same moves, in OpenAI's newer format
+#
+# Everything so far used **Chat Completions** (`client.chat.completions.create`): the format that almost every
+# provider speaks (OpenAI, Azure, Groq, OpenRouter, Ollama, vLLM...). OpenAI now also offers a second API,
+# the **Responses API** (`client.responses.create`). The `openai` SDK's README leads with it, OpenAI
+# recommends it for new projects, and a few of its newest models are served *only* there. Chat Completions
+# stays supported. When you open OpenAI's documentation today you meet `input`, `output_text`, "output items"
+# and "semantic events": this lesson shows that they are the moves you already know, in a different shape.
+#
+# 1. the five moves of lessons 1 to 5, each as a Chat Completions call and the equivalent Responses call,
+#    side by side;
+# 2. what is genuinely new: output items and `output_text`, `instructions`, state kept on the server with
+#    `previous_response_id` (and what it costs), typed stream events, the flat tool shape;
+# 3. when to use which; then the lab.
+#
+# The stub serves `/v1/responses` as well, so every cell runs without a key. With a key, OpenAI (and Azure
+# OpenAI) serve it too; many other OpenAI-compatible providers do not, and there the Responses cells fail
+# with a 404, which is section 9's point.
+
+# %%
+import course
+
+backend = course.setup()
+
+import json
+
+from openai import OpenAI
+
+client = OpenAI()
+MODEL = backend.model
+
+
+def is_reasoning(model: str) -> bool:
+    """OpenAI's reasoning models: the o-series and the gpt-5 family (lesson 01, section 8)."""
+    return model.startswith(("o1", "o3", "o4", "gpt-5"))
+
+
+REASONING = is_reasoning(MODEL)
+SAMPLING = {} if REASONING else {"temperature": 0}  # reasoning models accept only the default temperature
+
+
+def show(data: dict, width: int = 110) -> None:
+    """Print a request or response as JSON, skipping nulls, with ids and timestamps shortened (they change every run)."""
+
+    def tidy(value, key=""):
+        if isinstance(value, dict):
+            return {k: tidy(v, k) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            return [tidy(v) for v in value]
+        if key in ("id", "call_id", "previous_response_id") and isinstance(value, str) and "_" in value:
+            return value.split("_")[0] + "_…"
+        if key in ("created", "created_at", "completed_at"):
+            return "…"
+        if isinstance(value, str) and len(value) > width:
+            return value[: width - 1] + "…"
+        return value
+
+    print(json.dumps(tidy(data), indent=2, ensure_ascii=False))
+
+
+print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model")
+
+# %% [markdown]
+# ## 1. A basic request
+#
+# | | Chat Completions | Responses |
+# | --- | --- | --- |
+# | endpoint | `POST /v1/chat/completions` | `POST /v1/responses` |
+# | standing instructions | a `system` (or `developer`) message, first | `instructions="..."` |
+# | the conversation | `messages=[...]` | `input="..."` (a string) or `input=[...]` (a list of items) |
+# | length cap | `max_completion_tokens` | `max_output_tokens` |
+# | the reply | `choices[0].message.content` | `output_text` |
+#
+# The same question, both ways:
+
+# %%
+INSTRUCTIONS = "You are a concise tutor for a Python course."
+QUESTION = "In two sentences, what is the difference between a library and a framework?"
+
+chat = client.chat.completions.create(
+    model=MODEL,
+    messages=[{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": QUESTION}],
+    max_completion_tokens=1000,
+    **SAMPLING,
+)
+resp = client.responses.create(
+    model=MODEL,
+    instructions=INSTRUCTIONS,
+    input=QUESTION,
+    max_output_tokens=1000,
+    **SAMPLING,
+)
+print("Chat Completions:", chat.choices[0].message.content)
+print("\nResponses:       ", resp.output_text)
+
+# %% [markdown]
+# The same brain answers both (on the stub literally so; on OpenAI, the same model). What differs is the
+# envelope. Here is the Responses object (nulls left out, ids shortened):
+
+# %%
+show(resp.model_dump())
+
+# %% [markdown]
+# Read it against the `ChatCompletion` of lesson 01:
+#
+# * **`output`** replaces `choices`. It is a list of **items**, each with a `type`: here one `message` item,
+#   whose `content` is a list of parts, here one `output_text` part. There is no `n`: one response, one
+#   answer.
+# * **`output_text`** is a convenience of the SDK: all the `output_text` parts joined. It is not in the JSON
+#   the server sends; the SDK computes it. (Printing `resp.model_dump()` above shows the raw fields.)
+# * **`status`** (`"completed"`, `"incomplete"`, `"failed"`...) plays the part of `finish_reason`; when
+#   `max_output_tokens` cuts the reply, `status` is `"incomplete"` and `incomplete_details.reason` says why.
+# * **`usage`** has new names for the same counts: `input_tokens` (was `prompt_tokens`), `output_tokens`
+#   (was `completion_tokens`), `input_tokens_details.cached_tokens`, `output_tokens_details.reasoning_tokens`.
+# * The request's settings come back with the response (`instructions`, `temperature`, `tools`, `text`...),
+#   and **`store: true`**: the server kept this response. Section 7 is about that.
+
+# %%
+print("Chat usage:     ", chat.usage.prompt_tokens, "in,", chat.usage.completion_tokens, "out")
+print("Responses usage:", resp.usage.input_tokens, "in,", resp.usage.output_tokens, "out")
+short = client.responses.create(model=MODEL, input=QUESTION, max_output_tokens=16)
+print(
+    "\ncapped at 16 tokens:",
+    short.status,
+    short.incomplete_details.reason if short.incomplete_details else "",
+)
+
+# %% [markdown]
+# `input` also takes a list, when you have a conversation to send. Its items look like the messages you
+# know (`{"role": ..., "content": ...}`, with `user`, `assistant`, `system` and `developer` roles), so a
+# history from lessons 1 to 6 mostly works as it is; tool calls and tool results are the exception
+# (section 4).
+
+# %%
+history = [
+    {"role": "developer", "content": INSTRUCTIONS},
+    {"role": "user", "content": QUESTION},
+]
+print(client.responses.create(model=MODEL, input=history, max_output_tokens=1000).output_text)
+
+# %% [markdown]
+# ## 2. Streaming
+#
+# Chat Completions streams **chunks** that all look alike (`choices[0].delta.content`, lesson 02). The
+# Responses API streams **typed events**, each with a `type` that says what happened and a
+# `sequence_number`; the text arrives in `response.output_text.delta` events.
+
+# %%
+STREAM_QUESTION = "In three sentences, what is a server-sent event?"
+
+pieces = []
+for chunk in client.chat.completions.create(
+    model=MODEL,
+    messages=[{"role": "user", "content": STREAM_QUESTION}],
+    stream=True,
+    max_completion_tokens=1000,
+):
+    if chunk.choices and chunk.choices[0].delta.content:
+        pieces.append(chunk.choices[0].delta.content)
+print(f"Chat Completions: {len(pieces)} content chunks")
+
+events = list(
+    client.responses.create(model=MODEL, input=STREAM_QUESTION, stream=True, max_output_tokens=1000)
+)
+deltas = [e.delta for e in events if e.type == "response.output_text.delta"]
+print(f"Responses: {len(events)} events, {len(deltas)} of them text deltas")
+print("same text:", "".join(pieces) == "".join(deltas))
+
+# %% [markdown]
+# The events, in the order they come (deltas collapsed):
+
+# %%
+previous = None
+for event in events:
+    if event.type == previous == "response.output_text.delta":
+        continue
+    note = {"response.output_text.delta": "  ... one per token"}.get(event.type, "")
+    print(f"{event.sequence_number:>3}  {event.type}{note}")
+    previous = event.type
+
+# %% [markdown]
+# | event | what it tells you |
+# | --- | --- |
+# | `response.created`, `response.in_progress` | the response exists (its `id`); it is being generated |
+# | `response.output_item.added` / `.done` | an output item (a message, a function call) starts / is complete |
+# | `response.content_part.added` / `.done` | a part of a message's content starts / is complete |
+# | `response.output_text.delta` / `.done` | a piece of text / the whole text of the part |
+# | `response.function_call_arguments.delta` / `.done` | a piece of a call's JSON arguments / all of them |
+# | `response.completed` | the end: the whole `Response`, with `usage` (`response.incomplete`, `response.failed` if not) |
+#
+# You no longer need `stream_options={"include_usage": True}`: `usage` is always in the final event. A
+# stream that ends *without* one of the final events was cut off (lesson 05): don't take half an answer for a
+# whole one. The SDK also has a helper that assembles the events for you:
+
+# %%
+with client.responses.stream(model=MODEL, input=STREAM_QUESTION, max_output_tokens=1000) as stream:
+    for event in stream:
+        if event.type == "response.output_text.delta":
+            print(event.delta, end="", flush=True)
+    final = stream.get_final_response()
+print("\n\nusage:", final.usage.input_tokens, "in,", final.usage.output_tokens, "out")
+
+# %% [markdown]
+# ## 3. Structured output
+#
+# `response_format` (lesson 03) moved to **`text.format`**, and it is flatter: the schema's `name`, `schema`
+# and `strict` sit directly in it instead of under a `json_schema` key. The SDK's pydantic helper exists for
+# both APIs:
+
+# %%
+from pydantic import BaseModel
+
+
+class Contact(BaseModel):
+    name: str
+    email: str
+    customer_since: int
+
+
+NOTE = "Extract the contact details: Priya Natarajan (priya.n@example.com) has been a customer since 2021."
+
+parsed_chat = client.chat.completions.parse(
+    model=MODEL, messages=[{"role": "user", "content": NOTE}], response_format=Contact
+)
+parsed_resp = client.responses.parse(model=MODEL, input=NOTE, text_format=Contact)
+print("Chat Completions:", repr(parsed_chat.choices[0].message.parsed))
+print("Responses:       ", repr(parsed_resp.output_parsed))
+
+# %% [markdown]
+# What went over the wire: a Response repeats its request's settings, so `text.format` shows exactly what the
+# SDK built from `Contact` (the schema shortened here). Chat Completions sent the same fields, one level down
+# under `json_schema`. And the same dict, written by hand, does the same job:
+
+# %%
+sent = parsed_resp.text.format.model_dump(by_alias=True, exclude_none=True)
+print("Responses, text.format =")
+show({**sent, "schema": "{...}"})
+print("Chat Completions, response_format =")
+show(
+    {
+        "type": "json_schema",
+        "json_schema": {k: v for k, v in sent.items() if k != "type"} | {"schema": "{...}"},
+    }
+)
+by_hand = client.responses.create(model=MODEL, input=NOTE, text={"format": sent})
+print(json.loads(by_hand.output_text))
+
+# %% [markdown]
+# ## 4. Tool calling
+#
+# Three changes, all about shape:
+#
+# * a tool is **flat**: `{"type": "function", "name", "description", "parameters", "strict"}`, no nested
+#   `"function"` object;
+# * the model's request to call a tool is an **output item** of type `function_call`, with a `call_id`
+#   (lesson 04's `tool_calls[i].id`), a `name` and the `arguments` as a JSON string;
+# * your result goes back as an item of type **`function_call_output`** with that `call_id` and the `output`
+#   (instead of a `{"role": "tool", "tool_call_id": ...}` message).
+
+# %%
+WEATHER_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather in a city.",
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string", "description": "The city's name, e.g. Paris"}},
+        "required": ["city"],
+        "additionalProperties": False,
+    },
+    "strict": True,
+}
+CHAT_WEATHER_TOOL = {  # the same tool for Chat Completions: nested under "function"
+    "type": "function",
+    "function": {k: v for k, v in WEATHER_TOOL.items() if k != "type"},
+}
+
+
+def get_weather(city: str) -> dict:
+    """Pretend weather service (a real one would make an HTTP request)."""
+    return {"city": city, "temp_c": 21, "conditions": "sunny with a light breeze"}
+
+
+WEATHER_QUESTION = "What's the weather in Lisbon?"
+first = client.responses.create(model=MODEL, input=WEATHER_QUESTION, tools=[WEATHER_TOOL])
+for item in first.output:
+    show(item.model_dump())
+
+# %% [markdown]
+# Run the function, send its result back. Here the whole conversation is resent, Chat Completions style:
+# the question, the model's output items as they came (`first.output`), and one `function_call_output` per
+# call.
+
+# %%
+items = [{"role": "user", "content": WEATHER_QUESTION}, *first.output]
+for call in first.output:
+    if call.type == "function_call":
+        result = get_weather(**json.loads(call.arguments))
+        items.append({"type": "function_call_output", "call_id": call.call_id, "output": json.dumps(result)})
+answer = client.responses.create(model=MODEL, input=items, tools=[WEATHER_TOOL])
+print(answer.output_text)
+
+# %% [markdown]
+# The same loop in Chat Completions, for comparison: an assistant message carrying `tool_calls`, then a
+# `tool` message per call.
+
+# %%
+messages = [{"role": "user", "content": WEATHER_QUESTION}]
+reply = (
+    client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+    .choices[0]
+    .message
+)
+messages.append(reply.model_dump(exclude_none=True))
+for call in reply.tool_calls or []:
+    result = get_weather(**json.loads(call.function.arguments))
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
+final_chat = client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+print(final_chat.choices[0].message.content)
+
+# %% [markdown]
+# ## 5. Errors and tokens
+#
+# Same HTTP, same SDK exceptions (`BadRequestError`, `RateLimitError`...), same retry advice (lesson 05):
+# nothing to relearn. A habit from Chat Completions gets a helpful 400 (`extra_body` sends a field the SDK
+# does not know):
+
+# %%
+import openai
+
+try:
+    client.responses.create(model=MODEL, input=NOTE, extra_body={"response_format": {"type": "json_object"}})
+except openai.BadRequestError as err:
+    print(err.status_code, err.code, "| param:", err.param)
+    print(err.body["message"])
+
+# %% [markdown]
+# And a request you can't afford fails the same way on both: the context window does not change with the
+# API.
+
+# %%
+try:
+    client.responses.create(model="gpt-3.5-turbo", input="word " * 20_000)
+except openai.BadRequestError as err:
+    print(err.code, "|", err.body["message"][:120], "...")
+except openai.NotFoundError:
+    print(
+        f"{backend.provider} has no gpt-3.5-turbo; the point stands: a prompt beyond the context window is a 400."
+    )
+
+# %% [markdown]
+# ## 6. What is genuinely new
+#
+# So far: the same five moves, renamed. Four things are new, and the next sections take them one by one:
+#
+# * **state on the server** (`store`, `previous_response_id`): the API can keep the conversation for you;
+# * **`instructions`** that belong to one request and are *not* carried over;
+# * the **output items** you can hand back as they are (you did in section 4);
+# * built-in tools that run on OpenAI's servers (web search, file search, code interpreter...): the
+#   course's stub does not implement them, and neither do other providers' Chat Completions endpoints.
+#
+# ## 7. State on the server: `previous_response_id`, and what it costs
+#
+# The central fact of this course: **Chat Completions is stateless**. You keep the history and resend all
+# of it every time. The Responses API can keep it for you: every response is stored (`store` defaults to
+# true), and `previous_response_id=<its id>` continues from it. You send only the new turn:
+
+# %%
+turn1 = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", **SAMPLING)
+turn2 = client.responses.create(
+    model=MODEL, input="What's my name?", previous_response_id=turn1.id, **SAMPLING
+)
+turn3 = client.responses.create(
+    model=MODEL,
+    input="Suggest a first project for me in one sentence.",
+    previous_response_id=turn2.id,
+    **SAMPLING,
+)
+for turn in (turn1, turn2, turn3):
+    print("assistant:", turn.output_text)
+
+# %% [markdown]
+# Turn 2 sent four words, and the model still knew the name: the server put turn 1 back in front of it.
+# Which means the model **read the whole conversation again**, and you are billed for it. Compare with the
+# same conversation on Chat Completions, where you resend it yourself:
+
+# %%
+chat_history = []
+print("turn  Responses input_tokens  Chat Completions prompt_tokens")
+for n, (text, turn) in enumerate(
+    [
+        ("Hi! I'm Sam and I'm learning Python.", turn1),
+        ("What's my name?", turn2),
+        ("Suggest a first project for me in one sentence.", turn3),
+    ],
+    start=1,
+):
+    chat_history.append({"role": "user", "content": text})
+    c = client.chat.completions.create(model=MODEL, messages=chat_history, **SAMPLING)
+    chat_history.append({"role": "assistant", "content": c.choices[0].message.content})
+    print(f"{n:>4}  {turn.usage.input_tokens:>22}  {c.usage.prompt_tokens:>30}")
+
+# %% [markdown]
+# The same numbers. `previous_response_id` saves you the **sending**, not the **tokens**: every turn is
+# billed for everything before it, so a long conversation grows more expensive turn after turn whichever
+# API you use (prompt caching, lesson 01, makes the repeated prefix cheaper; trimming, lesson 01, keeps it
+# short). What the server's state buys you is convenience: less to send, less to keep, and with reasoning
+# models their reasoning items stay with the conversation (without stored state you would pass them back
+# yourself, in encrypted form).
+#
+# The rules of that state:
+#
+# * a response made with **`store=False`** is not kept, so it cannot be continued (nor retrieved):
+
+# %%
+private = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", store=False)
+try:
+    client.responses.create(model=MODEL, input="What's my name?", previous_response_id=private.id)
+except openai.BadRequestError as err:
+    print(err.status_code, err.code, "|", err.body["message"].replace(private.id, "resp_…"))
+
+# %% [markdown]
+# * a stored response can be read back, with the input that produced it, and deleted:
+
+# %%
+again = client.responses.retrieve(turn3.id)
+print("retrieved:", again.output_text[:60], "...")
+for item in client.responses.input_items.list(turn3.id):
+    print("input item:", item.type, item.role, repr(item.content[0].text))
+client.responses.delete(turn1.id)
+try:
+    client.responses.retrieve(turn1.id)
+except openai.NotFoundError:
+    print("turn 1 deleted: retrieving it is now a 404")
+
+# %% [markdown]
+# * **`instructions` are not carried over**: each request has its own (or none). That lets you change the
+#   standing instructions mid-conversation, and it means you must send them again on every request if you
+#   want them to stay:
+
+# %%
+with_instructions = client.responses.create(model=MODEL, input="Hi!", instructions="Answer in French.")
+follow_up = client.responses.create(model=MODEL, input="And now?", previous_response_id=with_instructions.id)
+print("first request's instructions:", repr(with_instructions.instructions))
+print("follow-up's instructions:    ", repr(follow_up.instructions))
+
+# %% [markdown]
+# * the tool loop shrinks: after a `function_call`, send only the `function_call_output` items with
+#   `previous_response_id`. The `tools` are not carried over either; send them every time.
+
+# %%
+first = client.responses.create(model=MODEL, input=WEATHER_QUESTION, tools=[WEATHER_TOOL])
+outputs = [
+    {
+        "type": "function_call_output",
+        "call_id": c.call_id,
+        "output": json.dumps(get_weather(**json.loads(c.arguments))),
+    }
+    for c in first.output
+    if c.type == "function_call"
+]
+answer = client.responses.create(
+    model=MODEL, previous_response_id=first.id, input=outputs, tools=[WEATHER_TOOL]
+)
+print(answer.output_text)
+
+# %% [markdown]
+# ## 8. Reasoning models
+#
+# `reasoning_effort` (lesson 01, section 8) becomes `reasoning={"effort": ...}`, with the same rules: only
+# reasoning models accept it, and the reasoning tokens are counted in `output_tokens_details`. The cell asks
+# `gpt-5-mini` when your model is not a reasoning model (the stub serves it; another provider may not).
+
+# %%
+try:
+    thinker = client.responses.create(
+        model=MODEL if REASONING else "gpt-5-mini",
+        input="Is 1001 a prime number? Answer yes or no, then one sentence why.",
+        reasoning={"effort": "low"},
+        max_output_tokens=2000,
+    )
+    print(thinker.output_text)
+    print(
+        "reasoning tokens:",
+        thinker.usage.output_tokens_details.reasoning_tokens,
+        "of",
+        thinker.usage.output_tokens,
+    )
+except openai.NotFoundError:
+    print(f"{backend.provider} has no gpt-5-mini.")
+except openai.BadRequestError as err:
+    print(err.body["message"])
+
+if not REASONING:
+    try:
+        client.responses.create(model=MODEL, input="Hi", reasoning={"effort": "low"})
+    except openai.BadRequestError as err:
+        print(f"\n{MODEL} refuses it:", err.body["message"])
+
+# %% [markdown]
+# ## 9. When to use which
+#
+# | use Chat Completions when | use the Responses API when |
+# | --- | --- |
+# | the provider only speaks it: many OpenAI-compatible servers do, and those that also serve `/v1/responses` often support only part of it (check your provider's documentation) | the model only speaks Responses (some of OpenAI's newest models) |
+# | you want one code path for many providers | you are on OpenAI and want built-in tools (web search, file search, code interpreter) or server-side state |
+# | you keep the history yourself anyway (your own database, trimming) | you use a reasoning model over several turns: stored state keeps its reasoning between turns |
+#
+# Either way the ideas of this course hold: the model reads a list of messages/items and writes one more
+# turn; what it reads is what you pay for; stream to show progress; ask for structure with a schema; run
+# tools yourself and send the results back; expect errors and retry the retryable ones.
+#
+# What the course's stub leaves out, each with a clear 400 rather than silence: built-in tools
+# (`web_search`, `file_search`, ...), background mode (`background=True`), the Conversations API
+# (`conversation=...`), stored prompts (`prompt=...`), and image or file inputs.
+#
+# ## Summary
+#
+# * `responses.create(model, instructions=..., input=...)`; the reply is `output_text`, built from `output` items.
+# * Streams are typed events; the text is in `response.output_text.delta`; `usage` is in `response.completed`.
+# * `text.format` replaces `response_format`; `responses.parse(text_format=Model)` gives `output_parsed`.
+# * Tools are flat; calls are `function_call` items; results go back as `function_call_output` items.
+# * `previous_response_id` continues a stored response: you send less, the model still reads (and you still
+#   pay for) the whole conversation. `instructions` and `tools` are per request.
+#
+# ## Lab 7
+#
+# Open `labs/lab07_responses.py` and implement:
+#
+# 1. `to_responses_request(messages, tools)`: a Chat Completions history and tools as Responses
+#    `instructions`, `input` items and flat `tools`;
+# 2. `collect_response_stream(events)`: the text, function calls, usage and status of a stream of events,
+#    and an error for a stream that failed or was cut off;
+# 3. `chat_with_state(client, model, turns, instructions)`: a conversation chained with
+#    `previous_response_id`;
+# 4. `run_tool_loop(...)`: the tool loop on the Responses API, sending only the function outputs.
+#
+# Check your work with:
+#
+# ```
+# make check LAB=7
+# ```
+#
+# (or `python -m course check 7`).

@@ -1,0 +1,15 @@
+"""Mistake: popping the system messages out of the caller's own list."""
+
+from solutions import lab07_responses as _solution
+from solutions.lab07_responses import *  # noqa: F403
+
+_original_to_responses_request = (
+    _solution.to_responses_request
+)  # the solution's own, captured before the driver rebinds the name
+
+
+def to_responses_request(messages, tools=None):
+    out = _original_to_responses_request(messages, tools)
+    for m in [m for m in messages if m["role"] in ("system", "developer")]:
+        messages.remove(m)
+    return out

@@ -1,0 +1,134 @@
+"""Exact usage: prompt_tokens is tiktoken's count plus the cookbook's chat overhead, for varied conversations.
+
+The expected numbers are computed here independently of the stub's code: plain ``tiktoken`` (its encodings
+registered offline by llm_stub.tokenizer) and the cookbook's ``num_tokens_from_messages`` rule (3 tokens per
+message, every string field encoded, +1 for a name, +3 to prime the reply). Inputs are random per run; the
+seed is in every assertion message.
+"""
+
+from __future__ import annotations
+
+import random
+
+import tiktoken
+
+from llm_stub import tokenizer
+
+tokenizer.register_offline()
+SEED = random.randrange(2**32)
+
+WORDS = (
+    "the river token model budget cache prompt Paris Lisbon 2024 3.14 naïve café 日本語 emoji 👍🏽 "
+    "don't it's \n tabs\t URL https://example.com/a?b=c JSON {\"a\": [1, 2]} <|endoftext|> ---"
+).split(" ")
+
+
+def cookbook_count(messages: list[dict], model: str) -> int:
+    """OpenAI cookbook, How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages (gpt-4o and later)."""
+    encoding = tiktoken.encoding_for_model(model)
+    num_tokens = 0
+    for message in messages:
+        num_tokens += 3
+        for key, value in message.items():
+            num_tokens += len(encoding.encode(value, disallowed_special=()))
+            if key == "name":
+                num_tokens += 1
+    return num_tokens + 3
+
+
+def random_text(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 60)))
+
+
+def random_conversation(rng: random.Random) -> list[dict]:
+    messages: list[dict] = []
+    if rng.random() < 0.6:
+        messages.append({"role": rng.choice(["system", "developer"]), "content": random_text(rng)})
+    for turn in range(rng.randint(1, 4)):
+        user = {"role": "user", "content": random_text(rng)}
+        if rng.random() < 0.3:
+            user["name"] = rng.choice(["ada", "bob_2", "Grace"])
+        messages.append(user)
+        if turn < 3 and rng.random() < 0.7:
+            messages.append({"role": "assistant", "content": random_text(rng)})
+    if messages[-1]["role"] != "user":
+        messages.append({"role": "user", "content": random_text(rng)})
+    return messages
+
+
+def test_prompt_tokens_match_tiktoken_for_20_random_conversations(client):
+    rng = random.Random(SEED)
+    models = ["gpt-4o-mini", "gpt-4.1-nano", "gpt-5-mini", "o4-mini", "gpt-3.5-turbo", "gpt-4o-2024-08-06"]
+    for i in range(20):
+        model = rng.choice(models)
+        messages = random_conversation(rng)
+        r = client.chat.completions.create(model=model, messages=messages)
+        expected = cookbook_count(messages, model)
+        assert r.usage.prompt_tokens == expected, f"seed={SEED} conversation {i} on {model}: {messages!r}"
+
+
+def test_completion_tokens_are_the_reply_counted_with_the_models_encoding(client):
+    rng = random.Random(SEED)
+    for model in ("gpt-4o-mini", "gpt-3.5-turbo", "gpt-4.1"):
+        messages = [{"role": "user", "content": random_text(rng)}]
+        r = client.chat.completions.create(model=model, messages=messages)
+        encoding = tiktoken.encoding_for_model(model)
+        expected = len(encoding.encode(r.choices[0].message.content, disallowed_special=()))
+        assert r.usage.completion_tokens == expected, f"seed={SEED} model={model}"
+        assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens
+
+
+def test_gpt_35_counts_with_cl100k_and_gpt_4o_with_o200k(client):
+    # "naïve 日本語" splits differently in the two encodings, so one message tells them apart
+    messages = [{"role": "user", "content": "naïve 日本語 tokenization of 👍🏽 emoji"}]
+    counts = {
+        m: client.chat.completions.create(model=m, messages=messages).usage.prompt_tokens
+        for m in ("gpt-3.5-turbo", "gpt-4o-mini")
+    }
+    assert counts["gpt-3.5-turbo"] == cookbook_count(messages, "gpt-3.5-turbo")
+    assert counts["gpt-4o-mini"] == cookbook_count(messages, "gpt-4o-mini")
+    assert counts["gpt-3.5-turbo"] != counts["gpt-4o-mini"]
+
+
+def test_streamed_pieces_are_real_tokens(client):
+    rng = random.Random(SEED)
+    messages = [{"role": "user", "content": rng.choice(["Name a river.", "What is a token?", "hello"])}]
+    stream = client.chat.completions.create(
+        model="gpt-4o-mini", messages=messages, stream=True, stream_options={"include_usage": True}
+    )
+    pieces, usage = [], None
+    for chunk in stream:
+        if chunk.usage is not None:
+            usage = chunk.usage
+        for choice in chunk.choices:
+            if choice.delta.content:
+                pieces.append(choice.delta.content)
+    encoding = tiktoken.get_encoding("o200k_base")
+    text = "".join(pieces)
+    assert pieces == [encoding.decode([t]) for t in encoding.encode(text)], f"seed={SEED}"
+    assert usage is not None and usage.completion_tokens == len(pieces)
+
+
+def test_tools_add_the_documented_approximation(client):
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Get the current weather in a city.",
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "city": {"type": "string", "description": "The city."},
+                        "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                    },
+                    "required": ["city"],
+                },
+            },
+        }
+    ]
+    messages = [{"role": "user", "content": "Tell me a joke."}]
+    with_tools = client.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
+    without = client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+    assert with_tools.usage.prompt_tokens - without.usage.prompt_tokens == tokenizer.count_tools(tools)
+    assert tokenizer.count_tools(tools) > 20
