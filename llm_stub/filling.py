@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .schema_check import kind_of as _json_type
 from .understanding import (
     _BOOSTERS,
     _NEGATIONS,
@@ -91,6 +92,11 @@ TOOL_TEXT_FIELDS = frozenset("query text question message prompt input search co
                              "request subject".split())  # fmt: skip
 _SENTIMENT_FIELDS = frozenset("sentiment mood tone feeling emotion polarity attitude opinion".split())
 _UNIT_FIELDS = frozenset("confidence probability likelihood certainty score".split())
+_RATING_FIELDS = words(
+    "rating rate stars star", synonyms=False
+)  # stemmed, as field names are ("rating" -> "rat")
+# "9.1 out of 10", "4/5", "8 / 10": a rating the user stated, with its scale
+_STATED_RATING = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+)(?!\d|\.\d)", re.I)
 
 
 def wants(name: str, schema: dict) -> tuple[str, ...]:
@@ -117,7 +123,10 @@ def wants(name: str, schema: dict) -> tuple[str, ...]:
 
 MISSING: Any = object()
 MAX_DEPTH = 12
-_LEADING = frozenset("for about saying say on regarding re docs documentation simple quick short".split())
+_LEADING = frozenset(
+    "for about saying say on regarding re docs documentation simple quick short watched saw read tried bought "
+    "visited finished played".split()
+)
 _NEUTRAL_WORDS = frozenset("summary description reason note comment explanation".split())
 
 
@@ -391,8 +400,10 @@ class Filler:
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
                 return value
-        if hints & {"rating", "stars", "star"} and self.mode == "json" and not self._numbers_named(name):
-            value = _rating(self.reading.sentiment, lo, hi, integer)
+        if hints & _RATING_FIELDS and self.mode == "json" and not self._numbers_named(name):
+            value = _stated_rating(self.reading.text, hi, integer)
+            if value is None:
+                value = _rating(self.reading.sentiment, lo, hi, integer)
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
                 return value
@@ -658,20 +669,6 @@ def _padded(text: str) -> str:
     return " " + " ".join(re.findall(r"[a-z0-9]+", fold(text))) + " "
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def resolve_ref(root: Any, ref: str) -> Any:
     """The schema ``ref`` points at inside ``root`` (``#`` or ``#/$defs/Name``), or None."""
     if ref == "#":
@@ -782,6 +779,19 @@ def _search(lo: Any, hi: Any, step: Any, integer: bool, fits: Any, rng: random.R
         if fits(x):
             return x
     return (a + b) / 2
+
+
+def _stated_rating(text: str, hi: Any, integer: bool) -> Any:
+    """A rating the user wrote ("9.1 out of 10", "4/5"), on the field's scale when it states a maximum."""
+    match = _STATED_RATING.search(text)
+    if match is None:
+        return None
+    value, scale = float(match.group(1)), float(match.group(2))
+    if scale <= 0 or value > scale:
+        return None
+    if hi is not None and hi != scale:
+        value = value * hi / scale
+    return round(value) if integer else round(value, 1)
 
 
 def _rating(s: Sentiment, lo: Any, hi: Any, integer: bool) -> Any:
@@ -921,13 +931,15 @@ def _title(text: str) -> str:
     """A short title for the text's subject: "Team offsite in Berlin on ..." gives "Team offsite"."""
     first = next((s for s in _SENTENCE.split(text.strip()) if s.strip()), "")
     first = re.sub(r"^\w+:\s*", "", first)
-    tokens = re.findall(r"[\w'-]+|[,:;]", first)
+    tokens = re.findall(r"[\w'-]+|[,:;(]", first)
     while tokens and (fold(tokens[0]) in STOP or fold(tokens[0]) in _VERBS or fold(tokens[0]) in _LEADING):
         tokens.pop(0)
     kept: list[str] = []
     for token in tokens:
-        if token in ",:;" or (
-            kept and fold(token) in ("in", "on", "at", "for", "with", "from", "by", "to", "and")
+        if token in ",:;(" or (
+            kept
+            and fold(token)
+            in ("in", "on", "at", "for", "with", "from", "by", "to", "and", "is", "was", "are", "were")
         ):
             break
         kept.append(token)

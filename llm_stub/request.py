@@ -14,7 +14,8 @@ from typing import Any
 from openai.types.chat import completion_create_params
 
 from .errors import StubError, invalid
-from .schema_check import SCHEMAS, bad_value
+from .schema_check import SCHEMAS, bad_value, kind_of
+from .schema_check import described_type as schema_check_described_type
 from .schema_check import validate as validate_schema
 
 # Every top-level parameter the SDK knows; anything else is "Unrecognized request argument".
@@ -51,34 +52,8 @@ _TYPE_NAMES = {
 }
 
 
-def schema_type(value: Any) -> str:
-    """The JSON Schema type of a decoded JSON value ("integer", "number", "object", ...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def described_type(value: Any) -> str:
-    """How the real API's 400s name a value's type: "a string", "an integer", "a decimal", "null"."""
-    return {
-        "null": "null",
-        "boolean": "a boolean",
-        "integer": "an integer",
-        "number": "a decimal",
-        "string": "a string",
-        "array": "an array",
-        "object": "an object",
-    }[schema_type(value)]
+schema_type = kind_of  # the JSON Schema type of a value; one naming for every module's 400s
+described_type = schema_check_described_type
 
 
 def _is(value: Any, kind: str) -> bool:

@@ -257,7 +257,13 @@ _TYPE_WORDS = {
 }
 
 
+def described_type(value: Any) -> str:
+    """How the real API's 400s name a value's type: "a string", "an integer", "a decimal", "null"."""
+    return _TYPE_WORDS[kind_of(value)]
+
+
 def kind_of(value: Any) -> str:
+    """The JSON Schema type of a decoded JSON value ("integer", "number", "object", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):

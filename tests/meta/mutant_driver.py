@@ -69,6 +69,28 @@ def fresh_solution(lab_module: str):
     return module, before
 
 
+class SolutionAsWritten:
+    """What a mutant's ``_solution`` means: the solution's own definitions, before the mutant's are bound.
+
+    A mutant written as a wrapper (``def f(x): return _solution.f(x)[:1]``) means the solution's own ``f``;
+    once ``f`` is rebound in the copy it imported from, ``_solution.f`` would be the mutant itself (an endless
+    recursion that "catches" the mutant for the wrong reason). Every other name (classes, helpers) is the copy's,
+    so exceptions and types stay the ones the tests see.
+    """
+
+    def __init__(self, copy, originals: dict) -> None:
+        object.__setattr__(self, "_copy", copy)
+        object.__setattr__(self, "_originals", originals)
+
+    def __getattr__(self, key: str):  # noqa: ANN204
+        return self._originals[key] if key in self._originals else getattr(self._copy, key)
+
+    def __setattr__(self, key: str, value) -> None:  # noqa: ANN001
+        # a mutant that patches the module (``_solution.call_with_retries = ...``) patches what its code runs
+        self._originals.pop(key, None)
+        setattr(self._copy, key, value)
+
+
 def rebind(solution, mutant) -> set[str]:
     """Make the solution copy's own functions see the mutant's definitions; return the names rebound."""
     rebound = set()
@@ -104,7 +126,10 @@ def main(argv: list[str]) -> int:
             sys.modules[name] = module
             try:
                 spec.loader.exec_module(module)
-                rebind(solution, module)
+                originals = dict(vars(solution))
+                rebound = rebind(solution, module)
+                if getattr(module, "_solution", None) is not None:
+                    module._solution = SolutionAsWritten(solution, {k: originals[k] for k in rebound})
             except Exception as exc:  # a mutant that does not import is caught by any test that loads it
                 _restore(lab_module, before)
                 out.write(

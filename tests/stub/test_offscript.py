@@ -677,3 +677,37 @@ def test_the_lessons_own_prompts_still_match(client):
 
 def test_the_limits_sentence_says_what_needs_a_real_model():
     assert "stub" in LIMITS_SENTENCE and "real model" in LIMITS_SENTENCE and LIMITS_SENTENCE.count(".") <= 2
+
+
+# --- a rating the user states, and a title that stops where the name does (found with langchain-openai's
+# with_structured_output on a movie review: the title took the whole clause and the rating ignored "9.1 out of 10")
+
+_RATING_SEED = __import__("random").randrange(2**32)
+MOVIE = {"title": {"type": "string"}, "year": {"type": "integer"}, "rating": {"type": "number"}}
+
+
+@pytest.mark.parametrize("form", ["{x} out of {n}", "{x}/{n}", "{x} / {n}"])
+def test_a_stated_rating_is_taken_as_written(client, form):
+    import random
+
+    rng = random.Random(f"{_RATING_SEED}-{form}")
+    scale = rng.choice([5, 10, 100])
+    x = round(rng.uniform(0, scale), 1)
+    film, year = rng.choice([("Inception", 2010), ("Arrival", 2016), ("Heat", 1995), ("Paprika", 2006)])
+    stated = form.format(x=x, n=scale)
+    prompt = f"{film} ({year}) is {rng.choice(['brilliant', 'fine', 'dull'])}, I'd give it {stated}."
+    value = structured(client, prompt, "movie", MOVIE)
+    where = f"(seed {_RATING_SEED}, prompt {prompt!r})"
+    assert value["rating"] == x, where
+    assert value["year"] == year, where
+    assert value["title"] == film, where
+
+
+def test_a_stated_rating_moves_to_the_fields_scale(client):
+    value = structured(
+        client,
+        "Arrival (2016) is wonderful: 8 out of 10.",
+        "movie",
+        {**MOVIE, "rating": {"type": "number", "description": "from 1 to 5", "minimum": 1, "maximum": 5}},
+    )
+    assert value["rating"] == 4.0, value
