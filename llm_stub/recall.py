@@ -50,12 +50,26 @@ def _short(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_REPEAT = re.compile(r"(?i)\brepeat\b")
+_SUGGESTED = re.compile(r"(?i)\b(suggest|recommend)")
+
+
+def _restated(question: str, said: str) -> str:
+    """The stub's last reply, said again the way a model would: "Sure: ...", "I suggested: ..."."""
+    if _REPEAT.search(question):
+        return f"Sure: {said}"
+    verb = _SUGGESTED.search(question)
+    if verb:
+        return f"I {verb.group(1).lower()}ed this: {said}"
+    return f"Here is what I said: {said}"
+
+
 def _about_the_conversation(messages: list[dict], question: str, earlier: list[str]) -> str | None:
     """Questions about the conversation itself: the stub's own last reply, the user's earlier questions."""
     if _ASK_OWN_REPLY.search(question):
         replies = [t for t in _texts(messages, ("assistant",)) if t.strip()]
         if replies:
-            return f'I said: "{_short(replies[-1])}"'
+            return _restated(question, _short(replies[-1]))
         return (
             "I don't see any earlier reply of mine in this conversation, only your messages. "
             "If I answered before, that answer was not sent with this request."

@@ -77,7 +77,7 @@ def test_its_own_previous_reply_needs_the_assistant_message(sdk):
     first = [user("Suggest a name for a black cat.")]
     said = "How about Midnight?"
     with_reply = reply(sdk, [*first, assistant(said), user("What did you just suggest?")])
-    assert with_reply == 'I said: "How about Midnight?"'
+    assert with_reply == "I suggested this: How about Midnight?"
     # The caller forgot to append the assistant's reply: two user messages in a row.
     without = reply(sdk, [*first, user("What did you just suggest?")])
     assert without.startswith("I don't see any earlier reply of mine")
@@ -95,7 +95,10 @@ def test_its_own_previous_reply_needs_the_assistant_message(sdk):
 def test_questions_about_its_last_reply(question):
     messages = [user("Hi"), assistant("Hello! " + "x" * 300), user(question)]
     answer = recall.answer_from_history(messages)
-    assert answer.startswith('I said: "Hello!') and answer.endswith('..."') and len(answer) < 260
+    lead = {"What did you say?": "Here is what I said: ", "Repeat your last answer.": "Sure: "}.get(
+        question, "I suggested this: " if "suggest" in question else "I recommended this: "
+    )
+    assert answer.startswith(lead + "Hello!") and answer.endswith("...") and len(answer) < 270, answer
 
 
 def test_earlier_questions():
