@@ -81,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = create_app(config_from_args(args))
     server = _AnnouncingServer(
-        uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", lifespan="off")
+        # access lines are INFO, below the warning level shown: access_log=False skips building them at all
+        uvicorn.Config(
+            app, host=args.host, port=args.port, log_level="warning", lifespan="off", access_log=False
+        )
     )
     # uvicorn finishes open requests on SIGINT/SIGTERM, then re-raises the signal with the handlers it
     # found; these make that re-raise a clean exit instead of a death by signal.
