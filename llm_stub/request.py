@@ -14,7 +14,7 @@ from typing import Any
 from openai.types.chat import completion_create_params
 
 from .errors import StubError, invalid
-from .schema_check import SCHEMAS, bad_value, kind_of
+from .schema_check import SCHEMAS, TYPE_WORDS, bad_value, kind_of
 from .schema_check import described_type as schema_check_described_type
 from .schema_check import validate as validate_schema
 
@@ -42,16 +42,6 @@ MAX_TOOLS = 128
 SIDE_PARAMS = tuple(k for k in SCHEMAS if k not in ("custom_tool", "stream_options"))
 _SIDE_SET = frozenset(SIDE_PARAMS)
 
-_TYPE_NAMES = {
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a decimal",
-    "boolean": "a boolean",
-    "object": "an object",
-    "array": "an array",
-}
-
-
 schema_type = kind_of  # the JSON Schema type of a value; one naming for every module's 400s
 described_type = schema_check_described_type
 
@@ -72,7 +62,7 @@ def _is(value: Any, kind: str) -> bool:
 def expect(value: Any, kind: str, param: str) -> Any:
     if not _is(value, kind):
         raise invalid(
-            f"Invalid type for '{param}': expected {_TYPE_NAMES[kind]}, but got {described_type(value)} instead.",
+            f"Invalid type for '{param}': expected {TYPE_WORDS[kind]}, but got {described_type(value)} instead.",
             param,
             "invalid_type",
         )
@@ -270,14 +260,19 @@ def _check_logit_bias(bias: Any) -> None:
         bounded(value, "number", f"logit_bias.{key}", -100, 100)
 
 
-def parse_chat_request(body: Any) -> ChatRequest:
-    """Check ``body`` like the real endpoint does; raise the first 400 it would raise."""
+def expect_body_object(body: Any) -> None:
+    """The 400 for a JSON body that is not an object (both endpoints)."""
     if not isinstance(body, dict):
         raise invalid(
             f"Invalid type for request body: expected an object, but got {described_type(body)} instead.",
             None,
             "invalid_type",
         )
+
+
+def parse_chat_request(body: Any) -> ChatRequest:
+    """Check ``body`` like the real endpoint does; raise the first 400 it would raise."""
+    expect_body_object(body)
     for name in body:
         if name not in KNOWN_PARAMS:
             raise invalid(f"Unrecognized request argument supplied: {name}", None, None)

@@ -33,7 +33,15 @@ from typing import Any
 from openai.types.responses import response_create_params
 
 from .errors import StubError, invalid
-from .request import ChatRequest, bounded, described_type, expect, missing, parse_chat_request
+from .request import (
+    ChatRequest,
+    bounded,
+    described_type,
+    expect,
+    expect_body_object,
+    missing,
+    parse_chat_request,
+)
 
 KNOWN_PARAMS = frozenset(response_create_params.ResponseCreateParamsBase.__annotations__) | {"stream"}
 
@@ -527,12 +535,7 @@ def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | Non
 
     Raises the first 400 the real endpoint would raise (or the stub's clear 400 for a feature it leaves out).
     """
-    if not isinstance(body, dict):
-        raise invalid(
-            f"Invalid type for request body: expected an object, but got {described_type(body)} instead.",
-            None,
-            "invalid_type",
-        )
+    expect_body_object(body)
     for name in body:
         if name in MOVED:
             raise invalid(

@@ -246,7 +246,7 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-_TYPE_WORDS = {
+TYPE_WORDS = {  # how the real 400s name JSON types ("expected a decimal, but got null")
     "string": "a string",
     "integer": "an integer",
     "number": "a decimal",
@@ -259,7 +259,7 @@ _TYPE_WORDS = {
 
 def described_type(value: Any) -> str:
     """How the real API's 400s name a value's type: "a string", "an integer", "a decimal", "null"."""
-    return _TYPE_WORDS[kind_of(value)]
+    return TYPE_WORDS[kind_of(value)]
 
 
 def kind_of(value: Any) -> str:
@@ -296,7 +296,7 @@ def bad_value(value: Any, allowed: list | tuple, path: str) -> StubError:
     that no Python spelling ('None', 'True') reaches a message."""
     if not isinstance(value, str):
         return invalid(
-            f"Invalid type for '{path}': expected a string, but got {_TYPE_WORDS[kind_of(value)]} instead.",
+            f"Invalid type for '{path}': expected a string, but got {TYPE_WORDS[kind_of(value)]} instead.",
             path,
             "invalid_type",
         )
@@ -335,9 +335,9 @@ def validate(value: Any, schema: dict, path: str) -> None:
     kind = kind_of(value)
     types = _types(schema)
     if types and not any(_fits(kind, t) for t in types):
-        expected = " or ".join(_TYPE_WORDS[t] for t in types)
+        expected = " or ".join(TYPE_WORDS[t] for t in types)
         raise invalid(
-            f"Invalid type for '{path}': expected {expected}, but got {_TYPE_WORDS[kind]} instead.",
+            f"Invalid type for '{path}': expected {expected}, but got {TYPE_WORDS[kind]} instead.",
             path,
             "invalid_type",
         )
@@ -422,12 +422,12 @@ def _validate_union(value: Any, schema: dict, path: str) -> None:
         words = []
         for b in options:
             for t in _types(b):
-                word = _TYPE_WORDS[t] if t != "array" else "an array"
+                word = TYPE_WORDS[t] if t != "array" else "an array"
                 if word not in words:
                     words.append(word)
         expected = words[0] if len(words) == 1 else "one of " + " or ".join(words)
         raise invalid(
-            f"Invalid type for '{path}': expected {expected}, but got {_TYPE_WORDS[kind]} instead.",
+            f"Invalid type for '{path}': expected {expected}, but got {TYPE_WORDS[kind]} instead.",
             path,
             "invalid_type",
         )

@@ -39,7 +39,7 @@ import re
 from typing import Any
 
 from .errors import StubError, invalid
-from .filling import Filler
+from .filling import Filler, resolve_ref
 from .replies import Rule
 from .request import ChatRequest, described_type
 from .tokenizer import content_text
@@ -320,21 +320,6 @@ class _StrictChecker:
             else 0
         )
         return level + max(below, default=0)
-
-
-def resolve_ref(root: Any, ref: str) -> Any:
-    """The schema ``ref`` points at inside ``root`` (``#`` or ``#/$defs/Name``), or None."""
-    if ref == "#":
-        return root
-    if not ref.startswith("#/"):
-        return None
-    node = root
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 # --------------------------------------------------------------------------- replies
