@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -70,6 +71,10 @@ class _AnnouncingServer(uvicorn.Server):
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         if self.started:
+            # Everything loaded so far (the SDK's types, the app) lives as long as the server: moving it out
+            # of the collector's view makes each collection cheaper, about a tenth of a request's CPU time
+            # (measured in issue 18; the pattern of Python's docs for gc.freeze in long-running servers).
+            gc.freeze()
             port = self.servers[0].sockets[0].getsockname()[1]
             print(
                 f"llm-stub listening: base URL http://{self.config.host}:{port}/v1 (API key: sk-stub)",

@@ -13,7 +13,6 @@ import json
 import logging
 import math
 import re
-import secrets
 import time
 from collections.abc import AsyncIterator
 
@@ -26,6 +25,7 @@ from starlette.routing import Mount, Route
 from . import control, pipeline, responses_endpoint
 from .config import StubConfig
 from .errors import StubError, invalid, mask_key
+from .ids import hex_id
 from .journal import JournalEntry
 from .render import Meta, completion, json_bytes, service_tier_of, stream_frames
 from .request import parse_chat_request
@@ -56,15 +56,26 @@ _NO_KEY = (
 
 
 def _state(request: Request) -> StubState:
-    return request.app.state.stub
+    return request.scope["app"].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
+
+
+def headers_of(request: Request) -> dict[str, str]:
+    """The request's headers as a plain dict, names lower-case, the first of repeated names kept (as
+    Starlette's ``Headers.get``); built once per request: auth, journal and fault plans all read it."""
+    headers = request.scope.get("llm_stub.headers")
+    if headers is None:
+        headers = request.scope["llm_stub.headers"] = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
+        }
+    return headers
 
 
 def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    headers = headers_of(request)
+    scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    return request.headers.get("api-key")  # Azure-style clients send the key here
+    return headers.get("api-key")  # Azure-style clients send the key here
 
 
 def authenticate(request: Request) -> str:
@@ -86,7 +97,7 @@ class ClientGone(Exception):
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
+    declared = headers_of(request).get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise StubError(
             413,
@@ -146,11 +157,15 @@ def _finite(literal: str) -> float:
     return value
 
 
+# json.loads with hooks builds a decoder per call; one is enough
+_DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+
+
 def decode_json(raw: bytes) -> object:
     """The body as JSON, or the real API's 400 for a body it cannot parse; never a RecursionError."""
     try:
         text = raw.decode("utf-8")  # strict: invalid UTF-8 (and UTF-8-encoded surrogates) is refused
-        value = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+        value = _DECODER.decode(text)
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise invalid(_BAD_JSON) from None
     escapes = "\\ud" in text or "\\uD" in text
@@ -179,7 +194,7 @@ class Exchange:
 
     def __init__(self, request: Request) -> None:
         self.request = request
-        self.request_id = "req_" + secrets.token_hex(16)
+        self.request_id = "req_" + hex_id(16)
         self.started = time.perf_counter()
         self.headers = {"x-request-id": self.request_id, "openai-version": "2020-10-01"}
         self.entry: JournalEntry | None = None
@@ -187,9 +202,9 @@ class Exchange:
     def log(self, body: object, key: str = "") -> None:
         self.entry = _state(self.request).journal.open(
             request_id=self.request_id,
-            method=self.request.method,
+            method=self.request.scope["method"],
             path=self.request.scope["path"],
-            headers=self.request.headers,
+            headers=headers_of(self.request),
             body=body,
             key=key,
         )
@@ -209,7 +224,22 @@ class Exchange:
     def ok(self, body: dict) -> Response:
         self.close(200)
         self.headers["openai-processing-ms"] = str(int((time.perf_counter() - self.started) * 1000))
-        return Response(json_bytes(body), media_type="application/json", headers=self.headers)
+        return JSONBody(json_bytes(body), self.headers)
+
+
+class JSONBody(Response):
+    """A 200 ``application/json`` response with its header list written once (Starlette's ``Response``
+    rebuilds and re-checks it: a few percent of a call, profiled in issue 18)."""
+
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = [
+            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", b"application/json"),
+        ]
 
 
 def _logged_body(raw: bytes) -> object:
@@ -326,7 +356,7 @@ async def chat_completions(request: Request) -> Response:
         ex.log(body)
         key = authenticate(request)
         ex.entry.key = mask_key(key)
-        _check_content_type(request.headers.get("content-type", ""))
+        _check_content_type(headers_of(request).get("content-type", ""))
         if bad is not None:
             raise bad
         req = parse_chat_request(body)
@@ -336,7 +366,7 @@ async def chat_completions(request: Request) -> Response:
                 state,
                 req,
                 key=key,
-                request_headers=request.headers,
+                request_headers=headers_of(request),
                 response_headers=ex.headers,
                 extra=ex.entry.extra,
             )
@@ -416,7 +446,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         message = f"Method {request.method} is not allowed for {request.url.path}"
     else:
         message = str(exc.detail)
-    return StubError(exc.status_code, message).response({"x-request-id": "req_" + secrets.token_hex(16)})
+    return StubError(exc.status_code, message).response({"x-request-id": "req_" + hex_id(16)})
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -434,6 +464,8 @@ _SERVER_ERROR = "The server had an error while processing your request. Sorry ab
 class StubApp(Starlette):
     """Starlette, with ``POST /v1/chat/completions`` served directly (the hot path: no routing or middleware
     layers per request and per chunk; profiled in issue 18)."""
+
+    stub: StubState  # the running stub's state (also ``app.state.stub``, as control.py and server.py read it)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["path"] == "/v1/chat/completions" and scope["method"] == "POST":
@@ -469,5 +501,5 @@ def create_app(config: StubConfig | None = None) -> Starlette:
             Exception: server_error,
         },
     )
-    app.state.stub = StubState(config)
+    app.stub = app.state.stub = StubState(config)
     return app

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -382,8 +383,11 @@ class FaultBook:
         with self._lock:
             return [p.public() for p in [*self._plans, *self._header_plans.values()]]
 
-    def take(self, *, key: str, model: str, headers: dict[str, str]) -> Fault | None:
-        lower = {k.lower(): v for k, v in headers.items()}
+    def take(self, *, key: str, model: str, headers: Mapping[str, str]) -> Fault | None:
+        """The next fault for this request, if a plan (or its ``x-stub-fault`` header) has one.
+
+        ``headers``: the request's, names lower-case (``app.headers_of``)."""
+        lower = headers
         plan_id = lower.get(ID_HEADER)
         with self._lock:
             for plan in self._plans:

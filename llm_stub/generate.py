@@ -97,6 +97,28 @@ def rng_for(req: ChatRequest, index: int) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+class _LazyRng(random.Random):
+    """``rng_for(req, index)``, seeded on first use: most replies draw nothing."""
+
+    def __init__(self, req: ChatRequest, index: int) -> None:
+        self._source: tuple[ChatRequest, int] | None = (req, index)
+        self.gauss_next = None  # what Random.__init__ sets, without its seeding
+
+    def random(self) -> float:
+        self._seed_now()
+        return super().random()
+
+    def getrandbits(self, k: int) -> int:
+        self._seed_now()
+        return super().getrandbits(k)
+
+    def _seed_now(self) -> None:
+        if self._source is not None:
+            req, index = self._source
+            self._source = None
+            self.setstate(rng_for(req, index).getstate())
+
+
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -113,7 +135,7 @@ def pick(rule: Rule, req: ChatRequest, rng: random.Random) -> str:
 
 
 def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
-    rng = rng_for(req, index)
+    rng = _LazyRng(req, index)  # hashing the conversation is a tenth of a call: only when a choice is drawn
     decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
     if decision.calls:
         calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]

@@ -18,14 +18,10 @@ _SECRET_HEADERS = {"authorization", "api-key", "x-api-key", "openai-api-key", "c
 
 
 def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    out = {}
-    for name, value in headers.items():
-        lower = name.lower()
-        if lower in _SECRET_HEADERS:
-            scheme, _, secret = value.partition(" ")
-            out[lower] = f"{scheme} {mask_key(secret)}" if secret else mask_key(value)
-        else:
-            out[lower] = value
+    out = {name.lower(): value for name, value in headers.items()}
+    for name in _SECRET_HEADERS.intersection(out):
+        scheme, _, secret = out[name].partition(" ")
+        out[name] = f"{scheme} {mask_key(secret)}" if secret else mask_key(out[name])
     return out
 
 

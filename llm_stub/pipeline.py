@@ -10,17 +10,16 @@ account for it. The endpoint only renders the ``Outcome`` in its own format.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from openai.types import CompletionUsage
 
 from . import model_rules, reasoning, structured, tools
 from . import request as request_check
 from .catalog import ModelInfo
 from .errors import StubError, invalid
 from .generate import Choice, complete
+from .render import usage_dict
 from .request import ChatRequest
 from .state import StubState
 from .tokenizer import count_messages, count_tools
@@ -33,7 +32,7 @@ class Outcome:
     model: ModelInfo
     prompt_tokens: int
     choices: list[Choice]
-    usage: CompletionUsage
+    usage: reasoning.Usage
     fault: Any = None  # the fault plan step taken for this request, if any (its ``stream`` part acts later)
 
 
@@ -105,7 +104,7 @@ async def run(
     req: ChatRequest,
     *,
     key: str,
-    request_headers: dict[str, str],
+    request_headers: Mapping[str, str],
     response_headers: dict[str, str],
     extra: dict,
 ) -> Outcome:
@@ -152,5 +151,5 @@ async def run(
         cached_tokens=cached,
         reasoning=sum(c.reasoning_tokens for c in choices),
     )
-    extra["usage"] = usage.to_dict(mode="json")  # what the response reported, for tests
+    extra["usage"] = usage_dict(usage)  # what the response reported, for tests
     return Outcome(model, prompt_tokens, choices, usage, fault)

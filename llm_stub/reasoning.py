@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-
-from openai.types import CompletionUsage
-from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
+from dataclasses import dataclass
 
 from .catalog import ModelInfo
 from .request import ChatRequest
@@ -49,19 +47,26 @@ def reasoning_tokens(model: ModelInfo | None, req: ChatRequest, effort: str | No
     return round(scale * (BASE + 2 * user_tokens + jitter))
 
 
-def usage(
-    prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning: int = 0
-) -> CompletionUsage:
+@dataclass(frozen=True)
+class Usage:
+    """What a reply cost, counted once: each wire format renders it (``render.usage_dict`` for Chat
+    Completions, ``responses_render.usage_of`` for the Responses API).
+
+    A plain dataclass rather than the SDK's ``CompletionUsage``: validating a pydantic model on every request
+    was a twentieth of a call's time (issue 18), and the rendered bodies are what the conformance tests
+    validate against the SDK's types and the OpenAPI schemas.
+    """
+
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int = 0  # part of prompt_tokens
+    reasoning_tokens: int = 0  # part of completion_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+def usage(prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning: int = 0) -> Usage:
     """``usage`` as the real API reports it: reasoning inside completion_tokens, cached inside prompt_tokens."""
-    return CompletionUsage(
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
-        total_tokens=prompt_tokens + completion_tokens,
-        prompt_tokens_details=PromptTokensDetails(cached_tokens=cached_tokens, audio_tokens=0),
-        completion_tokens_details=CompletionTokensDetails(
-            reasoning_tokens=reasoning,
-            audio_tokens=0,
-            accepted_prediction_tokens=0,
-            rejected_prediction_tokens=0,
-        ),
-    )
+    return Usage(prompt_tokens, completion_tokens, cached_tokens, reasoning)

@@ -220,10 +220,17 @@ def _everything(known: dict) -> str:
     return f"From this conversation: {_join(parts)}."
 
 
+# Every question above starts with one of these words: a message without any of them asks none (one search
+# instead of a dozen on every request; tests/stub/test_recall.py checks the list against the patterns).
+QUESTION_WORDS = ("what", "who", "where", "which", "how", "do you", "repeat")
+_MAY_ASK = re.compile(r"(?i)\b(?:" + "|".join(QUESTION_WORDS) + r")\b")
+_PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]
+
+
 def answer_from_history(messages: list[dict]) -> str | None:
     """Answer questions about something said earlier in ``messages`` (several at once), if that is what was asked."""
     texts = _user_texts(messages)
-    if not texts:
+    if not texts or not _MAY_ASK.search(texts[-1]):
         return None
     question, earlier = texts[-1], texts[:-1]
     about = _about_the_conversation(messages, question, earlier)

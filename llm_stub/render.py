@@ -39,11 +39,12 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from openai.types import CompletionUsage
-from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
+import orjson
 
 from .faults import StreamFault
 from .generate import Choice
+from .ids import hex_id
+from .reasoning import Usage
 
 # One compact encoder for every body the stub writes (H4's Responses events can use it too): no spaces,
 # non-ASCII as raw UTF-8 like the real API's JSON bodies and SSE frames, no circular-reference check.
@@ -65,8 +66,16 @@ def to_bytes(text: str) -> bytes:
 
 
 def json_bytes(obj: object) -> bytes:
-    """A JSON body as bytes, ready to send."""
-    return to_bytes(dumps(obj))
+    """A JSON body as bytes, ready to send: the same compact raw-UTF-8 text as ``dumps``.
+
+    orjson writes it about ten times faster than the json module (a twentieth of a non-streaming call;
+    issue 18). What orjson refuses (a lone surrogate, an int beyond 64 bits) goes through ``dumps``. Its
+    floats are the shortest round-trip form (``1e-7``, json's ``1e-07``): the same number to any reader.
+    """
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return to_bytes(dumps(obj))
 
 
 def sse(data: str, event: str | None = None) -> bytes:
@@ -86,7 +95,7 @@ class Meta:
     @classmethod
     def new(cls, model: str, service_tier: str = "default") -> Meta:
         return cls(
-            "chatcmpl-" + secrets.token_hex(15), int(time.time()), model, _fingerprint(model), service_tier
+            "chatcmpl-" + hex_id(15), int(time.time()), model, _fingerprint(model), service_tier
         )
 
 
@@ -111,40 +120,27 @@ def service_tier_of(requested: str | None) -> str:
     return "default"
 
 
-def usage_of(prompt_tokens: int, completion_tokens: int) -> CompletionUsage:
-    return CompletionUsage(
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
-        total_tokens=prompt_tokens + completion_tokens,
-        prompt_tokens_details=PromptTokensDetails(cached_tokens=0, audio_tokens=0),
-        completion_tokens_details=CompletionTokensDetails(
-            reasoning_tokens=0, audio_tokens=0, accepted_prediction_tokens=0, rejected_prediction_tokens=0
-        ),
-    )
-
-
-# Usage key order of real bodies (prompt, completion, total, then the details).
-_USAGE_ORDER = (
-    "prompt_tokens",
-    "completion_tokens",
-    "total_tokens",
-    "prompt_tokens_details",
-    "completion_tokens_details",
-)
-
-
-def usage_dict(usage: CompletionUsage) -> dict:
-    data = usage.to_dict(mode="json")
-    out = {k: data[k] for k in _USAGE_ORDER if k in data}
-    out.update((k, v) for k, v in data.items() if k not in out)
-    return out
+def usage_dict(usage: Usage) -> dict:
+    """The ``usage`` object of a body, keys in the order of real bodies (prompt, completion, total, details)."""
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": usage.reasoning_tokens,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
 
 
 def _tool_call(t) -> dict:
     return {"id": t.id, "type": "function", "function": {"name": t.name, "arguments": t.arguments}}
 
 
-def completion(meta: Meta, choices: list[Choice], usage: CompletionUsage) -> dict:
+def completion(meta: Meta, choices: list[Choice], usage: Usage) -> dict:
     """A ChatCompletion body, keys in the order of real bodies (openai-python tests/lib/chat/test_completions.py
     snapshots: message ``role, content, [tool_calls], refusal``; then ``usage``, ``service_tier``,
     ``system_fingerprint``)."""
@@ -264,7 +260,7 @@ class Obfuscator:
 def chunk_frames(
     meta: Meta,
     choices: list[Choice],
-    usage: CompletionUsage,
+    usage: Usage,
     *,
     include_usage: bool,
     include_obfuscation: bool = True,
@@ -319,7 +315,7 @@ DONE = b"data: [DONE]\n\n"
 def stream_frames(
     meta: Meta,
     choices: list[Choice],
-    usage: CompletionUsage,
+    usage: Usage,
     *,
     include_usage: bool,
     time_to_first_token: float,
@@ -349,7 +345,7 @@ def stream_frames(
 async def stream(
     meta: Meta,
     choices: list[Choice],
-    usage: CompletionUsage,
+    usage: Usage,
     *,
     include_usage: bool,
     time_to_first_token: float,

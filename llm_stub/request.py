@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from openai.types.chat import completion_create_params
@@ -17,6 +18,7 @@ from .errors import StubError, invalid
 from .schema_check import SCHEMAS, TYPE_WORDS, bad_value, kind_of
 from .schema_check import described_type as schema_check_described_type
 from .schema_check import validate as validate_schema
+from .tokenizer import content_text
 
 # Every top-level parameter the SDK knows; anything else is "Unrecognized request argument".
 KNOWN_PARAMS = frozenset(completion_create_params.CompletionCreateParamsBase.__annotations__) | {"stream"}
@@ -114,20 +116,18 @@ class ChatRequest:
     service_tier: str | None = None
     include_obfuscation: bool = True
 
-    @property
+    # Read by several steps of every request: worked out once (a request's messages are not changed after
+    # it is parsed).
+    @cached_property
     def last_user_text(self) -> str:
-        from .tokenizer import content_text
-
         for message in reversed(self.messages):
             if message.get("role") == "user":
                 return content_text(message.get("content"))
         return ""
 
-    @property
+    @cached_property
     def instructions(self) -> str:
         """The system and developer messages joined: the standing instructions."""
-        from .tokenizer import content_text
-
         return "\n".join(
             content_text(m.get("content")) for m in self.messages if m.get("role") in ("system", "developer")
         )

@@ -72,7 +72,7 @@ async def _read(request: Request, ex) -> tuple[str, object]:
     ex.log(body)
     key = app.authenticate(request)
     ex.entry.key = mask_key(key)
-    app._check_content_type(request.headers.get("content-type", ""))
+    app._check_content_type(app.headers_of(request).get("content-type", ""))
     if bad is not None:
         raise bad
     return key, body
@@ -106,7 +106,7 @@ async def create_response(request: Request) -> Response:
                 state,
                 rr.chat,
                 key=key,
-                request_headers=request.headers,
+                request_headers=app.headers_of(request),
                 response_headers=ex.headers,
                 extra=ex.entry.extra,
             )

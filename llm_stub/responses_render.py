@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -57,13 +56,15 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 
 from .faults import StreamFault
 from .generate import Choice
+from .ids import hex_id
+from .reasoning import Usage
 from .render import StreamDropped
 from .tokenizer import encode
 
 
 def new_id(prefix: str) -> str:
     """An id in the real API's shape: a prefix and 48 hex digits (``resp_``, ``msg_``, ``fc_``)."""
-    return f"{prefix}_{secrets.token_hex(24)}"
+    return f"{prefix}_{hex_id(24)}"
 
 
 # Key order of a live Response (openai-python tests/lib/responses/test_responses.py, test_output_text).
@@ -124,19 +125,13 @@ def _wire_response(data: dict) -> dict:
     return _ordered(data, _RESPONSE_KEYS)
 
 
-def usage_of(chat_usage: Any) -> ResponseUsage:
-    """The chat pipeline's usage in the Responses shape: same counts, new names."""
-    prompt_details = getattr(chat_usage, "prompt_tokens_details", None)
-    completion_details = getattr(chat_usage, "completion_tokens_details", None)
+def usage_of(chat_usage: Usage) -> ResponseUsage:
+    """The pipeline's usage in the Responses shape: same counts, new names."""
     return ResponseUsage(
         input_tokens=chat_usage.prompt_tokens,
-        input_tokens_details=InputTokensDetails(
-            cached_tokens=getattr(prompt_details, "cached_tokens", None) or 0, cache_write_tokens=0
-        ),
+        input_tokens_details=InputTokensDetails(cached_tokens=chat_usage.cached_tokens, cache_write_tokens=0),
         output_tokens=chat_usage.completion_tokens,
-        output_tokens_details=OutputTokensDetails(
-            reasoning_tokens=getattr(completion_details, "reasoning_tokens", None) or 0
-        ),
+        output_tokens_details=OutputTokensDetails(reasoning_tokens=chat_usage.reasoning_tokens),
         total_tokens=chat_usage.total_tokens,
     )
 
