@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -60,12 +61,13 @@ def _state(request: Request) -> StubState:
 
 
 def headers_of(request: Request) -> dict[str, str]:
-    """The request's headers as a plain dict, names lower-case, the first of repeated names kept (as
-    Starlette's ``Headers.get``); built once per request: auth, journal and fault plans all read it."""
+    """The request's headers as a plain dict, the first of repeated names kept (as Starlette's ``Headers.get``);
+    built once per request: auth, journal and fault plans all read it. Names are lower-case as the ASGI
+    server gives them (uvicorn lower-cases them; Starlette's ``Headers`` relies on the same)."""
     headers = request.scope.get("llm_stub.headers")
     if headers is None:
         headers = request.scope["llm_stub.headers"] = {
-            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
+            k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
         }
     return headers
 
@@ -161,8 +163,26 @@ def _finite(literal: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
 
 
+# orjson reads an integer beyond 64 bits as a float; bodies with a run of 19 digits go through the json
+# module, which keeps it exact (a too-large ``seed`` gets its own 400, not a type error).
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
 def decode_json(raw: bytes) -> object:
-    """The body as JSON, or the real API's 400 for a body it cannot parse; never a RecursionError."""
+    """The body as JSON, or the real API's 400 for a body it cannot parse; never a RecursionError.
+
+    orjson reads the common body (several times faster than the json module, issue 18). It already refuses
+    what the stub refuses: invalid UTF-8, lone surrogate escapes, NaN and Infinity, numbers too large for a
+    double, nesting past 1024. The depth limit here is lower (MAX_DEPTH), so deep bodies are still walked.
+    """
+    if _LONG_NUMBER.search(raw) is None:
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise invalid(_BAD_JSON) from None
+        if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _too_deep_or_lone_surrogate(value, False):
+            raise invalid(_BAD_JSON)
+        return value
     try:
         text = raw.decode("utf-8")  # strict: invalid UTF-8 (and UTF-8-encoded surrogates) is refused
         value = _DECODER.decode(text)

@@ -52,7 +52,13 @@ class StubConfig:
     )
 
     def model(self, model_id: str) -> ModelInfo | None:
-        return next((m for m in self.models if m.id == model_id), None)
+        """The served model with this id (looked up on every request: an index, rebuilt when ``models`` is
+        replaced or changes length)."""
+        models = self.models
+        index = self.__dict__.get("_model_index")
+        if index is None or index[0] is not models or index[1] != len(models):
+            index = self.__dict__["_model_index"] = (models, len(models), {m.id: m for m in reversed(models)})
+        return index[2].get(model_id)
 
     def restricted(self, model_id: str) -> ModelInfo | None:
         return next((m for m in self.restricted_models if m.id == model_id), None)

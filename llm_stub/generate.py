@@ -44,19 +44,20 @@ class Draft:
 
 
 class TokenPieces(Sequence[str]):
-    """A reply's token pieces, decoded only when something iterates them.
+    """A reply's token pieces, tokenized and decoded only when something iterates them.
 
-    Only a stream needs the pieces; a plain completion needs just their number (``len(ids)``), and decoding
-    every token was about half of the generation time of a short reply.
+    Only a stream needs the pieces; a plain completion needs just their number (``tokenizer.count``, which
+    remembers texts it has counted: the reply comes back as a prompt message in the next turn).
     """
 
-    def __init__(self, ids: list[int], encoding: str) -> None:
-        self._ids, self._encoding = ids, encoding
+    def __init__(self, text: str, encoding: str) -> None:
+        self._text, self._encoding = text, encoding
         self._pieces: list[str] | None = None
 
     def _decoded(self) -> list[str]:
         if self._pieces is None:
-            self._pieces = [piece for piece, _ in pieces_of(self._ids, self._encoding)]
+            ids = token_ids(self._text, self._encoding)
+            self._pieces = [piece for piece, _ in pieces_of(ids, self._encoding)]
         return self._pieces
 
     def __getitem__(self, i):  # noqa: ANN001, ANN204 (Sequence's int/slice overloads)
@@ -186,11 +187,10 @@ def finish(
     for stop in req.stop:
         if stop and stop in text:
             text = text[: text.index(stop)]
-    ids = token_ids(text, encoding)
-    used = len(ids)
-    pieces: Sequence[str] = TokenPieces(ids, encoding)
+    used = count(text, encoding)
+    pieces: Sequence[str] = TokenPieces(text, encoding)
     if room is not None and used > room:
-        counted = pieces_of(ids, encoding)
+        counted = pieces_of(token_ids(text, encoding), encoding)
         kept, used = [], 0
         for piece, n in counted:
             if used + n > room:

@@ -18,7 +18,8 @@ _SECRET_HEADERS = {"authorization", "api-key", "x-api-key", "openai-api-key", "c
 
 
 def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    out = {name.lower(): value for name, value in headers.items()}
+    """A copy of ``headers`` (names lower-case, as ``app.headers_of`` gives them) with every secret masked."""
+    out = dict(headers)
     for name in _SECRET_HEADERS.intersection(out):
         scheme, _, secret = out[name].partition(" ")
         out[name] = f"{scheme} {mask_key(secret)}" if secret else mask_key(out[name])

@@ -220,10 +220,14 @@ def _everything(known: dict) -> str:
     return f"From this conversation: {_join(parts)}."
 
 
-# Every question above starts with one of these words: a message without any of them asks none (one search
-# instead of a dozen on every request; tests/stub/test_recall.py checks the list against the patterns).
-QUESTION_WORDS = ("what", "who", "where", "which", "how", "do you", "repeat")
-_MAY_ASK = re.compile(r"(?i)\b(?:" + "|".join(QUESTION_WORDS) + r")\b")
+# What every question above starts with ("what's my", "what did you", "where", "how old", "repeat"...): a
+# message without any of these asks none of them, and one search spares a dozen on most requests ("What is
+# a token?" included). tests/stub/test_recall.py checks this against strings drawn from every pattern.
+_MAY_ASK = re.compile(
+    r"(?i)\b(?:what(?:'s|\s+(?:is|are|was|were|am|do|did|don't|have|name))\s+(?:my|i|you|your|did)\b"
+    r"|who\s+(?:am|do)\s+i\b|where\b|which\s+(?:city|town|country|company)\b|how\s+old\b"
+    r"|do\s+you\s+(?:know|remember)\b|repeat\b)"
+)
 _PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]
 
 
