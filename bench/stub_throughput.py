@@ -11,6 +11,11 @@ Every call asks the next question of the pool, so the stub generates each answer
 alternate between the two servers so that machine noise hits both alike; the median of the per-batch
 ratios is reported, with each server's CPU time per call (less sensitive to the machine's other load).
 Targets (issue 18): create ratio >= 0.9, stream ratio >= 0.9.
+
+The pool repeats (48 questions, asked in turn), as a learner re-running cells does, so the stub's token
+counts of texts it has seen come from its cache. ``--fresh`` measures the other extreme: the answers are
+recorded by a separate stub process and every call asks the measured stub a question it has never seen
+(a pool as large as the run: stems x topics x asides).
 """
 
 from __future__ import annotations
@@ -63,9 +68,15 @@ TOPICS = [
 ]
 
 
-def question_pool(n: int, seed: int) -> list[str]:
+# Asides that make a question new without changing what it asks (for --fresh, which needs hundreds).
+ASIDES = ["", " Keep it short.", " Use plain words.", " I am new to this.", " Assume I know Python."]
+
+
+def question_pool(n: int, seed: int, asides: list[str] | None = None) -> list[str]:
     """``n`` distinct questions, the same for a given seed."""
-    all_questions = [stem.format(topic) for stem in STEMS for topic in TOPICS]
+    all_questions = [
+        stem.format(topic) + aside for stem in STEMS for topic in TOPICS for aside in asides or [""]
+    ]
     return random.Random(seed).sample(all_questions, min(n, len(all_questions)))
 
 
@@ -107,7 +118,13 @@ def record(base_url: str, question: str) -> dict:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far (Linux /proc; 0.0 elsewhere)."""
+    """CPU time a process has used so far: /proc/PID/schedstat's nanoseconds on a CPU (Linux), else the
+    user + system clock ticks of /proc/PID/stat (10 ms steps: too coarse for one batch), else 0.0."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -146,6 +163,34 @@ class Asker:
         return streams / (time.perf_counter() - start)
 
 
+def _measure(
+    args: argparse.Namespace, kinds: dict, pool: list[str], canned: str, stub_url: str, stub_pid: int
+) -> tuple[dict, dict]:
+    """Alternating batches against the stub and a reference replaying ``canned``: rates and CPU seconds."""
+    rates: dict[str, dict[str, list[float]]] = {
+        "stub": {k: [] for k in kinds},
+        "reference": {k: [] for k in kinds},
+    }
+    cpu: dict[str, dict[str, float]] = {"stub": {k: 0.0 for k in kinds}, "reference": {k: 0.0 for k in kinds}}
+    with server("bench.reference_server", "--canned", canned) as (ref_url, ref_pid):
+        pids = {"stub": stub_pid, "reference": ref_pid}
+        askers = {
+            "stub": Asker(OpenAI(base_url=stub_url, api_key="sk-stub", max_retries=0), pool),
+            "reference": Asker(OpenAI(base_url=ref_url, api_key="sk-stub", max_retries=0), pool),
+        }
+        for asker in askers.values():  # warm up connections and code paths
+            asker.calls_per_second(10)
+            asker.streams_per_second(3)
+        for r in range(args.rounds):
+            order = list(askers.items()) if r % 2 == 0 else list(askers.items())[::-1]
+            for kind, (_, method, n) in kinds.items():
+                for name, asker in order:
+                    before = cpu_seconds(pids[name])
+                    rates[name][kind].append(getattr(asker, method)(n))
+                    cpu[name][kind] += cpu_seconds(pids[name]) - before
+    return rates, cpu
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=48, help="distinct questions in the pool")
@@ -154,40 +199,31 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--streams", type=int, default=6, help="streams per batch")
     parser.add_argument("--rounds", type=int, default=15, help="batches per server, alternating")
     parser.add_argument("--stub-path", help="import llm_stub from this directory (before/after comparisons)")
+    parser.add_argument("--fresh", action="store_true", help="never ask the measured stub a question twice")
     args = parser.parse_args(argv)
-    pool = question_pool(args.questions, args.seed)
+    if args.fresh:  # one question per call, warm-ups included
+        args.questions = (args.calls + args.streams) * args.rounds + 13
+        pool = question_pool(args.questions, args.seed, ASIDES)
+        if len(pool) < args.questions:
+            parser.error(
+                f"--fresh needs {args.questions} questions; the pool has {len(pool)}: lower --rounds"
+            )
+    else:
+        pool = question_pool(args.questions, args.seed)
     kinds = {
         "create": ("calls/s", "calls_per_second", args.calls),
         "stream": ("streams/s", "streams_per_second", args.streams),
     }
-    rates: dict[str, dict[str, list[float]]] = {
-        "stub": {k: [] for k in kinds},
-        "reference": {k: [] for k in kinds},
-    }
-    cpu: dict[str, dict[str, float]] = {"stub": {k: 0.0 for k in kinds}, "reference": {k: 0.0 for k in kinds}}
-    with (
-        server("llm_stub", path=args.stub_path) as (stub_url, stub_pid),
-        tempfile.NamedTemporaryFile("w", suffix=".json") as canned,
-    ):
-        recorded = [record(stub_url, q) for q in pool]
-        json.dump({"answers": recorded}, canned)
-        canned.flush()
-        with server("bench.reference_server", "--canned", canned.name) as (ref_url, ref_pid):
-            pids = {"stub": stub_pid, "reference": ref_pid}
-            askers = {
-                "stub": Asker(OpenAI(base_url=stub_url, api_key="sk-stub", max_retries=0), pool),
-                "reference": Asker(OpenAI(base_url=ref_url, api_key="sk-stub", max_retries=0), pool),
-            }
-            for asker in askers.values():  # warm up connections and code paths
-                asker.calls_per_second(10)
-                asker.streams_per_second(3)
-            for r in range(args.rounds):
-                order = list(askers.items()) if r % 2 == 0 else list(askers.items())[::-1]
-                for kind, (_, method, n) in kinds.items():
-                    for name, asker in order:
-                        before = cpu_seconds(pids[name])
-                        rates[name][kind].append(getattr(asker, method)(n))
-                        cpu[name][kind] += cpu_seconds(pids[name]) - before
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as canned:
+        if args.fresh:  # recorded by another process: the measured stub has seen none of the questions
+            with server("llm_stub", path=args.stub_path) as (recorder_url, _):
+                recorded = [record(recorder_url, q) for q in pool]
+        with server("llm_stub", path=args.stub_path) as (stub_url, stub_pid):
+            if not args.fresh:
+                recorded = [record(stub_url, q) for q in pool]
+            json.dump({"answers": recorded}, canned)
+            canned.flush()
+            rates, cpu = _measure(args, kinds, pool, canned.name, stub_url, stub_pid)
     ratios = {
         k: statistics.median(s / r for s, r in zip(rates["stub"][k], rates["reference"][k], strict=True))
         for k in kinds
@@ -198,7 +234,8 @@ def main(argv: list[str] | None = None) -> dict:
         name: {k: cpu[name][k] / (n * args.rounds) * 1000 for k, (_, _, n) in kinds.items()} for name in cpu
     }
     print(
-        f"{len(pool)} distinct questions (seed {args.seed}); the reference replays the stub's bytes for each: "
+        f"{len(pool)} distinct questions (seed {args.seed}{', each asked once' if args.fresh else ''}); "
+        "the reference replays the stub's bytes for each: "
         f"{min(chunks)}-{max(chunks)} chunks per stream (median {statistics.median(chunks):g}) + [DONE]"
     )
     for kind, (unit, _, _) in kinds.items():

@@ -142,6 +142,8 @@ class RateLimiter:
 
     def admit(self, key: str, tokens: int, model: str = "gpt-4o-mini") -> dict[str, str]:
         """Take one request and ``tokens`` from ``key``'s buckets; return the x-ratelimit-* headers or raise a 429."""
+        if not self._buckets and not self.enabled:  # no limits, and none left to clear: nothing to take
+            return {}
         with self._lock:
             now = self.clock()
             buckets = {k: self._bucket(key, k, now) for k in ("requests", "tokens")}
