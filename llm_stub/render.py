@@ -121,7 +121,14 @@ def service_tier_of(requested: str | None) -> str:
 
 
 def usage_dict(usage: Usage) -> dict:
-    """The ``usage`` object of a body, keys in the order of real bodies (prompt, completion, total, details)."""
+    """The ``usage`` object of a body, keys in the order of real bodies.
+
+    Real bodies and chunks send ``"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0}`` and
+    ``"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,
+    "rejected_prediction_tokens":0}`` (a recorded gpt-4o-mini-2024-07-18 stream in a Go relay's test
+    fixtures and logged gpt-4.1 usage, found with find_string); the SDK's model lists the fields in
+    another order, which the stub sent before issue 18.
+    """
     return {
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,

@@ -296,3 +296,33 @@ def test_streamed_arguments_equal_the_message_arguments(client):
     ]
     assert "".join(parts) == expected
     assert "order_id" in expected and json.loads(expected).keys() == {"order_id", "line_2"}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_usage_keys_in_the_order_of_real_bodies(stub, stream):
+    # Real bodies and final chunks: "prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0} and
+    # "completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,
+    # "rejected_prediction_tokens":0} (a recorded gpt-4o-mini-2024-07-18 stream in a Go relay's test fixtures;
+    # logged gpt-4.1 usage). Not the SDK model's field order.
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "Name a colour."}]}
+    if stream:
+        body |= {"stream": True, "stream_options": {"include_usage": True}}
+    r = httpx2.post(
+        stub.base_url + "/chat/completions", headers={"Authorization": f"Bearer {stub.api_key}"}, json=body
+    )
+    text = r.text if not stream else [p for p in r.text.split("\n\n") if '"usage":{' in p][-1]
+    usage = json.loads(text.removeprefix("data: "))["usage"]
+    assert list(usage) == [
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+        "prompt_tokens_details",
+        "completion_tokens_details",
+    ]
+    assert list(usage["prompt_tokens_details"]) == ["cached_tokens", "audio_tokens"]
+    assert list(usage["completion_tokens_details"]) == [
+        "reasoning_tokens",
+        "audio_tokens",
+        "accepted_prediction_tokens",
+        "rejected_prediction_tokens",
+    ]
