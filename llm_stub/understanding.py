@@ -694,7 +694,17 @@ def _clean_place(raw: str) -> str | None:
     return " ".join(kept)
 
 
-_FACT_CUES = re.compile(r"(?i)\b(?:i|i'm|im|my|me|this is|it's|name's)\b")
+# Where any pattern above can start: "my", "call me", "this is", "it's", or "I" with one of the verbs that
+# follow it there ("I am", "I'm", "I live", "I work", "I like"...), also glued to a greeting ("Hii'm Ada",
+# as the second name pattern allows). A message with none of these states no
+# fact, and one search spares about twenty ("Can I stream with tools?" included; tests/stub/
+# test_understanding.py checks the cues against strings drawn from every pattern).
+_FACT_CUES = re.compile(
+    r"(?i)(?:\b|(?<=hi)|(?<=hey)|(?<=hello))(?:my|call me|name's|this is|it's|im"
+    r"|i(?:'m|\s+(?:'m|am|live|reside|stay|just|moved|come|came|was|work|don't|do\s+not|really|hate|dislike|can't"
+    r"|cannot|detest|also|absolutely|like|love|enjoy|adore|turned)))\b"
+)
+
 
 
 @lru_cache(maxsize=512)

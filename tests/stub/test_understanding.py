@@ -1,0 +1,45 @@
+"""``understanding.facts``: its quick check of cues never hides a fact that a pattern would find."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llm_stub import understanding as u
+
+PATTERNS = [p for _, p in u._FACT_PATTERNS] + [u._FAVOURITE, u._FAVOURITE_AFTER, u._RELATION]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:50])
+def test_every_fact_pattern_passes_the_quick_cue_check(pattern):
+    @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(st.from_regex(pattern))
+    def check(text: str) -> None:
+        assert u._FACT_CUES.search(text), f"{text!r} matches {pattern.pattern!r} but fails the quick cue check"
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can I stream with tools?", "Give one example of streaming.", "How do I count tokens?", "Should I retry?"],
+)
+def test_questions_with_i_that_state_nothing_skip_the_patterns(text):
+    assert not u._FACT_CUES.search(text)
+    assert u.facts(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("I'm Ada.", "name", "Ada"),
+        ("i live in Lyon", "home", "Lyon"),
+        ("I really like jazz", "likes", "jazz"),
+        ("I do not like olives", "dislikes", "olives"),
+        ("I turned 42 last week", "age", "42"),
+        ("Jazz is my favourite music", "favourite", "Jazz"),
+    ],
+)
+def test_facts_still_found(text, kind, value):
+    assert any(f.kind == kind and f.value == value for f in u.facts(text)), u.facts(text)
