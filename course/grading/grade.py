@@ -71,7 +71,7 @@ def grade_one(
     ws = Path(tempfile.mkdtemp(prefix="ws-", dir=private))
     state = Path(tempfile.mkdtemp(prefix="state-", dir=private))
     worker_root = Path(tempfile.mkdtemp(prefix="worker-", dir=private))
-    uid = uid_base + index % isolation.UID_SLOT if mode == "uid" else None
+    uid = uid_base + index % isolation.UID_SLOT if isolation.own_uid(mode) else None
     notes: list[str] = list(sub.notes)
     try:
         if sub.root is None:

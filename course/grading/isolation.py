@@ -39,12 +39,16 @@ GRADER_FILES = ("rpc.py", "worker.py", "sandbox.py")
 HERE = Path(__file__).resolve().parent
 BASE_UID = 61000  # the uid fallback's users: BASE_UID + a run's slot * UID_SLOT + the submission's index
 UID_SLOT = 1000  # user ids a run may use (one per submission)
-UID_SLOTS = 1000  # runs that may grade at once without sharing a user id (killing one's would kill the other's)
+UID_SLOTS = (
+    1000  # runs that may grade at once without sharing a user id (killing one's would kill the other's)
+)
 
 
 def run_uid_base() -> int:
     """The first user id of a grading run: random, so two runs on one machine do not kill each other's workers."""
     return BASE_UID + UID_SLOT * secrets.randbelow(UID_SLOTS)
+
+
 SANDBOX_ROOT = "/submission"  # where the worker's folder is mounted inside bwrap
 DEFAULT_LIMITS = {
     "as": 3 * 1024**3,  # bytes of address space
@@ -53,26 +57,30 @@ DEFAULT_LIMITS = {
     "cpu": 600,  # seconds of CPU per worker
     "core": 0,
 }
-NPROC_LIMIT = 64  # processes and threads of the worker's own uid (uid fallback only)
+NPROC_LIMIT = 64  # processes and threads of the worker's own uid (whenever it has one: own_uid)
 ISOLATION_TEXT = {
-    "bwrap": "bwrap (own namespaces, read-only system, no network, only its labs/ and a scratch folder)",
+    "bwrap": (
+        "bwrap (own namespaces, read-only system, no network, only its labs/ and a scratch folder; "
+        "graded as root: its own user id, at most 64 processes)"
+    ),
     "uid": "fallback (no bwrap): own user id, resource limits, its processes killed at the end",
     "none": "fallback (no bwrap, not root): resource limits and its own session only",
 }
 
-_probe: dict[str, bool] = {}
+_probe: dict[str, Any] = {}
 TMP_BYTES = 64 * 1024**2  # the worker's /tmp (memory) under bwrap
 
 
-def bwrap_has_size() -> bool:
-    """bwrap 0.5+ can cap a tmpfs (``--size``)."""
-    if "size" not in _probe:
+def bwrap_has(flag: str) -> bool:
+    """This bwrap knows ``flag`` (``--size`` and ``--perms`` for a tmpfs came in bwrap 0.5)."""
+    if "help" not in _probe:
         try:
-            help_text = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10).stdout
+            _probe["help"] = subprocess.run(
+                ["bwrap", "--help"], capture_output=True, text=True, timeout=10
+            ).stdout
         except (OSError, subprocess.TimeoutExpired):
-            help_text = ""
-        _probe["size"] = "--size" in help_text
-    return _probe["size"]
+            _probe["help"] = ""
+    return flag in _probe["help"]
 
 
 def bwrap_works() -> bool:
@@ -105,6 +113,15 @@ def bwrap_works() -> bool:
     return _probe["ok"]
 
 
+def own_uid(mode: str) -> bool:
+    """Whether each submission's worker runs under a user id of its own (``run_uid_base``), with a limit on its
+    processes: whenever the grader is root (root itself is exempt from RLIMIT_NPROC, in a sandbox or not).
+    Under bwrap the worker starts as root in its namespaces and drops to that uid after loading Python."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return False
+    return mode == "uid" or (mode == "bwrap" and bwrap_has("--perms"))  # folders the uid may enter
+
+
 def detect() -> str:
     """``bwrap``, ``uid`` or ``none`` (``COURSE_GRADING_NO_BWRAP=1`` forces the fallback)."""
     if bwrap_works():
@@ -127,7 +144,7 @@ def prepare(root: Path, lab_files: list[Path], mode: str, uid: int | None) -> di
     for path in lab_files:
         shutil.copyfile(path, labs / path.name)
     (root / "scratch" / "tmp").mkdir(parents=True, exist_ok=True)
-    if mode == "uid" and uid is not None:
+    if uid is not None:
         for path in [root, *root.rglob("*")]:
             os.chown(path, uid, uid)
         os.chmod(root, 0o700)
@@ -151,6 +168,33 @@ class WorkerCrashed(Exception):
     """The lab's process ended (or was stopped) during a test."""
 
 
+_DEST_AFTER = {"--ro-bind": 2, "--bind": 2, "--symlink": 2, "--tmpfs": 1, "--proc": 1, "--dev": 1, "--dir": 1}
+
+
+def _open_parents(cmd: list[str], first: int) -> list[str]:
+    """``cmd`` with every folder above a mount point made first, mode 0755.
+
+    bwrap makes the folders above a mount point itself, mode 0700 and owned by root: a worker that drops to
+    its own uid could not reach its Python (``/root/.pyenv/...``) or its labs. Only these empty folders are
+    made: nothing else of the real ``/root`` is in the sandbox."""
+    parents: set[str] = set()
+    i = first
+    while i < len(cmd):
+        skip = _DEST_AFTER.get(cmd[i])
+        if skip is None:
+            i += 1
+            continue
+        dest = cmd[i + skip]
+        parents.update(str(p) for p in Path(dest).parents if str(p) != "/")
+        i += skip + 1
+    made = [
+        arg
+        for p in sorted(parents, key=lambda p: (p.count("/"), p))
+        for arg in ("--perms", "0755", "--dir", p)
+    ]
+    return [*cmd[:first], *made, *cmd[first:]]
+
+
 class Worker:
     """One worker process and its channel (trusted side)."""
 
@@ -171,21 +215,32 @@ class Worker:
         python = os.path.realpath(sys.executable)
         limits = dict(DEFAULT_LIMITS, **(self.config.get("limits") or {}))
         inner: dict[str, Any] = {"site": site_dirs(), "limits": limits, "audit": True}
-        if self.mode != "uid":  # the uid fallback loads the whole list before it drops privileges
+        uid = self.config.get("uid")
+        if uid is None:  # a worker that drops to its own uid loads the whole list before it does
             inner["preload"] = ["openai", "openai.types.chat", "pydantic"]
         if self.mode == "bwrap":
             inner["root"] = SANDBOX_ROOT
             inner["read_roots"] = sorted(
                 {SANDBOX_ROOT, "/usr", "/grader", sys.base_prefix, sys.prefix, *site_dirs()}
             )
+            if uid is None:  # a user namespace: the worker is uid 65534 inside, the grader's uid outside
+                namespaces = ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"]
+            else:  # the grader is root: no user namespace, and the worker drops to its own uid itself
+                namespaces = [
+                    *(
+                        "--unshare-ipc",
+                        "--unshare-pid",
+                        "--unshare-net",
+                        "--unshare-uts",
+                        "--unshare-cgroup-try",
+                    ),
+                    *("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"),  # for that drop, then gone
+                ]
+                inner["uid"] = uid
+                inner["limits"]["nproc"] = NPROC_LIMIT
             cmd = [
                 shutil.which("bwrap") or "bwrap",
-                "--unshare-all",
-                "--unshare-user",
-                "--uid",
-                "65534",
-                "--gid",
-                "65534",
+                *namespaces,
                 "--die-with-parent",
                 "--new-session",
                 "--clearenv",
@@ -212,7 +267,10 @@ class Worker:
                 "--bind",
                 str(self.root / "scratch"),
                 f"{SANDBOX_ROOT}/scratch",
-                *(["--size", str(TMP_BYTES)] if bwrap_has_size() else []),
+                *(["--size", str(TMP_BYTES)] if bwrap_has("--size") else []),
+                *(
+                    ["--perms", "1777"] if uid is not None and bwrap_has("--perms") else []
+                ),  # /tmp for the uid
                 "--tmpfs",
                 "/tmp",
                 "--proc",
@@ -224,13 +282,15 @@ class Worker:
             ]
             for key, value in self._env(f"{SANDBOX_ROOT}/scratch", "/tmp").items():
                 cmd += ["--setenv", key, value]
+            if uid is not None:
+                cmd = _open_parents(cmd, first=len(namespaces) + 1)
             return [*cmd, python, "-I", "-S", "/grader/worker.py", str(fd), json.dumps(inner)]
         inner["root"] = str(self.root)
         inner["read_roots"] = sorted(
             {str(self.root), "/usr", str(HERE), sys.base_prefix, sys.prefix, *site_dirs()}
         )
         if self.mode == "uid":
-            inner["uid"] = self.config.get("uid")
+            inner["uid"] = uid
             inner["limits"]["nproc"] = NPROC_LIMIT
         return [python, "-I", "-S", str(HERE / "worker.py"), str(fd), json.dumps(inner)]
 
@@ -311,7 +371,7 @@ class Worker:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:  # pragma: no cover
                 pass
-        if self.mode == "uid" and self.config.get("uid") is not None:
+        if self.config.get("uid") is not None:
             kill_uid(int(self.config["uid"]))
         if peer is not None:
             if peer.closed is None:

@@ -263,6 +263,44 @@ try:
 except Exception:
     pass
 """,
+    # a fork bomb (through ctypes, past the audit hook), bounded at 300 so that a grader without a process
+    # limit is found out without the machine going down: more than 128 processes alive at once means no limit
+    # held, and then the attack "wins" (it becomes the solution)
+    # (with ctypes, or where the uid fallback cannot load it, _posixsubprocess starting `sleep 3`)
+    "fork_bomb": """
+import time as _time
+_alive = 0
+try:
+    import ctypes as _ctypes
+    _libc = _ctypes.CDLL(None)
+
+    def _spawn():
+        _pid = _libc.fork()
+        if _pid == 0:
+            _time.sleep(3)
+            _os._exit(0)
+        return _pid
+except ImportError:
+    import _posixsubprocess
+
+    def _spawn():
+        _r, _w = _os.pipe()
+        try:
+            return _posixsubprocess.fork_exec([b"/bin/sleep", b"3"], [b"/bin/sleep"], True, (), None, None,
+                                              -1, -1, -1, -1, -1, -1, _r, _w, False, False, -1, None,
+                                              None, None, -1, None, False)
+        except OSError:
+            return -1
+        finally:
+            _os.close(_r)
+            _os.close(_w)
+for _ in range(300):
+    if _spawn() < 0:
+        break
+    _alive += 1
+if _alive > 128:
+    _use(_FORK_BOMB_PRIZE)
+""",
     # the course's files truncated or removed
     "truncate_course": """
 import ctypes as _ctypes
@@ -302,7 +340,8 @@ def attack_submissions(where: Path, course: Path, out: Path) -> dict[str, tuple[
         "full": (_labs(where / "full", LAB01_SOLUTION, LAB02_SOLUTION), MAX_SCORE)
     }
     for name, code in ATTACKS.items():
-        lab01 = textwrap.dedent(LAB01_UNTOUCHED) + PRELUDE.format(**fill) + textwrap.dedent(code)
+        prize = f"_FORK_BOMB_PRIZE = {LAB01_SOLUTION!r}\n" if name == "fork_bomb" else ""
+        lab01 = textwrap.dedent(LAB01_UNTOUCHED) + PRELUDE.format(**fill) + prize + textwrap.dedent(code)
         subs[name] = (_labs(where / name, lab01, LAB02_UNTOUCHED), 0)
     # keep the classmate running while the /proc and stub attacks look for it
     order = ["proc_classmate", "full", "stub_faults"]
