@@ -90,6 +90,7 @@ JSON_TEXT_FIELDS = frozenset("summary description text content message body ques
 # a tool's parameter that takes the request itself ("query", "question"); "note" or "comment" only from evidence
 TOOL_TEXT_FIELDS = frozenset("query text question message prompt input search content sentence body topic keyword term "
                              "request subject".split())  # fmt: skip
+_TITLE_FIELDS = frozenset("title headline heading subject".split())
 _SENTIMENT_FIELDS = frozenset("sentiment mood tone feeling emotion polarity attitude opinion".split())
 _UNIT_FIELDS = frozenset("confidence probability likelihood certainty score".split())
 _RATING_FIELDS = words(
@@ -402,19 +403,22 @@ class Filler:
                 return value
         if hints & _RATING_FIELDS and self.mode == "json" and not self._numbers_named(name):
             value = _stated_rating(self.reading.text, hi, integer)
+            if value is None:  # "rated 7.5", "4 stars": the user's number, before a guess from the tone
+                entity = self._number_near(_RATING_FIELDS, lambda x: fits(_as(x, integer)))
+                value = None if entity is None else _as(entity.value, integer)
             if value is None:
                 value = _rating(self.reading.sentiment, lo, hi, integer)
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
                 return value
         # a number written next to the field's name ("age 36", "limit: 5", "3 results", "5 days")
-        for entity in list(self.pool):
-            if entity.kind not in ("number", "quantity", "money"):
-                continue
-            near = words(entity.unit) | words(self.reading.text[max(0, entity.start - 20) : entity.start])
-            if near & hints and fits(_as(entity.value, integer)):
-                self.pool.remove(entity)
-                self.used.append(entity)
+        entity = self._number_near(hints, lambda x: fits(_as(x, integer)))
+        if entity is not None:
+            return _as(entity.value, integer)
+        if "year" in hints:  # a year field takes a number that can be a year ("from 1972"), not the first one
+            entity = self.take(("number", "quantity"), lambda e: _as(e.value, True) == e.value
+                               and 1000 <= e.value <= 2999 and fits(_as(e.value, integer)))  # fmt: skip
+            if entity is not None:
                 return _as(entity.value, integer)
         kinds = ("money", "quantity", "number") if hints & {"price", "cost", "amount", "total", "budget"} else (
             "number", "quantity", "money")  # fmt: skip
@@ -433,6 +437,18 @@ class Filler:
         if neutral is None:
             neutral = _search(lo, hi, step, integer, fits, self.rng)
         return self.unfound(schema, name, required, nullable, neutral)
+
+    def _number_near(self, hints: frozenset[str], fits: Any) -> Entity | None:
+        """Take a number written next to one of ``hints``: its unit, or the words just before it."""
+        for entity in list(self.pool):
+            if entity.kind not in ("number", "quantity", "money"):
+                continue
+            near = words(entity.unit) | words(self.reading.text[max(0, entity.start - 20) : entity.start])
+            if near & hints and fits(entity.value):
+                self.pool.remove(entity)
+                self.used.append(entity)
+                return entity
+        return None
 
     def _meaning_words(self) -> frozenset[str]:
         """The text's words for matching enum options by meaning: labels of ids left out, "question" added."""
@@ -472,7 +488,7 @@ class Filler:
             self._drop(labelled)
             return _fit_length(schema, labelled)
         kinds = wants(name, schema)
-        if self.mode == "json" and words(name, synonyms=False) & {"title", "headline", "heading", "subject"}:
+        if self.mode == "json" and words(name, synonyms=False) & _TITLE_FIELDS:
             kinds = ("quoted", "name")
             if not any(e.kind in kinds for e in self.pool):
                 title = _title(self.reading.text)
@@ -844,6 +860,8 @@ def _entity_string(entity: Entity, name: str, schema: dict) -> str:
         return entity.unit
     if entity.kind == "city" and "country" in hints and "city" not in hints:
         return entity.unit
+    if entity.kind == "name" and hints & _TITLE_FIELDS:
+        return entity.text  # with its article: "The Godfather"
     if entity.kind in ("city", "country", "org"):
         return (
             entity.value

@@ -300,8 +300,9 @@ _CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|
 # Imperatives that start a request ("Book a table", "Send ..."): capitalised there, but not names.
 _VERBS = frozenset(
     """add book build buy calculate cancel change check classify compare convert create delete describe draft email
-    explain extract find fix list make name open order plan play read recommend remind remove rename reserve run save
-    schedule search send set show start stop suggest summarise summarize translate update write""".split()
+    explain extract find fix list make name open order plan play rate read recommend remind remove rename reserve
+    review run save schedule score search send set show start stop suggest summarise summarize tag translate update
+    write""".split()
 )
 _ID_CUES = frozenset(
     "order ticket invoice booking number no ref reference id sku parcel package item code".split()
@@ -309,6 +310,8 @@ _ID_CUES = frozenset(
 _UNIT_WORDS = frozenset(
     """of and or the a an to in on at for is are was it this that but with by from as""".split()
 )
+# Words after a number that say when, not what of: "1972 last night", "3 more", "2 ago" are no quantities.
+_NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now".split())
 _PERSON_CUES = re.compile(
     r"(?i)(?:name is|name's|i am|i'm|call me|called|named|this is|by|author|dear|mr\.?|ms\.?|mrs\.?|dr\.?|with|to|from|"
     r"customer|user|ask|asked|tell|told|met)\s*[:,]?\s*$"
@@ -352,8 +355,11 @@ def _number(raw: str) -> float | int:
 def _classify_proper(text: str, start: int, before: str) -> Entity | None:
     parts = text.split()
     at_start = not before.strip() or before.rstrip()[-1] in ".!?:;\n"
-    # leading words that are not names ("What", "Is", "Compare", "Hi") and trailing particles
+    # leading words that are not names ("What", "Is", "Compare", "Hi") and trailing particles; a capitalised
+    # article just before the name is kept in the entity's text ("The Godfather", "A Quiet Place": a title)
+    article = ""
     while parts and (fold(parts[0]).strip("'") in STOP or (at_start and fold(parts[0]) in _VERBS)):
+        article = parts[0] if parts[0] in ("The", "A", "An") else ""
         start += len(parts[0]) + 1
         parts.pop(0)
         at_start = False
@@ -389,7 +395,7 @@ def _classify_proper(text: str, start: int, before: str) -> Entity | None:
             return Entity("person", value, value, start)
     if value.isupper() and len(value) <= 5 and value not in tickers:
         return None  # JSON, API, HTTP: acronyms, not things to look up
-    return Entity("name", value, value, start)
+    return Entity("name", f"{article} {value}" if article else value, value, start)
 
 
 @lru_cache(maxsize=512)
@@ -438,7 +444,13 @@ def entities(text: str) -> tuple[Entity, ...]:
                 found.append(Entity("money", raw, value, a, code))
             elif kind == "quantity":
                 unit = m.group(2).lower()
-                if unit.split()[0] in _UNIT_WORDS or unit in ("am", "pm", "st", "nd", "rd", "th"):
+                first_word = unit.split()[0]
+                if (
+                    first_word in _UNIT_WORDS
+                    or first_word in STOP
+                    or first_word in _NOT_UNITS
+                    or unit in ("am", "pm", "st", "nd", "rd", "th")
+                ):
                     continue
                 found.append(Entity("quantity", raw, _number(m.group(1)), a, unit))
             elif kind == "number":

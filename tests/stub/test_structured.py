@@ -549,3 +549,40 @@ def test_strict_invalid_schemas_are_rejected(schema):
 def test_stub_answers_strict_invalid_schemas_with_the_400(client, schema):
     body = error_of(client, "Go", response_format=schema_format(schema, name="generated"))
     assert body["code"] is None and body["param"] == "response_format"
+
+
+class _Film(BaseModel):
+    title: str
+    year: int
+    rating: float
+
+
+_FILM_PROMPTS = [
+    "I watched {title} from {year} last night. Rating: {rating}.",
+    "Extract: {title}, {year}, rated {rating}",
+    "{title} ({year}) gets {rating} out of 10 from me.",
+    "Rate {title}, released in {year}: {rating}/10.",
+    "My friend recommended {title}. It came out in {year} and I'd give it {rating} stars.",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    prompt=st.sampled_from(_FILM_PROMPTS),
+    title=st.sampled_from(
+        ["The Godfather", "A Quiet Place", "The Grand Budapest Hotel", "Blade Runner", "An American Tail", "Alien"]
+    ),
+    year=st.integers(1920, 2030),
+    rating=st.integers(10, 99).map(lambda n: n / 10),
+)
+def test_the_users_own_title_year_and_rating_land_in_their_fields(client, prompt, title, year, rating):
+    # a learner's own schema and prompt: each number goes to the field it was written for (a year field takes the
+    # number that can be a year, a rating field the number next to "rated", "Rating:", "stars" or "/10"), and a
+    # title keeps its article ("The Godfather", not "Godfather")
+    text = prompt.format(title=title, year=year, rating=rating)
+    parsed = client.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": text}], response_format=_Film
+    ).choices[0].message.parsed
+    assert (parsed.year, parsed.rating) == (year, rating), text
+    if not text.startswith(title) or " " in title:  # one capitalised word opening a sentence is no name
+        assert parsed.title == title, text
