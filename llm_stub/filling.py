@@ -945,6 +945,15 @@ def _listed(text: str) -> list[str]:
 _CLAUSE_STARTS = frozenset("i i'm it it's my we you he she they this that there so then".split())
 
 
+# Where a title taken from the text's first words ends: a preposition, a conjunction or relative pronoun, or
+# the verb of its sentence ("Parasite came out in 2019" is about "Parasite"; "Login bug that crashes the app"
+# about "Login bug").
+_TITLE_ENDS = frozenset(
+    """in on at for with from by to and or but so because that which who where when is was are were came comes
+    come has had have got gets went goes looks seems made makes did does will would can could should""".split()
+)
+
+
 def _title(text: str) -> str:
     """A short title for the text's subject: "Team offsite in Berlin on ..." gives "Team offsite"."""
     first = next((s for s in _SENTENCE.split(text.strip()) if s.strip()), "")
@@ -957,7 +966,7 @@ def _title(text: str) -> str:
         if token in ",:;(" or (
             kept
             and fold(token)
-            in ("in", "on", "at", "for", "with", "from", "by", "to", "and", "is", "was", "are", "were")
+            in _TITLE_ENDS
         ):
             break
         kept.append(token)

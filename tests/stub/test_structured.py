@@ -586,3 +586,22 @@ def test_the_users_own_title_year_and_rating_land_in_their_fields(client, prompt
     assert (parsed.year, parsed.rating) == (year, rating), text
     if not text.startswith(title) or " " in title:  # one capitalised word opening a sentence is no name
         assert parsed.title == title, text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Parasite came out in 2019 and I give it 4 stars.", "Parasite"),
+        ("Login bug that crashes the app on start", "Login bug"),
+        ("Team offsite in Berlin on May 3", "Team offsite"),
+        ("Quarterly report is late again", "Quarterly report"),
+    ],
+)
+def test_a_title_from_the_texts_first_words_stops_at_its_verb_or_clause(client, text, title):
+    class Note(BaseModel):
+        title: str
+
+    parsed = client.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": text}], response_format=Note
+    ).choices[0].message.parsed
+    assert parsed.title == title
