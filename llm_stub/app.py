@@ -256,10 +256,15 @@ class JSONBody(Response):
         self.background = None
         self.body = body
         self.raw_headers = [
-            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+            *_raw(headers),
             (b"content-length", str(len(body)).encode()),
             (b"content-type", b"application/json"),
         ]
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """Headers as ASGI sends them: lower-case names, latin-1 bytes."""
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
 
 def _logged_body(raw: bytes) -> object:
@@ -297,7 +302,7 @@ class SSEResponse(Response):
         self.background = None
         self.raw_headers = [
             (b"content-type", b"text/event-stream; charset=utf-8"),
-            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+            *_raw(headers),
             (b"cache-control", b"no-cache"),
         ]
         self.frames = frames

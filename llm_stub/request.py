@@ -71,6 +71,25 @@ def expect(value: Any, kind: str, param: str) -> Any:
     return value
 
 
+def typed_object(value: Any, param: str) -> Any:
+    """The ``type`` of an object that must have one (a content part, a tool); the 400 for a value that is not
+    an object, or an object without ``type``."""
+    expect(value, "object", param)
+    if "type" not in value:
+        raise missing(f"{param}.type")
+    return value["type"]
+
+
+def check_tool_choice_mode(choice: str) -> None:
+    """A ``tool_choice`` given as a string must be one of the three modes (both endpoints)."""
+    if choice not in ("none", "auto", "required"):
+        raise invalid(
+            f"Invalid value: '{choice}'. Supported values are: 'none', 'auto', and 'required'.",
+            "tool_choice",
+            "invalid_value",
+        )
+
+
 def bounded(value: Any, kind: str, param: str, low: float | None = None, high: float | None = None) -> Any:
     expect(value, kind, param)
     word = "integer" if kind == "integer" else "decimal"
@@ -151,10 +170,7 @@ def _check_content(message: dict, index: int, required: bool) -> None:
     allowed = PART_TYPES.get(message.get("role"), ("text",))
     for j, part in enumerate(content):
         part_param = f"{param}[{j}]"
-        expect(part, "object", part_param)
-        if "type" not in part:
-            raise missing(f"{part_param}.type")
-        kind = part["type"]
+        kind = typed_object(part, part_param)
         if kind not in allowed:
             # "Invalid value: 'image'. Supported values are: 'text' and 'image_url'." with param
             # messages[0].content[1].type and code invalid_value (aallam/openai-kotlin#320, 2024, when user

@@ -36,11 +36,13 @@ from .errors import StubError, invalid
 from .request import (
     ChatRequest,
     bounded,
+    check_tool_choice_mode,
     described_type,
     expect,
     expect_body_object,
     missing,
     parse_chat_request,
+    typed_object,
 )
 
 KNOWN_PARAMS = frozenset(response_create_params.ResponseCreateParamsBase.__annotations__) | {"stream"}
@@ -177,10 +179,7 @@ def _text_of_parts(parts: list, param: str, allowed: tuple[str, ...]) -> list[di
     out = []
     for j, part in enumerate(parts):
         p = f"{param}[{j}]"
-        expect(part, "object", p)
-        if "type" not in part:
-            raise missing(f"{p}.type")
-        kind = part["type"]
+        kind = typed_object(part, p)
         if kind in ("input_image", "input_file", "input_audio"):
             raise unsupported(f"`{kind}` content (the stub reads text only)", f"{p}.type")
         if kind not in allowed:
@@ -340,10 +339,7 @@ def translate_tools(raw: Any) -> tuple[list[dict], list[dict]]:
     chat, flat = [], []
     for i, tool in enumerate(tools):
         p = f"tools[{i}]"
-        expect(tool, "object", p)
-        if "type" not in tool:
-            raise missing(f"{p}.type")
-        kind = tool["type"]
+        kind = typed_object(tool, p)
         if kind in BUILT_IN_TOOLS or (isinstance(kind, str) and kind.startswith("web_search")):
             raise unsupported(
                 f"the built-in tool '{kind}' (built-in tools such as web search and file search run on "
@@ -378,12 +374,7 @@ def translate_tools(raw: Any) -> tuple[list[dict], list[dict]]:
 
 def translate_tool_choice(raw: Any) -> Any:
     if isinstance(raw, str):
-        if raw not in ("none", "auto", "required"):
-            raise invalid(
-                f"Invalid value: '{raw}'. Supported values are: 'none', 'auto', and 'required'.",
-                "tool_choice",
-                "invalid_value",
-            )
+        check_tool_choice_mode(raw)
         return raw
     expect(raw, "object", "tool_choice")
     kind = raw.get("type")

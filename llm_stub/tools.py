@@ -35,7 +35,7 @@ from typing import Any
 
 from .errors import StubError, invalid
 from .filling import Filler, wants
-from .request import ChatRequest, described_type
+from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
 from .understanding import Entity, clauses, facts, read, stem, words
@@ -187,12 +187,7 @@ def _check_tool_choice(req: ChatRequest) -> None:
             "tool_choice",
         )
     if isinstance(choice, str):
-        if choice not in ("none", "auto", "required"):
-            raise invalid(
-                f"Invalid value: '{choice}'. Supported values are: 'none', 'auto', and 'required'.",
-                "tool_choice",
-                "invalid_value",
-            )
+        check_tool_choice_mode(choice)
         return
     if not isinstance(choice, dict):
         raise invalid(
