@@ -275,13 +275,15 @@ class RemoteObject:
         return bool(self._rpc("contains", k=self._rpc_peer.encode(key)))
 
     def __eq__(self, other: Any) -> bool:
-        if (
-            isinstance(other, RemoteObject)
-            and other._rpc_peer is self._rpc_peer
-            and other._rpc_id == self._rpc_id
-        ):
-            return True
-        return self._rpc("eq", o=self._rpc_peer.encode(other))
+        peer = self._rpc_peer
+        if isinstance(other, RemoteObject) and other._rpc_peer is peer:
+            return other._rpc_id == self._rpc_id or self._rpc("eq", o=peer.encode(other))
+        if peer.policy.judges_equality():
+            # only a built-in value (a list, dict, str, number... or a subclass, read through the built-in
+            # type's own methods) can equal this side's value; any other object cannot
+            builtin, value = self._rpc("builtin")
+            return builtin and value == other
+        return self._rpc("eq", o=peer.encode(other))
 
     def __ne__(self, other: Any) -> bool:
         return not self.__eq__(other)
@@ -449,6 +451,10 @@ class Policy:
         """Send signatures and type hints with function handles."""
         return False
 
+    def judges_equality(self) -> bool:
+        """Compare the other side's objects with this side's values here, not by the other side's ``__eq__``."""
+        return False
+
 
 _DUNDERS_ALWAYS = {"__name__", "__qualname__", "__doc__", "__module__"}
 
@@ -504,6 +510,11 @@ class TrustedPolicy(Policy):
             raise PolicyError("no")
 
     def function_types(self) -> bool:
+        return True
+
+    def judges_equality(self) -> bool:
+        # a lab's object must not decide that it equals what the tests expect (an ``__eq__`` that always says
+        # True would pass every ``assert result == expected``)
         return True
 
 
@@ -1118,6 +1129,8 @@ class Peer:
             return self.decode(message.get("k")) in obj, []
         if op == "eq":
             return bool(obj == self.decode(message.get("o"))), []
+        if op == "builtin":
+            return builtin_value(obj), []
         if op == "hash":
             return hash(obj), []
         if op == "enter":
@@ -1143,6 +1156,30 @@ class Peer:
 
     def import_module(self, name: str) -> Any:
         raise PolicyError("this side imports nothing for the other")
+
+
+_BUILTIN_READERS: tuple[tuple[type, Any], ...] = (
+    (bool, bool.__bool__),
+    (int, int.__index__),
+    (float, float.__float__),
+    (str, str.__str__),
+    (bytes, lambda b: bytes(memoryview(b))),
+    (list, lambda v: list(list.__iter__(v))),
+    (tuple, lambda v: tuple(tuple.__iter__(v))),
+    (dict, lambda v: dict(dict.items(v))),
+    (frozenset, lambda v: frozenset(frozenset.__iter__(v))),
+    (set, lambda v: set(set.__iter__(v))),
+)
+
+
+def builtin_value(obj: Any) -> tuple[bool, Any]:
+    """``(True, the plain value)`` for a built-in value or an instance of a subclass of one, read through the
+    built-in type's own methods (a subclass's ``__iter__``, ``__int__`` or ``items`` cannot change it);
+    ``(False, None)`` for any other object."""
+    for kind, read in _BUILTIN_READERS:
+        if isinstance(obj, kind):
+            return True, read(obj)
+    return False, None
 
 
 def sync(original: Any, new: Any) -> None:

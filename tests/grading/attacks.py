@@ -301,6 +301,27 @@ for _ in range(300):
 if _alive > 128:
     _use(_FORK_BOMB_PRIZE)
 """,
+    # results that say they equal whatever the tests expect: a plain object, and an int subclass that lies
+    # about its value, each with an __eq__ that is always True
+    "always_equal": """
+class _Yes:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
+class _YesInt(_Yes, int):
+    def __index__(self):
+        return 5
+
+
+def add(a, b):
+    return _Yes() if a > 0 else _YesInt(0)
+""",
     # the course's files truncated or removed
     "truncate_course": """
 import ctypes as _ctypes

@@ -86,10 +86,12 @@ def test_build_messages_has_exactly_one_system_message(lab):
 def test_build_messages_leaves_history_unchanged(lab):
     history = [user("a"), assistant("b")]
     before = [dict(m) for m in history]
-    lab.build_messages(SYSTEM, history, "c")
+    got = lab.build_messages(SYSTEM, history, "c")
     assert history == before, (
         f"build_messages changed the caller's history to {history!r}: build a new list instead of appending to it"
     )
+    # the points are for doing the job without side effects (a function that does nothing has none)
+    assert got == [sys_msg(), *before, user("c")], f"build_messages returned {got!r}"
 
 
 # --------------------------------------------------------------------------- Conversation
@@ -383,6 +385,10 @@ def test_trim_respects_the_budget_counting_the_system_message(lab):
             f"with a budget of {budget} the result costs {words(got)}: [{roles(got)}]. Measure the whole list, "
             "system message included"
         )
+        # within the budget, but not by dropping what always stays (an empty list costs nothing)
+        assert got and got[0] == CONVERSATION[0], (
+            f"with a budget of {budget} the result [{roles(got)}] lost the system message, which always stays"
+        )
 
 
 @pytest.mark.points(3)
@@ -417,8 +423,10 @@ def test_trim_raises_when_the_system_message_alone_is_too_big(lab):
 @pytest.mark.points(1)
 def test_trim_leaves_its_input_unchanged(lab):
     messages = [dict(m) for m in CONVERSATION]
-    lab.trim_history(messages, 5, words)
+    got = lab.trim_history(messages, 5, words)
     assert messages == CONVERSATION, "trim_history changed the list it was given: return a new list"
+    want = [CONVERSATION[0], *CONVERSATION[5:]]
+    assert got == want, f"with a budget of 5 the result was [{roles(got)}]; expected [{roles(want)}]"
 
 
 @pytest.mark.points(1)

@@ -516,9 +516,14 @@ def test_agent_stops_at_the_step_limit(lab, client, stub):
 @pytest.mark.points(1)
 def test_agent_leaves_the_callers_list_alone(lab, client, stub):
     messages = ask("What's the weather in Paris?")
-    agent(lab, client, messages, Recorder().registry())
+    recorder = Recorder()
+    agent(lab, client, messages, recorder.registry())
     assert messages == ask("What's the weather in Paris?"), (
         "run_agent must work on a copy: the caller's list changed"
+    )
+    # the points are for doing the job on a copy (a loop that does nothing changes nothing)
+    assert recorder.calls == [("get_weather", {"city": "Paris", "unit": "celsius"})], (
+        f"run_agent should have run the weather tool once for Paris; the tools got {recorder.calls}"
     )
 
 
