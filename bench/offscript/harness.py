@@ -68,6 +68,9 @@ class Reply:
 class Run:
     turns: list[list[Reply]] = field(default_factory=list)
     history_calls: list[Call] = field(default_factory=list)  # calls already in the prebuilt history
+    user_texts: list[str] = field(
+        default_factory=list
+    )  # what the user wrote: a reply quoting it is no answer
     error: str | None = None  # an API error (4xx/5xx): the "error" bucket
     exception: str | None = None  # anything else that went wrong while reading the answer
 
@@ -142,7 +145,7 @@ def _chat_request(client: openai.OpenAI, model: str, exp: Experiment, messages: 
         message.refusal,
         choice.finish_reason,
         data,
-        message.model_dump(mode="json", exclude_none=True),
+        message.model_dump(mode="json", exclude_none=True, warnings=False),
     )
 
 
@@ -234,7 +237,7 @@ def _responses_request(client: openai.OpenAI, model: str, exp: Experiment, items
         data = _dump(getattr(response, "output_parsed", None))
     else:
         data = _loads(text) if exp.response_format is not None else None
-    raw = [item.model_dump(mode="json", exclude_none=True) for item in response.output]
+    raw = [item.model_dump(mode="json", exclude_none=True, warnings=False) for item in response.output]
     return response, Reply(text, calls, refusal, response.status, data, raw)
 
 
@@ -290,7 +293,10 @@ def history_calls(history: list[dict]) -> list[Call]:
 
 def run_experiment(client: openai.OpenAI, model: str, exp: Experiment) -> Run:
     """Send the experiment's requests; an API error ends the run in the "error" bucket, never the bench."""
-    run = Run(history_calls=history_calls(exp.history))
+    said = [
+        m["content"] for m in exp.history if m.get("role") == "user" and isinstance(m.get("content"), str)
+    ]
+    run = Run(history_calls=history_calls(exp.history), user_texts=[*said, *exp.turns])
     try:
         (_run_responses if exp.api == "responses" else _run_chat)(client, model, exp, run)
     except openai.APIStatusError as err:

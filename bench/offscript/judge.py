@@ -94,7 +94,8 @@ class Check:
 
 def text_has(*alternatives: str) -> Check:
     """A string that contains one of the alternatives as whole words."""
-    return Check("/".join(alternatives), lambda v: isinstance(v, str) and mentions(v, *alternatives))
+    desc = "/".join(alternatives[:4]) + ("/…" if len(alternatives) > 4 else "")
+    return Check(desc, lambda v: isinstance(v, str) and mentions(v, *alternatives))
 
 
 place = text_has  # a place name: "Lyon", "lyon", "Lyon, France" all contain "lyon"
@@ -321,7 +322,10 @@ def asks(text: Any) -> bool:
     return isinstance(text, str) and "?" in text
 
 
-RAW_RE = re.compile(r"[\[{]\s*[\"']?[A-Za-z_]+[\"']?\s*:|\b[a-z_]+=[\[{\"']|\bargs:|\bThe result is \[", re.I)
+RAW_RE = re.compile(
+    r"[\[{]\s*[\"']?[A-Za-z_]+[\"']?\s*:|\b[a-z_]+=[\[{\"']|\bargs:|\bThe result is \[|\[\s*\]|\[\s*\"|\{\s*\"",
+    re.I,
+)
 
 
 def looks_raw(text: Any) -> bool:
@@ -330,6 +334,50 @@ def looks_raw(text: Any) -> bool:
         return False
     stripped = text.strip()
     return stripped.startswith(("{", "[")) or RAW_RE.search(text) is not None
+
+
+def unechoed(text: Any, quoted: list[str]) -> str:
+    """The reply without verbatim copies of what the user wrote: repeating the question is not answering it."""
+    if not isinstance(text, str):
+        return ""
+    for said in sorted(quoted, key=len, reverse=True):
+        if len(said.strip()) >= 8:
+            text = re.sub(re.escape(said.strip()), " ", text, flags=re.I)
+    return text
+
+
+LIMITS_RE = re.compile(
+    r"\b(stub|real (?:language )?model|no scripted answer|can ?not|can't|unable|not able)\b", re.I
+)
+
+
+def says_limits(text: Any) -> bool:
+    """Says plainly that it cannot do this (or that it is the stub): honest, but not the answer itself."""
+    return isinstance(text, str) and LIMITS_RE.search(norm(text)) is not None
+
+
+def says_needs_real_model(text: Any) -> bool:
+    """Points at its own limits (the stub, a real model, a script) rather than at what the user said."""
+    return (
+        isinstance(text, str)
+        and re.search(r"\b(stub|real (?:language )?model|scripted)\b", norm(text)) is not None
+    )
+
+
+def says_superlative(subject: str, words: tuple[str, ...], others: tuple[str, ...]) -> Check:
+    """A sentence names ``subject`` with a superlative ("the cheapest", "warmest"...), and no sentence gives the
+    superlative to one of ``others`` instead: listing every option is not answering "which is ...?"."""
+
+    def ok(value: Any) -> bool:
+        if not isinstance(value, str):
+            return False
+        sentences = re.split(r"(?<=[.!?;])\s+|\n+", value)
+        with_word = [s for s in sentences if mentions(s, *words)]
+        return any(mentions(s, subject) for s in with_word) and not any(
+            mentions(s, *others) and not mentions(s, subject) for s in with_word
+        )
+
+    return Check(f"{subject} is the {words[0]}", ok)
 
 
 def numbers_in(text: Any) -> list[float]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -112,6 +113,17 @@ def table_rows(outcomes: list[Outcome]) -> list[list[str]]:
 HEADER = ["group", "n", "sensible", "honest", "wrong", "error", "sensible where a small model succeeds"]
 
 
+def wrong_kinds(outcomes: list[Outcome]) -> dict[str, int]:
+    """How many wrong answers carry each tag ([value], [non-answer], [dump]...), most frequent first."""
+    kinds: dict[str, int] = {}
+    for o in outcomes:
+        if o.verdict.bucket == WRONG:
+            tag = re.search(r"\[[a-z-]+\]", o.verdict.why)
+            key = tag.group(0) if tag else "[other]"
+            kinds[key] = kinds.get(key, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
 def text_report(outcomes: list[Outcome], meta: dict) -> str:
     lines = [
         f"bench.offscript: {meta['n']} experiments · model {meta['model']} · openai {meta['sdk']} · "
@@ -129,6 +141,9 @@ def text_report(outcomes: list[Outcome], meta: dict) -> str:
         )
         if i == 0 or i == len(rows) - 2:
             lines.append("  ".join("-" * w for w in widths))
+    kinds = wrong_kinds(outcomes)
+    if kinds:
+        lines += ["", "wrong, by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.items())]
     for bucket, title in ((WRONG, "wrong"), (ERROR, "error")):
         listed = [o for o in outcomes if o.verdict.bucket == bucket]
         if listed:
@@ -151,6 +166,9 @@ def markdown_report(outcomes: list[Outcome], meta: dict) -> str:
     for row in table_rows(outcomes):
         cells = [f"**{c}**" if row[0] == "all" else c for c in row]
         lines.append("| " + " | ".join(cells) + " |")
+    kinds = wrong_kinds(outcomes)
+    if kinds:
+        lines += ["", "Wrong answers by kind: " + ", ".join(f"`{k}` {n}" for k, n in kinds.items()) + "."]
     for bucket, title in ((WRONG, "Wrong answers"), (ERROR, "Errors"), (HONEST, "Honest answers")):
         listed = [o for o in outcomes if o.verdict.bucket == bucket]
         lines += ["", f"## {title} ({len(listed)})", ""]
@@ -213,19 +231,17 @@ def show(o: Outcome) -> str:
     return "\n".join(lines)
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def commit() -> str:
+    """HEAD, and the last commit that changed the stub (what is measured), marked if llm_stub/ has edits."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "llm_stub"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        return sha + ("+uncommitted stub changes" if dirty else "")
+        head = _git("rev-parse", "--short", "HEAD")
+        stub = _git("log", "-1", "--format=%h", "--", "llm_stub")
+        dirty = _git("status", "--porcelain", "--", "llm_stub")
+        return f"{head} (stub last changed in {stub}{', plus uncommitted changes' if dirty else ''})"
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

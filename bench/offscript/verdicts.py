@@ -17,6 +17,7 @@ neither answers nor says it cannot, [shape] output that does not fit the schema.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,9 +29,13 @@ from .judge import (
     has_number,
     honest,
     looks_raw,
+    mentions,
+    says_limits,
+    says_needs_real_model,
     sensible,
     short,
     text_has,
+    unechoed,
     wrong,
 )
 
@@ -120,15 +125,16 @@ def _only_declining(args: Any, checks: dict[str, Check]) -> bool:
     return bool(failing) and all(isinstance(v, str) and declines(v) for v in failing)
 
 
-def _text_instead(reply: Reply, text_ok: Check | None, missing: str) -> Verdict:
+def _text_instead(reply: Reply, text_ok: Check | None, missing: str, quoted: list[str]) -> Verdict:
     """No call was made: a text that answers is fine, a decline is honest, anything else is wrong."""
     text = reply.text
-    if text_ok is not None and text_ok(text):
-        return sensible("answered in text")
+    own = unechoed(text, quoted)
     if not text or not text.strip():
         return wrong(f"[empty] {missing}, and no text")
-    if looks_raw(text):
+    if looks_raw(own):
         return wrong(f"[dump] {missing}: {short(text)}")
+    if text_ok is not None and text_ok(own):
+        return sensible("answered in text")
     if declines(text):
         return honest(f"{missing}; said: {short(text)}")
     return wrong(f"[non-answer] {missing}: {short(text)}")
@@ -142,7 +148,7 @@ def expect_call(tool: str, *, text_ok: Check | None = None, turn: int = -1, **ch
         reply = run.first(turn)
         if reply.calls:
             return judge_calls(reply.calls, [(tool, checks)], prior_calls(run, turn))
-        return _text_instead(reply, text_ok, f"no call to {tool}")
+        return _text_instead(reply, text_ok, f"no call to {tool}", run.user_texts)
 
     return judge
 
@@ -160,30 +166,45 @@ def expect_calls(
     def judge(run: Run) -> Verdict:
         calls = run.calls(turn)
         if not calls:
-            return _text_instead(run.first(turn), text_ok, "no calls")
+            return _text_instead(run.first(turn), text_ok, "no calls", run.user_texts)
         verdict = judge_calls(calls, expected, prior_calls(run, turn))
         if verdict.bucket != "sensible" or not final:
             return verdict
-        return _judge_text(run.turns[turn][-1], [_as_check(w) for w in final], (), False, prior=calls)
+        return _judge_text(
+            run.turns[turn][-1], [_as_check(w) for w in final], (), False, calls, run.user_texts
+        )
 
     return judge
 
 
-def expect_ask(missing: str, *, text_ok: Check | None = None, turn: int = -1) -> Judge:
-    """``missing`` is a required value the user did not give: a real model asks for it. A call fills it with
-    an invented value."""
+def expect_ask(
+    missing: str,
+    *,
+    asks_for: tuple[str, ...],
+    given: tuple[str, ...] = (),
+    text_ok: Check | None = None,
+    turn: int = -1,
+) -> Judge:
+    """``missing`` is a required value the user did not give: a real model asks for it (its question names one
+    of ``asks_for``). A call fills it with an invented value. A question about a value the user already gave
+    (``given``), or a plain "I can't", is honest but not what a model does."""
 
     def judge(run: Run) -> Verdict:
         reply = run.first(turn)
         if reply.calls:
             return wrong(f"[value] {short(str(reply.calls[0]), 70)}: {missing} was never given")
         text = reply.text
-        if text_ok is not None and text_ok(text):
+        if not text or not text.strip():
+            return wrong("[empty] no call and no text")
+        if text_ok is not None and text_ok(unechoed(text, run.user_texts)):
             return sensible("answered in text")
         if declines(text):
-            return sensible(f"asked: {short(text, 60)}")
-        if not text:
-            return wrong("[empty] no call and no text")
+            questions = " ".join(re.findall(r"[^.!?\n]*\?", text)) or text  # the question, not the preamble
+            if mentions(questions, *asks_for) and not mentions(questions, *given):
+                return sensible(f"asked: {short(text, 60)}")
+            if mentions(questions, *given):
+                return honest(f"asks for what was given: {short(text)}")
+            return honest(f"does not ask for {missing}: {short(text)}")
         return wrong(f"[non-answer] did not ask for {missing}: {short(text)}")
 
     return judge
@@ -202,6 +223,7 @@ def _judge_text(
     forbid: Sequence[Check],
     decline_is_answer: bool,
     prior: Sequence[Call] = (),
+    quoted: Sequence[str] = (),
 ) -> Verdict:
     text = reply.text
     if reply.calls:
@@ -210,15 +232,16 @@ def _judge_text(
         return wrong(f"{tag} called {short(str(call), 70)} instead of answering")
     if not text or not text.strip():
         return wrong("[empty] no text")
-    if wanted and all(w(text) for w in wanted):
+    own = unechoed(text, list(quoted))  # what the reply says beyond quoting the user
+    if looks_raw(own):
+        return wrong(f"[dump] {short(text)}")
+    if wanted and all(w(own) for w in wanted):
         return sensible()
     for bad in forbid:
-        if bad(text):
+        if bad(own):
             return wrong(f"[value] says {bad.desc}: {short(text)}")
-    if looks_raw(text):
-        return wrong(f"[dump] {short(text)}")
     if declines(text):
-        if decline_is_answer:
+        if decline_is_answer and not says_needs_real_model(text):
             return sensible("says it does not know")
         return honest(short(text))
     want = " + ".join(w.desc for w in wanted)
@@ -240,7 +263,7 @@ def expect_text(
     def judge(run: Run) -> Verdict:
         replies = run.turns[turn] if run.turns else []
         reply = replies[-1] if replies else Reply()
-        return _judge_text(reply, checks, bad, decline_is_answer, prior_calls(run, turn))
+        return _judge_text(reply, checks, bad, decline_is_answer, prior_calls(run, turn), run.user_texts)
 
     return judge
 
@@ -309,7 +332,6 @@ def first_of(*judges: Judge) -> Judge:
 def answer_is(expected: float) -> Check:
     """A text that states ``expected`` as the answer ("is 12", "= 12", "12." alone), not merely repeats the
     question's numbers."""
-    import re
 
     def ok(text: Any) -> bool:
         if not isinstance(text, str):
@@ -333,6 +355,21 @@ def expect_no_call(turn: int = -1) -> Judge:
             return wrong("[empty] no text")
         if looks_raw(reply.text):
             return wrong(f"[dump] {short(reply.text)}")
+        if says_limits(reply.text):
+            return honest(short(reply.text))
         return sensible()
+
+    return judge
+
+
+def after(first: Judge, then: Judge) -> Judge:
+    """Follow-ups: ``first`` judges the first turn (with its own ``turn=0``), ``then`` the last. A wrong first
+    turn makes the experiment wrong (a confident wrong value was given); otherwise the last turn decides."""
+
+    def judge(run: Run) -> Verdict:
+        early = first(run)
+        if early.bucket == "wrong":
+            return wrong(f"turn 1: {early.why}")
+        return then(run)
 
     return judge

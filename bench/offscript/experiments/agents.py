@@ -25,9 +25,10 @@ from ..judge import (
     sensible,
     short,
     text_has,
+    unechoed,
     wrong,
 )
-from ..verdicts import Judge, answer_is, expect_call, expect_fields, expect_text, says, says_number
+from ..verdicts import Judge, answer_is, expect_call, expect_fields, expect_text, says
 from .common import (
     TODAY_LINE,
     assistant,
@@ -80,7 +81,7 @@ def react_action(tool_name: str, must: str) -> Judge:
     """A ReAct step: the reply names the tool in an Action line and the city in its Action Input."""
 
     def judge(run: Run) -> Verdict:
-        text = run.last.text or ""
+        text = unechoed(run.last.text or "", run.user_texts)
         action = re.search(rf"action\s*:\s*`?{tool_name}`?", text, re.I)
         action_input = re.search(r"action input\s*:\s*(.+)", text, re.I)
         if action and action_input and mentions(action_input.group(1), must):
@@ -100,7 +101,7 @@ def react_final(*wanted: tuple[str, ...]) -> Judge:
     """After an Observation: the answer uses it; a new Action repeating the call is a loop."""
 
     def judge(run: Run) -> Verdict:
-        text = run.last.text or ""
+        text = unechoed(run.last.text or "", run.user_texts)
         if re.search(r"^\s*action\s*:", text, re.I | re.M):
             return wrong(f"[repeat] another Action after the Observation: {short(text)}")
         if all(mentions(text, *w) for w in wanted):
@@ -116,7 +117,7 @@ def react_final(*wanted: tuple[str, ...]) -> Judge:
 
 def dspy_answer(*wanted: str) -> Judge:
     def judge(run: Run) -> Verdict:
-        text = run.last.text or ""
+        text = unechoed(run.last.text or "", run.user_texts)
         match = re.search(r"\[\[ ## answer ## \]\]\s*(.*?)\s*(?:\[\[ ## completed ## \]\]|$)", text, re.S)
         answer = match.group(1) if match else text
         if any(has_number(answer, float(w)) if w.isdigit() else mentions(answer, w) for w in wanted):
@@ -244,7 +245,15 @@ AGENTS = [
                 "call_s", {"city": "Seattle", "temp": 48, "unit": "fahrenheit", "conditions": "light rain"}
             ),
         ],
-        judge=expect_text(says_number(48), says("rain")),
+        judge=expect_text(
+            Check(
+                "48 °F (not °C)",
+                lambda t: (
+                    has_number(t, 48) and not re.search(r"48\s*(°|º|degrees)?\s*(c|celsius)\b", norm(t))
+                ),
+            ),
+            says("rain"),
+        ),
         note="'It's 48 °F with light rain in Seattle. TERMINATE'",
     ),
     E(
@@ -360,7 +369,11 @@ AGENTS = [
             "Joke",
             setup=Check(
                 "a setup about cats",
-                lambda v: isinstance(v, str) and len(v) > 10 and mentions(v, "cat", "cats", "kitten"),
+                lambda v: (
+                    isinstance(v, str)
+                    and len(v) > 10
+                    and mentions(v, "cat", "cats", "kitten", "kittens", "kitty", "feline", "meow")
+                ),
             ),
             punchline=Check("a punchline", lambda v: isinstance(v, str) and len(norm(v)) > 3),
         ),

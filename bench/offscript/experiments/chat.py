@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..harness import Experiment as E
-from ..judge import Check, has_number, mentions, numbers_in
+from ..judge import Check, has_number, mentions, norm, numbers_in
 from ..verdicts import expect_text, says, says_number
 from .common import assistant, developer, system, user
 
@@ -23,7 +25,18 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["my cat mochi is 3", "she loves sitting in boxes lol", "how old is my cat?"],
-        judge=expect_text(("3", "three")),
+        judge=expect_text(
+            Check(
+                "an age of 3",
+                lambda t: (
+                    re.search(
+                        r"\b(3|three)(\s|-)*(years?|yrs?|y/o)\b|\b(is|she's|she is|aged|age|turned)\s+(3|three)\b",
+                        norm(t),
+                    )
+                    is not None
+                ),
+            )
+        ),
         note="'Mochi is 3.'",
     ),
     E(
@@ -54,8 +67,7 @@ RECALL = [
         history=[FRIENDLY],
         turns=["I live in Porto, by the way.", "What's a good day trip from where I live?"],
         judge=expect_text(
-            (
-                "porto",
+            (  # a place near Porto: naming Porto back is not a suggestion
                 "braga",
                 "guimaraes",
                 "aveiro",
@@ -65,6 +77,22 @@ RECALL = [
                 "peneda-geres",
                 "geres",
                 "amarante",
+                "ponte de lima",
+                "santiago de compostela",
+                "costa nova",
+                "pinhao",
+                "regua",
+                "lamego",
+                "bom jesus",
+                "matosinhos",
+                "espinho",
+                "povoa de varzim",
+                "vila do conde",
+                "sintra",
+                "lisbon",
+                "obidos",
+                "nazare",
+                "fatima",
             )
         ),
         note="Names Braga, Guimarães, Aveiro or the Douro valley.",
@@ -188,7 +216,14 @@ RECALL = [
             Check(
                 "3 March",
                 lambda t: mentions(
-                    t, "march 3", "march 3rd", "3rd of march", "3 march", "march third", "third of march"
+                    t,
+                    "march 3",
+                    "march 3rd",
+                    "3rd of march",
+                    "3 march",
+                    "3rd march",
+                    "march third",
+                    "third of march",
                 ),
             )
         ),

@@ -25,7 +25,7 @@ from ..judge import (
     time_is,
     wrong,
 )
-from ..verdicts import answer_is, expect_call, expect_calls, expect_text, first_of, says_number
+from ..verdicts import after, answer_is, expect_call, expect_calls, expect_text, first_of, says_number
 from .common import DATED, enum, integer, number, string, tool
 from .tools import FLIGHTS, FORECAST, FX, RECIPES, RESULTS, TABLE, TIMER, WEATHER
 
@@ -89,9 +89,10 @@ def one_call_per_message(inner):
 
 
 def umbrella_advice(text) -> bool:
+    """Answers the yes/no question (yes, take one), not only restates the forecast."""
     low = norm(text or "")
-    return mentions(low, "showers", "rain", "rainy", "80%", "80 %", "80 percent") and not re.search(
-        r"\b(don't|do not|won't|will not|no) need\b|\bno umbrella\b", low
+    return mentions(low, "yes", "umbrella", "take a", "bring a", "raincoat", "rain jacket") and not re.search(
+        r"\b(don't|do not|won't|will not|no) need\b|\bno umbrella\b|\bno,", low
     )
 
 
@@ -283,9 +284,14 @@ FOLLOWUP = [
                 "temperature": TEMPERATURES.get(str(a.get("unit")), 12),
             }
         },
-        judge=first_of(
-            expect_call("get_temperature", city=place("madrid"), unit=equals("kelvin")),
-            expect_text(Check("about 285 K", lambda t: any(has_number(t, n, 0.2) for n in (285, 285.15)))),
+        judge=after(
+            expect_call("get_temperature", city=place("madrid"), unit=equals("celsius"), turn=0),
+            first_of(
+                expect_call("get_temperature", city=place("madrid"), unit=equals("kelvin")),
+                expect_text(
+                    Check("about 285 K", lambda t: any(has_number(t, n, 0.2) for n in (285, 285.15)))
+                ),
+            ),
         ),
         note="get_temperature(city='Madrid', unit='kelvin'), or 285 K worked out from 12 °C",
     ),
@@ -303,7 +309,10 @@ FOLLOWUP = [
                 "high_c": 10,
             }
         },
-        judge=expect_call("get_forecast", city=place("brighton"), date=date_is(date(2026, 12, 12))),
+        judge=after(
+            expect_call("get_forecast", city=place("brighton"), date=date_is(date(2026, 12, 11)), turn=0),
+            expect_call("get_forecast", city=place("brighton"), date=date_is(date(2026, 12, 12))),
+        ),
         note="get_forecast(city='Brighton', country='UK', date='2026-12-12')",
     ),
     E(
@@ -313,8 +322,13 @@ FOLLOWUP = [
         turns=["book a room in bath for the 14th of december, 2 nights", "actually make it the 15th"],
         tools=[BOOK_HOTEL],
         results={"book_hotel": lambda a: {"confirmation": "HX-551", "status": "held", **a}},
-        judge=expect_call(
-            "book_hotel", city=place("bath"), check_in=date_is(date(2026, 12, 15)), nights=num(2)
+        judge=after(
+            expect_call(
+                "book_hotel", city=place("bath"), check_in=date_is(date(2026, 12, 14)), nights=num(2), turn=0
+            ),
+            expect_call(
+                "book_hotel", city=place("bath"), check_in=date_is(date(2026, 12, 15)), nights=num(2)
+            ),
         ),
         note="book_hotel(city='Bath', check_in='2026-12-15', nights=2)",
     ),
@@ -325,12 +339,22 @@ FOLLOWUP = [
         turns=["table for 2 at 8pm tonight at Padella", "make that 6 people"],
         tools=[TABLE],
         results={"book_table": lambda a: {"status": "confirmed", **a}},
-        judge=expect_call(
-            "book_table",
-            restaurant=text_has("padella"),
-            party_size=num(6),
-            date=date_is(date(2026, 12, 7)),
-            time=time_is("20:00"),
+        judge=after(
+            expect_call(
+                "book_table",
+                restaurant=text_has("padella"),
+                party_size=num(2),
+                date=date_is(date(2026, 12, 7)),
+                time=time_is("20:00"),
+                turn=0,
+            ),
+            expect_call(
+                "book_table",
+                restaurant=text_has("padella"),
+                party_size=num(6),
+                date=date_is(date(2026, 12, 7)),
+                time=time_is("20:00"),
+            ),
         ),
         note="book_table(restaurant='Padella', party_size=6, date='2026-12-07', time='20:00')",
     ),
@@ -342,8 +366,17 @@ FOLLOWUP = [
         results={
             "convert_currency": lambda a: {**a, "result": 54.1 if a.get("to_currency") == "USD" else 8350}
         },
-        judge=expect_call(
-            "convert_currency", amount=num(50), from_currency=equals("EUR"), to_currency=equals("JPY")
+        judge=after(
+            expect_call(
+                "convert_currency",
+                amount=num(50),
+                from_currency=equals("EUR"),
+                to_currency=equals("USD"),
+                turn=0,
+            ),
+            expect_call(
+                "convert_currency", amount=num(50), from_currency=equals("EUR"), to_currency=equals("JPY")
+            ),
         ),
         note="convert_currency(amount=50, from_currency='EUR', to_currency='JPY')",
     ),
@@ -359,11 +392,20 @@ FOLLOWUP = [
                 **a,
             }
         },
-        judge=expect_call(
-            "search_flights",
-            origin=equals("OPO") | text_has("porto"),
-            destination=equals("CDG", "ORY", "PAR", "BVA") | text_has("paris"),
-            date=date_is(date(2027, 1, 9), year_optional=False),
+        judge=after(
+            expect_call(
+                "search_flights",
+                origin=equals("LIS") | text_has("lisbon", "lisboa"),
+                destination=equals("CDG", "ORY", "PAR", "BVA") | text_has("paris"),
+                date=date_is(date(2027, 1, 9), year_optional=False),
+                turn=0,
+            ),
+            expect_call(
+                "search_flights",
+                origin=equals("OPO") | text_has("porto"),
+                destination=equals("CDG", "ORY", "PAR", "BVA") | text_has("paris"),
+                date=date_is(date(2027, 1, 9), year_optional=False),
+            ),
         ),
         note="search_flights(origin='OPO', destination='CDG', date='2027-01-09')",
     ),
@@ -373,7 +415,10 @@ FOLLOWUP = [
         turns=["set a 5 minute timer for the tea", "make it 8"],
         tools=[TIMER],
         results={"start_timer": {"ok": True}},
-        judge=expect_call("start_timer", minutes=num(8)),
+        judge=after(
+            expect_call("start_timer", minutes=num(5), label=text_has("tea"), turn=0),
+            expect_call("start_timer", minutes=num(8)),
+        ),
         note="start_timer(minutes=8, label='tea')",
     ),
     E(
@@ -384,8 +429,11 @@ FOLLOWUP = [
         results={
             "percentage_of": lambda a: {"result": float(a.get("percent", 0)) * float(a.get("value", 0)) / 100}
         },
-        judge=expect_call(
-            "percentage_of", percent=num(20), value=num(80), text_ok=answer_is(16) | says_number(16)
+        judge=after(
+            expect_call("percentage_of", percent=num(15), value=num(80), text_ok=answer_is(12), turn=0),
+            expect_call(
+                "percentage_of", percent=num(20), value=num(80), text_ok=answer_is(16) | says_number(16)
+            ),
         ),
         note="percentage_of(percent=20, value=80), or '16'",
     ),
@@ -395,8 +443,13 @@ FOLLOWUP = [
         turns=["recipes with mushrooms and leeks", "ooh and can you add bacon"],
         tools=[RECIPES],
         results={"find_recipes": {"recipes": [{"name": "Mushroom and leek pie", "minutes": 55}]}},
-        judge=expect_call(
-            "find_recipes", ingredients=items_match(("mushrooms", "mushroom"), ("leeks", "leek"), "bacon")
+        judge=after(
+            expect_call(
+                "find_recipes", ingredients=items_match(("mushrooms", "mushroom"), ("leeks", "leek")), turn=0
+            ),
+            expect_call(
+                "find_recipes", ingredients=items_match(("mushrooms", "mushroom"), ("leeks", "leek"), "bacon")
+            ),
         ),
         note="find_recipes(ingredients=['mushrooms', 'leeks', 'bacon'])",
     ),
@@ -406,7 +459,10 @@ FOLLOWUP = [
         turns=["weather in toronto please", "and montreal?"],
         tools=[WEATHER],
         results={"get_weather": weather_result},
-        judge=expect_call("get_weather", city=place("montreal"), country=country("CA")),
+        judge=after(
+            expect_call("get_weather", city=place("toronto"), country=country("CA"), turn=0),
+            expect_call("get_weather", city=place("montreal"), country=country("CA")),
+        ),
         note="get_weather(city='Montreal', country='Canada')",
     ),
 ]

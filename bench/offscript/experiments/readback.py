@@ -7,7 +7,18 @@ import re
 from datetime import date
 
 from ..harness import Experiment as E
-from ..judge import Check, date_is, has_number, mentions, norm, numbers_in, place, says_won, time_is
+from ..judge import (
+    Check,
+    date_is,
+    has_number,
+    mentions,
+    norm,
+    numbers_in,
+    place,
+    says_superlative,
+    says_won,
+    time_is,
+)
 from ..verdicts import expect_call, expect_text, first_of, says, says_number
 from .common import DATED, called, result, string, tool, user
 from .tools import CALC, FLIGHTS, MOVIES, RECIPES, UNITS, WEATHER
@@ -106,6 +117,38 @@ ERROR_WORDS = says(
     "trouble",
     "down",
 )
+CHEAPEST = ("cheapest", "lowest", "least expensive", "best price", "cheaper", "lowest fare", "lowest price")
+WARMEST = ("warmest", "hottest", "warmer", "highest", "hotter")
+BEST = ("best", "highest", "top", "most", "best-rated", "highest-rated")
+QUICKEST = ("quickest", "fastest", "shortest", "least time", "quicker")
+
+
+def picks_other(right: str, words: tuple[str, ...], others: tuple[str, ...]) -> Check:
+    """A confident wrong pick: another option named without the right one, or given the superlative."""
+    return Check(
+        f"{'/'.join(others)} as the answer",
+        lambda t: (
+            (mentions(t, *others) and not mentions(t, right))
+            or any(says_superlative(o, words, (right,))(t) for o in others)
+        ),
+    )
+
+
+ANSWERS_NO = Check("starts with 'No'", lambda t: re.match(r"\s*no\b", norm(t)) is not None)
+
+
+def casa_luz_flagged(text: str) -> bool:
+    """The over-budget hotel is left out, or named as over budget."""
+    sentences = re.split(r"(?<=[.!?;])\s+|\n+|,\s*(?:but|while)\s+", text)
+    return all(
+        mentions(
+            s, "over", "above", "more than", "exceeds", "budget", "outside", "not under", "too expensive"
+        )
+        for s in sentences
+        if mentions(s, "casa luz")
+    )
+
+
 A_TEMPERATURE = Check(
     "a temperature", lambda t: re.search(r"-?\d+\s*(°|degrees|ºc|c\b)", norm(t)) is not None
 )
@@ -142,7 +185,11 @@ READBACK = [
             ],
             dated=True,
         ),
-        judge=expect_text("easyjet", says_number(58), forbid=[says("ryanair", "ita airways")]),
+        judge=expect_text(
+            says_superlative("easyjet", CHEAPEST, ("ryanair", "ita airways")),
+            says_number(58),
+            forbid=[picks_other("easyjet", CHEAPEST, ("ryanair", "ita airways"))],
+        ),
         note="'The cheapest is easyJet at 13:05 for €58.'",
     ),
     E(
@@ -234,7 +281,12 @@ READBACK = [
                 {"city": "Madrid", "temp": 14, "conditions": "windy"},
             ],
         ),
-        judge=expect_text("athens", forbid=[says("rome", "madrid")]),
+        judge=expect_text(
+            says_superlative(
+                "athens", ("warmest", "hottest", "warmer", "highest", "hotter"), ("rome", "madrid")
+            ),
+            forbid=[picks_other("athens", WARMEST, ("rome", "madrid"))],
+        ),
         note="'Athens, at 19 °C.'",
     ),
     E(
@@ -299,7 +351,7 @@ READBACK = [
             [("is_open", {"place": "pharmacy on King St"}, "call_p1")],
             [{"place": "King St Pharmacy", "open": False, "opens_at": "09:00"}],
         ),
-        judge=expect_text(CLOSED, forbid=[SAYS_OPEN]),
+        judge=expect_text(CLOSED | ANSWERS_NO, forbid=[SAYS_OPEN]),
         note="'No, it's closed; it opens at 9:00.'",
     ),
     E(
@@ -317,7 +369,14 @@ READBACK = [
                 ]
             ],
         ),
-        judge=expect_text("holdovers", forbid=[says("aftersun", "past lives")]),
+        judge=expect_text(
+            says_superlative(
+                "holdovers",
+                ("best", "highest", "top", "most", "best-rated", "highest-rated"),
+                ("aftersun", "past lives"),
+            ),
+            forbid=[picks_other("holdovers", BEST, ("aftersun", "past lives"))],
+        ),
         note="'The Holdovers, with 7.9.'",
     ),
     E(
@@ -366,7 +425,12 @@ READBACK = [
                 }
             ],
         ),
-        judge=expect_text("rosti", forbid=[says("soup", "gratin")]),
+        judge=expect_text(
+            says_superlative(
+                "rosti", ("quickest", "fastest", "shortest", "least time", "quicker"), ("soup", "gratin")
+            ),
+            forbid=[picks_other("rosti", QUICKEST, ("soup", "gratin"))],
+        ),
         note="'The rösti: 25 minutes.'",
     ),
     E(
@@ -402,7 +466,7 @@ READBACK = [
                 ]
             ],
         ),
-        judge=expect_text("ares", "flor"),
+        judge=expect_text("ares", "flor", Check("Casa Luz not offered as under 100", casa_luz_flagged)),
         note="'Hotel Ares (€89) and Pensão Flor (€64); Casa Luz is €120.'",
     ),
     E(

@@ -8,7 +8,7 @@ import re
 from pydantic import BaseModel
 
 from ..harness import Experiment as E
-from ..judge import Check, country, has_number, norm, num, place, says_won, text_has
+from ..judge import Check, country, has_number, norm, num, place, says_superlative, says_won, text_has
 from ..verdicts import (
     expect_ask,
     expect_call,
@@ -20,7 +20,7 @@ from ..verdicts import (
     says_number,
 )
 from .common import enum, function_call, function_output, json_schema, number, string, tool
-from .readback import ERROR_WORDS
+from .readback import CHEAPEST, ERROR_WORDS, picks_other
 from .tools import REMINDER, TIMER
 
 
@@ -96,7 +96,11 @@ RESPONSES = [
                 ],
             ),
         ],
-        judge=expect_text("gallery hostel", says_number(52), forbid=[says("moov", "casa do conto")]),
+        judge=expect_text(
+            says_superlative("gallery hostel", CHEAPEST, ("moov", "casa do conto")),
+            says_number(52),
+            forbid=[picks_other("gallery hostel", CHEAPEST, ("moov", "casa do conto"))],
+        ),
         note="'Gallery Hostel, at €52 a night.'",
     ),
     E(
@@ -227,7 +231,7 @@ RESPONSES = [
         api="responses",
         turns=["remind me to call mum"],
         tools=[REMINDER],
-        judge=expect_ask("when"),
+        judge=expect_ask("when", asks_for=("when", "time", "minutes", "how long", "what time")),
         note="'Sure, when should I remind you?'",
     ),
     E(

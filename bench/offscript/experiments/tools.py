@@ -550,7 +550,7 @@ CLARIFY = [
         "tools_clarify",
         turns=["set an alarm"],
         tools=[ALARM],
-        judge=expect_ask("the time"),
+        judge=expect_ask("the time", asks_for=("time", "when")),
         note="'Sure, for what time?'",
     ),
     E(
@@ -559,7 +559,21 @@ CLARIFY = [
         history=[DATED],
         turns=["book me a flight to rome"],
         tools=[FLIGHTS],
-        judge=expect_ask("the origin and date"),
+        judge=expect_ask(
+            "the origin and date",
+            asks_for=(
+                "from",
+                "origin",
+                "departure",
+                "departing",
+                "leaving",
+                "date",
+                "when",
+                "which day",
+                "what day",
+            ),
+            given=("destination", "where to", "flying to", "going to"),
+        ),
         note="'Where are you flying from, and on which date?'",
     ),
     E(
@@ -567,7 +581,7 @@ CLARIFY = [
         "tools_clarify",
         turns=["whats the weather like?"],
         tools=[WEATHER],
-        judge=expect_ask("the city"),
+        judge=expect_ask("the city", asks_for=("city", "where", "location", "place")),
         note="'Which city?'",
     ),
     E(
@@ -575,7 +589,11 @@ CLARIFY = [
         "tools_clarify",
         turns=["can you convert 100 for me"],
         tools=[FX],
-        judge=expect_ask("the currencies"),
+        judge=expect_ask(
+            "the currencies",
+            asks_for=("currency", "currencies", "into", "from"),
+            given=("amount", "how much"),
+        ),
         note="'100 of which currency, into which?'",
     ),
     E(
@@ -583,7 +601,7 @@ CLARIFY = [
         "tools_clarify",
         turns=["email my boss that i'm off sick today"],
         tools=[EMAIL],
-        judge=expect_ask("the boss's address"),
+        judge=expect_ask("the boss's address", asks_for=("address", "email", "e-mail", "who", "boss")),
         note="'What's your boss's email address?'",
     ),
     E(
@@ -592,7 +610,11 @@ CLARIFY = [
         history=[DATED],
         turns=["book a table for 2 at nandos"],
         tools=[TABLE],
-        judge=expect_ask("the date and time"),
+        judge=expect_ask(
+            "the date and time",
+            asks_for=("when", "date", "time", "which day", "what day"),
+            given=("restaurant", "how many", "party size", "people"),
+        ),
         note="'For which day and time?'",
     ),
 ]
