@@ -16,7 +16,6 @@ neither answers nor says it cannot, [shape] output that does not fit the schema.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -30,6 +29,7 @@ from .judge import (
     honest,
     looks_raw,
     mentions,
+    norm,
     says_limits,
     says_needs_real_model,
     sensible,
@@ -74,7 +74,20 @@ def arg_problems(args: Any, checks: dict[str, Check]) -> list[str]:
 
 
 def _same_call(a: Call, b: Call) -> bool:
-    return a.name == b.name and json.dumps(a.args, sort_keys=True) == json.dumps(b.args, sort_keys=True)
+    """The same tool with the same arguments, ignoring arguments left empty in either call (a repeat that
+    drops the country is still a repeat)."""
+    if a.name != b.name:
+        return False
+    if not isinstance(a.args, dict) or not isinstance(b.args, dict):
+        return a.arguments == b.arguments
+    shared = [
+        k
+        for k in a.args.keys() & b.args.keys()
+        if a.args[k] not in (None, "", []) and b.args[k] not in (None, "", [])
+    ]
+    if not shared:
+        return a.args == b.args
+    return all(norm(str(a.args[k])) == norm(str(b.args[k])) for k in shared)
 
 
 def judge_calls(

@@ -253,6 +253,11 @@ AGENTS = [
                 ),
             ),
             says("rain"),
+            forbid=[
+                Check(
+                    "48 °C", lambda t: re.search(r"48\s*(°|º|degrees)?\s*(c|celsius)\b", norm(t)) is not None
+                )
+            ],
         ),
         note="'It's 48 °F with light rain in Seattle. TERMINATE'",
     ),
