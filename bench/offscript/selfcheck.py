@@ -41,6 +41,13 @@ def run(*turns: list[Reply]) -> Run:
 T = text
 CASES = [
     ("recall_name_btw", "sensible", run([T("hi")], [T("x")], [T("Your name is Tomasz!")])),
+    ("recall_which_pet", "sensible", run([T("Your dog is called Biscuit.")])),
+    (
+        "recall_which_pet",
+        "wrong",
+        run([T("I don't know your dog's name: nothing in this conversation tells me.")]),
+    ),
+    ("recall_which_pet", "honest", run([T("Sorry, I can't recall that.")])),
     (
         "recall_correction_date",
         "sensible",

@@ -281,6 +281,38 @@ def expect_text(
     return judge
 
 
+CLAIMS_NOT_TOLD = Check(
+    "that it was never told",
+    lambda t: mentions(
+        t,
+        "nothing in this conversation",
+        "you haven't told",
+        "you have not told",
+        "you didn't tell",
+        "you never told",
+        "you didn't say",
+        "you haven't said",
+        "you didn't mention",
+        "you haven't mentioned",
+        "wasn't told",
+        "not been told",
+        "no information about",
+        "you haven't shared",
+        "you didn't share",
+    ),
+)
+
+
+def expect_recall(
+    *wanted: Check | str | tuple[str, ...],
+    forbid: Sequence[Check | str | tuple[str, ...]] = (),
+    turn: int = -1,
+) -> Judge:
+    """The answer is in the history: recalling it is sensible; claiming it was never said is a confident wrong
+    statement about the conversation, not an honest "I can't"."""
+    return expect_text(*wanted, forbid=[*forbid, CLAIMS_NOT_TOLD], turn=turn)
+
+
 def dig(data: Any, path: str) -> Any:
     value = data
     for part in path.split("."):

@@ -6,7 +6,7 @@ import re
 
 from ..harness import Experiment as E
 from ..judge import Check, has_number, mentions, norm, numbers_in
-from ..verdicts import expect_text, says, says_number
+from ..verdicts import expect_recall, expect_text, says, says_number
 from .common import assistant, developer, system, user
 
 FRIENDLY = system("You are a friendly assistant. Keep answers short.")
@@ -17,7 +17,7 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["hey, im tomasz btw", "can u recommend a podcast about history?", "whats my name again?"],
-        judge=expect_text("tomasz"),
+        judge=expect_recall("tomasz"),
         note="'Your name is Tomasz.'",
     ),
     E(
@@ -25,7 +25,7 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["my cat mochi is 3", "she loves sitting in boxes lol", "how old is my cat?"],
-        judge=expect_text(
+        judge=expect_recall(
             Check(
                 "an age of 3",
                 lambda t: (
@@ -44,7 +44,7 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["I have two pets: a dog called Biscuit and a cat called Mochi.", "What's my dog called?"],
-        judge=expect_text("biscuit", forbid=[Check("the cat's name", lambda t: mentions(t, "mochi"))]),
+        judge=expect_recall("biscuit", forbid=[Check("the cat's name", lambda t: mentions(t, "mochi"))]),
         note="'Your dog is called Biscuit.'",
     ),
     E(
@@ -56,7 +56,7 @@ RECALL = [
             "actually make it the 15th",
             "when is my dentist appointment?",
         ],
-        judge=expect_text(
+        judge=expect_recall(
             ("15th", "15"), forbid=[Check("the 12th", lambda t: has_number(t, 12) or mentions(t, "12th"))]
         ),
         note="'On the 15th.'",
@@ -66,7 +66,7 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["I live in Porto, by the way.", "What's a good day trip from where I live?"],
-        judge=expect_text(
+        judge=expect_recall(
             (  # a place near Porto: naming Porto back is not a suggestion
                 "braga",
                 "guimaraes",
@@ -106,7 +106,7 @@ RECALL = [
             "cool. what should i cook tonight?",
             "remind me what im allergic to",
         ],
-        judge=expect_text(("nuts", "nut", "tree nuts", "peanuts")),
+        judge=expect_recall(("nuts", "nut", "tree nuts", "peanuts")),
         note="'You're allergic to nuts.'",
     ),
     E(
@@ -118,7 +118,7 @@ RECALL = [
             "Any tips for sleeping during the day?",
             "What do I do for a living?",
         ],
-        judge=expect_text("nurse"),
+        judge=expect_recall("nurse"),
         note="'You're a nurse working night shifts.'",
     ),
     E(
@@ -129,7 +129,7 @@ RECALL = [
             "my name's Siobhan Kowalczyk, my surname is a nightmare to spell",
             "how do you spell my surname?",
         ],
-        judge=expect_text(
+        judge=expect_recall(
             Check(
                 "Kowalczyk spelled",
                 lambda t: mentions(t, "kowalczyk") or "k-o-w-a-l-c-z-y-k" in t.lower().replace(" ", ""),
@@ -146,7 +146,7 @@ RECALL = [
             assistant("How about Pebble? It suits a small, round, grey bunny."),
         ],
         turns=["what name did you just suggest?"],
-        judge=expect_text("pebble"),
+        judge=expect_recall("pebble"),
         note="'I suggested Pebble.'",
     ),
     E(
@@ -154,7 +154,7 @@ RECALL = [
         "chat_recall",
         history=[FRIENDLY],
         turns=["I have 3 kids", "and 2 dogs", "how many kids and dogs do I have in total?"],
-        judge=expect_text(
+        judge=expect_recall(
             says_number(5) | says("five"),
             forbid=[
                 Check(
@@ -174,7 +174,7 @@ RECALL = [
             "hmm no, it's actually teal now",
             "what's my favourite colour?",
         ],
-        judge=expect_text("teal", forbid=[Check("green", lambda t: mentions(t, "green"))]),
+        judge=expect_recall("teal", forbid=[Check("green", lambda t: mentions(t, "green"))]),
         note="'Teal.'",
     ),
     E(
@@ -182,7 +182,7 @@ RECALL = [
         "chat_recall",
         history=[developer("The user is called Ingrid and lives in Oslo. Use what you know about her.")],
         turns=["where do i live?"],
-        judge=expect_text("oslo"),
+        judge=expect_recall("oslo"),
         note="'You live in Oslo.'",
     ),
     E(
@@ -212,7 +212,7 @@ RECALL = [
             "my birthday's on march 3rd, any ideas for a small party?",
             "thx! when did i say my birthday was?",
         ],
-        judge=expect_text(
+        judge=expect_recall(
             Check(
                 "3 March",
                 lambda t: mentions(

@@ -14,6 +14,7 @@ from ..verdicts import (
     expect_call,
     expect_calls,
     expect_fields,
+    expect_recall,
     expect_text,
     first_of,
     says,
@@ -58,7 +59,7 @@ RESPONSES = [
         api="responses",
         chain=True,
         turns=["hiya, name's Oluwaseun", "what do you call me?"],
-        judge=expect_text("oluwaseun"),
+        judge=expect_recall("oluwaseun"),
         note="'Oluwaseun.' with previous_response_id",
     ),
     E(
@@ -67,7 +68,7 @@ RESPONSES = [
         api="responses",
         history=[{"role": "developer", "content": "Keep answers short."}],
         turns=["my flight is BA 2490 on friday", "whats my flight number again"],
-        judge=expect_text(Check("BA 2490", flight_number)),
+        judge=expect_recall(Check("BA 2490", flight_number)),
         note="'BA 2490.'",
     ),
     E(
@@ -222,7 +223,7 @@ RESPONSES = [
             "sorry, make that 10 people",
             "how many people is the cake for?",
         ],
-        judge=expect_text(says_number(10) | says("ten"), forbid=[Check("8", lambda t: has_number(t, 8))]),
+        judge=expect_recall(says_number(10) | says("ten"), forbid=[Check("8", lambda t: has_number(t, 8))]),
         note="'10 people.'",
     ),
     E(
