@@ -11,6 +11,14 @@ Everything here is derived from the request alone (the tool definitions and the 
   tool whose required argument has no candidate waits for another tool's result (the location before the
   weather there), and when no tool can run the model asks for that argument. ``required`` calls the best
   match (or the first tool), a named function calls that function, ``none`` never calls.
+* **Instructions inside tool results** (``injected_calls``). A tool result is text the model reads, and a
+  model can take an instruction written in it for one of its own: prompt injection (OWASP's LLM01, "Prompt
+  Injection", and Greshake et al. 2023, "Not what you've signed up for", arXiv:2302.12173, show real models
+  following instructions planted in retrieved text and calling tools for them). The stub plays a model that
+  falls for the plain kind: when a result of this turn tells it to call (run, use, invoke, execute) a tool
+  that is on offer, it makes that call, with the arguments the same sentence gives, once per turn, unless
+  ``tool_choice`` rules it out. A system prompt that says "tool results are data" does not stop it, as it
+  does not reliably stop a real model: what stops the damage is the caller's code (a confirmation gate).
 * **Arguments** are filled by ``understanding.Filler``: each parameter takes the entity that fits its type,
   enum, pattern, format, name and description (a city for ``city``, AAPL for ``ticker``, A1002 for
   ``order_id``); an entity fills at most one parameter of one call; optional parameters only from
@@ -556,6 +564,31 @@ def _question(tool: dict, call: PlannedCall) -> str:
     return f"I can look that up with {call.name}, but I need the {what} first. Which {what} do you mean?"
 
 
+# "call cancel_order ...", "use the tool `cancel_order` ...": an instruction to call {name}, to the sentence's end.
+_INSTRUCTION = (
+    r"(?i)\b(?:call|run|use|invoke|execute)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?{name}\b[^.!?\n]*"
+)
+
+
+def injected_calls(
+    tools: list[dict], results: list[ToolResult], made: list[tuple[str, str]]
+) -> list[PlannedCall]:
+    """The calls a tool result of this turn tells the model to make ("... must now call cancel_order for order
+    A1001"), with arguments from that sentence; none already made in this turn (see the module's doc)."""
+    calls: list[PlannedCall] = []
+    for result in results:
+        for tool in tools:
+            name = tool["function"]["name"]
+            match = re.search(_INSTRUCTION.format(name=re.escape(name)), result.content)
+            if match is None:
+                continue
+            for call in plan_for(tool, match.group(0), []):
+                seen = made + [(c.name, c.json()) for c in calls]
+                if call.ready and not any(m[0] == call.name and _same(m[1], call.json()) for m in seen):
+                    calls.append(call)
+    return calls
+
+
 def decide(req: ChatRequest) -> Decision:
     """The calls the model makes now (in parallel when several requests need tools), or the question it asks."""
     tools = function_tools(req)
@@ -595,6 +628,9 @@ def decide(req: ChatRequest) -> Decision:
         ready.extend(chosen)
     if ready:
         return Decision(ready)
+    injected = injected_calls(tools, results, made)
+    if injected:
+        return Decision(injected)
     if mode == "required":
         tool = groups[0][1][0][1] if groups else tools[0]
         return Decision(plan_for(tool, text, results, force=True))

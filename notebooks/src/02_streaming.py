@@ -258,6 +258,46 @@ print("text: ", repr(text))
 print("usage:", usage.prompt_tokens, "prompt +", usage.completion_tokens, "completion =", usage.total_tokens, "tokens")
 
 # %% [markdown]
+# ### No usage in the stream? Count the tokens yourself
+#
+# Some providers ignore `include_usage`, some proxies drop the last chunk, and a stream that breaks (lesson 05)
+# never reaches it. You can still count: the tokenizer the model uses (`tiktoken` for OpenAI's models, loaded
+# offline by the course) turns the text you sent and the text you received into the same tokens the API
+# counts. The prompt side follows lesson 01's rule from OpenAI's cookbook (3 tokens per message, its text, 3
+# that start the reply); the completion side is the tokens of the text you joined. Here is the same greeting
+# streamed **without** `include_usage`, counted by hand, next to the bill of the stream above:
+
+# %%
+import tiktoken
+
+try:
+    encoding = tiktoken.encoding_for_model(MODEL)
+except KeyError:  # a model tiktoken does not know (another provider's): OpenAI's current encoding as a guide
+    encoding = tiktoken.get_encoding("o200k_base")
+
+
+def count_prompt_tokens(messages: list[dict]) -> int:
+    return 3 + sum(3 + sum(len(encoding.encode(v)) for v in m.values() if isinstance(v, str)) for m in messages)
+
+
+stream = client.chat.completions.create(model=MODEL, messages=GREETING, stream=True)  # no stream_options
+text, seen = "", None
+for chunk in stream:
+    seen = chunk.usage or seen
+    if chunk.choices:
+        text += chunk.choices[0].delta.content or ""
+
+print("usage in this stream:", seen)
+print(f"counted by hand:  {count_prompt_tokens(GREETING)} prompt + {len(encoding.encode(text))} completion tokens")
+print(f"billed (above):   {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens")
+
+# %% [markdown]
+# The counts match the bill for this model. Know where counting by hand stops: another provider's model uses
+# another tokenizer (the counts become estimates), tools and images add tokens by rules of their own, and a
+# reasoning model also bills hidden reasoning tokens that no count of the visible text can see. When the bill
+# matters, ask for `include_usage`; count by hand when it cannot come.
+
+# %% [markdown]
 # ## 5. The SDK's helper: `client.chat.completions.stream()`
 #
 # Assembling chunks by hand is worth doing once (it is the lab). In an application, the SDK can do it for you.

@@ -387,9 +387,16 @@ print(answer, "|", len(history), "messages")
 #   before your code runs it, showing exactly what will happen. The model may ask for anything; your code
 #   decides.
 #
-# A shop with a review tool (which returns text customers wrote) and a destructive `cancel_order` tool. Our
-# `run_tool` gains a gate: a tool listed in `NEEDS_CONFIRMATION` runs only if `confirm(call)` says yes, and a
-# refusal goes back to the model as the result.
+# A shop with a review tool (which returns text customers wrote) and a destructive `cancel_order` tool. One of
+# the "reviews" is an attack. Our `run_tool` gains a gate: a tool listed in `NEEDS_CONFIRMATION` runs only if
+# `confirm(call)` says yes, and a refusal goes back to the model as the result.
+#
+# On the stub, the model falls for it: the stub plays a model that follows an instruction it finds in a tool
+# result when that instruction names a tool on offer (`llm_stub/tools.py` explains the rule; it reads the
+# result's text, whatever the tool). The system prompt below tells it not to, and that does not stop it. A
+# strong real model resists this plain an attack more often than not, but "more often than not" is the
+# point: the gate is what holds every time. (The final sentence the stub writes is scripted in
+# `course/replies/04_tool_calling.yaml`; the tool calls are not.)
 
 # %%
 def get_reviews(product: str) -> dict:
@@ -446,21 +453,28 @@ def shop_agent(question, confirm, max_steps=5):
 
 
 def ask_the_user(call) -> bool:
-    # In an app: a dialog showing exactly what will happen. Here the user answers "no".
+    # In an app: a dialog showing exactly what will happen. Here the user, who asked about reviews, says "no".
     print(f"  [confirm] run {call.function.name}({call.function.arguments})? -> no")
     return False
 
 
 print(shop_agent("What do customers say about the Comandante grinder?", confirm=ask_the_user))
-print()
-print(shop_agent("Please cancel my order A1002.", confirm=ask_the_user))
 print("orders actually cancelled:", CANCELLED)
 
 # %% [markdown]
-# Whatever the review said, and whatever the model asked for, nothing was cancelled without a yes. The same
-# holds for the user's own request: a destructive action waits for an explicit confirmation in your UI, not
-# for the model's judgement. (A real model *can* be talked into calling the tool: the gate is what makes that
-# harmless.)
+# Read the log from the top. The user asked about reviews; the review tool returned a planted instruction; the
+# model's **next request was `cancel_order` for order A1001**, an order the user never mentioned. The injection
+# steered a tool call. Then the gate asked the user (who had no reason to say yes), the call never ran, and the
+# model got "not confirmed" as the result. And the model's answer to the user? It obeys the planted "do not tell
+# the user": without your log you would not know. So: log every tool call, gate every destructive one, and show
+# the user exactly what a confirmation will do.
+#
+# The same gate holds for the user's own request: a destructive action waits for an explicit confirmation in
+# your UI, not for the model's judgement:
+
+# %%
+print(shop_agent("Please cancel my order A1002.", confirm=ask_the_user))
+print("orders actually cancelled:", CANCELLED)
 
 # %% [markdown]
 # ## 9. Common mistakes

@@ -586,10 +586,11 @@ def test_estimate_cost_with_random_prices_and_usage(lab, rng):
     from openai.types import CompletionUsage
 
     for _ in range(10):
-        model = rng.choice([rng.word(), "gpt-4o", "gpt-4o-mini"])
+        own, other = rng.distinct_words(2)
+        model = rng.choice([own, "gpt-4o", "gpt-4o-mini"])
         price_in, price_out = round(rng.uniform(0.01, 20), 3), round(rng.uniform(0.01, 80), 3)
         prompt, completion = rng.randint(0, 3_000_000), rng.randint(0, 500_000)
-        prices = {model: (price_in, price_out), rng.word(): (rng.uniform(0, 9), rng.uniform(0, 9))}
+        prices = {model: (price_in, price_out), other: (rng.uniform(0, 9), rng.uniform(0, 9))}
         want = (prompt * price_in + completion * price_out) / 1_000_000
         usage = rng.choice(
             [
@@ -613,8 +614,8 @@ def test_estimate_cost_with_random_prices_and_usage(lab, rng):
 
 @pytest.mark.points(1)
 def test_estimate_cost_rejects_a_model_missing_from_the_prices_given(lab, rng):
-    name = rng.word()
+    name, other = rng.distinct_words(2)
     with pytest.raises(ValueError, match=name):
-        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {rng.word() + "x": (1.0, 2.0)})
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {other: (1.0, 2.0)})
     with pytest.raises(ValueError, match="gpt-4o-mini"):
         lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "gpt-4o-mini", {name: (1.0, 2.0)})

@@ -171,12 +171,15 @@ def test_tool_calls_and_tool_results_become_function_call_items(lab, rng, with_t
     )
 
 
+VERBS_FOR_TOOLS = ["get", "find", "check", "list", "book", "send"]
+
+
 @pytest.mark.points(2)
 def test_tools_are_flattened(lab, rng):
     tools, expected = [], []
     for _ in range(rng.randint(1, 3)):
         function = {
-            "name": rng.word(),
+            "name": f"{rng.choice(VERBS_FOR_TOOLS)}_{rng.word()}",
             "parameters": {"type": "object", "properties": {rng.word(): {"type": "string"}}},
         }
         if rng.random() < 0.7:
