@@ -21,6 +21,7 @@ import httpx2
 import pytest
 
 from .openapi import errors
+from .served import served_model
 
 DATA = json.loads((Path(__file__).parent / "data" / "recorded_responses.json").read_text())
 
@@ -45,7 +46,18 @@ STUB_ONLY = {
     "ones not); which models report it is issue 22's catalogue",
 }
 # Values compared exactly (the rest are generated: compared by JSON type only).
-EXACT = {"object", "type", "status", "role", "service_tier", "param", "code", "deleted", "truncation", "store"}
+EXACT = {
+    "object",
+    "type",
+    "status",
+    "role",
+    "service_tier",
+    "param",
+    "code",
+    "deleted",
+    "truncation",
+    "store",
+}
 EVENT_SCHEMAS = {  # event type -> OpenAPI schema
     "response.created": "ResponseCreatedEvent",
     "response.in_progress": "ResponseInProgressEvent",
@@ -105,7 +117,9 @@ class Replay:
                     self.problems.append(f"{path}: {len(recorded)} parts recorded, {len(got)} from the stub")
             else:
                 if len(recorded) != len(got):
-                    self.problems.append(f"{path}: {len(recorded)} entries recorded, {len(got)} from the stub")
+                    self.problems.append(
+                        f"{path}: {len(recorded)} entries recorded, {len(got)} from the stub"
+                    )
                 pairs = list(zip(recorded, got, strict=False))
             for i, (r, g) in enumerate(pairs):
                 self.compare(r, g, f"{path}[{i}]")
@@ -170,25 +184,17 @@ def _folded(events: list[dict]) -> list[dict]:
 def _without_reasoning(events: list[dict]) -> list[dict]:
     """The events of a stream without its reasoning item (for a recording whose model did not reason)."""
     reasoning = {e["item"]["id"] for e in events if e.get("item", {}).get("type") == "reasoning"}
-    kept = [e for e in events if e.get("item_id") not in reasoning and e.get("item", {}).get("id") not in reasoning]
+    kept = [
+        e
+        for e in events
+        if e.get("item_id") not in reasoning and e.get("item", {}).get("id") not in reasoning
+    ]
     for e in kept:
         if "output_index" in e:
             e["output_index"] -= len(reasoning)
         if "response" in e:
             e["response"]["output"] = [i for i in e["response"]["output"] if i["type"] != "reasoning"]
     return kept
-
-
-def _model(stub, kind: str) -> str:
-    """A model the stub serves, of the kind the recording used ('chat' or 'reasoning')."""
-    listed = httpx2.get(
-        stub.base_url + "/models", headers={"Authorization": f"Bearer {stub.api_key}"}, timeout=10
-    ).json()["data"]
-    for entry in listed:
-        info = stub.state.config.model(entry["id"])
-        if info is not None and info.is_reasoning == (kind == "reasoning"):
-            return entry["id"]
-    pytest.skip(f"the stub serves no {kind} model")
 
 
 @pytest.mark.parametrize("exchange", DATA["exchanges"], ids=[e["name"] for e in DATA["exchanges"]])
@@ -199,10 +205,13 @@ def test_a_recorded_exchange_gets_answers_of_the_same_shape(stub, exchange):
     for n, step in enumerate(exchange["steps"]):
         body = replay.substitute(step.get("body"), outputs)
         if "kind" in step:
-            body["model"] = _model(stub, step["kind"])
+            body["model"] = served_model(stub, step["kind"])
         path = replay.substitute(step["path"], outputs)
         r = httpx2.request(
-            step["method"], stub.base_url + path, json=body if step["method"] == "POST" else None, headers=headers,
+            step["method"],
+            stub.base_url + path,
+            json=body if step["method"] == "POST" else None,
+            headers=headers,
             timeout=30,
         )
         where = f"{exchange['name']} / step {n} ({step['method']} {step['path']})"
@@ -222,7 +231,9 @@ def test_a_recorded_exchange_gets_answers_of_the_same_shape(stub, exchange):
         else:
             got = r.json()
             if r.status_code == 200:
-                schema = next(s for (m, p), s in BODY_SCHEMAS.items() if m == step["method"] and path.startswith(p))
+                schema = next(
+                    s for (m, p), s in BODY_SCHEMAS.items() if m == step["method"] and path.startswith(p)
+                )
                 assert errors(schema, got) == [], where
                 outputs.append(got.get("output", []))
             else:
