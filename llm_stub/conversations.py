@@ -32,6 +32,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from openai.types.conversations import Conversation as OpenAIConversation
+from openai.types.conversations import ConversationDeletedResource, ConversationItemList
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -56,12 +58,12 @@ class Conversation:
     items: list[dict] = field(default_factory=list)  # as listed, each with an id
 
     def resource(self) -> dict:
-        return {
-            "id": self.id,
-            "object": "conversation",
-            "created_at": self.created_at,
-            "metadata": self.metadata,
-        }
+        """The SDK's ``Conversation``, keys in the OpenAPI example's order."""
+        sdk = OpenAIConversation(
+            id=self.id, object="conversation", created_at=self.created_at, metadata=self.metadata
+        )
+        as_sent = sdk.to_dict(mode="json")
+        return {k: as_sent[k] for k in ("id", "object", "created_at", "metadata")}
 
 
 class ConversationStore:
@@ -171,12 +173,14 @@ async def update(request: Request, ex) -> dict:
 async def delete(request: Request, ex) -> dict:
     conversation = _conversation(request, open_request(request, ex))
     conversations_for(state_of(request)).delete(conversation.key, conversation.id)
-    return {"id": conversation.id, "object": "conversation.deleted", "deleted": True}
+    deleted = ConversationDeletedResource(id=conversation.id, object="conversation.deleted", deleted=True)
+    return {k: deleted.to_dict()[k] for k in ("id", "object", "deleted")}
 
 
 @endpoint
 async def list_items(request: Request, ex) -> dict:
-    return page(_conversation(request, open_request(request, ex)).items, request.query_params)
+    items = _conversation(request, open_request(request, ex)).items
+    return page(items, request.query_params, ConversationItemList)
 
 
 @endpoint
@@ -186,7 +190,7 @@ async def add_items(request: Request, ex) -> dict:
     body = _body(body, ("items",), required="items")
     items = _items_param(body["items"], state_of(request))
     added = conversations_for(state_of(request)).append(key, conversation.id, items)
-    return page(added, {"order": "asc", "limit": str(MAX_ITEMS_PER_CALL)})
+    return page(added, {"order": "asc", "limit": str(MAX_ITEMS_PER_CALL)}, ConversationItemList)
 
 
 def _item(conversation: Conversation, item_id: str) -> dict:

@@ -32,7 +32,7 @@ import asyncio
 import copy
 import dataclasses
 
-from openai.types.responses import input_token_count_params
+from openai.types.responses import ResponseItemList, input_token_count_params
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -257,7 +257,7 @@ async def delete_response(request: Request, ex) -> dict:
 
 @endpoint
 async def list_input_items(request: Request, ex) -> dict:
-    return page(_stored(request, ex).input_items, request.query_params)
+    return page(_stored(request, ex).input_items, request.query_params, ResponseItemList)
 
 
 @endpoint

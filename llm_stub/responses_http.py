@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from openai import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -93,8 +94,9 @@ def _limit(raw: str | None) -> int:
     return value
 
 
-def page(items: list[dict], query: Mapping[str, str]) -> dict:
-    """One page of a list of items (each with an ``id``), as the query asks."""
+def page(items: list[dict], query: Mapping[str, str], sdk_type: type[BaseModel]) -> dict:
+    """One page of a list of items (each with an ``id``), as the query asks; read once by the SDK's own list
+    type (``ResponseItemList``, ``ConversationItemList``), so a shape the SDK cannot parse fails here first."""
     order = query.get("order", "desc")
     if order not in ("asc", "desc"):
         raise invalid(
@@ -109,13 +111,15 @@ def page(items: list[dict], query: Mapping[str, str]) -> dict:
         items = items[ids.index(after) + 1 :] if after in ids else []
     limit = _limit(query.get("limit"))
     data = items[:limit]
-    return {
+    listed = {
         "object": "list",
         "data": data,
         "first_id": data[0]["id"] if data else None,
         "last_id": data[-1]["id"] if data else None,
         "has_more": len(items) > limit,
     }
+    sdk_type.model_validate(listed)
+    return listed
 
 
 _PREFIX = {"message": "msg", "function_call": "fc", "function_call_output": "fco", "reasoning": "rs"}
