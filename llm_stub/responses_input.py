@@ -383,7 +383,8 @@ def to_chat(context: Items) -> tuple[list[dict], list[str]]:
                 message = {"role": "assistant", "content": None, "refusal": "".join(refusals)}
             else:
                 message = {"role": "assistant", "content": _text(parts)}
-        elif len(parts) == 1:  # what ``input="..."`` and ``{"role", "content": "..."}`` send: a string, as in chat
+        elif len(parts) == 1:
+            # what ``input="..."`` and ``{"role", "content": "..."}`` send: a string content, as in chat
             message = {"role": role, "content": parts[0]["text"]}
         else:
             message = {"role": role, "content": [{"type": "text", "text": p["text"]} for p in parts]}

@@ -188,7 +188,7 @@ class Plan:
         self.echo = echo
         self.usage = usage
         self.choice = choice
-        self.obfuscation = obfuscation
+        self.obfuscator = Obfuscator() if obfuscation else None
         self.incomplete = choice.finish_reason == "length"
         self.items: list[tuple[str, Any]] = []
         self.summary: list[str] = []
@@ -454,10 +454,8 @@ class Plan:
 
     def _padded(self, event: Any) -> Any:
         """A delta event with its ``obfuscation`` field (an extra field of the SDK's event types)."""
-        if self.obfuscation:
-            if not hasattr(self, "_obfuscator"):
-                self._obfuscator = Obfuscator()
-            event.obfuscation = self._obfuscator.pad(len(event.delta))
+        if self.obfuscator is not None:
+            event.obfuscation = self.obfuscator.pad(len(event.delta))
         return event
 
     def failed_event(self, message: str) -> ResponseFailedEvent:

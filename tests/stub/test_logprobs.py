@@ -170,3 +170,13 @@ def test_responses_service_tier_is_what_ran(stub, rng):
     bad = _post(stub, {**body, "service_tier": "turbo"})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "service_tier"
     assert json.loads(bad.text)["error"]["code"] == "invalid_value"
+
+
+def test_responses_stream_deltas_are_padded_unless_asked_not_to(stub, rng):
+    """``obfuscation`` on delta events, "included by default" (the SDK's ``StreamOptions`` docstring; recorded
+    streams carry it), and left out with ``stream_options.include_obfuscation: false``."""
+    body = {"model": served_model(stub, "chat"), "input": _prompt(rng), "stream": True}
+    padded = [d for _, d in _events(_post(stub, body).text) if d["type"].endswith(".delta")]
+    assert padded and all(isinstance(d["obfuscation"], str) and d["obfuscation"] for d in padded)
+    plain = _events(_post(stub, {**body, "stream_options": {"include_obfuscation": False}}).text)
+    assert not any("obfuscation" in d for _, d in plain)
