@@ -86,6 +86,8 @@ class Choice:
     completion_tokens: int
     pieces: Sequence[str]  # the content (or refusal) as token pieces, for streaming (decoded on first use)
     reasoning_tokens: int = 0  # included in completion_tokens (reasoning models only)
+    # per piece, the token log probabilities (``logprobs.TokenLogprob``) when the request asks for them
+    logprobs: list | None = None
 
 
 def rng_for(req: ChatRequest, index: int) -> random.Random:

@@ -512,8 +512,8 @@ if not REASONING:
 # tools yourself and send the results back; expect errors and retry the retryable ones.
 #
 # What the course's stub leaves out, each with a clear 400 rather than silence: built-in tools
-# (`web_search`, `file_search`, ...), background mode (`background=True`), the Conversations API
-# (`conversation=...`), stored prompts (`prompt=...`), and image or file inputs.
+# (`web_search`, `file_search`, ...), background mode (`background=True`), stored prompts (`prompt=...`), and
+# image or file inputs.
 #
 # ## Summary
 #
