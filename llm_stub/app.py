@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from . import control, pipeline, responses_endpoint
+from . import control, knowledge, pipeline, responses_endpoint
 from .config import StubConfig
 from .errors import StubError, invalid, mask_key
 from .ids import hex_id
@@ -57,7 +57,9 @@ _NO_KEY = (
 
 
 def _state(request: Request) -> StubState:
-    return request.scope["app"].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
+    return request.scope[
+        "app"
+    ].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
 
 
 def headers_of(request: Request) -> dict[str, str]:
@@ -527,4 +529,5 @@ def create_app(config: StubConfig | None = None) -> Starlette:
         },
     )
     app.stub = app.state.stub = StubState(config)
+    knowledge.warm_in_background()  # places, dates, sentiment: loaded once per process, off the first request
     return app

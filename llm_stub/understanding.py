@@ -137,8 +137,10 @@ SYNONYMS = {
     "clock": ("time",), "o'clock": ("time",), "hour": ("time",), "timezone": ("time",),
     "calculate": ("calculator",), "calculation": ("calculator",), "compute": ("calculator",),
     "evaluate": ("calculator",), "arithmetic": ("calculator",), "math": ("calculator",),
-    "multiply": ("calculator",), "times": ("calculator",), "plus": ("calculator",), "minus": ("calculator",),
-    "divided": ("calculator",), "sum": ("calculator",),
+    "multiply": ("calculator",), "times": ("calculator", "multiply"), "plus": ("calculator", "add"),
+    "minus": ("calculator", "subtract"),
+    "divided": ("calculator", "divide"), "sum": ("calculator", "add"), "add": ("calculator",),
+    "subtract": ("calculator",), "multiplied": ("calculator", "multiply"), "over": ("divide",),
     "parcel": ("order", "package"), "package": ("order",), "delivery": ("order", "shipping"),
     "shipment": ("order", "shipping"), "tracking": ("order", "status"),
     "available": ("stock",), "availability": ("stock",), "inventory": ("stock",), "units": ("stock",),
@@ -159,6 +161,21 @@ SYNONYMS = {
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
+# Phrases that name a topic without its word: "what's it like in Oslo" asks about the weather there.
+_TOPIC_PHRASES = [
+    (
+        re.compile(
+            r"(?i)\bwhat(?:'s| is) it like (?:in|at|out)\b|\bhow(?:'s| is) it (?:looking )?(?:in|at|outside)\b"
+        ),
+        "weather",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
+        ),
+        "recipe",
+    ),
+]
 
 
 def stem(word: str) -> str:
@@ -174,6 +191,8 @@ def words(text: str, synonyms: bool = True) -> frozenset[str]:
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
     if synonyms:
         text = _PHRASES.sub(lambda m: f"{m.group(0)} location", text)
+        for phrase, topic in _TOPIC_PHRASES:
+            text = phrase.sub(lambda m, topic=topic: f"{m.group(0)} {topic}", text)
     out: set[str] = set()
     for raw in _WORD.findall(text.replace("_", " ").replace("-", " ")):
         word = raw.lower().strip("'")
@@ -347,7 +366,7 @@ def _number(raw: str) -> float | int:
     return int(value) if value.is_integer() and "." not in raw else value
 
 
-def _classify_proper(text: str, start: int, before: str) -> Entity | None:
+def _classify_proper(text: str, start: int, before: str, after: str = "") -> Entity | None:
     parts = text.split()
     at_start = not before.strip() or before.rstrip()[-1] in ".!?:;\n"
     # leading words that are not names ("What", "Is", "Compare", "Hi") and trailing particles; a capitalised
@@ -383,7 +402,7 @@ def _classify_proper(text: str, start: int, before: str) -> Entity | None:
     if value in tickers and len(value) >= 3:
         return Entity("org", value, tickers[value], start, value)
     first = parts[0].strip("'")
-    if at_start and len(parts) == 1 and first not in given_names():
+    if at_start and len(parts) == 1 and first not in given_names() and not _GAME_AFTER.match(after):
         return None  # "Weather in Oslo?": a capital at the start of a sentence makes no name
     if not any(c.isdigit() for c in value) and (
         (first in given_names() and len(parts) <= 3) or (_PERSON_CUES.search(before) and len(parts) <= 3)
@@ -439,7 +458,7 @@ def entities(text: str) -> tuple[Entity, ...]:
                 continue
             raw = m.group(0)
             if kind == "score":
-                if not _SCORE_CUES.search(text):
+                if not _SCORE_CUES.search(text) and not re.search(r"[A-Z]\w*\s+$", text[:a]):
                     continue  # "12-7" with no game in sight: arithmetic
                 found.append(Entity("score", raw, (int(m.group(1)), int(m.group(2))), a))
                 spans.append((a, b))
@@ -490,7 +509,7 @@ def entities(text: str) -> tuple[Entity, ...]:
             b = a + len(raw)
             if not raw or _claimed(spans, a, b):
                 continue
-        entity = _classify_proper(raw, a, text[max(0, a - 40) : a])
+        entity = _classify_proper(raw, a, text[max(0, a - 40) : a], text[b : b + 30])
         if entity is not None:
             found.append(entity)
             spans.append((a, b))
@@ -645,12 +664,21 @@ _RELATION = re.compile(
     r"(?i)\bmy (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
     r"girlfriend|boyfriend|colleague|manager|kid|child|baby)(?:'s name)? is (?:called |named )?([A-Z][\w'-]*|[a-z][\w'-]*)"
 )
+_RELATIONS = (
+    r"dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
+    r"girlfriend|boyfriend|colleague|manager|kid|child|baby|puppy|kitten|rabbit|hamster"
+)
+# "my cat mochi is 3", "my son Leo is 6 years old", "my dog is 5": a name and an age in one breath
+_RELATION_AGE = re.compile(
+    rf"(?i)\bmy ({_RELATIONS})(?:,?\s+(?!is\b|was\b|just\b|turned\b)([A-Za-z][\w'-]*),?)?\s+(?:is|just turned|turned|is now)"
+    r"\s+(\d{1,2})(?:\s*(?:years?|yrs?|y/?o)(?:\s+old)?)?(?![\d.]|\s*(?:%|kg|lbs?|cm|km|feet|ft|m\b|minutes|hours))"
+)
 _JOB_WORD = re.compile(
     r"(?i)(?:er|or|ist|ian|ant|ent|eer|ect|ive|man|woman|nurse|chef|cook|student|pilot|clerk|coach|analyst|intern|"
     r"consultant|architect|owner|founder|ceo|cto|dev|vet|medic|guide|judge|barista|pharmacist)s?$"
 )
 _NOT_NAMES = frozenset(
-    """sorry here back fine ok okay good great ready new sure done not so just also still very really going trying
+    """btw lol tbh fyi pls plz thx thanks again sorry here back fine ok okay good great ready new sure done not so just also still very really going trying
     looking working thinking wondering curious interested happy sad tired hungry bored busy afraid glad confused lost
     stuck late early home alone ill sick well right wrong able unable from in at on a an the with into over feeling
     learning building writing using asking having getting planning calling doing travelling traveling married single
@@ -742,7 +770,14 @@ def facts(text: str) -> tuple[Fact, ...]:
         thing = re.split(r"(?i)\b(?:and|but|so)\b|[,.;]", m.group(1))[-1].strip()
         if thing and fold(thing.split()[-1]) not in STOP:  # not "What is my favourite food?"
             found.append((m.start(), Fact("favourite", thing, m.group(2).lower())))
+    for m in _RELATION_AGE.finditer(text):
+        who = m.group(1).lower()
+        if m.group(2) and fold(m.group(2)) not in STOP:
+            found.append((m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], who)))
+        found.append((m.start() + 1, Fact("relation_age", m.group(3), who)))
     for m in _RELATION.finditer(text):
+        if re.match(r"\d", m.group(2)):
+            continue  # "my cat is 3": an age (above), not a name
         found.append(
             (m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], m.group(1).lower()))
         )
@@ -754,6 +789,87 @@ def facts(text: str) -> tuple[Fact, ...]:
         if fact not in out:
             out.append(fact)
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- roles
+
+# The role a word just before an entity gives it: "from Leeds" is where a trip starts, "for my son" whom it is for.
+_ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("origin", re.compile(r"(?i)\b(?:from|leaving|departing|out of|starting (?:in|at|from))\s+(?:the\s+)?$")),
+    ("destination", re.compile(r"(?i)\b(?:to|into|towards|arriving (?:in|at)|going to|heading to)\s+(?:the\s+)?$")),
+    ("relation", re.compile(r"(?i)\bmy\s+(son|daughter|kid|child|baby|boy|girl|wife|husband|partner|mum|mom|dad|mother"
+                            r"|father|brother|sister|friend|boss|dog|cat|pet)(?:'s)?\s+(?:\w+\s+)?(?:is\s+|who is\s+|aged\s+)?$")),
+    ("self", re.compile(r"(?i)\b(?:i'm|i am|im|i turned|me,?|for me|myself)\s+(?:aged\s+)?$")),
+]  # fmt: skip
+_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|thrashed|hammered|edged(?: past)?|overcame|won against|"
+                   r"got the better of|saw off)\s+")  # fmt: skip
+_LOST = re.compile(
+    r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?\s+(?:to|by)\s+"
+)
+_VERSUS = re.compile(r"(?i)\s+(?:vs?\.?|versus|against|-)\s+")
+_GAME_AFTER = re.compile(
+    r"(?i)\s+(?:beat|beats|defeated|lost|vs?\.?|versus|drew|thrashed|won|\d{1,3}\s*[-–]\s*\d)\b"
+)
+_NAMED = frozenset({"city", "country", "org", "person", "name", "quoted"})
+
+
+def roles(reading: Reading) -> dict[int, frozenset[str]]:
+    """Each entity's roles, by its start: origin/destination, winner/loser, home/away, self/<relation>."""
+    text = reading.text
+    out: dict[int, set[str]] = {}
+    for entity in reading.entities:
+        before = text[max(0, entity.start - 40) : entity.start]
+        for role, cue in _ROLE_CUES:
+            m = cue.search(before)
+            if m:
+                out.setdefault(entity.start, set()).add(m.group(1).lower() if role == "relation" else role)
+    teams = [e for e in reading.entities if e.kind in _NAMED]
+    for a, b in zip(teams, teams[1:], strict=False):
+        between = text[a.start + len(a.text) : b.start]
+        if _BEAT.fullmatch(between):
+            out.setdefault(a.start, set()).add("winner")
+            out.setdefault(b.start, set()).add("loser")
+        elif _LOST.fullmatch(between):
+            out.setdefault(a.start, set()).add("loser")
+            out.setdefault(b.start, set()).add("winner")
+            out[b.start].discard("destination")  # "lost to Leeds": no trip
+        elif not _VERSUS.fullmatch(between) and not re.fullmatch(r"\s+\d{1,3}\s*[-–:]\s*\d{1,3}\s+", between):
+            continue
+        # home and away: "at home"/"hosted" names the home side; otherwise the side named first is at home
+        tail = text[b.start + len(b.text) : b.start + len(b.text) + 40].lower()
+        away_first = bool(re.match(r"[^.;]*?\b(?:away|on the road)\b", tail)) and "at home" not in tail
+        out.setdefault(a.start, set()).add("away" if away_first else "home")
+        out.setdefault(b.start, set()).add("home" if away_first else "away")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def team_scores(reading: Reading, role_of: dict[int, frozenset[str]]) -> dict[str, int]:
+    """The goals or points of each side of a game stated with a score ("Leeds beat Hull 3-1"), by role."""
+    score = next((e for e in reading.entities if e.kind == "score"), None)
+    if score is None:
+        return {}
+    first, second = score.value
+    sides = [
+        e
+        for e in reading.entities
+        if e.kind in _NAMED and role_of.get(e.start, frozenset()) & {"home", "away"}
+    ]
+    if len(sides) < 2:
+        return {}
+    a, b = sides[0], sides[1]
+    ra, rb = role_of[a.start], role_of[b.start]
+    if (
+        "winner" in ra or "winner" in rb
+    ):  # "X beat Y 3-1" and "Y lost 1-3 to X": the winner has the higher score
+        hi, lo = max(first, second), min(first, second)
+        sa, sb = (hi, lo) if "winner" in ra else (lo, hi)
+    else:  # "X 1-3 Y", "X vs Y 2-2": in the order written
+        sa, sb = first, second
+    out = {}
+    for roles_, goals in ((ra, sa), (rb, sb)):
+        for role in roles_ & {"home", "away", "winner", "loser"}:
+            out[role] = goals
+    return out
 
 
 # --------------------------------------------------------------------------- a reading of one text
@@ -784,6 +900,14 @@ class Reading:
     @cached_property
     def words(self) -> frozenset[str]:
         return words(self.text)
+
+    @cached_property
+    def roles(self) -> dict[int, frozenset[str]]:
+        return roles(self)
+
+    @cached_property
+    def scores(self) -> dict[str, int]:
+        return team_scores(self, self.roles)
 
 
 @lru_cache(maxsize=256)
