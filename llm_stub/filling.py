@@ -675,7 +675,17 @@ class Filler:
                     return _fit_length(schema, title)
         if hints & _SENTIMENT_FIELDS and self.mode == "json":
             return _fit_length(schema, self.reading.sentiment.label)
+        if kinds and kinds[0] == "city":  # a place field: an unknown name only where a place is spoken of
+            plain = accept
+            accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
+        if (
+            entity is None
+            and self.mode == "tool"
+            and required
+            and (kinds == _NAMED_KINDS or set(_name_parts(name)) & _SIDE_WORDS)
+        ):
+            entity = self._left_over(name)  # "the score for arsenal": the word the request leaves over
         if entity is None and (hints & TEXT_FIELDS) and self.mode == "tool":
             entity = self.take(("quoted",), accept)
         if (
@@ -718,6 +728,29 @@ class Filler:
             except Exception:  # an exotic pattern: best effort
                 neutral = ""
         return _fit_length(schema, self.unfound(schema, name, required, nullable, neutral))
+
+    def _place_like(self, entity: Entity) -> bool:
+        """Is an unknown capitalised name spoken of as a place ("in Zorbia"), not as a language or format
+        ("respond in JSON", "use Python", "write it in Rust")?"""
+        before = self.reading.text[max(0, entity.start - 40) : entity.start]
+        return bool(_PLACE_BEFORE.search(before)) and not _INSTRUCTION_BEFORE.search(before)
+
+    def _left_over(self, name: str) -> Entity | None:
+        """The words of a request left when the tool's own words, the small words and every found value are
+        gone ("what's the score for arsenal" leaves "arsenal"): a name a model would take, lower case or not."""
+        text = self.reading.text
+        for entity in self.reading.entities:
+            text = text.replace(entity.text, " ")
+        tokens = [t.strip(".,;:!?\"'") for t in text.split()]
+        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS and stem(fold(t)) not in self.exclude
+                and not words(t) & self.exclude and fold(t) not in lexicon() and t.isalpha()]  # fmt: skip
+        if not 1 <= len(kept) <= 3 or len(" ".join(kept)) < 3:
+            return None
+        value = " ".join(w[:1].upper() + w[1:] for w in kept)
+        self.how = f"the words left over in the request: {' '.join(kept)!r}"
+        entity = Entity("name", value, value, self.reading.text.find(kept[0]))
+        self.used.append(entity)
+        return entity
 
     def _labelled(self, name: str) -> str | None:
         """``name: value`` or ``name is value`` in the text."""
@@ -865,6 +898,13 @@ class Filler:
 # --------------------------------------------------------------------------- roles of fields
 
 _NAMED_KINDS = ("person", "org", "city", "country", "name", "quoted")
+_PLACE_BEFORE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|for|of)\s+(?:the\s+)?$"
+)
+_INSTRUCTION_BEFORE = re.compile(
+    r"(?i)\b(?:respond|reply|answer|write|written|code|coded|program|output|format|formatted|say|translate|"
+    r"translated|explain|explained|return|use|using|language)\s+(?:it\s+|this\s+|that\s+|only\s+)?(?:in|into|with|to)?\s*$"
+)
 _SIDE_WORDS = frozenset("team side club player opponent".split())
 _TIME_FIELD_UNITS = {
     "second": 1,

@@ -245,7 +245,7 @@ _MAY_ASK = re.compile(
     r"|who\s+(?:am|do)\s+i\b|where\b|which\s+(?:city|town|country|company)\b|how\s+old\b"
     r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+did\s+i\b)"
 )
-_PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]
+_PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]  # and _ASK_SAID, appended below
 
 
 def answer_from_history(messages: list[dict]) -> str | None:
@@ -337,6 +337,7 @@ _ASK_SAID = re.compile(
 _CORRECTION = re.compile(
     r"(?i)^\s*(?:actually|sorry|no,|oops|wait|correction)|\b(?:make it|change it to|i meant|instead)\b"
 )
+_PATTERNS.append(_ASK_SAID)
 _KIND_OF = {"day": ("date",), "date": ("date",), "time": ("date",), "city": ("city",), "town": ("city",),
             "place": ("city", "country", "name"), "country": ("country",), "number": ("number", "quantity", "id"),
             "amount": ("money", "number", "quantity"), "price": ("money", "number"), "name": ("person", "name"),

@@ -35,7 +35,7 @@ from typing import Any
 
 from . import knowledge, readback
 from .errors import StubError, invalid
-from .filling import Filler, wants
+from .filling import Filler, field_role, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
@@ -447,10 +447,13 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
         if isinstance(key, str) and key in props
     )
     units = {stem(e.unit.lower()) for e in reading.entities if e.kind == "quantity"}
-    unit_fit = bool(
-        units & param_words
-    )  # "twelve minutes" for a ``minutes`` parameter: the request gives its value
+    unit_fit = bool(units & param_words)  # "twelve minutes" for a ``minutes`` parameter gives its value
     kind_fit = kind_fit or unit_fit
+    # "from Leeds to York": entities in the roles of two required parameters (origin, destination) ask for it
+    said_roles = {r for rs in reading.roles.values() for r in rs}
+    role_fit = sum(1 for key in required if isinstance(key, str) and field_role(key, {}) in said_roles)
+    if role_fit >= 2:
+        return 1.0 + role_fit + len(by_desc) + 0.5 * len(by_param), frozenset(by_name)
     if (
         not by_name
         and len(by_desc) + len(by_param) < 2

@@ -212,8 +212,9 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 # ", and is ...", "; also ...", " and what ...": a new request starts after these
 _CLAUSE = re.compile(
     r"(?i),?\s+(?:and|but|also|then|plus)\s+(?=(?:is|are|was|were|do|does|did|can|could|will|would|should|what|"
-    r"what's|where|where's|when|who|how|which|why|check|tell|get|find|show|give|book|send|look|please|also)\b)"
-    r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|where|where's|when|who|how|"
+    r"what's|whats|where|where's|wheres|when|who|how|hows|how's|which|why|check|tell|get|find|show|give|book|send|"
+    r"look|please|also)\b)"
+    r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|whats|where|where's|when|who|how|"
     r"which|why|check|tell|get|find|show|give|book|send|please)\b)"
 )
 
@@ -317,6 +318,7 @@ _UNIT_WORDS = frozenset(
 # Words after a number that say when, not what of: "1972 last night", "3 more", "2 ago" are no quantities.
 _NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now plus minus times divided "
                        "multiplied over x and to".split())  # fmt: skip
+_LOWER_PERSON = re.compile(r"\b(?:for|named|called|with|to|from|by|me|i'm|im)\s+([a-z][a-z'-]{2,})\b")
 # A place word just before a name: "in Charlotte" is the city, "met Charlotte" the person.
 _LOCATIVE_BEFORE = re.compile(
     r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|towards|outside)\s+$"
@@ -541,6 +543,12 @@ def entities(text: str) -> tuple[Entity, ...]:
                 continue
             spans.append((a, a + len(key)))
             break
+    for m in _LOWER_PERSON.finditer(text):  # "for aisha", "named leo": a given name written in lower case
+        a, b = m.span(1)
+        name = m.group(1).capitalize()
+        if name in given_names() and not _claimed(spans, a, b) and m.group(1).lower() not in lexicon():
+            found.append(Entity("person", m.group(1), name, a))
+            spans.append((a, b))
     return tuple(sorted(found, key=lambda e: e.start))
 
 
