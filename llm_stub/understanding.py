@@ -318,6 +318,12 @@ _UNIT_WORDS = frozenset(
 # Words after a number that say when, not what of: "1972 last night", "3 more", "2 ago" are no quantities.
 _NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now plus minus times divided "
                        "multiplied over x and to".split())  # fmt: skip
+_GAME_WORDS = re.compile(r"(?i)\b(?:beat|beats|defeated|lost|drew|thrashed|versus|vs)\b")
+# two sides of a game written in lower case, around the verb: "celtic beat hibs", "hull lost 1-3 to leeds"
+_LOWER_SIDES = re.compile(
+    r"\b([a-z][a-z'-]{2,})\s+(?:beat|beats|defeated|thrashed|drew with|vs?\.?|versus|lost(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?\s+to)"
+    r"\s+([a-z][a-z'-]{2,})\b"
+)
 _LOWER_PERSON = re.compile(r"\b(?:for|named|called|with|to|from|by|me|i'm|im)\s+([a-z][a-z'-]{2,})\b")
 # A place word just before a name: "in Charlotte" is the city, "met Charlotte" the person.
 _LOCATIVE_BEFORE = re.compile(
@@ -543,6 +549,13 @@ def entities(text: str) -> tuple[Entity, ...]:
                 continue
             spans.append((a, a + len(key)))
             break
+    for m in _LOWER_SIDES.finditer(text) if _GAME_WORDS.search(text) else ():  # "celtic beat hibs 4-1"
+        for group in (1, 2):
+            a, b = m.span(group)
+            word = m.group(group)
+            if word.lower() not in STOP and word.lower() not in _NOT_NAMES and not _claimed(spans, a, b):
+                found.append(Entity("name", word, word[:1].upper() + word[1:], a))
+                spans.append((a, b))
     for m in _LOWER_PERSON.finditer(text):  # "for aisha", "named leo": a given name written in lower case
         a, b = m.span(1)
         name = m.group(1).capitalize()
