@@ -10,12 +10,4 @@ from .errors import StubError
 from .server import StubServer, start
 from .understanding import LIMITS_SENTENCE
 
-__all__ = [
-    "DEFAULT_API_KEY",
-    "LIMITS_SENTENCE",
-    "StubConfig",
-    "StubControl",
-    "StubError",
-    "StubServer",
-    "start",
-]
+__all__ = ["DEFAULT_API_KEY", "LIMITS_SENTENCE", "StubConfig", "StubControl", "StubError", "StubServer", "start"]

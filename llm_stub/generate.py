@@ -181,9 +181,7 @@ def finish(
         # vllm-project/vllm#25054)
         named = isinstance(req.tool_choice, dict) and req.tool_choice.get("type") == "function"
         reason = "stop" if named else "tool_calls"
-        return Choice(
-            index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking
-        )
+        return Choice(index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking)
     text = d.refusal if d.refusal is not None else (d.content or "")
     finish_reason = "stop"
     for stop in req.stop:
@@ -203,9 +201,7 @@ def finish(
         finish_reason = "length"
         pieces = [piece for piece, _ in kept]
     if d.refusal is not None:
-        return Choice(
-            index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking
-        )
+        return Choice(index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
     return Choice(index, text, None, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
 
 

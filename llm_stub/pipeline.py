@@ -114,9 +114,7 @@ async def run(
     and the usage the response reports.
     """
     model = resolve_model(state, req.model)
-    model_rules.check(
-        model, req
-    )  # the family's parameter rules (max_tokens, temperature, reasoning_effort...)
+    model_rules.check(model, req)  # the family's parameter rules (max_tokens, temperature, reasoning_effort...)
     effort = model_rules.effort_of(model, req)
     structured.validate_request(req)
     tools.validate_request(req)

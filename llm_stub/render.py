@@ -94,7 +94,9 @@ class Meta:
 
     @classmethod
     def new(cls, model: str, service_tier: str = "default") -> Meta:
-        return cls("chatcmpl-" + hex_id(15), int(time.time()), model, _fingerprint(model), service_tier)
+        return cls(
+            "chatcmpl-" + hex_id(15), int(time.time()), model, _fingerprint(model), service_tier
+        )
 
 
 @functools.lru_cache(maxsize=64)

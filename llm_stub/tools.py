@@ -17,10 +17,13 @@ Everything here is derived from the request alone (the tool definitions and the 
   evidence. Several names for a one-name tool ("Amsterdam and Paris") give one call each, or one call per
   step when ``parallel_tool_calls`` is false. Calls already made (and answered) in this turn are not made
   again, so an agent loop ends with a plain answer.
+* **Follow-ups** ("and in kelvin?", "what about saturday?") repeat the previous turn's call with the
+  arguments the new words change; **agents' observations** ("Observation: {...}" as user text, after an
+  "Action:" line) are results, not new requests; under ``tool_choice: "required"`` with a result in hand
+  the call that finishes the task (a ``final_answer``-like tool) is made, never the same call again.
 * **Answers** after the tool messages: a scripted reply for the question can shape them with
-  ``{placeholders}`` filled from the results; otherwise one sentence per result with its key values
-  ("Oslo: -7 °C with heavy snow."), a plain "I couldn't ..." for a failed tool, and Yes/No first when the
-  question asked for it.
+  ``{placeholders}`` filled from the results; otherwise ``readback.answer`` (the superlative asked for,
+  who won, none found, errors in plain words, short lists), Yes/No first when the question asked for it.
 * **Validation** raises the real API's 400s for bad tools, ``tool_choice`` and tool histories.
 """
 

@@ -1,23 +1,27 @@
 """What the stub understands of the user's words: one reading shared by chat, tools and structured output.
 
-No model runs here; a few deterministic rules read the words the way the lessons need:
+No model runs here; deterministic rules and well-kept libraries (``knowledge.py``) read the words:
 
 * **Clauses.** Sentences, and within a sentence the separate requests ("Where's order A1002, and is the
   Hario V60 in stock?" is two; "the weather in Amsterdam and Paris" stays one).
-* **Entities**, each with a kind: ``city``/``country`` (a list of cities, GeoNames), ``org`` (large
-  companies and their tickers), ``person`` (a given name, or a cue like "my name is"), ``name`` (any
-  other proper name: a product, a place we don't know), ``id`` (order-like codes: A1002, ORD-7, #123),
-  ``email``, ``url``, ``date`` (ISO, "3 March 2024", "tomorrow", "next Friday"), ``money`` (with its
-  currency), ``quantity`` (a number and its unit), ``number``, ``expression`` (arithmetic), ``quoted``.
-* **Sentiment** with intensity and negation (the VADER word list; "not good", "very good", "but").
-* **Facts** a user states about themselves ("I'm Ada", "my name is ada", "I live in Lyon", "I love
-  jazz", "I work as a nurse", ...), several per message.
+* **Entities**, each with a kind: ``city``/``country`` (GeoNames cities of 15,000+ people, lower case
+  too after "in"/"from"/"to"), ``org`` (large companies and their tickers), ``person`` (a given name, or
+  a cue like "my name is"), ``name`` (any other proper name: a product, a team, a place we don't know),
+  ``id`` (order-like codes: A1002, ORD-7, #123), ``email``, ``url``, ``date`` (dateparser: "6:45
+  tomorrow", "next friday", "the 28th", resolved to ISO), ``money`` (with its currency), ``quantity`` (a
+  number and its unit, "twelve minutes" too), ``number``, ``score`` ("3-1" in a game), ``expression``
+  (arithmetic), ``quoted``.
+* **Roles** of entities (``roles``): "from Leeds" is an origin, "to York" a destination, "X beat Y" a
+  winner and a loser, the sides of a game home and away, "my son is 6" a child's; ``team_scores``.
+* **Sentiment** by VADER (boosters, negation, "but").
+* **Facts** a user states about themselves and their world ("I'm Ada", "im tomasz btw", "I live in
+  Lyon", "my cat mochi is 3", ...), several per message.
 * **Words** for matching: stems and a small synonym table (umbrella -> weather, trading -> stock price),
   which ``tools.py`` uses to score a tool against a request.
 
 ``filling.py`` fills a JSON Schema from this reading (tool arguments and structured output alike).
 
-Data files are in ``llm_stub/data`` (see its README for their sources); everything is read lazily, once.
+Data files are in ``llm_stub/data`` (see its README); tables are built once per process.
 """
 
 from __future__ import annotations
