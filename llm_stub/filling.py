@@ -564,9 +564,13 @@ class Filler:
 
     def _inferred(self, name: str, schema: dict, hints: frozenset[str]) -> str | None:
         """A value a model infers from a place the user named: its country, or its airport."""
-        parts = set(_name_parts(name)) | hints
+        named = set(_name_parts(name))
+        parts = named | hints
         described = f"{name} {schema.get('description') or ''}".lower()
-        if parts & {"country", "nation"} and not parts & {"city", "town"}:
+        # "country" (described "the country the city is in"): named so, or described so and not a city field
+        if named & {"country", "nation"} or (
+            hints & {"country", "nation"} and not named & {"city", "town"} and not hints & {"city", "town"}
+        ):
             if any(e.kind == "country" for e in self.pool):
                 return None  # the user named it
             place = next(
@@ -654,6 +658,9 @@ class Filler:
         if labelled is not None and accept(Entity("quoted", labelled, labelled, 0)):
             self._drop(labelled)
             return _fit_length(schema, labelled)
+        if self.answer and self.mode == "json" and set(_name_parts(name)) & _ANSWER_FIELDS:
+            self.how = "the tool results, read back"  # a final-answer field, with the results in hand
+            return _fit_length(schema, self.answer)
         kinds = wants(name, schema)
         if not kinds and (self.role or set(_name_parts(name)) & _SIDE_WORDS):
             kinds = _NAMED_KINDS  # "away_team", "winner", "child_name": a name in that role

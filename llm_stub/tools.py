@@ -29,6 +29,7 @@ Everything here is derived from the request alone (the tool definitions and the 
 
 from __future__ import annotations
 
+import ast
 import json
 import random
 import re
@@ -318,7 +319,12 @@ class ToolResult:
         try:
             return json.loads(self.arguments)
         except ValueError:
+            pass
+        try:  # an agent that wrote its call as Python ("{'city': 'Oslo'}", smolagents)
+            value = ast.literal_eval(self.arguments)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
             return self.arguments
+        return value if isinstance(value, dict) else self.arguments
 
     def call_text(self) -> str:
         args = self.args
@@ -341,6 +347,10 @@ _OBSERVATION = re.compile(
     r"(?is)^\s*(?:observation|tool (?:result|output)|function (?:result|output)|result)\s*:\s*(.*)$"
 )
 _ACTION = re.compile(r"(?is)\baction\s*:\s*`?([A-Za-z0-9_-]+)`?(?:.*?\baction input\s*:\s*(\{.*?\}|[^\n]*))?")
+
+
+# smolagents writes the calls it made into the history as text: "Calling tools:\n[{... 'name': 'x', ...}]"
+_CALLING = re.compile(r"(?s)Calling tools:.*?'name':\s*'([A-Za-z0-9_-]+)',\s*'arguments':\s*(\{[^{}]*\})?")
 
 
 def observation(message: dict) -> str | None:
@@ -378,8 +388,9 @@ def turn_results(req: ChatRequest) -> tuple[list[ToolResult], list[tuple[str, st
                 pair = (function.get("name", ""), function.get("arguments", ""))
                 calls[call.get("id")] = pair
                 made.append(pair)
-            acted = _ACTION.search(content_text(message.get("content")))
-            if acted:  # "Action: get_weather\nAction Input: {...}"
+            said = content_text(message.get("content"))
+            acted = _ACTION.search(said) or _CALLING.search(said)
+            if acted:  # "Action: get_weather\nAction Input: {...}", or smolagents' "Calling tools: [...]"
                 pending = (acted.group(1), (acted.group(2) or "").strip())
                 made.append(pending)
         elif message.get("role") == "tool" and message.get("tool_call_id") in calls:

@@ -261,3 +261,29 @@ def test_recall_on_the_responses_api(server, rng):
             model=MODEL, input=question, previous_response_id=previous
         ).output_text
         assert expected in reply, f"seed={SEED}: told {said}, asked {question!r}: {reply!r}"
+
+
+def test_a_smolagents_style_history_ends_with_the_answer_from_the_observation(client, rng):
+    """smolagents writes its calls as text ("Calling tools: [...]", Python dicts) and results as "Observation:"."""
+    city, country = rng.choice(CITIES)
+    temp = rng.randint(-5, 30)
+    weather = fn("get_weather", "Current weather for a city.",
+                 {"city": {"type": "string", "description": "the city's name"},
+                  "country": {"type": "string", "description": "the country the city is in"}})  # fmt: skip
+    final = fn("final_answer", "Provides a final answer to the given problem.",
+               {"answer": {"type": "string", "description": "The final answer to the problem"}})  # fmt: skip
+    task = [
+        {"role": "user", "content": [{"type": "text", "text": f"New task:\nwhat's it like in {city} today?"}]}
+    ]
+    first = say(client, task, tools=[weather, final], tool_choice="required").tool_calls
+    assert first and first[0].function.name == "get_weather", f"seed={SEED}: {first}"
+    assert json.loads(first[0].function.arguments) == {"city": city, "country": country}
+    called = f"Calling tools:\n[{{'id': 'call_1', 'type': 'function', 'function': {{'name': 'get_weather', 'arguments': {{'city': '{city}', 'country': '{country}'}}}}}}]"
+    history = [*task, {"role": "assistant", "content": [{"type": "text", "text": called}]},
+               {"role": "user", "content": [{"type": "text", "text": f'Observation:\n{{"forecast": "rain", "temp_c": {temp}}}'}]}]  # fmt: skip
+    last = say(client, history, tools=[weather, final], tool_choice="required").tool_calls
+    assert last and last[0].function.name == "final_answer", f"seed={SEED}: {last}"
+    answer = json.loads(last[0].function.arguments)["answer"]
+    assert f"{temp} °C" in answer and "New task" not in answer and "{" not in answer, (
+        f"seed={SEED}: {answer!r}"
+    )
