@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from . import control, knowledge, pipeline, responses_endpoint
+from . import control, pipeline, responses_endpoint
 from .config import StubConfig
 from .errors import StubError, invalid, mask_key
 from .ids import hex_id
@@ -527,5 +527,4 @@ def create_app(config: StubConfig | None = None) -> Starlette:
         },
     )
     app.stub = app.state.stub = StubState(config)
-    knowledge.warm_in_background()  # places, dates, sentiment: loaded once per process, off the first request
     return app

@@ -11,8 +11,9 @@
   ("twelve", "a hundred and two").
 * **Near-matches**: ``rapidfuzz`` ("wether" for weather, "farenheit" for fahrenheit).
 
-Each table is built on first use and kept (the libraries' own files, no network); ``warm()`` builds them
-all, for a server that would rather pay at start than on its first request.
+Each table is built on first use and kept (the libraries' own files, no network), so a short-lived stub
+(a test's, a grader's, a notebook's) pays only for what its requests need; the ``llm-stub`` command calls
+``warm()`` before it serves (about 1.3 s of CPU and 75 MB, measured here), so its requests never pay.
 """
 
 from __future__ import annotations
@@ -406,10 +407,3 @@ def warm() -> None:
     seconds_of("12 minutes")
     closest("weather", ["weather"])
     _airports()
-
-
-def warm_in_background() -> None:
-    """``warm()`` in a daemon thread: a server answers at once, and its first real question finds all loaded."""
-    import threading
-
-    threading.Thread(target=warm, name="llm-stub-warm", daemon=True).start()
