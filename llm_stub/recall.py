@@ -243,7 +243,7 @@ def _everything(known: dict) -> str:
 _MAY_ASK = re.compile(
     r"(?i)\b(?:what(?:'s|\s+(?:is|are|was|were|am|do|did|don't|have|name))\s+(?:my|i|you|your|did)\b"
     r"|who\s+(?:am|do)\s+i\b|where\b|which\s+(?:city|town|country|company)\b|how\s+old\b"
-    r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+did\s+i\b)"
+    r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+(?:did|have)\s+i\b)"
 )
 _PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]  # and _ASK_SAID, appended below
 

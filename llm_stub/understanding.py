@@ -722,11 +722,11 @@ def _clean_name(raw: str) -> str | None:
         if i > 0 and not word[0].isupper() and not raw.islower():
             break
         parts.append(word)
-    if (
-        not parts
-        or (fold(parts[0]) in cities() and parts[0].capitalize() not in given_names())
-        or fold(parts[0]) in countries()
-    ):
+    place = knowledge.city(parts[0]) if parts else None
+    big_place = (
+        place is not None and place.population >= 1_000_000 and parts[0].capitalize() not in given_names()
+    )
+    if not parts or big_place or fold(parts[0]) in countries():  # "I'm Paris" is rarer than a name like Ken
         return None
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
