@@ -259,6 +259,19 @@ def _open_parents(mounts: list[str]) -> list[str]:
     return [*made, *mounts]
 
 
+def _python_binds(paths: set[str]) -> list[str]:
+    """bwrap arguments that show the Python installation and packages at their paths: each folder bound at its
+    real path, and a symbolic link where a path goes through one outside the folders bound (a venv whose
+    site-packages is a link elsewhere)."""
+    real = {p: os.path.realpath(p) for p in paths if p and os.path.isdir(p)}
+    bound = sorted({r for r in real.values() if not r.startswith("/usr/")})
+    args = [arg for r in bound for arg in ("--ro-bind", r, r)]
+    for path, target in sorted(real.items()):
+        if path != target and not any(path.startswith(b + "/") for b in bound):
+            args += ["--symlink", target, path]
+    return args
+
+
 class Worker:
     """One worker process and its channel (trusted side)."""
 
@@ -333,11 +346,9 @@ class Worker:
                     mounts += ["--symlink", os.readlink(link), link]
                 elif os.path.isdir(link):
                     mounts += ["--ro-bind", link, link]
-            for path in sorted(
+            mounts += _python_binds(
                 {sys.base_prefix, sys.prefix, os.path.dirname(os.path.dirname(python)), *site_dirs()}
-            ):
-                if path and os.path.isdir(path) and not path.startswith("/usr/"):
-                    mounts += ["--ro-bind", path, path]
+            )
             for name in GRADER_FILES:
                 mounts += ["--ro-bind", str(HERE / name), f"/grader/{name}"]
             if site:

@@ -243,6 +243,12 @@ def pytest_configure(config: pytest.Config) -> None:
         if _HAS_ALARM:  # POSIX; elsewhere only the watchdog enforces the limit
             signal.signal(signal.SIGALRM, _on_alarm)
         threading.Thread(target=_watchdog, name="course-grading-watchdog", daemon=True).start()
+    warming = None
+    if _recorder is not None and not config.getoption("collectonly", False):
+        # a check or a grade: the stub's cold start is paid before the first test, so that no test's time limit
+        # (nor its client's timeout) pays for it, and a check and a grade see the same stub
+        warming = threading.Thread(target=_warm_stub, name="course-grading-warm-up", daemon=True)
+        warming.start()
     if os.environ.get("COURSE_WORKER"):
         from . import isolation
 
@@ -257,11 +263,9 @@ def pytest_configure(config: pytest.Config) -> None:
         isolation._note_sink.append(forward)
         worker = isolation.grading_worker()
         if worker is not None:
-            # both started before the first test, so that no test's time limit pays for them
-            warming = threading.Thread(target=_warm_stub, name="course-grading-warm-up", daemon=True)
-            warming.start()
-            worker.ready()
-            warming.join(timeout=120)
+            worker.ready()  # started before the first test, so that no test's time limit pays for it
+    if warming is not None:
+        warming.join(timeout=120)
     sandbox = os.environ.get("COURSE_SANDBOX")
     if sandbox:
         from .sandbox import install

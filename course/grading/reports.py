@@ -100,7 +100,7 @@ class Scrubber:
         text = clean_log(data).decode("utf-8")
         for value, name in self.secrets:
             text = text.replace(value, f"<${name}>")
-        return self._places(text).encode("utf-8")
+        return self.sandbox_paths.sub("<sandbox>", self._places(text)).encode("utf-8")
 
     def _places(self, text: str) -> str:
         for (prefix, _), (pattern, name) in zip(self.places, self.place_patterns, strict=True):

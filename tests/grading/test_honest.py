@@ -195,6 +195,14 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     for name, labs in _submissions().items():
         course = _course_copy(base / name, labs)
         results[name] = {t.nodeid: t for lab in check(root=course, timeout=60).labs for t in lab.tests}
+        # On a machine busy enough, a test's own request to the stub can pass the client's 10 s timeout (in
+        # the check as in the grader): such a lab is checked once more before check and grade are compared.
+        slow = {
+            t.lab for t in results[name].values() if "timed out" in t.message or "took longer" in t.message
+        }
+        for lab in slow:
+            again = check(lab, root=course, timeout=60)
+            results[name].update({t.nodeid: t for result in again.labs for t in result.tests})
     return results
 
 
@@ -232,11 +240,10 @@ def test_check_and_grade_give_the_same_score(checked, graded, name):
     local, graded_tests = checked[name], graded[name]
     assert set(local) == set(graded_tests)
     differ = {
-        nodeid.rsplit("::", 1)[-1]: (
-            local[nodeid].status,
-            graded_tests[nodeid].status,
-            graded_tests[nodeid].message,
-        )
+        nodeid.rsplit("::", 1)[-1]: {
+            "check": (local[nodeid].status, local[nodeid].message[:300]),
+            "grade": (graded_tests[nodeid].status, graded_tests[nodeid].message[:300]),
+        }
         for nodeid in local
         if local[nodeid].passed != graded_tests[nodeid].passed
     }
