@@ -277,10 +277,44 @@ def pytest_configure(config: pytest.Config) -> None:
         install(sandbox, report)
 
 
+WARM_UP = [  # requests that load what a stub loads on first use
+    {"messages": [{"role": "user", "content": "Hello!"}]},  # encodings, catalogue, replies
+    {  # the reading of a user's words (names, places, companies, money, sentiment)
+        "messages": [
+            {
+                "role": "user",
+                "content": "Review: I'm Ada from Paris. The kettle I bought from Apple for 20 euros boils fast "
+                "and has been reliable for daily use, but the lid is awful.",
+            }
+        ],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {
+                "name": "warm_up",
+                "strict": True,
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "sentiment": {"type": "string", "enum": ["positive", "negative", "mixed"]},
+                        "city": {"type": "string"},
+                        "price": {"type": "number"},
+                        "keywords": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["sentiment", "city", "price", "keywords"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+    },
+]
+
+
 def _warm_stub() -> None:
-    """A stub's first answer loads its encodings, catalogue and replies (seconds on a busy machine); they are
-    shared by every stub of the process, so one throwaway request here spares the first test that wait."""
+    """A stub's first answers load its encodings, catalogue, replies, word lists and JSON schema validator
+    (seconds, over ten on a busy machine: more than a test client's timeout); they are shared by every stub of
+    the process, so a few throwaway requests here spare the first tests that wait."""
     try:
+        import jsonschema  # noqa: F401 - the stub validates scripted JSON with it: its first import takes seconds
         from openai import OpenAI
 
         from llm_stub import StubConfig, StubServer
@@ -288,10 +322,9 @@ def _warm_stub() -> None:
         from ..backend import REPLIES_DIR
 
         with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)])) as stub:
-            client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0, timeout=60)
-            client.chat.completions.create(
-                model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello!"}]
-            )
+            client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0, timeout=120)
+            for request in WARM_UP:
+                client.chat.completions.create(model="gpt-4o-mini", **request)
             client.close()
     except Exception:  # noqa: BLE001,S110 - only a head start
         pass
