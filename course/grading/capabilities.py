@@ -81,7 +81,8 @@ def lab_may_call(fn: Any) -> Any:
 
 
 def may_call(fn: Any) -> bool:
-    return callable(fn) and getattr(fn, _MARK, False) is True
+    """The tests marked ``fn`` with :func:`lab_may_call` (a class is never a callback: its instances may be)."""
+    return callable(fn) and not isinstance(fn, type) and getattr(fn, _MARK, False) is True
 
 
 class TrustedPeer(rpc.Peer):

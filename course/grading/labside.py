@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import inspect
 import json
 import keyword
 import numbers
@@ -164,7 +165,9 @@ class WorkerPeer(rpc.Peer):
         if isinstance(value, type):
             return {"$": "handle", "h": hid, "kind": "class", "t": f"{value.__module__}.{value.__qualname__}"}
         if callable(value) and (
-            not hasattr(value, "__iter__") and type(value).__module__ != "builtins" or _is_routine(value)
+            not hasattr(value, "__iter__")
+            and type(value).__module__ != "builtins"
+            or inspect.isroutine(value)
         ):
             return {
                 "$": "handle",
@@ -266,12 +269,6 @@ class WorkerPeer(rpc.Peer):
             )
             self.clients[hid] = client
         return client
-
-
-def _is_routine(value: Any) -> bool:
-    import inspect
-
-    return inspect.isroutine(value)
 
 
 def _refuse(name: str) -> Any:
