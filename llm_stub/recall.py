@@ -64,16 +64,25 @@ def _restated(question: str, said: str) -> str:
     return f"Here is what I said: {said}"
 
 
+def _no_reply_yet(question: str) -> str:
+    """What a model says when the history it was sent holds no reply of its own to refer to: that it has not
+    answered yet, in its own voice. How the API works (the caller did not resend the reply) is for the
+    caller's code and documentation to explain; a model does not know it."""
+    verb = _SUGGESTED.search(question)
+    if verb:
+        asked = verb.group(1).lower()
+        noun = {"suggest": "suggestion", "recommend": "recommendation"}[asked]
+        return f"I haven't {asked}ed anything yet in this conversation. Would you like a {noun}?"
+    return "I haven't said anything yet in this conversation. What would you like to know?"
+
+
 def _about_the_conversation(messages: list[dict], question: str, earlier: list[str]) -> str | None:
     """Questions about the conversation itself: the stub's own last reply, the user's earlier questions."""
     if _ASK_OWN_REPLY.search(question):
         replies = [t for t in _texts(messages, ("assistant",)) if t.strip()]
         if replies:
             return _restated(question, _short(replies[-1]))
-        return (
-            "I don't see any earlier reply of mine in this conversation, only your messages. "
-            "If I answered before, that answer was not sent with this request."
-        )
+        return _no_reply_yet(question)
     asked = _ASK_OWN_QUESTION.search(question)
     if asked:
         if not earlier:
@@ -116,7 +125,7 @@ _KNOWN = {
     "age": "You told me you're {} years old.",
 }
 _UNKNOWN = {
-    "name": "I don't know your name: you haven't told me in this conversation.",
+    "name": "I don't know your name: you haven't told me yet. What should I call you?",
     "home": "I don't know where you live: nothing in this conversation says so.",
     "origin": "I don't know where you're from: nothing in this conversation says so.",
     "job": "I don't know what you do for a living: nothing in this conversation says so.",
@@ -125,7 +134,6 @@ _UNKNOWN = {
     "dislikes": "I don't know what you dislike: nothing in this conversation says so.",
     "age": "I don't know how old you are: nothing in this conversation says so.",
 }
-_ONLY_THIS_REQUEST = "I only see the messages sent with this request."
 
 
 def _article(job: str) -> str:
@@ -233,7 +241,7 @@ def _everything(known: dict) -> str:
     parts += [f"your favourite {k} is {v}" for k, v in known["favourite"].items()]
     parts += [f"your {k}'s name is {v}" for k, v in known["relation"].items()]
     if not parts:
-        return f"You haven't told me anything about yourself in this conversation. {_ONLY_THIS_REQUEST}"
+        return "You haven't told me anything about yourself in this conversation yet."
     return f"From this conversation: {_join(parts)}."
 
 
@@ -266,21 +274,16 @@ def answer_from_history(messages: list[dict]) -> str | None:
         return said_value(question, messages)
     known = known_facts(messages)
     answers: list[str] = []
-    missing = False
     for _, kind, detail in sorted(asked):
         if kind == "all":
             answers.append(_everything(known))
             continue
-        sentence, found = _answer(kind, detail, known)
+        sentence, _found = _answer(kind, detail, known)
         if not sentence:
             continue  # "how old is Rome?": about no one the user named
         answers.append(sentence)
-        missing = missing or not found
     if not answers:
         return said_value(question, messages)
-    if missing:
-        answers.append(_ONLY_THIS_REQUEST if len(asked) > 1 or asked[0][1] != "favourite" else
-                       "Each request only contains the messages you send with it.")  # fmt: skip
     return " ".join(answers)
 
 
@@ -362,7 +365,7 @@ def said_value(question: str, messages: list[dict]) -> str | None:
                 said = f"the {said}"  # "the 15th", as the user wrote it
             history.append((said, bool(_CORRECTION.search(text))))
     if not history:
-        return f"You haven't told me a {word} in this conversation. {_ONLY_THIS_REQUEST}"
+        return f"You haven't told me a {word} in this conversation yet."
     latest, corrected = history[-1]
     if corrected and len(history) > 1 and history[-2][0] != latest:
         return f"You said {latest} (you changed it from {history[-2][0]})."

@@ -80,7 +80,34 @@ def test_its_own_previous_reply_needs_the_assistant_message(sdk):
     assert with_reply == "I suggested this: How about Midnight?"
     # The caller forgot to append the assistant's reply: two user messages in a row.
     without = reply(sdk, [*first, user("What did you just suggest?")])
-    assert without.startswith("I don't see any earlier reply of mine")
+    assert without == "I haven't suggested anything yet in this conversation. Would you like a suggestion?"
+
+
+@pytest.mark.parametrize(
+    "question", ["What did you recommend?", "What did you just say?", "Repeat your last answer."]
+)
+def test_no_reply_yet_is_said_in_the_models_voice(question):
+    """Without an assistant message to refer to, the stub says it has not answered yet, as a model would; it does
+    not explain the API ("only the messages sent with this request"), which a model cannot know (issue 23, §7)."""
+    answer = recall.answer_from_history([user("Hi"), user(question)])
+    assert answer.startswith("I haven't "), answer
+    assert "request" not in answer and "sent" not in answer, answer
+    if "recommend" in question:
+        assert answer.endswith("Would you like a recommendation?"), answer
+
+
+def test_unknown_facts_do_not_explain_the_api():
+    """A fact never given gets "I don't know ..." and nothing about requests or messages sent (issue 23, §7)."""
+    for question in (
+        "What's my name?",
+        "Where do I live?",
+        "What's my favourite food?",
+        "Which day did I say?",
+        "What do you know about me?",
+        "What's my name and where do I live?",
+    ):
+        answer = recall.answer_from_history([user("Hello there."), user(question)])
+        assert answer and "request" not in answer and "messages you send" not in answer, (question, answer)
 
 
 @pytest.mark.parametrize(
@@ -186,6 +213,8 @@ def test_every_recall_question_passes_the_quick_word_check(pattern):
     @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(st.from_regex(pattern))
     def check(text: str) -> None:
-        assert recall._MAY_ASK.search(text), f"{text!r} asks {pattern.pattern!r} but fails {recall._MAY_ASK.pattern!r}"
+        assert recall._MAY_ASK.search(text), (
+            f"{text!r} asks {pattern.pattern!r} but fails {recall._MAY_ASK.pattern!r}"
+        )
 
     check()
