@@ -10,13 +10,15 @@
 #
 # 1. the five moves of lessons 1 to 5, each as a Chat Completions call and the equivalent Responses call,
 #    side by side;
-# 2. what is genuinely new: output items and `output_text`, `instructions`, state kept on the server with
-#    `previous_response_id` (and what it costs), typed stream events, the flat tool shape;
+# 2. what is genuinely new: output items and `output_text`, `instructions`, typed stream events, the flat tool
+#    shape, and state kept on the server: `previous_response_id` (and what it costs), what happens when that
+#    conversation outgrows the context window (`truncation`), how long it is kept and how to delete it, and
+#    the Conversations API, the durable way to keep it;
 # 3. when to use which; then the lab.
 #
 # The stub serves `/v1/responses` as well, so every cell runs without a key. With a key, OpenAI (and Azure
 # OpenAI) serve it too; many other OpenAI-compatible providers do not, and there the Responses cells fail
-# with a 404, which is section 9's point.
+# with a 404, which is section 12's point.
 
 # %%
 # On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
@@ -48,12 +50,25 @@ client = OpenAI()
 MODEL = backend.model
 
 
-def is_reasoning(model: str) -> bool:
-    """OpenAI's reasoning models: the o-series and the gpt-5 family (lesson 01, section 8)."""
-    return model.startswith(("o1", "o3", "o4", "gpt-5"))
+class models:  # noqa: N801  STAND-IN until course.models (issue 22) lands: the same questions, asked of the
+    """The course's model information, read from the stub's model catalogue (never from a model's name)."""
+
+    from llm_stub import catalog as _catalog
+
+    @classmethod
+    def is_reasoning(cls, model: str) -> bool:
+        return course.backend.is_reasoning_model(model)  # the catalogue for the models it knows
+
+    @classmethod
+    def current(cls) -> list[str]:
+        return list(cls._catalog.ALIASES)
+
+    @classmethod
+    def input_limit(cls, model: str) -> int:
+        return next(m.context_window for m in cls._catalog.DEFAULT_MODELS if m.id == model)
 
 
-REASONING = is_reasoning(MODEL)
+REASONING = models.is_reasoning(MODEL)
 SAMPLING = {} if REASONING else {"temperature": 0}  # reasoning models accept only the default temperature
 
 
@@ -371,7 +386,8 @@ except openai.NotFoundError:
 #
 # So far: the same five moves, renamed. Four things are new, and the next sections take them one by one:
 #
-# * **state on the server** (`store`, `previous_response_id`): the API can keep the conversation for you;
+# * **state on the server** (`store`, `previous_response_id`, conversations): the API can keep the
+#   conversation for you (sections 7 to 10);
 # * **`instructions`** that belong to one request and are *not* carried over;
 # * the **output items** you can hand back as they are (you did in section 4);
 # * built-in tools that run on OpenAI's servers (web search, file search, code interpreter...): the
@@ -483,7 +499,186 @@ answer = client.responses.create(
 print(answer.output_text)
 
 # %% [markdown]
-# ## 8. Reasoning models
+# ## 8. When the stored conversation outgrows the context window: `truncation`
+#
+# With `previous_response_id` the server puts the whole conversation back in front of the model on every turn,
+# so the whole conversation must fit in the model's context window, exactly as a history you resend yourself
+# (lesson 05, section 4). A chat that runs for days, or a few long documents, gets there. What happens then is
+# set by the request's **`truncation`**:
+#
+# * **`"disabled"`**, the default: the request fails with a 400 `context_length_exceeded`. Nothing is dropped
+#   behind your back; you decide what to do (start a new conversation, summarise, keep your own trimmed
+#   history).
+# * **`"auto"`**: the server drops items from the **beginning** of the conversation until the rest fits, and
+#   answers. The request succeeds, and the model has quietly lost the start of the conversation.
+#
+# To get there in three requests instead of a thousand, the cells below send two long documents (a made-up web
+# server log) to the current model with the smallest prompt limit, each a little more than half of that limit.
+# They run on the stub only: on a real provider each request would be billed for hundreds of thousands of
+# tokens.
+
+# %%
+import tiktoken
+
+LONG_MODEL = min(models.current(), key=models.input_limit)  # the current model with the smallest prompt limit
+LIMIT = models.input_limit(LONG_MODEL)
+encoding = tiktoken.get_encoding("o200k_base")  # the encoding of OpenAI's current models (lesson 01)
+
+
+def server_log(part: int, tokens: int) -> str:
+    """A made-up web server log of about ``tokens`` tokens: one request a line."""
+    line = "{h:02d}:{m:02d}:{s:02d} GET /api/orders/{order} 200 {ms} ms"
+    lines = [
+        line.format(h=8 + 4 * part + n // 3600 % 4, m=n // 60 % 60, s=n % 60, order=10_000 * part + n, ms=12 + n % 37)
+        for n in range(tokens // 18)  # about 18 tokens a line
+    ]
+    return "\n".join(lines)
+
+
+LOG_PART = int(LIMIT * 0.55)  # two parts do not fit together
+logs = {part: server_log(part, LOG_PART) for part in (1, 2)}
+print(f"{LONG_MODEL}: prompt limit {LIMIT:,} tokens; each part of the log: {len(encoding.encode(logs[1])):,} tokens")
+
+
+def send_part(part: int, previous_id: str, **options):
+    return client.responses.create(
+        model=LONG_MODEL,
+        input=f"Here is part {part} of today's web server log. Reply only with 'Got part {part}.'\n\n{logs[part]}",
+        previous_response_id=previous_id,
+        max_output_tokens=2000,
+        **options,
+    )
+
+
+if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
+    hello = client.responses.create(
+        model=LONG_MODEL, input="Hi! I'm Sam, and I look after our web servers.", max_output_tokens=2000
+    )
+    part1 = send_part(1, hello.id)
+    print("turn 1:", hello.output_text)
+    print(f"turn 2: {part1.output_text}  ({part1.usage.input_tokens:,} input tokens)")
+    try:
+        send_part(2, part1.id)  # truncation="disabled", the default
+    except openai.BadRequestError as err:
+        print("turn 3:", err.status_code, err.code, "|", err.body["message"])
+
+# %% [markdown]
+# Turn 3 was refused: the conversation so far plus part 2 is more than the model can read. The same turn with
+# `truncation="auto"`, and then a question about the beginning of the conversation:
+
+# %%
+if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
+    part2 = send_part(2, part1.id, truncation="auto")
+    print(f"turn 3: {part2.output_text}  ({part2.usage.input_tokens:,} input tokens, truncation={part2.truncation!r})")
+    name = client.responses.create(
+        model=LONG_MODEL, input="What's my name?", previous_response_id=part2.id, truncation="auto", max_output_tokens=2000
+    )
+    print(f"turn 4: {name.output_text}  ({name.usage.input_tokens:,} input tokens)")
+
+# %% [markdown]
+# With `auto`, turn 3 went through: its `input_tokens` show that the server sent the model only what fits (part 1
+# and the greeting were dropped from the front). The stored conversation itself is not shortened; each new turn
+# is cut again, which is why turn 4 no longer knows Sam's name: "I'm Sam" was the first thing to go. `auto` is
+# the right choice for a chat where the old turns matter less than the new ones; keep `disabled` where losing
+# the beginning would be a silent bug (instructions given in the first turn, a document the questions are
+# about), and handle the 400 yourself, for instance by summarising the old turns into a new conversation
+# (lesson 05). `instructions` are never truncated: they are sent with each request, not stored (section 7), which
+# is one more reason to keep standing rules there.
+#
+# ## 9. How long stored responses are kept, and deleting them
+#
+# A stored response is not kept for ever. OpenAI's guide to conversation state says response objects are
+# **saved for 30 days** by default (they also show in your dashboard's logs; `store=False` keeps a response
+# out of storage altogether): [Conversation state](https://developers.openai.com/api/docs/guides/conversation-state).
+# A chain of `previous_response_id`s is therefore a short-term convenience, not a database: a conversation
+# that must survive a month belongs in your own storage, or in a conversation (section 10), whose items that
+# 30-day limit does not apply to.
+#
+# You can also delete a stored response yourself, as soon as you no longer need it (a user asks you to forget
+# a conversation, or it held personal data). Section 7 deleted turn 1 and got a 404 when reading it back;
+# continuing from a deleted response is refused too, with the same error as an id that never existed. Deleting
+# removes that one response only, not the earlier ones its chain points to:
+
+# %%
+deleted_id = turn1.id  # deleted in section 7
+try:
+    client.responses.create(model=MODEL, input="What's my name?", previous_response_id=deleted_id)
+except openai.BadRequestError as err:
+    print(err.status_code, err.code, "| param:", err.param)
+    print(err.body["message"].replace(deleted_id, "resp_…"))
+print("turn 2 is still stored:", client.responses.retrieve(turn2.id).output_text)
+
+# %% [markdown]
+# ## 10. The Conversations API: state that lasts
+#
+# `previous_response_id` makes you keep one id per turn (always the latest), and gives you no way to look at or
+# edit the conversation as a whole. OpenAI's answer is a **conversation** object: create one, pass
+# `conversation=<its id>` with every response, and the server adds each turn's input and output items to it.
+# The conversation's id stays the same for its whole life, you can list, add and delete its items, and its
+# items are not subject to the 30-day limit of section 9. The same three turns as in section 7:
+
+# %%
+conversation = client.conversations.create(metadata={"user": "sam", "topic": "learning Python"})
+print("created:", conversation.object, conversation.id.split("_")[0] + "_…", conversation.metadata)
+for text in ("Hi! I'm Sam and I'm learning Python.", "What's my name?", "Suggest a first project for me in one sentence."):
+    turn = client.responses.create(model=MODEL, input=text, conversation=conversation.id, **SAMPLING)
+    print(f"assistant: {turn.output_text}  ({turn.usage.input_tokens} input tokens)")
+
+# %% [markdown]
+# Each turn sent only its own text, and the model still knew the name: the server read the conversation's
+# items before the new input. The input tokens grow turn after turn, as in section 7: a conversation saves the
+# sending, not the reading. The items it holds, oldest first (the API lists newest first unless you ask for
+# `order="asc"`):
+
+# %%
+for item in client.conversations.items.list(conversation.id, order="asc"):
+    print(f"{item.type:8} {item.role:9} {item.content[0].text}")
+
+# %% [markdown]
+# You can also put items into a conversation without asking the model anything (say, the history of a chat
+# you kept in your own database until now, or a note from your app), and remove one that should no longer be
+# seen (`conversations.items.delete`). The next response reads the conversation as it is then:
+
+# %%
+client.conversations.items.create(
+    conversation.id, items=[{"type": "message", "role": "user", "content": "By the way, I live in Lyon."}]
+)
+turn = client.responses.create(model=MODEL, input="Where do I live?", conversation=conversation.id, **SAMPLING)
+print("assistant:", turn.output_text)
+
+# %% [markdown]
+# A response belongs to a conversation **or** continues a previous response, not both: the two would give the
+# model two different pasts. The server refuses the combination with a 400:
+
+# %%
+try:
+    client.responses.create(
+        model=MODEL, input="What's my name?", conversation=conversation.id, previous_response_id=turn.id
+    )
+except openai.BadRequestError as err:
+    print(err.status_code, err.code)
+    print(err.body["message"])
+
+# %% [markdown]
+# The rest of what you know applies unchanged: `instructions` and `tools` are still per request, `store=False`
+# still keeps a response out of storage, and `truncation` decides, as in section 8, what happens when the
+# conversation outgrows the context window. When the conversation is over, delete it; its items go with it:
+
+# %%
+gone = client.conversations.delete(conversation.id)
+print("deleted:", gone.deleted)
+try:
+    client.conversations.items.list(conversation.id)
+except openai.NotFoundError as err:
+    print(err.status_code, "|", err.body["message"].replace(conversation.id, "conv_…"))
+
+# %% [markdown]
+# Which to use? `previous_response_id` for a short exchange you don't need to keep (a tool loop, a few turns);
+# a conversation for a chat a user comes back to, where one id per user or per topic is easier to keep than the
+# id of the latest turn; and your own history on Chat Completions (lessons 01 to 06) when you need every
+# provider, or full control of what the model reads.
+#
+# ## 11. Reasoning models
 #
 # `reasoning_effort` (lesson 01, section 8) becomes `reasoning={"effort": ...}`, with the same rules: only
 # reasoning models accept it, and the reasoning tokens are counted in `output_tokens_details`. The cell asks
@@ -516,7 +711,7 @@ if not REASONING:
         print(f"\n{MODEL} refuses it:", err.body["message"])
 
 # %% [markdown]
-# ## 9. When to use which
+# ## 12. When to use which
 #
 # | use Chat Completions when | use the Responses API when |
 # | --- | --- |
@@ -540,6 +735,11 @@ if not REASONING:
 # * Tools are flat; calls are `function_call` items; results go back as `function_call_output` items.
 # * `previous_response_id` continues a stored response: you send less, the model still reads (and you still
 #   pay for) the whole conversation. `instructions` and `tools` are per request.
+# * `truncation="disabled"` (the default) refuses a conversation that outgrew the context window with a 400;
+#   `"auto"` drops its oldest items, and the model forgets them.
+# * OpenAI keeps a stored response 30 days by default; `responses.delete(id)` removes it sooner.
+# * A conversation (`conversations.create()`, then `conversation=<id>` on each response) keeps the items under
+#   one id you can list, add to and delete; it cannot be combined with `previous_response_id`.
 #
 # ## Lab 7
 #
