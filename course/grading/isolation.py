@@ -177,7 +177,7 @@ def site_dirs() -> list[str]:
 
 def copy_course_packages(dest: Path) -> Path:
     """A copy of the grader's own packages (``course``, ``llm_stub``: every file, data too), readable by every
-    worker: a lab may ``from course import pricing`` as lesson 01 does, whatever those modules read."""
+    worker: a lab may ``from course import pricing`` as lesson 01b does, whatever those modules read."""
     import importlib
 
     dest.mkdir(parents=True, exist_ok=True)

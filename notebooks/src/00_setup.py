@@ -133,7 +133,7 @@ problems = doctor.run()  # 0 when every check passed
 # 3. Restart the kernel and run the notebook again: the first line now names your provider.
 #
 # The model matters too. Without a key, `MODEL` picks one of the models the stub serves (the default is
-# `gpt-4o-mini`; try `MODEL=gpt-5-mini` for a *reasoning* model, lesson 01 explains the difference). Every
+# `gpt-4o-mini`; try `MODEL=gpt-5-mini` for a *reasoning* model, lesson 01b explains the difference). Every
 # notebook runs on both kinds.
 #
 # Set `LLM_BACKEND=stub` to go back to the stub without deleting your key. Cells that only make sense on the

@@ -43,7 +43,7 @@ from openai import OpenAI
 
 client = OpenAI()
 MODEL = backend.model
-# Reasoning models (gpt-5 family, o-series) accept only the default temperature: lesson 01, section 8.
+# Reasoning models (gpt-5 family, o-series) accept only the default temperature: lesson 01b, section 4.
 REASONING = backend.is_reasoning
 
 # %% [markdown]
@@ -229,8 +229,8 @@ print(repr("".join(parts)))
 print("finish_reason:", finish_reason)
 
 # %% [markdown]
-# (On a reasoning model the text may even be empty: its hidden reasoning used up the 12 tokens, as lesson 01,
-# section 8, shows.)
+# (On a reasoning model the text may even be empty: its hidden reasoning used up the 12 tokens, as lesson 01b,
+# section 4, shows.)
 
 # %% [markdown]
 # ## 4. Usage while streaming
@@ -239,7 +239,7 @@ print("finish_reason:", finish_reason)
 # with `stream_options={"include_usage": True}`. Then the API adds one more chunk at the very end, after the
 # finish chunk: it carries `usage` and an **empty `choices` list**. (All the other chunks have `usage=None`.)
 # Not every provider supports that option (`docs/providers.md`); where it is missing, count the tokens yourself
-# with the model's tokenizer (`tiktoken` for OpenAI's models, lesson 01), knowing it is an estimate of the bill.
+# with the model's tokenizer (`tiktoken` for OpenAI's models, lesson 01b), knowing it is an estimate of the bill.
 #
 # That empty list breaks the loop everybody writes first, `chunk.choices[0]`, on the very last chunk. (Some
 # providers send chunks without choices even when you did not ask for usage: Azure OpenAI, for one, opens its
@@ -280,7 +280,7 @@ print("usage:", usage.prompt_tokens, "prompt +", usage.completion_tokens, "compl
 # Some providers ignore `include_usage`, some proxies drop the last chunk, and a stream that breaks (lesson 05)
 # never reaches it. You can still count: the tokenizer the model uses (`tiktoken` for OpenAI's models, loaded
 # offline by the course) turns the text you sent and the text you received into the same tokens the API
-# counts. The prompt side follows lesson 01's rule from OpenAI's cookbook (3 tokens per message, its text, 3
+# counts. The prompt side follows lesson 01b's rule from OpenAI's cookbook (3 tokens per message, its text, 3
 # that start the reply); the completion side is the tokens of the text you joined. Here is the same greeting
 # streamed **without** `include_usage`, counted by hand, next to the bill of the stream above:
 

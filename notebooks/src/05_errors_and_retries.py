@@ -810,7 +810,7 @@ if backend.skip_unless_stub("turning on a tokens-per-minute limit"):
 
 # %% [markdown]
 # Three requests, and the token bucket was empty while the request bucket had hundreds to spare. Two things
-# help: send fewer tokens (trim histories, lesson 01; summarise documents first), and set
+# help: send fewer tokens (trim histories, lesson 01b; summarise documents first), and set
 # `max_completion_tokens` to what you need rather than to the maximum, since the whole cap is reserved. The
 # same concurrency limit and retries as above then keep you under both buckets.
 

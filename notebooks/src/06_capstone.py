@@ -65,7 +65,7 @@ from course.pricing import Meter, usd
 
 client = OpenAI()
 MODEL = backend.model
-REASONING = backend.is_reasoning  # gpt-5 family, o-series: lesson 01, section 8
+REASONING = backend.is_reasoning  # gpt-5 family, o-series: lesson 01b, section 4
 
 # %% [markdown]
 # ## 1. The shop, its policies and its two tools
@@ -144,7 +144,7 @@ print([t["function"]["name"] for t in TOOLS])
 # The budget is for the whole **prompt**, and the prompt is more than the messages: the tool definitions are
 # sent, and billed, with every request. How many tokens do they cost? Ask the API: send the same tiny request
 # with and without the tools and subtract the two `prompt_tokens` (two requests, once). What is left of the
-# budget goes to the messages, which we count with lesson 1's estimate (4 per message plus a token per 4
+# budget goes to the messages, which we count with lesson 01b's estimate (4 per message plus a token per 4
 # characters; `tiktoken` would be exact for OpenAI's models).
 
 # %%
@@ -681,7 +681,7 @@ print(extract_ticket(other).model_dump_json(indent=2))
 #
 # Every request is on the meter, tool hops and the ticket included. The prompt column shows why long
 # conversations get expensive: each request resends the context and the tool definitions, and a tool turn sends
-# it all twice. The "estimated" column is what the budget counted for each chat request (lesson 1's estimate of
+# it all twice. The "estimated" column is what the budget counted for each chat request (lesson 01b's estimate of
 # the messages, plus the measured cost of the tools); "billed" is the `prompt_tokens` the API reported.
 
 # %%

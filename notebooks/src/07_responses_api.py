@@ -437,7 +437,7 @@ for n, (text, turn) in enumerate(
 # %% [markdown]
 # The same numbers. `previous_response_id` saves you the **sending**, not the **tokens**: every turn is
 # billed for everything before it, so a long conversation grows more expensive turn after turn whichever
-# API you use (prompt caching, lesson 01, makes the repeated prefix cheaper; trimming, lesson 01, keeps it
+# API you use (prompt caching, lesson 01b, makes the repeated prefix cheaper; trimming, lesson 01b, keeps it
 # short). What the server's state buys you is convenience: less to send, less to keep, and with reasoning
 # models their reasoning items stay with the conversation (without stored state you would pass them back
 # yourself, in encrypted form).
@@ -522,7 +522,7 @@ import tiktoken
 
 LONG_MODEL = min(models.current(), key=models.input_limit)  # the current model with the smallest prompt limit
 LIMIT = models.input_limit(LONG_MODEL)
-encoding = tiktoken.get_encoding("o200k_base")  # the encoding of OpenAI's current models (lesson 01)
+encoding = tiktoken.get_encoding("o200k_base")  # the encoding of OpenAI's current models (lesson 01b)
 
 
 def server_log(part: int, tokens: int) -> str:
@@ -680,7 +680,7 @@ except openai.NotFoundError as err:
 #
 # ## 11. Reasoning models
 #
-# `reasoning_effort` (lesson 01, section 8) becomes `reasoning={"effort": ...}`, with the same rules: only
+# `reasoning_effort` (lesson 01b, section 4) becomes `reasoning={"effort": ...}`, with the same rules: only
 # reasoning models accept it, and the reasoning tokens are counted in `output_tokens_details`. The cell asks
 # `gpt-5-mini` when your model is not a reasoning model (the stub serves it; another provider may not).
 

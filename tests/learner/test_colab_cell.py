@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 
 from .course_files import REPO, copy_of_the_course, repository_url
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]*_*.ipynb"))  # 01_messages, 01b_tokens_and_cost, ...
 COLAB_HOME = "/content/llm-api-basics"
 COLAB_OWN = ("jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter, which the cell leaves alone
 
@@ -45,7 +45,7 @@ def test_the_colab_cell_is_the_first_code_cell_of_every_lesson_and_the_same_ever
         assert first == cell, (
             f"{notebook.name}: its first code cell should be the Colab cell exactly as in 00_setup.ipynb "
             f"(copy it into notebooks/src/{notebook.stem}.py, then `python -m tools.lesson --sync-only "
-            f"{notebook.stem[:2]}`)"
+            f"{notebook.stem.split('_')[0]}`)"
         )
         cells = json.loads(notebook.read_text())["cells"]
         assert [c["cell_type"] for c in cells[:2]] == ["markdown", "code"], (
