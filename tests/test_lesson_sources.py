@@ -50,3 +50,32 @@ def test_the_lesson_sources_pass_ruff():
         pytest.skip("ruff is not installed")
     result = subprocess.run([ruff, "check", "notebooks/src"], cwd=lesson.REPO, capture_output=True, text=True)
     assert result.returncode == 0, "ruff check notebooks/src:\n" + result.stdout
+
+
+def test_a_lesson_number_names_one_lesson_and_a_split_lesson_keeps_its_number():
+    """``tools.lesson 01`` builds 01_messages and ``01b`` its second half, 01b_tokens_and_cost (issue 23 §8)."""
+    assert lesson.resolve("01") == "01_messages"
+    assert lesson.resolve("01b") == "01b_tokens_and_cost"
+    assert LESSONS.index("01_messages") + 1 == LESSONS.index("01b_tokens_and_cost"), (
+        "01b comes right after 01"
+    )
+
+
+@pytest.mark.parametrize("name", [n for n in LESSONS if not n.startswith("00")])
+def test_every_lesson_ends_by_pointing_at_its_lab(name):
+    """Lessons and labs are paired by number: lesson NN (and NNb, its second half) ends with labs/labNN_*.py."""
+    number = name[:2]
+    labs = sorted(p.name for p in (lesson.REPO / "labs").glob(f"lab{number}_*.py"))
+    assert len(labs) == 1, f"lesson {name} has no single labs/lab{number}_*.py: {labs}"
+    last = lesson.read_source(name).cells[-1]
+    assert last.cell_type == "markdown" and f"(../labs/{labs[0]})" in last.source, (
+        f"{name}'s last cell should link its lab: [`labs/{labs[0]}`](../labs/{labs[0]})"
+    )
+    assert f"make check LAB={int(number)}" in last.source, (
+        f"{name}'s last cell should say `make check LAB={int(number)}`"
+    )
+
+
+def test_the_first_half_of_a_split_lesson_leads_to_the_second():
+    last = lesson.read_source("01_messages").cells[-1].source
+    assert "(01b_tokens_and_cost.ipynb)" in last, "lesson 01 should end by linking lesson 01b"

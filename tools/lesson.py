@@ -1,6 +1,6 @@
 """Build a lesson: sync its jupytext pair, re-execute it on the stub, store its outputs.
 
-    python -m tools.lesson 01                  # or 01_messages, or a path to either file of the pair
+    python -m tools.lesson 01                  # or 01_messages, or a path to either file of the pair (01b: 01b_...)
     python -m tools.lesson 01 03 06            # several, one after the other
     python -m tools.lesson all                 # every lesson (notebooks/src/[0-9]*.py)
     python -m tools.lesson --check [NN ...]    # only say whether each pair's cells agree (no execution)
