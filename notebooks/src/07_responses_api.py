@@ -632,7 +632,10 @@ for text in ("Hi! I'm Sam and I'm learning Python.", "What's my name?", "Suggest
 
 # %%
 for item in client.conversations.items.list(conversation.id, order="asc"):
-    print(f"{item.type:8} {item.role:9} {item.content[0].text}")
+    if item.type == "message":
+        print(f"{item.role:9} {item.content[0].text}")
+    else:  # a reasoning model's reasoning items are kept too
+        print(f"({item.type} item)")
 
 # %% [markdown]
 # You can also put items into a conversation without asking the model anything (say, the history of a chat
