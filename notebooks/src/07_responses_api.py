@@ -583,8 +583,8 @@ if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
 # the right choice for a chat where the old turns matter less than the new ones; keep `disabled` where losing
 # the beginning would be a silent bug (instructions given in the first turn, a document the questions are
 # about), and handle the 400 yourself, for instance by summarising the old turns into a new conversation
-# (lesson 05). `instructions` are never truncated: they are sent with each request, not stored (section 7), which
-# is one more reason to keep standing rules there.
+# (lesson 05, section 4). `instructions` are never truncated: they are sent with each request, not stored
+# (section 7), which is one more reason to keep standing rules there.
 #
 # ## 9. How long stored responses are kept, and deleting them
 #
@@ -601,6 +601,8 @@ if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
 # removes that one response only, not the earlier ones its chain points to:
 
 # %%
+# Deleting one response leaves the rest of its chain (an answer on OpenAI's developer forum, checked with
+# API calls: https://community.openai.com/t/expiration-and-deletion-behavior-of-api-responses/1149127).
 deleted_id = turn1.id  # deleted in section 7
 try:
     client.responses.create(model=MODEL, input="What's my name?", previous_response_id=deleted_id)
