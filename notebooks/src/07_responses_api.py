@@ -51,8 +51,9 @@ client = OpenAI()
 MODEL = backend.model
 
 
-class models:  # noqa: N801  STAND-IN until course.models (issue 22) lands: the same questions, asked of the
-    """The course's model information, read from the stub's model catalogue (never from a model's name)."""
+# STAND-IN until the course's model module (course.models, issue 22) lands: the same questions, answered from
+# the course's model catalogue, never from the look of a model's name.
+class models:  # noqa: N801  (named like the module it stands in for)
 
     from llm_stub import catalog as _catalog
 
