@@ -16,6 +16,8 @@ import openai
 import pytest
 from openai import OpenAI
 
+from course.grading.capabilities import lab_may_call
+
 MODEL = "gpt-4o-mini"
 _ids = itertools.count(1)
 
@@ -42,6 +44,7 @@ class Shop:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
 
+    @lab_may_call
     def get_order_status(self, order_id: str) -> dict:
         """Look up the status of an order by its order number.
 
@@ -55,6 +58,7 @@ class Shop:
             raise KeyError(f"no order {order_id}")
         return ORDERS[order_id]
 
+    @lab_may_call
     def check_stock(self, product: str) -> dict:
         """Check how many units of a product are in stock.
 
@@ -68,6 +72,7 @@ class Shop:
         return [self.get_order_status, self.check_stock]
 
 
+@lab_may_call
 class Sleeps(list):
     """A stand-in for time.sleep: records each delay instead of waiting, and (given the stub) how many
     requests the stub had received at each sleep."""
@@ -213,7 +218,7 @@ def test_ask_sends_the_trimmed_context(lab, client, stub):
 def test_ask_streams_the_reply(lab, client, stub):
     bot = lab.Assistant(client, MODEL)
     pieces: list[str] = []
-    answer = bot.ask("Hello! What can you help me with?", on_token=pieces.append)
+    answer = bot.ask("Hello! What can you help me with?", on_token=lab_may_call(pieces.append))
     body = stub.requests()[0]
     assert body.get("stream") is True, (
         "the request was not streamed: use stream=True (or the SDK's stream helper)"
@@ -462,7 +467,7 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
     model = rng.choice(["gpt-4o-mini", "gpt-4o"])
     bot = lab.Assistant(client, model)
     pieces: list[str] = []
-    got = bot.ask(question, on_token=pieces.append)
+    got = bot.ask(question, on_token=lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; ask() returned {got!r}"
     assert "".join(pieces) == reply and all(pieces), (
         f"on_token should get every piece of {reply!r}; got {pieces!r}"

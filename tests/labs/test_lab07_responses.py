@@ -15,6 +15,8 @@ import json
 import openai
 import pytest
 
+from course.grading.capabilities import lab_may_call
+
 MODEL = "gpt-4o-mini"
 CITIES = [
     "Paris",
@@ -393,6 +395,7 @@ class Weather:
         self.temps = {city: rng.randint(-10, 38) for city in CITIES}
         self.calls: list[str] = []
 
+    @lab_may_call
     def get_weather(self, city: str) -> dict:
         self.calls.append(city)
         return {"city": city, "temp_c": self.temps[city]}
