@@ -417,14 +417,18 @@ class Filler:
         for branch in resolved:
             if self.types(branch) == ["null"]:
                 continue
-            saved = (list(self.pool), list(self.missing), len(self.used))
+            saved = (list(self.pool), list(self.missing), len(self.used), len(self.unsupported))
             sub = {**branch, "description": branch.get("description") or described}
             value = self.value(sub, name, required and not nullable)
             evidence = len(self.used) > saved[2]
-            if value is not MISSING and len(self.missing) == len(saved[1]) and (evidence or not nullable):
+            # a branch with a value nothing supports loses to null when null is allowed ("author": null, not
+            # an author whose name the stub would have to decline)
+            complete = len(self.missing) == len(saved[1]) and (len(self.unsupported) == saved[3] or not nullable)
+            if value is not MISSING and complete and (evidence or not nullable):
                 return value
             self.pool, self.missing = saved[0], saved[1]
             del self.used[saved[2] :]
+            del self.unsupported[saved[3] :]
         if nullable:
             return None if (required or self.strict or self.mode == "json") else MISSING
         return self.value(resolved[0], name, required)

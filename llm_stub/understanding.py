@@ -371,6 +371,9 @@ _PERSON_CUES = re.compile(
 _SUBJECT_VERB = re.compile(
     r"(?i)\s+(?:sold|sells|bought|buys|paid|pays|gave|gives|sent|sends|lent|lends|owes|borrowed|ordered|purchased|"
     r"emailed|called|texted|told|asked|wrote|said|says|met|hired|booked|wants|needs|lives|works|joined)\b"
+    # an age said of the subject: "Frances is 41 years old", "Radia turns 30", "Ken, 52, lives in Leeds"
+    r"|\s+(?:is|was|turns|turned|just turned)\s+(?:aged\s+)?\d{1,3}(?=\s*(?:years?\b|yrs?\b|y/?o\b|[,.!?]|$))"
+    r"|\s*,\s*\d{1,3}\s*,"
 )
 
 
