@@ -333,6 +333,15 @@ class Filler:
             if isinstance(value, float) and value.is_integer() and self.valid(schema, int(value)):
                 self.how = f"{record.source}: {key!r}"
                 return int(value)
+        if set(_name_parts(name)) & {"currency", "cur", "ccy"}:  # "price_eur": the currency is in the key's name
+            for record in self.records:
+                for key, value in record.data.items():
+                    code = _results.unit_of(key, record.data) if _json_type(value) in ("integer", "number") else None
+                    if code and code not in ("C", "F"):
+                        for said in (code, code.lower(), knowledge.CURRENCY_SYMBOLS.get(code)):
+                            if said and self.valid(schema, said):
+                                self.how = f"{record.source}: the currency of {key!r}"
+                                return said
         return MISSING
 
     def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
@@ -572,6 +581,8 @@ class Filler:
             self.how = f"the score {next(e.text for e in self.reading.entities if e.kind == 'score')!r}"
             return goals
         duration = self._duration(hints, integer, fits)
+        if duration is _NO_FIT:  # "90 secs" for whole minutes: a rounded 2 would be a guess
+            return self.unfound(schema, name, required, nullable, _into(0, lo, hi, lo_open, hi_open, step, integer, fits))
         if duration is not None:
             return duration
         if (
@@ -632,12 +643,15 @@ class Filler:
             seconds = knowledge.seconds_of(f"{entity.value} {entity.unit}")
             if seconds is None:
                 continue
-            value = _as(seconds / _TIME_FIELD_UNITS[unit], integer)
-            if fits(value):
+            exact = seconds / _TIME_FIELD_UNITS[unit]
+            value = _as(exact, integer)
+            if fits(value) and value == exact:
                 self._took(entity)
                 if entity.unit.rstrip("s") not in unit:
                     self.how = f"the text: {entity.text!r} in {unit}s (pytimeparse2)"
                 return value
+            if integer and not float(exact).is_integer():  # "90 secs" for whole minutes: never a rounded guess
+                return _NO_FIT
         return None
 
     def _inferred(self, name: str, schema: dict, hints: frozenset[str]) -> str | None:
@@ -1126,12 +1140,17 @@ _TIME_FIELD_UNITS = {
     "second": 1,
     "sec": 1,
     "minute": 60,
+    "minut": 60,  # "minutes" as ``understanding.words`` stems it
     "min": 60,
+    "mins": 60,
     "hour": 3600,
+    "hr": 3600,
+    "hrs": 3600,
     "day": 86400,
     "week": 604800,
 }
 _TIME_WORDS = frozenset("sec second min minute hr hour day week".split())
+_NO_FIT: Any = object()  # a duration is given, but not one the field can hold
 
 
 def _unit_field(name: str) -> bool:

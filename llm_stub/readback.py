@@ -18,6 +18,7 @@ can find trains. Where are you travelling from?"), never by pasting the tool's d
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Any, Protocol
 
@@ -187,14 +188,43 @@ _OPERATORS = {"add": "+", "plus": "+", "sum": "+", "subtract": "−", "minus": "
               "divide": "÷", "div": "÷", "mul": "×", "sub": "−"}  # fmt: skip
 
 
+_TEMPERATURE_WORDS = frozenset("temp temperature c f celsius fahrenheit degrees".split())
+# Arguments that say how to answer, not what about: "Paris" is the subject of a call, "celsius" is not.
+_HOW_ARGS = re.compile(r"(?i)units?|temp_?unit|temperature_?unit|scale|format|lang(?:uage)?|locale|sort(?:_?by)?|"
+                       r"order(?:_?by)?|limit|page|currency|mode|style|tone|verbose")  # fmt: skip
+
+
+_ORIGIN = re.compile(r"(?i)(?:from|origin|source|departure|depart(?:ure)?_?(?:city|airport)?|start|from_\w+)")
+_DESTINATION = re.compile(r"(?i)(?:to|destination|dest|arrival|arrive_?(?:city|airport)?|end|to_\w+)")
+
+
+def _spoken_date(value: str) -> str | None:
+    """An ISO date as people say it: "2026-12-11" -> "on Friday 11 December"."""
+    try:
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return f"on {day:%A} {day.day} {day:%B}"
+
+
 def subject(result: Result) -> str:
-    """What a call was about, in words: its string arguments ("Oslo", "order A1001")."""
+    """What a call was about, in words: its string arguments ("Oslo", "order A1001", "Porto on Friday 11
+    December"), without those that only say how to answer (a unit, a language)."""
     args = result.args
     if not isinstance(args, dict):
         return str(args) if args else ""
-    parts = []
+    origin = next((v for k, v in args.items() if isinstance(v, str) and _ORIGIN.fullmatch(k)), None)
+    destination = next((v for k, v in args.items() if isinstance(v, str) and _DESTINATION.fullmatch(k)), None)
+    parts = [f"from {origin} to {destination}"] if origin and destination else []
     for key, value in args.items():
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and (_HOW_ARGS.fullmatch(key) or (parts and value in (origin, destination))):
+            continue
+        spoken = _spoken_date(value) if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        if spoken and parts:
+            parts[-1] = f"{parts[-1]} {spoken}"
+        elif spoken:
+            parts.append(spoken[3:])
+        elif isinstance(value, str) and value:
             label = " ".join(w for w in _parts(key) if w not in ("id", "name", "number", "code"))
             parts.append(f"{label} {value}" if label in ("order", "ticket", "invoice", "booking") else value)
         elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -274,7 +304,7 @@ def describe(result: Result, question: str = "") -> str:
 
 def _list(result: Result, items: list, question: str, about: str) -> str:
     noun = things(result.name)
-    where = f" for {about}" if about else ""
+    where = f" {about}" if about.startswith(("from ", "on ")) else f" for {about}" if about else ""
     if not items:
         return f"I found no {noun}{where}."
     records = [i for i in items if isinstance(i, dict)]
@@ -332,13 +362,17 @@ def _record(result: Result, data: dict, about: str) -> str:
             body.append(_words(key) if value else f"not {_words(key)}")
         elif key.lower() in ("in_stock", "stock", "quantity_in_stock") and isinstance(value, int):
             body.append(f"{value} in stock")
-        elif re.fullmatch(r"(?i)temp(?:erature)?(?:_?[cf]|_?celsius|_?fahrenheit)?", key):
-            body.append(amount(key, value, currency, temperature_unit))
+        elif isinstance(value, (int, float)) and _results.unit_of(key, data, args) in ("C", "F"):
+            # "temp_c" 18 -> "18 °C", "high_c" 21 -> "high 21 °C", "feels_like" 16 -> "feels like 16 °C"
+            label = " ".join(p for p in _parts(key) if p not in _TEMPERATURE_WORDS)
+            said = f"{_number(value)} °{_results.unit_of(key, data, args)}"
+            body.append(f"{label} {said}" if label else said)
         else:
             body.append(f"{_words(key)} {amount(key, value, currency)}")
     text = ", ".join(body)
-    if wordy:  # "18 °C and sunny", "-7 °C with heavy snow"
-        joint = "and" if re.fullmatch(r"(?i)[a-z]+y", wordy[0]) else "with"
+    if wordy:  # "18 °C and sunny", "17 °C and clear", "-7 °C with heavy snow"
+        joint = "and" if re.fullmatch(r"(?i)(?:[a-z]+ )?(?:[a-z]+y|clear|fair|fine|dry|mild|calm|bright|overcast|"
+                                      r"cool|cold|warm|hot|humid|wet|grey|gray)", wordy[0]) else "with"  # fmt: skip
         text = f"{text} {joint} {wordy[0]}" if text else str(wordy[0])
     if not about:  # a tool without arguments: "get_my_location" gives "Your location"
         about = " ".join("your" if p == "my" else p for p in _parts(result.name)[1:])
@@ -368,7 +402,7 @@ def verdict(question: str, results: list[Result]) -> str | None:
     done = [r for r in results if not r.failed and isinstance(r.parsed, dict)]
     if not _YES_NO.match(question) or not done or len(done) != len(results):
         return None
-    if len(results) > 1 and not _chained(results):
+    if len(results) > 1 and not _chained(results, question):
         return None  # two answers to two questions: each sentence says its own
     data = done[-1].parsed
     if _results.the_list(data) is not None:
@@ -395,12 +429,14 @@ def verdict(question: str, results: list[Result]) -> str | None:
     return None
 
 
-def _chained(results: list[Result]) -> bool:
-    """Did each call use what the one before it returned (the location, then the weather there)?"""
+def _chained(results: list[Result], question: str = "") -> bool:
+    """Did each call use what the one before it returned (the location, then the weather there)? A value the
+    question itself names ("the leeds score and will it rain in leeds") was not passed along."""
+    said = question.lower()
     for before, after in zip(results, results[1:], strict=False):
         given = before.parsed if isinstance(before.parsed, dict) else {}
         used = after.args if isinstance(after.args, dict) else {}
-        if not any(isinstance(v, str) and v in used.values() for v in given.values()):
+        if not any(isinstance(v, str) and v in used.values() and v.lower() not in said for v in given.values()):
             return False
     return True
 
@@ -409,10 +445,25 @@ def answer(question: str, results: list[Result]) -> str:
     """The final answer from the results of this turn: a verdict first, then a sentence per result (a result
     that only fed the next call, such as a location, goes without saying)."""
     shown = results
-    if len(results) > 1 and _chained(results) and not any(r.failed for r in results):
+    if len(results) > 1 and _chained(results, question) and not any(r.failed for r in results):
         shown = results[-1:]
-    sentences = [describe(r, question) for r in shown]
     said = verdict(question, results)
+    if said is None and len(shown) > 1:
+        # two requests, two results ("the leeds score, and will it rain there"): each yes/no question is
+        # answered by the result that settles it, before that result's sentence
+        from .understanding import clauses
+
+        open_questions = [c for c in clauses(question) if _YES_NO.match(c)]
+        sentences = []
+        for result in shown:
+            settled = next((c for c in open_questions if verdict(c, [result])), None)
+            if settled is not None:
+                open_questions.remove(settled)
+                sentences.append(f"{verdict(settled, [result])} {describe(result, question)}")
+            else:
+                sentences.append(describe(result, question))
+    else:
+        sentences = [describe(r, question) for r in shown]
     if any(r.failed for r in results):
         sentences.append(
             "I can't answer that part without it; check the input or try again later."
