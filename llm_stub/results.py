@@ -151,7 +151,7 @@ def limit(question: str, items: list[dict]) -> Limit | None:
         key = numeric[0]
     if key is None:
         return None
-    below = word.lower().split()[0] in {w.split()[0] for w in _BELOW}
+    below = " ".join(word.lower().split()) in _BELOW  # "at most" is a ceiling, "at least" a floor
     return Limit(" ".join(m.group(0).split()), key, bound, below)
 
 
