@@ -95,9 +95,14 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
     ),
     (frozenset("product item model device article gadget".split()), ("name", "quoted", "org")),
     # the name of an event, a work or a team is no person's name: "event_name" takes "Summer Jazz Night"
-    (frozenset("event show concert gig festival party meeting conference film movie book song album podcast "
-               "course class workshop talk session project task trip tour exhibition play venue restaurant "
-               "hotel".split()), ("quoted", "name")),
+    (
+        frozenset(
+            "event show concert gig festival party meeting conference film movie book song album podcast "
+            "course class workshop talk session project task trip tour exhibition play venue restaurant "
+            "hotel".split()
+        ),
+        ("quoted", "name"),
+    ),
     (frozenset("team club side".split()), ("name", "org", "city", "country", "quoted")),
     (frozenset("name title".split()), ("person", "name", "quoted", "org", "city")),
 ]
@@ -333,10 +338,18 @@ class Filler:
             if isinstance(value, float) and value.is_integer() and self.valid(schema, int(value)):
                 self.how = f"{record.source}: {key!r}"
                 return int(value)
-        if set(_name_parts(name)) & {"currency", "cur", "ccy"}:  # "price_eur": the currency is in the key's name
+        if set(_name_parts(name)) & {
+            "currency",
+            "cur",
+            "ccy",
+        }:  # "price_eur": the currency is in the key's name
             for record in self.records:
                 for key, value in record.data.items():
-                    code = _results.unit_of(key, record.data) if _json_type(value) in ("integer", "number") else None
+                    code = (
+                        _results.unit_of(key, record.data)
+                        if _json_type(value) in ("integer", "number")
+                        else None
+                    )
                     if code and code not in ("C", "F"):
                         for said in (code, code.lower(), knowledge.CURRENCY_SYMBOLS.get(code)):
                             if said and self.valid(schema, said):
@@ -361,7 +374,9 @@ class Filler:
                 if self.answer and free & (_ANSWER_FIELDS | TEXT_FIELDS):
                     self.how = "the tool results, read back"
                     return self.answer
-                if free & _ANSWER_FIELDS and "enum" not in schema:  # an open answer: say that it needs a model
+                if (
+                    free & _ANSWER_FIELDS and "enum" not in schema
+                ):  # an open answer: say that it needs a model
                     self.how = "nothing in the text (says so)"
                     return NEEDS_MODEL
             # a value that would look like an answer ("unknown", "", 0, the first option) is a wrong answer:
@@ -432,7 +447,9 @@ class Filler:
             evidence = len(self.used) > saved[2]
             # a branch with a value nothing supports loses to null when null is allowed ("author": null, not
             # an author whose name the stub would have to decline)
-            complete = len(self.missing) == len(saved[1]) and (len(self.unsupported) == saved[3] or not nullable)
+            complete = len(self.missing) == len(saved[1]) and (
+                len(self.unsupported) == saved[3] or not nullable
+            )
             if value is not MISSING and complete and (evidence or not nullable):
                 return value
             self.pool, self.missing = saved[0], saved[1]
@@ -484,7 +501,11 @@ class Filler:
             self.how = f"the text: {options[min(mentioned)[1]]!r}"
             return options[min(mentioned)[1]]
         said = self._meaning_words()
-        overlap = [(_shared(words(str(o), synonyms=False), said), -i) for i, o in enumerate(options) if isinstance(o, str)]
+        overlap = [
+            (_shared(words(str(o), synonyms=False), said), -i)
+            for i, o in enumerate(options)
+            if isinstance(o, str)
+        ]
         if not any(score for score, _ in overlap) and any(is_question(c) for c in self.reading.clauses):
             # a question is an intent only when no other option fits ("can I get my money back?" is a refund)
             asked = {"question", "ask", "inquiry", "enquiry", "info", "information"}
@@ -518,7 +539,9 @@ class Filler:
         if not (draw and home and away) or not {"home", "away"} <= scores.keys():
             return None
         score = next(e.text for e in self.reading.entities if e.kind == "score")
-        picked = draw if scores["home"] == scores["away"] else home if scores["home"] > scores["away"] else away
+        picked = (
+            draw if scores["home"] == scores["away"] else home if scores["home"] > scores["away"] else away
+        )
         self.how = f"the score {score!r} ({'a draw' if picked == draw else 'the side with more goals'})"
         return picked
 
@@ -557,8 +580,11 @@ class Filler:
             return not step or _is_multiple(x, step)
 
         hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
-        if self.segment is not None and self.segment.count is not None and hints & _COUNT_FIELDS and fits(
-            _as(self.segment.count, integer)
+        if (
+            self.segment is not None
+            and self.segment.count is not None
+            and hints & _COUNT_FIELDS
+            and fits(_as(self.segment.count, integer))
         ):
             self.how = f"the text: {self.segment.text!r}"
             return _as(self.segment.count, integer)
@@ -582,7 +608,9 @@ class Filler:
             return goals
         duration = self._duration(hints, integer, fits)
         if duration is _NO_FIT:  # "90 secs" for whole minutes: a rounded 2 would be a guess
-            return self.unfound(schema, name, required, nullable, _into(0, lo, hi, lo_open, hi_open, step, integer, fits))
+            return self.unfound(
+                schema, name, required, nullable, _into(0, lo, hi, lo_open, hi_open, step, integer, fits)
+            )
         if duration is not None:
             return duration
         if (
@@ -650,7 +678,9 @@ class Filler:
                 if entity.unit.rstrip("s") not in unit:
                     self.how = f"the text: {entity.text!r} in {unit}s (pytimeparse2)"
                 return value
-            if integer and not float(exact).is_integer():  # "90 secs" for whole minutes: never a rounded guess
+            if (
+                integer and not float(exact).is_integer()
+            ):  # "90 secs" for whole minutes: never a rounded guess
                 return _NO_FIT
         return None
 
@@ -792,8 +822,12 @@ class Filler:
             plain = accept
             accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
-        if entity is None and kinds == ("person",):  # "for Tomasz", "for tomasz": a name no list of names knows
-            entity = self.take(("name",), lambda e: accept(e) and _person_shaped(e.text)) or self._person_word()
+        if entity is None and kinds == (
+            "person",
+        ):  # "for Tomasz", "for tomasz": a name no list of names knows
+            entity = (
+                self.take(("name",), lambda e: accept(e) and _person_shaped(e.text)) or self._person_word()
+            )
         if (
             entity is None
             and self.mode == "tool"
@@ -802,7 +836,9 @@ class Filler:
         ):
             entity = self._left_over(name)  # "the score for arsenal": the word the request leaves over
         if entity is None and set(_name_parts(name)) & _OBJECT_FIELDS:  # "sold her old bike": the bike
-            thing = next((w for _, w in objects(self.reading.text) if accept(Entity("quoted", w, w, 0))), None)
+            thing = next(
+                (w for _, w in objects(self.reading.text) if accept(Entity("quoted", w, w, 0))), None
+            )
             if thing is not None:
                 self.how = f"the text: {thing!r} (what was sold, bought or sent)"
                 self.used.append(Entity("text", thing, thing, 0))
@@ -1033,7 +1069,9 @@ class Filler:
             self.missing += sub.missing
             self.provenance.update({f"{name}[{i}].{k}": v for k, v in sub.provenance.items()})
             self.used += sub.used
-            self.pool = [e for e in self.pool if not segment.start <= e.start < segment.start + len(segment.text)]
+            self.pool = [
+                e for e in self.pool if not segment.start <= e.start < segment.start + len(segment.text)
+            ]
         self.how = f"the list in the text ({len(found)} records)"
         return out
 
@@ -1056,7 +1094,9 @@ class Filler:
             for entity in self.reading.entities:
                 if entity.kind == "person":
                     residue = residue.replace(entity.text, " ")
-            residue = re.sub(r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's)\b|[(),:;-]", " ", residue)
+            residue = re.sub(
+                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's)\b|[(),:;-]", " ", residue
+            )
             residue = " ".join(residue.split())
             if residue and len(residue.split()) <= 4:
                 self.how = f"the text: {segment.text!r}"
@@ -1090,7 +1130,9 @@ class Filler:
         return out
 
 
-def json_filler(schema: dict, question: str, rng: random.Random, results: list | None = None, answer: str = "") -> Filler:
+def json_filler(
+    schema: dict, question: str, rng: random.Random, results: list | None = None, answer: str = ""
+) -> Filler:
     """A filler for a structured reply to ``question``, with the records and failures of the turn's tool
     ``results`` (``results.records``) and ``answer``, those results read back in words."""
     from . import readback
@@ -1111,7 +1153,9 @@ _PEOPLE_LISTS = frozenset("people persons person attendees attendee guests guest
 _PERSON_ATTRIBUTES = frozenset("age relation relationship role email phone occupation job birthday".split())
 _COUNT_FIELDS = frozenset("quantity qty count amount units number".split())
 _THING_LISTS = frozenset("items order orders products lines basket cart purchases groceries shopping".split())
-_PERSON_WORD = re.compile(r"\b(?:for|with|named|called|by|to)\s+([a-z][a-z'-]{2,})\b(?=\s*(?:[,.!?]|$|pls|please|btw|and\b))")
+_PERSON_WORD = re.compile(
+    r"\b(?:for|with|named|called|by|to)\s+([a-z][a-z'-]{2,})\b(?=\s*(?:[,.!?]|$|pls|please|btw|and\b))"
+)
 
 
 def _person_shaped(text: str) -> bool:
@@ -1121,7 +1165,9 @@ def _person_shaped(text: str) -> bool:
                                         and fold(p) not in _VERBS for p in parts)  # fmt: skip
 
 
-_OBJECT_FIELDS = frozenset("item product thing object goods article purchase purchased sold bought order".split())
+_OBJECT_FIELDS = frozenset(
+    "item product thing object goods article purchase purchased sold bought order".split()
+)
 _THING_FIELDS = frozenset("name item product dish drink food title description what thing article".split())
 _RELATION_WORD = re.compile(
     r"(?i)\b(?:my|our|his|her|their)\s+(wife|husband|partner|son|daughter|kid|child|baby|boy|girl|mum|mom|dad|mother|"

@@ -390,7 +390,9 @@ def _count_of(word: str) -> float | None:
         return float(word)
     if word.lower() in ("a", "an"):
         return 1
-    value = _number_of(word.lower()) if all(w in NUMBER_WORDS for w in re.split(r"[- ]", word.lower())) else None
+    value = (
+        _number_of(word.lower()) if all(w in NUMBER_WORDS for w in re.split(r"[- ]", word.lower())) else None
+    )
     return float(value) if isinstance(value, (int, float)) else None
 
 

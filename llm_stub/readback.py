@@ -100,7 +100,9 @@ def amount(key: str, value: Any, currency: str | None = None, unit: str | None =
     if isinstance(value, (int, float)):
         low = key.lower()
         if re.fullmatch(r"temp(?:erature)?(?:_?(c|celsius|f|fahrenheit))?|feels_?like(?:_?[cf])?", low):
-            said = _results.unit_of(key) or unit or "C"  # a bare "temp" of a weather tool: °C, as models read it
+            said = (
+                _results.unit_of(key) or unit or "C"
+            )  # a bare "temp" of a weather tool: °C, as models read it
             return f"{_number(value)} °{said}"
         code = _CURRENCY_SUFFIX.search(low)
         code = code.group(1).upper() if code else currency
@@ -167,6 +169,7 @@ def _superlative(question: str, items: list[dict]) -> str | None:
 
 # --------------------------------------------------------------------------- games
 
+
 def _game(data: dict) -> str | None:
     """Who won, from two sides and their scores: ``{"home": "Arsenal", "away": "Spurs", "home_goals": 1, ...}``."""
     outcome = _results.game(data)
@@ -217,9 +220,15 @@ def subject(result: Result) -> str:
     destination = next((v for k, v in args.items() if isinstance(v, str) and _DESTINATION.fullmatch(k)), None)
     parts = [f"from {origin} to {destination}"] if origin and destination else []
     for key, value in args.items():
-        if isinstance(value, str) and (_HOW_ARGS.fullmatch(key) or (parts and value in (origin, destination))):
+        if isinstance(value, str) and (
+            _HOW_ARGS.fullmatch(key) or (parts and value in (origin, destination))
+        ):
             continue
-        spoken = _spoken_date(value) if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        spoken = (
+            _spoken_date(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+            else None
+        )
         if spoken and parts:
             parts[-1] = f"{parts[-1]} {spoken}"
         elif spoken:
@@ -286,7 +295,9 @@ def describe(result: Result, question: str = "") -> str:
     if calculated:
         return calculated
     if isinstance(data, dict) and _results.the_list(data) is not None:
-        data = _results.the_list(data)  # {"results": [...]}, {"count": 0, "events": []}: the list is the answer
+        data = _results.the_list(
+            data
+        )  # {"results": [...]}, {"count": 0, "events": []}: the list is the answer
     if isinstance(data, list):
         return _list(result, data, question, about)
     if isinstance(data, dict):
@@ -337,9 +348,15 @@ def _shown(records: list[dict]) -> str:
     shown = []
     for record in records[:5]:
         label = _label_of(record)
-        measures = [(k, v) for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        measures = [
+            (k, v) for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+        ]
         currency = record.get("currency") if isinstance(record.get("currency"), str) else None
-        extra = amount(measures[0][0], measures[0][1], currency, _results.unit_of(measures[0][0], record)) if measures else ""
+        extra = (
+            amount(measures[0][0], measures[0][1], currency, _results.unit_of(measures[0][0], record))
+            if measures
+            else ""
+        )
         shown.append(f"{label} ({extra})" if label and extra else label or extra)
     return join(shown)
 
@@ -386,7 +403,9 @@ def _record(result: Result, data: dict, about: str) -> str:
 # --------------------------------------------------------------------------- several results, one answer
 
 
-_YES_NO = re.compile(r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were)\b")
+_YES_NO = re.compile(
+    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were)\b"
+)
 # Weather a yes/no question asks about ("will it rain?"), and the words a forecast says it with.
 _WEATHER_ASKED = {"rain": ("rain", "shower", "drizzle", "storm", "thunder", "wet"), "snow": ("snow", "sleet", "blizzard"),
                   "sun": ("sun", "clear", "bright"), "wind": ("wind", "gale", "gust", "breez"),
@@ -436,7 +455,9 @@ def _chained(results: list[Result], question: str = "") -> bool:
     for before, after in zip(results, results[1:], strict=False):
         given = before.parsed if isinstance(before.parsed, dict) else {}
         used = after.args if isinstance(after.args, dict) else {}
-        if not any(isinstance(v, str) and v in used.values() and v.lower() not in said for v in given.values()):
+        if not any(
+            isinstance(v, str) and v in used.values() and v.lower() not in said for v in given.values()
+        ):
             return False
     return True
 

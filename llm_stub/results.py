@@ -312,7 +312,9 @@ class Reading:
 
     records: list[Record] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (tool name, the error in words)
-    ambiguous: list[str] = field(default_factory=list)  # tools whose list of results the question picks none of
+    ambiguous: list[str] = field(
+        default_factory=list
+    )  # tools whose list of results the question picks none of
 
 
 def records(question: str, results: list[Result], reason: Any = None) -> Reading:
@@ -347,7 +349,9 @@ def records(question: str, results: list[Result], reason: Any = None) -> Reading
                 continue
             if items:
                 out.ambiguous.append(result.name)
-    for result in reversed(results):  # what the calls were asked with ("convert 100 USD": the amount) comes last
+    for result in reversed(
+        results
+    ):  # what the calls were asked with ("convert 100 USD": the amount) comes last
         if isinstance(result.args, dict) and result.args:
             out.records.append(Record(dict(result.args), f"the {result.name} call's arguments", result.args))
     return out

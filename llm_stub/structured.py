@@ -407,12 +407,18 @@ def _join(items: list[str]) -> str:
 
 
 def _json_mode_object(req: ChatRequest) -> dict:
-    said = [content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer", "user")]
+    said = [
+        content_text(m.get("content"))
+        for m in req.messages
+        if m.get("role") in ("system", "developer", "user")
+    ]
     keys = next((k for k in (_json_mode_keys(t) for t in reversed(said)) if k), [])
     if keys:
         schema = {"type": "object", "properties": {k: _guess_schema(k) for k in keys}, "required": keys}
         text = req.last_user_text
-        content = text.split(":", 1)[1] if ":" in text and _json_mode_keys(text) else text  # "Return JSON ...: <the text>"
+        content = (
+            text.split(":", 1)[1] if ":" in text and _json_mode_keys(text) else text
+        )  # "Return JSON ...: <the text>"
         filler = json_filler(schema, content, random.Random(0))
         value = filler.value(schema, "", True)
         for key in filler.unsupported:  # JSON mode has no schema to hold: a key the text doesn't give is null

@@ -181,8 +181,12 @@ _TOPIC_PHRASES = [
     ),
     # what a support message wants, said without the word: "my money back" is a refund
     (re.compile(r"(?i)\bmoney back\b|\breimburs|\bcharge ?back\b|\brefunded\b"), "refund"),
-    (re.compile(r"(?i)\bunsubscribe\b|\b(?:stop|end|close|terminate|quit) my (?:subscription|membership|account|plan|contract)\b"),
-     "cancel"),
+    (
+        re.compile(
+            r"(?i)\bunsubscribe\b|\b(?:stop|end|close|terminate|quit) my (?:subscription|membership|account|plan|contract)\b"
+        ),
+        "cancel",
+    ),
 ]
 
 
@@ -283,21 +287,29 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # addresses: a street with its number, and a postcode in the shapes the postal services define
     # (Royal Mail's PAF, USPS ZIP+4 after a state code, Canada Post's FSA LDU, the Dutch 1234 AB, and the
     # four- or five-digit codes written before the town across continental Europe)
-    ("street", re.compile(
-        r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){1,3}(?i:street|st|road|rd|avenue|ave|lane|ln|way|drive|dr|"
-        r"boulevard|blvd|place|pl|close|court|ct|crescent|cres|terrace|square|sq|parkway|pkwy|highway|hwy|row|hill|"
-        r"gardens|grove|mews|walk|circle|cir|trail|broadway)\b\.?"
-        r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|"
-        r"plein|vej|gatan|gata|veien)\s+\d{1,4}[a-z]?\b"
-        r"|\b(?:\d{1,4}[a-z]?,?\s+)?(?i:rue|avenue|boulevard|calle|avenida|via|viale|piazza|corso|rua|largo|plaza)"
-        r"\s+(?:(?:de|del|della|di|du|des|la|le|los|las|da|do|dos)\s+)*[A-ZÀ-Ý][\w'-]*(?:\s+[A-ZÀ-Ý][\w'-]*)*"
-        r"(?:,?\s+\d{1,4}[a-z]?\b)?")),
-    ("postcode", re.compile(
-        r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
-        r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
-        r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
-        r"|\b\d{4}\s?[A-Z]{2}\b(?=\s+[A-Z])"
-        r"|(?:(?<=,\s)|(?<=^)|(?<=\s))\d{4,5}(?=\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")),
+    (
+        "street",
+        re.compile(
+            r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){1,3}(?i:street|st|road|rd|avenue|ave|lane|ln|way|drive|dr|"
+            r"boulevard|blvd|place|pl|close|court|ct|crescent|cres|terrace|square|sq|parkway|pkwy|highway|hwy|row|hill|"
+            r"gardens|grove|mews|walk|circle|cir|trail|broadway)\b\.?"
+            r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|"
+            r"plein|vej|gatan|gata|veien)\s+\d{1,4}[a-z]?\b"
+            r"|\b(?:\d{1,4}[a-z]?,?\s+)?(?i:rue|avenue|boulevard|calle|avenida|via|viale|piazza|corso|rua|largo|plaza)"
+            r"\s+(?:(?:de|del|della|di|du|des|la|le|los|las|da|do|dos)\s+)*[A-ZÀ-Ý][\w'-]*(?:\s+[A-ZÀ-Ý][\w'-]*)*"
+            r"(?:,?\s+\d{1,4}[a-z]?\b)?"
+        ),
+    ),
+    (
+        "postcode",
+        re.compile(
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
+            r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+            r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+            r"|\b\d{4}\s?[A-Z]{2}\b(?=\s+[A-Z])"
+            r"|(?:(?<=,\s)|(?<=^)|(?<=\s))\d{4,5}(?=\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])"
+        ),
+    ),
     ("score", re.compile(r"(?<![\d.:/-])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d.:/-])")),
     (
         "expression",
@@ -524,7 +536,9 @@ def entities(text: str) -> tuple[Entity, ...]:
     if lowered & _TIME_UNITS:  # "two and a half minutes", "half an hour": durations with fractions
         for a, b, amount, unit in knowledge.durations_in(text):
             if not _claimed(spans, a, b):
-                found.append(Entity("quantity", text[a:b], int(amount) if amount == int(amount) else amount, a, unit))
+                found.append(
+                    Entity("quantity", text[a:b], int(amount) if amount == int(amount) else amount, a, unit)
+                )
                 spans.append((a, b))
     if lowered & knowledge.NUMBER_WORDS:  # number-parser: "twelve minutes", "a hundred and two"
         for a, b, value in knowledge.number_words(text):
@@ -654,7 +668,9 @@ def entities(text: str) -> tuple[Entity, ...]:
         if name in given_names() and not _claimed(spans, a, b) and m.group(1).lower() not in lexicon():
             found.append(Entity("person", m.group(1), name, a))
             spans.append((a, b))
-    for m in _LOWER_SUBJECT.finditer(text):  # "kofi bought a lamp from marta": a name as the sentence's subject
+    for m in _LOWER_SUBJECT.finditer(
+        text
+    ):  # "kofi bought a lamp from marta": a name as the sentence's subject
         a, b = m.span(1)
         word = m.group(1).lower()
         if not _claimed(spans, a, b) and word not in STOP | _NOT_NAMES | _VERBS and word not in lexicon():
@@ -681,8 +697,10 @@ def _affiliated(found: tuple[Entity, ...], text: str) -> tuple[Entity, ...]:
         if entity.kind not in ("person", "name") or not entity.text[:1].isupper():
             continue
         before = text[max(0, entity.start - 40) : entity.start]
-        after_person = i > 0 and out[i - 1].kind == "person" and _AFFILIATION_AFTER_PERSON.match(
-            text[out[i - 1].start + len(out[i - 1].text) : entity.start]
+        after_person = (
+            i > 0
+            and out[i - 1].kind == "person"
+            and _AFFILIATION_AFTER_PERSON.match(text[out[i - 1].start + len(out[i - 1].text) : entity.start])
         )
         if (after_person and entity.value not in given_names()) or _AFFILIATION_CUE.search(before):
             out[i] = Entity("org", entity.text, entity.value, entity.start, "")
@@ -976,8 +994,12 @@ _LOST = re.compile(
     r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?"
     r"(?:\s+(?:at home|away(?: from home)?|on the road))?\s+(?:to|by|against)\s+"
 )
-_SOLD = re.compile(r"(?i)\s+(?:sold|sells|has sold|is selling|was selling|flogged)\b[^.;]{0,60}?\bto\s+(?:the\s+)?")
-_BOUGHT = re.compile(r"(?i)\s+(?:bought|buys|has bought|purchased|ordered|got|picked up)\b[^.;]{0,60}?\bfrom\s+(?:the\s+)?")
+_SOLD = re.compile(
+    r"(?i)\s+(?:sold|sells|has sold|is selling|was selling|flogged)\b[^.;]{0,60}?\bto\s+(?:the\s+)?"
+)
+_BOUGHT = re.compile(
+    r"(?i)\s+(?:bought|buys|has bought|purchased|ordered|got|picked up)\b[^.;]{0,60}?\bfrom\s+(?:the\s+)?"
+)
 # What was sold, bought, ordered, returned, lent: the words after the verb, without the article or the owner.
 _OBJECT = re.compile(
     r"(?i)\b(?:sold|sells|bought|buys|purchased|ordered|orders|returned|returning|return|lent|borrowed|gave|sent|"
@@ -989,7 +1011,9 @@ _OBJECT = re.compile(
 
 def objects(text: str) -> list[tuple[int, str]]:
     """(start, words) of the things a sentence says were sold, bought, ordered or sent ("her old bike")."""
-    return [(m.start(1), m.group(1)) for m in _OBJECT.finditer(text) if fold(m.group(1).split()[0]) not in STOP]
+    return [
+        (m.start(1), m.group(1)) for m in _OBJECT.finditer(text) if fold(m.group(1).split()[0]) not in STOP
+    ]
 
 
 _VERSUS = re.compile(r"(?i)\s+(?:vs?\.?|versus|against|-)\s+")
@@ -1133,10 +1157,14 @@ _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "a couple of": 2, "a couple": 2, "a p
 _LEAD_COUNT = re.compile(
     r"(?i)^(?:(?:can|could) i (?:get|have)|i(?:'d| would) like|i want|we(?:'d| would) like|get me|gimme|give me|"
     r"order|please|pls|plz)?\s*(\d+(?:\.\d+)?|half a dozen|a couple of|a couple|a pair of|a dozen|dozen|an?|"
-    + "|".join(sorted(knowledge.NUMBER_WORDS - {"hundred", "thousand", "million", "zero"}, key=len, reverse=True))
+    + "|".join(
+        sorted(knowledge.NUMBER_WORDS - {"hundred", "thousand", "million", "zero"}, key=len, reverse=True)
+    )
     + r")(?:\s*x)?\s+(.+)$"
 )
-_FILLER_TAIL = re.compile(r"(?i)[\s,.!?]+(?:pls|plz|please|thanks|thank you|thx|ta|cheers|btw|too|as well|each)$")
+_FILLER_TAIL = re.compile(
+    r"(?i)[\s,.!?]+(?:pls|plz|please|thanks|thank you|thx|ta|cheers|btw|too|as well|each)$"
+)
 
 
 def segments(text: str, people: bool) -> list[Segment]:
@@ -1176,7 +1204,13 @@ def segments(text: str, people: bool) -> list[Segment]:
         word, thing = m.group(1).lower(), m.group(2).strip(" .,!?")
         count = _COUNT_WORDS.get(word)
         if count is None:
-            count = float(word) if word[0].isdigit() else knowledge.number_words(word)[0][2] if knowledge.number_words(word) else None
+            count = (
+                float(word)
+                if word[0].isdigit()
+                else knowledge.number_words(word)[0][2]
+                if knowledge.number_words(word)
+                else None
+            )
         if count is None or not thing:
             continue
         count = int(count) if float(count).is_integer() else count

@@ -421,9 +421,15 @@ def test_a_required_field_nothing_supports_declines_the_reply(client):
     properties = {"title": {"type": "string"}, "servings": {"type": "integer"},
                   "author": {"type": "object", "properties": {"name": {"type": "string"}, "country": {"type": "string"}},
                              "required": ["name", "country"], "additionalProperties": False}}  # fmt: skip
-    r = ask(client, "Give me a simple carbonara recipe for 4 people.", response_format=schema_format("recipe", properties))
+    r = ask(
+        client,
+        "Give me a simple carbonara recipe for 4 people.",
+        response_format=schema_format("recipe", properties),
+    )
     message = r.choices[0].message
-    assert message.content is None and "name and country" in message.refusal and "real model" in message.refusal
+    assert (
+        message.content is None and "name and country" in message.refusal and "real model" in message.refusal
+    )
 
 
 def test_order_fields_by_meaning(client):
@@ -457,7 +463,10 @@ def test_nothing_found_gives_null_or_a_decline_never_a_placeholder(client):
     for field in ("customer", "sku", "quantity", "channel"):
         assert field in message.refusal, message.refusal
     nullable = {"note": properties["note"], "sku": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
-    assert structured(client, "Extract the order: someone wants stuff.", "Order", nullable) == {"note": None, "sku": None}
+    assert structured(client, "Extract the order: someone wants stuff.", "Order", nullable) == {
+        "note": None,
+        "sku": None,
+    }
 
 
 def test_person_from_an_introduction(client):

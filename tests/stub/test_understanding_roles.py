@@ -332,7 +332,9 @@ HOURS = {"an hour": 60, "one hour": 60, "two hours": 120, "an hour and a half": 
 def test_hours_fill_a_minutes_parameter_converted(client, rng):
     said, minutes = rng.choice(list(HOURS.items()))
     text = casual(rng, f"set a timer for {said} for the {rng.choice(['roast', 'bread', 'stew'])}")
-    timer = fn("set_timer", "Start a kitchen timer.", {"minutes": {"type": "integer"}, "label": S}, ["minutes"])
+    timer = fn(
+        "set_timer", "Start a kitchen timer.", {"minutes": {"type": "integer"}, "label": S}, ["minutes"]
+    )
     made = call(client, text, [timer])
     assert made and made[0][1]["minutes"] == minutes, f"seed={SEED}: {text!r} -> {made}"
 
@@ -341,7 +343,9 @@ def test_a_duration_that_is_no_whole_number_of_the_unit_is_asked_not_rounded(cli
     seconds = rng.choice([30, 45, 90, 150, 200])
     text = casual(rng, f"set a timer for {seconds} seconds")
     timer = fn("set_timer", "Start a kitchen timer.", {"minutes": {"type": "integer"}}, ["minutes"])
-    r = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": text}], tools=[timer])
+    r = client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": text}], tools=[timer]
+    )
     message = r.choices[0].message
     # a rounded number of minutes, or the seconds as minutes, would be a confident wrong value (issue 24)
     assert not message.tool_calls and "minutes" in message.content, f"seed={SEED}: {text!r} -> {message}"
@@ -367,7 +371,12 @@ def test_a_nullable_object_nothing_supports_is_null_and_the_rest_is_kept(client,
               "additionalProperties": False}  # fmt: skip
     properties = {"servings": {"type": "integer"}, "author": {"anyOf": [author, {"type": "null"}]}}
     text = casual(rng, f"a simple soup recipe for {servings} people")
-    schema = {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
     r = client.chat.completions.create(
         model=MODEL, messages=[{"role": "user", "content": text}],
         response_format={"type": "json_schema", "json_schema": {"name": "recipe", "strict": True, "schema": schema}},
