@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from . import knowledge, stack
+from . import stack, warmup
 from .app import create_app
 from .client import StubControl
 from .config import DEFAULT_API_KEY, StubConfig
@@ -44,9 +44,7 @@ class StubServer:
     def start(self, timeout: float = 10.0) -> StubServer:
         if self._thread is not None:
             return self
-        # the reading tables and libraries (a few seconds of CPU, once per process) load now, not during the
-        # first request, whose client may time out waiting for them on a busy machine
-        knowledge.warm()
+        warmup.warm_in_background()  # the first request need not load the encodings and word lists itself
         self._thread = threading.Thread(target=self._server.run, name="llm-stub", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
