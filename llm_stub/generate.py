@@ -151,7 +151,8 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     if rule is not None and rule.refusal:
         return Draft(refusal=rule.refusal)
     if req.response_format is not None:
-        return Draft(content=structured.draft_json(req, rule, rng))
+        content, refusal = structured.draft_json(req, rule, rng)
+        return Draft(content=content, refusal=refusal)
     if rule is not None and rule.alternatives and not tools.awaiting_answer(req):
         return Draft(content=pick(rule, req, rng))
     answer = (

@@ -362,6 +362,61 @@ _NUMBER_RUN = re.compile(
 )
 
 
+_TIME_UNIT = r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)"
+_NUMBER_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_COUNT = rf"(\d+(?:\.\d+)?|(?:{_NUMBER_ALT})(?:[- ](?:{_NUMBER_ALT}))?)"
+# Durations people say with fractions or articles, which neither pytimeparse2 nor number-parser reads:
+# "two and a half minutes", "half an hour", "an hour and a half", "a quarter of an hour", "a couple of days".
+_FRACTION_DURATIONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], float | None]]] = [
+    (re.compile(rf"(?i)\b{_COUNT}\s+and\s+a\s+(half|quarter)\s+{_TIME_UNIT}\b"),
+     lambda m: _plus(_count_of(m.group(1)), m.group(2))),
+    (re.compile(rf"(?i)\b(?:an?|one)\s+{_TIME_UNIT}\s+and\s+a\s+(half|quarter)\b"),
+     lambda m: _plus(1, m.group(2))),
+    (re.compile(rf"(?i)\b{_COUNT}\s+{_TIME_UNIT}\s+and\s+a\s+(half|quarter)\b"),
+     lambda m: _plus(_count_of(m.group(1)), m.group(3))),
+    (re.compile(rf"(?i)\b(half|a\s+quarter|three\s+quarters)\s+(?:of\s+)?an?\s+{_TIME_UNIT}\b"),
+     lambda m: {"half": 0.5, "a quarter": 0.25, "three quarters": 0.75}[" ".join(m.group(1).lower().split())]),
+    (re.compile(rf"(?i)\ba\s+couple\s+of\s+{_TIME_UNIT}\b"), lambda m: 2),
+    (re.compile(rf"(?i)(?<![\w-])(?:an?|one)\s+{_TIME_UNIT}\b(?!\s+and\s+a\b)"), lambda m: 1),
+]  # fmt: skip
+
+
+def _plus(count: float | None, fraction: str) -> float | None:
+    return None if count is None else count + (0.5 if fraction.lower() == "half" else 0.25)
+
+
+def _count_of(word: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return float(word)
+    if word.lower() in ("a", "an"):
+        return 1
+    value = (
+        _number_of(word.lower()) if all(w in NUMBER_WORDS for w in re.split(r"[- ]", word.lower())) else None
+    )
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def durations_in(text: str) -> list[tuple[int, int, float, str]]:
+    """(start, end, amount, unit) of durations said with fractions or articles ("two and a half minutes" is
+    2.5 minutes, "half an hour" 0.5 hours); plain ones ("12 minutes", "twelve minutes") are left to the
+    number readers and pytimeparse2."""
+    out: list[tuple[int, int, float, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, amount in _FRACTION_DURATIONS:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken) or re.search(
+                r"(?i)\b(?:once|twice|times|per|every|each)\s+$", text[: m.start()]
+            ):
+                continue  # "twice a day" is a rate, not a duration
+            value = amount(m)
+            unit = next(g for g in reversed(m.groups()) if g and re.fullmatch(_TIME_UNIT, g, re.I))
+            if value is None:
+                continue
+            out.append((m.start(), m.end(), value, unit.lower()))
+            taken.append(m.span())
+    return sorted(out)
+
+
 def number_words(text: str) -> list[tuple[int, int, int | float]]:
     """(start, end, value) of numbers written in words ("twelve", "twenty-five", "a hundred and two")."""
     out = []

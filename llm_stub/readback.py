@@ -18,9 +18,11 @@ can find trains. Where are you travelling from?"), never by pasting the tool's d
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Any, Protocol
 
+from . import results as _results
 from .knowledge import CURRENCY_SYMBOLS
 
 
@@ -90,16 +92,18 @@ def _number(value: float) -> str:
     return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
 
 
-def amount(key: str, value: Any, currency: str | None = None) -> str:
-    """A value in words with its unit: ``temp_c`` 3 -> "3 °C", ``price_eur`` 412 -> "€412"."""
+def amount(key: str, value: Any, currency: str | None = None, unit: str | None = None) -> str:
+    """A value in words with its unit: ``temp_c`` 3 -> "3 °C", ``price_eur`` 412 -> "€412"; ``unit`` is a
+    temperature's unit when the result says it elsewhere (a ``unit: "F"`` key, the call's own argument)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         low = key.lower()
-        if re.fullmatch(r"temp(?:erature)?(?:_?(c|celsius))?", low):
-            return f"{_number(value)} °C"
-        if re.fullmatch(r"temp(?:erature)?_?(f|fahrenheit)", low):
-            return f"{_number(value)} °F"
+        if re.fullmatch(r"temp(?:erature)?(?:_?(c|celsius|f|fahrenheit))?|feels_?like(?:_?[cf])?", low):
+            said = (
+                _results.unit_of(key) or unit or "C"
+            )  # a bare "temp" of a weather tool: °C, as models read it
+            return f"{_number(value)} °{said}"
         code = _CURRENCY_SUFFIX.search(low)
         code = code.group(1).upper() if code else currency
         if code and re.search(r"(?i)price|cost|fare|amount|total|fee|eur|usd|gbp", low):
@@ -149,91 +153,35 @@ def _label_of(item: dict) -> str:
     return next((v for v in item.values() if isinstance(v, str)), "")
 
 
-# --------------------------------------------------------------------------- superlatives
-
-# (words in the question, the direction, the field words that measure it)
-_SUPERLATIVES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (re.compile(r"(?i)\bcheapest|least expensive|lowest (?:price|cost|fare)|best (?:price|deal)\b"), "min",
-     ("price", "cost", "fare", "amount", "total", "eur", "usd", "gbp")),
-    (re.compile(r"(?i)\bmost expensive|priciest|dearest\b"), "max", ("price", "cost", "fare", "amount", "total")),
-    (re.compile(r"(?i)\b(?:best|top|highest)(?:[- ]rated)?\b"), "max", ("rating", "stars", "score", "rank")),
-    (re.compile(r"(?i)\b(?:worst|lowest)(?:[- ]rated)?\b"), "min", ("rating", "stars", "score")),
-    (re.compile(r"(?i)\bfastest|quickest|shortest\b"), "min", ("duration", "minutes", "time", "hours", "length")),
-    (re.compile(r"(?i)\bslowest|longest\b"), "max", ("duration", "minutes", "time", "hours", "length")),
-    (re.compile(r"(?i)\bnearest|closest\b"), "min", ("distance", "km", "miles", "metres", "meters")),
-    (re.compile(r"(?i)\bfurthest|farthest\b"), "max", ("distance", "km", "miles")),
-    (re.compile(r"(?i)\bearliest|first\b"), "min", ("departure", "depart", "time", "date", "start")),
-    (re.compile(r"(?i)\blatest|last\b"), "max", ("departure", "depart", "time", "date", "start")),
-    (re.compile(r"(?i)\b(?:biggest|largest)\b"), "max", ("size", "area", "capacity", "population")),
-    (re.compile(r"(?i)\bsmallest\b"), "min", ("size", "area", "capacity", "population")),
-    (re.compile(r"(?i)\b(?:hottest|warmest)\b"), "max", ("temp", "temperature")),
-    (re.compile(r"(?i)\b(?:coldest|coolest)\b"), "min", ("temp", "temperature")),
-]  # fmt: skip
+# --------------------------------------------------------------------------- superlatives and limits
 
 
 def _superlative(question: str, items: list[dict]) -> str | None:
-    for pattern, direction, measures in _SUPERLATIVES:
-        said = pattern.search(question)
-        if said is None:
-            continue
-        for measure in measures:
-            key = next(
-                (k for k in items[0] if measure in k.lower() and isinstance(items[0][k], (int, float, str))),
-                None,
-            )
-            if key is None:
-                continue
-            ranked = [i for i in items if isinstance(i.get(key), type(items[0][key]))]
-            if not ranked:
-                continue
-            best = (min if direction == "min" else max)(ranked, key=lambda i: i[key])
-            word = said.group(0).lower()
-            word = word if not word.startswith(("best", "top", "highest", "lowest", "worst")) else (
-                f"{word.split()[0]}-rated" if "rat" in key.lower() or "star" in key.lower() else word)  # fmt: skip
-            currency = best.get("currency") if isinstance(best.get("currency"), str) else None
-            label = _label_of(best)
-            return f"The {word} is {label} at {amount(key, best[key], currency)}." if label else (
-                f"The {word} is {amount(key, best[key], currency)}.")  # fmt: skip
-    return None
+    chosen = _results.pick(question, items)
+    if chosen is None:
+        return None
+    best, key = chosen.record, chosen.key
+    currency = best.get("currency") if isinstance(best.get("currency"), str) else None
+    label = _label_of(best)
+    shown = amount(key, best[key], currency, _results.unit_of(key, best))
+    return f"The {chosen.word} is {label} at {shown}." if label else f"The {chosen.word} is {shown}."
 
 
 # --------------------------------------------------------------------------- games
 
-_SIDES = (("home", "away"), ("team_a", "team_b"), ("team1", "team2"), ("player1", "player2"))
-
 
 def _game(data: dict) -> str | None:
     """Who won, from two sides and their scores: ``{"home": "Arsenal", "away": "Spurs", "home_goals": 1, ...}``."""
-    keys = {k.lower(): k for k in data}
-    for a, b in _SIDES:
-        name_a = next(
-            (
-                data[keys[k]]
-                for k in (a, f"{a}_team", f"{a}_name")
-                if k in keys and isinstance(data[keys[k]], str)
-            ),
-            None,
-        )
-        name_b = next(
-            (
-                data[keys[k]]
-                for k in (b, f"{b}_team", f"{b}_name")
-                if k in keys and isinstance(data[keys[k]], str)
-            ),
-            None,
-        )
-        score_a = next((data[keys[k]] for k in keys if k.startswith(a) and k != a and isinstance(data[keys[k]], int)
-                        and not isinstance(data[keys[k]], bool)), None)  # fmt: skip
-        score_b = next((data[keys[k]] for k in keys if k.startswith(b) and k != b and isinstance(data[keys[k]], int)
-                        and not isinstance(data[keys[k]], bool)), None)  # fmt: skip
-        if name_a and name_b and score_a is not None and score_b is not None:
-            if score_a == score_b:
-                return f"{name_a} and {name_b} drew {score_a}–{score_b}."
-            winner, loser = (name_a, name_b) if score_a > score_b else (name_b, name_a)
-            hi, lo = max(score_a, score_b), min(score_a, score_b)
-            where = " away" if (a == "home" and winner == name_b) else ""
-            return f"{winner} won {hi}–{lo}{where} against {loser}."
-    return None
+    outcome = _results.game(data)
+    if outcome is None:
+        return None
+    a, b = outcome["home_team"], outcome["away_team"]
+    score_a, score_b = outcome["home_score"], outcome["away_score"]
+    if outcome["draw"]:
+        return f"{a} and {b} drew {_number(score_a)}–{_number(score_b)}."
+    hi, lo = max(score_a, score_b), min(score_a, score_b)
+    where = " away" if outcome["_home_side"] == "home" and outcome["winner"] == b else ""
+    return f"{outcome['winner']} won {_number(hi)}–{_number(lo)}{where} against {outcome['loser']}."
 
 
 # --------------------------------------------------------------------------- one result
@@ -243,14 +191,49 @@ _OPERATORS = {"add": "+", "plus": "+", "sum": "+", "subtract": "−", "minus": "
               "divide": "÷", "div": "÷", "mul": "×", "sub": "−"}  # fmt: skip
 
 
+_TEMPERATURE_WORDS = frozenset("temp temperature c f celsius fahrenheit degrees".split())
+# Arguments that say how to answer, not what about: "Paris" is the subject of a call, "celsius" is not.
+_HOW_ARGS = re.compile(r"(?i)units?|temp_?unit|temperature_?unit|scale|format|lang(?:uage)?|locale|sort(?:_?by)?|"
+                       r"order(?:_?by)?|limit|page|currency|mode|style|tone|verbose")  # fmt: skip
+
+
+_ORIGIN = re.compile(r"(?i)(?:from|origin|source|departure|depart(?:ure)?_?(?:city|airport)?|start|from_\w+)")
+_DESTINATION = re.compile(r"(?i)(?:to|destination|dest|arrival|arrive_?(?:city|airport)?|end|to_\w+)")
+
+
+def _spoken_date(value: str) -> str | None:
+    """An ISO date as people say it: "2026-12-11" -> "on Friday 11 December"."""
+    try:
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return f"on {day:%A} {day.day} {day:%B}"
+
+
 def subject(result: Result) -> str:
-    """What a call was about, in words: its string arguments ("Oslo", "order A1001")."""
+    """What a call was about, in words: its string arguments ("Oslo", "order A1001", "Porto on Friday 11
+    December"), without those that only say how to answer (a unit, a language)."""
     args = result.args
     if not isinstance(args, dict):
         return str(args) if args else ""
-    parts = []
+    origin = next((v for k, v in args.items() if isinstance(v, str) and _ORIGIN.fullmatch(k)), None)
+    destination = next((v for k, v in args.items() if isinstance(v, str) and _DESTINATION.fullmatch(k)), None)
+    parts = [f"from {origin} to {destination}"] if origin and destination else []
     for key, value in args.items():
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and (
+            _HOW_ARGS.fullmatch(key) or (parts and value in (origin, destination))
+        ):
+            continue
+        spoken = (
+            _spoken_date(value)
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+            else None
+        )
+        if spoken and parts:
+            parts[-1] = f"{parts[-1]} {spoken}"
+        elif spoken:
+            parts.append(spoken[3:])
+        elif isinstance(value, str) and value:
             label = " ".join(w for w in _parts(key) if w not in ("id", "name", "number", "code"))
             parts.append(f"{label} {value}" if label in ("order", "ticket", "invoice", "booking") else value)
         elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -283,6 +266,11 @@ def _calculation(result: Result) -> str | None:
     return None
 
 
+def reason(result: Result) -> str:
+    """What went wrong in a failed result, in words ("city not found")."""
+    return _reason(result.parsed, result.content)
+
+
 def _reason(data: Any, content: str) -> str:
     reason: Any = data.get("error") if isinstance(data, dict) and "error" in data else content
     if isinstance(reason, dict):
@@ -306,8 +294,10 @@ def describe(result: Result, question: str = "") -> str:
     calculated = _calculation(result)
     if calculated:
         return calculated
-    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))  # {"results": [...]}: the list is the answer
+    if isinstance(data, dict) and _results.the_list(data) is not None:
+        data = _results.the_list(
+            data
+        )  # {"results": [...]}, {"count": 0, "events": []}: the list is the answer
     if isinstance(data, list):
         return _list(result, data, question, about)
     if isinstance(data, dict):
@@ -325,7 +315,7 @@ def describe(result: Result, question: str = "") -> str:
 
 def _list(result: Result, items: list, question: str, about: str) -> str:
     noun = things(result.name)
-    where = f" for {about}" if about else ""
+    where = f" {about}" if about.startswith(("from ", "on ")) else f" for {about}" if about else ""
     if not items:
         return f"I found no {noun}{where}."
     records = [i for i in items if isinstance(i, dict)]
@@ -334,21 +324,41 @@ def _list(result: Result, items: list, question: str, about: str) -> str:
             best = _superlative(question, records)
             if best:
                 return best
-        shown = []
-        for record in records[:5]:
-            label = _label_of(record)
-            measures = [
-                (k, v) for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
-            ]
-            currency = record.get("currency") if isinstance(record.get("currency"), str) else None
-            extra = amount(measures[0][0], measures[0][1], currency) if measures else ""
-            shown.append(f"{label} ({extra})" if label and extra else label or extra)
+        kept = _results.within(question, records)
+        if kept is not None:  # "hotels under €100": the ones that meet the limit, not every result
+            chosen, limit = kept
+            if not chosen:
+                return f"None of the {len(records)} {noun}{where} is {limit.phrase}."
+            count = f"{len(chosen)} of the {len(records)} {noun}" if len(chosen) > 1 else f"Only {_one(noun)}"
+            return f"{count}{where} {'are' if len(chosen) > 1 else 'is'} {limit.phrase}: {_shown(chosen)}."
         more = f" and {len(records) - 5} more" if len(records) > 5 else ""
-        count = f"{len(records)} {noun if len(records) > 1 else noun.rstrip('s')}"
-        return f"I found {count}{where}: {join(shown)}{more}."
+        count = f"{len(records)} {noun if len(records) > 1 else _one(noun)}"
+        return f"I found {count}{where}: {_shown(records)}{more}."
     shown = [str(i) for i in items[:5]]
     more = f" and {len(items) - 5} more" if len(items) > 5 else ""
     return f"I found {len(items)} {noun}{where}: {join(shown)}{more}."
+
+
+def _one(noun: str) -> str:
+    return noun[:-8] if noun.endswith(" results") else noun[:-1] if noun.endswith("s") else noun
+
+
+def _shown(records: list[dict]) -> str:
+    """The first five records, each as its label and first measure: "Ribeira Inn (€85)"."""
+    shown = []
+    for record in records[:5]:
+        label = _label_of(record)
+        measures = [
+            (k, v) for k, v in record.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+        ]
+        currency = record.get("currency") if isinstance(record.get("currency"), str) else None
+        extra = (
+            amount(measures[0][0], measures[0][1], currency, _results.unit_of(measures[0][0], record))
+            if measures
+            else ""
+        )
+        shown.append(f"{label} ({extra})" if label and extra else label or extra)
+    return join(shown)
 
 
 def _record(result: Result, data: dict, about: str) -> str:
@@ -356,6 +366,11 @@ def _record(result: Result, data: dict, about: str) -> str:
     shown = {k: v for k, v in data.items() if v not in args.values() and k != "ok" and v is not None}
     shown = shown or {k: v for k, v in data.items() if v is not None}
     currency = shown.pop("currency", None) if isinstance(shown.get("currency"), str) else None
+    units = [_results.unit_of(k, data, args) for k in data]
+    temperature_unit = next((u for u in units if u in ("C", "F")), None)
+    for key in [k for k in shown if re.fullmatch(r"(?i)units?|temp_?unit|temperature_?unit|scale", k)]:
+        if temperature_unit is not None:
+            shown.pop(key)  # said with the temperature: "41 °F", not "unit F"
     status = shown.pop("status", None)
     wordy = [shown.pop(k) for k in list(shown) if k.lower() in _WORDY and isinstance(shown[k], str)]
     body = []
@@ -364,13 +379,17 @@ def _record(result: Result, data: dict, about: str) -> str:
             body.append(_words(key) if value else f"not {_words(key)}")
         elif key.lower() in ("in_stock", "stock", "quantity_in_stock") and isinstance(value, int):
             body.append(f"{value} in stock")
-        elif re.fullmatch(r"(?i)temp(?:erature)?(?:_?[cf]|_?celsius|_?fahrenheit)?", key):
-            body.append(amount(key, value, currency))
+        elif isinstance(value, (int, float)) and _results.unit_of(key, data, args) in ("C", "F"):
+            # "temp_c" 18 -> "18 °C", "high_c" 21 -> "high 21 °C", "feels_like" 16 -> "feels like 16 °C"
+            label = " ".join(p for p in _parts(key) if p not in _TEMPERATURE_WORDS)
+            said = f"{_number(value)} °{_results.unit_of(key, data, args)}"
+            body.append(f"{label} {said}" if label else said)
         else:
             body.append(f"{_words(key)} {amount(key, value, currency)}")
     text = ", ".join(body)
-    if wordy:  # "18 °C and sunny", "-7 °C with heavy snow"
-        joint = "and" if re.fullmatch(r"(?i)[a-z]+y", wordy[0]) else "with"
+    if wordy:  # "18 °C and sunny", "17 °C and clear", "-7 °C with heavy snow"
+        joint = "and" if re.fullmatch(r"(?i)(?:[a-z]+ )?(?:[a-z]+y|clear|fair|fine|dry|mild|calm|bright|overcast|"
+                                      r"cool|cold|warm|hot|humid|wet|grey|gray)", wordy[0]) else "with"  # fmt: skip
         text = f"{text} {joint} {wordy[0]}" if text else str(wordy[0])
     if not about:  # a tool without arguments: "get_my_location" gives "Your location"
         about = " ".join("your" if p == "my" else p for p in _parts(result.name)[1:])
@@ -384,30 +403,88 @@ def _record(result: Result, data: dict, about: str) -> str:
 # --------------------------------------------------------------------------- several results, one answer
 
 
+_YES_NO = re.compile(
+    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were)\b"
+)
+# Weather a yes/no question asks about ("will it rain?"), and the words a forecast says it with.
+_WEATHER_ASKED = {"rain": ("rain", "shower", "drizzle", "storm", "thunder", "wet"), "snow": ("snow", "sleet", "blizzard"),
+                  "sun": ("sun", "clear", "bright"), "wind": ("wind", "gale", "gust", "breez"),
+                  "storm": ("storm", "thunder"), "cloud": ("cloud", "overcast", "grey", "gray"), "fog": ("fog", "mist", "haze")}  # fmt: skip
+_CHANCE_KEY = re.compile(r"(?i)chance|probability|precip|\bpop\b|rain_?pct|rain_?percent")
+
+
 def verdict(question: str, results: list[Result]) -> str | None:
-    """Yes or No for a yes/no question, when a result clearly says which."""
+    """Yes or No for a yes/no question, from the last result (the one a chain of calls ends with): a flag
+    named in the question, or the weather it asks about in a forecast's words or chance."""
     from .understanding import words
 
-    if not re.match(r"(?i)\s*(is|are|do|does|did|can|will|should|has|have)\b", question) or len(results) != 1:
+    done = [r for r in results if not r.failed and isinstance(r.parsed, dict)]
+    if not _YES_NO.match(question) or not done or len(done) != len(results):
         return None
-    result = results[0]
-    data = result.parsed
-    if result.failed or not isinstance(data, dict):
-        return None
+    if len(results) > 1 and not _chained(results, question):
+        return None  # two answers to two questions: each sentence says its own
+    data = done[-1].parsed
+    if _results.the_list(data) is not None:
+        return None  # a list answers "which", not "whether"
     asked = words(question)
     for key, value in data.items():
         if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
-            return "Yes." if value else "No."
+            return "Yes." if value else "No."  # "is it in stock?": in_stock 12 is a yes
+    low = question.lower()
+    for topic, said in _WEATHER_ASKED.items():
+        if not re.search(rf"\b{topic}", low):
+            continue
+        chance = next((v for k, v in data.items() if _CHANCE_KEY.search(k) and isinstance(v, (int, float))
+                       and not isinstance(v, bool)), None)  # fmt: skip
+        if chance is not None and (topic in ("rain", "snow", "storm") or "rain" in str(list(data)).lower()):
+            percent = chance * 100 if chance <= 1 else chance
+            return "Yes, probably." if percent >= 60 else "Maybe." if percent >= 30 else "Probably not."
+        text = " ".join(str(v).lower() for k, v in data.items() if k.lower() in _WORDY and isinstance(v, str))
+        if text:
+            return "Yes." if any(w in text for w in said) else "No."
     for value in data.values():
-        if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(result)):
+        if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(done[-1])):
             return "Yes."
     return None
 
 
+def _chained(results: list[Result], question: str = "") -> bool:
+    """Did each call use what the one before it returned (the location, then the weather there)? A value the
+    question itself names ("the leeds score and will it rain in leeds") was not passed along."""
+    said = question.lower()
+    for before, after in zip(results, results[1:], strict=False):
+        given = before.parsed if isinstance(before.parsed, dict) else {}
+        used = after.args if isinstance(after.args, dict) else {}
+        if not any(
+            isinstance(v, str) and v in used.values() and v.lower() not in said for v in given.values()
+        ):
+            return False
+    return True
+
+
 def answer(question: str, results: list[Result]) -> str:
-    """The final answer from the results of this turn: a verdict first, then a sentence per result."""
-    sentences = [describe(r, question) for r in results]
+    """The final answer from the results of this turn: a verdict first, then a sentence per result (a result
+    that only fed the next call, such as a location, goes without saying)."""
+    shown = results
+    if len(results) > 1 and _chained(results, question) and not any(r.failed for r in results):
+        shown = results[-1:]
     said = verdict(question, results)
+    if said is None and len(shown) > 1:
+        # two requests, two results ("the leeds score, and will it rain there"): each yes/no question is
+        # answered by the result that settles it, before that result's sentence
+        from .understanding import clauses
+
+        open_questions = [c for c in clauses(question) if _YES_NO.match(c)]
+        sentences = []
+        for result in shown:
+            settled = next((c for c in open_questions if verdict(c, [result])), None)
+            if settled is not None:
+                open_questions.remove(settled)
+                sentences.append(f"{verdict(settled, [result])} {describe(result, question)}")
+            else:
+                sentences.append(describe(result, question))
+    else:
+        sentences = [describe(r, question) for r in shown]
     if any(r.failed for r in results):
         sentences.append(
             "I can't answer that part without it; check the input or try again later."

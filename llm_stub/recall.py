@@ -256,12 +256,22 @@ _MAY_ASK = re.compile(
 _PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]  # and _ASK_SAID, appended below
 
 
+# How people type the questions above without apostrophes: "whats my name", "wheres my", "whos"
+_UNSPELLED = re.compile(r"(?i)\b(what|where|who|how)s\b")
+
+
+def _spelled_out(question: str) -> str:
+    return _UNSPELLED.sub(lambda m: f"{m.group(1)}'s", question)
+
+
 def answer_from_history(messages: list[dict]) -> str | None:
     """Answer questions about something said earlier in ``messages`` (several at once), if that is what was asked."""
     texts = _user_texts(messages)
-    if not texts or not _MAY_ASK.search(texts[-1]):
+    if not texts:
         return None
-    question, earlier = texts[-1], texts[:-1]
+    question, earlier = _spelled_out(texts[-1]), texts[:-1]
+    if not _MAY_ASK.search(question):
+        return None
     about = _about_the_conversation(messages, question, earlier)
     if about is not None:
         return about
@@ -284,6 +294,9 @@ def answer_from_history(messages: list[dict]) -> str | None:
         answers.append(sentence)
     if not answers:
         return said_value(question, messages)
+    also = said_value(question, messages) if _ASK_SAID.search(question) else None
+    if also is not None:  # "what's my name, and which date did i say?"
+        answers.append(also)
     return " ".join(answers)
 
 

@@ -39,11 +39,10 @@ import re
 from typing import Any
 
 from .errors import StubError, invalid
-from .filling import Filler, resolve_ref
+from .filling import Filler, json_filler, resolve_ref
 from .replies import Rule
 from .request import ChatRequest, described_type
 from .tokenizer import content_text
-from .understanding import read
 
 MAX_NESTING = 10
 MAX_PROPERTIES = 5000
@@ -349,30 +348,83 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def draft_json(req: ChatRequest, rule: Rule | None, rng: random.Random) -> str:
-    """The JSON text the model answers with: a scripted ``json:`` reply that fits, else one built from the schema."""
+def draft_json(req: ChatRequest, rule: Rule | None, rng: random.Random) -> tuple[str | None, str | None]:
+    """(content, refusal): a scripted ``json:`` reply that fits, else a value built from the schema by meaning.
+
+    When a required field has nothing in the conversation to support it, the model does not fill it with a
+    value that looks like an answer ("unknown", 0, the first option): it declines as a whole and says which
+    value is missing. Under ``strict: true`` (what the SDK's ``.parse()`` sends) that is the message's
+    ``refusal``, which ``.parse()`` surfaces as ``message.refusal`` with ``parsed=None``: a real refusal to a
+    structured request comes back as ``content: null`` and ``refusal: "I'm very sorry, but I can't assist with
+    that."`` with ``finish_reason: "stop"`` (openai-python tests/lib/chat/test_completions_streaming.py,
+    test_parse_pydantic_model_refusal). Without ``strict`` nothing holds the reply to the schema, and the
+    model says the same in its JSON content (``{"error": ...}``).
+    """
     schema = request_schema(req) or {"type": "object"}
     if rule is not None and rule.json is not None and validates(rule.json, schema):
-        return dumps(rule.json)
+        return dumps(rule.json), None
     if (req.response_format or {}).get("type") == "json_object":
-        return dumps(_json_mode_object(req))
+        return dumps(_json_mode_object(req)), None
     from . import readback
     from .tools import question_text, turn_results
 
     results, _ = turn_results(req)  # the whole conversation: tool results (or observations) fill fields too
     question = question_text(req)
-    parsed = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
     answer = readback.answer(question, results) if results else ""
-    return dumps(generate(schema, question, rng, results=parsed, answer=answer))
+    filler = json_filler(schema, question, rng, results, answer)
+    value = filler.value(schema, "", True)
+    if not filler.unsupported:
+        return dumps(value), None
+    message = decline(filler)
+    if ((req.response_format or {}).get("json_schema") or {}).get("strict"):
+        return None, message
+    return dumps({"error": message}), None
+
+
+def decline(filler: Filler) -> str:
+    """The plain-words reason a structured reply is declined: which values nothing gives, and why."""
+    fields = list(dict.fromkeys(filler.unsupported))
+    said = _join([" ".join(_words(f)) for f in fields[:4]]) + (" and more" if len(fields) > 4 else "")
+    plural = len(fields) > 1
+    if filler.failures:
+        tool, reason = filler.failures[0]
+        why = f"the {tool} call failed ({reason}), so there is no {said} to report"
+    elif filler.records:
+        why = f"the tool results don't include the {said}"
+    else:
+        why = f"the text doesn't give the {said}"
+    return (f"I'm sorry, but I can't fill in {'these fields' if plural else 'this field'} reliably: {why}. "
+            "Rather than guess a value, the course's stub declines; inferring values that aren't stated needs a "
+            "real model (set OPENAI_API_KEY in .env).")  # fmt: skip
+
+
+def _words(name: str) -> list[str]:
+    return [p for p in re.split(r"[_\-\s]+|(?<=[a-z])(?=[A-Z])", name.lower()) if p]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _json_mode_object(req: ChatRequest) -> dict:
-    keys = _json_mode_keys(req.last_user_text)
+    said = [
+        content_text(m.get("content"))
+        for m in req.messages
+        if m.get("role") in ("system", "developer", "user")
+    ]
+    keys = next((k for k in (_json_mode_keys(t) for t in reversed(said)) if k), [])
     if keys:
         schema = {"type": "object", "properties": {k: _guess_schema(k) for k in keys}, "required": keys}
         text = req.last_user_text
-        content = text.split(":", 1)[1] if ":" in text else text  # "Return JSON ...: <the text>"
-        return generate(schema, content, random.Random(0))
+        content = (
+            text.split(":", 1)[1] if ":" in text and _json_mode_keys(text) else text
+        )  # "Return JSON ...: <the text>"
+        filler = json_filler(schema, content, random.Random(0))
+        value = filler.value(schema, "", True)
+        for key in filler.unsupported:  # JSON mode has no schema to hold: a key the text doesn't give is null
+            if key in value:
+                value[key] = None
+        return value
     return {
         "reply": "This is the stub's JSON reply: no scripted reply matched this prompt.",
         "prompt": req.last_user_text,
@@ -380,14 +432,12 @@ def _json_mode_object(req: ChatRequest) -> dict:
 
 
 def generate(
-    schema: dict, prompt: str, rng: random.Random, results: list[dict] | None = None, answer: str = ""
+    schema: dict, prompt: str, rng: random.Random, results: list | None = None, answer: str = ""
 ) -> Any:
     """A value that validates against ``schema``, filled by meaning from ``prompt`` and the tool ``results``
-    of the turn (``filling.Filler``); ``answer`` is those results read back in words."""
-    filler = Filler(
-        root=schema, reading=read(prompt), rng=rng, mode="json", results=results or [], answer=answer
-    )
-    return filler.value(schema, "", True)
+    of the turn (``filling.Filler``); ``answer`` is those results read back in words. Fields nothing supports
+    get a neutral value here; ``draft_json`` declines instead."""
+    return json_filler(schema, prompt, rng, results, answer).value(schema, "", True)
 
 
 _KEYS = re.compile(

@@ -47,7 +47,7 @@ from typing import Any
 
 from . import knowledge, readback
 from .errors import StubError, invalid
-from .filling import Filler, field_role, wants
+from .filling import Filler, field_role, json_filler, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
@@ -673,9 +673,7 @@ def _answer_tool(tools: list[dict], made: list[tuple[str, str]]) -> dict | None:
 def _answer_call(tool: dict, question: str, results: list[ToolResult]) -> PlannedCall:
     """A call of the tool that finishes the task, its fields filled from the results and the answer in words."""
     params = _params(tool)
-    parsed = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
-    filler = Filler(root=params, reading=read(question), mode="json", results=parsed,
-                    answer=readback.answer(question, results))  # fmt: skip
+    filler = json_filler(params, question, random.Random(0), results, readback.answer(question, results))
     return PlannedCall(tool["function"]["name"], filler.object(params), [])
 
 

@@ -179,6 +179,14 @@ _TOPIC_PHRASES = [
         ),
         "recipe",
     ),
+    # what a support message wants, said without the word: "my money back" is a refund
+    (re.compile(r"(?i)\bmoney back\b|\breimburs|\bcharge ?back\b|\brefunded\b"), "refund"),
+    (
+        re.compile(
+            r"(?i)\bunsubscribe\b|\b(?:stop|end|close|terminate|quit) my (?:subscription|membership|account|plan|contract)\b"
+        ),
+        "cancel",
+    ),
 ]
 
 
@@ -220,6 +228,10 @@ _CLAUSE = re.compile(
     r"look|please|also)\b)"
     r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|whats|where|where's|when|who|how|"
     r"which|why|check|tell|get|find|show|give|book|send|please)\b)"
+    # "... and remind me to call mum", "... and set a timer": an imperative with its object starts a new request
+    r"|,?\s+(?:and|then|also|plus)\s+(?=(?:remind|set|add|create|schedule|start|play|put|text|email|message|cancel|"
+    r"convert|translate|order|buy|call|save|note|turn|switch|open|track|pay|transfer|make|search)\s+"
+    r"(?:me|a|an|the|my|it|up|off|on|to|for|some|this|that|\d)\b)"
 )
 
 
@@ -270,6 +282,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "url",
         re.compile(
             r"\bhttps?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|\b[a-z0-9-]+\.(?:com|org|net|io|dev|ai)\b(?:/\S*)?"
+        ),
+    ),
+    # addresses: a street with its number, and a postcode in the shapes the postal services define
+    # (Royal Mail's PAF, USPS ZIP+4 after a state code, Canada Post's FSA LDU, the Dutch 1234 AB, and the
+    # four- or five-digit codes written before the town across continental Europe)
+    (
+        "street",
+        re.compile(
+            r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){1,3}(?i:street|st|road|rd|avenue|ave|lane|ln|way|drive|dr|"
+            r"boulevard|blvd|place|pl|close|court|ct|crescent|cres|terrace|square|sq|parkway|pkwy|highway|hwy|row|hill|"
+            r"gardens|grove|mews|walk|circle|cir|trail|broadway)\b\.?"
+            r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|straat|laan|"
+            r"plein|vej|gatan|gata|veien)\s+\d{1,4}[a-z]?\b"
+            r"|\b(?:\d{1,4}[a-z]?,?\s+)?(?i:rue|avenue|boulevard|calle|avenida|via|viale|piazza|corso|rua|largo|plaza)"
+            r"\s+(?:(?:de|del|della|di|du|des|la|le|los|las|da|do|dos)\s+)*[A-ZÀ-Ý][\w'-]*(?:\s+[A-ZÀ-Ý][\w'-]*)*"
+            r"(?:,?\s+\d{1,4}[a-z]?\b)?"
+        ),
+    ),
+    (
+        "postcode",
+        re.compile(
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
+            r"|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+            r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+            r"|\b\d{4}\s?[A-Z]{2}\b(?=\s+[A-Z])"
+            r"|(?:(?<=,\s)|(?<=^)|(?<=\s))\d{4,5}(?=\s+[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])"
         ),
     ),
     ("score", re.compile(r"(?<![\d.:/-])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d.:/-])")),
@@ -335,7 +373,19 @@ _LOCATIVE_BEFORE = re.compile(
 )
 _PERSON_CUES = re.compile(
     r"(?i)(?:name is|name's|i am|i'm|call me|called|named|this is|by|author|dear|mr\.?|ms\.?|mrs\.?|dr\.?|with|to|from|"
-    r"customer|user|ask|asked|tell|told|met)\s*[:,]?\s*$"
+    r"customer|user|ask|asked|tell|told|met|contact|invite|invited|cc|ping|"
+    # "my husband Jon", "our daughter Mia", "her boss Tom": a relation word names a person
+    r"(?:my|our|his|her|their|your)\s+(?:wife|husband|partner|son|daughter|kid|child|baby|boy|girl|mum|mom|dad|mother|"
+    r"father|brother|sister|friend|boss|colleague|manager|cousin|uncle|aunt|niece|nephew|grandma|grandpa|"
+    r"grandmother|grandfather|fiancee?|girlfriend|boyfriend|flatmate|roommate|neighbou?r))\s*[:,]?\s*$"
+)
+# A name at the start of a sentence followed by what a person does ("Kofi bought a lamp", "Marta sold ..."): a person.
+_SUBJECT_VERB = re.compile(
+    r"(?i)\s+(?:sold|sells|bought|buys|paid|pays|gave|gives|sent|sends|lent|lends|owes|borrowed|ordered|purchased|"
+    r"emailed|called|texted|told|asked|wrote|said|says|met|hired|booked|wants|needs|lives|works|joined)\b"
+    # an age said of the subject: "Frances is 41 years old", "Radia turns 30", "Ken, 52, lives in Leeds"
+    r"|\s+(?:is|was|turns|turned|just turned)\s+(?:aged\s+)?\d{1,3}(?=\s*(?:years?\b|yrs?\b|y/?o\b|[,.!?]|$))"
+    r"|\s*,\s*\d{1,3}\s*,"
 )
 
 
@@ -354,7 +404,7 @@ _SCORE_CUES = re.compile(
     r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"
     r"defeated|thrashed|match|game|final|goals?|points|at home|away|hammered|edged)\b"
 )
-_NEEDS_DIGITS = frozenset({"score", "expression", "money", "id", "number"})
+_NEEDS_DIGITS = frozenset({"score", "expression", "money", "id", "number", "street", "postcode"})
 _NEEDS = {"quoted": "\"“'", "email": "@", "url": "."}
 
 
@@ -370,6 +420,46 @@ class _Spans:
 
 def _claimed(spans: _Spans, a: int, b: int) -> bool:
     return 1 in spans.mask[a:b]
+
+
+def _unclaimed(spans: _Spans, a: int, b: int, text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text[a:b]`` no entity took, each starting at a capitalised word."""
+    if not _claimed(spans, a, b):
+        return [(a, b)]
+    out = []
+    i = a
+    while i < b:
+        free = spans.mask.find(0, i, b)
+        if free < 0:
+            break
+        end = spans.mask.find(1, free, b)
+        end = b if end < 0 else end
+        piece = text[free:end]
+        lead = len(piece) - len(piece.lstrip(" ,"))
+        piece = piece.strip(" ,")
+        if piece and piece[0].isupper() and (free + lead == 0 or not text[free + lead - 1].isalnum()):
+            out.append((free + lead, free + lead + len(piece)))
+        i = end
+    return out
+
+
+_US_STATES = frozenset("AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+                       "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split())  # fmt: skip
+
+
+def _postcode(raw: str) -> tuple[str | None, str]:
+    """(the postcode, the ISO code of the country its shape belongs to, or "" when several share it)."""
+    text = raw.strip()
+    us = re.fullmatch(r"([A-Z]{2})\s+(\d{5}(?:-\d{4})?)", text)
+    if us:
+        return (text, "US") if us.group(1) in _US_STATES else (None, "")
+    if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}", text):
+        return text, "GB"
+    if re.fullmatch(r"[A-Z]\d[A-Z]\s?\d[A-Z]\d", text):
+        return text, "CA"
+    if re.fullmatch(r"\d{4}\s?[A-Z]{2}", text):
+        return text, "NL"
+    return text, ""
 
 
 def _number(raw: str) -> float | int:
@@ -415,6 +505,8 @@ def _classify_proper(text: str, start: int, before: str, after: str = "") -> Ent
         return Entity("org", value, tickers[value], start, value)
     first = parts[0].strip("'")
     if at_start and len(parts) == 1 and first not in given_names() and not _GAME_AFTER.match(after):
+        if _SUBJECT_VERB.match(after) and value.isalpha() and not value.isupper():
+            return Entity("person", value, value, start)  # "Kofi bought a lamp"
         return None  # "Weather in Oslo?": a capital at the start of a sentence makes no name
     if not any(c.isdigit() for c in value) and (
         (first in given_names() and len(parts) <= 3) or (_PERSON_CUES.search(before) and len(parts) <= 3)
@@ -440,6 +532,13 @@ def entities(text: str) -> tuple[Entity, ...]:
             if not _claimed(spans, a, b):
                 unit = "datetime" if when.has_date and when.has_time else "time" if when.has_time else "date"
                 found.append(Entity("date", when.text, when.iso(), a, unit))
+                spans.append((a, b))
+    if lowered & _TIME_UNITS:  # "two and a half minutes", "half an hour": durations with fractions
+        for a, b, amount, unit in knowledge.durations_in(text):
+            if not _claimed(spans, a, b):
+                found.append(
+                    Entity("quantity", text[a:b], int(amount) if amount == int(amount) else amount, a, unit)
+                )
                 spans.append((a, b))
     if lowered & knowledge.NUMBER_WORDS:  # number-parser: "twelve minutes", "a hundred and two"
         for a, b, value in knowledge.number_words(text):
@@ -469,6 +568,13 @@ def entities(text: str) -> tuple[Entity, ...]:
             if _claimed(spans, a, b):
                 continue
             raw = m.group(0)
+            if kind == "postcode":
+                code, country = _postcode(raw)
+                if code is None:
+                    continue
+                found.append(Entity("postcode", raw, code, a, country))
+                spans.append((a, b))
+                continue
             if kind == "score":
                 if not _SCORE_CUES.search(text) and not re.search(r"[A-Z]\w*\s+$", text[:a]):
                     continue  # "12-7" with no game in sight: arithmetic
@@ -513,18 +619,14 @@ def entities(text: str) -> tuple[Entity, ...]:
                 found.append(Entity(kind, raw.strip(), raw.strip(), a))
             spans.append((a, b))
     for m in _PROPER.finditer(text):
-        a, b = m.span()
-        raw = m.group(0)
-        if _claimed(spans, a, b):  # "Hull 3-1": the name before the score the score took
-            cut = spans.mask.find(1, a, b)
-            raw = text[a:cut].rstrip()
-            b = a + len(raw)
-            if not raw or _claimed(spans, a, b):
-                continue
-        entity = _classify_proper(raw, a, text[max(0, a - 40) : a], text[b : b + 30])
-        if entity is not None:
-            found.append(entity)
-            spans.append((a, b))
+        # the parts of the run no other entity took: "Hull 3-1" is "Hull" before the score, "Street London
+        # SW1A 2AA" leaves "London" between the street and the postcode
+        for a, b in _unclaimed(spans, m.start(), m.end(), text):
+            raw = text[a:b]
+            entity = _classify_proper(raw, a, text[max(0, a - 40) : a], text[b : b + 30])
+            if entity is not None:
+                found.append(entity)
+                spans.append((a, b))
     for m in _CURRENCY.finditer(text) if maybe_currency else ():
         a, b = m.span()
         code = _CURRENCY_WORDS.get(m.group(0).lower(), m.group(0))
@@ -566,7 +668,43 @@ def entities(text: str) -> tuple[Entity, ...]:
         if name in given_names() and not _claimed(spans, a, b) and m.group(1).lower() not in lexicon():
             found.append(Entity("person", m.group(1), name, a))
             spans.append((a, b))
-    return tuple(sorted(found, key=lambda e: e.start))
+    for m in _LOWER_SUBJECT.finditer(
+        text
+    ):  # "kofi bought a lamp from marta": a name as the sentence's subject
+        a, b = m.span(1)
+        word = m.group(1).lower()
+        if not _claimed(spans, a, b) and word not in STOP | _NOT_NAMES | _VERBS and word not in lexicon():
+            found.append(Entity("person", m.group(1), m.group(1).capitalize(), a))
+            spans.append((a, b))
+    return _affiliated(tuple(sorted(found, key=lambda e: e.start)), text)
+
+
+_LOWER_SUBJECT = re.compile(r"(?:^|[.!?;]\s+)([a-z][a-z'-]{2,})(?=" + _SUBJECT_VERB.pattern[4:] + ")")
+# "Dana Okafor from Brightwave", "Rui (Lumen Labs)", "works at Lumen Labs", "a designer at Figma": the name
+# after these is the person's company, not another person or a place.
+_AFFILIATION_AFTER_PERSON = re.compile(r"(?i)^\s*,?\s*(?:from|at|of|@|\()\s*$")
+_AFFILIATION_CUE = re.compile(
+    r"(?i)\b(?:works?|working|worked|employed|interning|consulting|job|jobs|role|hired)\s+(?:at|for|by|with)\s+$"
+    r"|\b(?:company|employer|firm|startup|business|organi[sz]ation|client|vendor|supplier)\s*(?:is|was|called|named|:)?\s*$"
+    r"|\b(?:ceo|cto|cfo|founder|engineer|manager|designer|developer|director|head|analyst|lead|intern)\s+(?:at|of)\s+$"
+)
+
+
+def _affiliated(found: tuple[Entity, ...], text: str) -> tuple[Entity, ...]:
+    """Names that are a person's company (see ``_AFFILIATION_*``) become ``org`` entities."""
+    out = list(found)
+    for i, entity in enumerate(out):
+        if entity.kind not in ("person", "name") or not entity.text[:1].isupper():
+            continue
+        before = text[max(0, entity.start - 40) : entity.start]
+        after_person = (
+            i > 0
+            and out[i - 1].kind == "person"
+            and _AFFILIATION_AFTER_PERSON.match(text[out[i - 1].start + len(out[i - 1].text) : entity.start])
+        )
+        if (after_person and entity.value not in given_names()) or _AFFILIATION_CUE.search(before):
+            out[i] = Entity("org", entity.text, entity.value, entity.start, "")
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- sentiment
@@ -584,6 +722,22 @@ class Sentiment:
     negatives: tuple[str, ...] = ()
 
 
+# Sarcasm's usual frames: praise with a sting. The strong ones are sarcastic on their own ("yeah right"); the
+# weak ones ("oh great") only when said of an everyday mishap ("oh great, another delayed train").
+_SARCASM_STRONG = re.compile(
+    r"(?i)\bjust what i (?:needed|wanted)\b|\bthanks for nothing\b|\byeah,? right\b|\bas if\b|"
+    r"\bcould(?:n't| not) be happier\b|\bwhat a (?:great|lovely|wonderful|fantastic) (?:start|way) to\b"
+)
+_SARCASM_WEAK = re.compile(
+    r"(?i)\b(?:oh|yeah|ah|wow|just|well)\s*,?\s+(?:great|perfect|wonderful|brilliant|fantastic|lovely|super|"
+    r"marvell?ous|amazing|awesome)\b|\bthanks a lot\b|\b(?:love|loving) (?:it )?(?:when|how)\b"
+)
+_BAD_EVENT = re.compile(
+    r"(?i)\b(?:another|delay(?:ed|s)?|late|cancel+ed|broke|broken|crash(?:ed|es)?|stuck|queue|traffic|outage|"
+    r"lost|missed|spilled|overcharged|waiting|waited|dies|died|dead)\b"
+)
+
+
 @lru_cache(maxsize=512)
 def sentiment(text: str) -> Sentiment:
     """The tone of ``text`` by VADER (Hutto & Gilbert 2014): boosters, negation, "but", caps and "!"."""
@@ -593,6 +747,14 @@ def sentiment(text: str) -> Sentiment:
     positives = tuple(t for t in tokens if lex.get(t, 0) > 0 and t not in _BOOSTERS)
     negatives = tuple(t for t in tokens if lex.get(t, 0) < 0 and t not in _BOOSTERS)
     score = scores["compound"]
+    strong = _SARCASM_STRONG.search(text)
+    if score > 0 and (strong or _SARCASM_WEAK.search(text)):
+        # "oh great, another delayed train": praise said of something bad. VADER reads the praise; a reader
+        # hears the complaint when a bad word is there, and cannot tell the tone of "yeah right" alone
+        if negatives or _BAD_EVENT.search(text):
+            return Sentiment("negative", round(-abs(score), 3), 0.6, positives, negatives)
+        if strong:
+            return Sentiment("mixed", 0.0, 0.5, positives, negatives)
     if (
         scores["pos"] >= 0.15
         and scores["neg"] >= 0.15
@@ -829,8 +991,31 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
 _BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|thrashed|hammered|edged(?: past)?|overcame|won against|"
                    r"got the better of|saw off)\s+")  # fmt: skip
 _LOST = re.compile(
-    r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?\s+(?:to|by)\s+"
+    r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?"
+    r"(?:\s+(?:at home|away(?: from home)?|on the road))?\s+(?:to|by|against)\s+"
 )
+_SOLD = re.compile(
+    r"(?i)\s+(?:sold|sells|has sold|is selling|was selling|flogged)\b[^.;]{0,60}?\bto\s+(?:the\s+)?"
+)
+_BOUGHT = re.compile(
+    r"(?i)\s+(?:bought|buys|has bought|purchased|ordered|got|picked up)\b[^.;]{0,60}?\bfrom\s+(?:the\s+)?"
+)
+# What was sold, bought, ordered, returned, lent: the words after the verb, without the article or the owner.
+_OBJECT = re.compile(
+    r"(?i)\b(?:sold|sells|bought|buys|purchased|ordered|orders|returned|returning|return|lent|borrowed|gave|sent|"
+    r"received|got|picked up|selling|buying|want to buy|want to sell|looking for)\s+"
+    r"(?:(?:a|an|the|his|her|their|my|our|its|some|this|that|these|those|a pair of|a set of)\s+)?"
+    r"([a-z0-9][\w'-]*(?:\s+(?!(?:to|from|for|at|on|in|with|by|and|but|because|yesterday|today|last|for)\b)[\w'-]+){0,3})"
+)
+
+
+def objects(text: str) -> list[tuple[int, str]]:
+    """(start, words) of the things a sentence says were sold, bought, ordered or sent ("her old bike")."""
+    return [
+        (m.start(1), m.group(1)) for m in _OBJECT.finditer(text) if fold(m.group(1).split()[0]) not in STOP
+    ]
+
+
 _VERSUS = re.compile(r"(?i)\s+(?:vs?\.?|versus|against|-)\s+")
 _GAME_AFTER = re.compile(
     r"(?i)\s+(?:beat|beats|defeated|lost|vs?\.?|versus|drew|thrashed|won|\d{1,3}\s*[-–]\s*\d)\b"
@@ -851,6 +1036,14 @@ def roles(reading: Reading) -> dict[int, frozenset[str]]:
     teams = [e for e in reading.entities if e.kind in _NAMED]
     for a, b in zip(teams, teams[1:], strict=False):
         between = text[a.start + len(a.text) : b.start]
+        sale = _SOLD.fullmatch(between) or _BOUGHT.fullmatch(between)
+        if sale:  # "Marta sold her bike to Kofi", "Kofi bought a lamp from Marta"
+            seller, buyer = (a, b) if sale.re is _SOLD else (b, a)
+            out.setdefault(seller.start, set()).add("seller")
+            out.setdefault(buyer.start, set()).add("buyer")
+            out[b.start].discard("destination")
+            out[b.start].discard("origin")
+            continue
         if _BEAT.fullmatch(between):
             out.setdefault(a.start, set()).add("winner")
             out.setdefault(b.start, set()).add("loser")
@@ -863,6 +1056,10 @@ def roles(reading: Reading) -> dict[int, frozenset[str]]:
         # home and away: "at home"/"hosted" names the home side; otherwise the side named first is at home
         tail = text[b.start + len(b.text) : b.start + len(b.text) + 40].lower()
         away_first = bool(re.match(r"[^.;]*?\b(?:away|on the road)\b", tail)) and "at home" not in tail
+        if re.search(r"(?i)\b(?:away|on the road)\b", between):  # "Leeds lost 0-2 away to Hull"
+            away_first = True
+        elif re.search(r"(?i)\bat home\b", between):  # "Leeds lost 0-2 at home to Hull"
+            away_first = False
         out.setdefault(a.start, set()).add("away" if away_first else "home")
         out.setdefault(b.start, set()).add("home" if away_first else "away")
     return {k: frozenset(v) for k, v in out.items()}
@@ -938,3 +1135,84 @@ class Reading:
 @lru_cache(maxsize=256)
 def read(text: str) -> Reading:
     return Reading(text)
+
+
+# --------------------------------------------------------------------------- lists of records
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One record of a list the text gives ("my husband Jon, 41", "two flat whites"): its words, where they
+    start, the count it opens with ("two" is 2, "a" is 1) and the thing counted ("flat whites")."""
+
+    text: str
+    start: int
+    count: int | float | None = None
+    thing: str = ""
+
+
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|\n|\s&\s|\s\+\s|\band\b|\bplus\b)\s*(?![^()]*\))")
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "a couple of": 2, "a couple": 2, "a pair of": 2, "a dozen": 12,
+                "half a dozen": 6, "dozen": 12}  # fmt: skip
+_LEAD_COUNT = re.compile(
+    r"(?i)^(?:(?:can|could) i (?:get|have)|i(?:'d| would) like|i want|we(?:'d| would) like|get me|gimme|give me|"
+    r"order|please|pls|plz)?\s*(\d+(?:\.\d+)?|half a dozen|a couple of|a couple|a pair of|a dozen|dozen|an?|"
+    + "|".join(
+        sorted(knowledge.NUMBER_WORDS - {"hundred", "thousand", "million", "zero"}, key=len, reverse=True)
+    )
+    + r")(?:\s*x)?\s+(.+)$"
+)
+_FILLER_TAIL = re.compile(
+    r"(?i)[\s,.!?]+(?:pls|plz|please|thanks|thank you|thx|ta|cheers|btw|too|as well|each)$"
+)
+
+
+def segments(text: str, people: bool) -> list[Segment]:
+    """The records of a list in ``text``: people (each anchored on a person's name, with what follows it:
+    "Kim (designer)", "Omar, our QA") or counted things ("two flat whites and a muffin")."""
+    start = 0
+    colon = re.search(r":\s*", text)
+    if colon and colon.end() < len(text) and len(text[: colon.start()].split()) <= 6:
+        start = colon.end()  # "standup today: Kim, Omar and Beth": the list comes after the colon
+    region = text[start:]
+    people_at = [e.start for e in entities(text) if e.kind == "person"] if people else []
+    parts: list[tuple[int, str]] = []
+    cursor = 0
+    for m in list(_LIST_SPLIT.finditer(region)) + [None]:
+        end = m.start() if m else len(region)
+        piece = region[cursor:end]
+        if piece.strip():
+            offset = start + cursor + (len(piece) - len(piece.lstrip()))
+            parts.append((offset, piece.strip()))
+        cursor = m.end() if m else len(region)
+    out: list[Segment] = []
+    for at, piece in parts:
+        anchored = (any(at <= p < at + len(piece) for p in people_at) if people
+                    else bool(_LEAD_COUNT.match(_FILLER_TAIL.sub("", piece))))  # fmt: skip
+        if anchored:
+            out.append(Segment(piece, at))
+        elif out:  # "41", "our QA": more about the record before
+            last = out[-1]
+            out[-1] = Segment(text[last.start : at + len(piece)], last.start)
+    if people:
+        return out
+    counted = []
+    for segment in out:
+        m = _LEAD_COUNT.match(_FILLER_TAIL.sub("", segment.text))
+        if m is None:
+            continue
+        word, thing = m.group(1).lower(), m.group(2).strip(" .,!?")
+        count = _COUNT_WORDS.get(word)
+        if count is None:
+            count = (
+                float(word)
+                if word[0].isdigit()
+                else knowledge.number_words(word)[0][2]
+                if knowledge.number_words(word)
+                else None
+            )
+        if count is None or not thing:
+            continue
+        count = int(count) if float(count).is_integer() else count
+        counted.append(Segment(segment.text, segment.start, count, thing))
+    return counted

@@ -392,22 +392,44 @@ def test_recipe_fields_never_get_random_words(client):
         "recipe",
         {
             "title": {"type": "string"},
-            "cuisine": {"type": "string"},
+            "cuisine": {"type": ["string", "null"]},
             "servings": {"type": "integer"},
             "ingredients": {"type": "array", "items": {"type": "string"}},
             "author": {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "country": {"type": "string"}},
-                "required": ["name", "country"],
-                "additionalProperties": False,
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}, "country": {"type": "string"}},
+                        "required": ["name", "country"],
+                        "additionalProperties": False,
+                    },
+                    {"type": "null"},
+                ]
             },
         },
     )
     assert value["servings"] == 4
     assert value["ingredients"] == ["spaghetti", "eggs", "pecorino", "guanciale"]
-    # nothing says who wrote it: an honest "unknown", never an empty string that looks like an answer (issue 24)
-    assert value["author"] == {"name": "unknown", "country": "unknown"}
-    assert value["cuisine"] in ("unknown", "italian", "Italian")
+    # a dish's cuisine is world knowledge no text here states: null, or the right one, never a random word
+    assert value["title"] and value["cuisine"] in (None, "italian", "Italian")
+    assert value["author"] is None  # nothing says who wrote it: a nullable field stays null (issue 24)
+
+
+def test_a_required_field_nothing_supports_declines_the_reply(client):
+    # nothing says who wrote the recipe: "unknown" or "" would look like an answer (issue 24); the strict reply
+    # is a refusal that names the missing values instead
+    properties = {"title": {"type": "string"}, "servings": {"type": "integer"},
+                  "author": {"type": "object", "properties": {"name": {"type": "string"}, "country": {"type": "string"}},
+                             "required": ["name", "country"], "additionalProperties": False}}  # fmt: skip
+    r = ask(
+        client,
+        "Give me a simple carbonara recipe for 4 people.",
+        response_format=schema_format("recipe", properties),
+    )
+    message = r.choices[0].message
+    assert (
+        message.content is None and "name and country" in message.refusal and "real model" in message.refusal
+    )
 
 
 def test_order_fields_by_meaning(client):
@@ -425,29 +447,25 @@ def test_order_fields_by_meaning(client):
     assert value == {"customer": "Grace Hopper", "sku": "SKU-4411", "quantity": 3, "urgent": True}
 
 
-def test_nothing_found_gives_neutral_values(client):
-    value = structured(
-        client,
-        "Extract the order: someone wants stuff.",
-        "Order",
-        {
-            "customer": {"type": "string"},
-            "sku": {"type": "string"},
-            "quantity": {"type": "integer"},
-            "gift": {"type": "boolean"},
-            "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-            "channel": {"type": "string", "enum": ["web", "phone", "store"]},
-            "tags": {"type": "array", "items": {"type": "string"}},
-        },
-    )
-    assert value == {  # strict: every field must be there; strings say "unknown" rather than "" (issue 24)
-        "customer": "unknown",
-        "sku": "unknown",
-        "quantity": 0,
-        "gift": False,
+def test_nothing_found_gives_null_or_a_decline_never_a_placeholder(client):
+    properties = {
+        "customer": {"type": "string"},
+        "sku": {"type": "string"},
+        "quantity": {"type": "integer"},
+        "gift": {"type": "boolean"},
+        "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "channel": {"type": "string", "enum": ["web", "phone", "store"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    }
+    message = ask(client, "Extract the order: someone wants stuff.", response_format=schema_format("Order", properties)
+                  ).choices[0].message  # fmt: skip
+    # strict: every field must be there, and "unknown", 0 or "web" would be made up (issue 24): a refusal
+    for field in ("customer", "sku", "quantity", "channel"):
+        assert field in message.refusal, message.refusal
+    nullable = {"note": properties["note"], "sku": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
+    assert structured(client, "Extract the order: someone wants stuff.", "Order", nullable) == {
         "note": None,
-        "channel": "web",
-        "tags": [],
+        "sku": None,
     }
 
 

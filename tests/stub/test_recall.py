@@ -218,3 +218,22 @@ def test_every_recall_question_passes_the_quick_word_check(pattern):
         )
 
     check()
+
+
+# ---------------------------------------------------------------- learners' typing (issue 24)
+@pytest.mark.parametrize("asked", ["whats my name", "whats my name?", "what's my name", "so whats my name again"])
+def test_a_question_typed_without_an_apostrophe_is_recalled(sdk, asked):
+    history = [user("im tomasz btw"), assistant("Nice to meet you!"), user(asked)]
+    assert reply(sdk, history).startswith("Your name is Tomasz.")
+
+
+def test_several_recall_questions_in_one_message_each_get_an_answer(sdk):
+    history = [
+        user("im tomasz btw, my cat mochi is 3"), assistant("Nice to meet you!"),
+        user("book the vet for the 12th"), assistant("Done."),
+        user("actually make it the 15th"), assistant("Changed."),
+        user("whats my name and how old is mochi? and what date did i say"),
+    ]  # fmt: skip
+    said = reply(sdk, history)
+    assert "Your name is Tomasz." in said and "Mochi is 3" in said, said
+    assert "You said the 15th (you changed it from the 12th)." in said, said

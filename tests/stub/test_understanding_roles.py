@@ -17,7 +17,7 @@ import pytest
 from llm_stub import StubConfig, StubServer
 from llm_stub.filling import NEEDS_MODEL, Filler
 from llm_stub.knowledge import fold
-from llm_stub.understanding import read
+from llm_stub.understanding import given_names, read
 
 SEED = random.randrange(2**32)
 MODEL = "gpt-4o-mini"
@@ -321,3 +321,65 @@ def test_every_filled_value_says_how_it_was_found(rng):
     assert filler.provenance["city"].startswith("the text"), filler.provenance
     assert filler.provenance["country"].startswith("inferred"), filler.provenance
     assert filler.provenance["unit"] == "the schema's default", filler.provenance
+
+
+# --- round 2: durations in another unit, names no list knows, nullable objects ----------------------------------
+
+HOURS = {"an hour": 60, "one hour": 60, "two hours": 120, "an hour and a half": 90, "1 and a half hours": 90,
+         "half an hour": 30, "2.5 hours": 150, "three hours": 180}  # fmt: skip
+
+
+def test_hours_fill_a_minutes_parameter_converted(client, rng):
+    said, minutes = rng.choice(list(HOURS.items()))
+    text = casual(rng, f"set a timer for {said} for the {rng.choice(['roast', 'bread', 'stew'])}")
+    timer = fn(
+        "set_timer", "Start a kitchen timer.", {"minutes": {"type": "integer"}, "label": S}, ["minutes"]
+    )
+    made = call(client, text, [timer])
+    assert made and made[0][1]["minutes"] == minutes, f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_a_duration_that_is_no_whole_number_of_the_unit_is_asked_not_rounded(client, rng):
+    seconds = rng.choice([30, 45, 90, 150, 200])
+    text = casual(rng, f"set a timer for {seconds} seconds")
+    timer = fn("set_timer", "Start a kitchen timer.", {"minutes": {"type": "integer"}}, ["minutes"])
+    r = client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": text}], tools=[timer]
+    )
+    message = r.choices[0].message
+    # a rounded number of minutes, or the seconds as minutes, would be a confident wrong value (issue 24)
+    assert not message.tool_calls and "minutes" in message.content, f"seed={SEED}: {text!r} -> {message}"
+
+
+UNLISTED_NAMES = ["Radia", "Frances", "Ken", "Tomasz", "Oluwaseun", "Siobhan", "Thandiwe", "Bartosz", "Eero", "Ngozi",
+                  "Saoirse", "Kwame", "Yusra", "Dagny", "Ifeoma", "Wojtek", "Aroha", "Mireille", "Zdenka"]  # fmt: skip
+
+
+def test_a_name_no_list_knows_is_a_person_when_an_age_is_said_of_it(client, rng):
+    # given names the stub's own list does not hold: the sentence's shape says they are people
+    name = rng.choice(UNLISTED_NAMES)
+    assert name not in given_names()
+    age = rng.randint(18, 90)
+    form = rng.choice([f"{name} is {age} years old.", f"{name} is {age}.", f"{name}, {age}, lives in Leeds."])
+    value = extract(client, form, {"name": S, "age": {"type": "integer"}}, ["name", "age"])
+    assert value == {"name": name, "age": age}, f"seed={SEED}: {form!r} -> {value}"
+
+
+def test_a_nullable_object_nothing_supports_is_null_and_the_rest_is_kept(client, rng):
+    servings = rng.randint(2, 8)
+    author = {"type": "object", "properties": {"name": S, "country": S}, "required": ["name", "country"],
+              "additionalProperties": False}  # fmt: skip
+    properties = {"servings": {"type": "integer"}, "author": {"anyOf": [author, {"type": "null"}]}}
+    text = casual(rng, f"a simple soup recipe for {servings} people")
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    r = client.chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": text}],
+        response_format={"type": "json_schema", "json_schema": {"name": "recipe", "strict": True, "schema": schema}},
+    )  # fmt: skip
+    value = json.loads(r.choices[0].message.content)
+    assert value == {"servings": servings, "author": None}, f"seed={SEED}: {text!r} -> {value}"
