@@ -164,9 +164,7 @@ def test_assistant_replies_are_appended(lab, client, stub):
     assert replies == [assistant(first)], (
         f"the second request should carry the first reply as an assistant message; it had [{roles(second_request)}]"
     )
-    assert first[:200] in second, (
-        f"the model could not see its own previous reply; it answered {second!r}"
-    )
+    assert first[:200] in second, f"the model could not see its own previous reply; it answered {second!r}"
 
 
 @pytest.mark.points(2)
