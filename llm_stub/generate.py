@@ -89,6 +89,8 @@ class Choice:
     pieces: Sequence[str]  # the content (or refusal) as token pieces, for streaming (decoded on first use)
     reasoning_tokens: int = 0  # included in completion_tokens (reasoning models only)
     tool_calls_listed: bool = False  # render "tool_calls": [] when there are none (Draft.tool_calls_listed)
+    # per piece, the token log probabilities (``logprobs.TokenLogprob``) when the request asks for them
+    logprobs: list | None = None
 
 
 def rng_for(req: ChatRequest, index: int) -> random.Random:

@@ -18,6 +18,23 @@
 # 8. the common mistakes, then the lab.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -459,7 +476,7 @@ if backend.skip_unless_stub("resetting the stub's pace"):
 # %% [markdown]
 # ## Lab 2
 #
-# Open **`labs/lab02_streaming.py`** and implement:
+# Open [`labs/lab02_streaming.py`](../labs/lab02_streaming.py) and implement:
 #
 # * `collect_stream(stream)`: the full text of every choice, the finish reasons and the usage (when present),
 #   robust to chunks without content and to the usage chunk;
@@ -476,4 +493,6 @@ if backend.skip_unless_stub("resetting the stub's pace"):
 # make check LAB=2
 # ```
 #
-# (or `python -m course check 2`). Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 2` does the same in any shell there).
+# Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.

@@ -16,6 +16,23 @@
 # The running example: classify a product review into a sentiment, a confidence and a few keywords.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -480,7 +497,7 @@ except ValidationError as err:
 #
 # ## Lab 3
 #
-# Open `labs/lab03_structured.py` and implement:
+# Open [`labs/lab03_structured.py`](../labs/lab03_structured.py) and implement:
 #
 # * `ReviewClassification`: the pydantic model (sentiment enum, confidence in [0, 1], keywords);
 # * `strict_response_format(model)`: a strict `json_schema` response format from any pydantic model, nested
@@ -495,5 +512,7 @@ except ValidationError as err:
 # make check LAB=3
 # ```
 #
-# (or `python -m course check 3`). Next, lesson 4: letting the model call your functions, with the same
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 3` does the same in any shell there).
+# Next, lesson 4: letting the model call your functions, with the same
 # strict schemas as tool parameters.

@@ -18,6 +18,23 @@
 # will have written the **agent loop** that repeats this until the model has its answer.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -560,7 +577,7 @@ except ValidationError as err:
 #
 # ## Lab 4
 #
-# Open `labs/lab04_tools.py` and implement:
+# Open [`labs/lab04_tools.py`](../labs/lab04_tools.py) and implement:
 #
 # 1. `function_to_tool(func)`: a strict tool definition from a plain function's type hints and docstring;
 # 2. `assistant_to_dict(message)`: the assistant message, with its `tool_calls`, as a history entry;
@@ -574,4 +591,6 @@ except ValidationError as err:
 # make check LAB=4
 # ```
 #
-# (or `python -m course check 4`). Next: **05**, tokens, errors and rate limits.
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 4` does the same in any shell there).
+# Next: **05**, tokens, errors and rate limits.

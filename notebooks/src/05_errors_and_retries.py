@@ -27,6 +27,23 @@
 # 7. the lab.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -862,7 +879,7 @@ print(batch_file.read_text().splitlines()[0])
 #
 # ## Lab 5
 #
-# Open **`labs/lab05_errors.py`** and implement:
+# Open [`labs/lab05_errors.py`](../labs/lab05_errors.py) and implement:
 #
 # * `classify(exc)`: retry or not, and why (a `Decision`): transient errors yes; 400/401/403/404,
 #   `insufficient_quota` and bugs in your own code, never;
@@ -881,4 +898,5 @@ print(batch_file.read_text().splitlines()[0])
 # make check LAB=5
 # ```
 #
-# (or `python -m course check 5`).
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 5` does the same in any shell there).

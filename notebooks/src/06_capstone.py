@@ -29,6 +29,23 @@
 # you assemble the same assistant from **your own** lab functions.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -866,7 +883,8 @@ with StubServer(second) as second_server:  # another server on another port
 #
 # ## Lab 6
 #
-# Open `labs/lab06_assistant.py`. The class `Assistant` and its `__init__` are given; you write `context()`,
+# Open [`labs/lab06_assistant.py`](../labs/lab06_assistant.py). The class `Assistant` and its `__init__` are
+# given; you write `context()`,
 # `record_usage()`, `cost`, `call_model()`, `ask()` and `extract_ticket()`, each a few lines that call **your**
 # functions from labs 1 to 5 (`trim_history`, `estimate_cost`, `strict_response_format`, `parse_reply`,
 # `function_to_tool`, `execute_tool_calls`, `assistant_to_dict`, `call_with_retries`). The one new piece is in
@@ -877,6 +895,9 @@ with StubServer(second) as second_server:  # another server on another port
 # ```
 # make check LAB=6        (or: python -m course check 6)
 # ```
+#
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready.
 #
 # The tests use the same shop: they check that the context fits the budget and starts with the system prompt,
 # that replies stream, that tool results go back with the right `tool_call_id`, that the loop stops at its step

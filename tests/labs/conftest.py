@@ -29,6 +29,7 @@ import yaml
 
 from course.backend import DEFAULT_MODEL as COURSE_DEFAULT_MODEL
 from course.backend import REPLIES_DIR
+from course.grading.capabilities import lab_may_call
 from llm_stub import StubConfig, StubServer, catalog
 
 SEED_VARIABLE = "LAB_TEST_SEED"
@@ -333,7 +334,7 @@ class Toolbox:
         )
         namespace: dict[str, Any] = {}
         exec(compile(source, f"<toolbox:{name}>", "exec"), {"_run": self._run}, namespace)  # noqa: S102
-        return namespace[name]
+        return lab_may_call(namespace[name])  # lab code calls it (under the grader too)
 
     def _run(self, name: str, value: str) -> Any:
         self.calls.append((name, {self.params[name]: value}))

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from course.grading.capabilities import lab_may_call
+
 SYSTEM = "You are a patient tutor for a Python course. Keep answers short."
 MODEL = "gpt-4o-mini"
 
@@ -339,6 +341,7 @@ def test_split_turns_starts_a_turn_at_each_user_message(lab):
 
 
 # --------------------------------------------------------------------------- trim_history
+@lab_may_call
 def words(messages: list[dict]) -> int:
     """A simple counter for the trimming tests: one token per word of content."""
     return sum(len((m.get("content") or "").split()) for m in messages)
@@ -461,6 +464,7 @@ def test_trim_properties_on_random_conversations(lab, conv, budget):
     system = [sys_msg(system_text)] if has_system else []
     messages = system + [m for t in turns for m in t]
 
+    @lab_may_call
     def count(ms: list[dict]) -> int:
         return len(ms) + sum(len(m["content"]) for m in ms)
 

@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import OpenAI
 
+from course.grading.capabilities import lab_may_call
+
 # The course's default model, from the one helper that names models (tests/labs/conftest.py ``models``).
 MODEL = ""
 
@@ -56,6 +58,7 @@ def usage_tuple(usage) -> tuple[int, int, int] | None:
 # the first piece of text and of the end of the stream: no constant answer matches them.
 
 
+@lab_may_call  # lab code reads it (measure_stream's clock)
 class SteppingClock:
     """``clock()`` returns the fake time; the transport below advances it as the response arrives."""
 
@@ -271,7 +274,7 @@ def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_complet
 @pytest.mark.points(2)
 def test_stream_reply_returns_the_full_text(lab, client, stub):
     pieces: list[str] = []
-    text = lab.stream_reply(client, MODEL, PLANETS, pieces.append)
+    text = lab.stream_reply(client, MODEL, PLANETS, lab_may_call(pieces.append))
     sent = streamed_bodies(stub)
     assert len(sent) == 1, (
         f"stream_reply sent {len(sent)} streamed requests ({len(stub.requests())} in all); it should send exactly "
@@ -288,7 +291,7 @@ def test_stream_reply_returns_the_full_text(lab, client, stub):
 @pytest.mark.points(2)
 def test_stream_reply_calls_back_token_by_token(lab, client):
     pieces: list[object] = []
-    text = lab.stream_reply(client, MODEL, BOOK, pieces.append)
+    text = lab.stream_reply(client, MODEL, BOOK, lab_may_call(pieces.append))
     expected = reference(client, BOOK)
     bad = [p for p in pieces if not isinstance(p, str) or not p]
     assert not bad, (
@@ -307,7 +310,7 @@ def test_stream_reply_calls_back_token_by_token(lab, client):
 @pytest.mark.points(2)
 def test_stream_reply_calls_back_while_streaming(lab, stepping_client, clock):
     seen: list[float] = []
-    lab.stream_reply(stepping_client, MODEL, PLANETS, lambda piece: seen.append(clock()))
+    lab.stream_reply(stepping_client, MODEL, PLANETS, lab_may_call(lambda piece: seen.append(clock())))
     assert len(seen) > 1, f"on_token was called {len(seen)} times; expected one call per token."
     assert seen == sorted(set(seen)), (
         "on_token was called for several tokens at the same moment: it must be called as each chunk arrives, "
@@ -454,7 +457,7 @@ def test_chat_turn_calls_back(lab, client):
     pieces: list[str] = []
     history: list[dict] = []
     result = lab.streaming_chat_turn(
-        client, MODEL, history, "List the planets of the solar system.", on_token=pieces.append
+        client, MODEL, history, "List the planets of the solar system.", on_token=lab_may_call(pieces.append)
     )
     assert pieces, "on_token was given but never called."
     assert all(isinstance(p, str) and p for p in pieces), "call on_token only with non-empty text."
@@ -569,7 +572,7 @@ def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script,
     script({prompt.split()[0]: reply})
     model = models.any(rng)
     pieces: list[str] = []
-    got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], pieces.append)
+    got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; stream_reply returned {got!r}"
     assert "".join(pieces) == reply and all(pieces), (
         f"on_token got {pieces!r}: every non-empty piece, in order"
@@ -622,7 +625,7 @@ def content_frames(clock: SteppingClock) -> list[tuple[float, str]]:
 def test_stream_reply_passes_on_every_piece_as_it_arrives(lab, stepping_client, clock, script, rng):
     messages, reply = spaced_reply(script, rng)
     seen: list[tuple[object, float]] = []
-    text = lab.stream_reply(stepping_client, MODEL, messages, lambda piece: seen.append((piece, clock())))
+    text = lab.stream_reply(stepping_client, MODEL, messages, lab_may_call(lambda piece: seen.append((piece, clock()))))
     frames = content_frames(clock)
     assert any(not p.strip() for _, p in frames), "(test setup) the reply should have whitespace-only pieces"
     pieces = [p for p, _ in seen]
@@ -647,7 +650,7 @@ def test_chat_turn_passes_on_every_piece_as_it_arrives(lab, stepping_client, clo
     history: list[dict] = []
     seen: list[tuple[object, float]] = []
     result = lab.streaming_chat_turn(
-        stepping_client, MODEL, history, messages[0]["content"], on_token=lambda p: seen.append((p, clock()))
+        stepping_client, MODEL, history, messages[0]["content"], on_token=lab_may_call(lambda p: seen.append((p, clock())))
     )
     frames = content_frames(clock)
     assert [p for p, _ in seen] == [p for _, p in frames], (

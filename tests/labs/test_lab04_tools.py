@@ -16,6 +16,8 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionMessage
 
+from course.grading.capabilities import lab_may_call
+
 # The course's default model and what a request with tools needs on it, from the one helper that names
 # models (tests/labs/conftest.py ``models``): set for every test below.
 MODEL = ""
@@ -53,12 +55,14 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
 
+    @lab_may_call
     def get_weather(self, city: str, unit: str = "celsius") -> dict:
         self.calls.append(("get_weather", {"city": city, "unit": unit}))
         if city not in WEATHER:
             raise ValueError(f"unknown city: {city}")
         return WEATHER[city]
 
+    @lab_may_call
     def get_my_location(self) -> dict:
         self.calls.append(("get_my_location", {}))
         return {"city": "Paris", "country": "France"}
@@ -505,6 +509,7 @@ def test_agent_stops_at_the_step_limit(lab, client, stub):
     tools = Recorder()
     calls = {"n": 0}
 
+    @lab_may_call
     def get_weather(city: str, unit: str = "celsius") -> dict:
         calls["n"] += 1
         if calls["n"] > 20:
@@ -584,7 +589,7 @@ class Echo:
                 return self.results[name]
 
             tool.__name__ = name
-            return tool
+            return lab_may_call(tool)
 
         return {name: make(name) for name in self.results}
 
@@ -701,6 +706,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
     temperature = rng.choice([0, 0.2, 0.9])
     max_steps = rng.randint(2, 6)
 
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         return secret
 
@@ -730,6 +736,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
 def test_agent_step_limit_is_the_one_given(lab, client, stub, rng):
     max_steps = rng.randint(1, 4)
 
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         raise ValueError("the weather service is down")  # the model keeps asking: the loop must stop
 
@@ -902,6 +909,7 @@ def test_execute_results_that_json_cannot_write(lab, rng):
 
 @pytest.mark.points(1)
 def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         raise ValueError("down")
 

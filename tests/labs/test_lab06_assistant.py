@@ -16,6 +16,8 @@ import openai
 import pytest
 from openai import OpenAI
 
+from course.grading.capabilities import lab_may_call
+
 # The course's default model, from the one helper that names models (tests/labs/conftest.py ``models``).
 MODEL = ""
 _DEFAULT: list = []
@@ -58,6 +60,7 @@ class Shop:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
 
+    @lab_may_call
     def get_order_status(self, order_id: str) -> dict:
         """Look up the status of an order by its order number.
 
@@ -71,6 +74,7 @@ class Shop:
             raise KeyError(f"no order {order_id}")
         return ORDERS[order_id]
 
+    @lab_may_call
     def check_stock(self, product: str) -> dict:
         """Check how many units of a product are in stock.
 
@@ -84,6 +88,7 @@ class Shop:
         return [self.get_order_status, self.check_stock]
 
 
+@lab_may_call
 class Sleeps(list):
     """A stand-in for time.sleep: records each delay instead of waiting, and (given the stub) how many
     requests the stub had received at each sleep."""
@@ -229,7 +234,7 @@ def test_ask_sends_the_trimmed_context(lab, client, stub):
 def test_ask_streams_the_reply(lab, client, stub):
     bot = lab.Assistant(client, MODEL)
     pieces: list[str] = []
-    answer = bot.ask("Hello! What can you help me with?", on_token=pieces.append)
+    answer = bot.ask("Hello! What can you help me with?", on_token=lab_may_call(pieces.append))
     body = stub.requests()[0]
     assert body.get("stream") is True, (
         "the request was not streamed: use stream=True (or the SDK's stream helper)"
@@ -483,7 +488,7 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
     model = models.any(rng)
     bot = lab.Assistant(client, model)
     pieces: list[str] = []
-    got = bot.ask(question, on_token=pieces.append)
+    got = bot.ask(question, on_token=lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; ask() returned {got!r}"
     assert "".join(pieces) == reply and all(pieces), (
         f"on_token should get every piece of {reply!r}; got {pieces!r}"
@@ -968,6 +973,7 @@ def test_a_failed_turn_leaves_the_history_as_it_was(lab, stub, rng, model, toolb
     if kind == "tool-aborts":
         name = turn.rounds[0][0][0]
 
+        @lab_may_call
         def aborting(**kwargs):
             raise Abort(f"{name} was stopped")
 
