@@ -10,7 +10,7 @@ import sys
 
 import uvicorn
 
-from . import knowledge, stack
+from . import stack, warmup
 from .app import create_app
 from .config import StubConfig
 
@@ -83,7 +83,7 @@ class _AnnouncingServer(uvicorn.Server):
             # Everything loaded so far (the SDK's types, the app) lives as long as the server: moving it out
             # of the collector's view makes each collection cheaper, about a tenth of a request's CPU time
             # (measured in issue 18; the pattern of Python's docs for gc.freeze in long-running servers).
-            knowledge.warm()  # loaded before the freeze: the tables live as long as the server
+            warmup.warm()  # loaded before the freeze: the encodings and tables live as long as the server
             gc.freeze()
             port = self.servers[0].sockets[0].getsockname()[1]
             print(

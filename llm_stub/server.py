@@ -8,7 +8,7 @@ from typing import Any
 
 import uvicorn
 
-from . import stack
+from . import stack, warmup
 from .app import create_app
 from .client import StubControl
 from .config import DEFAULT_API_KEY, StubConfig
@@ -44,6 +44,7 @@ class StubServer:
     def start(self, timeout: float = 10.0) -> StubServer:
         if self._thread is not None:
             return self
+        warmup.warm_in_background()  # the first request need not load the encodings and word lists itself
         self._thread = threading.Thread(target=self._server.run, name="llm-stub", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
