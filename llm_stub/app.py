@@ -57,9 +57,7 @@ _NO_KEY = (
 
 
 def _state(request: Request) -> StubState:
-    return request.scope[
-        "app"
-    ].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
+    return request.scope["app"].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
 
 
 def headers_of(request: Request) -> dict[str, str]:

@@ -46,7 +46,8 @@ Steps
 ``"stream_drop:<n>"``                    a stream whose connection drops after ``<n>`` chunks
 ``"no_usage"``                           an answer without ``usage``, as some OpenAI-compatible servers
                                          send (Chat Completions: no ``usage`` in the body, no usage chunk
-                                         in a stream even with ``include_usage``)
+                                         in a stream even with ``include_usage``; the Responses
+                                         API, whose responses always report usage, ignores it)
 ======================================  ==========================================================
 
 A step may also be an object: ``{"status": 429, "retry_after": 2}`` (or ``"retry_after_ms"``),

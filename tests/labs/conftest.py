@@ -312,6 +312,7 @@ class Toolbox:
         self.rng = rng
         self.calls: list[tuple[str, dict]] = []
         self._results: dict[tuple[str, str], Any] = {}
+        self._raises: dict[str, BaseException] = {}
         names: list[str] = []
         while len(names) < n:
             name = f"{rng.choice(TOOL_VERBS)}_{rng.word()}"
@@ -340,6 +341,8 @@ class Toolbox:
         self.calls.append((name, {self.params[name]: value}))
         if len(self.calls) > 60:
             raise RunawayLoop
+        if name in self._raises:
+            raise self._raises[name]
         return self.result(name, value)
 
     def result(self, name: str, value: str) -> Any:
@@ -358,6 +361,10 @@ class Toolbox:
     def set_result(self, name: str, value: str, result: Any) -> None:
         """Make ``name(value)`` return ``result`` (a test that needs one result of each kind)."""
         self._results[(name, value)] = result
+
+    def raise_on(self, name: str, error: BaseException) -> None:
+        """Make every call of ``name`` raise ``error`` (a tool that fails, or ends the turn the hard way)."""
+        self._raises[name] = error
 
     def arguments(self, name: str) -> dict:
         """Arguments for a call of ``name``, drawn per run (a word the function gets)."""

@@ -625,7 +625,9 @@ def content_frames(clock: SteppingClock) -> list[tuple[float, str]]:
 def test_stream_reply_passes_on_every_piece_as_it_arrives(lab, stepping_client, clock, script, rng):
     messages, reply = spaced_reply(script, rng)
     seen: list[tuple[object, float]] = []
-    text = lab.stream_reply(stepping_client, MODEL, messages, lab_may_call(lambda piece: seen.append((piece, clock()))))
+    text = lab.stream_reply(
+        stepping_client, MODEL, messages, lab_may_call(lambda piece: seen.append((piece, clock())))
+    )
     frames = content_frames(clock)
     assert any(not p.strip() for _, p in frames), "(test setup) the reply should have whitespace-only pieces"
     pieces = [p for p, _ in seen]
@@ -650,7 +652,11 @@ def test_chat_turn_passes_on_every_piece_as_it_arrives(lab, stepping_client, clo
     history: list[dict] = []
     seen: list[tuple[object, float]] = []
     result = lab.streaming_chat_turn(
-        stepping_client, MODEL, history, messages[0]["content"], on_token=lab_may_call(lambda p: seen.append((p, clock())))
+        stepping_client,
+        MODEL,
+        history,
+        messages[0]["content"],
+        on_token=lab_may_call(lambda p: seen.append((p, clock()))),
     )
     frames = content_frames(clock)
     assert [p for p, _ in seen] == [p for _, p in frames], (
