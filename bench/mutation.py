@@ -2,7 +2,7 @@
 
     python -m bench.mutation [LAB ...] [--max-children 1] [--keep DIR] [--source REPO]
 
-Not part of CI (a lab takes about a minute on one core). For each lab (``01`` ... ``06``, default all),
+Not part of CI (a lab takes about a minute on one core). For each lab (``01``, ``02``, ..., default all),
 mutmut (pinned in requirements-dev.txt: ``mutmut==3.8.1``) mutates ``solutions/labNN_*.py`` operator by
 operator, constant by constant, and runs ``tests/labs/test_labNN_*.py --impl=solutions`` against each
 mutant in a scratch copy of the repository (nothing here is written inside the repository).
@@ -313,7 +313,7 @@ def run_lab(module: str, root: Path, source: Path, max_children: int, report_onl
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("labs", nargs="*", help="lab numbers or module names (default: every lab 01-06)")
+    parser.add_argument("labs", nargs="*", help="lab numbers or module names (default: every lab)")
     parser.add_argument("--max-children", type=int, default=1, help="parallel test processes (default 1)")
     parser.add_argument("--keep", type=Path, help="scratch directory to keep (default: a temporary one)")
     parser.add_argument(
