@@ -227,6 +227,47 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         r"in_args = None",
         "None and False are both falsy here",
     ),
+    # lab 07
+    (
+        "lab07_responses",
+        "x_collect_response_stream",
+        r"finished = None",
+        "None and False are both falsy here",
+    ),
+    (
+        "lab07_responses",
+        "x_collect_response_stream",
+        r"no reason given|NO REASON GIVEN|if \(error\) or True",
+        "only differs when a response.failed event has no error; the real API's failed response carries one "
+        "(the SDK types it ResponseError, and the lab's tests send the stub's, which always has one): the "
+        "message of a failure with an error is tested",
+    ),
+    (
+        "lab07_responses",
+        "x_collect_response_stream",
+        r"ResponseFailed\(None\)|stream ended before the response was complete|STREAM ENDED",
+        "the ResponseFailed of a stream without a terminal event loses or changes its text: the contract asks "
+        "for the exception, not its wording",
+    ),
+    (
+        "lab07_responses",
+        "xǁStepLimitExceededǁ__init__",
+        r"super\(\)\.__init__\(None\)",
+        "the given exception's text: wording only (max_steps, which the contract names, is still set)",
+    ),
+    (
+        "lab07_responses",
+        "x_run_tool_loop",
+        r"range\(1, max_steps \+ 2\)",
+        "one more turn of a loop that returns or raises by step max_steps (it raises at step == max_steps): "
+        "the extra turn is never reached",
+    ),
+    (
+        "lab07_responses",
+        "x_run_tool_loop",
+        r"raise StepLimitExceeded\(None\)",
+        "the raise after the loop, reached only when max_steps < 1, which the contract does not allow",
+    ),
 ]
 
 MUTMUT_STATUS = re.compile(r"^\s*(\S+): (\S.*)$")
