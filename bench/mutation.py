@@ -266,7 +266,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "lab07_responses",
         "x_run_tool_loop",
         r"raise StepLimitExceeded\(None\)",
-        "the raise after the loop, reached only when max_steps < 1, which the contract does not allow",
+        "the raise after the loop, reached only when max_steps < 1 (no step at all), an input the lab's "
+        "docstring does not cover",
     ),
 ]
 
