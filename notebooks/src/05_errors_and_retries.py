@@ -37,7 +37,8 @@ if "google.colab" in sys.modules:
     if not os.path.isdir(home):
         subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
         own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
-        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        lines = [line.strip() for line in open(f"{home}/requirements.txt") if not line.startswith(own)]
+        pins = [arg for line in lines if line for arg in (line.split() if line[0] == "-" else [line])]  # markers stay whole
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
     os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
     if home not in sys.path:
