@@ -408,12 +408,15 @@ async def chat_completions(request: Request) -> Response:
         # the dated snapshot the alias resolved to (catalog.py)
         meta = Meta.new(outcome.model.resolved, service_tier_of(req.service_tier))
         cfg = state.config
+        no_usage = fault is not None and fault.no_usage  # a provider that reports no usage (faults.py)
+        if no_usage:
+            ex.entry.extra["usage"] = None  # what the response reported: nothing
         if req.stream:
             frames = stream_frames(
                 meta,
                 choices,
                 usage,
-                include_usage=req.include_usage,
+                include_usage=req.include_usage and not no_usage,
                 include_obfuscation=req.include_obfuscation,
                 time_to_first_token=cfg.time_to_first_token,
                 time_per_token=cfg.time_per_token,
@@ -424,7 +427,10 @@ async def chat_completions(request: Request) -> Response:
         pause = cfg.time_to_first_token + cfg.time_per_token * max(0, usage.completion_tokens - 1)
         if pause > 0:
             await asyncio.sleep(pause)
-        return ex.ok(completion(meta, choices, usage))
+        body = completion(meta, choices, usage)
+        if no_usage:
+            del body["usage"]
+        return ex.ok(body)
     except StubError as err:
         if key and state.limits.enabled:  # errors carry the x-ratelimit-* headers too, as the real API's do
             ex.headers.update({k: v for k, v in state.limits.headers(key).items() if k not in err.headers})
