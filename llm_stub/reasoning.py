@@ -61,12 +61,27 @@ class Usage:
     completion_tokens: int
     cached_tokens: int = 0  # part of prompt_tokens
     reasoning_tokens: int = 0  # part of completion_tokens
+    # prompt tokens written to the cache (part of prompt_tokens); None: the model does not report writes
+    # (before GPT-5.6 writes were free and unreported: S16 in the catalogue)
+    cache_write_tokens: int | None = None
+    cache_write_ttl: str = "30m"  # "30m" or "12h": the Responses API splits writes by lifetime
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
 
-def usage(prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning: int = 0) -> Usage:
-    """``usage`` as the real API reports it: reasoning inside completion_tokens, cached inside prompt_tokens."""
-    return Usage(prompt_tokens, completion_tokens, cached_tokens, reasoning)
+def usage(
+    prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    cached_tokens: int = 0,
+    reasoning: int = 0,
+    cache_write_tokens: int | None = None,
+    cache_write_ttl: str = "30m",
+) -> Usage:
+    """``usage`` as the real API reports it: reasoning inside completion_tokens, cached and written inside
+    prompt_tokens."""
+    return Usage(
+        prompt_tokens, completion_tokens, cached_tokens, reasoning, cache_write_tokens, cache_write_ttl
+    )

@@ -32,6 +32,7 @@ from typing import Any
 
 from openai.types.responses import response_create_params
 
+from .catalog import EFFORTS
 from .errors import StubError, invalid
 from .request import (
     ChatRequest,
@@ -65,6 +66,7 @@ IGNORED = frozenset(
         "safety_identifier",
         "prompt_cache_key",
         "prompt_cache_retention",
+        "prompt_cache_options",
         "service_tier",
         "top_logprobs",
         "truncation",
@@ -83,7 +85,6 @@ REFUSED = {
     "image": "image generation options (`image`)",
     "moderation": "moderated completions (`moderation`)",
     "access_programs": "`access_programs`",
-    "prompt_cache_options": "`prompt_cache_options`",
 }
 
 BUILT_IN_TOOLS = (
@@ -104,7 +105,9 @@ BUILT_IN_TOOLS = (
 )
 
 INPUT_ROLES = ("user", "assistant", "system", "developer")
-REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+REASONING_EFFORTS = (
+    EFFORTS  # the SDK's ReasoningEffort (S1), "max" included; which a model takes: model_rules
+)
 
 
 def unsupported(what: str, param: str) -> StubError:
@@ -639,6 +642,10 @@ def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | Non
         chat = parse_chat_request(chat_body)
     except StubError as err:
         raise to_responses_error(err, origin) from None
+    chat.api, chat.source = (
+        "responses",
+        body,
+    )  # the per-model rules (model_rules.py) word 400s for this endpoint
     return ResponsesRequest(
         body=body,
         chat=chat,
