@@ -84,3 +84,38 @@ def at_effort_none(model: str) -> dict:
     or where the model cannot stop reasoning)."""
     m = info(model)
     return {"reasoning_effort": "none"} if "none" in m.chat_efforts and m.default_effort != "none" else {}
+
+
+def _default_or_first(want: Callable[[ModelInfo], bool], what: str) -> str:
+    return DEFAULT if want(info(DEFAULT)) else _first(want, what)
+
+
+# A model served today that reasons at its default effort (reasoning items and tokens on every call).
+REASONER = _default_or_first(
+    lambda m: m.is_reasoning and m.default_effort not in ("none", "minimal"), "reasons at its default effort"
+)
+# A classic chat model (no reasoning): rows of any lifecycle; tests pin the clock with ``serve``.
+CLASSIC = ids(lambda m: not m.is_reasoning)[0]
+SMALL_WINDOW = "small-window-test"
+
+
+def small_window(stub, window: int = 16_385, max_output: int = 4_096) -> str:
+    """Give ``stub`` (until its next reset) a model like PLAIN with a small context window, and return its id.
+
+    Today's windows are 400,000 to 1,050,000 tokens: filling one in every context-length test would make the
+    suite slow, and the rule (``pipeline.check_context``) is the same at any size.
+    """
+    import dataclasses
+
+    if stub.state.config.model(SMALL_WINDOW) is None:
+        small = dataclasses.replace(
+            info(PLAIN),
+            id=SMALL_WINDOW,
+            base="",
+            snapshot="",
+            context_window=window,
+            max_output_tokens=max_output,
+            max_input_tokens=None,
+        )
+        stub.state.config.models.append(small)
+    return SMALL_WINDOW

@@ -176,7 +176,6 @@ def test_the_responses_api_splits_writes_by_lifetime(client, stub):
         model=model,
         input=long_text(rng, 1400),
         prompt_cache_options={"ttl": ttl},
-        reasoning={"effort": "none"},
     )
     d = r.usage.input_tokens_details
     assert d.cache_write_tokens == r.usage.input_tokens, f"seed={SEED}"

@@ -330,7 +330,7 @@ def test_replacements_are_models_the_catalogue_serves():
 
 
 def test_the_default_model_is_current_and_cheap():
-    """S14: OpenAI names gpt-6-luna as gpt-4o-mini's replacement; S2: its cost-sensitive pick."""
+    """S14: OpenAI names gpt-6-luna as the replacement of the course's old default; S2: its cost-sensitive pick."""
     m = info(catalog.DEFAULT_MODEL)
     assert m.shutdown_date is None
     replaced = models.ids(lambda r: not r.is_reasoning and r.replacement == catalog.DEFAULT_MODEL)

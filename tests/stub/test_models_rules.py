@@ -95,7 +95,7 @@ def test_max_tokens_on_a_reasoning_model(client, stub, rng):
 
 
 def test_max_tokens_still_works_on_a_classic_model(client, stub, rng):
-    """The classic models take the old cap (E2: gpt-4o's token limit is max_tokens)."""
+    """The classic models take the old cap (E2: the measured classic model's token limit is max_tokens)."""
     model = serve(stub, draw(rng, CLASSIC, "is a classic chat model"))
     r = client.chat.completions.create(model=model, messages=hello(rng), max_tokens=rng.randint(200, 900))
     assert r.choices[0].finish_reason == "stop", f"seed={SEED} model={model}"
@@ -180,7 +180,7 @@ def test_other_sampling_parameters_while_reasoning(client, stub, rng, param, val
 
 
 def test_sampling_never_applies_to_a_model_without_effort_none(client, stub, rng):
-    """gpt-6.1-sol, gpt-6-astra, gpt-6.2-*, gpt-5, o3: no 'none' effort, so no temperature ever (fact sheet 1d)."""
+    """Models without a 'none' effort (gpt-6.1-sol, gpt-6-astra, gpt-6.2-*), so no temperature ever (fact sheet 1d)."""
     model = serve(
         stub, draw(rng, lambda m: m.is_reasoning and "none" not in m.efforts, "never takes effort none")
     )
@@ -204,7 +204,7 @@ def test_stop_on_a_model_that_refuses_it(client, stub, rng):
 
 
 def test_stop_works_where_it_is_accepted(client, stub, rng):
-    """Classic models (E2: gpt-4o stops at the string); rows the evidence says nothing about are permissive."""
+    """Classic models (E2: the measured classic model stops at the string); rows the evidence says nothing about are permissive."""
     model = serve(stub, draw(rng, lambda m: m.supports_stop, "accepts stop"))
     r = client.chat.completions.create(
         model=model, messages=[{"role": "user", "content": "Name a river."}], stop=["zzzz"]
@@ -437,7 +437,7 @@ def test_reasoning_effort_on_a_classic_model_through_responses(client, stub, rng
 
 
 def test_system_is_accepted_and_read_as_developer_on_reasoning_models(client, stub, rng):
-    """'With o1 models and newer, developer messages replace the previous system messages' (OpenAPI
+    """'With [the first o-series] models and newer, developer messages replace the previous system messages' (OpenAPI
     ChatCompletionRequestDeveloperMessage): either role, the same reply and the same bill."""
     model = serve(stub, draw(rng, REASONING, "reasons"))
     instruction = rng.choice(["Answer in one word.", "Be brief.", "You are a helpful assistant."])

@@ -36,7 +36,7 @@ def encoding_for(model: str) -> tiktoken.Encoding:
 
 
 def cookbook_count(messages: list[dict], model: str) -> int:
-    """OpenAI cookbook, How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages (gpt-4o and later)."""
+    """OpenAI cookbook, How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages (the o200k generation and later)."""
     encoding = encoding_for(model)
     num_tokens = 0
     for message in messages:
