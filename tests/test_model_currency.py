@@ -7,7 +7,8 @@ that date is less than 90 days away, so a maintainer moves the course before a l
 
 What is not a use of a model, and so not checked:
 
-* the catalogue itself, and the stub's code (its comments and docstrings cite the evidence it imitates);
+* the catalogue itself, its rendering in docs/providers.md (between the model-table markers), and the stub's
+  code (its comments and docstrings cite the evidence it imitates);
 * a lesson section about deprecation: cells tagged ``deprecation`` (jupytext: ``# %% tags=["deprecation"]``);
 * a line that cites evidence (an issue ``owner/repo#123`` or a ``find_string id``): that is history;
 * comments in Python files (tests cite their evidence there); strings and docstrings are checked.
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.models import MODEL_TABLE_BEGIN, MODEL_TABLE_END
 from llm_stub import catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,7 +169,16 @@ def mentions(paths: Iterable[Path], repo: Path = REPO) -> Iterator[Mention]:
         elif path.suffix == ".py":
             yield from mentions_in_python(text, place, pattern)
         else:
-            yield from mentions_in_text(text, place, pattern)
+            yield from mentions_in_text(without_catalogue_table(text), place, pattern)
+
+
+def without_catalogue_table(text: str) -> str:
+    """The text with the generated catalogue table blanked out (line numbers kept): it is the catalogue."""
+    begin, end = text.find(MODEL_TABLE_BEGIN), text.find(MODEL_TABLE_END)
+    if begin < 0 or end < begin:
+        return text
+    blank = "\n" * text.count("\n", begin, end)
+    return text[:begin] + blank + text[end:]
 
 
 def findings(found: Iterable[Mention], today: dt.date) -> list[Finding]:
@@ -277,6 +288,15 @@ def test_lesson_cells_about_deprecation_are_exempt(tmp_path):
         )
     )
     assert [m.place for m in mentions([nb], tmp_path)] == ["notebooks/09_x.ipynb cell 1"]
+
+
+def test_the_rendered_catalogue_is_the_catalogue(tmp_path):
+    model, _ = _pick(lambda m: m.shutdown_date is not None)
+    doc = tmp_path / "providers.md"
+    doc.write_text(
+        f"Use {model}.\n{MODEL_TABLE_BEGIN}\n| `{model}` | ... |\n{MODEL_TABLE_END}\nAlso {model}.\n"
+    )
+    assert [m.place for m in mentions([doc], tmp_path)] == ["providers.md:1", "providers.md:5"]
 
 
 def test_the_default_model_is_checked_too():

@@ -15,7 +15,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import OpenAI
 
-MODEL = "gpt-4o-mini"
+from course import models as course_models
+from llm_stub.catalog import DEFAULT_MODEL
+
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
+
+
+def visible_tokens(usage) -> int:
+    """The tokens a stream shows: the completion without the hidden reasoning tokens (the default model reasons)."""
+    details = usage.completion_tokens_details
+    return usage.completion_tokens - (details.reasoning_tokens or 0 if details else 0)
+
+
 RIVER = [{"role": "user", "content": "Describe a river at dawn."}]
 PLANETS = [{"role": "user", "content": "List the planets of the solar system."}]
 BOOK = [{"role": "user", "content": "Recommend a book about the sea."}]
@@ -262,8 +273,9 @@ def test_stream_reply_calls_back_token_by_token(lab, client):
         f"on_token was called with {bad[0]!r}: call it only with non-empty text. The role chunk has content '' and "
         "the finish chunk has content None."
     )
-    assert len(pieces) == expected.usage.completion_tokens, (
-        f"on_token was called {len(pieces)} times; the stream had {expected.usage.completion_tokens} content "
+    deltas = visible_tokens(expected.usage)
+    assert len(pieces) == deltas, (
+        f"on_token was called {len(pieces)} times; the stream had {deltas} content "
         "deltas. Call it once per delta, as each arrives (not once with the whole text)."
     )
     assert "".join(pieces) == text, (
@@ -306,8 +318,8 @@ def test_measure_stream_time_to_first_token(lab, stepping_client, client, clock)
 @pytest.mark.points(2)
 def test_measure_stream_total_time(lab, stepping_client, client, clock):
     timing = lab.measure_stream(stepping_client, MODEL, BOOK, clock=clock)
-    tokens = reference(client, BOOK).usage.completion_tokens
-    # headers, then: role chunk, one chunk per token, the finish chunk, [DONE].
+    tokens = visible_tokens(reference(client, BOOK).usage)
+    # headers, then: role chunk, one chunk per visible token, the finish chunk, [DONE].
     total = HEADERS_STEP + FRAME_STEP * (tokens + 3)
     assert timing.total == total, (
         f"total is {timing.total}; with the test's clock it should be {total} (the end of the stream). "
@@ -407,7 +419,7 @@ from openai.types import CompletionUsage  # noqa: E402
 from openai.types.chat import ChatCompletionChunk  # noqa: E402
 
 
-def chunk(choices=(), usage=None, model="gpt-4o-mini-2024-07-18") -> ChatCompletionChunk:
+def chunk(choices=(), usage=None, model=MODEL) -> ChatCompletionChunk:
     """A ChatCompletionChunk; ``choices`` are (index, content, finish_reason, role) tuples."""
     return ChatCompletionChunk.model_validate(
         {
@@ -504,7 +516,7 @@ def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script,
     prompt = f"{rng.token()} {rng.sentence()}"
     reply = " ".join(rng.sentence(3, 9) for _ in range(rng.randint(1, 3)))
     script({prompt.split()[0]: reply})
-    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    model = rng.choice(course_models.current())
     pieces: list[str] = []
     got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], pieces.append)
     assert got == reply, f"the model replied {reply!r}; stream_reply returned {got!r}"

@@ -16,7 +16,14 @@ import openai
 import pytest
 from openai.types.chat import ChatCompletionMessage
 
-MODEL = "gpt-4o-mini"
+from course import models as course_models
+from llm_stub.catalog import DEFAULT_MODEL
+
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
+# What a Chat Completions request with function tools needs on MODEL: reasoning_effort="none" on the default
+# (its default effort reasons, and it takes tools only at none: lesson 04), as a learner passes it in options.
+TOOL_OPTIONS = course_models.chat_tools_params(MODEL)
+assert TOOL_OPTIONS is not None, f"{MODEL} takes tools only through the Responses API: pick another for lab 4"
 
 
 @pytest.fixture
@@ -87,7 +94,9 @@ def ask(text: str) -> list[dict]:
 
 def model_message(client, text: str, **options) -> ChatCompletionMessage:
     """What the model answers to ``text`` with the tools on offer (the test's own request)."""
-    response = client.chat.completions.create(model=MODEL, messages=ask(text), tools=TOOLS, **options)
+    response = client.chat.completions.create(
+        model=MODEL, messages=ask(text), tools=TOOLS, **options, **TOOL_OPTIONS
+    )
     return response.choices[0].message
 
 
@@ -116,7 +125,7 @@ def refused(err: openai.BadRequestError) -> str:
 def agent(lab, client, messages, registry, **kw):
     """Run the learner's loop; a 400 from the stub becomes a readable failure."""
     try:
-        return lab.run_agent(client, MODEL, messages, TOOLS, registry, **kw)
+        return lab.run_agent(client, MODEL, messages, TOOLS, registry, **kw, **TOOL_OPTIONS)
     except openai.BadRequestError as err:
         problem = refused(err)
     pytest.fail(problem, pytrace=False)  # outside the except: no "during handling" traceback noise
@@ -199,7 +208,7 @@ def test_function_to_tool_is_strict_enough_for_the_api(lab, client, stub):
     for name, definition in (("get_weather", tool), ("book_table", lab.function_to_tool(book_table))):
         try:
             client.chat.completions.create(
-                model=MODEL, messages=ask("What's the weather in Paris?"), tools=[definition]
+                model=MODEL, messages=ask("What's the weather in Paris?"), tools=[definition], **TOOL_OPTIONS
             )
         except openai.BadRequestError as err:
             problem = f"your tool for {name}: {refused(err)}"
@@ -681,6 +690,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
         {"get_weather": get_weather},
         max_steps=max_steps,
         temperature=temperature,
+        **TOOL_OPTIONS,
     )
     sent = stub.requests()
     tool_messages = [m for m in sent[-1]["messages"] if m.get("role") == "tool"]
@@ -710,6 +720,7 @@ def test_agent_step_limit_is_the_one_given(lab, client, stub, rng):
             {"get_weather": get_weather},
             max_steps=max_steps,
             tool_choice="required",
+            **TOOL_OPTIONS,
         )
     assert len(stub.requests()) == max_steps, (
         f"max_steps={max_steps}: exactly {max_steps} requests to the model, then StepLimitExceeded; "
@@ -880,6 +891,7 @@ def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
             [WEATHER_TOOL],
             {"get_weather": get_weather},
             tool_choice="required",
+            **TOOL_OPTIONS,
         )
     assert len(stub.requests()) == 5, (
         f"the default max_steps is 5; the stub saw {len(stub.requests())} requests"
@@ -893,7 +905,9 @@ def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
 def test_agent_answer_without_text_is_empty(lab, client, stub, script, rng):
     marker = rng.token()
     script({marker: {"refusal": rng.sentence()}})
-    answer, history = lab.run_agent(client, MODEL, ask(f"{marker} {rng.sentence()}"), [WEATHER_TOOL], {})
+    answer, history = lab.run_agent(
+        client, MODEL, ask(f"{marker} {rng.sentence()}"), [WEATHER_TOOL], {}, **TOOL_OPTIONS
+    )
     assert answer == "", f'the model refused (content None): the answer is "", not {answer!r}'
     assert history[-1].get("role") == "assistant", (
         f"the history ends with the assistant's message: {history[-1]}"

@@ -15,7 +15,21 @@ import openai
 import pytest
 from openai import OpenAI
 
-MODEL = "gpt-4o-mini"
+from course import models as course_models
+from llm_stub.catalog import DEFAULT_MODEL
+
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
+# What a Chat Completions request with function tools needs on MODEL (reasoning_effort="none" on the default:
+# lesson 04), passed in the assistant's options as a learner would.
+TOOL_OPTIONS = course_models.chat_tools_params(MODEL)
+assert TOOL_OPTIONS is not None, f"{MODEL} takes tools only through the Responses API: pick another for lab 6"
+# lab 1's own price table (labs/lab01_messages.py), which the assistant's cost uses: (input, output) per million
+LAB_PRICES = {
+    "gpt-6-luna": (0.10, 0.50),
+    "gpt-5.4-mini": (0.75, 4.50),
+    "gpt-6.1-terra": (1.00, 5.00),
+    "gpt-6.2-sol": (2.00, 10.00),
+}
 _ids = itertools.count(1)
 
 
@@ -235,7 +249,7 @@ def test_ask_streams_the_reply(lab, client, stub):
 @pytest.mark.points(3)
 def test_tool_calls_are_run_and_answered(lab, client, stub):
     shop = Shop()
-    bot = lab.Assistant(client, MODEL, shop.tools())
+    bot = lab.Assistant(client, MODEL, shop.tools(), **TOOL_OPTIONS)
     answer = bot.ask(ORDER_QUESTION)
     sent = stub.requests()
     tools = [t.get("function", {}).get("name") for t in sent[0].get("tools") or []]
@@ -271,7 +285,7 @@ def test_tool_calls_are_run_and_answered(lab, client, stub):
 def test_the_loop_stops_at_the_step_limit(lab, client, stub):
     shop = Shop()
     # tool_choice="required": the model must call a tool every time, so it never answers in text
-    bot = lab.Assistant(client, MODEL, shop.tools(), max_steps=3, tool_choice="required")
+    bot = lab.Assistant(client, MODEL, shop.tools(), max_steps=3, tool_choice="required", **TOOL_OPTIONS)
     try:
         with pytest.raises(lab.StepLimitExceeded):
             bot.ask(ORDER_QUESTION)
@@ -288,7 +302,7 @@ def test_the_loop_stops_at_the_step_limit(lab, client, stub):
 
 @pytest.mark.points(1)
 def test_a_failed_turn_leaves_the_history_alone(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=2, tool_choice="required")
+    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=2, tool_choice="required", **TOOL_OPTIONS)
     bot.history = old_turns(1)
     before = [dict(m) for m in bot.history]
     with pytest.raises(lab.StepLimitExceeded):
@@ -341,7 +355,7 @@ CONVERSATION = [
 
 @pytest.mark.points(3)
 def test_extract_ticket_uses_a_strict_schema(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools())
+    bot = lab.Assistant(client, MODEL, Shop().tools(), **TOOL_OPTIONS)
     bot.history = [dict(m) for m in CONVERSATION]
     ticket = bot.extract_ticket()
     sent = stub.requests()
@@ -421,7 +435,7 @@ def test_extract_ticket_is_retried_and_needs_a_conversation(lab, stub):
 
 @pytest.mark.points(3)
 def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools())
+    bot = lab.Assistant(client, MODEL, Shop().tools(), **TOOL_OPTIONS)
     bot.ask(ORDER_QUESTION)
     bot.extract_ticket()
     bodies = stub.requests()
@@ -436,8 +450,9 @@ def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
     }, f"usage should add up every response (each tool hop and the ticket): {each}; yours is {bot.usage}"
-    assert bot.cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6), (
-        "cost: estimate_cost(self.usage, self.model) (gpt-4o-mini: $0.15 in, $0.60 out per million)"
+    price_in, price_out = LAB_PRICES[MODEL]
+    assert bot.cost == pytest.approx((prompt * price_in + completion * price_out) / 1e6), (
+        f"cost: estimate_cost(self.usage, self.model) ({MODEL}: ${price_in} in, ${price_out} out per million)"
     )
 
 
@@ -458,7 +473,7 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
     question = f"{rng.token()} {rng.sentence()}"
     reply = " ".join(rng.sentence(3, 10) for _ in range(rng.randint(1, 3)))
     script({question.split()[0]: reply})
-    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    model = rng.choice(course_models.current())
     bot = lab.Assistant(client, model)
     pieces: list[str] = []
     got = bot.ask(question, on_token=pieces.append)
@@ -475,7 +490,7 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
 
 @pytest.mark.points(1)
 def test_cost_uses_the_usage_so_far_and_the_models_prices(lab, client, rng):
-    prices = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60)}
+    prices = LAB_PRICES
     model = rng.choice(sorted(prices))
     bot = lab.Assistant(client, model)
     prompt, completion = rng.randint(0, 5_000_000), rng.randint(0, 1_000_000)
@@ -515,7 +530,9 @@ def test_extract_ticket_returns_what_the_model_answered(lab, client, stub, scrip
 
 @pytest.mark.points(1)
 def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
-    bot = lab.Assistant(client, "gpt-5-mini")
+    # a current model that reasons at every effort it takes (no sampling parameters ever)
+    reasoning = next(m for m in course_models.current() if course_models.sampling(m) == "never")
+    bot = lab.Assistant(client, reasoning)
     bot.history = [dict(m) for m in CONVERSATION]
     error = None
     try:
@@ -525,13 +542,13 @@ def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
     body = stub.requests()[0] if stub.requests() else {}
     if "max_tokens" in body:
         pytest.fail(
-            f"extract_ticket sent max_tokens={body['max_tokens']} to gpt-5-mini: reasoning models reject max_tokens "
+            f"extract_ticket sent max_tokens={body['max_tokens']} to {reasoning}: reasoning models reject max_tokens "
             "(a 400, 'Use max_completion_tokens instead'); cap a reply with max_completion_tokens, if at all",
             pytrace=False,
         )
     if body.get("temperature") not in (None, 1):
         pytest.fail(
-            f"extract_ticket sent temperature={body['temperature']} to gpt-5-mini: reasoning models accept only the "
+            f"extract_ticket sent temperature={body['temperature']} to {reasoning}: reasoning models accept only the "
             "default temperature (a 400 otherwise); the strict schema already fixes the shape, so leave it out",
             pytrace=False,
         )
@@ -542,7 +559,9 @@ def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
 @pytest.mark.points(1)
 def test_the_step_limit_and_attempts_are_the_ones_given(lab, client, stub, rng):
     steps = rng.randint(1, 4)
-    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=steps, tool_choice="required")
+    bot = lab.Assistant(
+        client, MODEL, Shop().tools(), max_steps=steps, tool_choice="required", **TOOL_OPTIONS
+    )
     with pytest.raises(lab.StepLimitExceeded) as info:
         bot.ask(ORDER_QUESTION)
     assert len(stub.requests()) == steps, (

@@ -15,7 +15,10 @@ import json
 import openai
 import pytest
 
-MODEL = "gpt-4o-mini"
+from course import models as course_models
+from llm_stub.catalog import DEFAULT_MODEL
+
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
 CITIES = [
     "Paris",
     "Lisbon",
@@ -287,7 +290,9 @@ def test_stream_tool_calls_are_assembled_in_order(lab, client, rng):
 def test_stream_cut_by_max_output_tokens_is_incomplete(lab, client, script, rng):
     prompt, reply = rng.token(), rng.sentence(30, 40)
     script({prompt: reply})
-    events = _events(client, input=f"Explain {prompt}", max_output_tokens=16)
+    # at effort none the 16 tokens all go to the text (while it reasons the model could spend them on reasoning)
+    quiet = {"reasoning": {"effort": "none"}} if "none" in course_models.efforts(MODEL, "responses") else {}
+    events = _events(client, input=f"Explain {prompt}", max_output_tokens=16, **quiet)
     result = lab.collect_response_stream(events)
     assert result.status == "incomplete", (
         f"a stream that ends with response.incomplete has status 'incomplete'; got {result.status!r}"
