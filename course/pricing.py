@@ -157,7 +157,11 @@ def cache_write_price_of(model: str) -> float | None:
 
 
 def cost(
-    usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+    usage: Any,
+    model: str,
+    prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION,
+    *,
+    long_context: bool = True,
 ) -> float | None:
     """Dollars for one response's ``usage`` (Chat Completions or Responses, an SDK object or a dict); None for
     a model without a known price.
@@ -180,7 +184,7 @@ def cost(
         full.cache_write_12h if full is not None and full.cache_write_12h is not None else 2 * price[0]
     )
     input_rate = output_rate = 1.0
-    if full is not None and full.long_context_above and prompt > full.long_context_above:
+    if long_context and full is not None and full.long_context_above and prompt > full.long_context_above:
         input_rate, output_rate = full.long_input, full.long_output
     dollars = (
         input_rate
@@ -206,16 +210,19 @@ def usd(amount: float | None) -> str:
 
 @dataclass
 class Meter:
-    """A running total of tokens and dollars over many responses (cached, written and reasoning tokens too)."""
+    """A running total of tokens and dollars over many responses (cached, written and reasoning tokens too).
+
+    The dollars are the totals priced at once; a request above the long-context threshold (272K prompt tokens)
+    costs more than that, so price such requests one by one with ``cost``.
+    """
 
     model: str
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
-    cache_write_tokens: int = 0
     reasoning_tokens: int = 0
-    _dollars: float | None = 0.0
+    cache_write_tokens: int = 0
 
     def add(self, usage: Any) -> None:
         self.calls += 1
@@ -224,8 +231,6 @@ class Meter:
         self.cached_tokens += cached_tokens(usage)
         self.cache_write_tokens += cache_write_tokens(usage)
         self.reasoning_tokens += reasoning_tokens(usage)
-        dollars = cost(usage, self.model)  # per call: long-context pricing depends on each request's prompt
-        self._dollars = None if dollars is None or self._dollars is None else self._dollars + dollars
 
     @property
     def total_tokens(self) -> int:
@@ -233,7 +238,16 @@ class Meter:
 
     @property
     def dollars(self) -> float | None:
-        return self._dollars
+        totals = {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "prompt_tokens_details": {
+                "cached_tokens": self.cached_tokens,
+                "cache_write_tokens": self.cache_write_tokens,
+            },
+        }
+        # the totals of many requests are not one long prompt: no long-context rates here
+        return cost(totals, self.model, long_context=False)
 
     def __str__(self) -> str:
         price = "price unknown for " + self.model if self.dollars is None else usd(self.dollars)

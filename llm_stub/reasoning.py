@@ -16,8 +16,10 @@ The stub's count is deterministic and documented, not a model of any real one:
 
 where ``user_tokens`` counts the last user message, ``jitter`` (0-127) is drawn
 from a hash of the conversation (same prompt, same count), ``BASE`` is 128 and
-the scale is 0 for ``minimal``, 0.5 for ``low``, 1 for ``medium`` (the default)
-and 2.5 for ``high``. A non-reasoning model spends none.
+the scale is 0 for ``none`` and ``minimal``, 0.5 for ``low``, 1 for ``medium``, 2.5 for ``high``, 4 for
+``xhigh`` and 6 for ``max``. The effort is the request's, else the model's default (catalogue); at ``none`` a
+model spends no reasoning tokens (OpenAI: effort none turns reasoning off; E2 in the catalogue measured 34
+reasoning tokens going to 0). A non-reasoning model spends none.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .request import ChatRequest
 from .tokenizer import count
 
 BASE = 128
-EFFORT_SCALE = {"none": 0.0, "minimal": 0.0, "low": 0.5, "medium": 1.0, "high": 2.5, "xhigh": 4.0, "max": 4.0}
+EFFORT_SCALE = {"none": 0.0, "minimal": 0.0, "low": 0.5, "medium": 1.0, "high": 2.5, "xhigh": 4.0, "max": 6.0}
 
 
 def reasoning_tokens(model: ModelInfo | None, req: ChatRequest, effort: str | None) -> int:

@@ -166,3 +166,18 @@ def test_streaming_reports_the_same_usage(client):
         == plain.usage.completion_tokens_details.reasoning_tokens
     )
     assert usage.completion_tokens == plain.usage.completion_tokens, f"seed={SEED} model={model}"
+
+
+def test_every_responses_effort_spends_more_than_the_one_below(client):
+    """The Responses API's efforts include max (fact sheet 1d, section 8): each step up spends more reasoning."""
+    rng = random.Random(SEED)
+    model = rng.choice(models.ids(lambda m: "max" in m.efforts))
+    question = rng.choice(QUESTIONS)
+    models.serve(_STUB[0], model)
+    counts = [
+        client.responses.create(model=model, input=question, reasoning={"effort": e}).usage.output_tokens_details
+        for e in info(model).efforts
+    ]
+    spent = [c.reasoning_tokens for c in counts]
+    nonzero = [n for n in spent if n]
+    assert nonzero == sorted(set(nonzero)) and len(nonzero) >= 4, f"seed={SEED} model={model} {spent}"
