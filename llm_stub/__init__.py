@@ -22,7 +22,15 @@ _WHERE = {
     "LIMITS_SENTENCE": ".understanding",
 }
 
-__all__ = ["DEFAULT_API_KEY", "LIMITS_SENTENCE", "StubConfig", "StubControl", "StubError", "StubServer", "start"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "LIMITS_SENTENCE",
+    "StubConfig",
+    "StubControl",
+    "StubError",
+    "StubServer",
+    "start",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -49,9 +49,7 @@ def test_sdk_honours_retry_after_ms_from_an_object_step(stub, no_sleep):
 
 def test_header_plan_follows_the_sdk_retry_count(stub, no_sleep):
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=2)
-    retrying.chat.completions.create(
-        model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"}
-    )
+    retrying.chat.completions.create(model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"})
     assert [(e["attempt"], e["status"]) for e in stub.journal()] == [(0, 500), (1, 502), (2, 200)]
 
 
@@ -229,9 +227,7 @@ def test_bad_plans_get_a_400(stub, body):
 
 def test_bad_fault_header_gets_a_400(client):
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(
-            model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "wat"}
-        )
+        client.chat.completions.create(model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "wat"})
     assert "x-stub-fault" in info.value.message
 
 

@@ -8,9 +8,7 @@ from .models import PLAIN
 
 
 def test_journal_records_body_status_and_masks_the_key(stub, client):
-    client.chat.completions.create(
-        model=PLAIN, messages=[{"role": "user", "content": "hello"}], seed=3
-    )
+    client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}], seed=3)
     (entry,) = stub.journal()
     assert entry["body"]["seed"] == 3
     assert entry["status"] == 200

@@ -175,7 +175,9 @@ def test_every_responses_effort_spends_more_than_the_one_below(client):
     question = rng.choice(QUESTIONS)
     models.serve(_STUB[0], model)
     counts = [
-        client.responses.create(model=model, input=question, reasoning={"effort": e}).usage.output_tokens_details
+        client.responses.create(
+            model=model, input=question, reasoning={"effort": e}
+        ).usage.output_tokens_details
         for e in info(model).efforts
     ]
     spent = [c.reasoning_tokens for c in counts]

@@ -255,9 +255,7 @@ def test_a_reasoning_model_starts_its_output_with_a_reasoning_item(stub, client)
     for _, data in events:
         assert errors(EVENT_SCHEMAS[data["type"]], data) == [], data["type"]
     # handing the whole output back (reasoning item included) is how a stateless tool loop works
-    sdk = client.responses.create(
-        model=REASONER, input="What's the weather in Oslo?", tools=[WEATHER_TOOL]
-    )
+    sdk = client.responses.create(model=REASONER, input="What's the weather in Oslo?", tools=[WEATHER_TOOL])
     call = next(i for i in sdk.output if i.type == "function_call")
     items = [{"role": "user", "content": "What's the weather in Oslo?"}, *sdk.output]
     items.append({"type": "function_call_output", "call_id": call.call_id, "output": '{"temp_c": 4}'})
@@ -623,7 +621,11 @@ def test_reasoning_models_keep_their_family_rules_in_responses_names(client):
         client.responses.create(model=REASONER, input="Hi", temperature=0.5)
     assert info.value.body["param"] == "temperature"
     with pytest.raises(openai.BadRequestError) as info:
-        client.responses.create(model=REASONER, input="Hi", reasoning={"effort": next(e for e in EFFORTS if e not in models.info(REASONER).efforts)})
+        client.responses.create(
+            model=REASONER,
+            input="Hi",
+            reasoning={"effort": next(e for e in EFFORTS if e not in models.info(REASONER).efforts)},
+        )
     assert info.value.body["param"] == "reasoning.effort" and "reasoning_effort" not in info.value.message
     starved = client.responses.create(model=REASONER, input="Hi", max_output_tokens=20)
     assert starved.status == "incomplete" and [i.type for i in starved.output] == ["reasoning"]

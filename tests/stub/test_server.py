@@ -55,9 +55,7 @@ def test_cli_prints_base_url_serves_and_stops_on_sigterm():
         assert "base URL http://127.0.0.1:" in line, line + proc.stderr.read()
         base_url = line.split("base URL ")[1].split()[0]
         client = OpenAI(base_url=base_url, api_key="sk-extra", max_retries=0)
-        reply = client.chat.completions.create(
-            model=PLAIN, messages=[{"role": "user", "content": "hello"}]
-        )
+        reply = client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}])
         assert reply.choices[0].message.content
         proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10

@@ -96,7 +96,9 @@ def test_stream_options_without_stream(stub):
 
 def test_malformed_json(stub):
     r = post(
-        stub, content=b'{"model": "' + PLAIN.encode() + b'", "messages": [', headers={"Content-Type": "application/json"}
+        stub,
+        content=b'{"model": "' + PLAIN.encode() + b'", "messages": [',
+        headers={"Content-Type": "application/json"},
     )
     assert r.status_code == 400
     assert error_of(r)["message"].startswith("We could not parse the JSON body of your request.")
@@ -104,7 +106,9 @@ def test_malformed_json(stub):
 
 def test_wrong_content_type(stub):
     r = post(
-        stub, content=b"model=" + PLAIN.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+        stub,
+        content=b"model=" + PLAIN.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert r.status_code == 400
     assert "Content-Type" in error_of(r)["message"]
