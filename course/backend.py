@@ -20,6 +20,8 @@ from . import models, providers
 from .providers import PROVIDERS  # noqa: F401  (re-exported: provider name -> documented features)
 
 REPLIES_DIR = Path(__file__).parent / "replies"
+# Providers whose GET /v1/models/{id} carries OpenAI's shutdown_date (the SDK's Model type).
+SHUTDOWN_DATE_PROVIDERS = ("OpenAI", "Azure OpenAI")
 DEFAULT_MODEL = models.DEFAULT_MODEL  # the catalogue's (llm_stub/data/models.toml), with its reasons there
 BACKEND_CHOICES = ("auto", "stub", "remote")
 
@@ -80,12 +82,16 @@ class Backend:
         return self.stub.state.config.current_date() if self.is_stub else dt.date.today()
 
     def deprecation(self) -> models.Deprecation | None:
-        """Whether ``model`` is deprecated or shut down, when, and what replaces it: from the provider's
-        ``GET /v1/models/{id}`` (its ``shutdown_date``) on a real provider, from the catalogue on the stub."""
-        if self.is_stub:
-            return models.deprecation(self.model, self.today())
-        day = provider_shutdown_date(self.model)
-        return models.deprecation(self.model, self.today(), shutdown_date=day) if day else None
+        """Whether ``model`` is deprecated or shut down, when, and what replaces it.
+
+        On OpenAI and Azure OpenAI from the provider's own ``GET /v1/models/{id}`` (its ``shutdown_date``, which
+        OpenAI tells developers to read: S14 in the catalogue); elsewhere (the stub, other providers, whose model
+        lists carry no such date) from the course's catalogue, for the ids it knows (``openai/<id>`` included).
+        """
+        if not self.is_stub and self.provider in SHUTDOWN_DATE_PROVIDERS:
+            day = provider_shutdown_date(self.model)
+            return models.deprecation(self.model, self.today(), shutdown_date=day) if day else None
+        return models.deprecation(self.model, self.today())
 
     def supports(self, feature: str) -> bool:
         """Whether this backend's provider supports a feature of ``course.providers.FEATURES`` (e.g. "n").

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import models as course_models
 from . import providers
-from .backend import ConfigurationError, mask, setup
+from .backend import SHUTDOWN_DATE_PROVIDERS, ConfigurationError, mask, setup
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,10 +121,11 @@ def check_backend() -> list[Finding]:
 
 
 def check_model_lifecycle(backend, shutdown_date: str | None = None) -> Finding:
-    """Is MODEL deprecated or shut down? On a real provider from the ``shutdown_date`` its model list gave
-    (OpenAI tells developers to read it: S14 in the catalogue); on the stub from the catalogue."""
+    """Is MODEL deprecated or shut down? On OpenAI and Azure OpenAI from the ``shutdown_date`` its model list
+    gave (OpenAI tells developers to read it: S14 in the catalogue); on the stub and other providers, whose lists
+    carry no such date, from the catalogue."""
     today = backend.today()
-    if backend.is_stub:
+    if backend.is_stub or backend.provider not in SHUTDOWN_DATE_PROVIDERS:
         found = course_models.deprecation(backend.model, today)
     else:
         found = (

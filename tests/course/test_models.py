@@ -138,3 +138,34 @@ def test_sampling_params_for_the_responses_api_are_accepted(client, stub, row):
         assert params["reasoning"] == {"effort": "none"} and "reasoning_effort" not in params
     r = client.responses.create(model=row, input="hello", **params)
     assert r.status == "completed", row
+
+
+class _Backend:
+    """What doctor.check_model_lifecycle reads of a backend."""
+
+    def __init__(self, model: str, stub: bool, today: dt.date, provider: str = "OpenAI") -> None:
+        self.model, self.is_stub, self._today, self.provider = model, stub, today, provider
+
+    def today(self) -> dt.date:
+        return self._today
+
+
+def test_the_doctor_warns_before_a_shutdown_and_fails_after_it():
+    from course import doctor
+
+    rng = random.Random(SEED)
+    m = rng.choice([m for m in ROWS if m.shutdown_date is not None and m.replacement])
+    soon = doctor.check_model_lifecycle(_Backend(m.id, True, m.shutdown_date - dt.timedelta(days=10)))
+    assert soon.ok and soon.warn and "in 10 days" in soon.what and m.replacement in soon.fix, soon
+    assert soon.line().startswith("[warn]")
+    gone = doctor.check_model_lifecycle(_Backend(m.id, True, m.shutdown_date))
+    assert not gone.ok and "was shut down" in gone.what and gone.line().startswith("[FAIL]")
+    fine = doctor.check_model_lifecycle(_Backend(catalog.DEFAULT_MODEL, True, dt.date.today()))
+    assert fine.ok and not fine.warn and "no shutdown announced" in fine.what
+    # on a real provider, the date its model list gave wins (here one the catalogue does not have)
+    day = dt.date.today() + dt.timedelta(days=20)
+    told = doctor.check_model_lifecycle(_Backend("llama3.2", False, dt.date.today()), day.isoformat())
+    assert told.warn and day.isoformat() in told.what
+    # other providers' lists carry no shutdown_date: the catalogue answers for the OpenAI ids it knows
+    routed = doctor.check_model_lifecycle(_Backend(f"openai/{m.id}", False, m.shutdown_date, "OpenRouter"))
+    assert not routed.ok and m.shutdown_date.isoformat() in routed.what

@@ -371,7 +371,8 @@ def test_a_broken_row_is_a_clear_error(change, message):
 
 @pytest.fixture
 def fresh(monkeypatch, tmp_path):
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL", "LLM_BACKEND", clock.ENV):
+    # monkeypatch restores each (absent) variable afterwards, also when setup()'s load_dotenv set it
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "MODEL", "LLM_BACKEND", "LLM_PROVIDER", clock.ENV):
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
     monkeypatch.setattr(backend_module, "_current", None)
@@ -445,11 +446,28 @@ def test_setup_on_a_real_provider_reads_its_shutdown_date(fresh, capsys, monkeyp
     with StubServer(StubConfig(models=[provider_model], api_keys=["sk-provider-key-123456"])) as provider:
         fresh.write_text(
             f"OPENAI_API_KEY=sk-provider-key-123456\nOPENAI_BASE_URL={provider.base_url}\nMODEL={PLAIN}\n"
-            "LLM_PROVIDER=OpenAI\n"
+            "LLM_PROVIDER=OpenAI\n"  # providers whose model list carries shutdown_date: OpenAI and Azure OpenAI
         )
         backend_module.setup(env_file=str(fresh))
     out = capsys.readouterr().out
     assert f"shuts down on {day.isoformat()}" in out and "sk-provider-key-123456" not in out
+
+
+def test_other_providers_get_the_catalogues_date_without_a_request(fresh, capsys, monkeypatch):
+    """Groq, OpenRouter, Ollama...: their model lists carry no shutdown_date, so setup() asks nothing (no
+    request leaves the machine) and warns from the catalogue for an OpenAI model it knows (openai/<id>)."""
+    rng = random.Random(SEED)
+    model = rng.choice(models.ids(lambda m: m.shutdown_date is not None))
+    day = info(model).shutdown_date - dt.timedelta(days=rng.randint(1, 60))
+    monkeypatch.setattr(
+        backend_module, "provider_shutdown_date", lambda m: pytest.fail("no request to a provider")
+    )
+    monkeypatch.setattr(backend_module.Backend, "today", lambda self: day)
+    fresh.write_text(
+        f"OPENAI_API_KEY=sk-or-fake-key-123456\nOPENAI_BASE_URL=https://openrouter.ai/api/v1\nMODEL=openai/{model}\n"
+    )
+    backend_module.setup(env_file=str(fresh))
+    assert f"shuts down on {info(model).shutdown_date.isoformat()}" in capsys.readouterr().out, f"seed={SEED}"
 
 
 def test_is_reasoning_comes_from_the_catalogue_not_the_name():
