@@ -3,7 +3,7 @@
     python -m bench.mutation [LAB ...] [--max-children 1] [--keep DIR] [--source REPO]
 
 Not part of CI (a lab takes about a minute on one core). For each lab (``01`` ... ``06``, default all),
-mutmut (pinned in requirements.txt: ``mutmut==3.8.1``) mutates ``solutions/labNN_*.py`` operator by
+mutmut (pinned in requirements-dev.txt: ``mutmut==3.8.1``) mutates ``solutions/labNN_*.py`` operator by
 operator, constant by constant, and runs ``tests/labs/test_labNN_*.py --impl=solutions`` against each
 mutant in a scratch copy of the repository (nothing here is written inside the repository).
 Printed per lab: killed / survived / other, the score, and every survivor with its diff and either the

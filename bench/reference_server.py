@@ -1,6 +1,9 @@
-"""The yardstick: the least a server can do to answer the SDK, on the same ASGI server (uvicorn).
+"""The same-stack yardstick: the least a server can do to answer the SDK, on the stub's own ASGI server.
 
-    python -m bench.reference_server --port 0 [--canned FILE]
+    python -m bench.reference_server --port 0 [--canned FILE] [--loop L] [--http P]
+
+It runs on uvicorn with the event loop and HTTP parser the stub chooses (``llm_stub.stack``, or ``--loop``
+and ``--http`` as the stub was told), so the stub's ratio to it is the stub's own work per request.
 
 It does no work per request: it reads the body, then sends bytes prepared at start-up. With ``--canned``
 (a JSON file of answers that ``bench.stub_throughput`` records from the stub itself, one per question) it
@@ -18,6 +21,7 @@ import time
 
 import uvicorn
 
+from llm_stub import stack
 from llm_stub.catalog import DEFAULT_MODEL
 
 CANNED = {
@@ -125,11 +129,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--canned", help="JSON file with the completion body and stream frames to send")
+    parser.add_argument("--loop", choices=stack.LOOPS, help="event loop (default: the stub's choice)")
+    parser.add_argument("--http", choices=stack.PARSERS, help="HTTP parser (default: the stub's choice)")
     args = parser.parse_args()
     if args.canned:
         load(args.canned)
-    _Announcing(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=args.port, log_level="warning", lifespan="off", access_log=False
-        )
-    ).run()
+    _Announcing(stack.uvicorn_config(app, "127.0.0.1", args.port, loop=args.loop, http=args.http)).run()

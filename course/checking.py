@@ -71,7 +71,7 @@ class CheckResult:
                 )
                 lines.append("")
                 continue
-            for t in lab.tests:
+            for t, repeats in _collapsed(lab.tests):
                 mark = symbols.get(t.status, fail)
                 lines.append(
                     _row(
@@ -88,6 +88,16 @@ class CheckResult:
                 if hint and t.status != "not started":
                     for i, text in enumerate(_wrap(hint, width - 12)):
                         lines.append(("      hint: " if i == 0 else "            ") + text)
+                if repeats:
+                    lines.append(
+                        _row(
+                            f"  {mark} {_same_failure(repeats)}",
+                            f"0 / {sum(r.points for r in repeats):g}",
+                            width,
+                        )
+                    )
+                    for text in _wrap(", ".join(r.name for r in repeats), width - 6):
+                        lines.append("      " + text)
             lines.append("")
         total = f"{self.score:g} / {self.max_score:g} points"
         lines.append(_row("Total", total, width))
@@ -120,7 +130,7 @@ class CheckResult:
                 "<table><thead><tr><th style='text-align:left'>test</th><th>status</th>"
                 "<th>points</th><th style='text-align:left'>what to fix</th></tr></thead><tbody>"
             )
-            for t in lab.tests:
+            for t, repeats in _collapsed(lab.tests):
                 colour = colours.get(t.status, "#cf222e")
                 detail = "" if t.passed else esc(t.message).replace("\n", "<br>")
                 hint = _first_paragraph(t.hint)
@@ -131,6 +141,13 @@ class CheckResult:
                     f"<td style='color:{colour}'>{esc(t.status)}</td>"
                     f"<td>{t.earned:g} / {t.points:g}</td><td style='text-align:left'>{detail}</td></tr>"
                 )
+                if repeats:
+                    names = ", ".join(f"<code>{esc(r.name)}</code>" for r in repeats)
+                    parts.append(
+                        f"<tr><td colspan='2' style='color:{colour}'>{esc(_same_failure(repeats))}</td>"
+                        f"<td>0 / {sum(r.points for r in repeats):g}</td>"
+                        f"<td style='text-align:left'>{names}</td></tr>"
+                    )
             parts.append("</tbody></table>")
         parts.append(f"<p><b>Total: {self.score:g} / {self.max_score:g} points</b></p>")
         for note in self.notes:
@@ -142,6 +159,31 @@ class CheckResult:
             )
         parts.append("</div>")
         return "".join(parts)
+
+
+def _collapsed(tests: list[TestResult]) -> list[tuple[TestResult, list[TestResult]]]:
+    """Each test in order, with the later tests that failed with exactly the same status and message.
+
+    One bug in a function that ten tests call fails all ten the same way; the learner needs its message
+    once, and a count of the tests it costs. Later repeats are left out of the list (they are in the
+    first one's group); passing tests have no group."""
+    groups: dict[tuple[str, str], list[TestResult]] = {}
+    out: list[tuple[TestResult, list[TestResult]]] = []
+    for t in tests:
+        key = (t.status, t.message)
+        if t.passed or not t.message:
+            out.append((t, []))
+        elif key in groups:
+            groups[key].append(t)
+        else:
+            groups[key] = []
+            out.append((t, groups[key]))
+    return out
+
+
+def _same_failure(repeats: list[TestResult]) -> str:
+    n = len(repeats)
+    return f"{n} more test{'s' if n > 1 else ''} failed with the same message:"
 
 
 def _lab_score(lab: LabResult) -> str:

@@ -40,12 +40,12 @@ def pinned_versions(requirements: Path = REPO / "requirements.txt") -> dict[str,
 
 
 def check_python() -> Finding:
-    ok = sys.version_info >= (3, 10)
-    return Finding(ok, f"Python {sys.version.split()[0]} (3.10+ needed)", "install Python 3.10 or newer")
+    ok = sys.version_info >= (3, 11)
+    return Finding(ok, f"Python {sys.version.split()[0]} (3.11+ needed)", "install Python 3.11 or newer")
 
 
 def check_packages(
-    names: tuple[str, ...] = ("openai", "jupyterlab", "ipywidgets", "python-dotenv", "pydantic", "nbval"),
+    names: tuple[str, ...] = ("openai", "jupyterlab", "ipywidgets", "python-dotenv", "pydantic", "pytest"),
 ) -> list[Finding]:
     pins = pinned_versions()
     findings = []
@@ -55,7 +55,7 @@ def check_packages(
         except metadata.PackageNotFoundError:
             findings.append(
                 Finding(
-                    False, f"{name} is not installed", "run `make test` or `pip install -r requirements.txt`"
+                    False, f"{name} is not installed", "run `make lab` or `pip install -r requirements.txt`"
                 )
             )
             continue

@@ -15,7 +15,9 @@ The strict-mode rules your schema must follow (the API answers 400 otherwise)::
      "required": [every key of properties],  # no optional fields: a field that may be empty is
                                              #   {"anyOf": [{...}, {"type": "null"}]}
      "additionalProperties": false}          # on EVERY object, nested ones too
-    no "default", "minLength", "allOf", ...; a "$ref" stands alone (no "description" next to it)
+    no "minLength", "allOf", ...; a "$ref" stands alone (no "description" next to it); and leave
+    "default" out: it can never apply (every field is required), and Azure OpenAI refuses it with a 400
+    (OpenAI did too until 2025): a strict schema without "default" works on every provider
 """
 
 from __future__ import annotations
@@ -90,8 +92,9 @@ def strict_response_format(model: type[BaseModel], name: str | None = None) -> d
 
     * every object (``"type": "object"``) gets ``"additionalProperties": False`` and
       ``"required"`` = the list of all its property names;
-    * ``"default"`` is removed wherever it appears (an optional field stays nullable through
-      its ``anyOf [..., {"type": "null"}]``);
+    * ``"default"`` is removed wherever it appears: the portable rule (Azure OpenAI refuses it, and a
+      strict schema has no use for it; an optional field stays nullable through its
+      ``anyOf [..., {"type": "null"}]``);
     * a ``"$ref"`` with other keys beside it (pydantic writes ``{"$ref": ..., "description": ...}``
       for a described field of a model type) is replaced by a copy of what it points to
       (``schema["$defs"][name]``) merged with those keys.

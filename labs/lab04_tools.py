@@ -69,7 +69,8 @@ def function_to_tool(func: Callable) -> dict:
     * a parameter listed under ``Args:`` in the docstring gets that text as its "description".
     * strict mode: ``"strict": True``, ``additionalProperties: False`` and EVERY property in
       ``required``, even those with a default (strict mode has no optional fields; "may be absent"
-      is written ``X | None``). Don't put "default" in the schema: strict mode refuses it.
+      is written ``X | None``). Leave "default" out of the schema: it never applies in strict mode, and
+      Azure OpenAI refuses it with a 400 (the portable rule of lesson 3).
     * a parameter without a type hint: raise ``TypeError``.
 
     Hints: ``typing.get_type_hints(func)``, ``inspect.signature(func).parameters``,

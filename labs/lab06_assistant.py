@@ -4,10 +4,12 @@ Notebook: notebooks/06_capstone.ipynb. Check your work with:
 
     make check LAB=6          (or: python -m course check 6)
 
-Nothing here is new: every method is a few lines that call what you wrote in labs 1 to 5, imported
-below. The class and its ``__init__`` are given; fill in the five methods and the ``cost`` property
-marked "your part" (replace each ``raise NotImplementedError``). If a test fails inside an earlier
-lab's function (a NotImplementedError from lab01..lab05), finish that lab first.
+Almost nothing here is new: every method is a few lines that call what you wrote in labs 1 to 5,
+imported below. The one new piece is lesson 5's rule for streams, in ``call_model``: a stream without
+a ``finish_reason`` is incomplete, so retry it, show the user no text twice, and never store it. The
+class and its ``__init__`` are given; fill in the five methods and the ``cost`` property marked "your
+part" (replace each ``raise NotImplementedError``). If a test fails inside an earlier lab's function
+(a NotImplementedError from lab01..lab05), finish that lab first.
 
 One turn of the assistant, ``ask("Where is my order A1001?")``::
 
@@ -15,6 +17,7 @@ One turn of the assistant, ``ask("Where is my order A1001?")``::
     repeat (at most max_steps times):
         call_model(context())            context(): system prompt + the newest turns that fit the budget
             └─ call_with_retries( stream the reply with the tools on offer )   lab 5 + lab 2 + lab 4
+                  no finish_reason -> IncompleteStream (retried; no text shown twice)   lesson 5
             └─ record_usage(completion.usage)                                   lab 1
         history += the assistant message (assistant_to_dict)                    lab 4
         no tool calls? -> return its text
@@ -31,6 +34,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, Field
@@ -43,8 +47,27 @@ from .lab05_errors import call_with_retries  # noqa: F401
 
 SYSTEM_PROMPT = (
     "You are the customer-support assistant of Brewster's, an online shop for coffee gear. "
-    "Be friendly and brief. Use the tools to look up orders and stock; never guess an order's status."
+    "Be friendly and brief. Use the tools to look up orders and stock; never guess an order's status. "
+    "Answer only from the tool results; when they don't say, say that you don't know."
 )
+
+# What ``call_model`` shows the user when a retried stream says something else than the text already shown.
+CUT_NOTICE = "\n[the reply was cut off; here it is again]\n"
+
+
+class IncompleteStream(openai.APIConnectionError):
+    """A streamed reply that stopped before its end: no chunk carried a ``finish_reason`` (the stream was cut),
+    or an error event came in the middle of it. (Given.)
+
+    It is an ``APIConnectionError`` (the connection delivered less than a whole reply), so your lab 5
+    ``classify`` retries it like a dropped connection.
+    """
+
+    def __init__(
+        self, message: str = "the stream ended before the reply was complete (no finish_reason)"
+    ) -> None:
+        super().__init__(message=message, request=None)  # type: ignore[arg-type]  (no HTTP request at hand)
+
 
 TICKET_INSTRUCTIONS = (
     "You turn a customer-support conversation into a ticket for the support team. "
@@ -182,8 +205,21 @@ class Assistant:
         * each piece of reply text goes to ``on_token(piece)`` as it arrives (when ``on_token`` is given);
         * the whole request is retried with your lab 5 ``call_with_retries``, with
           ``max_attempts=self.max_attempts`` and ``sleep=self.sleep``: a 429 is tried again, a 400 is not;
-        * the usage of the completion is recorded (``record_usage``), and the completion is returned:
-          ``completion.choices[0].message`` has ``.content`` and ``.tool_calls``.
+        * a stream that breaks after it started is incomplete (lesson 5, section 5), and is retried too:
+          - it ends without any chunk carrying a ``finish_reason`` (cut): raise ``IncompleteStream()``
+            inside the retried function, BEFORE ``get_final_completion()`` (which would assemble a half
+            reply, or fail on half a tool call's arguments);
+          - an error event in the middle (the SDK raises a bare ``openai.APIError``, neither an
+            ``APIStatusError`` nor an ``APIConnectionError``): raise ``IncompleteStream`` from it;
+          - a dropped connection raises ``openai.APIConnectionError`` by itself: let it through;
+        * across attempts the user sees each piece of text once: when a retry sends again text that
+          ``on_token`` already got, don't pass it on; pass on only what goes beyond it. If the retry says
+          something else (a sampling model words it differently), call ``on_token(CUT_NOTICE)`` and then
+          pass on the new attempt's text from its start (likewise when the finished reply turns out
+          shorter than the text already shown: ``CUT_NOTICE`` and then the whole reply);
+        * only a finished stream is returned: its usage is recorded (``record_usage``), and the
+          completion is returned: ``completion.choices[0].message`` has ``.content`` and ``.tool_calls``.
+          When every attempt breaks, the last error propagates (``ask`` then rolls the turn back).
 
         Hints: the SDK's stream helper does the assembling for you::
 
@@ -193,7 +229,12 @@ class Assistant:
                         ...  # event.delta is the new text
                 completion = stream.get_final_completion()   # a ChatCompletion, usage included
 
-        Put that in a small function ``attempt()`` and pass it to ``call_with_retries``.
+        Put that in a small function ``attempt()`` and pass it to ``call_with_retries``. The stream's
+        ``event.type == "chunk"`` events carry the raw chunks: ``any(c.finish_reason for c in
+        event.chunk.choices)`` tells whether the stream finished. For the screen, keep two strings outside
+        ``attempt()``: ``shown`` (what on_token got so far) and ``text`` (this attempt's text, reset at the
+        start of each attempt); on each delta, ``text += delta``, and pass on ``text[len(shown):]`` only
+        when ``text`` goes beyond ``shown`` (``nonlocal`` lets ``attempt()`` change them).
         """
         raise NotImplementedError(
             "call_model: stream with tools, inside call_with_retries, then record the usage"

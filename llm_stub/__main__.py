@@ -10,7 +10,7 @@ import sys
 
 import uvicorn
 
-from . import clock
+from . import clock, knowledge, stack
 from .app import create_app
 from .config import StubConfig
 
@@ -48,6 +48,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("LLM_STUB_CONTROL_TOKEN"),
         help="require this secret (header x-stub-control-token) on the /_stub control endpoints "
         "(default: $LLM_STUB_CONTROL_TOKEN, else none)",
+    )
+    p.add_argument(
+        "--loop", choices=stack.LOOPS, help=f"event loop (default: the fastest installed, here {stack.LOOP})"
+    )
+    p.add_argument(
+        "--http",
+        choices=stack.PARSERS,
+        help=f"HTTP/1.1 parser (default: the fastest installed, here {stack.HTTP})",
     )
     p.add_argument(
         "--today",
@@ -92,6 +100,7 @@ class _AnnouncingServer(uvicorn.Server):
             # Everything loaded so far (the SDK's types, the app) lives as long as the server: moving it out
             # of the collector's view makes each collection cheaper, about a tenth of a request's CPU time
             # (measured in issue 18; the pattern of Python's docs for gc.freeze in long-running servers).
+            knowledge.warm()  # loaded before the freeze: the tables live as long as the server
             gc.freeze()
             port = self.servers[0].sockets[0].getsockname()[1]
             print(
@@ -103,12 +112,12 @@ class _AnnouncingServer(uvicorn.Server):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     app = create_app(config_from_args(args))
-    server = _AnnouncingServer(
-        # access lines are INFO, below the warning level shown: access_log=False skips building them at all
-        uvicorn.Config(
-            app, host=args.host, port=args.port, log_level="warning", lifespan="off", access_log=False
-        )
-    )
+    try:
+        config = stack.uvicorn_config(app, args.host, args.port, loop=args.loop, http=args.http)
+    except ValueError as err:  # a part asked for that is not installed here
+        print(f"llm-stub: {err}", file=sys.stderr)
+        return 2
+    server = _AnnouncingServer(config)
     # uvicorn finishes open requests on SIGINT/SIGTERM, then re-raises the signal with the handlers it
     # found; these make that re-raise a clean exit instead of a death by signal.
     signal.signal(signal.SIGTERM, _exit_cleanly)

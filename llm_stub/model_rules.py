@@ -45,7 +45,9 @@ Responses API, reasoning models:
   model. Supported values are: 'none', 'low', 'medium', and 'high'.", param ``reasoning.effort``, code
   ``unsupported_value`` (anomalyco/opencode#4451).
 * while it reasons: ``temperature`` other than 1 and ``top_p`` at any value (1 too): "Unsupported parameter:
-  'temperature' is not supported with this model.", code null (E1; BerriAI/litellm#39631 for gpt-6-astra).
+  'temperature' is not supported with this model.", code null (E1; BerriAI/litellm#39631 for gpt-6-astra);
+  token log probabilities (``top_logprobs`` above 0, or ``include: ["message.output_text.logprobs"]``) get the
+  Chat Completions "Unsupported parameter: 'logprobs' ..." form (see ``_check_sampling``).
 * function tools work at every effort (the Responses API is the way out the 400 above names).
 
 Responses API, classic models: "Unsupported parameter: 'reasoning.effort' is not supported with this model.",
@@ -170,6 +172,16 @@ def _check_sampling(req: ChatRequest) -> None:
             raise _unsupported_parameter("temperature", code=None)
         if top_p is not None:
             raise _unsupported_parameter("top_p", code=None)
+        # Token log probabilities while it reasons: OpenAI's rule of thumb drops top_logprobs on both endpoints
+        # (fact sheet 1d; S8, S9), and reasoning models give none on the Responses API (UKGovernmentBEIS/
+        # inspect_ai#2739: "logprobs are not supported for reasoning models"; GPT-5.x and GPT-6 probed
+        # 2026-09-25: "'logprobs' is not supported with this model", find_string id 68402646183). No Responses
+        # body was captured: the Chat Completions wording, naming the parameter the request used.
+        source = req.source or {}
+        if source.get("top_logprobs"):
+            raise _unsupported_parameter("top_logprobs")
+        if req.logprobs:  # include: ["message.output_text.logprobs"]
+            raise _unsupported_parameter("logprobs")
         return
     if temperature is not None and temperature != 1:
         raise invalid(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalog, model_rules, reasoning, structured, tools
+from . import catalog, logprobs, model_rules, reasoning, structured, tools
 from . import request as request_check
 from .catalog import ModelInfo
 from .errors import StubError, invalid
@@ -133,6 +133,16 @@ def check_context(
         )
 
 
+def attach_logprobs(req: ChatRequest, choices: list[Choice], encoding: str) -> None:
+    """Each text (or refusal) choice gets the log probabilities of its own tokens (``logprobs.py``), fixed by
+    the request so that the same request reports the same values."""
+    for c in choices:
+        if c.tool_calls:
+            continue
+        seed = f"{req.messages!r}|{c.index}|{c.content or c.refusal}".encode()
+        c.logprobs = logprobs.for_pieces(list(c.pieces), encoding, req.top_logprobs, seed)
+
+
 async def run(
     state: StubState,
     req: ChatRequest,
@@ -172,6 +182,8 @@ async def run(
             raise fault.error
     response_headers.update(state.limits.admit(key, prompt_tokens + (req.max_tokens or 0), model=req.model))
     choices = complete(req, state.book, model, effort)
+    if req.logprobs:
+        attach_logprobs(req, choices, model.encoding)
     cache = state.cache.lookup_and_store(
         key=key,
         model=model.resolved,

@@ -100,6 +100,8 @@ _ASKED: list[tuple[str, re.Pattern[str]]] = [
     ("relation", re.compile(r"(?i)\bwhat(?:'s| is) my (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|"
                             r"friend|boss|mother|father|mom|mum|dad|girlfriend|boyfriend|colleague|manager|kid|child|"
                             r"baby)(?:'s name| called| named)")),
+    ("relation_age", re.compile(r"(?i)\bhow old (?:is|'s) my (\w+)")),
+    ("named_age", re.compile(r"(?i)\bhow old (?:is|'s) (?!my\b|i\b|he\b|she\b|it\b|that\b|this\b)([A-Za-z][\w'-]*)")),
     ("all", re.compile(r"(?i)\b(?:what do you (?:know|remember) about me|what have i told you|what did i tell you about"
                        r" (?:me|myself))")),
 ]  # fmt: skip
@@ -150,6 +152,7 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     dislikes: list[str] = []
     favourites: dict[str, str] = {}
     relations: dict[str, str] = {}
+    ages: dict[str, str] = {}
     for text in _user_texts(messages):
         for fact in facts(text):
             if fact.kind == "likes":
@@ -160,6 +163,8 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
                 favourites[fact.detail] = fact.value
             elif fact.kind == "relation":
                 relations[fact.detail] = fact.value
+            elif fact.kind == "relation_age":
+                ages[fact.detail] = fact.value
             else:
                 known[fact.kind] = fact.value
     if likes:
@@ -168,6 +173,7 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
         known["dislikes"] = list(dict.fromkeys(dislikes))
     known["favourite"] = favourites
     known["relation"] = relations
+    known["relation_age"] = ages
     return known
 
 
@@ -189,8 +195,19 @@ def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
             verb = "are" if detail.endswith("s") else "is"
             return f"Your favourite {detail} {verb} {favourites[key]}.", True
         return f"I don't know your favourite {detail}: nothing in this conversation tells me.", False
-    if kind == "relation":
+    if kind in ("relation_age", "named_age"):
         relations: dict = known["relation"]  # type: ignore[assignment]
+        ages: dict = known["relation_age"]  # type: ignore[assignment]
+        if kind == "named_age":
+            detail = next((who for who, name in relations.items() if name.lower() == detail.lower()), "")
+            if not detail:
+                return "", False
+        if detail in ages:
+            name = f" {relations[detail]}" if detail in relations else ""
+            return f"Your {detail}{name} is {ages[detail]}.", True
+        return f"I don't know how old your {detail} is: nothing in this conversation tells me.", False
+    if kind == "relation":
+        relations = known["relation"]  # type: ignore[assignment]
         if detail in relations:
             return f"Your {detail}'s name is {relations[detail]}.", True
         return f"I don't know your {detail}'s name: nothing in this conversation tells me.", False
@@ -226,9 +243,9 @@ def _everything(known: dict) -> str:
 _MAY_ASK = re.compile(
     r"(?i)\b(?:what(?:'s|\s+(?:is|are|was|were|am|do|did|don't|have|name))\s+(?:my|i|you|your|did)\b"
     r"|who\s+(?:am|do)\s+i\b|where\b|which\s+(?:city|town|country|company)\b|how\s+old\b"
-    r"|do\s+you\s+(?:know|remember)\b|repeat\b)"
+    r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+(?:did|have)\s+i\b)"
 )
-_PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]
+_PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]  # and _ASK_SAID, appended below
 
 
 def answer_from_history(messages: list[dict]) -> str | None:
@@ -246,7 +263,7 @@ def answer_from_history(messages: list[dict]) -> str | None:
             if not any(abs(m.start() - a) < 3 for a, _, _ in asked):
                 asked.append((m.start(), kind, (m.group(1) if m.groups() else "").lower()))
     if not asked:
-        return None
+        return said_value(question, messages)
     known = known_facts(messages)
     answers: list[str] = []
     missing = False
@@ -255,8 +272,12 @@ def answer_from_history(messages: list[dict]) -> str | None:
             answers.append(_everything(known))
             continue
         sentence, found = _answer(kind, detail, known)
+        if not sentence:
+            continue  # "how old is Rome?": about no one the user named
         answers.append(sentence)
         missing = missing or not found
+    if not answers:
+        return said_value(question, messages)
     if missing:
         answers.append(_ONLY_THIS_REQUEST if len(asked) > 1 or asked[0][1] != "favourite" else
                        "Each request only contains the messages you send with it.")  # fmt: skip
@@ -286,6 +307,7 @@ def greeting_reply(messages: list[dict]) -> str | None:
             "likes": f"you like {fact.value}", "dislikes": f"you don't like {fact.value}",
             "age": f"you're {fact.value}", "favourite": f"your favourite {fact.detail} is {fact.value}",
             "relation": f"your {fact.detail}'s name is {fact.value}",
+            "relation_age": f"your {fact.detail} is {fact.value}",
         }[fact.kind])  # fmt: skip
     hello = f"Nice to meet you, {names[-1]}! " if names else ""
     return f"{hello}Noted: {_join(noted)}. How can I help you today?"
@@ -303,3 +325,45 @@ def generic_reply(messages: list[dict]) -> str:
         f"answer for that. I can see {turns} user message{'s' if turns != 1 else ''} in this request. "
         "Set OPENAI_API_KEY in .env to talk to a real model."
     )
+
+
+# --------------------------------------------------------------------------- values the user gave, corrected
+
+_ASK_SAID = re.compile(
+    r"(?i)\b(?:which|what)\s+(day|date|time|city|town|place|country|number|amount|price|name|size|colou?r|hotel|"
+    r"flight|order|seat|room)s?\s+(?:did|have)\s+i\s+(?:say|said|pick|picked|choose|chose|chosen|ask for|want|wanted|"
+    r"mention|mentioned|give|gave|book|booked|settle on)"
+)
+_CORRECTION = re.compile(
+    r"(?i)^\s*(?:actually|sorry|no,|oops|wait|correction)|\b(?:make it|change it to|i meant|instead)\b"
+)
+_PATTERNS.append(_ASK_SAID)
+_KIND_OF = {"day": ("date",), "date": ("date",), "time": ("date",), "city": ("city",), "town": ("city",),
+            "place": ("city", "country", "name"), "country": ("country",), "number": ("number", "quantity", "id"),
+            "amount": ("money", "number", "quantity"), "price": ("money", "number"), "name": ("person", "name"),
+            "order": ("id",)}  # fmt: skip
+
+
+def said_value(question: str, messages: list[dict]) -> str | None:
+    """ "which day did i say?": the latest value of that kind the user gave, a correction overriding the first."""
+    from .understanding import entities
+
+    asked = _ASK_SAID.search(question)
+    if asked is None:
+        return None
+    word = asked.group(1).lower()
+    kinds = _KIND_OF.get(word, ("quoted", "name"))
+    history: list[tuple[str, bool]] = []
+    for text in _user_texts(messages)[:-1]:
+        found = [e for e in entities(text) if e.kind in kinds]
+        if found:
+            said = found[-1].text
+            if text[: found[-1].start].lower().endswith("the ") and said[:1].isdigit():
+                said = f"the {said}"  # "the 15th", as the user wrote it
+            history.append((said, bool(_CORRECTION.search(text))))
+    if not history:
+        return f"You haven't told me a {word} in this conversation. {_ONLY_THIS_REQUEST}"
+    latest, corrected = history[-1]
+    if corrected and len(history) > 1 and history[-2][0] != latest:
+        return f"You said {latest} (you changed it from {history[-2][0]})."
+    return f"You said {latest}."

@@ -113,8 +113,8 @@ def service_tier_of(requested: str | None) -> str:
     """
     if requested in ("priority", "fast"):
         return "priority"
-    if requested == "flex":
-        return "flex"
+    if requested in ("flex", "ultrafast"):  # 'ultrafast' (Responses only): "will show service_tier=ultrafast"
+        return requested
     return "default"
 
 
@@ -156,6 +156,30 @@ def _tool_call(t) -> dict:
     return {"id": t.id, "type": "function", "function": {"name": t.name, "arguments": t.arguments}}
 
 
+def choice_logprobs(c: Choice) -> dict | None:
+    """A choice's ``logprobs``: null unless the request asked (``logprobs: true``), else the entries of every
+    token of the content (or of the refusal) (``llm_stub/logprobs.py`` for the evidence)."""
+    if c.logprobs is None:
+        return None
+    entries = [e.chat() for piece in c.logprobs for e in piece]
+    if c.refusal is not None:
+        return {"content": None, "refusal": entries}
+    return {"content": entries, "refusal": None}
+
+
+def _delta_logprobs(c: Choice) -> list[str]:
+    """The ``logprobs`` of each of a choice's stream deltas, aligned with ``choice_deltas``: the role delta's
+    is empty, then one piece's entries per delta (recorded chunks in openai/openai-go
+    ``streamaccumulator_test.go``: ``"logprobs":{"content":[],"refusal":null}`` on the role chunk)."""
+    if c.refusal is not None:
+        shape = '{{"content":null,"refusal":{}}}'
+    else:
+        shape = '{{"content":{},"refusal":null}}'
+    out = [shape.format("[]")]
+    out += [shape.format(dumps([e.chat() for e in piece])) for piece in c.logprobs or []]
+    return out
+
+
 def completion(meta: Meta, choices: list[Choice], usage: Usage) -> dict:
     """A ChatCompletion body, keys in the order of real bodies (openai-python tests/lib/chat/test_completions.py
     snapshots: message ``role, content, [tool_calls], refusal``; then ``usage``, ``service_tier``,
@@ -167,7 +191,14 @@ def completion(meta: Meta, choices: list[Choice], usage: Usage) -> dict:
             message["tool_calls"] = [_tool_call(t) for t in c.tool_calls]
         message["refusal"] = c.refusal
         message["annotations"] = []
-        out.append({"index": c.index, "message": message, "logprobs": None, "finish_reason": c.finish_reason})
+        out.append(
+            {
+                "index": c.index,
+                "message": message,
+                "logprobs": choice_logprobs(c),
+                "finish_reason": c.finish_reason,
+            }
+        )
     return {
         "id": meta.id,
         "object": "chat.completion",
@@ -229,21 +260,23 @@ def choice_deltas(c: Choice) -> list[str]:
     return [_ROLE_TEXT, *(f'{{"content":{dumps(p)}}}' for p in c.pieces)]
 
 
-def plan(choices: list[Choice]) -> list[tuple[int, str, bool]]:
-    """Every (choice index, delta JSON, starts a new round) in send order, finish chunks excluded.
+def plan(choices: list[Choice]) -> list[tuple[int, int, str, bool]]:
+    """Every (choice index, delta's position in its choice, delta JSON, starts a new round) in send order,
+    finish chunks excluded.
 
     Round 0 is each choice's role delta and first token; every later round one more token of each choice
     still going. Pacing waits once per round.
     """
     queues = [(c.index, choice_deltas(c)) for c in choices]
-    out: list[tuple[int, str, bool]] = []
+    out: list[tuple[int, int, str, bool]] = []
     step = 0
     while True:
         first = True
         for index, deltas in queues:
+            start = 0 if step == 0 else step + 1
             take = deltas[0:2] if step == 0 else deltas[step + 1 : step + 2]
-            for d in take:
-                out.append((index, d, first and step > 0))
+            for k, d in enumerate(take, start):
+                out.append((index, k, d, first and step > 0))
                 first = False
         step += 1
         if all(len(deltas) <= step + 1 for _, deltas in queues):
@@ -266,11 +299,15 @@ class Obfuscator:
         self.target = 8 + secrets.randbelow(10)
         self.at = secrets.randbelow(len(_POOL) - 64)
 
-    def field(self, delta_len: int) -> str:
+    def pad(self, delta_len: int) -> str:
+        """The random characters for a delta of ``delta_len`` characters."""
         n = max(1, self.target - delta_len)
         start = self.at
         self.at = (start + 7) % (len(_POOL) - 64)
-        return f',"obfuscation":"{_POOL[start : start + n]}"}}\n\n'
+        return _POOL[start : start + n]
+
+    def field(self, delta_len: int) -> str:
+        return f',"obfuscation":"{self.pad(delta_len)}"}}\n\n'
 
 
 def chunk_frames(
@@ -295,9 +332,11 @@ def chunk_frames(
         end = obfuscator.field(size) if obfuscator is not None else "}\n\n"
         frames.append((to_bytes(head + body + "]" + tail + end), paced))
 
-    for index, delta, paced in plan(choices):
+    with_logprobs = {c.index: _delta_logprobs(c) for c in choices if c.logprobs is not None}
+    for index, k, delta, paced in plan(choices):
+        lp = with_logprobs[index][k] if index in with_logprobs and k < len(with_logprobs[index]) else "null"
         add(
-            f'{{"index":{index},"delta":{delta},"logprobs":null,"finish_reason":null}}',
+            f'{{"index":{index},"delta":{delta},"logprobs":{lp},"finish_reason":null}}',
             paced,
             len(delta) - 12,
         )

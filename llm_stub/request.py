@@ -138,6 +138,10 @@ class ChatRequest:
     # whose own parameters, e.g. a 12-hour prompt_cache_options.ttl, the per-model rules read there).
     api: str = "chat"
     source: dict | None = None
+    # token log probabilities of the reply (``logprobs: true``; the Responses API's include
+    # "message.output_text.logprobs"), with ``top_logprobs`` alternatives per token
+    logprobs: bool = False
+    top_logprobs: int = 0
 
     # Read by several steps of every request: worked out once (a request's messages are not changed after
     # it is parsed).
@@ -374,6 +378,9 @@ def parse_chat_request(body: Any) -> ChatRequest:
         if body[name] is not None:
             validate_schema(body[name], SCHEMAS[name], name)
     req.service_tier = body.get("service_tier")
+    if body.get("logprobs") is True:  # types checked above (SIDE_PARAMS: logprobs, top_logprobs)
+        req.logprobs = True
+        req.top_logprobs = body.get("top_logprobs") or 0
     if body.get("tool_choice") is not None:
         req.tool_choice = body["tool_choice"]
     if body.get("parallel_tool_calls") is not None:

@@ -18,6 +18,17 @@ carries ``sequence_number`` (required by the schemas), and every frame is
 
 An injected ``stream_error`` fault ends the stream with ``response.failed`` (status ``failed``,
 ``error: {code: "server_error", message}``), the documented terminal event for a response that fails.
+
+Since issue 25, as recorded real streams show them (vercel/ai
+``packages/openai/src/responses/__fixtures__/openai-reasoning-encrypted-content.1.chunks.txt``): event keys in the
+order ``type, sequence_number, item_id, output_index, summary_index/content_index, ...``; delta events carry an
+``obfuscation`` field unless ``stream_options.include_obfuscation`` is false (the SDK's ``StreamOptions``
+docstring); a reasoning item's summary parts stream between its ``output_item.added`` and ``.done``
+(``responses_reasoning.py``); ``service_tier`` is the requested one (``"auto"`` when none) while the response is
+in progress and the tier that served it once it is done (``render.service_tier_of``; the recorded stream says
+``"auto"`` then ``"default"``; the SDK's docstring: "the response body will include the service_tier value based
+on the processing mode actually used"); with ``include: ["message.output_text.logprobs"]`` the text part and the
+text events carry the tokens' log probabilities (``logprobs.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +57,10 @@ from openai.types.responses import (
     ResponseOutputRefusal,
     ResponseOutputText,
     ResponseReasoningItem,
+    ResponseReasoningSummaryPartAddedEvent,
+    ResponseReasoningSummaryPartDoneEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
     ResponseRefusalDeltaEvent,
     ResponseRefusalDoneEvent,
     ResponseTextDeltaEvent,
@@ -62,7 +77,8 @@ from .faults import StreamFault
 from .generate import Choice
 from .ids import hex_id
 from .reasoning import Usage
-from .render import StreamDropped
+from .render import Obfuscator, StreamDropped, service_tier_of
+from .responses_reasoning import ENCRYPTED_INCLUDE, Sealer, summary_parts
 from .tokenizer import encode
 
 
@@ -79,12 +95,14 @@ _RESPONSE_KEYS = (
     "status",
     "background",
     "completed_at",
+    "conversation",
     "error",
     "incomplete_details",
     "instructions",
     "max_output_tokens",
     "max_tool_calls",
     "model",
+    "moderation",
     "output",
     "parallel_tool_calls",
     "previous_response_id",
@@ -104,7 +122,18 @@ _RESPONSE_KEYS = (
     "user",
     "metadata",
 )
-_ITEM_KEYS = ("id", "type", "status", "content", "role", "call_id", "name", "arguments")
+_ITEM_KEYS = (
+    "id",
+    "type",
+    "status",
+    "encrypted_content",
+    "summary",
+    "content",
+    "role",
+    "call_id",
+    "name",
+    "arguments",
+)
 _PART_KEYS = ("type", "annotations", "logprobs", "text", "refusal")
 
 
@@ -113,7 +142,7 @@ def _ordered(data: dict, order: tuple[str, ...]) -> dict:
     return {k: data[k] for k in sorted(data, key=lambda k: rank.get(k, len(order)))}
 
 
-def _wire_item(item: dict) -> dict:
+def wire_item(item: dict) -> dict:
     item = dict(item)
     if isinstance(item.get("content"), list):
         item["content"] = [_ordered(p, _PART_KEYS) for p in item["content"]]
@@ -122,7 +151,7 @@ def _wire_item(item: dict) -> dict:
 
 def _wire_response(data: dict) -> dict:
     data = dict(data)
-    data["output"] = [_wire_item(i) for i in data.get("output", [])]
+    data["output"] = [wire_item(i) for i in data.get("output", [])]
     for stamp in ("created_at", "completed_at"):  # the SDK types them as floats; the API sends integers
         if isinstance(data.get(stamp), float):
             data[stamp] = int(data[stamp])
@@ -152,7 +181,19 @@ def usage_of(chat_usage: Usage) -> ResponseUsage:
 class Plan:
     """One response's ids and output, decided once, so the stream and the final object agree."""
 
-    def __init__(self, choice: Choice, model: str, echo: dict, usage: ResponseUsage) -> None:
+    def __init__(
+        self,
+        choice: Choice,
+        model: str,
+        echo: dict,
+        usage: ResponseUsage,
+        *,
+        question: str = "",
+        json_answer: bool = False,
+        include: tuple[str, ...] = (),
+        sealer: Sealer | None = None,
+        obfuscation: bool = True,
+    ) -> None:
         self.id = new_id("resp")
         self.created_at = int(time.time())
         self.completed_at: int | None = None
@@ -160,11 +201,20 @@ class Plan:
         self.echo = echo
         self.usage = usage
         self.choice = choice
+        self.obfuscator = Obfuscator() if obfuscation else None
         self.incomplete = choice.finish_reason == "length"
         self.items: list[tuple[str, Any]] = []
+        self.summary: list[str] = []
+        self.sealed: tuple[str, str] | None = None  # encrypted content: while in progress, done
         if getattr(choice, "reasoning_tokens", 0):
-            # a reasoning model's output starts with a reasoning item (its summary only when one is asked for;
-            # the stub writes none): e.g. the recorded outputs in lmstudio-ai/lmstudio-bug-tracker#1188
+            # a reasoning model's output starts with a reasoning item: e.g. the recorded outputs in
+            # lmstudio-ai/lmstudio-bug-tracker#1188; its summary only when one is asked for
+            detail = (echo.get("reasoning") or {}).get("summary")
+            if detail:
+                self.summary = summary_parts(question, choice, detail, json_answer)
+            if ENCRYPTED_INCLUDE in include and sealer is not None:
+                payload = {"model": model, "reasoning_tokens": choice.reasoning_tokens}
+                self.sealed = (sealer.seal(payload), sealer.seal({**payload, "summary": self.summary}))
             self.items.append(("reasoning", new_id("rs")))
         if choice.tool_calls:
             self.items += [("function_call", (new_id("fc"), call)) for call in choice.tool_calls]
@@ -174,12 +224,23 @@ class Plan:
 
     # -- items --------------------------------------------------------------------------------------
 
+    def _logprobs(self, piece: int | None = None, event: bool = False) -> list[dict]:
+        """The text's token log probabilities (all, or one piece's), when the request included them."""
+        pieces = self.choice.logprobs
+        if pieces is None:
+            return []
+        chosen = pieces if piece is None else pieces[piece : piece + 1]
+        return [e.event() if event else e.chat() for p in chosen for e in p]
+
     def _part(self, done: bool) -> ResponseOutputText | ResponseOutputRefusal:
         c = self.choice
         if c.refusal is not None:
             return ResponseOutputRefusal(type="refusal", refusal=c.refusal if done else "")
         return ResponseOutputText(
-            type="output_text", text=(c.content or "") if done else "", annotations=[], logprobs=[]
+            type="output_text",
+            text=(c.content or "") if done else "",
+            annotations=[],
+            logprobs=self._logprobs() if done else [],
         )
 
     def item(
@@ -187,7 +248,14 @@ class Plan:
     ) -> ResponseOutputMessage | ResponseFunctionToolCall | ResponseReasoningItem:
         kind, data = self.items[index]
         if kind == "reasoning":
-            return ResponseReasoningItem(id=data, type="reasoning", summary=[])
+            item = ResponseReasoningItem(
+                id=data,
+                type="reasoning",
+                summary=[{"type": "summary_text", "text": t} for t in self.summary] if done else [],
+            )
+            if self.sealed is not None:
+                item.encrypted_content = self.sealed[1] if done else self.sealed[0]
+            return item
         if kind == "function_call":
             item_id, call = data
             return ResponseFunctionToolCall(
@@ -224,6 +292,8 @@ class Plan:
             "output": [self.item(i, True) for i in range(len(self.items))] if finished else [],
             **self.echo,
         }
+        if status != "in_progress":  # the tier that served the request (the module docstring)
+            fields["service_tier"] = service_tier_of(self.echo.get("service_tier"))
         if finished:  # the schema's usage is an object, not nullable: absent until the response is done
             fields["usage"] = self.usage
         return Response.model_validate(fields)
@@ -272,17 +342,19 @@ class Plan:
                 )
             )
             if kind == "reasoning":
-                pass  # added, then done: no content events without a summary
+                self._summary_events(add, data, index)
             elif kind == "function_call":
                 item_id, call = data
                 for piece in encode(call.arguments):
                     add(
-                        ResponseFunctionCallArgumentsDeltaEvent(
-                            type="response.function_call_arguments.delta",
-                            item_id=item_id,
-                            output_index=index,
-                            delta=piece,
-                            sequence_number=seq,
+                        self._padded(
+                            ResponseFunctionCallArgumentsDeltaEvent(
+                                type="response.function_call_arguments.delta",
+                                item_id=item_id,
+                                output_index=index,
+                                delta=piece,
+                                sequence_number=seq,
+                            )
                         ),
                         True,
                     )
@@ -312,21 +384,33 @@ class Plan:
                 if c.refusal is not None:
                     for piece in c.pieces:
                         add(
-                            ResponseRefusalDeltaEvent(type="response.refusal.delta", delta=piece, **common),
+                            self._padded(
+                                ResponseRefusalDeltaEvent(
+                                    type="response.refusal.delta", delta=piece, **common
+                                )
+                            ),
                             True,
                         )
                     add(ResponseRefusalDoneEvent(type="response.refusal.done", refusal=c.refusal, **common))
                 else:
-                    for piece in c.pieces:
+                    for k, piece in enumerate(c.pieces):
                         add(
-                            ResponseTextDeltaEvent(
-                                type="response.output_text.delta", delta=piece, logprobs=[], **common
+                            self._padded(
+                                ResponseTextDeltaEvent(
+                                    type="response.output_text.delta",
+                                    delta=piece,
+                                    logprobs=self._logprobs(k, event=True),
+                                    **common,
+                                )
                             ),
                             True,
                         )
                     add(
                         ResponseTextDoneEvent(
-                            type="response.output_text.done", text=c.content or "", logprobs=[], **common
+                            type="response.output_text.done",
+                            text=c.content or "",
+                            logprobs=self._logprobs(event=True),
+                            **common,
                         )
                     )
                 add(
@@ -349,6 +433,44 @@ class Plan:
             add(ResponseCompletedEvent(type="response.completed", response=final, sequence_number=seq))
         return out
 
+    def _summary_events(self, add: Any, item_id: str, index: int) -> None:
+        """A reasoning item's summary parts: part added, text deltas, text done, part done (each part)."""
+        for i, text in enumerate(self.summary):
+            common = {"item_id": item_id, "output_index": index, "summary_index": i, "sequence_number": 0}
+            add(
+                ResponseReasoningSummaryPartAddedEvent(
+                    type="response.reasoning_summary_part.added",
+                    part={"type": "summary_text", "text": ""},
+                    **common,
+                )
+            )
+            for piece in encode(text):
+                add(
+                    self._padded(
+                        ResponseReasoningSummaryTextDeltaEvent(
+                            type="response.reasoning_summary_text.delta", delta=piece, **common
+                        )
+                    )
+                )
+            add(
+                ResponseReasoningSummaryTextDoneEvent(
+                    type="response.reasoning_summary_text.done", text=text, **common
+                )
+            )
+            add(
+                ResponseReasoningSummaryPartDoneEvent(
+                    type="response.reasoning_summary_part.done",
+                    part={"type": "summary_text", "text": text},
+                    **common,
+                )
+            )
+
+    def _padded(self, event: Any) -> Any:
+        """A delta event with its ``obfuscation`` field (an extra field of the SDK's event types)."""
+        if self.obfuscator is not None:
+            event.obfuscation = self.obfuscator.pad(len(event.delta))
+        return event
+
     def failed_event(self, message: str) -> ResponseFailedEvent:
         return ResponseFailedEvent(
             type="response.failed",
@@ -367,22 +489,24 @@ def event_json(event: Any, sequence_number: int) -> dict:
     if "response" in data:
         data["response"] = _wire_response(data["response"])
     if isinstance(data.get("item"), dict):
-        data["item"] = _wire_item(data["item"])
-    order = (
+        data["item"] = wire_item(data["item"])
+    order = (  # as recorded real events send them (the module docstring)
         "type",
         "sequence_number",
         "response",
-        "output_index",
         "item_id",
+        "output_index",
+        "summary_index",
         "content_index",
         "item",
         "part",
         "delta",
         "text",
         "refusal",
-        "name",
         "arguments",
+        "name",
         "logprobs",
+        "obfuscation",
     )
     return _ordered(data, order)
 

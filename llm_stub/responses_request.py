@@ -16,21 +16,39 @@ Sources for shapes and messages: the SDK's ``openai.types.responses.response_cre
 ``FunctionTool``, ``TextResponseFormatJsonSchema``, ``ToolChoiceFunction``), the recorded
 live responses in openai-python's ``tests/lib/responses/test_responses.py``. Error texts the
 real API is known to send (from public bug reports): "Previous response with id '...' not
-found." / ``previous_response_not_found`` (bigduu/Bamboo-agent#513, maximhq/bifrost#2441),
-"No tool output found for function call ...", "No tool call found for function call output
-with call_id ...". Features the stub deliberately leaves out (built-in tools, background mode,
-the conversations API, reusable prompts) are refused with a 400 that says so, never ignored.
+found." / ``previous_response_not_found`` (bigduu/Bamboo-agent#513, maximhq/bifrost#2441).
+The input items and their rules are ``responses_input.py``'s; the history behind
+``previous_response_id`` or ``conversation`` comes from the caller (``History``). Features the
+stub deliberately leaves out (built-in tools, background mode, reusable prompts) are refused
+with a 400 that says so, never ignored.
+
+Enums checked with the real 400 (``Invalid value: 'x'. Supported values are: ...``, code
+``invalid_value``): ``include[i]`` (the SDK's ``ResponseIncludable``; the message and param as a direct
+API observation records them, find_string id 61421724985: ``param: "include[0]"``),
+``service_tier`` (the SDK's ``ServiceTier``; the observation lists only five values for gpt-5.6-terra,
+the stub accepts the SDK's seven), ``reasoning.summary`` (``responses_reasoning.py``). ``conversation``
+and ``previous_response_id`` are mutually exclusive: "Mutually exclusive parameters. Ensure you are only
+providing one of: 'previous_response_id' or 'conversation'.", param null, code
+``mutually_exclusive_parameters`` (the wording of several open implementations of the API, e.g. SGLang's
+docs and two Rust gateways found with find_string; a real curl report of 2025-10-27 quotes the same
+sentence shortened, "Mutually exclusive parameters: ''. Ensure you are only providing one of:
+'pre..._id' or 'conversation'.", with the same code); a conversation id must start with ``conv_``
+("Invalid 'conversation': 'x'. Expected an ID that begins with 'conv_'.", param ``conversation``, code
+``invalid_conversation_id``, SGLang's documentation of the API's errors).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from openai.types.responses import response_create_params
+from openai.types.responses.response_includable import ResponseIncludable
+from openai.types.responses.service_tier import ServiceTier
 
 from .catalog import EFFORTS
 from .errors import StubError, invalid
@@ -45,6 +63,17 @@ from .request import (
     parse_chat_request,
     typed_object,
 )
+from .responses_input import (
+    Items,
+    check_pairing,
+    check_reasoning_followed,
+    parse_items,
+    reasoning_ids_unknown,
+    to_chat,
+    unsupported,
+)
+from .responses_reasoning import LOGPROBS_INCLUDE, SUMMARY_VALUES
+from .schema_check import bad_value
 
 KNOWN_PARAMS = frozenset(response_create_params.ResponseCreateParamsBase.__annotations__) | {"stream"}
 
@@ -60,17 +89,12 @@ MOVED = {
 # Accepted and echoed, but with no effect on the stub's output.
 IGNORED = frozenset(
     {
-        "include",
         "metadata",
         "user",
         "safety_identifier",
         "prompt_cache_key",
         "prompt_cache_retention",
-        "prompt_cache_options",
-        "service_tier",
-        "top_logprobs",
-        "truncation",
-        "stream_options",
+        "prompt_cache_options",  # read by the per-model rules (model_rules.cache_options)
         "max_tool_calls",
     }
 )
@@ -78,7 +102,6 @@ IGNORED = frozenset(
 # What the stub deliberately does not implement, each refused with a clear 400.
 REFUSED = {
     "background": "background mode (`background: true`: poll for the result later)",
-    "conversation": "the Conversations API (`conversation`); chain turns with `previous_response_id` instead",
     "prompt": "reusable prompts (`prompt`, stored in the OpenAI dashboard)",
     "context_management": "server-side context management (`context_management`)",
     "background_options": "background mode (`background_options`)",
@@ -108,16 +131,22 @@ INPUT_ROLES = ("user", "assistant", "system", "developer")
 REASONING_EFFORTS = (
     EFFORTS  # the SDK's ReasoningEffort (S1), "max" included; which a model takes: model_rules
 )
+INCLUDABLE = typing.get_args(ResponseIncludable)
+SERVICE_TIERS = typing.get_args(typing.get_args(ServiceTier)[0])
 
 
-def unsupported(what: str, param: str) -> StubError:
-    return StubError(
-        400,
-        f"The course's stub does not implement {what}. The real Responses API does; this stub only "
-        "generates text, JSON and calls to your own function tools.",
-        param=param,
-        code="unsupported_parameter",
-    )
+@dataclass
+class History:
+    """Where the conversation before this request lives: each callable raises the real error for an unknown id.
+
+    ``previous(id)`` and ``conversation(id)`` return the stored items; ``holds(item_id)`` says whether the
+    server keeps a reasoning item; ``open_sealed(token)`` verifies encrypted reasoning content.
+    """
+
+    previous: Callable[[str], Items] | None = None
+    conversation: Callable[[str], Items] | None = None
+    holds: Callable[[str], bool] = lambda _id: False
+    open_sealed: Callable[[str], dict] | None = None
 
 
 @dataclass
@@ -126,15 +155,17 @@ class ResponsesRequest:
 
     body: dict
     chat: ChatRequest
-    input_items: list[dict]  # this request's input, as items in the Responses shape (for input_items)
-    context: list[dict]  # the chat messages of the conversation so far, without instructions
+    input_items: Items  # this request's input, as items in the Responses shape (for input_items)
+    context: Items  # the items of the conversation so far (history and this input), without instructions
     instructions: str | None = None
     previous_response_id: str | None = None
+    conversation: str | None = None
     store: bool = True
     stream: bool = False
     tools: list[dict] = field(default_factory=list)  # the flat Responses tools, as sent
     # where each chat message came from, for renaming the chat checks' params: chat index -> "input[i]"
     origin: list[str] = field(default_factory=list)
+    include: tuple[str, ...] = ()
 
     @property
     def echo(self) -> dict:
@@ -147,6 +178,9 @@ class ResponsesRequest:
             "max_output_tokens": b.get("max_output_tokens"),
             "parallel_tool_calls": True if b.get("parallel_tool_calls") is None else b["parallel_tool_calls"],
             "previous_response_id": self.previous_response_id,
+            # only when the response belongs to one (a 2026-10 recorded body without a conversation has no
+            # such key: pydantic-ai cassette test_openai_responses_gpt_5_6_minimal_thinking_uses_low_effort.yaml)
+            **({"conversation": {"id": self.conversation}} if self.conversation else {}),
             "reasoning": {"effort": reasoning.get("effort"), "summary": reasoning.get("summary")},
             "store": self.store,
             "temperature": 1.0 if b.get("temperature") is None else b["temperature"],
@@ -155,7 +189,8 @@ class ResponsesRequest:
             "tools": [_echo_tool(t) for t in self.tools],
             "top_p": 1.0 if b.get("top_p") is None else b["top_p"],
             "metadata": b.get("metadata") or {},
-            "service_tier": "default",
+            "moderation": None,  # results of moderated completions, which the stub refuses (REFUSED)
+            "service_tier": b.get("service_tier") or "auto",  # as requested; the final body says what ran
             "top_logprobs": b.get("top_logprobs") or 0,
             "truncation": b.get("truncation") or "disabled",
             "max_tool_calls": b.get("max_tool_calls"),
@@ -172,165 +207,6 @@ def _echo_tool(tool: dict) -> dict:
         "parameters": tool.get("parameters"),
         "strict": tool.get("strict"),
     }
-
-
-# ---------------------------------------------------------------------------------------------- input
-
-
-def _text_of_parts(parts: list, param: str, allowed: tuple[str, ...]) -> list[dict]:
-    """Check a content list; return it as chat text parts."""
-    out = []
-    for j, part in enumerate(parts):
-        p = f"{param}[{j}]"
-        kind = typed_object(part, p)
-        if kind in ("input_image", "input_file", "input_audio"):
-            raise unsupported(f"`{kind}` content (the stub reads text only)", f"{p}.type")
-        if kind not in allowed:
-            supported = ", ".join(f"'{a}'" for a in allowed)
-            raise invalid(
-                f"Invalid value: '{kind}'. Supported values are: {supported}.", f"{p}.type", "invalid_value"
-            )
-        key = "refusal" if kind == "refusal" else "text"
-        if key not in part:
-            raise missing(f"{p}.{key}")
-        expect(part[key], "string", f"{p}.{key}")
-        out.append({"type": "text", "text": part[key]})
-    return out
-
-
-def _message(item: dict, param: str) -> dict:
-    if "role" not in item:
-        raise missing(f"{param}.role")
-    role = item["role"]
-    if role not in INPUT_ROLES:
-        supported = ", ".join(f"'{r}'" for r in INPUT_ROLES[:-1]) + f", and '{INPUT_ROLES[-1]}'"
-        raise invalid(
-            f"Invalid value: '{role}'. Supported values are: {supported}.", f"{param}.role", "invalid_value"
-        )
-    if "content" not in item:
-        raise missing(f"{param}.content")
-    content = item["content"]
-    if isinstance(content, str):
-        return {"role": role, "content": content}
-    if not isinstance(content, list):
-        raise invalid(
-            f"Invalid type for '{param}.content': expected one of a string or array of objects, but got "
-            f"{described_type(content)} instead.",
-            f"{param}.content",
-            "invalid_type",
-        )
-    if role == "assistant":
-        allowed = ("output_text", "refusal", "input_text")
-    else:
-        allowed = ("input_text",)
-    parts = _text_of_parts(content, f"{param}.content", allowed)
-    refusals = [p for p in content if isinstance(p, dict) and p.get("type") == "refusal"]
-    if role == "assistant" and refusals and len(refusals) == len(content):
-        return {"role": "assistant", "content": None, "refusal": "".join(p["refusal"] for p in refusals)}
-    return {"role": role, "content": "".join(p["text"] for p in parts) if role == "assistant" else parts}
-
-
-def _string_field(item: dict, key: str, param: str) -> str:
-    if key not in item or item[key] is None:
-        raise missing(f"{param}.{key}")
-    return expect(item[key], "string", f"{param}.{key}")
-
-
-def translate_input(raw: Any, *, param: str = "input") -> tuple[list[dict], list[dict], list[str]]:
-    """``input`` (a string or a list of items) as (chat messages, Responses-shaped items, origin of each message)."""
-    if isinstance(raw, str):
-        item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": raw}]}
-        return [{"role": "user", "content": raw}], [item], [param]
-    if not isinstance(raw, list):
-        raise invalid(
-            f"Invalid type for '{param}': expected one of a string or array of input items, but got "
-            f"{described_type(raw)} instead.",
-            param,
-            "invalid_type",
-        )
-    messages: list[dict] = []
-    items: list[dict] = []
-    origin: list[str] = []
-    for i, item in enumerate(raw):
-        p = f"{param}[{i}]"
-        expect(item, "object", p)
-        kind = item.get("type")
-        if kind is None and "role" not in item:
-            raise missing(f"{p}.type")
-        if kind in (None, "message"):
-            message = _message(item, p)
-            messages.append(message)
-            origin.append(p)
-            text = message.get("content")
-            if message["role"] == "assistant":
-                part = (
-                    {"type": "refusal", "refusal": message["refusal"]}
-                    if message.get("refusal") is not None
-                    else {"type": "output_text", "text": text or "", "annotations": []}
-                )
-                items.append({"type": "message", "role": "assistant", "content": [part]})
-            else:
-                parts = (
-                    [{"type": "input_text", "text": text}]
-                    if isinstance(text, str)
-                    else [{"type": "input_text", "text": t["text"]} for t in text]
-                )
-                items.append({"type": "message", "role": message["role"], "content": parts})
-        elif kind == "function_call":
-            call_id = _string_field(item, "call_id", p)
-            name = _string_field(item, "name", p)
-            arguments = _string_field(item, "arguments", p)
-            call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
-            last = messages[-1] if messages else None
-            if (
-                last is not None
-                and last.get("role") == "assistant"
-                and last.get("tool_calls")
-                and origin[-1].startswith(param)
-            ):
-                last["tool_calls"].append(call)  # parallel calls: one assistant turn with several calls
-            else:
-                messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
-                origin.append(p)
-            items.append({"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments})
-        elif kind == "function_call_output":
-            call_id = _string_field(item, "call_id", p)
-            if "output" not in item or item["output"] is None:
-                raise missing(f"{p}.output")
-            output = item["output"]
-            if isinstance(output, list):
-                output = "".join(t["text"] for t in _text_of_parts(output, f"{p}.output", ("input_text",)))
-            else:
-                expect(output, "string", f"{p}.output")
-            messages.append({"role": "tool", "tool_call_id": call_id, "content": output})
-            origin.append(p)
-            items.append({"type": "function_call_output", "call_id": call_id, "output": output})
-        elif kind == "reasoning":
-            continue  # a reasoning item handed back from an earlier output: nothing for the stub to read
-        elif kind == "item_reference":
-            raise unsupported("item references (`item_reference`); send the item itself", f"{p}.type")
-        else:
-            raise unsupported(f"input items of type '{kind}'", f"{p}.type")
-    return messages, items, origin
-
-
-def check_calls_answered(messages: list[dict], origin: list[str]) -> None:
-    """The real API's 400s for a function_call without its output, and an output without its call."""
-    calls: dict[str, str] = {}
-    answered: set[str] = set()
-    for message, where in zip(messages, origin, strict=True):
-        for call in message.get("tool_calls") or []:
-            calls[call["id"]] = where
-        if message.get("role") == "tool":
-            call_id = message["tool_call_id"]
-            if call_id not in calls:
-                raise invalid(
-                    f"No tool call found for function call output with call_id {call_id}.", "input", None
-                )
-            answered.add(call_id)
-    for call_id in calls:
-        if call_id not in answered:
-            raise invalid(f"No tool output found for function call {call_id}.", "input", None)
 
 
 # ---------------------------------------------------------------------------------------------- tools
@@ -471,6 +347,27 @@ def to_responses_error(err: StubError, origin: list[str]) -> StubError:
             code="unsupported_parameter",
             headers=err.headers,
         )
+    if err.code == "context_length_exceeded":
+        # the Responses API's own sentence (codex and Responses clients handle it as the context overflow:
+        # openai/codex tests "sse_failed(..., \"context_length_exceeded\", \"Your input exceeds the context
+        # window of this model. Please adjust your input and try again.\")"; the same text in 400 bodies quoted
+        # by several clients found with find_string); param as the chat 400's, renamed
+        return StubError(
+            400,
+            "Your input exceeds the context window of this model. Please adjust your input and try again.",
+            param="input",
+            code="context_length_exceeded",
+            headers=err.headers,
+        )
+    if err.message.startswith("Invalid schema for response_format") and err.param == "response_format":
+        # strict text.format schemas: the real Responses 400 keeps the chat wording of the message
+        # ("Invalid schema for response_format 'response': In context=(...), reference to component
+        # '#/$defs/Shared' which was not found in the schema.") but names param "text.format.schema", code
+        # "invalid_json_schema" (recorded body: vercel/ai packages/openai/src/responses/__fixtures__/
+        # issue-6454-nested-definitions-error.json; the same pair in several public error captures)
+        return StubError(
+            400, err.message, param="text.format.schema", code="invalid_json_schema", headers=err.headers
+        )
     param = _rename(err.param, origin).rstrip(".") if err.param else err.param
     return StubError(
         err.status,
@@ -485,20 +382,26 @@ def to_responses_error(err: StubError, origin: list[str]) -> StubError:
 # ---------------------------------------------------------------------------------------------- parse
 
 
+def check_metadata(metadata: Any) -> dict | None:
+    """``metadata``: at most 16 string values (responses and conversations)."""
+    if metadata is None:
+        return None
+    expect(metadata, "object", "metadata")
+    if len(metadata) > 16:
+        raise invalid(
+            f"Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got "
+            f"an object with {len(metadata)} properties instead.",
+            "metadata",
+            "object_above_max_properties",
+        )
+    for key, value in metadata.items():
+        expect(value, "string", f"metadata.{key}")
+    return metadata
+
+
 def _check_echoed(body: dict) -> None:
-    """Type checks for the parameters the stub only repeats back (their values do not change the reply)."""
-    metadata = body.get("metadata")
-    if metadata is not None:
-        expect(metadata, "object", "metadata")
-        if len(metadata) > 16:
-            raise invalid(
-                f"Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got "
-                f"an object with {len(metadata)} properties instead.",
-                "metadata",
-                "object_above_max_properties",
-            )
-        for key, value in metadata.items():
-            expect(value, "string", f"metadata.{key}")
+    """Checks of the parameters that only change what is echoed or included (not the reply itself)."""
+    check_metadata(body.get("metadata"))
     for name in ("user", "safety_identifier", "prompt_cache_key", "prompt_cache_retention"):
         if body.get(name) is not None:
             expect(body[name], "string", name)
@@ -507,28 +410,56 @@ def _check_echoed(body: dict) -> None:
     if body.get("max_tool_calls") is not None:
         bounded(body["max_tool_calls"], "integer", "max_tool_calls", 1)
     if body.get("truncation") is not None and body["truncation"] not in ("auto", "disabled"):
-        raise invalid(
-            f"Invalid value: '{body['truncation']}'. Supported values are: 'auto' and 'disabled'.",
-            "truncation",
-            "invalid_value",
-        )
-    if body.get("service_tier") is not None:
-        expect(body["service_tier"], "string", "service_tier")
-    if body.get("include") is not None:
-        for i, entry in enumerate(expect(body["include"], "array", "include")):
-            expect(entry, "string", f"include[{i}]")
+        raise bad_value(body["truncation"], ("auto", "disabled"), "truncation")
+    if body.get("service_tier") is not None and body["service_tier"] not in SERVICE_TIERS:
+        raise bad_value(body["service_tier"], SERVICE_TIERS, "service_tier")
     if body.get("stream_options") is not None:
         expect(body["stream_options"], "object", "stream_options")
 
 
-def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | None = None) -> ResponsesRequest:
-    """Check ``body`` like the real endpoint.
+def _include(body: dict) -> tuple[str, ...]:
+    if body.get("include") is None:
+        return ()
+    entries = expect(body["include"], "array", "include")
+    for i, entry in enumerate(entries):
+        if entry not in INCLUDABLE:
+            raise bad_value(entry, INCLUDABLE, f"include[{i}]")
+    return tuple(entries)
 
-    ``lookup(previous_response_id)`` returns the stored conversation (chat messages) of that response, or raises
-    the 400 for an unknown one.
+
+def _conversation_id(raw: Any) -> str | None:
+    """``conversation``: an id, or ``{"id": ...}`` (the SDK's ``Conversation`` param)."""
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        if "id" not in raw:
+            raise missing("conversation.id")
+        raw = expect(raw["id"], "string", "conversation.id")
+    elif not isinstance(raw, str):
+        raise invalid(
+            f"Invalid type for 'conversation': expected one of a string or an object, but got "
+            f"{described_type(raw)} instead.",
+            "conversation",
+            "invalid_type",
+        )
+    if not raw.startswith("conv_"):
+        raise invalid(
+            f"Invalid 'conversation': '{raw}'. Expected an ID that begins with 'conv_'.",
+            "conversation",
+            "invalid_conversation_id",
+        )
+    return raw
+
+
+def parse_responses_request(body: Any, history: History | None = None) -> ResponsesRequest:
+    """Check ``body`` like the real endpoint and translate it for the pipeline.
+
+    ``history`` finds what ``previous_response_id`` or ``conversation`` refers to (and raises the real error
+    for an unknown id); without it, both are ignored (the body is checked on its own).
 
     Raises the first 400 the real endpoint would raise (or the stub's clear 400 for a feature it leaves out).
     """
+    history = history or History()
     expect_body_object(body)
     for name in body:
         if name in MOVED:
@@ -564,33 +495,48 @@ def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | Non
                 "previous_response_id",
                 "invalid_value",
             )
+    conversation = _conversation_id(body.get("conversation"))
+    if previous is not None and conversation is not None:
+        raise invalid(
+            "Mutually exclusive parameters. Ensure you are only providing one of: 'previous_response_id' or "
+            "'conversation'.",
+            None,
+            "mutually_exclusive_parameters",
+        )
     instructions = body.get("instructions")
     if instructions is not None:
         expect(instructions, "string", "instructions")
 
-    history: list[dict] = []
-    if previous is not None and lookup is not None:
-        history = lookup(previous)
     if body.get("input") is None:
         raise missing("input")
-    new_messages, items, new_origin = translate_input(body["input"])
-    if not new_messages and not history:
+    sent = parse_items(body["input"], open_sealed=history.open_sealed)
+    before = Items([], [])
+    if previous is not None and history.previous is not None:
+        before = history.previous(previous)
+        before = Items(before.items, ["previous_response_id"] * len(before.items))
+    elif conversation is not None and history.conversation is not None:
+        before = history.conversation(conversation)
+        before = Items(before.items, ["conversation"] * len(before.items))
+    if not sent.items and not before.items:
         raise invalid(
             "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.",
             "input",
             "empty_array",
         )
-    context = [*(history or []), *new_messages]
-    origin = [*(["previous_response_id"] * len(history or [])), *new_origin]
-    check_calls_answered(context, origin)
+    check_reasoning_followed(sent)
+    reasoning_ids_unknown(sent, history.holds)
+    context = before + sent
+    check_pairing(context)
+    messages, origin = to_chat(context)
 
     chat_body: dict[str, Any] = {"model": body["model"], "messages": []}
     if instructions:
         chat_body["messages"].append({"role": "system", "content": instructions})
         origin = ["instructions", *origin]
-    chat_body["messages"].extend(context)
+    chat_body["messages"].extend(messages)
 
     _check_echoed(body)
+    include = _include(body)
     if body.get("prompt_cache_key") is not None:
         chat_body["prompt_cache_key"] = expect(body["prompt_cache_key"], "string", "prompt_cache_key")
     if body.get("temperature") is not None:
@@ -616,6 +562,8 @@ def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | Non
                     "invalid_value",
                 )
             chat_body["reasoning_effort"] = effort
+        if reasoning.get("summary") is not None and reasoning["summary"] not in SUMMARY_VALUES:
+            raise bad_value(reasoning["summary"], SUMMARY_VALUES, "reasoning.summary")
     if body.get("text") is not None:
         fmt = translate_text(body["text"])
         if fmt is not None:
@@ -646,44 +594,23 @@ def parse_responses_request(body: Any, lookup: Callable[[str], list[dict]] | Non
         "responses",
         body,
     )  # the per-model rules (model_rules.py) word 400s for this endpoint
+    if LOGPROBS_INCLUDE in include:  # the pipeline's logprobs, with the Responses request's top_logprobs
+        chat.logprobs, chat.top_logprobs = True, body.get("top_logprobs") or 0
+    chat.service_tier = body.get("service_tier")
     return ResponsesRequest(
         body=body,
         chat=chat,
-        input_items=items,
+        input_items=sent,
         context=context,
         instructions=instructions,
         previous_response_id=previous,
+        conversation=conversation,
         store=store,
         stream=stream,
         tools=flat,
         origin=origin,
+        include=include,
     )
-
-
-def output_messages(output: list[dict]) -> list[dict]:
-    """A response's output items as chat messages, for the stored conversation."""
-    messages: list[dict] = []
-    calls = []
-    for item in output:
-        if item["type"] == "function_call":
-            calls.append(
-                {
-                    "id": item["call_id"],
-                    "type": "function",
-                    "function": {"name": item["name"], "arguments": item["arguments"]},
-                }
-            )
-        elif item["type"] == "message":
-            parts = item["content"]
-            refusal = "".join(p.get("refusal", "") for p in parts if p["type"] == "refusal")
-            text = "".join(p.get("text", "") for p in parts if p["type"] == "output_text")
-            if refusal and not text:
-                messages.append({"role": "assistant", "content": None, "refusal": refusal})
-            else:
-                messages.append({"role": "assistant", "content": text})
-    if calls:
-        messages.append({"role": "assistant", "content": None, "tool_calls": calls})
-    return messages
 
 
 def dumps(value: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import uvicorn
 
+from . import stack
 from .app import create_app
 from .client import StubControl
 from .config import DEFAULT_API_KEY, StubConfig
@@ -22,14 +23,19 @@ class StubServer:
     ...     client = OpenAI(base_url=stub.base_url, api_key=stub.api_key)
     """
 
-    def __init__(self, config: StubConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        config: StubConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        loop: str | None = None,
+        http: str | None = None,
+    ) -> None:
         self.app = create_app(config)
         self.host = host
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                self.app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
-            )
-        )
+        # the event loop and HTTP parser: the fastest installed unless named (llm_stub.stack)
+        self._server = uvicorn.Server(stack.uvicorn_config(self.app, host, port, loop=loop, http=http))
         self._thread: threading.Thread | None = None
         self.port = port
         self._control: StubControl | None = None
@@ -72,6 +78,15 @@ class StubServer:
     @property
     def api_key(self) -> str:
         return self.state.config.api_keys[0] if self.state.config.api_keys else DEFAULT_API_KEY
+
+    @property
+    def stack(self) -> tuple[str, str]:
+        """The running server's event loop and HTTP parser, read from the objects in use: e.g.
+        ``("uvloop", "httptools")``, or ``("asyncio", "h11")`` where the fast parts are missing."""
+        listening = self._server.servers[0]
+        return stack.loop_name(listening.get_loop()), stack.parser_name(
+            self._server.config.http_protocol_class
+        )
 
     @property
     def state(self) -> StubState:

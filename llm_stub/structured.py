@@ -176,9 +176,7 @@ class _StrictChecker:
         )
 
     def fail_plain(self, detail: str) -> StubError:
-        return StubError(
-            400, f"Invalid schema for {self.where}: {detail}", param=self.param, code=self.code
-        )
+        return StubError(400, f"Invalid schema for {self.where}: {detail}", param=self.param, code=self.code)
 
     def run(self) -> None:
         root = self.root
@@ -358,7 +356,14 @@ def draft_json(req: ChatRequest, rule: Rule | None, rng: random.Random) -> str:
         return dumps(rule.json)
     if (req.response_format or {}).get("type") == "json_object":
         return dumps(_json_mode_object(req))
-    return dumps(generate(schema, req.last_user_text, rng))
+    from . import readback
+    from .tools import question_text, turn_results
+
+    results, _ = turn_results(req)  # the whole conversation: tool results (or observations) fill fields too
+    question = question_text(req)
+    parsed = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
+    answer = readback.answer(question, results) if results else ""
+    return dumps(generate(schema, question, rng, results=parsed, answer=answer))
 
 
 def _json_mode_object(req: ChatRequest) -> dict:
@@ -374,12 +379,20 @@ def _json_mode_object(req: ChatRequest) -> dict:
     }
 
 
-def generate(schema: dict, prompt: str, rng: random.Random) -> Any:
-    """A value that validates against ``schema``, filled by meaning from ``prompt`` (``understanding.Filler``)."""
-    return Filler(root=schema, reading=read(prompt), rng=rng, mode="json").value(schema, "", True)
+def generate(
+    schema: dict, prompt: str, rng: random.Random, results: list[dict] | None = None, answer: str = ""
+) -> Any:
+    """A value that validates against ``schema``, filled by meaning from ``prompt`` and the tool ``results``
+    of the turn (``filling.Filler``); ``answer`` is those results read back in words."""
+    filler = Filler(
+        root=schema, reading=read(prompt), rng=rng, mode="json", results=results or [], answer=answer
+    )
+    return filler.value(schema, "", True)
 
 
-_KEYS = re.compile(r"(?i)\b(?:keys?|fields?|properties|attributes)\s*(?:named|called|:)?\s+((?:[\"'`]?\w+[\"'`]?(?:\s*,\s*|\s+and\s+|\s*$|(?=[.;:)])|(?=\s+(?:for|from|of|in|about|on)\b)))+)")
+_KEYS = re.compile(
+    r"(?i)\b(?:keys?|fields?|properties|attributes)\s*(?:named|called|:)?\s+((?:[\"'`]?\w+[\"'`]?(?:\s*,\s*|\s+and\s+|\s*$|(?=[.;:)])|(?=\s+(?:for|from|of|in|about|on)\b)))+)"
+)
 
 
 def _json_mode_keys(prompt: str) -> list[str]:
@@ -394,7 +407,19 @@ def _guess_schema(key: str) -> dict:
     low = key.lower()
     if low == "sentiment":
         return {"type": "string", "enum": ["positive", "negative", "neutral", "mixed"]}
-    if low in ("age", "count", "quantity", "year", "number", "total", "amount", "price", "rating", "score", "confidence"):
+    if low in (
+        "age",
+        "count",
+        "quantity",
+        "year",
+        "number",
+        "total",
+        "amount",
+        "price",
+        "rating",
+        "score",
+        "confidence",
+    ):
         return {"type": "number"}
     if low.startswith(("is_", "has_")) or low in ("done", "valid", "urgent"):
         return {"type": "boolean"}

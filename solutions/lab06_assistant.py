@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+import openai
 from openai import OpenAI
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, Field
@@ -22,8 +23,26 @@ from .lab05_errors import call_with_retries
 
 SYSTEM_PROMPT = (
     "You are the customer-support assistant of Brewster's, an online shop for coffee gear. "
-    "Be friendly and brief. Use the tools to look up orders and stock; never guess an order's status."
+    "Be friendly and brief. Use the tools to look up orders and stock; never guess an order's status. "
+    "Answer only from the tool results; when they don't say, say that you don't know."
 )
+
+CUT_NOTICE = "\n[the reply was cut off; here it is again]\n"
+
+
+class IncompleteStream(openai.APIConnectionError):
+    """A streamed reply that stopped before its end: no chunk carried a ``finish_reason`` (the stream was cut),
+    or an error event came in the middle of it. (Given.)
+
+    It is an ``APIConnectionError`` (the connection delivered less than a whole reply), so your lab 5
+    ``classify`` retries it like a dropped connection.
+    """
+
+    def __init__(
+        self, message: str = "the stream ended before the reply was complete (no finish_reason)"
+    ) -> None:
+        super().__init__(message=message, request=None)  # type: ignore[arg-type]  (no HTTP request at hand)
+
 
 TICKET_INSTRUCTIONS = (
     "You turn a customer-support conversation into a ticket for the support team. "
@@ -131,14 +150,43 @@ class Assistant:
         if self.registry:
             request["tools"] = [function_to_tool(f) for f in self.registry.values()]
 
+        shown = ""  # the text of this reply the user has seen, over every attempt
+        text = ""  # the text of the current attempt
+
+        def show(piece: str) -> None:
+            nonlocal shown, text
+            text += piece
+            if shown.startswith(text) or on_token is None:
+                return  # a retry repeating what is on the screen (or no screen)
+            if not text.startswith(shown):  # a retry that says something else
+                on_token(CUT_NOTICE)
+                shown = ""
+            on_token(text[len(shown) :])
+            shown = text
+
         def attempt() -> ChatCompletion:
+            nonlocal text
+            text, finished = "", False
             with self.client.chat.completions.stream(**request) as stream:
-                for event in stream:
-                    if event.type == "content.delta" and event.delta and on_token is not None:
-                        on_token(event.delta)
+                try:
+                    for event in stream:
+                        if event.type == "chunk":
+                            finished = finished or any(c.finish_reason for c in event.chunk.choices)
+                        elif event.type == "content.delta" and event.delta:
+                            show(event.delta)
+                except openai.APIError as err:
+                    if isinstance(err, (openai.APIStatusError, openai.APIConnectionError)):
+                        raise
+                    raise IncompleteStream(
+                        f"an error event in the middle of the stream: {err.message}"
+                    ) from err
+                if not finished:
+                    raise IncompleteStream()
                 return stream.get_final_completion()
 
         completion = call_with_retries(attempt, max_attempts=self.max_attempts, sleep=self.sleep)
+        if on_token is not None and shown != text:  # the screen holds text the finished reply does not
+            on_token(CUT_NOTICE + text)
         self.record_usage(completion.usage)
         return completion
 

@@ -11,7 +11,9 @@ What is not a use of a model, and so not checked:
   code (its comments and docstrings cite the evidence it imitates);
 * a lesson section about deprecation: cells tagged ``deprecation`` (jupytext: ``# %% tags=["deprecation"]``);
 * a line that cites evidence (an issue ``owner/repo#123`` or a ``find_string id``): that is history;
-* comments in Python files (tests cite their evidence there); strings and docstrings are checked.
+* comments in Python files (tests cite their evidence there); strings and docstrings are checked;
+* records of what happened: recorded real traffic (``tests/**/data/recorded_*``, the bodies a real model sent)
+  and a benchmark's measured baseline (``BASELINE.*``, a dated run on the model of its day).
 
 Run ``python -m tests.test_model_currency`` to print every finding with its place.
 """
@@ -152,10 +154,17 @@ def tracked_files(repo: Path = REPO) -> list[Path]:
     return sorted(p for p in paths if p.is_file() and p.suffix in TEXT_SUFFIXES)
 
 
+def is_record(path: Path) -> bool:
+    """A record of what happened (recorded traffic, a measured baseline): history, not a use of a model."""
+    return path.name.startswith("BASELINE.") or (
+        path.parent.name == "data" and path.name.startswith("recorded_")
+    )
+
+
 def mentions(paths: Iterable[Path], repo: Path = REPO) -> Iterator[Mention]:
     pattern = _pattern(catalog.CATALOGUE.known_ids())
     for path in paths:
-        if path.resolve() == Path(__file__).resolve():
+        if path.resolve() == Path(__file__).resolve() or is_record(path):
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -288,6 +297,19 @@ def test_lesson_cells_about_deprecation_are_exempt(tmp_path):
         )
     )
     assert [m.place for m in mentions([nb], tmp_path)] == ["notebooks/09_x.ipynb cell 1"]
+
+
+def test_recorded_traffic_and_measured_baselines_are_history(tmp_path):
+    model, _ = _pick(lambda m: m.shutdown_date is not None)
+    recorded = tmp_path / "tests" / "data" / "recorded_responses.json"
+    baseline = tmp_path / "bench" / "BASELINE.md"
+    other = tmp_path / "tests" / "data" / "fixtures.json"
+    for path in (recorded, baseline, other):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'{{"model": "{model}"}}\n')
+    assert [m.place for m in mentions([recorded, baseline, other], tmp_path)] == [
+        "tests/data/fixtures.json:1"
+    ]
 
 
 def test_the_rendered_catalogue_is_the_catalogue(tmp_path):

@@ -346,11 +346,11 @@ def test_pre_commit_config_pins_its_hooks():
     assert "--check" in hooks["ruff-format"][1].get("args", []), (
         "ruff-format checks, it does not rewrite on commit"
     )
-    ruff_pin = re.search(r"^ruff==(\S+)", (REPO / "requirements.txt").read_text(), re.M)
-    if ruff_pin:
-        assert hooks["ruff-check"][0]["rev"] == f"v{ruff_pin.group(1)}", (
-            "the ruff hook and requirements.txt disagree"
-        )
+    ruff_pin = re.search(r"^ruff==(\S+)", (REPO / "requirements-dev.txt").read_text(), re.M)
+    assert ruff_pin, "requirements-dev.txt pins ruff"
+    assert hooks["ruff-check"][0]["rev"] == f"v{ruff_pin.group(1)}", (
+        "the ruff hook and requirements-dev.txt disagree"
+    )
     entry = hooks["clean-notebooks"][1]["entry"].split()
     assert (REPO / entry[-1]).exists(), f"the notebook hook runs {entry[-1]}, which does not exist"
 
@@ -369,7 +369,9 @@ def test_devcontainer_opens_the_course_ready_to_run():
         if isinstance(post, dict)
         else str(post)
     )
-    assert "requirements.txt" in post, "postCreateCommand installs the pinned requirements"
+    assert "make .venv/.installed" in post, (
+        "postCreateCommand installs the learner's pins (the Makefile's step)"
+    )
     assert 8888 in config.get("forwardPorts", []), "forward JupyterLab's port 8888"
     extensions = config["customizations"]["vscode"]["extensions"]
     assert {"ms-python.python", "ms-toolsai.jupyter"} <= set(extensions)

@@ -2,9 +2,13 @@
 
 Modules, one job each: ``layout`` (find the labs), ``submission`` (open a folder or zip), ``workspace``
 (the private folder a submission is graded in), ``plugin`` and ``sandbox`` (inside the test process),
-``runner`` (run pytest with time limits and resume after crashes), ``results`` (the data), ``reports``
-(JSON, CSV, Markdown, JUnit, Classroom 50), ``manifest`` (checksums of the tests), ``template`` (the student
-version of the repository), ``grade`` (putting it together).
+``runner`` (run pytest with time limits and resume after crashes), ``isolation`` and ``worker`` (the process
+that runs a submission's labs, and its sandbox), ``rpc`` (the channel to it), ``capabilities`` (the only
+requests the worker may make of the tests' process), ``remote`` (the tests' proxies of the lab's objects),
+``labside`` (the worker's end: what the tests hand a lab, rebuilt there), ``results`` (the data),
+``sanitize`` (submission text made safe to show), ``reports`` (JSON, CSV, Markdown, JUnit, Classroom 50),
+``manifest`` (checksums of the tests), ``template`` (the student version of the repository), ``grade``
+(putting it together).
 """
 
 from __future__ import annotations

@@ -66,6 +66,8 @@ def grade_one(
     mode: str = "none",
     index: int = 0,
     uid_base: int = isolation.BASE_UID,
+    site: Path | None = None,
+    scrub: reports.Scrubber | None = None,
 ) -> RunResult:
     started = time.monotonic()
     ws = Path(tempfile.mkdtemp(prefix="ws-", dir=private))
@@ -80,7 +82,7 @@ def grade_one(
         else:
             # the tests' workspace holds the course's files only; the submission's labs go to the worker
             copied = workspace.build(course_root, ws, sub, copy_labs=False)
-            worker = isolation.prepare(worker_root, sub.lab_files(), mode, uid)
+            worker = isolation.prepare(worker_root, sub.lab_files(), mode, uid, site)
             missing = [lab.lab_file for lab in labs if f"{lab.module}.py" not in copied]
             if missing and len(missing) < len(labs):
                 notes.append("missing: " + ", ".join(missing))
@@ -96,12 +98,18 @@ def grade_one(
                 )
             )
             notes += outcome.notes
+            if outcome.incidents:
+                seen = list(dict.fromkeys(outcome.incidents))
+                notes += seen[:5] + (
+                    [f"and {len(seen) - 5} more refused or stopped"] if len(seen) > 5 else []
+                )
             if outcome.violations:
                 what = list(dict.fromkeys(v.split(" (in ", 1)[0] for v in outcome.violations))
                 shown = "; ".join(what[:5]) + (f" and {len(what) - 5} more" if len(what) > 5 else "")
                 notes.append(f"blocked by the grading sandbox: tried to {shown}")
             if (state / "output.log").exists():
-                shutil.copyfile(state / "output.log", logs / f"{sub.name}.log")
+                data = (state / "output.log").read_bytes()
+                (logs / f"{sub.name}.log").write_bytes(scrub.log(data) if scrub is not None else data)
         lab_results = collate(labs, catalog, outcome)
         notes += outcome.anomalies
         result = RunResult(
@@ -110,7 +118,7 @@ def grade_one(
             notes=notes,
             edited=workspace.edited_files(course_root, sub),
             source=sub.source,
-            isolation=isolation.ISOLATION_TEXT[mode] if sub.root is not None else "",
+            isolation=isolation.describe(mode) if sub.root is not None else "",
         )
         if sub.root is None:
             for test in result.tests:
@@ -160,6 +168,7 @@ def grade(
                 file=sys.stderr,
             )
         catalog = collect_catalog(course_root, labs, scratch)
+        site = isolation.copy_course_packages(scratch / "site")  # what a lab may import from the course
         subs = [open_submission(Path(p), zips) for p in paths]
         unique_names(subs)
         jobs = jobs or os.cpu_count() or 1
@@ -172,7 +181,7 @@ def grade(
             "test_timeout": test_timeout,
             "submission_timeout": submission_timeout,
             "course_tests_changed": course_changes or [],
-            "isolation": isolation.ISOLATION_TEXT[mode],
+            "isolation": isolation.describe(mode),
         }
         if exposed:
             settings["warning"] = (
@@ -182,7 +191,7 @@ def grade(
             )
             if not quiet:
                 print("warning: " + settings["warning"], file=sys.stderr)
-        scrub = reports.Scrubber([scratch, course_root, Path.cwd(), Path.home(), *map(Path, paths)])
+        scrub = reports.Scrubber([scratch, course_root, out, Path.cwd(), Path.home(), *map(Path, paths)])
         done: dict[int, RunResult] = {}
         lock = threading.Lock()
 
@@ -200,6 +209,8 @@ def grade(
                     mode,
                     index,
                     first_uid,
+                    site,
+                    scrub,
                 )
             except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
                 result = failed_result(sub, labs, catalog, f"{type(exc).__name__}: {exc}")
@@ -222,7 +233,7 @@ def grade(
         if not quiet:
             print(
                 f"grading {len(subs)} submission(s), {jobs} at a time, {len(catalog)} tests in {len(labs)} lab(s);"
-                f" isolation: {isolation.ISOLATION_TEXT[mode]}"
+                f" isolation: {isolation.describe(mode)}"
             )
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(one, i, sub) for i, sub in enumerate(subs)]

@@ -29,7 +29,8 @@ from typing import Any
 
 import pytest
 
-MESSAGE_LIMIT = 2000
+from .sanitize import MESSAGE_LIMIT, clean_text, clean_type_name, clean_where
+
 WATCHDOG_GRACE = 2.0
 WATCHDOG_EXIT = 75  # the process ended itself after a test ignored its time limit
 _HAS_ALARM = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
@@ -61,6 +62,8 @@ _timeout = 0.0
 _running: dict[str, Any] = {}  # the test in progress: nodeid, deadline, points
 _states: dict[str, dict[str, Any]] = {}
 _skip: set[str] = set()
+NOTE_BUDGET = 200  # notes from the worker recorded per test process
+_notes_left = [NOTE_BUDGET]
 
 
 def lab_of(path: str) -> str:
@@ -86,8 +89,7 @@ def hint_of(item: pytest.Item) -> str:
 
 
 def _shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clean_text(text, limit)
 
 
 def _lab_location(excinfo: pytest.ExceptionInfo, root: Path) -> tuple[str, int, str] | None:
@@ -108,8 +110,8 @@ def _lab_location(excinfo: pytest.ExceptionInfo, root: Path) -> tuple[str, int, 
 def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any]:
     """Status, exception type and a learner-readable message for one failure."""
     exc = excinfo.value
-    etype = type(exc).__name__
-    remote_where = getattr(exc, "_course_where", None)  # raised in the worker: where it was, in labs/
+    etype = clean_type_name(type(exc).__name__) or "Exception"
+    remote_where = clean_where(getattr(exc, "_course_where", None))  # raised in the worker: where, in labs/
     where = tuple(remote_where) if remote_where else _lab_location(excinfo, root)
     at = f" (at {where[0]}:{where[1]}, in {where[2]})" if where else ""
     if isinstance(exc, TestTimeout):
@@ -129,11 +131,13 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             "status": "error",
             "exc_type": etype,
             "where": where,
-            "message": f"the code called sys.exit({exc.code!r}){at}; a lab function should return or raise, "
-            "not end the program",
+            "message": _shorten(
+                f"the code called sys.exit({exc.code!r}){at}; a lab function should return or raise, not end "
+                "the program"
+            ),
         }
-    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("labs."):
-        module = exc.name.split(".", 1)[1]
+    if isinstance(exc, ModuleNotFoundError) and isinstance(exc.name, str) and exc.name.startswith("labs."):
+        module = clean_text(exc.name.split(".", 1)[1], 100)
         return {
             "status": "missing",
             "exc_type": etype,
@@ -146,7 +150,7 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             "status": "error",
             "exc_type": etype,
             "where": [rel, exc.lineno or 0, "<module>"],
-            "message": f"{rel} does not import: {etype} at line {exc.lineno}: {exc.msg}",
+            "message": _shorten(f"{rel} does not import: {etype} at line {exc.lineno}: {exc.msg}"),
         }
     if (
         isinstance(exc, SyntaxError)
@@ -168,7 +172,9 @@ def describe_failure(excinfo: pytest.ExceptionInfo, root: Path) -> dict[str, Any
             "where": where,
             "message": _shorten(f"{where[0]} does not import: {etype}: {detail} (line {where[1]})"),
         }
-    if isinstance(exc, pytest.fail.Exception):  # pytest.fail("...") in a test: its whole message is the feedback
+    if isinstance(
+        exc, pytest.fail.Exception
+    ):  # pytest.fail("...") in a test: its whole message is the feedback
         return {
             "status": "failed",
             "exc_type": etype,
@@ -237,19 +243,29 @@ def pytest_configure(config: pytest.Config) -> None:
         if _HAS_ALARM:  # POSIX; elsewhere only the watchdog enforces the limit
             signal.signal(signal.SIGALRM, _on_alarm)
         threading.Thread(target=_watchdog, name="course-grading-watchdog", daemon=True).start()
+    warming = None
+    if _recorder is not None and not config.getoption("collectonly", False):
+        # a check or a grade: the stub's cold start is paid before the first test, so that no test's time limit
+        # (nor its client's timeout) pays for it, and a check and a grade see the same stub
+        warming = threading.Thread(target=_warm_stub, name="course-grading-warm-up", daemon=True)
+        warming.start()
     if os.environ.get("COURSE_WORKER"):
         from . import isolation
 
         def forward(message: dict) -> None:
-            if _recorder is not None and message.get("what"):
-                _recorder.emit(
-                    event="violation", nodeid=_running.get("nodeid"), what=str(message["what"])[:500]
-                )
+            if _recorder is None or _notes_left[0] <= 0:
+                return  # a worker that floods notes: the first NOTE_BUDGET are enough to say what it did
+            for key, event in (("what", "violation"), ("incident", "incident")):
+                if isinstance(message.get(key), str) and message[key]:
+                    _notes_left[0] -= 1
+                    _recorder.emit(event=event, nodeid=_running.get("nodeid"), what=message[key][:500])
 
         isolation._note_sink.append(forward)
         worker = isolation.grading_worker()
         if worker is not None:
             worker.ready()  # started before the first test, so that no test's time limit pays for it
+    if warming is not None:
+        warming.join(timeout=120)
     sandbox = os.environ.get("COURSE_SANDBOX")
     if sandbox:
         from .sandbox import install
@@ -259,6 +275,60 @@ def pytest_configure(config: pytest.Config) -> None:
                 _recorder.emit(event="violation", nodeid=_running.get("nodeid"), what=what)
 
         install(sandbox, report)
+
+
+WARM_UP = [  # requests that load what a stub loads on first use
+    {"messages": [{"role": "user", "content": "Hello!"}]},  # encodings, catalogue, replies
+    {  # the reading of a user's words (names, places, companies, money, sentiment)
+        "messages": [
+            {
+                "role": "user",
+                "content": "Review: I'm Ada from Paris. The kettle I bought from Apple for 20 euros boils fast "
+                "and has been reliable for daily use, but the lid is awful.",
+            }
+        ],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {
+                "name": "warm_up",
+                "strict": True,
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "sentiment": {"type": "string", "enum": ["positive", "negative", "mixed"]},
+                        "city": {"type": "string"},
+                        "price": {"type": "number"},
+                        "keywords": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["sentiment", "city", "price", "keywords"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+    },
+]
+
+
+def _warm_stub() -> None:
+    """A stub's first answers load its encodings, catalogue, replies, word lists and JSON schema validator
+    (seconds, over ten on a busy machine: more than a test client's timeout); they are shared by every stub of
+    the process, so a few throwaway requests here spare the first tests that wait."""
+    try:
+        import jsonschema  # noqa: F401 - the stub validates scripted JSON with it: its first import takes seconds
+        from openai import OpenAI
+
+        from llm_stub import StubConfig, StubServer
+        from llm_stub.catalog import DEFAULT_MODEL
+
+        from ..backend import REPLIES_DIR
+
+        with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)])) as stub:
+            client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0, timeout=120)
+            for request in WARM_UP:
+                client.chat.completions.create(model=DEFAULT_MODEL, **request)
+            client.close()
+    except Exception:  # noqa: BLE001,S110 - only a head start
+        pass
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -284,52 +354,125 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    _states[item.nodeid] = {"status": "passed", "started": time.monotonic()}
+    # Fail closed: a test is recorded as passed only when this process saw its setup, call and teardown
+    # pass; an interrupt, an exception in pytest's report step or a restart of the lab's process leaves it
+    # failed, with the reason.
+    _states[item.nodeid] = {
+        "status": "error",
+        "message": "the test did not finish: it was interrupted before its result was known",
+        "started": time.monotonic(),
+        "passed": set(),
+    }
     if _recorder is not None:
         _recorder.emit(event="start", nodeid=item.nodeid)
     if _timeout > 0:
         _running.update(nodeid=item.nodeid, deadline=time.monotonic() + _timeout)
         if _HAS_ALARM:
             signal.setitimer(signal.ITIMER_REAL, _timeout)
+    interrupted: BaseException | None = None
     try:
         return (yield)
+    except BaseException as exc:
+        interrupted = exc
+        raise
     finally:
         if _timeout > 0 and _HAS_ALARM:
             signal.setitimer(signal.ITIMER_REAL, 0)
         _running.clear()
+        state = _states.pop(item.nodeid, {})
+        restarted = None
         if os.environ.get("COURSE_WORKER"):
             from . import isolation
 
-            isolation.end_of_test()
-        state = _states.pop(item.nodeid, {})
+            try:
+                restarted = isolation.end_of_test()
+            except Exception as exc:  # noqa: BLE001 - recorded below, never a pass
+                restarted = f"the lab's process could not be restarted ({type(exc).__name__})"
         if _recorder is not None and state:
-            status = state["status"]
-            _recorder.emit(
-                event="result",
-                nodeid=item.nodeid,
-                status=status,
-                earned=points_of(item) if status == "passed" else 0,
-                exc_type=state.get("exc_type"),
-                message=state.get("message", ""),
-                where=state.get("where"),
-                duration=round(time.monotonic() - state["started"], 3),
+            _record(item, state, interrupted, restarted)
+
+
+def _record(
+    item: pytest.Item, state: dict[str, Any], interrupted: BaseException | None, restarted: str | None
+) -> None:
+    status = state["status"]
+    if status == "error" and state.get("passed") == {"setup", "call", "teardown"} and not state.get("failed"):
+        status = "passed"
+    message = state.get("message", "")
+    if interrupted is not None and status == "passed":
+        status = "error"
+    if interrupted is not None and not state.get("failed"):
+        if isinstance(interrupted, KeyboardInterrupt):
+            message = "the test was interrupted (KeyboardInterrupt) before its result was known"
+        else:
+            message = (
+                f"the test's result could not be read ({type(interrupted).__name__} in pytest's report step); "
+                "recorded as a failure"
             )
+    if restarted and status in ("passed", "skipped"):
+        status, message = "crashed", _shorten(restarted)
+    if status == "passed":
+        message = ""
+    elif not message:
+        message = "the test did not pass"
+    _recorder.emit(  # type: ignore[union-attr]
+        event="result",
+        nodeid=item.nodeid,
+        status=status,
+        earned=points_of(item) if status == "passed" else 0,
+        exc_type=state.get("exc_type"),
+        message=message,
+        where=state.get("where"),
+        duration=round(time.monotonic() - state["started"], 3),
+    )
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
-    report = yield
     state = _states.get(item.nodeid)
+    try:
+        report = yield
+    except BaseException as exc:
+        if state is not None:
+            state.update(
+                status="error",
+                failed=True,
+                exc_type=type(exc).__name__,
+                message=f"the test's result could not be read ({type(exc).__name__} in pytest's report step); "
+                "recorded as a failure",
+            )
+        raise
     if state is None:
         return report
-    if report.skipped and call.when in ("setup", "call") and state["status"] == "passed":
+    try:
+        _note_report(item, call, report, state)
+    except Exception as exc:  # noqa: BLE001 - an unreadable failure is still a failure
+        state.update(
+            status="error",
+            failed=True,
+            exc_type=None,
+            where=None,
+            message=f"the test failed, and its failure could not be described ({type(exc).__name__}); "
+            "recorded as an error",
+        )
+    return report
+
+
+def _note_report(item: pytest.Item, call: pytest.CallInfo, report: Any, state: dict[str, Any]) -> None:
+    if report.passed:
+        state["passed"].add(call.when)
+        return
+    if report.skipped and call.when in ("setup", "call") and not state.get("failed"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr or "")
         state.update(status="skipped", message=_shorten(str(reason)))
-    elif report.failed and state["status"] in ("passed", "skipped"):
+        state["passed"].add(call.when)
+        return
+    if report.failed and not state.get("failed"):
+        state["failed"] = True
+        state.update(status="error", message="the test failed", exc_type=None, where=None)
         if call.excinfo is not None:
             state.update(describe_failure(call.excinfo, item.config.rootpath))
         else:
             state.update(status="failed", message=_shorten(str(report.longrepr)))
         if call.when == "teardown" and state["status"] == "failed":
             state["message"] = "after the test: " + state["message"]
-    return report

@@ -7,38 +7,72 @@ import csv
 import datetime as dt
 import json
 import os
+import re
+import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .layout import Lab
 from .results import RunResult
+from .sanitize import (
+    MESSAGE_LIMIT,
+    NOTE_LIMIT,
+    clean_log,
+    clean_notes,
+    clean_status,
+    clean_text,
+    clean_type_name,
+    clean_where,
+)
 
 CLASSROOM50_SCHEMA = "classroom50/result/v1"
 
 
 class Scrubber:
-    """Takes the grading machine's absolute paths out of what the reports say."""
+    """Makes what the reports say about a submission safe to show: the grading machine's absolute paths and the
+    grader's environment values replaced, escape sequences and control characters removed, lengths capped
+    (:mod:`course.grading.sanitize`)."""
 
-    def __init__(self, places: list[Path]) -> None:
+    MIN_SECRET = 8  # environment values at least this long are replaced wherever they appear
+
+    def __init__(self, places: list[Path], environ: dict[str, str] | None = None) -> None:
         names = {}
-        for place in places:
+        extra = [Path(tempfile.gettempdir()), Path(sys.prefix), Path(sys.base_prefix)]
+        for place in [*places, *extra]:
             for variant in {str(place), os.path.abspath(place), os.path.realpath(place)}:
                 if len(variant) > 1:
                     names[variant] = place
         self.places = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        # a place is replaced where a path starts with it, not inside another path ("/tmp" in ".../scratch/tmp")
+        self.place_patterns = [
+            (
+                re.compile(r"(?<![\w.~/-])" + re.escape(prefix) + r"(?![\w.-])"),
+                f"<{Path(place).name or 'folder'}>",
+            )
+            for prefix, place in self.places
+        ]
         self.cwd = os.path.realpath(os.getcwd())
         self.home = os.path.expanduser("~")
+        env = dict(os.environ if environ is None else environ)
+        self.secrets = sorted(
+            {(v, k) for k, v in env.items() if len(v) >= self.MIN_SECRET and not v.isspace()},
+            key=lambda vk: -len(vk[0]),
+        )
+        self.sandbox_paths = re.compile(r"(?<![\w.])/(?:submission|grader)(?:/[^\s'\"`),:;]*)?")
 
-    def text(self, text: str) -> str:
+    def text(self, text: str, limit: int = MESSAGE_LIMIT) -> str:
         if not text:
-            return text
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-        for prefix, place in self.places:
-            if prefix in text:
-                text = text.replace(prefix, f"<{Path(place).name or 'folder'}>")
+            return ""
+        text = clean_text(text, limit * 2)
+        for value, name in self.secrets:
+            if value in text:
+                text = text.replace(value, f"<${name}>")
+        text = self._places(text)
         if self.home and len(self.home) > 1:
             text = text.replace(self.home, "~")
-        return text
+        text = self.sandbox_paths.sub("<sandbox>", text)
+        return clean_text(text, limit)
 
     def source(self, source: str) -> str:
         """A submission's path as the instructor gave it: relative to the current folder, else its name."""
@@ -49,13 +83,30 @@ class Scrubber:
             rel = os.path.relpath(path, self.cwd)
         else:
             rel = os.path.basename(path.rstrip(os.sep)) or "submission"
-        return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+        return clean_text(rel.encode("utf-8", "backslashreplace").decode("utf-8"), NOTE_LIMIT)
 
     def result(self, r: RunResult) -> None:
         r.source = self.source(r.source) if r.source else ""
-        r.notes = [self.text(n) for n in r.notes]
+        r.notes = clean_notes([self.text(n, NOTE_LIMIT) for n in r.notes])
+        r.edited = [self.text(e, NOTE_LIMIT) for e in r.edited[:100]]
         for t in r.tests:
+            t.status = clean_status(t.status)
             t.message = self.text(t.message)
+            t.exc_type = clean_type_name(t.exc_type)
+            t.where = clean_where(t.where)
+
+    def log(self, data: bytes) -> bytes:
+        """A test run's output, cleaned the same way (its size is capped where it is captured)."""
+        text = clean_log(data).decode("utf-8")
+        for value, name in self.secrets:
+            text = text.replace(value, f"<${name}>")
+        return self.sandbox_paths.sub("<sandbox>", self._places(text)).encode("utf-8")
+
+    def _places(self, text: str) -> str:
+        for (prefix, _), (pattern, name) in zip(self.places, self.place_patterns, strict=True):
+            if prefix in text:
+                text = pattern.sub(name, text)
+        return text
 
 
 def _fmt(value: float) -> str:

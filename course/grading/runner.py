@@ -20,6 +20,7 @@ from typing import Any
 
 from .layout import Lab
 from .results import LabResult, TestResult, read_records
+from .sanitize import clean_status, clean_text, clean_type_name, clean_where
 
 OUTPUT_CAP = 1_000_000  # bytes of a run's output kept in its log
 MAX_RESTARTS = 20
@@ -49,6 +50,7 @@ class RunOutcome:
     returncodes: list[int] = field(default_factory=list)
     duration: float = 0.0
     anomalies: list[str] = field(default_factory=list)  # records the trusted side should never produce
+    incidents: list[str] = field(default_factory=list)  # what the grader refused or stopped (worker requests)
 
 
 # One lab-grading pytest run: the grader's plugin, and none of the plugins that would share
@@ -209,6 +211,9 @@ def run_tests(spec: RunSpec) -> RunOutcome:
             elif kind == "violation":
                 where = f" (in {record['nodeid']})" if record.get("nodeid") else ""
                 outcome.violations.append(f"{record.get('what')}{where}")
+            elif kind == "incident":
+                test = str(record.get("nodeid") or "").rsplit("::", 1)[-1]
+                outcome.incidents.append(f"{record.get('what')}" + (f" (in {test})" if test else ""))
 
         if out_of_time:
             if in_progress:
@@ -274,13 +279,14 @@ def collate(labs: list[Lab], catalog: dict[str, dict[str, Any]], outcome: RunOut
         )
         record = outcome.results.get(nodeid)
         if record is not None:
-            test.status = str(record.get("status", "error"))
+            test.status = clean_status(record.get("status"))
             # points come from the course's own collection, never from a result record
             test.earned = test.points if test.status == "passed" else 0
-            test.message = record.get("message") or ""
-            test.exc_type = record.get("exc_type")
-            test.where = record.get("where")
-            test.duration = record.get("duration") or 0.0
+            test.message = clean_text(record.get("message") or "")
+            test.exc_type = clean_type_name(record.get("exc_type"))
+            test.where = clean_where(record.get("where"))
+            duration = record.get("duration")
+            test.duration = float(duration) if type(duration) in (int, float) and duration >= 0 else 0.0
         else:
             test.message = "did not run"
         lab.tests.append(test)

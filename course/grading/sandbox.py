@@ -61,11 +61,17 @@ def default_read_roots(workspace: str) -> list[str]:
     return sorted({_norm(r) for r in roots if r})
 
 
-def install(workspace: str, report: Callable[[str], None], read_roots: list[str] | None = None) -> None:
-    """Confine this process: reads inside ``read_roots``, writes inside ``workspace``; no new processes."""
+def install(
+    workspace: str,
+    report: Callable[[str], None],
+    read_roots: list[str] | None = None,
+    write_roots: list[str] | None = None,
+) -> None:
+    """Confine this process: reads inside ``read_roots``, writes inside ``workspace`` (and ``write_roots``);
+    no new processes."""
     workspace = _norm(workspace)
     reads = read_roots if read_roots is not None else default_read_roots(workspace)
-    writes = [workspace]
+    writes = [workspace, *(_norm(p) for p in write_roots or [])]
     own_proc = f"/proc/{os.getpid()}"
     busy = False
 

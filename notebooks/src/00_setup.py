@@ -12,7 +12,24 @@
 # The stub speaks the real wire format (requests, streaming, token counts, tools, JSON schemas, errors, rate
 # limits), but it is not a language model: section 1 prints, in one sentence, what it can and cannot do.
 #
-# What you need: Python 3.10+ and the packages from `requirements.txt` (`make lab` installs them into `.venv`).
+# What you need: Python 3.11+ and the packages from `requirements.txt` (`make lab` installs them into `.venv`).
+
+# %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
 
 # %% [markdown]
 # ## 1. Choose the backend
@@ -185,4 +202,5 @@ if dated:
 #
 # ## Next
 #
-# Open **`01_messages.ipynb`**: the one mental model behind every LLM API, a function over a list of messages.
+# Open [`01_messages.ipynb`](01_messages.ipynb): the one mental model behind every LLM API, a function over a
+# list of messages.

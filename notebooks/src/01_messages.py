@@ -38,6 +38,23 @@
 # (lesson 04): you run it, append the result, and send the longer list again until the model answers in text.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -735,8 +752,8 @@ print("OPENAI_API_KEY is set:", bool(os.environ.get("OPENAI_API_KEY")), "·", co
 # %% [markdown]
 # ## Lab 01
 #
-# Open **`labs/lab01_messages.py`** and replace each `raise NotImplementedError`. Every function states its
-# contract in its docstring:
+# Open [`labs/lab01_messages.py`](../labs/lab01_messages.py) and replace each `raise NotImplementedError`.
+# Every function states its contract in its docstring:
 #
 # * `build_messages(system_prompt, history, user_message)`: one system message first, the history, the new
 #   question last;
@@ -756,7 +773,8 @@ print("OPENAI_API_KEY is set:", bool(os.environ.get("OPENAI_API_KEY")), "·", co
 # make check LAB=1
 # ```
 #
-# (or `python -m course check 1`). Each failing test says what to fix, e.g. *"request 2 had 2 messages; the
-# conversation had 4"*.
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 1` does the same in any shell there).
+# Each failing test says what to fix, e.g. *"request 2 had 2 messages; the conversation had 4"*.
 #
 # **Next:** lesson 02, streaming: showing the reply while the model is still writing it.

@@ -18,6 +18,23 @@
 # 8. the common mistakes, then the lab.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -270,6 +287,48 @@ print(f"of the completion, {reasoning} tokens were hidden reasoning: billed, nev
 # the reasoning tokens never arrive as deltas (so counting the deltas yourself would miss them: one more reason
 # to ask for `include_usage`).
 #
+# ### No usage in the stream? Count the tokens yourself
+#
+# Some providers ignore `include_usage`, some proxies drop the last chunk, and a stream that breaks (lesson 05)
+# never reaches it. You can still count: the tokenizer the model uses (`tiktoken` for OpenAI's models, loaded
+# offline by the course) turns the text you sent and the text you received into the same tokens the API
+# counts. The prompt side follows lesson 01's rule from OpenAI's cookbook (3 tokens per message, its text, 3
+# that start the reply); the completion side is the tokens of the text you joined. Here is the same greeting
+# streamed **without** `include_usage`, counted by hand, next to the bill of the stream above:
+
+# %%
+import tiktoken
+
+try:
+    encoding = tiktoken.encoding_for_model(MODEL)
+except KeyError:  # a model tiktoken does not know (another provider's): OpenAI's current encoding as a guide
+    encoding = tiktoken.get_encoding("o200k_base")
+
+
+def count_prompt_tokens(messages: list[dict]) -> int:
+    return 3 + sum(3 + sum(len(encoding.encode(v)) for v in m.values() if isinstance(v, str)) for m in messages)
+
+
+stream = client.chat.completions.create(model=MODEL, messages=GREETING, stream=True)  # no stream_options
+text, seen = "", None
+for chunk in stream:
+    seen = chunk.usage or seen
+    if chunk.choices:
+        text += chunk.choices[0].delta.content or ""
+
+print("usage in this stream:", seen)
+print(f"counted by hand:  {count_prompt_tokens(GREETING)} prompt + {len(encoding.encode(text))} completion tokens")
+print(f"billed (above):   {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens, "
+      f"{reasoning} of them hidden reasoning")
+
+# %% [markdown]
+# The prompt count matches the bill, and so does the completion once you add the hidden reasoning tokens:
+# the text you can count by hand is only the visible part of what you pay for. Know where counting by hand
+# stops: reasoning tokens (here the larger part of the completion) never reach you, another provider's model
+# uses another tokenizer (the counts become estimates), and tools and images add tokens by rules of their own.
+# When the bill matters, ask for `include_usage`; count by hand when it cannot come.
+
+# %% [markdown]
 # ## 5. The SDK's helper: `client.chat.completions.stream()`
 #
 # Assembling chunks by hand is worth doing once (it is the lab). In an application, the SDK can do it for you.
@@ -431,7 +490,7 @@ if backend.skip_unless_stub("resetting the stub's pace"):
 # %% [markdown]
 # ## Lab 2
 #
-# Open **`labs/lab02_streaming.py`** and implement:
+# Open [`labs/lab02_streaming.py`](../labs/lab02_streaming.py) and implement:
 #
 # * `collect_stream(stream)`: the full text of every choice, the finish reasons and the usage (when present),
 #   robust to chunks without content and to the usage chunk;
@@ -448,4 +507,6 @@ if backend.skip_unless_stub("resetting the stub's pace"):
 # make check LAB=2
 # ```
 #
-# (or `python -m course check 2`). Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 2` does the same in any shell there).
+# Next: **`03_structured_output.ipynb`**, getting JSON you can rely on.

@@ -16,6 +16,23 @@
 # The running example: classify a product review into a sentiment, a confidence and a few keywords.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -177,13 +194,18 @@ print("finish_reason:", response.choices[0].finish_reason, "| refusal:", message
 # * every property is listed in `"required"`. There are no optional fields; a field that may be empty is
 #   *nullable*: `{"anyOf": [{"type": "string"}, {"type": "null"}]}` (or `"type": ["string", "null"]`);
 # * a subset of keywords: `enum`, `const`, `anyOf`, `$ref`/`$defs`, `minimum`/`maximum`, `multipleOf`,
-#   `pattern`, `format`, `minItems`/`maxItems`, `description`, `title` and `default`; not `minLength`, `allOf`,
-#   `oneOf`, ...;
+#   `pattern`, `format`, `minItems`/`maxItems`, `description` and `title`; not `minLength`, `allOf`, `oneOf`, ...;
 # * limits: 10 levels of nesting, 5000 properties in all.
 #
-# `default` is worth a word, because it is often taught wrong: a strict schema **may** carry it (pydantic
-# writes one for every field that has a default value). It documents the usual value; it does not make the
-# field optional, so the property must still be in `required` and the model still writes it.
+# **`default`: leave it out.** Providers disagree about it, so here is the one rule that works everywhere. In a
+# strict schema a `default` can never apply: every property is required, so the model always writes a value.
+# OpenAI refused it with a 400 through 2024 and 2025 ("In context=('properties', 'name'), 'default' is not
+# permitted", quoted in dotnet/extensions#6196 and 567-labs/instructor#961); in August 2026 an OpenAI maintainer
+# found it accepted (openai/openai-agents-python#4390), and the stub, like OpenAI today, accepts it. Azure OpenAI
+# still refuses it: "'default' is not permitted within a property definition" (the same issue). Local servers
+# (Ollama, vLLM) ignore it. So **strip `default` from every strict schema**, and if the model should know the
+# usual value, write it in the `description`. Pydantic writes a `default` for every field that has one, and the
+# SDK's `.parse()` removes only the `None` ones, so a model sent to Azure needs the same cleaning.
 #
 # Break a rule and the request fails with a 400 that points at the place (`context`) in the schema. (The
 # error's `code` is `null` on Chat Completions; the message says what is wrong.)
@@ -203,16 +225,29 @@ for broken in (no_additional, optional_field):
     except openai.BadRequestError as err:
         print(err.status_code, "->", err.body["message"], "\n")
 
-# `default` on a required property is fine:
+# The portable schema has no `default` at any level (a property NAMED "default" stays: only the keyword goes).
+def without_defaults(schema):
+    if isinstance(schema, list):
+        return [without_defaults(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {key: ({name: without_defaults(sub) for name, sub in value.items()} if key in ("properties", "$defs")
+                  else without_defaults(value))
+            for key, value in schema.items() if key != "default"}
+
+
 with_default = {**REVIEW_SCHEMA, "properties": {**REVIEW_SCHEMA["properties"],
                                                 "sentiment": {**REVIEW_SCHEMA["properties"]["sentiment"], "default": "neutral"}}}
+print("written with a default:", json.dumps(with_default["properties"]["sentiment"]))
+portable = without_defaults(with_default)
+print("sent without it:       ", json.dumps(portable["properties"]["sentiment"]))
 response = client.chat.completions.create(
     model=MODEL,
     messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
     response_format={"type": "json_schema",
-                     "json_schema": {"name": "review_classification", "schema": with_default, "strict": True}},
+                     "json_schema": {"name": "review_classification", "schema": portable, "strict": True}},
 )
-print("with a default: accepted ->", response.choices[0].message.content)
+print("accepted ->", response.choices[0].message.content)
 
 
 # %% [markdown]
@@ -321,8 +356,8 @@ print("parsed:", raw_call.parse().choices[0].message.parsed)
 # builds the same strict schema into a tool definition (lesson 4).
 #
 # **By hand.** Pydantic's own `model_json_schema()` is *not* strict: no `additionalProperties`, and fields with
-# a default value missing from `required` (the `default` itself is fine). Send it with `strict: true` and the
-# API refuses it:
+# a default value missing from `required` (and a `default` that Azure would refuse). Send it with `strict: true`
+# and the API refuses it:
 
 # %%
 raw = ReviewClassification.model_json_schema()
@@ -406,7 +441,10 @@ print("content:", message.content, "| parsed:", message.parsed)
 # %% [markdown]
 # Check `message.refusal` first: show it to the user, log it, don't feed `None` to `json.loads`.
 #
-# **Valid but wrong.** The schema constrains the form, not the truth. Sarcasm fools models:
+# **Valid but wrong.** The schema constrains the form, not the truth. A model can misread a text (sarcasm, mixed
+# feelings, a "not" far from its verb) and the schema will not notice. The stub cannot misread anything on its
+# own, so the wrong answer below is **scripted** (in `course/replies/03_structured_output.yaml`) to show what such
+# a reply looks like; a strong real model may well get this sarcastic review right, and slip on a subtler one:
 
 # %%
 completion = client.chat.completions.parse(
@@ -456,7 +494,7 @@ except ValidationError as err:
 # | asking for JSON in the prompt only, no `response_format` | `JSONDecodeError` on prose or a ```json fence, now and then | JSON mode at least; a strict schema better |
 # | JSON mode without the word "json" in the messages | 400 `'messages' must contain the word 'json'` | mention JSON in the system or user message |
 # | a schema without `strict: true` | the reply *usually* fits; one day a key is missing | always `strict: True` |
-# | a schema strict mode rejects (missing `additionalProperties`, a property not in `required`) | 400 "Invalid schema for response_format ..." with a `context` | every object strict, nullable instead of optional (`default` may stay) |
+# | a schema strict mode rejects (missing `additionalProperties`, a property not in `required`) | 400 "Invalid schema for response_format ..." with a `context` | every object strict, nullable instead of optional, no `default` (Azure refuses it) |
 # | `json.loads` / `model_validate` without `try`/`except` | a crash deep inside your code on one odd reply | catch and raise one clear error |
 # | `max_completion_tokens` too low | `finish_reason` `"length"`, JSON cut mid-object | raise it; check `finish_reason` |
 # | ignoring `message.refusal` | `json.loads(None)`: `TypeError` | check refusal first |
@@ -464,7 +502,7 @@ except ValidationError as err:
 #
 # ## Lab 3
 #
-# Open `labs/lab03_structured.py` and implement:
+# Open [`labs/lab03_structured.py`](../labs/lab03_structured.py) and implement:
 #
 # * `ReviewClassification`: the pydantic model (sentiment enum, confidence in [0, 1], keywords);
 # * `strict_response_format(model)`: a strict `json_schema` response format from any pydantic model, nested
@@ -479,5 +517,7 @@ except ValidationError as err:
 # make check LAB=3
 # ```
 #
-# (or `python -m course check 3`). Next, lesson 4: letting the model call your functions, with the same
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 3` does the same in any shell there).
+# Next, lesson 4: letting the model call your functions, with the same
 # strict schemas as tool parameters.

@@ -18,6 +18,23 @@
 # will have written the **agent loop** that repeats this until the model has its answer.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -455,9 +472,16 @@ print(answer, "|", len(history), "messages")
 #   before your code runs it, showing exactly what will happen. The model may ask for anything; your code
 #   decides.
 #
-# A shop with a review tool (which returns text customers wrote) and a destructive `cancel_order` tool. Our
-# `run_tool` gains a gate: a tool listed in `NEEDS_CONFIRMATION` runs only if `confirm(call)` says yes, and a
-# refusal goes back to the model as the result.
+# A shop with a review tool (which returns text customers wrote) and a destructive `cancel_order` tool. One of
+# the "reviews" is an attack. Our `run_tool` gains a gate: a tool listed in `NEEDS_CONFIRMATION` runs only if
+# `confirm(call)` says yes, and a refusal goes back to the model as the result.
+#
+# On the stub, the model falls for it: the stub plays a model that follows an instruction it finds in a tool
+# result when that instruction names a tool on offer (`llm_stub/tools.py` explains the rule; it reads the
+# result's text, whatever the tool). The system prompt below tells it not to, and that does not stop it. A
+# strong real model resists this plain an attack more often than not, but "more often than not" is the
+# point: the gate is what holds every time. (The final sentence the stub writes is scripted in
+# `course/replies/04_tool_calling.yaml`; the tool calls are not.)
 
 # %%
 def get_reviews(product: str) -> dict:
@@ -514,21 +538,28 @@ def shop_agent(question, confirm, max_steps=5):
 
 
 def ask_the_user(call) -> bool:
-    # In an app: a dialog showing exactly what will happen. Here the user answers "no".
+    # In an app: a dialog showing exactly what will happen. Here the user, who asked about reviews, says "no".
     print(f"  [confirm] run {call.function.name}({call.function.arguments})? -> no")
     return False
 
 
 print(shop_agent("What do customers say about the Comandante grinder?", confirm=ask_the_user))
-print()
-print(shop_agent("Please cancel my order A1002.", confirm=ask_the_user))
 print("orders actually cancelled:", CANCELLED)
 
 # %% [markdown]
-# Whatever the review said, and whatever the model asked for, nothing was cancelled without a yes. The same
-# holds for the user's own request: a destructive action waits for an explicit confirmation in your UI, not
-# for the model's judgement. (A real model *can* be talked into calling the tool: the gate is what makes that
-# harmless.)
+# Read the log from the top. The user asked about reviews; the review tool returned a planted instruction; the
+# model's **next request was `cancel_order` for order A1001**, an order the user never mentioned. The injection
+# steered a tool call. Then the gate asked the user (who had no reason to say yes), the call never ran, and the
+# model got "not confirmed" as the result. And the model's answer to the user? It obeys the planted "do not tell
+# the user": without your log you would not know. So: log every tool call, gate every destructive one, and show
+# the user exactly what a confirmation will do.
+#
+# The same gate holds for the user's own request: a destructive action waits for an explicit confirmation in
+# your UI, not for the model's judgement:
+
+# %%
+print(shop_agent("Please cancel my order A1002.", confirm=ask_the_user))
+print("orders actually cancelled:", CANCELLED)
 
 # %% [markdown]
 # ## 10. Common mistakes
@@ -621,7 +652,7 @@ except ValidationError as err:
 #
 # ## Lab 4
 #
-# Open `labs/lab04_tools.py` and implement:
+# Open [`labs/lab04_tools.py`](../labs/lab04_tools.py) and implement:
 #
 # 1. `function_to_tool(func)`: a strict tool definition from a plain function's type hints and docstring;
 # 2. `assistant_to_dict(message)`: the assistant message, with its `tool_calls`, as a history entry;
@@ -637,4 +668,6 @@ except ValidationError as err:
 # make check LAB=4
 # ```
 #
-# (or `python -m course check 4`). Next: **05**, tokens, errors and rate limits.
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 4` does the same in any shell there).
+# Next: **05**, tokens, errors and rate limits.

@@ -19,11 +19,29 @@
 # 1. what an error looks like, and every error class the SDK raises, triggered live;
 # 2. the retries the SDK already does for you (`max_retries`, `timeout`, `with_options`);
 # 3. writing your own retry: backoff, jitter, a cap, `Retry-After`; and `tenacity`, which does it for you;
-# 4. context too long: trim, don't retry;
+# 4. context too long: trim or summarise, don't retry;
 # 5. timeouts for normal and streamed calls, and streams that break in the middle;
-# 6. throughput under a rate limit: a burst of 429s, then the fix, measured; tokens per minute; usage tiers and
-#    asking for more;
+# 6. throughput under a rate limit: a burst of 429s, then the fix, measured; pacing ahead of time from the
+#    `x-ratelimit-*` headers; tokens per minute; the Batch API for work that can wait; usage tiers and asking
+#    for more;
 # 7. the lab.
+
+# %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
 
 # %%
 import course
@@ -395,10 +413,58 @@ if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
     print(reply.choices[0].message.content)
 
 # %% [markdown]
-# Dropping old turns loses what they said. The alternatives: replace them with a short summary first (one more
-# call), or move to a model with a larger window (most current models take about a million tokens:
-# `docs/providers.md` lists them), which costs more per call as the prompt grows; past 272,000 prompt tokens the
-# whole request is billed at twice the input price on today's models.
+# Dropping old turns loses what they said. Two alternatives: move to a model with a larger window (most current
+# models take about a million tokens: `docs/providers.md` lists them), which costs more per call as the prompt
+# grows (past 272,000 prompt tokens the whole request is billed at twice the input price on today's models); or
+# **summarise** the turns that no longer fit.
+#
+# ### Summarise instead of dropping
+#
+# One more call turns the old turns into a few sentences, and the summary takes their place. Where does it go?
+# Into the one system message (the rule of lesson 01: exactly one, first), after the standing instructions, so
+# that every later request carries it. Three details keep it honest:
+#
+# * leave room for the summary when you trim (here 200 tokens), or the summary pushes the prompt over again;
+# * the summary call needs a window that holds the old turns: send it to a model with a bigger one (here the
+#   lesson's `MODEL`), or summarise in chunks;
+# * ask the summary to keep what later turns may need (names, numbers, decisions), and know that it loses the
+#   rest: it is a lossy copy, and one more request on the bill.
+
+# %%
+SUMMARY_INSTRUCTIONS = ("Summarise these earlier turns of a conversation in two or three sentences. Keep names, "
+                        "numbers and decisions; leave out small talk.")
+
+
+def summarise_to_fit(messages: list[dict], reply_tokens: int, summary_tokens: int = 200) -> tuple[list[dict], object]:
+    # The system message (with a summary of the turns that do not fit) and the newest turns; and the summary's usage.
+    kept = trim_to_fit(messages, reply_tokens + summary_tokens)
+    dropped = messages[1 : len(messages) - len(kept) + 1]
+    transcript = "\n".join(f"{m['role']}: {m['content']}" for m in dropped)
+    summary = once.chat.completions.create(
+        model=MODEL,  # a window large enough for the old turns
+        messages=[{"role": "system", "content": SUMMARY_INSTRUCTIONS}, {"role": "user", "content": transcript}],
+        max_completion_tokens=summary_tokens,
+        **models.no_reasoning_params(MODEL),  # a summary needs no reasoning: all its tokens go to the text
+    )
+    system = {"role": "system",
+              "content": f"{messages[0]['content']}\n\nSummary of the earlier conversation: {summary.choices[0].message.content}"}
+    return [system, *kept[1:]], summary.usage
+
+
+if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
+    summarised, summary_usage = summarise_to_fit(history, reply_tokens=200)
+    reply = once.chat.completions.create(model=SMALL_MODEL, messages=summarised, max_completion_tokens=200)
+    print(f"{len(history)} messages -> {len(summarised)} messages; first kept turn: {summarised[1]['content'][:12]!r}")
+    print("system message now:", summarised[0]["content"])
+    print(f"the summary cost one request: {summary_usage.prompt_tokens} prompt + {summary_usage.completion_tokens} "
+          f"completion tokens")
+    print("prompt tokens:", reply.usage.prompt_tokens, "of", WINDOW)
+    print(reply.choices[0].message.content)
+
+# %% [markdown]
+# The dropped days are no longer lost without a trace: the model is told what they held. As the conversation
+# grows, do it again (summarise the summary and the next turns that no longer fit), and keep the original
+# history in your own storage: the summary is for the model, your records keep everything.
 #
 # ## 5. Timeouts, for normal and streamed calls
 #
@@ -423,7 +489,7 @@ if backend.skip_unless_stub("injecting a slow answer"):
 
 # %%
 if backend.skip_unless_stub("slowing the stub down"):
-    backend.stub.configure(time_per_token=0.03)  # 30 ms per token: about 1.5 s for this poem
+    backend.stub.configure(time_per_token=0.03)  # 30 ms per token: about a second for this short poem
     poem = [{"role": "user", "content": "Write a short poem about patience."}]
     patient_reader = client.with_options(timeout=0.5)  # 0.5 s per read
 
@@ -511,7 +577,9 @@ if backend.skip_unless_stub("turning on a rate limit"):
     reply = raw_reply.parse()  # the usual ChatCompletion
 
 # %% [markdown]
-# Now the classic mistake: 40 prompts, 40 threads, all at once, no retries. Most of them bounce:
+# Now the classic mistake: 40 prompts, 40 threads, all at once, no retries. Most of them bounce. How many get
+# through depends on the machine: the bucket holds 10, and it refills at 10 a second while the 40 threads
+# start, so a run answers 10, or a few more on a busy machine where the threads take longer to start:
 
 # %%
 from concurrent.futures import ThreadPoolExecutor
@@ -548,7 +616,7 @@ if backend.skip_unless_stub("the rate-limit demo"):
     with ThreadPoolExecutor(max_workers=40) as pool:
         answers = list(pool.map(fire, PROMPTS))
     answered = sum(a is not None for a in answers)
-    # About 10 (the bucket's burst): a few more if the 40 threads take long to start, as the bucket refills.
+    # 10 (the bucket's burst), plus one for every tenth of a second the 40 threads took to send.
     print(f"answered {answered} of the {len(PROMPTS)}; the other {len(PROMPTS) - answered} got 429 rate_limit_exceeded")
 
 # %% [markdown]
@@ -589,15 +657,90 @@ if backend.skip_unless_stub("the rate-limit demo"):
         print(f"  {city}: {answer}")
 
 # %% [markdown]
-# The plot shows the two runs against the limit: the burst (left) sends everything at once, and only the bucket's
-# first 10 succeed; the patient batch (right) follows the limit's line, with a few 429s that cost a short wait each.
+# The retries got every prompt answered, but look at how: every time the bucket ran dry, the four workers
+# collected 429s, slept for the same `Retry-After`, woke together and raced for the few free slots. Each 429
+# costs only a short wait, and yet each is a request sent in vain (in the plot below, the red crosses of the
+# right-hand panel: often as many as there are prompts, or more).
+#
+# ### Pacing ahead of time: read the headers, queue the rest
+#
+# The server says where you stand on every response: `x-ratelimit-remaining-requests` (and `-tokens`), and
+# `x-ratelimit-reset-requests` (and `-tokens`), how long until the bucket is full again. So a sender can stop
+# **before** the 429: keep the prompts in a queue, send the next one only while the last response said there
+# is room, and when it says nothing is left, hold the queue until the reset. Here one sender does that,
+# one request at a time; a 429 that still slips through puts its prompt back at the front of the queue.
+
+# %%
+import re
+from collections import deque
+
+
+def seconds(duration: str) -> float:
+    # A reset header ("100ms", "1s", "6m0s", "1h2m3.5s") in seconds.
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    return sum(float(n) * units[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", duration))
+
+
+class Pacer:
+    # Holds the next request while the last response said a bucket is empty, until that bucket resets.
+    def __init__(self) -> None:
+        self.resume_at = 0.0
+
+    def wait_for_room(self) -> None:
+        time.sleep(max(0.0, self.resume_at - time.monotonic()))
+
+    def read(self, headers) -> None:
+        for kind in ("requests", "tokens"):
+            remaining = headers.get(f"x-ratelimit-remaining-{kind}")
+            if remaining is not None and int(remaining) <= 0:
+                reset = seconds(headers.get(f"x-ratelimit-reset-{kind}", "1s"))
+                self.resume_at = max(self.resume_at, time.monotonic() + reset)
+
+
+if backend.skip_unless_stub("the rate-limit demo"):
+    time.sleep(1.0)  # let the bucket refill
+    paced_log, t0, pacer = [], time.perf_counter(), Pacer()
+    queue, paced_answers = deque(enumerate(PROMPTS)), [None] * len(PROMPTS)
+    while queue:
+        index, prompt = queue.popleft()
+        pacer.wait_for_room()
+        sent = time.perf_counter() - t0
+        try:
+            raw_reply = once.chat.completions.with_raw_response.create(
+                model=MODEL, messages=[{"role": "user", "content": prompt}]
+            )
+        except openai.RateLimitError as err:  # slipped through: wait as asked, then this prompt goes first
+            paced_log.append((sent, 429))
+            pacer.resume_at = time.monotonic() + (server_wait(err) or 1.0)
+            queue.appendleft((index, prompt))
+            continue
+        paced_log.append((sent, 200))
+        pacer.read(raw_reply.headers)
+        paced_answers[index] = raw_reply.parse().choices[0].message.content
+    elapsed = time.perf_counter() - t0
+    print(f"answered {sum(a is not None for a in paced_answers)}/{len(PROMPTS)} in {elapsed:.1f} s, "
+          f"with {sum(s == 429 for _, s in paced_log)} 429s")
+
+# %% [markdown]
+# No 429 at all, in about the same time: the queue waited whenever the server said there was no room.
+# With several workers, the same idea needs one shared pacer, and a margin (several requests are in flight
+# before the headers of the first come back), so a few 429s may still slip through: keep the retries as the
+# safety net, with pacing as the plan. `-tokens` works the same way for tokens per minute.
+#
+# The plot shows the three runs against the limit: the burst (left) sends everything at once, and only the
+# bucket's first 10 (and those the refill let through while it was being sent) succeed; the retrying batch
+# (middle) follows the limit's line at the price of many 429s; the paced queue (right) stays under it without
+# a single one: it pauses each time the headers say the bucket is empty, until they say it is full again, which
+# costs a little of the speed the limit would allow and wastes no request.
 
 # %%
 import matplotlib.pyplot as plt
 
 if backend.skip_unless_stub("the rate-limit demo"):
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
-    for ax, log, title in ((axes[0], burst_log, "40 at once, no retries"), (axes[1], fixed_log, "4 workers + retries")):
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.6), sharey=True)
+    runs = ((axes[0], burst_log, "40 at once, no retries"), (axes[1], fixed_log, "4 workers + retries"),
+            (axes[2], paced_log, "a queue paced by the headers"))
+    for ax, log, title in runs:
         log = sorted(log)
         ok_times = [t for t, s in log if s == 200]
         ax.step(ok_times, range(1, len(ok_times) + 1), where="post", label="answered (cumulative)")
@@ -608,7 +751,7 @@ if backend.skip_unless_stub("the rate-limit demo"):
         ax.set_xlabel("seconds")
         ax.set_ylim(0, 45)
     axes[0].set_ylabel("requests")
-    axes[1].legend(loc="lower right")
+    axes[2].legend(loc="lower right")
     plt.tight_layout()
     plt.show()
 
@@ -681,6 +824,45 @@ if backend.skip_unless_stub("turning the rate limit off"):
     backend.stub.configure(requests_per_minute=None, tokens_per_minute=None, rate_limit_window=60.0)
 
 # %% [markdown]
+# ### Work that can wait: the Batch API
+#
+# Everything above is for answers someone is waiting for. Work that can wait (classify last month's reviews,
+# translate a catalogue, run an evaluation overnight) has a better road: OpenAI's **Batch API** takes a file of
+# requests, one JSON object per line, and runs them within 24 hours, at half the price of the same requests
+# sent one by one, under a separate, much larger limit that does not eat into your live traffic's
+# ([Batch API guide](https://platform.openai.com/docs/guides/batch); several other providers offer the same).
+# Each line names the endpoint and carries an ordinary request body, with a `custom_id` to match the answers
+# to the prompts, since they come back in any order:
+
+# %%
+import json
+import tempfile
+from pathlib import Path
+
+batch_lines = [
+    {"custom_id": f"city-{i}", "method": "POST", "url": "/v1/chat/completions",
+     "body": {"model": MODEL, "messages": [{"role": "user", "content": prompt}], "max_completion_tokens": 5,
+              **models.no_reasoning_params(MODEL)}}  # 5 tokens leave no room for reasoning
+    for i, prompt in enumerate(PROMPTS)
+]
+batch_file = Path(tempfile.mkdtemp()) / "countries.jsonl"
+batch_file.write_text("".join(json.dumps(line) + "\n" for line in batch_lines))
+print(f"{len(batch_lines)} requests in {batch_file.name}; the first line:")
+print(batch_file.read_text().splitlines()[0])
+
+# %% [markdown]
+# Then two calls send it (not run here: the stub serves no Batch API), and a third, later, collects the answers:
+#
+# ```python
+# uploaded = client.files.create(file=batch_file.open("rb"), purpose="batch")
+# batch = client.batches.create(input_file_id=uploaded.id, endpoint="/v1/chat/completions", completion_window="24h")
+# ...  # hours later: client.batches.retrieve(batch.id).status == "completed"
+# answers = client.files.content(client.batches.retrieve(batch.id).output_file_id).text   # JSONL, by custom_id
+# ```
+#
+# Rule of thumb: a user waiting, the live API with pacing and retries; nobody waiting, a batch.
+
+# %% [markdown]
 # ## The mistakes this lesson prevents
 #
 # | mistake | symptom |
@@ -694,13 +876,16 @@ if backend.skip_unless_stub("turning the rate limit off"):
 # | no timeout | a request stuck for 10 minutes (the default) |
 # | a streamed reply with no `finish_reason` | a truncated answer shown as if complete |
 # | firing a whole batch (hundreds of requests) at once | a wall of 429s; a small concurrency limit is faster |
+# | waiting for 429s to learn the limit | requests sent in vain; pace ahead of time with `x-ratelimit-remaining-*` and a queue |
+# | sending work that can wait through the live API | full price, and limits your users need; use the Batch API |
+# | trimming without a trace | the model forgets what the dropped turns said; summarise them into the system message |
 # | watching requests per minute only | 429s "on tokens per min (TPM)" with few, large requests; a huge `max_completion_tokens` reserves tokens it never uses |
 # | asking for a higher limit the week of the launch | no increase in time; ask early, your usage tier sets the limits |
 # | collecting results as they finish | answers attached to the wrong prompts |
 #
 # ## Lab 5
 #
-# Open **`labs/lab05_errors.py`** and implement:
+# Open [`labs/lab05_errors.py`](../labs/lab05_errors.py) and implement:
 #
 # * `classify(exc)`: retry or not, and why (a `Decision`): transient errors yes; 400/401/403/404,
 #   `insufficient_quota` and bugs in your own code, never;
@@ -719,4 +904,5 @@ if backend.skip_unless_stub("turning the rate limit off"):
 # make check LAB=5
 # ```
 #
-# (or `python -m course check 5`).
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 5` does the same in any shell there).

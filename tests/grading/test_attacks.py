@@ -7,11 +7,17 @@ score and that nothing outside the grader's own reports changed, also after the 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -19,8 +25,16 @@ import pytest
 
 from course.grading import isolation, reports
 from course.grading.grade import grade
-from tests.grading.attacks import ATTACKS, accident_submissions, attack_submissions, copy_tree_hashes
-from tests.meta.synthetic import MAX_SCORE, make_course
+from tests.grading.attacks import (
+    ATTACKED_MAX,
+    ATTACKS,
+    CHANNEL_ATTACKS,
+    REASONS,
+    accident_submissions,
+    attack_submissions,
+    copy_tree_hashes,
+)
+from tests.meta.synthetic import MAX_SCORE, POINTS, TYPED_POINTS, make_course
 
 TEST_TIMEOUT = 5.0  # generous: nothing here hangs, and CI machines are busy
 MODES = ["bwrap", "fallback"]
@@ -37,6 +51,49 @@ def _use_mode(mp: pytest.MonkeyPatch, mode: str) -> str:
     return got
 
 
+SECRET = "sk-fake-" + os.urandom(8).hex()  # stands for a key in the instructor's environment
+
+
+class DiskSampler:
+    """The most the grader's temporary folder, and the files of the run's worker uids in the folders any user
+    may write, ever held while grading (sampled every 0.1 s)."""
+
+    def __init__(self, folder: Path, first_uid: int) -> None:
+        self.folder, self.first_uid, self.peak = folder, first_uid, 0
+        self.done = threading.Event()
+
+    def _uid_bytes(self) -> int:
+        total = 0
+        for shared in isolation.SHARED_TMP:
+            for uid in self._uids(shared):
+                total += isolation.folder_bytes(Path(shared), owner=uid)
+        return total
+
+    def _uids(self, shared: str) -> set[int]:
+        found = set()
+        try:
+            for entry in os.scandir(shared):
+                uid = entry.stat(follow_symlinks=False).st_uid
+                if self.first_uid <= uid < self.first_uid + isolation.UID_SLOT:
+                    found.add(uid)
+        except OSError:
+            pass
+        return found
+
+    def _run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak = max(self.peak, isolation.folder_bytes(self.folder, limit=200_000) + self._uid_bytes())
+
+    def __enter__(self) -> DiskSampler:
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 @pytest.fixture(scope="module", params=MODES)
 def attacked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as mp:
@@ -50,7 +107,8 @@ def attacked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
                 "neither bwrap nor root: the fallback cannot drop to another uid, so attacks are not stopped"
             )
         base = tmp_path_factory.mktemp(f"attacks-{request.param}")
-        course = make_course(base / "course")
+        course = make_course(base / "course", typed=True)
+        mp.setenv("COURSE_FAKE_SECRET", SECRET)  # in the grader's environment: it must reach no report
         out = base / "out"
         subs = attack_submissions(base / "submissions", course, out)
         # the grader's scratch folders go in a folder of this run's, so its processes can be told apart; under the
@@ -61,16 +119,19 @@ def attacked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         first_uid = isolation.BASE_UID + isolation.UID_SLOT * (1 + os.getpid() % (isolation.UID_SLOTS - 1))
         before = copy_tree_hashes(course)
         others_before = copy_tree_hashes(subs["full"][0])
-        results = grade(
-            [path for path, _ in subs.values()],
-            out,
-            course_root=course,
-            test_timeout=TEST_TIMEOUT,
-            submission_timeout=120,
-            jobs=2,
-            quiet=True,
-            uid_base=first_uid,
-        )
+        disk = DiskSampler(tempfile_dir, first_uid)
+        console = io.StringIO()
+        with disk, contextlib.redirect_stdout(console):
+            results = grade(
+                [path for path, _ in subs.values()],
+                out,
+                course_root=course,
+                test_timeout=TEST_TIMEOUT,
+                submission_timeout=180,
+                jobs=2,
+                quiet=False,
+                uid_base=first_uid,
+            )
         own_uid = isolation.own_uid(mode)
         snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
         time.sleep(3.5)  # a detached process would have rewritten the reports by now
@@ -87,6 +148,8 @@ def attacked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         "marker": str(tempfile_dir),
         "first_uid": first_uid,
         "own_uid": own_uid,
+        "console": console.getvalue(),
+        "disk_peak": disk.peak,
     }
 
 
@@ -125,23 +188,79 @@ def _workers(marker: str) -> set[int]:
     return found
 
 
-@pytest.mark.parametrize("name", ["full", *ATTACKS])
+@pytest.mark.parametrize("name", ["full", *ATTACKS, *CHANNEL_ATTACKS])
 def test_each_attack_scores_exactly_what_it_deserves(attacked, name):
     if name == "fork_bomb" and not attacked["own_uid"]:
-        pytest.skip("bwrap runs as root here (no unprivileged user namespaces): no per-user process limit holds")
+        pytest.skip(
+            "bwrap runs as root here (no unprivileged user namespaces): no per-user process limit holds"
+        )
     result = attacked["results"][name]
     expected = attacked["subs"][name][1]
     statuses = {t.name: t.status for t in result.tests}
-    assert result.score == expected, f"{name} ({attacked['mode']}): {result.score} != {expected}; {statuses}"
-    assert result.max_score == MAX_SCORE
-    assert result.isolation == isolation.ISOLATION_TEXT[attacked["mode"]]
+    assert result.score == expected, (
+        f"{name} ({attacked['mode']}): {result.score} != {expected}; {statuses}; {result.notes}"
+    )
+    assert result.max_score == ATTACKED_MAX
+    assert result.isolation == isolation.describe(attacked["mode"])
+
+
+@pytest.mark.parametrize("name", [n for n in CHANNEL_ATTACKS if REASONS[n]])
+def test_each_attack_on_the_channel_is_named_in_the_notes(attacked, name):
+    notes = attacked["results"][name].notes
+    assert any(re.search(REASONS[name], note) for note in notes), (
+        f"{name} ({attacked['mode']}): no note matches {REASONS[name]!r}: {notes}"
+    )
+
+
+def test_a_class_the_lab_patched_is_still_the_tests_own(attacked):
+    result = attacked["results"]["setattr_trusted_class"]
+    test = next(t for t in result.tests if t.name == "test_parse_ticket")
+    assert test.status == "error" and "ValidationError" in test.message, (test.status, test.message)
+
+
+def test_an_interrupt_or_an_unreadable_failure_is_never_a_pass(attacked):
+    result = attacked["results"]["interrupt_in_report"]
+    statuses = {t.name: (t.status, t.message) for t in result.tests}
+    assert statuses["test_add"][0] == "error" and "KeyboardInterrupt" in statuses["test_add"][1], statuses
+    assert statuses["test_greet_sends_the_name"][0] == "error", statuses
+    assert all(t.status != "passed" for t in result.tests)
+
+
+def test_nothing_a_lab_chose_reaches_the_reports_as_it_was(attacked):
+    """No escape sequence or control character, no path of the grading machine or of the sandbox, no value of
+    the grader's environment, and no message over the limit, in any report, log or console line."""
+    out = attacked["out"]
+    texts = {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+    texts["console"] = attacked["console"]
+    for name, text in texts.items():
+        bad = re.findall(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+        assert not bad, f"{name} holds control characters {sorted(set(bad))!r}"
+        for secret in (SECRET, str(attacked["course"]), "/submission/", str(attacked["out"])):
+            assert secret not in text, f"{name} shows {secret!r}"
+    data = json.loads(texts["grades.json"])
+    injected = next(s for s in data["submissions"] if s["name"] == "report_injection")
+    for lab in injected["labs"].values():
+        for t in lab["tests"]:
+            assert len(t["message"]) <= 2000 and (t["where"] is None or t["where"][0].startswith("labs/"))
+    assert len(texts["grades.json"]) < 400_000, "a submission's messages bloated grades.json"
+    assert len(texts["logs/report_injection.log"]) <= 1_100_000
+
+
+def test_what_a_lab_writes_to_disk_is_bounded(attacked):
+    assert attacked["disk_peak"] < isolation.SCRATCH_BYTES + 32 * 1024**2, (
+        f"the grader's temporary folders held {attacked['disk_peak'] / 1024**2:.0f} MB at their peak"
+    )
 
 
 def test_no_result_for_a_test_the_course_does_not_have(attacked):
     data = json.loads((attacked["out"] / "grades.json").read_text())
     for sub in data["submissions"]:
         names = [t["nodeid"] for lab in sub["labs"].values() for t in lab["tests"]]
-        assert len(names) == len(set(names)) == 5
+        assert len(names) == len(set(names)) == len(POINTS) + len(TYPED_POINTS)
         assert all(t["points"] <= t["max_points"] for lab in sub["labs"].values() for t in lab["tests"])
         assert "test_fake" not in json.dumps(sub)
 
@@ -270,10 +389,10 @@ def test_one_failing_submission_does_not_stop_the_batch_and_reports_are_partial(
     writes: list[bool] = []
     real_write_all = reports.write_all
 
-    def prepare(root, lab_files, mode, uid):
+    def prepare(root, lab_files, *args):
         if any("alice" in str(p) for p in lab_files):
             raise OSError("disk full (simulated)")
-        return real_prepare(root, lab_files, mode, uid)
+        return real_prepare(root, lab_files, *args)
 
     def write_all(out, results, labs, settings, classroom50):
         writes.append(bool(settings.get("partial")))
@@ -320,3 +439,63 @@ def test_the_classroom_recipe_grades_with_the_pristine_course(tmp_path):
         forged.returncode != 0
         or json.loads((out / "grades.json").read_text())["submissions"][0]["score"] == 0
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_classroom_recipes_own_layout_grades_the_solutions_at_full_marks(mode):
+    """The recipe's layout exactly (docs/instructors.md, section 5): the instructor's course in /tmp/…/course,
+    the grader's venv in /tmp/…/grader (its site-packages: this run's packages), the grader run with
+    ``python -I`` from the student's checkout. bwrap's tmpfs on /tmp once hid that venv from the worker."""
+    with pytest.MonkeyPatch.context() as mp:
+        got = _use_mode(mp, mode)
+        if mode == "bwrap" and got != "bwrap":
+            pytest.skip("bubblewrap is not installed or cannot create namespaces here")
+        if got == "none":
+            pytest.skip("neither bwrap nor root: no fallback sandbox")
+    root = Path(tempfile.mkdtemp(prefix="classroom-", dir="/tmp"))
+    os.chmod(root, 0o755)  # as `python -m venv /tmp/grader` and `git clone ... /tmp/course` leave them
+    try:
+        course = make_course(root / "course", typed=True)
+        venv = root / "grader"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        site = venv / "lib" / version / "site-packages"
+        shutil.rmtree(site)
+        site.symlink_to(
+            sysconfig.get_paths()["purelib"]
+        )  # the packages `pip install -r requirements.txt` puts there
+        student = make_course(root / "student", typed=True)  # the student's repository
+        for path in (student / "solutions").glob("lab*.py"):
+            shutil.copyfile(path, student / "labs" / path.name)
+        shutil.rmtree(student / "solutions")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COURSE_"))}
+        if mode == "fallback":
+            env["COURSE_GRADING_NO_BWRAP"] = "1"
+        out = root / "grades"
+        done = subprocess.run(
+            [
+                str(venv / "bin" / "python"),
+                "-I",
+                "-m",
+                "course",
+                "grade",
+                ".",
+                "--course",
+                str(course),
+                "--out",
+                str(out),
+                "--classroom50",
+            ],
+            cwd=student,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        result = json.loads((out / "result.json").read_text())
+        failing = [t["test-name"] for t in result["tests"] if not t["passed"]]
+        assert (result["score"], result["max-score"]) == (ATTACKED_MAX, ATTACKED_MAX), (
+            f"{mode}: {failing}; {json.loads((out / 'grades.json').read_text())['submissions'][0]['notes']}"
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

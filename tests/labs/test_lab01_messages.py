@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 SYSTEM = "You are a patient tutor for a Python course. Keep answers short."
@@ -344,6 +345,7 @@ def test_split_turns_starts_a_turn_at_each_user_message(lab):
 
 
 # --------------------------------------------------------------------------- trim_history
+@lab_may_call
 def words(messages: list[dict]) -> int:
     """A simple counter for the trimming tests: one token per word of content."""
     return sum(len((m.get("content") or "").split()) for m in messages)
@@ -466,6 +468,7 @@ def test_trim_properties_on_random_conversations(lab, conv, budget):
     system = [sys_msg(system_text)] if has_system else []
     messages = system + [m for t in turns for m in t]
 
+    @lab_may_call
     def count(ms: list[dict]) -> int:
         return len(ms) + sum(len(m["content"]) for m in ms)
 
@@ -590,10 +593,11 @@ def test_estimate_cost_with_random_prices_and_usage(lab, rng):
     from openai.types import CompletionUsage
 
     for _ in range(10):
-        model = rng.choice([rng.word(), "gpt-6-luna", "gpt-6.2-sol"])
+        own, other = rng.distinct_words(2)
+        model = rng.choice([own, "gpt-6-luna", "gpt-6.2-sol"])
         price_in, price_out = round(rng.uniform(0.01, 20), 3), round(rng.uniform(0.01, 80), 3)
         prompt, completion = rng.randint(0, 3_000_000), rng.randint(0, 500_000)
-        prices = {model: (price_in, price_out), rng.word(): (rng.uniform(0, 9), rng.uniform(0, 9))}
+        prices = {model: (price_in, price_out), other: (rng.uniform(0, 9), rng.uniform(0, 9))}
         want = (prompt * price_in + completion * price_out) / 1_000_000
         usage = rng.choice(
             [
@@ -617,8 +621,8 @@ def test_estimate_cost_with_random_prices_and_usage(lab, rng):
 
 @pytest.mark.points(1)
 def test_estimate_cost_rejects_a_model_missing_from_the_prices_given(lab, rng):
-    name = rng.word()
+    name, other = rng.distinct_words(2)
     with pytest.raises(ValueError, match=name):
-        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {rng.word() + "x": (1.0, 2.0)})
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {other: (1.0, 2.0)})
     with pytest.raises(ValueError, match="gpt-6-luna"):
         lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "gpt-6-luna", {name: (1.0, 2.0)})

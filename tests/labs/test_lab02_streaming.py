@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openai import OpenAI
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
@@ -56,6 +57,7 @@ HEADERS_STEP = 3  # the fake time from sending the request to the response heade
 FRAME_STEP = 1  # the fake time between two SSE frames ("data: ...\n\n")
 
 
+@lab_may_call  # lab code reads it (measure_stream's clock)
 class SteppingClock:
     """``clock()`` returns the fake time; the transport below advances it as the response arrives."""
 
@@ -249,7 +251,7 @@ def test_collect_stream_matches_the_unstreamed_reply(lab, client, n, max_complet
 @pytest.mark.points(2)
 def test_stream_reply_returns_the_full_text(lab, client, stub):
     pieces: list[str] = []
-    text = lab.stream_reply(client, MODEL, PLANETS, pieces.append)
+    text = lab.stream_reply(client, MODEL, PLANETS, lab_may_call(pieces.append))
     sent = streamed_bodies(stub)
     assert len(sent) == 1, (
         f"stream_reply sent {len(sent)} streamed requests ({len(stub.requests())} in all); it should send exactly "
@@ -266,7 +268,7 @@ def test_stream_reply_returns_the_full_text(lab, client, stub):
 @pytest.mark.points(2)
 def test_stream_reply_calls_back_token_by_token(lab, client):
     pieces: list[object] = []
-    text = lab.stream_reply(client, MODEL, BOOK, pieces.append)
+    text = lab.stream_reply(client, MODEL, BOOK, lab_may_call(pieces.append))
     expected = reference(client, BOOK)
     bad = [p for p in pieces if not isinstance(p, str) or not p]
     assert not bad, (
@@ -286,7 +288,7 @@ def test_stream_reply_calls_back_token_by_token(lab, client):
 @pytest.mark.points(2)
 def test_stream_reply_calls_back_while_streaming(lab, stepping_client, clock):
     seen: list[float] = []
-    lab.stream_reply(stepping_client, MODEL, PLANETS, lambda piece: seen.append(clock()))
+    lab.stream_reply(stepping_client, MODEL, PLANETS, lab_may_call(lambda piece: seen.append(clock())))
     assert len(seen) > 1, f"on_token was called {len(seen)} times; expected one call per token."
     assert seen == sorted(set(seen)), (
         "on_token was called for several tokens at the same moment: it must be called as each chunk arrives, "
@@ -403,7 +405,7 @@ def test_chat_turn_calls_back(lab, client):
     pieces: list[str] = []
     history: list[dict] = []
     result = lab.streaming_chat_turn(
-        client, MODEL, history, "List the planets of the solar system.", on_token=pieces.append
+        client, MODEL, history, "List the planets of the solar system.", on_token=lab_may_call(pieces.append)
     )
     assert pieces, "on_token was given but never called."
     assert all(isinstance(p, str) and p for p in pieces), "call on_token only with non-empty text."
@@ -518,7 +520,7 @@ def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script,
     script({prompt.split()[0]: reply})
     model = rng.choice(course_models.current())
     pieces: list[str] = []
-    got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], pieces.append)
+    got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; stream_reply returned {got!r}"
     assert "".join(pieces) == reply and all(pieces), (
         f"on_token got {pieces!r}: every non-empty piece, in order"

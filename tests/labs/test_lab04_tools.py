@@ -17,6 +17,7 @@ import pytest
 from openai.types.chat import ChatCompletionMessage
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
@@ -45,12 +46,14 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
 
+    @lab_may_call
     def get_weather(self, city: str, unit: str = "celsius") -> dict:
         self.calls.append(("get_weather", {"city": city, "unit": unit}))
         if city not in WEATHER:
             raise ValueError(f"unknown city: {city}")
         return WEATHER[city]
 
+    @lab_may_call
     def get_my_location(self) -> dict:
         self.calls.append(("get_my_location", {}))
         return {"city": "Paris", "country": "France"}
@@ -110,7 +113,10 @@ HINTS = [
         "answer every tool call of the assistant message (parallel calls come several at a time)",
     ),
     ("tool_call_id", "every tool message needs the 'tool_call_id' of the call it answers"),
-    ("Invalid schema", "strict mode: every property in 'required', additionalProperties false, no 'default'"),
+    (
+        "Invalid schema",
+        "strict mode: every property in 'required', additionalProperties false (and no 'default')",
+    ),
 ]
 
 
@@ -225,7 +231,10 @@ def test_function_to_tool_parameter_descriptions(lab):
         f"a parameter listed under 'Args:' gets its text as description; city's is {props['city'].get('description')!r}"
     )
     assert props["unit"].get("description") == "the temperature unit"
-    assert "default" not in props["unit"], "strict mode refuses 'default' in a schema: leave it out"
+    assert "default" not in props["unit"], (
+        "leave 'default' out of a strict schema: Azure OpenAI refuses it with a 400, and it never applies "
+        "(every property is required)"
+    )
 
 
 @pytest.mark.points(1)
@@ -488,6 +497,7 @@ def test_agent_stops_at_the_step_limit(lab, client, stub):
     tools = Recorder()
     calls = {"n": 0}
 
+    @lab_may_call
     def get_weather(city: str, unit: str = "celsius") -> dict:
         calls["n"] += 1
         if calls["n"] > 20:
@@ -567,7 +577,7 @@ class Echo:
                 return self.results[name]
 
             tool.__name__ = name
-            return tool
+            return lab_may_call(tool)
 
         return {name: make(name) for name in self.results}
 
@@ -679,6 +689,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
     temperature = rng.choice([0, 0.2, 0.9])
     max_steps = rng.randint(2, 6)
 
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         return secret
 
@@ -708,6 +719,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
 def test_agent_step_limit_is_the_one_given(lab, client, stub, rng):
     max_steps = rng.randint(1, 4)
 
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         raise ValueError("the weather service is down")  # the model keeps asking: the loop must stop
 
@@ -880,6 +892,7 @@ def test_execute_results_that_json_cannot_write(lab, rng):
 
 @pytest.mark.points(1)
 def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
+    @lab_may_call
     def get_weather(city, unit="celsius"):
         raise ValueError("down")
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from openai import OpenAI
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
@@ -66,6 +67,7 @@ def error_from(stub, step) -> Exception:
     raise AssertionError(f"the stub did not fail with {step!r}")
 
 
+@lab_may_call
 class Sleeps:
     """A stand-in for time.sleep that records each delay and how many requests the stub had seen then."""
 
@@ -104,7 +106,7 @@ class FakeClock:
 
 
 def fixed(value: float):
-    return lambda: value
+    return lab_may_call(lambda: value)
 
 
 # --- classify ---------------------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ def test_delay_has_jitter(lab):
     )
     assert high == pytest.approx(2.0, rel=1e-5), f"with rand() near 1 it is the ceiling (2.0); got {high}"
     calls = []
-    lab.retry_delay(2, rand=lambda: calls.append(1) or 0.5)
+    lab.retry_delay(2, rand=lab_may_call(lambda: calls.append(1) or 0.5))
     assert calls == [1], "call rand() exactly once per delay"
 
 
@@ -241,7 +243,7 @@ def test_delay_is_between_half_the_ceiling_and_the_ceiling(load_impl, attempt, r
 def test_retries_until_success(lab, stub):
     client = planned_client(stub, plan(stub, ["503", "500", "ok"]))
     sleeps = Sleeps(stub)
-    reply = lab.call_with_retries(lambda: ask(client), sleep=sleeps, rand=fixed(1.0))
+    reply = lab.call_with_retries(lab_may_call(lambda: ask(client)), sleep=sleeps, rand=fixed(1.0))
     statuses = [e["status"] for e in stub.journal()]
     assert statuses == [503, 500, 200], f"the stub saw {statuses}: two failures, then the success"
     assert reply and "Say hello" in reply, "return what fn() returned"
@@ -259,7 +261,7 @@ def test_retry_after_is_honoured(lab, stub):
         stub, plan(stub, [{"status": 429, "retry_after_ms": 1234}, {"status": 503, "retry_after": 2}, "ok"])
     )
     sleeps = Sleeps(stub)
-    lab.call_with_retries(lambda: ask(client), sleep=sleeps, rand=fixed(0.0))
+    lab.call_with_retries(lab_may_call(lambda: ask(client)), sleep=sleeps, rand=fixed(0.0))
     assert sleeps.delays == pytest.approx([1.234, 2.0]), (
         f"slept {sleeps.delays}: the 429 said retry-after-ms 1234 and the 503 said retry-after 2; "
         "pass retry_after_seconds(exc) to retry_delay"
@@ -280,7 +282,7 @@ def test_never_retries_what_cannot_succeed(lab, stub, step, exc_type):
     client = planned_client(stub, plan(stub, [step], repeat=True))
     sleeps = Sleeps(stub)
     with pytest.raises(exc_type) as info:
-        lab.call_with_retries(lambda: ask(client), max_attempts=4, sleep=sleeps)
+        lab.call_with_retries(lab_may_call(lambda: ask(client)), max_attempts=4, sleep=sleeps)
     sent = len(stub.journal())
     assert sent == 1, f"a {step} was retried: the stub received {sent} requests; it should have been 1"
     assert sleeps.delays == [], "nothing to wait for when you are not retrying"
@@ -292,7 +294,9 @@ def test_attempts_are_capped_and_the_last_error_is_raised(lab, stub):
     client = planned_client(stub, plan(stub, ["503", "502", "500", "502", "503", "500"], repeat=True))
     sleeps = Sleeps(stub)
     with pytest.raises(openai.InternalServerError) as info:
-        lab.call_with_retries(lambda: ask(client), max_attempts=4, sleep=sleeps, rand=fixed(1.0))
+        lab.call_with_retries(
+            lab_may_call(lambda: ask(client)), max_attempts=4, sleep=sleeps, rand=fixed(1.0)
+        )
     sent = len(stub.journal())
     assert sent == 4, f"max_attempts=4 but the stub received {sent} requests"
     assert info.value.status_code == 502, "re-raise the LAST error (the 4th attempt got a 502)"
@@ -307,7 +311,13 @@ def test_retry_passes_base_cap_and_rand(lab, stub):
     client = planned_client(stub, plan(stub, ["500", "500", "500", "ok"]))
     sleeps = Sleeps()
     values = iter([0.0, 0.5, 0.0])
-    lab.call_with_retries(lambda: ask(client), base=2.0, cap=5.0, sleep=sleeps, rand=lambda: next(values))
+    lab.call_with_retries(
+        lab_may_call(lambda: ask(client)),
+        base=2.0,
+        cap=5.0,
+        sleep=sleeps,
+        rand=lab_may_call(lambda: next(values)),
+    )
     assert sleeps.delays == pytest.approx([1.0, 3.0, 2.5]), (
         f"slept {sleeps.delays}: with base 2, cap 5 and rand 0, 0.5, 0 the delays are 1, 3, 2.5"
     )
@@ -438,6 +448,7 @@ RETRYABLE = [408, 409, 429, 500, 501, 502, 503, 504, 507, 520, 529, 599]
 NOT_RETRYABLE = [400, 401, 403, 404, 405, 410, 413, 415, 422, 451]
 
 
+@lab_may_call
 class Failing:
     """``fn`` for call_with_retries: raises the given errors in turn, then returns ``value``."""
 
@@ -517,13 +528,16 @@ def test_call_with_retries_retries_the_neighbouring_statuses(lab, status, rng):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_call_with_retries_retries_a_409_conflict_once_and_returns(lab, rng):
+    # The control case beside the client errors below: a loop that never retries fails here.
+    fn = Failing([api_error(409)], rng.token())
+    lab.call_with_retries(fn, sleep=Sleeps(), rand=fixed(0.0))
+    assert fn.calls == 2, f"a 409 (conflict) is retryable: fn should run twice, it ran {fn.calls} time(s)"
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", [400, 404, 422])
 def test_call_with_retries_gives_up_on_client_errors(lab, status, rng):
-    if status == 409:  # a conflict is retried: the control case, so a "never retry" loop fails here
-        fn = Failing([api_error(409)], rng.token())
-        lab.call_with_retries(fn, sleep=Sleeps(), rand=fixed(0.0))
-        assert fn.calls == 2, f"a 409 (conflict) is retryable: fn should run twice, it ran {fn.calls} time(s)"
-        return
     fn = Failing([api_error(status)] * 5, rng.token())
     sleeps = Sleeps()
     with pytest.raises(openai.APIStatusError) as info:
@@ -623,7 +637,9 @@ def test_call_with_retries_passes_base_cap_and_rand_each_time(lab, rng):
     it = iter(draws)
     fn = Failing([api_error(500) for _ in range(4)], rng.token())
     sleeps = Sleeps()
-    lab.call_with_retries(fn, max_attempts=5, base=base, cap=cap, sleep=sleeps, rand=lambda: next(it))
+    lab.call_with_retries(
+        fn, max_attempts=5, base=base, cap=cap, sleep=sleeps, rand=lab_may_call(lambda: next(it))
+    )
     want = [min(cap, base * 2 ** (n - 1)) * (0.5 + r / 2) for n, r in zip(range(1, 5), draws, strict=True)]
     assert sleeps.delays == pytest.approx(want), (
         f"with base={base:.3f}, cap={cap:.3f} and rand() giving {[round(d, 3) for d in draws]}, the four waits "

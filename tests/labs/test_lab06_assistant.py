@@ -3,7 +3,8 @@
 The assistant is built from your labs 1 to 5, so a failure may come from an earlier lab: a
 NotImplementedError raised in labs/lab0N_*.py means "finish lab N first". Every test talks to the
 course's stub through the real SDK and reads what your code SENT from the stub's journal. Faults
-(a 429, a 400) come from the stub's fault plans; sleeps are recorded, not slept.
+(a 429, a 400, streams cut, dropped or broken by an error event at a chunk drawn per run) come from the
+stub's fault plans; sleeps are recorded, not slept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from openai import OpenAI
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
@@ -55,6 +57,7 @@ class Shop:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
 
+    @lab_may_call
     def get_order_status(self, order_id: str) -> dict:
         """Look up the status of an order by its order number.
 
@@ -68,6 +71,7 @@ class Shop:
             raise KeyError(f"no order {order_id}")
         return ORDERS[order_id]
 
+    @lab_may_call
     def check_stock(self, product: str) -> dict:
         """Check how many units of a product are in stock.
 
@@ -81,6 +85,7 @@ class Shop:
         return [self.get_order_status, self.check_stock]
 
 
+@lab_may_call
 class Sleeps(list):
     """A stand-in for time.sleep: records each delay instead of waiting, and (given the stub) how many
     requests the stub had received at each sleep."""
@@ -226,7 +231,7 @@ def test_ask_sends_the_trimmed_context(lab, client, stub):
 def test_ask_streams_the_reply(lab, client, stub):
     bot = lab.Assistant(client, MODEL)
     pieces: list[str] = []
-    answer = bot.ask("Hello! What can you help me with?", on_token=pieces.append)
+    answer = bot.ask("Hello! What can you help me with?", on_token=lab_may_call(pieces.append))
     body = stub.requests()[0]
     assert body.get("stream") is True, (
         "the request was not streamed: use stream=True (or the SDK's stream helper)"
@@ -476,7 +481,7 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
     model = rng.choice(course_models.current())
     bot = lab.Assistant(client, model)
     pieces: list[str] = []
-    got = bot.ask(question, on_token=pieces.append)
+    got = bot.ask(question, on_token=lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; ask() returned {got!r}"
     assert "".join(pieces) == reply and all(pieces), (
         f"on_token should get every piece of {reply!r}; got {pieces!r}"
@@ -646,3 +651,188 @@ def test_the_sdks_own_retries_stay_off(lab, stub):
         f"the 429 should be retried by YOUR loop (one wait through self.sleep, after the first request); waits "
         f"{list(sleeps)} at {sleeps.seen} request(s): send requests through self.client, whose SDK retries are off"
     )
+
+
+# --- streams that break after they started (lesson 5, section 5) ---------------------------------------
+#
+# The stub's stream faults (llm_stub/faults.py): stream_cut:<n> ends the body after n data frames without
+# [DONE]; stream_drop:<n> resets the connection after n frames; stream_error:<n> sends an error event after
+# n frames. Each test draws where the stream breaks, anywhere before its finish chunk.
+
+STREAM_FAULTS = {
+    "stream_cut": "ended without a finish_reason",
+    "stream_drop": "lost its connection",
+    "stream_error": "sent an error event",
+}
+
+
+def frames_before_finish(client: OpenAI, **request) -> int:
+    """How many data frames a stream sends before its finish chunk (the role chunk, then one per piece)."""
+    frames = 0
+    for chunk in client.chat.completions.create(stream=True, **request):
+        if any(c.finish_reason for c in chunk.choices):
+            return frames
+        frames += 1
+    raise AssertionError("the stub's stream had no finish chunk")
+
+
+def scripted_turn(client: OpenAI, script, rng) -> tuple[str, str, int]:
+    """A question with a scripted reply drawn for this run, and the frames its stream sends before finishing."""
+    question = f"{rng.token()} {rng.sentence()}"
+    reply = " ".join(rng.sentence(4, 10) for _ in range(rng.randint(1, 3)))
+    script({question.split()[0]: reply})
+    frames = frames_before_finish(client, model=MODEL, messages=[{"role": "user", "content": question}])
+    return question, reply, frames
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("kind", sorted(STREAM_FAULTS))
+def test_a_stream_that_breaks_is_retried_and_its_text_shown_once(lab, client, stub, script, rng, kind):
+    question, reply, frames = scripted_turn(client, script, rng)
+    mark = len(stub.journal())
+    after = rng.randint(
+        0, frames
+    )  # anywhere before the finish chunk: nothing yet, the role, part of the text
+    sleeps = Sleeps()
+    bot = lab.Assistant(planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, sleep=sleeps)
+    pieces: list[str] = []
+    try:
+        got = bot.ask(question, on_token=pieces.append)
+    except (openai.APIError, lab.IncompleteStream) as err:
+        pytest.fail(
+            f"the first stream {STREAM_FAULTS[kind]} after {after} chunk(s) and ask() raised {type(err).__name__}: "
+            "a stream that breaks is incomplete, and trying again is the cure: raise IncompleteStream inside the "
+            "function you pass to call_with_retries (an error event arrives as a bare openai.APIError)",
+            pytrace=False,
+        )
+    sent = len(stub.journal()) - mark
+    assert got == reply, (
+        f"the first stream {STREAM_FAULTS[kind]} after {after} chunk(s) and the retry was whole; ask() returned "
+        f"{got!r} instead of the whole reply {reply!r}: check that a chunk carried a finish_reason before you "
+        "trust a stream, and raise IncompleteStream when none did"
+    )
+    assert sent == 2, f"one broken stream and one retry make 2 requests; the stub saw {sent}"
+    screen = "".join(pieces)
+    assert screen == reply, (
+        f"the user should see the reply once, whole: on_token got {screen!r}. On a retry, pass on only the "
+        "text that goes beyond what on_token already got (here the retry repeated it word for word)"
+    )
+    assert bot.history[-2:] == [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": reply},
+    ], f"the history should end with the question and the WHOLE reply; it ends with {bot.history[-2:]!r}"
+    assert len(sleeps) == 1, f"the retry should wait once, through self.sleep; waits: {list(sleeps)}"
+    assert bot.calls == 1, f"only the finished stream is a response to meter; calls is {bot.calls}"
+
+
+TOOL_DEFINITIONS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_order_status",
+            "description": "Look up the status of an order by its order number.",
+            "parameters": {
+                "type": "object",
+                "properties": {"order_id": {"type": "string", "description": "the order number, e.g. A1001"}},
+                "required": ["order_id"],
+                "additionalProperties": False,
+            },
+            "strict": True,
+        },
+    }
+]
+
+
+@pytest.mark.points(2)
+def test_a_tool_call_cut_in_its_arguments_is_retried_before_the_tool_runs(lab, client, stub, rng):
+    frames = frames_before_finish(
+        client, model=MODEL, messages=[{"role": "user", "content": ORDER_QUESTION}], tools=TOOL_DEFINITIONS
+    )
+    mark = len(stub.journal())
+    kind, after = rng.choice(sorted(STREAM_FAULTS)), rng.randint(1, frames)
+    shop = Shop()
+    bot = lab.Assistant(planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, shop.tools(), sleep=Sleeps())
+    try:
+        answer = bot.ask(ORDER_QUESTION)
+    except NotImplementedError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        pytest.fail(
+            f"the tool call's stream {STREAM_FAULTS[kind]} after {after} chunk(s) (its arguments were not whole) "
+            f"and ask() raised {type(err).__name__}: {err}. Check for a finish_reason BEFORE "
+            "get_final_completion(), which cannot parse half the arguments, and raise IncompleteStream so the "
+            "request is retried",
+            pytrace=False,
+        )
+    assert shop.calls == [("get_order_status", {"order_id": "A1001"})], (
+        f"the tool should run once, with the arguments of the finished stream; your code ran: {shop.calls}"
+    )
+    sent = len(stub.journal()) - mark
+    assert sent == 3, f"a broken tool call, its retry and the answer make 3 requests; the stub saw {sent}"
+    assert "in transit" in answer, f"the final answer should use the tool's result; got {answer!r}"
+
+
+@pytest.mark.points(2)
+def test_a_stream_that_never_finishes_is_never_stored(lab, client, stub, script, rng):
+    question, _, frames = scripted_turn(client, script, rng)
+    mark = len(stub.journal())
+    kind, attempts = rng.choice(sorted(STREAM_FAULTS)), rng.randint(2, 4)
+    after = rng.randint(2, frames)  # some text shown before each break
+    bot = lab.Assistant(
+        planned_client(stub, [f"{kind}:{after}"] * 10), MODEL, max_attempts=attempts, sleep=Sleeps()
+    )
+    bot.history = old_turns(1)
+    before = [dict(m) for m in bot.history]
+    pieces: list[str] = []
+    # IncompleteStream is an openai.APIConnectionError (graded, it arrives as the lab's own class)
+    with pytest.raises((openai.APIError, lab.IncompleteStream)) as info:
+        bot.ask(question, on_token=pieces.append)
+    sent = len(stub.journal()) - mark
+    assert sent == attempts, (
+        f"every stream {STREAM_FAULTS[kind]}; max_attempts={attempts}, so {attempts} requests, then give up; "
+        f"the stub saw {sent}"
+    )
+    assert getattr(info.value, "attempts", None) == attempts, (
+        "the error should come out of call_with_retries (it sets .attempts): raise IncompleteStream inside the "
+        "retried function"
+    )
+    assert bot.history == before, (
+        f"no stream finished, so nothing may be stored: the history should be as before the turn "
+        f"({roles(before)}); it is {roles(bot.history)}"
+    )
+    assert bot.calls == 0 and bot.usage["total_tokens"] == 0, (
+        f"no response finished, so none is metered; calls={bot.calls}, usage={bot.usage}"
+    )
+
+
+@pytest.mark.points(2)
+def test_a_retry_that_says_something_else_tells_the_user_the_reply_was_cut(lab, client, stub, script, rng):
+    marker = rng.token()
+    alternatives: list[str] = []
+    while len(alternatives) < 4:  # replies that differ from their first word
+        candidate = f"{rng.sentence(6, 10)} {rng.sentence(4, 8)}"
+        if all(candidate.split()[0] != a.split()[0] for a in alternatives):
+            alternatives.append(candidate)
+    script({marker: {"alternatives": alternatives}})
+    question = f"{marker} {rng.sentence()}"
+    for _ in range(12):  # temperature 1 picks an alternative per request: the retry differs 3 times in 4
+        bot = lab.Assistant(
+            planned_client(stub, ["stream_cut:4", "ok"]), MODEL, sleep=Sleeps(), temperature=1
+        )
+        pieces: list[str] = []
+        got = bot.ask(question, on_token=pieces.append)
+        screen = "".join(pieces)
+        assert got in alternatives, f"ask() returned {got!r}, which is none of the model's replies"
+        assert bot.history[-1] == {"role": "assistant", "content": got}, "store the finished reply"
+        if screen == got:
+            continue  # the retry happened to give the same reply: nothing to tell the user
+        assert screen.endswith(lab.CUT_NOTICE + got), (
+            f"the retry said something else than the text already shown, so the user should read CUT_NOTICE "
+            f"and then the new reply: on_token got {screen!r}"
+        )
+        first = screen[: -len(lab.CUT_NOTICE + got)]
+        assert first and any(a.startswith(first) for a in alternatives), (
+            f"before CUT_NOTICE the user should have seen the start of the first (cut) reply, once: {first!r}"
+        )
+        return
+    pytest.fail("in 12 turns no retry gave another reply than the cut one (a 1 in 16 million chance)")

@@ -16,6 +16,7 @@ import openai
 import pytest
 
 from course import models as course_models
+from course.grading.capabilities import lab_may_call
 from llm_stub.catalog import DEFAULT_MODEL
 
 MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
@@ -174,12 +175,15 @@ def test_tool_calls_and_tool_results_become_function_call_items(lab, rng, with_t
     )
 
 
+VERBS_FOR_TOOLS = ["get", "find", "check", "list", "book", "send"]
+
+
 @pytest.mark.points(2)
 def test_tools_are_flattened(lab, rng):
     tools, expected = [], []
     for _ in range(rng.randint(1, 3)):
         function = {
-            "name": rng.word(),
+            "name": f"{rng.choice(VERBS_FOR_TOOLS)}_{rng.word()}",
             "parameters": {"type": "object", "properties": {rng.word(): {"type": "string"}}},
         }
         if rng.random() < 0.7:
@@ -395,6 +399,7 @@ class Weather:
         self.temps = {city: rng.randint(-10, 38) for city in CITIES}
         self.calls: list[str] = []
 
+    @lab_may_call
     def get_weather(self, city: str) -> dict:
         self.calls.append(city)
         return {"city": city, "temp_c": self.temps[city]}

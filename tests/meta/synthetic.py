@@ -98,6 +98,7 @@ def test_add_negative(load_impl):
 def test_greet_sends_the_name(load_impl, client, stub):
     """Put the person's name in the user message you send."""
     load_impl("lab01_demo").greet(client, DEFAULT_MODEL, "Ada")
+    assert len(stub.requests()) == 1, f"greet() should send one request; the stub saw {len(stub.requests())}"
     sent = stub.requests()[-1]["messages"]
     assert any("Ada" in str(m.get("content")) for m in sent), f"the request did not mention Ada: {sent}"
 '''
@@ -118,6 +119,69 @@ def test_shout(load_impl):
     assert load_impl("lab02_more").shout("hi") == "HI!", "shout('hi') should be 'HI!'"
 '''
 
+# A third lab, in the course the attacks are graded with (``make_course(root, typed=True)``): its tests hand
+# lab code a pydantic class of their own and a function it may call back.
+LAB03_UNTOUCHED = '''
+"""Lab 03: typed values."""
+
+
+def parse_ticket(text: str, model: type) -> object:
+    """Return ``text`` (JSON) as an instance of the pydantic class ``model``."""
+    raise NotImplementedError
+
+
+def apply_twice(fn, x):
+    """Return fn(fn(x))."""
+    raise NotImplementedError
+'''
+
+LAB03_SOLUTION = '''
+"""Lab 03: typed values."""
+
+
+def parse_ticket(text: str, model: type) -> object:
+    """Return ``text`` (JSON) as an instance of the pydantic class ``model``."""
+    return model.model_validate_json(text)
+
+
+def apply_twice(fn, x):
+    """Return fn(fn(x))."""
+    return fn(fn(x))
+'''
+
+TEST_LAB03 = '''
+import pytest
+from pydantic import BaseModel, Field
+
+from course.grading.capabilities import lab_may_call
+
+
+class Ticket(BaseModel):
+    subject: str
+    priority: int = Field(ge=1, le=5)
+
+
+@pytest.mark.points(2)
+def test_parse_ticket(load_impl):
+    """The ticket the JSON describes, as the class given."""
+    got = load_impl("lab03_typed").parse_ticket(\'{"subject": "printer", "priority": 2}\', Ticket)
+    assert got == Ticket(subject="printer", priority=2), f"got {got!r}"
+
+
+@pytest.mark.points(1)
+def test_apply_twice(load_impl):
+    """Call the function twice, on its own result."""
+    calls = []
+
+    @lab_may_call
+    def inc(x: int) -> int:
+        calls.append(x)
+        return x + 1
+
+    assert load_impl("lab03_typed").apply_twice(inc, 3) == 5 and calls == [3, 4], f"calls: {calls}"
+'''
+TYPED_POINTS = {"test_parse_ticket": 2, "test_apply_twice": 1}
+
 POINTS = {
     "test_add": 2,
     "test_add_negative": 1,
@@ -135,8 +199,9 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def make_course(root: Path) -> Path:
-    """The synthetic course at ``root``: labs/, solutions/, tests/ (real conftest), pyproject.toml."""
+def make_course(root: Path, typed: bool = False) -> Path:
+    """The synthetic course at ``root``: labs/, solutions/, tests/ (real conftest), pyproject.toml; with
+    ``typed``, also lab 03 (``TYPED_POINTS`` more)."""
     _write(root / "labs/__init__.py", '"""Your code."""\n')
     _write(root / "solutions/__init__.py", '"""Reference."""\n')
     _write(root / "labs/lab01_demo.py", LAB01_UNTOUCHED)
@@ -148,6 +213,10 @@ def make_course(root: Path) -> Path:
     _write(root / "tests/labs/test_lab01_demo.py", TEST_LAB01)
     _write(root / "tests/labs/test_lab02_more.py", TEST_LAB02)
     shutil.copyfile(REPO / "pyproject.toml", root / "pyproject.toml")
+    if typed:
+        _write(root / "labs/lab03_typed.py", LAB03_UNTOUCHED)
+        _write(root / "solutions/lab03_typed.py", LAB03_SOLUTION)
+        _write(root / "tests/labs/test_lab03_typed.py", TEST_LAB03)
     return root
 
 

@@ -418,6 +418,82 @@ def test_temperature_on_responses_at_effort_none(client, stub, rng):
     assert r.usage.output_tokens_details.reasoning_tokens == 0, f"seed={SEED} model={model}"
 
 
+def test_logprobs_on_responses_while_reasoning(client, stub, rng):
+    """Fact sheet 1d (S8, S9): while the model reasons drop top_logprobs; UKGovernmentBEIS/inspect_ai#2739:
+    logprobs are not supported for reasoning models on the Responses API; probed 2026-09-25 on GPT-5.x/GPT-6:
+    "'logprobs' is not supported with this model" (find_string id 68402646183). No Responses body captured:
+    the Chat Completions form (code unsupported_parameter), naming the parameter sent."""
+    model = serve(stub, draw(rng, REASONING, "reasons"))
+    effort = {"effort": rng.choice([e for e in info(model).efforts if e != "none"])}
+    include = ["message.output_text.logprobs"]
+    e = bad_request(client.responses.create, model=model, input="hi", include=include, reasoning=effort)
+    assert e == {
+        "message": "Unsupported parameter: 'logprobs' is not supported with this model.",
+        "type": "invalid_request_error",
+        "param": "logprobs",
+        "code": "unsupported_parameter",
+    }, f"seed={SEED} model={model}"
+    top = rng.randint(1, 20)
+    e = bad_request(
+        client.responses.create, model=model, input="hi", include=include, top_logprobs=top, reasoning=effort
+    )
+    assert e["param"] == "top_logprobs" and e["code"] == "unsupported_parameter", f"seed={SEED} model={model}"
+
+
+def test_logprobs_on_responses_at_effort_none(client, stub, rng):
+    """S8/S9: token log probabilities come back once the model does not reason (effort none)."""
+    model = serve(stub, draw(rng, lambda m: "none" in m.efforts, "takes effort none"))
+    top = rng.randint(0, 5)
+    r = client.responses.create(
+        model=model,
+        input=rng.choice(["hello", "Name a river."]),
+        include=["message.output_text.logprobs"],
+        top_logprobs=top,
+        reasoning={"effort": "none"},
+    )
+    part = r.output[-1].content[0]
+    assert part.logprobs and all(len(t.top_logprobs) == top for t in part.logprobs), (
+        f"seed={SEED} model={model}"
+    )
+
+
+def test_logprobs_on_chat_completions_while_reasoning(client, stub, rng):
+    """E1 and a gpt-5.6-sol probe (2026-08-24, find_string id 61858290689): "Unsupported parameter: 'logprobs'
+    is not supported with this model.", code unsupported_parameter; accepted at effort none (S8, S9)."""
+    model = serve(stub, draw(rng, lambda m: m.is_reasoning and "none" in m.chat_efforts, "takes effort none"))
+    e = bad_request(
+        client.chat.completions.create,
+        model=model,
+        messages=hello(rng),
+        logprobs=True,
+        reasoning_effort=rng.choice([x for x in info(model).chat_efforts if x != "none"]),
+    )
+    assert (e["param"], e["code"]) == ("logprobs", "unsupported_parameter"), f"seed={SEED} model={model}"
+    r = client.chat.completions.create(
+        model=model, messages=hello(rng), logprobs=True, top_logprobs=2, reasoning_effort="none"
+    )
+    assert r.choices[0].logprobs.content, f"seed={SEED} model={model}"
+
+
+def test_reasoning_items_follow_the_effort_used_on_responses(client, stub, rng):
+    """Reasoning tokens follow the effort (S1 docstring of reasoning.effort: none performs no reasoning): at
+    none there is no reasoning item, so no summary and no encrypted content; above it both come when asked
+    (recorded stream: vercel/ai openai-reasoning-encrypted-content.1.chunks.txt)."""
+    model = serve(stub, draw(rng, lambda m: "none" in m.efforts, "takes effort none"))
+    ask = dict(include=["reasoning.encrypted_content"], store=False)
+    quiet = client.responses.create(
+        model=model, input="hi", reasoning={"effort": "none", "summary": "auto"}, **ask
+    )
+    assert [i.type for i in quiet.output] == ["message"], f"seed={SEED} model={model}"
+    effort = rng.choice([e for e in info(model).efforts if e != "none"])
+    busy = client.responses.create(
+        model=model, input="Why is the sky blue?", reasoning={"effort": effort, "summary": "auto"}, **ask
+    )
+    item = busy.output[0]
+    assert item.type == "reasoning" and item.summary and item.encrypted_content, f"seed={SEED} model={model}"
+    assert busy.usage.output_tokens_details.reasoning_tokens > 0
+
+
 def test_reasoning_effort_on_a_classic_model_through_responses(client, stub, rng):
     """BoundaryML/baml#2708 (gpt-4.1): "Unsupported parameter: 'reasoning.effort' is not supported with this
     model.", code unsupported_parameter."""

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from llm_stub import understanding as u
 
-PATTERNS = [p for _, p in u._FACT_PATTERNS] + [u._FAVOURITE, u._FAVOURITE_AFTER, u._RELATION]
+PATTERNS = [p for _, p in u._FACT_PATTERNS] + [u._FAVOURITE, u._FAVOURITE_AFTER, u._RELATION, u._RELATION_AGE]
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:50])
@@ -16,14 +16,21 @@ def test_every_fact_pattern_passes_the_quick_cue_check(pattern):
     @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(st.from_regex(pattern))
     def check(text: str) -> None:
-        assert u._FACT_CUES.search(text), f"{text!r} matches {pattern.pattern!r} but fails the quick cue check"
+        assert u._FACT_CUES.search(text), (
+            f"{text!r} matches {pattern.pattern!r} but fails the quick cue check"
+        )
 
     check()
 
 
 @pytest.mark.parametrize(
     "text",
-    ["Can I stream with tools?", "Give one example of streaming.", "How do I count tokens?", "Should I retry?"],
+    [
+        "Can I stream with tools?",
+        "Give one example of streaming.",
+        "How do I count tokens?",
+        "Should I retry?",
+    ],
 )
 def test_questions_with_i_that_state_nothing_skip_the_patterns(text):
     assert not u._FACT_CUES.search(text)

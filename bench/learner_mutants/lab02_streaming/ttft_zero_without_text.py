@@ -1,0 +1,24 @@
+"""streaming: measure_stream reports a time to first token of 0 when the reply had no text.
+
+Breaks: "``time_to_first_token`` ... None if the reply had no text at all."
+"""
+
+import time
+
+from solutions.lab02_streaming import *  # noqa: F403
+from solutions.lab02_streaming import StreamTiming
+
+
+def measure_stream(client, model, messages, *, clock=time.perf_counter):
+    start = clock()
+    stream = client.chat.completions.create(model=model, messages=messages, stream=True)
+    first = 0.0
+    parts: list[str] = []
+    for chunk in stream:
+        piece = chunk.choices[0].delta.content if chunk.choices else None
+        if piece:
+            if not parts:
+                first = clock() - start
+            parts.append(piece)
+    total = clock() - start
+    return StreamTiming(time_to_first_token=first, total=total, text="".join(parts))
