@@ -48,11 +48,7 @@ from llm_stub import catalog, stack
 
 # A current model that does not reason at its default effort (llm_stub/data/models.toml), so the measured work is
 # the stub's own (reasoning only adds a count to the usage), comparable with the figures measured before issue 22.
-MODEL = next(
-    m.id
-    for m in (catalog.lookup(r) for r in catalog.ROWS)
-    if m.is_reasoning and m.default_effort == "none" and m.shutdown_date is None
-)
+MODEL = catalog.plain_model()
 TARGET = 0.9  # to the same-stack reference (issue 18)
 RAW_TARGET = 0.85  # to the raw-asyncio server (issue 28)
 # Short questions a learner might ask in lesson 1 or 2; the pool combines them with topics.

@@ -369,6 +369,28 @@ def lookup(model: str) -> ModelInfo | None:
     return CATALOGUE.get(model)
 
 
+def plain_model(today: _dt.date | None = None) -> str:
+    """A model served ``today`` that, at its defaults, takes what a classic chat model takes on Chat Completions:
+    it does not reason (default effort none), and takes sampling parameters, ``stop`` and function tools. Tests,
+    benchmarks and probes whose requests were written for a classic model use it, and keep working when the
+    catalogue changes (the first such row, in the file's order)."""
+    day = today or _dt.date.today()
+    for m in map(lookup, ROWS):
+        if (
+            m.is_reasoning
+            and m.default_effort == "none"
+            and m.supports_stop
+            and m.chat_tools != "responses_only"
+            and m.prices is not None
+            and m.prices.cached_input is not None
+            and not m.shut_down_on(day)
+        ):
+            return m.id
+    raise LookupError(
+        "the catalogue serves no current model that takes sampling, stop and tools at its defaults"
+    )
+
+
 def retired(model: str) -> Retired | None:
     return CATALOGUE.retired.get(model)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import openai
 
 from llm_stub import StubConfig, StubServer
-from tests.stub.models import PLAIN
+from llm_stub.catalog import plain_model
 
 COURSE_REPLIES = Path(__file__).resolve().parents[1] / "course" / "replies"
-MODEL = PLAIN  # a current model that takes tools at its default effort (tests/stub/models.py)
+MODEL = plain_model()  # a current model that takes tools and sampling at its defaults
 
 
 def fn(name: str, description: str, properties: dict, required: list[str] | None = None) -> dict:

@@ -41,17 +41,7 @@ def _first(want: Callable[[ModelInfo], bool], what: str) -> str:
 # A model served today that, at its defaults, takes what a classic chat model takes on Chat Completions:
 # default effort none (no reasoning tokens), sampling parameters, stop, function tools. The general stub tests
 # (streaming, faults, limits, tools...) use it, so their bodies need nothing model-specific.
-PLAIN = _first(
-    lambda m: (
-        m.is_reasoning
-        and m.default_effort == "none"
-        and m.supports_stop
-        and m.chat_tools != "responses_only"
-        and m.prices is not None
-        and m.prices.cached_input is not None
-    ),
-    "takes sampling, stop and tools at its default effort",
-)
+PLAIN = catalog.plain_model(TODAY)
 PLAIN_SNAPSHOT = catalog.lookup(PLAIN).resolved  # the dated id a response names
 
 
