@@ -21,15 +21,11 @@ Families, as the rules read them (``model_rules.py``):
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, from PyPI (requirements.txt pins it for 3.10 only)
-    import tomli as tomllib
+import tomllib  # the course needs Python 3.11+ (README)
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "models.toml"
 

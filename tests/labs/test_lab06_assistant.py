@@ -746,12 +746,18 @@ TOOL_DEFINITIONS = [
 @pytest.mark.points(2)
 def test_a_tool_call_cut_in_its_arguments_is_retried_before_the_tool_runs(lab, client, stub, rng):
     frames = frames_before_finish(
-        client, model=MODEL, messages=[{"role": "user", "content": ORDER_QUESTION}], tools=TOOL_DEFINITIONS
+        client,
+        model=MODEL,
+        messages=[{"role": "user", "content": ORDER_QUESTION}],
+        tools=TOOL_DEFINITIONS,
+        **TOOL_OPTIONS,
     )
     mark = len(stub.journal())
     kind, after = rng.choice(sorted(STREAM_FAULTS)), rng.randint(1, frames)
     shop = Shop()
-    bot = lab.Assistant(planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, shop.tools(), sleep=Sleeps())
+    bot = lab.Assistant(
+        planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, shop.tools(), sleep=Sleeps(), **TOOL_OPTIONS
+    )
     try:
         answer = bot.ask(ORDER_QUESTION)
     except NotImplementedError:
