@@ -57,7 +57,9 @@ _NO_KEY = (
 
 
 def _state(request: Request) -> StubState:
-    return request.scope["app"].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
+    return request.scope[
+        "app"
+    ].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
 
 
 def headers_of(request: Request) -> dict[str, str]:
@@ -448,12 +450,19 @@ async def _finishing(frames: AsyncIterator[str], ex: Exchange) -> AsyncIterator[
 
 
 def _model_object(m) -> dict:
+    """A Model object with ``shutdown_date`` (YYYY-MM-DD, or null when none is announced): the SDK's
+    ``types/model.py`` and the OpenAPI ``Model`` schema (date or null, example "2026-10-23")."""
     from openai.types import Model
 
-    return Model(id=m.id, object="model", created=m.created, owned_by=m.owned_by).to_dict(mode="json")
+    shutdown = m.shutdown_date.isoformat() if m.shutdown_date else None
+    return Model(
+        id=m.id, object="model", created=m.created, owned_by=m.owned_by, shutdown_date=shutdown
+    ).to_dict(mode="json", exclude_none=False)
 
 
 async def list_models(request: Request) -> Response:
+    """Every model the stub serves, shut-down rows included with their past date: on 2026-08-31 a model shut
+    down on 2026-07-23 was still in the real list (E3 in models.toml). Retired ids without a row are not."""
     ex = Exchange(request)
     ex.log(None)
     try:
@@ -468,7 +477,7 @@ async def get_model(request: Request) -> Response:
     ex.log(None)
     try:
         ex.entry.key = mask_key(authenticate(request))
-        return ex.ok(_model_object(pipeline.resolve_model(_state(request), request.path_params["model"])))
+        return ex.ok(_model_object(pipeline.find_model(_state(request), request.path_params["model"])))
     except StubError as err:
         return ex.fail(err)
 

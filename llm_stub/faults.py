@@ -11,7 +11,7 @@ Two ways to inject one
        {"scope": {"plan_id": "retry-demo"}, "steps": ["429", {"status": 503, "retry_after": 0.05}, "ok"]}
 
    ``scope`` says which requests the plan applies to, so tests in parallel do not interfere:
-   ``{"key": "sk-..."}`` (requests made with that API key), ``{"model": "gpt-4o-mini"}``,
+   ``{"key": "sk-..."}`` (requests made with that API key), ``{"model": "gpt-6-luna"}``,
    ``{"plan_id": "x"}`` (requests carrying the header ``x-stub-fault-id: x``), or ``{}`` (every
    request). Several scope fields must all match. Every matching request consumes the next step
    (a cursor), whoever sends it: the SDK's own retries and a hand-written loop alike. Plans are

@@ -126,12 +126,23 @@ def usage_dict(usage: Usage) -> dict:
     "rejected_prediction_tokens":0}`` (a recorded gpt-4o-mini-2024-07-18 stream in a Go relay's test
     fixtures and logged gpt-4.1 usage, found with find_string); the SDK's model lists the fields in
     another order, which the stub sent before issue 18.
+
+    Models that bill cache writes (GPT-5.6 and later) also report ``cache_write_tokens`` (the SDK's
+    ``PromptTokensDetails``: "The unadjusted number of prompt tokens written to cache"; S16 in the catalogue);
+    no recorded Chat Completions body was found, so its place after ``cached_tokens`` is the stub's choice.
     """
+    prompt_details = {"cached_tokens": usage.cached_tokens, "audio_tokens": 0}
+    if usage.cache_write_tokens is not None:
+        prompt_details = {
+            "cached_tokens": usage.cached_tokens,
+            "cache_write_tokens": usage.cache_write_tokens,
+            "audio_tokens": 0,
+        }
     return {
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
         "total_tokens": usage.total_tokens,
-        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens, "audio_tokens": 0},
+        "prompt_tokens_details": prompt_details,
         "completion_tokens_details": {
             "reasoning_tokens": usage.reasoning_tokens,
             "audio_tokens": 0,

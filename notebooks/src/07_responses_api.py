@@ -45,17 +45,14 @@ import json
 
 from openai import OpenAI
 
+from course import models  # what this model accepts, from the course's model catalogue (lesson 01)
+
 client = OpenAI()
 MODEL = backend.model
-
-
-def is_reasoning(model: str) -> bool:
-    """OpenAI's reasoning models: the o-series and the gpt-5 family (lesson 01, section 8)."""
-    return model.startswith(("o1", "o3", "o4", "gpt-5"))
-
-
-REASONING = is_reasoning(MODEL)
-SAMPLING = {} if REASONING else {"temperature": 0}  # reasoning models accept only the default temperature
+REASONING = models.is_reasoning(MODEL)
+# temperature only at effort none (lesson 01, section 7); each API spells the effort its own way
+SAMPLING = models.sampling_params(MODEL, temperature=0)  # Chat Completions: reasoning_effort="none"
+RESPONSES_SAMPLING = models.sampling_params(MODEL, api="responses", temperature=0)  # reasoning={"effort": "none"}
 
 
 def show(data: dict, width: int = 110) -> None:
@@ -107,7 +104,7 @@ resp = client.responses.create(
     instructions=INSTRUCTIONS,
     input=QUESTION,
     max_output_tokens=1000,
-    **SAMPLING,
+    **RESPONSES_SAMPLING,
 )
 print("Chat Completions:", chat.choices[0].message.content)
 print("\nResponses:       ", resp.output_text)
@@ -321,12 +318,16 @@ print(answer.output_text)
 
 # %% [markdown]
 # The same loop in Chat Completions, for comparison: an assistant message carrying `tool_calls`, then a
-# `tool` message per call.
+# `tool` message per call. Note what the Responses requests above did not need: on Chat Completions many current
+# models take function tools only at `reasoning_effort="none"`, and some not at all (lesson 04, section 2); the
+# Responses API takes them while the model reasons.
 
 # %%
+TOOL_MODEL, TOOL_PARAMS = models.chat_tools_model(MODEL)  # e.g. {"reasoning_effort": "none"} (lesson 04)
+print(f"on Chat Completions, {TOOL_MODEL} with tools needs {TOOL_PARAMS}")
 messages = [{"role": "user", "content": WEATHER_QUESTION}]
 reply = (
-    client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+    client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL], **TOOL_PARAMS)
     .choices[0]
     .message
 )
@@ -334,7 +335,7 @@ messages.append(reply.model_dump(exclude_none=True))
 for call in reply.tool_calls or []:
     result = get_weather(**json.loads(call.function.arguments))
     messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
-final_chat = client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+final_chat = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL], **TOOL_PARAMS)
 print(final_chat.choices[0].message.content)
 
 # %% [markdown]
@@ -355,17 +356,16 @@ except openai.BadRequestError as err:
 
 # %% [markdown]
 # And a request you can't afford fails the same way on both: the context window does not change with the
-# API.
+# API. The cell asks the current model with the smallest prompt limit (lesson 05, section 4) for a little more
+# than that (on the stub only: it sends over a megabyte):
 
 # %%
-try:
-    client.responses.create(model="gpt-3.5-turbo", input="word " * 20_000)
-except openai.BadRequestError as err:
-    print(err.code, "|", err.body["message"][:120], "...")
-except openai.NotFoundError:
-    print(
-        f"{backend.provider} has no gpt-3.5-turbo; the point stands: a prompt beyond the context window is a 400."
-    )
+SMALL_MODEL = min(models.current(), key=models.input_limit)
+if backend.skip_unless_stub(f"a prompt beyond {SMALL_MODEL}'s limit"):
+    try:
+        client.responses.create(model=SMALL_MODEL, input="word " * (models.input_limit(SMALL_MODEL) + 1000))
+    except openai.BadRequestError as err:
+        print(err.code, "|", err.body["message"])
 
 # %% [markdown]
 # ## 6. What is genuinely new
@@ -385,15 +385,15 @@ except openai.NotFoundError:
 # true), and `previous_response_id=<its id>` continues from it. You send only the new turn:
 
 # %%
-turn1 = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", **SAMPLING)
+turn1 = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", **RESPONSES_SAMPLING)
 turn2 = client.responses.create(
-    model=MODEL, input="What's my name?", previous_response_id=turn1.id, **SAMPLING
+    model=MODEL, input="What's my name?", previous_response_id=turn1.id, **RESPONSES_SAMPLING
 )
 turn3 = client.responses.create(
     model=MODEL,
     input="Suggest a first project for me in one sentence.",
     previous_response_id=turn2.id,
-    **SAMPLING,
+    **RESPONSES_SAMPLING,
 )
 for turn in (turn1, turn2, turn3):
     print("assistant:", turn.output_text)
@@ -487,28 +487,31 @@ print(answer.output_text)
 # ## 8. Reasoning models
 #
 # `reasoning_effort` (lesson 01, section 8) becomes `reasoning={"effort": ...}`, with the same rules: only
-# reasoning models accept it, and the reasoning tokens are counted in `output_tokens_details`. The cell asks
-# `gpt-5-mini` when your model is not a reasoning model (the stub serves it; another provider may not).
+# reasoning models accept it, each takes its own values (the Responses API also takes `max` on the models that
+# have it, which Chat Completions refuses), and the reasoning tokens are counted in `output_tokens_details`.
+# While the model reasons, `temperature` and `top_p` get a 400 here too. The output now starts with a
+# `reasoning` item: the model's hidden work, which a stateless loop hands back with the other items. The cell
+# asks the course's default model when yours is not a reasoning model (another provider may not serve it).
 
 # %%
+thinker_model = MODEL if REASONING else models.DEFAULT_MODEL
 try:
-    thinker = client.responses.create(
-        model=MODEL if REASONING else "gpt-5-mini",
-        input="Is 1001 a prime number? Answer yes or no, then one sentence why.",
-        reasoning={"effort": "low"},
-        max_output_tokens=2000,
-    )
+    for effort in models.efforts(thinker_model, "responses"):
+        thinker = client.responses.create(
+            model=thinker_model,
+            input="Is 1001 a prime number? Answer yes or no, then one sentence why.",
+            reasoning={"effort": effort},
+            max_output_tokens=20_000,
+        )
+        usage = thinker.usage
+        print(f"effort {effort:6}: {usage.output_tokens_details.reasoning_tokens:>5} reasoning tokens of "
+              f"{usage.output_tokens:>5} · items {[item.type for item in thinker.output]}")
     print(thinker.output_text)
-    print(
-        "reasoning tokens:",
-        thinker.usage.output_tokens_details.reasoning_tokens,
-        "of",
-        thinker.usage.output_tokens,
-    )
+    client.responses.create(model=thinker_model, input="Hi", temperature=0.2, reasoning={"effort": "medium"})
 except openai.NotFoundError:
-    print(f"{backend.provider} has no gpt-5-mini.")
+    print(f"{backend.provider} has no {thinker_model}.")
 except openai.BadRequestError as err:
-    print(err.body["message"])
+    print(f"temperature while it reasons: {err.status_code} {err.body['message']}")
 
 if not REASONING:
     try:
@@ -524,6 +527,7 @@ if not REASONING:
 # | the provider only speaks it: many OpenAI-compatible servers do, and those that also serve `/v1/responses` often support only part of it (check your provider's documentation) | the model only speaks Responses (some of OpenAI's newest models) |
 # | you want one code path for many providers | you are on OpenAI and want built-in tools (web search, file search, code interpreter) or server-side state |
 # | you keep the history yourself anyway (your own database, trimming) | you use a reasoning model over several turns: stored state keeps its reasoning between turns |
+# | your tools work with reasoning off (`reasoning_effort="none"`) | you want function tools while the model reasons: many current models refuse that on Chat Completions (lesson 04, section 2) |
 #
 # Either way the ideas of this course hold: the model reads a list of messages/items and writes one more
 # turn; what it reads is what you pay for; stream to show progress; ask for structure with a schema; run

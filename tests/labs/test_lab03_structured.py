@@ -358,7 +358,7 @@ def completion(content, *, refusal=None, finish="stop") -> ChatCompletion:
             "id": "chatcmpl-handmade",
             "object": "chat.completion",
             "created": 1_700_000_000,
-            "model": "gpt-4o-mini-2024-07-18",
+            "model": MODEL,
             "choices": [
                 {
                     "index": 0,
@@ -499,8 +499,8 @@ def test_classify_review_works_on_a_reasoning_model(lab, client, stub, models, r
     body = stub.requests()[0] if stub.requests() else {}
     if "max_tokens" in body:
         pytest.fail(
-            f"classify_review sent max_tokens={body['max_tokens']} to {reasoning}: reasoning models (gpt-5, o3, "
-            "o4-mini, ...) reject max_tokens with a 400 ('Use max_completion_tokens instead'). Cap a reply "
+            f"classify_review sent max_tokens={body['max_tokens']} to {reasoning}: reasoning models (every "
+            "current OpenAI model) reject max_tokens with a 400 ('Use max_completion_tokens instead'). Cap a reply "
             "with max_completion_tokens (and leave room for the reasoning tokens too)",
             pytrace=False,
         )

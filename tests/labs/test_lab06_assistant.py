@@ -363,7 +363,7 @@ CONVERSATION = [
 
 @pytest.mark.points(3)
 def test_extract_ticket_uses_a_strict_schema(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools())
+    bot = lab.Assistant(client, MODEL, Shop().tools(), **tool_options())
     bot.history = [dict(m) for m in CONVERSATION]
     ticket = bot.extract_ticket()
     sent = stub.requests()
