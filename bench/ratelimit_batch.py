@@ -18,9 +18,10 @@ import time
 from openai import OpenAI
 
 from llm_stub import StubConfig, StubServer
+from llm_stub.catalog import DEFAULT_MODEL
 from solutions.lab05_errors import run_batch
 
-MODEL = "gpt-4o-mini"
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
 
 
 def drain(client: OpenAI) -> int:

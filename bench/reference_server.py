@@ -22,12 +22,13 @@ import time
 import uvicorn
 
 from llm_stub import stack
+from llm_stub.catalog import DEFAULT_MODEL
 
 CANNED = {
     "id": "chatcmpl-reference",
     "object": "chat.completion",
     "created": int(time.time()),
-    "model": "gpt-4o-mini",
+    "model": DEFAULT_MODEL,
     "choices": [
         {
             "index": 0,
@@ -50,7 +51,7 @@ def _chunk(delta: dict, finish: str | None = None) -> bytes:
         "id": "chatcmpl-reference",
         "object": "chat.completion.chunk",
         "created": CANNED["created"],
-        "model": "gpt-4o-mini",
+        "model": DEFAULT_MODEL,
         "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
     }
     return b"data: " + json.dumps(chunk).encode() + b"\n\n"

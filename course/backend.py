@@ -8,6 +8,7 @@ lesson just works. It never prints the key.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,13 @@ from typing import Any
 
 from dotenv import find_dotenv, load_dotenv
 
-from . import providers
+from . import models, providers
 from .providers import PROVIDERS  # noqa: F401  (re-exported: provider name -> documented features)
 
 REPLIES_DIR = Path(__file__).parent / "replies"
-DEFAULT_MODEL = "gpt-4o-mini"
+# Providers whose GET /v1/models/{id} carries OpenAI's shutdown_date (the SDK's Model type).
+SHUTDOWN_DATE_PROVIDERS = ("OpenAI", "Azure OpenAI")
+DEFAULT_MODEL = models.DEFAULT_MODEL  # the catalogue's (llm_stub/data/models.toml), with its reasons there
 BACKEND_CHOICES = ("auto", "stub", "remote")
 
 
@@ -69,9 +72,26 @@ class Backend:
 
     @property
     def is_reasoning(self) -> bool:
-        """Whether ``model`` is a reasoning model (gpt-5, o-series): no ``max_tokens``, only the default
-        ``temperature``, reasoning tokens billed as output. Lessons branch on this instead of crashing."""
-        return is_reasoning_model(self.model)
+        """Whether ``model`` reasons (the course's model information, ``course.models``): no ``max_tokens``,
+        sampling parameters only at effort none, reasoning tokens billed as output. False for a model the
+        catalogue does not know."""
+        return models.is_reasoning(self.model)
+
+    def today(self) -> dt.date:
+        """The stub's day (it can be pinned, ``llm_stub/clock.py``), else the real date."""
+        return self.stub.state.config.current_date() if self.is_stub else dt.date.today()
+
+    def deprecation(self) -> models.Deprecation | None:
+        """Whether ``model`` is deprecated or shut down, when, and what replaces it.
+
+        On OpenAI and Azure OpenAI from the provider's own ``GET /v1/models/{id}`` (its ``shutdown_date``, which
+        OpenAI tells developers to read: S14 in the catalogue); elsewhere (the stub, other providers, whose model
+        lists carry no such date) from the course's catalogue, for the ids it knows (``openai/<id>`` included).
+        """
+        if not self.is_stub and self.provider in SHUTDOWN_DATE_PROVIDERS:
+            day = provider_shutdown_date(self.model)
+            return models.deprecation(self.model, self.today(), shutdown_date=day) if day else None
+        return models.deprecation(self.model, self.today())
 
     def supports(self, feature: str) -> bool:
         """Whether this backend's provider supports a feature of ``course.providers.FEATURES`` (e.g. "n").
@@ -128,39 +148,53 @@ def setup(*, env_file: str | None = None, quiet: bool = False, reset: bool = Fal
     os.environ["MODEL"] = _current.model
     if not quiet:
         print(_current.describe())
+        warning = deprecation_warning(_current)
+        if warning:
+            print(warning)
     return _current
 
 
-def is_reasoning_model(model: str) -> bool:
-    """True for reasoning models: the stub's catalogue decides for the ids it serves; other ids by their name
-    (``gpt-5``, ``gpt-5-mini``, ``o3``, ``o4-mini``... and their dated snapshots and ``provider/`` prefixes;
-    ``gpt-5-chat-latest`` is the non-reasoning chat variant)."""
-    from llm_stub.catalog import REASONING, family_of
+def provider_shutdown_date(model: str) -> str | None:
+    """``shutdown_date`` of ``model`` from the provider's ``GET /v1/models/{id}``, the field OpenAI tells
+    developers to poll (S14 in the catalogue); None when it is null, missing, or the provider does not answer.
+    One short request, never an exception: set-up must not fail because a provider lacks the endpoint."""
+    try:
+        from openai import OpenAI
 
-    family = family_of(model)
-    if family is not None:
-        return family == REASONING
-    name = model.split("/")[-1].lower()
-    if name.startswith("gpt-5"):
-        return "-chat" not in name
-    return name[:2] in ("o1", "o3", "o4") and (len(name) == 2 or name[2] == "-")
+        found = OpenAI(max_retries=0, timeout=5).models.retrieve(model)
+    except Exception:
+        return None
+    value = getattr(found, "shutdown_date", None)
+    return value if isinstance(value, str) and value else None
+
+
+def deprecation_warning(backend: Backend) -> str | None:
+    """The line ``setup()`` prints when MODEL is deprecated or shut down (nothing otherwise)."""
+    found = backend.deprecation()
+    return "Warning: " + found.message(backend.today()) if found is not None else None
+
+
+def is_reasoning_model(model: str) -> bool:
+    """True for a reasoning model of the course's catalogue (``course.models.is_reasoning``)."""
+    return models.is_reasoning(model)
 
 
 def start_stub(model: str = DEFAULT_MODEL) -> Backend:
     """Start the embedded stub with the course's scripted replies and point the SDK's env vars at it.
 
-    ``model`` must be one the stub serves (an alias such as ``gpt-5-mini`` or a dated snapshot): anything else
-    is a ConfigurationError that lists them, rather than a silent switch to another model.
+    ``model`` must be one the stub serves (an alias such as ``gpt-6.1-terra`` or a dated snapshot): anything
+    else is a ConfigurationError that lists the current ones, rather than a silent switch to another model.
     """
     import llm_stub
     from llm_stub import tokenizer
 
     config = llm_stub.StubConfig(reply_files=[str(REPLIES_DIR)])
     if config.model(model) is None:
-        known = ", ".join(m.id for m in config.models if m.snapshot)
+        current = models.current(config.current_date())
+        example = next((m.snapshot for m in config.models if m.snapshot and m.row in current), "")
         raise ConfigurationError(
-            f"MODEL={model!r} is not a model the built-in stub serves. Pick one of: {known} "
-            "(or a dated snapshot of one, e.g. gpt-4o-mini-2024-07-18), or set OPENAI_API_KEY to use a provider."
+            f"MODEL={model!r} is not a model the built-in stub serves. Pick one of: {', '.join(current)} "
+            f"(or a dated snapshot of one, e.g. {example}), or set OPENAI_API_KEY to use a provider."
         )
     tokenizer.register_offline()  # tiktoken.get_encoding(...) now works with no network, as the lessons use it
     server = llm_stub.start(config)

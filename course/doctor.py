@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import models as course_models
 from . import providers
-from .backend import ConfigurationError, mask, setup
+from .backend import SHUTDOWN_DATE_PROVIDERS, ConfigurationError, mask, setup
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,10 +21,12 @@ class Finding:
     ok: bool
     what: str
     fix: str = ""
+    warn: bool = False  # works today, but needs attention (a deprecated model)
 
     def line(self) -> str:
-        mark = "ok  " if self.ok else "FAIL"
-        return f"[{mark}] {self.what}" + (f"\n       fix: {self.fix}" if self.fix and not self.ok else "")
+        mark = "FAIL" if not self.ok else "warn" if self.warn else "ok  "
+        shown = self.fix and (not self.ok or self.warn)
+        return f"[{mark}] {self.what}" + (f"\n       fix: {self.fix}" if shown else "")
 
 
 def pinned_versions(requirements: Path = REPO / "requirements.txt") -> dict[str, str]:
@@ -104,6 +107,8 @@ def check_backend() -> list[Finding]:
                 f"set MODEL in .env to one of: {', '.join(sorted(models)[:8])}",
             )
         )
+        shutdown = next((getattr(m, "shutdown_date", None) for m in listed if m.id == backend.model), None)
+        findings.append(check_model_lifecycle(backend, shutdown))
     except Exception as err:  # any failure here is a finding, not a crash
         name = type(err).__name__
         hint = {
@@ -113,6 +118,28 @@ def check_backend() -> list[Finding]:
         }.get(name, "see the error above")
         findings.append(Finding(False, f"{backend.base_url} did not answer: {name}: {str(err)[:200]}", hint))
     return findings
+
+
+def check_model_lifecycle(backend, shutdown_date: str | None = None) -> Finding:
+    """Is MODEL deprecated or shut down? On OpenAI and Azure OpenAI from the ``shutdown_date`` its model list
+    gave (OpenAI tells developers to read it: S14 in the catalogue); on the stub and other providers, whose lists
+    carry no such date, from the catalogue."""
+    today = backend.today()
+    if backend.is_stub or backend.provider not in SHUTDOWN_DATE_PROVIDERS:
+        found = course_models.deprecation(backend.model, today)
+    else:
+        found = (
+            course_models.deprecation(backend.model, today, shutdown_date=shutdown_date)
+            if shutdown_date
+            else None
+        )
+    if found is None:
+        return Finding(True, f"model {backend.model}: no shutdown announced")
+    current = ", ".join(course_models.current(today)[:6])
+    fix = f"set MODEL in .env to {found.replacement or 'a current model'}" + (
+        f" (current: {current})" if current else ""
+    )
+    return Finding(not found.shut_down, found.message(today), fix, warn=not found.shut_down)
 
 
 def check_provider(provider: str) -> Finding:

@@ -1,28 +1,25 @@
-"""A small pricing table and cost helpers for the notebooks (the labs have their own table).
+"""Cost helpers for the notebooks, priced from the course's one model catalogue (the labs keep their own small
+table, as part of the exercise).
 
-Providers bill per token, with different prices for the tokens you send (the
-prompt, "input") and the tokens the model writes (the completion, "output").
-Prices are quoted per million tokens. Two details change the bill on today's
-models:
+Providers bill per token, with different prices for the tokens you send (the prompt, "input") and the tokens
+the model writes (the completion, "output"). Prices are quoted per million tokens. On today's models four
+details change the bill:
 
-* **Cached input.** A prompt prefix of 1,024 tokens or more that the API has
-  seen recently is served from its cache and billed at a discount; the response
-  says how many prompt tokens that was in
-  ``usage.prompt_tokens_details.cached_tokens`` (they are part of
+* **Cached input.** A prompt prefix of 1,024 tokens or more that the API has seen recently is served from its
+  cache and billed at a discount (a tenth or a twentieth of the input price on current models); the response
+  says how many prompt tokens that was in ``usage.prompt_tokens_details.cached_tokens`` (part of
   ``prompt_tokens``).
-* **Reasoning output.** Reasoning models (gpt-5, o3, o4-mini, ...) spend hidden
-  reasoning tokens before they answer; they are reported in
-  ``usage.completion_tokens_details.reasoning_tokens``, are part of
-  ``completion_tokens``, and are billed as output tokens.
+* **Cache writes.** From GPT-5.6 on, writing a prefix to the cache costs 1.25 times the input price (2 times
+  for 12-hour writes): ``usage.prompt_tokens_details.cache_write_tokens`` (also part of ``prompt_tokens``).
+  Before GPT-5.6 writes were free.
+* **Reasoning output.** Reasoning models spend hidden reasoning tokens before they answer (at every effort
+  but ``none``); they are reported in ``usage.completion_tokens_details.reasoning_tokens``, are part of
+  ``completion_tokens``, and are billed as output.
+* **Long prompts.** Above 272K input tokens a GPT-5.4-or-later request is billed at 2x the input and cache
+  rates and 1.5x the output rate, for the whole request.
 
-The figures below are OpenAI's list prices for standard (non-batch) requests in
-US dollars per million tokens, as collected in LiteLLM's
-``model_prices_and_context_window.json`` (BerriAI/litellm: ``input_cost_per_token``,
-``cache_read_input_token_cost``, ``output_cost_per_token``), cross-checked for
-gpt-5-mini and gpt-4.1 against GitHub's Copilot pricing table (github/docs,
-``data/tables/copilot/models-and-pricing.yml``). No OpenAI pricing page is in the
-course's stored references, so check your provider's pricing page before you
-rely on them.
+The figures are the catalogue's (``llm_stub/data/models.toml``: OpenAI's model pages as of 2026-12-07, each row
+with its source). Check your provider's pricing page before you rely on them.
 """
 
 from __future__ import annotations
@@ -32,34 +29,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# US dollars per 1 million tokens: (input, output).
-PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "gpt-5": (1.25, 10.00),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "o3": (2.00, 8.00),
-    "o4-mini": (1.10, 4.40),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-3.5-turbo": (0.50, 1.50),
-}
+from llm_stub import catalog
 
-# US dollars per 1 million *cached* input tokens (same source). gpt-3.5-turbo has no cached price: its cached
-# tokens (if any) are billed as ordinary input.
+from . import models
+
+# US dollars per 1 million tokens, per catalogue row: (input, output), and the cached-input price (rows with a
+# discount). Built from the catalogue: there is no second table.
+PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
+    row: (p.input, p.output) for row in catalog.ROWS if (p := catalog.lookup(row).prices) is not None
+}
 CACHED_INPUT_PER_MILLION: dict[str, float] = {
-    "gpt-5": 0.125,
-    "gpt-5-mini": 0.025,
-    "gpt-5-nano": 0.005,
-    "o3": 0.50,
-    "o4-mini": 0.275,
-    "gpt-4.1": 0.50,
-    "gpt-4.1-mini": 0.10,
-    "gpt-4.1-nano": 0.025,
-    "gpt-4o": 1.25,
-    "gpt-4o-mini": 0.075,
+    row: p.cached_input
+    for row in catalog.ROWS
+    if (p := catalog.lookup(row).prices) is not None and p.cached_input is not None
+}
+CACHE_WRITE_PER_MILLION: dict[str, float] = {
+    row: p.cache_write
+    for row in catalog.ROWS
+    if (p := catalog.lookup(row).prices) is not None and p.cache_write is not None
 }
 
 CHARS_PER_TOKEN = 4  # the rule of thumb for English text
@@ -81,14 +68,49 @@ def _detail(usage: Any, group: str, name: str) -> int:
     return _get(details, name) if details is not None else 0
 
 
+def _responses_shape(usage: Any) -> bool:
+    """A Responses API usage (input_tokens/output_tokens) rather than a Chat Completions one."""
+    return _get(usage, "input_tokens") > 0 or _get(usage, "output_tokens") > 0
+
+
+def prompt_tokens(usage: Any) -> int:
+    return _get(usage, "input_tokens") if _responses_shape(usage) else _get(usage, "prompt_tokens")
+
+
+def completion_tokens(usage: Any) -> int:
+    return _get(usage, "output_tokens") if _responses_shape(usage) else _get(usage, "completion_tokens")
+
+
 def cached_tokens(usage: Any) -> int:
     """Prompt tokens served from the prompt cache (part of ``prompt_tokens``)."""
+    if _responses_shape(usage):
+        return _detail(usage, "input_tokens_details", "cached_tokens")
     return _detail(usage, "prompt_tokens_details", "cached_tokens")
+
+
+def cache_write_tokens(usage: Any) -> int:
+    """Prompt tokens written to the prompt cache (part of ``prompt_tokens``; reported from GPT-5.6 on)."""
+    if _responses_shape(usage):
+        return _detail(usage, "input_tokens_details", "cache_write_tokens")
+    return _detail(usage, "prompt_tokens_details", "cache_write_tokens")
 
 
 def reasoning_tokens(usage: Any) -> int:
     """Hidden reasoning tokens (part of ``completion_tokens``, billed as output)."""
+    if _responses_shape(usage):
+        return _detail(usage, "output_tokens_details", "reasoning_tokens")
     return _detail(usage, "completion_tokens_details", "reasoning_tokens")
+
+
+def _twelve_hour_writes(usage: Any) -> int:
+    details = (
+        usage.get("input_tokens_details")
+        if isinstance(usage, Mapping)
+        else getattr(usage, "input_tokens_details", None)
+    )
+    if details is None:
+        return 0
+    return _detail(details, "cache_write_tokens_details", "ttl_12h_tokens")
 
 
 def _base_name(model: str, table: Mapping[str, Any]) -> str | None:
@@ -102,40 +124,77 @@ def _base_name(model: str, table: Mapping[str, Any]) -> str | None:
     return None
 
 
+def prices_of(model: str) -> catalog.Prices | None:
+    """The catalogue's prices for a model id (an alias, a dated snapshot, ``openai/...``), None if unknown."""
+    found = models.info(model)
+    return found.prices if found is not None else None
+
+
 def price_of(
     model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
 ) -> tuple[float, float] | None:
     """(input, output) dollars per million tokens for ``model``, or None when the table does not know it.
 
-    Dated snapshots ("gpt-4o-mini-2024-07-18") and provider prefixes ("openai/gpt-4o") find their base model.
+    Dated snapshots ("gpt-5.4-mini-2026-03-17") and provider prefixes ("openai/gpt-6-luna") find their row.
     """
+    if prices is PRICES_PER_MILLION:
+        found = prices_of(model)
+        return (found.input, found.output) if found is not None else None
     name = _base_name(model, prices)
     return prices[name] if name is not None else None
 
 
 def cached_price_of(model: str) -> float | None:
     """Dollars per million cached input tokens for ``model`` (None: no discount known, billed as input)."""
-    name = _base_name(model, CACHED_INPUT_PER_MILLION)
-    return CACHED_INPUT_PER_MILLION[name] if name is not None else None
+    found = prices_of(model)
+    return found.cached_input if found is not None else None
+
+
+def cache_write_price_of(model: str) -> float | None:
+    """Dollars per million tokens written to the cache (None: writes are free for this model)."""
+    found = prices_of(model)
+    return found.cache_write if found is not None else None
 
 
 def cost(
-    usage: Any, model: str, prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION
+    usage: Any,
+    model: str,
+    prices: Mapping[str, tuple[float, float]] = PRICES_PER_MILLION,
+    *,
+    long_context: bool = True,
 ) -> float | None:
-    """Dollars for one response's ``usage`` (an SDK ``CompletionUsage`` or a dict); None for an unknown model.
+    """Dollars for one response's ``usage`` (Chat Completions or Responses, an SDK object or a dict); None for
+    a model without a known price.
 
-    Cached prompt tokens are billed at the cached-input price (when the model has one); reasoning tokens are
-    already inside ``completion_tokens`` and billed as output.
+    Cached prompt tokens are billed at the cached-input price, written ones at the cache-write price (both when
+    the model has one), the rest of the prompt at the input price; reasoning tokens are already inside the
+    completion and billed as output. Long prompts get the model's long-context multipliers.
     """
     price = price_of(model, prices)
     if price is None:
         return None
-    prompt, cached = _get(usage, "prompt_tokens"), min(cached_tokens(usage), _get(usage, "prompt_tokens"))
-    cached_price = cached_price_of(model) if prices is PRICES_PER_MILLION else None
-    if cached_price is None:
-        cached_price = price[0]
+    prompt = prompt_tokens(usage)
+    cached = min(cached_tokens(usage), prompt)
+    written = min(cache_write_tokens(usage), prompt - cached)
+    full = prices_of(model) if prices is PRICES_PER_MILLION else None
+    cached_price = full.cached_input if full is not None and full.cached_input is not None else price[0]
+    write_price = full.cache_write if full is not None and full.cache_write is not None else price[0]
+    twelve = min(_twelve_hour_writes(usage), written)
+    twelve_price = (
+        full.cache_write_12h if full is not None and full.cache_write_12h is not None else 2 * price[0]
+    )
+    input_rate = output_rate = 1.0
+    if long_context and full is not None and full.long_context_above and prompt > full.long_context_above:
+        input_rate, output_rate = full.long_input, full.long_output
     dollars = (
-        (prompt - cached) * price[0] + cached * cached_price + _get(usage, "completion_tokens") * price[1]
+        input_rate
+        * (
+            (prompt - cached - written) * price[0]
+            + cached * cached_price
+            + (written - twelve) * write_price
+            + twelve * twelve_price
+        )
+        + output_rate * completion_tokens(usage) * price[1]
     )
     return dollars / 1_000_000
 
@@ -151,7 +210,11 @@ def usd(amount: float | None) -> str:
 
 @dataclass
 class Meter:
-    """A running total of tokens and dollars over many responses (cached and reasoning tokens included)."""
+    """A running total of tokens and dollars over many responses (cached, written and reasoning tokens too).
+
+    The dollars are the totals priced at once; a request above the long-context threshold (272K prompt tokens)
+    costs more than that, so price such requests one by one with ``cost``.
+    """
 
     model: str
     calls: int = 0
@@ -159,12 +222,14 @@ class Meter:
     completion_tokens: int = 0
     cached_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_tokens: int = 0
 
     def add(self, usage: Any) -> None:
         self.calls += 1
-        self.prompt_tokens += _get(usage, "prompt_tokens")
-        self.completion_tokens += _get(usage, "completion_tokens")
+        self.prompt_tokens += prompt_tokens(usage)
+        self.completion_tokens += completion_tokens(usage)
         self.cached_tokens += cached_tokens(usage)
+        self.cache_write_tokens += cache_write_tokens(usage)
         self.reasoning_tokens += reasoning_tokens(usage)
 
     @property
@@ -173,20 +238,24 @@ class Meter:
 
     @property
     def dollars(self) -> float | None:
-        return cost(
-            {
-                "prompt_tokens": self.prompt_tokens,
-                "completion_tokens": self.completion_tokens,
-                "prompt_tokens_details": {"cached_tokens": self.cached_tokens},
+        totals = {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "prompt_tokens_details": {
+                "cached_tokens": self.cached_tokens,
+                "cache_write_tokens": self.cache_write_tokens,
             },
-            self.model,
-        )
+        }
+        # the totals of many requests are not one long prompt: no long-context rates here
+        return cost(totals, self.model, long_context=False)
 
     def __str__(self) -> str:
         price = "price unknown for " + self.model if self.dollars is None else usd(self.dollars)
         extras = []
         if self.cached_tokens:
             extras.append(f"{self.cached_tokens} cached")
+        if self.cache_write_tokens:
+            extras.append(f"{self.cache_write_tokens} written to the cache")
         if self.reasoning_tokens:
             extras.append(f"{self.reasoning_tokens} reasoning")
         detail = f"; {', '.join(extras)}" if extras else ""
@@ -196,12 +265,20 @@ class Meter:
         )
 
 
-def pricing_table(models: list[str] | None = None) -> str:
-    """The table as aligned text, for printing in a notebook (cached input: "-" where there is no discount)."""
-    lines = [f"{'model':<15}{'input $/1M':>12}{'cached $/1M':>13}{'output $/1M':>13}"]
-    for m in models or PRICES_PER_MILLION:
-        i, o = PRICES_PER_MILLION[m]
-        c = CACHED_INPUT_PER_MILLION.get(m)
-        cached = f"{c:>13.3f}" if c is not None else f"{'-':>13}"
-        lines.append(f"{m:<15}{i:>12.2f}{cached}{o:>13.2f}")
+def pricing_table(model_ids: list[str] | None = None) -> str:
+    """Prices as aligned text, for printing in a notebook: by default the models not scheduled to shut down
+    ("-" where a model has no such price: writes are free before GPT-5.6)."""
+    ids = model_ids or models.current()
+    lines = [f"{'model':<15}{'input $/1M':>12}{'cached $/1M':>13}{'write $/1M':>12}{'output $/1M':>13}"]
+    for m in ids:
+        p = prices_of(m)
+        if p is None:
+            continue
+
+        def col(value: float | None, width: int) -> str:
+            return f"{value:>{width}.3f}" if value is not None else f"{'-':>{width}}"
+
+        lines.append(
+            f"{m:<15}{p.input:>12.2f}{col(p.cached_input, 13)}{col(p.cache_write, 12)}{p.output:>13.2f}"
+        )
     return "\n".join(lines)

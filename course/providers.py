@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from llm_stub.catalog import DEFAULT_MODEL
+
 YES, PARTIAL, NO = "yes", "partial", "no"
 LEVELS = (YES, PARTIAL, NO)
 
@@ -103,8 +105,8 @@ PROVIDERS: dict[str, Provider] = {
         name="stub",
         base_url="(a free loopback port, chosen by setup())",
         key="sk-stub (set by setup())",
-        model="gpt-4o-mini",
-        models_note="the ids in its /v1/models (gpt-4o-mini, gpt-4o, ...)",
+        model=DEFAULT_MODEL,
+        models_note="the ids in its /v1/models: today's OpenAI models (llm_stub/data/models.toml)",
         sources=("ARCHITECTURE.md",),
         features=_all_yes(),
     ),
@@ -114,8 +116,8 @@ PROVIDERS: dict[str, Provider] = {
         name="OpenAI",
         base_url="https://api.openai.com/v1 (the SDK's default: leave OPENAI_BASE_URL empty)",
         key="sk-proj-... (a project key from platform.openai.com/api-keys)",
-        model="gpt-4o-mini",
-        models_note="plain model ids: gpt-4o-mini, gpt-4o, gpt-4.1-mini, ...",
+        model=DEFAULT_MODEL,
+        models_note=f"plain model ids: {DEFAULT_MODEL}, gpt-6.1-terra, gpt-6.2-sol, ... (docs/providers.md lists them)",
         sources=(OPENAI_REFERENCE,),
         features=_all_yes(
             seed=Support(YES, "marked deprecated (Beta) in the API reference: best effort, not guaranteed"),
@@ -179,7 +181,9 @@ PROVIDERS: dict[str, Provider] = {
                 NO, "not among its supported fields (it lists max_tokens): send max_tokens"
             ),
             reasoning_effort=Support(PARTIAL, "thinking models only, with model-defined effort names"),
-            responses_api=Support(PARTIAL, "/v1/responses exists; previous_response_id state is not documented"),
+            responses_api=Support(
+                PARTIAL, "/v1/responses exists; previous_response_id state is not documented"
+            ),
             prompt_caching=Support(
                 PARTIAL,
                 "it reuses its local cache, but documents no cached_tokens and has nothing to discount",
@@ -212,7 +216,9 @@ PROVIDERS: dict[str, Provider] = {
             n=Support(NO, "n must be 1 (anything else is a 400)"),
             max_completion_tokens=Support(PARTIAL, "its API reference documents max_tokens: send that"),
             reasoning_effort=Support(PARTIAL, "only on the models Groq lists as reasoning models"),
-            responses_api=Support(PARTIAL, "supported, but stored state (previous_response_id) is not confirmed"),
+            responses_api=Support(
+                PARTIAL, "supported, but stored state (previous_response_id) is not confirmed"
+            ),
             prompt_caching=Support(
                 PARTIAL, "automatic on supported models only; cached tokens 50% off, kept 2 hours without use"
             ),
@@ -228,8 +234,8 @@ PROVIDERS: dict[str, Provider] = {
         name="OpenRouter",
         base_url="https://openrouter.ai/api/v1",
         key="sk-or-... (openrouter.ai/keys)",
-        model="openai/gpt-4o-mini",
-        models_note="vendor/model ids: openai/gpt-4o-mini, meta-llama/llama-3.3-70b-instruct, ...",
+        model=f"openai/{DEFAULT_MODEL}",
+        models_note=f"vendor/model ids: openai/{DEFAULT_MODEL}, meta-llama/llama-3.3-70b-instruct, ...",
         sources=(
             "https://openrouter.ai/docs/api-reference/overview",
             "https://openrouter.ai/docs/parameters",

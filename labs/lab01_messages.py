@@ -17,12 +17,13 @@ from typing import Any
 
 from openai import OpenAI
 
-# US dollars per 1 million tokens: (input price, output price). Use this table in estimate_cost.
+# US dollars per 1 million tokens: (input price, output price). Use this table in estimate_cost. It is the lab's
+# own small table, part of the exercise; the course's catalogue (docs/providers.md) has every model and price.
 PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-6-luna": (0.10, 0.50),
+    "gpt-5.4-mini": (0.75, 4.50),
+    "gpt-6.1-terra": (1.00, 5.00),
+    "gpt-6.2-sol": (2.00, 10.00),
 }
 
 TOKENS_PER_MESSAGE = 4  # what each message costs on top of its text (role, separators)
@@ -138,7 +139,8 @@ def estimate_cost(
     ``prompt_tokens`` and ``completion_tokens``. Prices are per MILLION tokens.
     For a model missing from ``prices``, raise ``ValueError`` naming the model.
 
-    Example: 1000 prompt + 500 completion tokens on gpt-4o-mini cost
-    (1000 * 0.15 + 500 * 0.60) / 1_000_000 = $0.00045.
+    Example: 1000 prompt + 500 completion tokens on gpt-6-luna cost
+    (1000 * 0.10 + 500 * 0.50) / 1_000_000 = $0.00035. (Reasoning tokens are already inside
+    ``completion_tokens``; cached and cache-write prices are left out of this exercise.)
     """
     raise NotImplementedError("estimate_cost: (prompt * input + completion * output) / 1_000_000")

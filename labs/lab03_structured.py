@@ -131,9 +131,10 @@ def classify_review(client: OpenAI, model: str, review: str) -> ReviewClassifica
     * send a system message saying what to do, and the review in a user message;
     * ask for structured output: ``response_format=strict_response_format(ReviewClassification)``;
     * don't cap the reply too tightly (a cut-off JSON is useless). If you cap it, use
-      ``max_completion_tokens``: ``max_tokens`` is deprecated, and reasoning models (gpt-5, o3, o4-mini)
-      reject it with a 400. They also reject a ``temperature`` other than the default, so leave it out
-      (the strict schema already fixes the shape); the tests also run it on gpt-5-mini;
+      ``max_completion_tokens``: ``max_tokens`` is deprecated, and reasoning models (every current OpenAI
+      model) reject it with a 400. While they reason they also reject a ``temperature`` other than the
+      default, so leave it out (the strict schema already fixes the shape); the tests run it on the course's
+      default model, which reasons;
     * turn the completion into the model with ``parse_reply`` (so refusals and truncation raise
       StructuredOutputError instead of returning garbage).
     """

@@ -141,6 +141,7 @@ def run_agent(
     ``StepLimitExceeded(max_steps, history)``. A model can ask for tools forever (a tool that keeps
     failing, ``tool_choice="required"``): without a limit your program hangs and your bill grows.
 
-    ``options`` go to every request unchanged (e.g. ``tool_choice``, ``temperature``).
+    ``options`` go to every request unchanged (e.g. ``tool_choice``, ``temperature``, or
+    ``reasoning_effort="none"``, which many current models need with tools on Chat Completions: lesson 04).
     """
     raise NotImplementedError("run_agent: loop call -> execute -> append until a plain answer or max_steps")

@@ -263,8 +263,8 @@ class Assistant:
 
         Contract:
         * no conversation yet (``self.transcript()`` is empty): raise ValueError, without a request;
-        * one request (not streamed, no tools): ``model=self.model`` (no ``temperature`` of its own:
-          reasoning models such as gpt-5-mini accept only the default; the strict schema fixes the shape), messages
+        * one request (not streamed, no tools): ``model=self.model`` (no ``temperature`` of its own: a
+          reasoning model accepts only the default while it reasons; the strict schema fixes the shape), messages
           ``[{"role": "system", "content": TICKET_INSTRUCTIONS}, {"role": "user", "content": self.transcript()}]``
           and a STRICT json_schema ``response_format`` for ``SupportTicket`` (lab 3's
           ``strict_response_format``);

@@ -10,7 +10,7 @@ import sys
 
 import uvicorn
 
-from . import stack, warmup
+from . import clock, stack, warmup
 from .app import create_app
 from .config import StubConfig
 
@@ -57,7 +57,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=stack.PARSERS,
         help=f"HTTP/1.1 parser (default: the fastest installed, here {stack.HTTP})",
     )
+    p.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        help="the date the stub believes it is, YYYY-MM-DD (models past their shutdown date are refused; "
+        f"default: ${clock.ENV}, else the real date)",
+    )
     return p.parse_args(argv)
+
+
+def _day(value: str) -> str:
+    try:
+        clock.parse_day(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return value
 
 
 def config_from_args(args: argparse.Namespace) -> StubConfig:
@@ -71,6 +86,8 @@ def config_from_args(args: argparse.Namespace) -> StubConfig:
     config.quota_tokens = args.quota_tokens
     config.rate_limit_window = args.rate_limit_window
     config.control_token = args.control_token or None
+    if args.today:
+        config.today = args.today
     return config
 
 

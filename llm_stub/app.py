@@ -57,7 +57,9 @@ _NO_KEY = (
 
 
 def _state(request: Request) -> StubState:
-    return request.scope["app"].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
+    return request.scope[
+        "app"
+    ].stub  # StubApp.stub: a plain attribute (Starlette's app.state is a dynamic lookup)
 
 
 def headers_of(request: Request) -> dict[str, str]:
@@ -408,12 +410,15 @@ async def chat_completions(request: Request) -> Response:
         # the dated snapshot the alias resolved to (catalog.py)
         meta = Meta.new(outcome.model.resolved, service_tier_of(req.service_tier))
         cfg = state.config
+        no_usage = fault is not None and fault.no_usage  # a provider that reports no usage (faults.py)
+        if no_usage:
+            ex.entry.extra["usage"] = None  # what the response reported: nothing
         if req.stream:
             frames = stream_frames(
                 meta,
                 choices,
                 usage,
-                include_usage=req.include_usage,
+                include_usage=req.include_usage and not no_usage,
                 include_obfuscation=req.include_obfuscation,
                 time_to_first_token=cfg.time_to_first_token,
                 time_per_token=cfg.time_per_token,
@@ -424,7 +429,10 @@ async def chat_completions(request: Request) -> Response:
         pause = cfg.time_to_first_token + cfg.time_per_token * max(0, usage.completion_tokens - 1)
         if pause > 0:
             await asyncio.sleep(pause)
-        return ex.ok(completion(meta, choices, usage))
+        body = completion(meta, choices, usage)
+        if no_usage:
+            del body["usage"]
+        return ex.ok(body)
     except StubError as err:
         if key and state.limits.enabled:  # errors carry the x-ratelimit-* headers too, as the real API's do
             ex.headers.update({k: v for k, v in state.limits.headers(key).items() if k not in err.headers})
@@ -442,12 +450,19 @@ async def _finishing(frames: AsyncIterator[str], ex: Exchange) -> AsyncIterator[
 
 
 def _model_object(m) -> dict:
+    """A Model object with ``shutdown_date`` (YYYY-MM-DD, or null when none is announced): the SDK's
+    ``types/model.py`` and the OpenAPI ``Model`` schema (date or null, example "2026-10-23")."""
     from openai.types import Model
 
-    return Model(id=m.id, object="model", created=m.created, owned_by=m.owned_by).to_dict(mode="json")
+    shutdown = m.shutdown_date.isoformat() if m.shutdown_date else None
+    return Model(
+        id=m.id, object="model", created=m.created, owned_by=m.owned_by, shutdown_date=shutdown
+    ).to_dict(mode="json", exclude_none=False)
 
 
 async def list_models(request: Request) -> Response:
+    """Every model the stub serves, shut-down rows included with their past date: on 2026-08-31 a model shut
+    down on 2026-07-23 was still in the real list (E3 in models.toml). Retired ids without a row are not."""
     ex = Exchange(request)
     ex.log(None)
     try:
@@ -462,7 +477,7 @@ async def get_model(request: Request) -> Response:
     ex.log(None)
     try:
         ex.entry.key = mask_key(authenticate(request))
-        return ex.ok(_model_object(pipeline.resolve_model(_state(request), request.path_params["model"])))
+        return ex.ok(_model_object(pipeline.find_model(_state(request), request.path_params["model"])))
     except StubError as err:
         return ex.fail(err)
 

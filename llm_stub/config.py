@@ -8,9 +8,11 @@ on realistic pacing or a rate limit for one demonstration.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import clock
 from .catalog import DEFAULT_MODELS, DEFAULT_RESTRICTED, ModelInfo
 
 DEFAULT_API_KEY = "sk-stub"
@@ -37,6 +39,8 @@ class StubConfig:
     # When set, the control endpoints (/_stub/...) answer only requests carrying this secret in the
     # ``x-stub-control-token`` header (the grader sets a random one per run; unset for learners).
     control_token: str | None = None
+    # The day the stub believes it is (YYYY-MM-DD), for model lifecycles (clock.py); None: the real date.
+    today: str | None = field(default_factory=clock.from_env)
 
     # Fields a client may change at run time through the control endpoint.
     TUNABLE = (
@@ -49,6 +53,7 @@ class StubConfig:
         "quota_tokens",
         "rate_limit_window",
         "max_body_bytes",
+        "today",
     )
 
     def model(self, model_id: str) -> ModelInfo | None:
@@ -60,6 +65,10 @@ class StubConfig:
             index = self.__dict__["_model_index"] = (models, len(models), {m.id: m for m in reversed(models)})
         return index[2].get(model_id)
 
+    def current_date(self) -> dt.date:
+        """Today, for this stub: the pinned ``today`` or the real date."""
+        return clock.today(self.today)
+
     def restricted(self, model_id: str) -> ModelInfo | None:
         return next((m for m in self.restricted_models if m.id == model_id), None)
 
@@ -69,7 +78,12 @@ class StubConfig:
         )
 
     def update(self, changes: dict) -> list[str]:
-        """Apply run-time changes; return the names of fields it did not accept."""
+        """Apply run-time changes; return the names of fields it did not accept.
+
+        Raises ValueError (nothing changed) for a value a field cannot take, e.g. a ``today`` that is not a date.
+        """
+        if changes.get("today") is not None:
+            clock.parse_day(changes["today"])
         rejected = []
         for name, value in changes.items():
             if name not in self.TUNABLE:

@@ -55,7 +55,10 @@ async def config(request: Request) -> Response:
             changes = await _json_object(request)
         except StubError as err:
             return err.response()
-        rejected = state.configure(changes)
+        try:
+            rejected = state.configure(changes)
+        except ValueError as err:
+            return invalid(str(err), next(iter(changes), None)).response()
         if rejected:
             return invalid(
                 f"Unknown or read-only settings: {', '.join(sorted(rejected))}. "

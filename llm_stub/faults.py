@@ -11,7 +11,7 @@ Two ways to inject one
        {"scope": {"plan_id": "retry-demo"}, "steps": ["429", {"status": 503, "retry_after": 0.05}, "ok"]}
 
    ``scope`` says which requests the plan applies to, so tests in parallel do not interfere:
-   ``{"key": "sk-..."}`` (requests made with that API key), ``{"model": "gpt-4o-mini"}``,
+   ``{"key": "sk-..."}`` (requests made with that API key), ``{"model": "gpt-6-luna"}``,
    ``{"plan_id": "x"}`` (requests carrying the header ``x-stub-fault-id: x``), or ``{}`` (every
    request). Several scope fields must all match. Every matching request consumes the next step
    (a cursor), whoever sends it: the SDK's own retries and a hand-written loop alike. Plans are
@@ -44,12 +44,17 @@ Steps
 ``"stream_error:<n>"``                   a stream that sends ``<n>`` chunks then an error frame
 ``"stream_cut:<n>"``                     a stream that ends after ``<n>`` chunks without ``[DONE]``
 ``"stream_drop:<n>"``                    a stream whose connection drops after ``<n>`` chunks
+``"no_usage"``                           an answer without ``usage``, as some OpenAI-compatible servers
+                                         send (Chat Completions: no ``usage`` in the body, no usage chunk
+                                         in a stream even with ``include_usage``; the Responses
+                                         API, whose responses always report usage, ignores it)
 ======================================  ==========================================================
 
 A step may also be an object: ``{"status": 429, "retry_after": 2}`` (or ``"retry_after_ms"``),
 ``{"status": 503, "message": "..."}``, ``{"status": 429, "type": "tokens"}``, ``{"delay": 5}``
-(a delay, combinable with a status), ``{"stream": "error", "after": 3}``. Stream steps only affect
-streamed requests; a non-streamed request passes them as ``ok``. The journal notes the step a request
+(a delay, combinable with a status), ``{"stream": "error", "after": 3}`` (with ``"message": "..."``: the
+error event's text), ``{"no_usage": true}``. Stream steps only affect streamed requests; a non-streamed
+request passes them as ``ok``. The journal notes the step a request
 got in ``extra["fault"]``, next to its ``attempt`` and ``received_at``.
 """
 
@@ -84,6 +89,10 @@ class Fault:
     delay: float = 0.0
     stream: StreamFault | None = None
     label: str = ""
+    # the answer comes without usage: sglang's streams (sgl-project/sglang#954), servers that ignore
+    # stream_options (ollama/ollama#4448); the OpenAPI text itself warns the usage chunk "might be missing"
+    # (openai/openai-openapi#240). ChatCompletion.usage is Optional in the SDK.
+    no_usage: bool = False
 
 
 def scope_of(plan_id: str | None = None, key: str | None = None, model: str | None = None) -> dict:
@@ -201,6 +210,8 @@ def parse_step(step: Any) -> Fault | None:
         name, _, arg = text.partition(":")
         if name in ("ok", "pass", ""):
             return None
+        if name == "no_usage":
+            return Fault(no_usage=True, label=text)
         if name == "429":
             ra = _number(arg, "retry-after in '429:<seconds>'") if arg else None
             return Fault(error=error_for(429, retry_after=ra), label=text)
@@ -227,7 +238,7 @@ def parse_step(step: Any) -> Fault | None:
             return Fault(stream=_stream(kind, after), label=text)
         raise PlanError(
             f"unknown step {step!r}: use ok, 429, 429:<s>, 429_tokens, quota, a status (400-599), slow:<s>, "
-            "stream_error:<n>, stream_cut:<n> or stream_drop:<n>"
+            "stream_error:<n>, stream_cut:<n>, stream_drop:<n> or no_usage"
         )
     if isinstance(step, dict):
         unknown = set(step) - {
@@ -239,6 +250,7 @@ def parse_step(step: Any) -> Fault | None:
             "delay",
             "stream",
             "after",
+            "no_usage",
         }
         if unknown:
             raise PlanError(f"unknown field(s) in step {step}: {', '.join(sorted(unknown))}")
@@ -264,8 +276,16 @@ def parse_step(step: Any) -> Fault | None:
         if "stream" in step:
             if step["stream"] not in ("error", "cut", "drop"):
                 raise PlanError(f"'stream' must be error, cut or drop, got {step['stream']!r}")
-            fault.stream = _stream(step["stream"], int(_number(str(step.get("after", 1)), "'after'")))
-        if fault.error is None and fault.stream is None and not fault.delay:
+            message = step.get("message") if "status" not in step else None
+            if message is not None and (step["stream"] != "error" or not isinstance(message, str)):
+                raise PlanError("'message' goes with 'stream': 'error' (the error event's text), as a string")
+            after = int(_number(str(step.get("after", 1)), "'after'"))
+            fault.stream = _stream(step["stream"], after, message)
+        if step.get("no_usage") is not None:
+            if not isinstance(step["no_usage"], bool):
+                raise PlanError(f"'no_usage' must be true or false, got {step['no_usage']!r}")
+            fault.no_usage = step["no_usage"]
+        if fault.error is None and fault.stream is None and not fault.delay and not fault.no_usage:
             return None
         return fault
     raise PlanError(f"a step must be a string or an object, got {step!r}")
@@ -275,12 +295,12 @@ def _label(step: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in step.items())
 
 
-def _stream(kind: str, after: int) -> StreamFault:
+def _stream(kind: str, after: int, message: str | None = None) -> StreamFault:
     error = None
     if kind == "error":
         error = StubError(
             500,
-            "The server had an error while processing your request. Sorry about that!",
+            message or "The server had an error while processing your request. Sorry about that!",
             type="server_error",
         )
     return StreamFault(kind, after, error)
@@ -353,7 +373,9 @@ def _for_model(fault: Fault | None, model: str) -> Fault | None:
         code=e.code,
         headers=e.headers,
     )
-    return Fault(error=error, delay=fault.delay, stream=fault.stream, label=fault.label)
+    return Fault(
+        error=error, delay=fault.delay, stream=fault.stream, label=fault.label, no_usage=fault.no_usage
+    )
 
 
 class FaultBook:

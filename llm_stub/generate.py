@@ -1,7 +1,7 @@
 """Decide what the "model" says for each choice, then cut it to the request's limits.
 
-Order of decision, per choice: tool calls (when tools are offered and the
-request calls for them, ``tools.decide``), a scripted refusal, JSON output (when
+Order of decision, per choice: a scripted step of a multi-step turn (``scripted.py``), tool calls
+(when tools are offered and the request calls for them, ``tools.decide``), a scripted refusal, JSON output (when
 ``response_format`` asks for it), a scripted reply that fits the request, an answer
 that uses tool results, a question for a missing tool argument, an answer from the
 history, and last an honest generic reply. What the words mean is read once by
@@ -18,7 +18,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import reasoning, recall, structured, tools
+from . import reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -38,9 +38,11 @@ class ToolCallDraft:
 class Draft:
     """What the model decided to say, before max_tokens and stop are applied."""
 
-    content: str | None = None
+    content: str | None = None  # beside tool calls too (a scripted step: "Let me check." and the calls)
     refusal: str | None = None
     tool_calls: list[ToolCallDraft] = field(default_factory=list)
+    tool_calls_listed: bool = False  # send "tool_calls": [] although there are none (a provider's shape)
+    finish_reason: str | None = None  # a scripted step's own finish_reason, else the stub's rule
 
 
 class TokenPieces(Sequence[str]):
@@ -86,6 +88,7 @@ class Choice:
     completion_tokens: int
     pieces: Sequence[str]  # the content (or refusal) as token pieces, for streaming (decoded on first use)
     reasoning_tokens: int = 0  # included in completion_tokens (reasoning models only)
+    tool_calls_listed: bool = False  # render "tool_calls": [] when there are none (Draft.tool_calls_listed)
     # per piece, the token log probabilities (``logprobs.TokenLogprob``) when the request asks for them
     logprobs: list | None = None
 
@@ -137,15 +140,42 @@ def pick(rule: Rule, req: ChatRequest, rng: random.Random) -> str:
     return rng.choice(rule.alternatives)
 
 
+def scripted_draft(rule: Rule, req: ChatRequest, rng: random.Random) -> Draft | None:
+    """What the current step of a rule's scripted turn says, or None when the request does not allow it."""
+    step = scripted.current_step(rule.steps, req.messages)
+    calls = scripted.allowed_calls(step, req)
+    if calls:
+        return Draft(
+            content=step.reply,
+            tool_calls=[ToolCallDraft(name, arguments, call_id(rng)) for name, arguments in calls],
+            finish_reason=step.finish_reason,
+        )
+    if scripted.must_call(req) and calls is None:
+        return None  # a plain reply where the request forces a call: the stub's own decision calls
+    if step.refusal is not None:
+        return Draft(refusal=step.refusal, tool_calls_listed=calls == [], finish_reason=step.finish_reason)
+    if step.reply is None:
+        return None  # only calls, which this request does not allow
+    return Draft(content=step.reply, tool_calls_listed=calls == [], finish_reason=step.finish_reason)
+
+
 def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     rng = _LazyRng(req, index)  # hashing the conversation is a tenth of a call: only when a choice is drawn
+    rule: Rule | None = None
+    looked = book.has_steps  # a scripted turn comes before the stub's own tool decision
+    if looked:
+        rule = book.find(req.last_user_text, req.instructions, req.messages)
+        scripted_turn = scripted_draft(rule, req, rng) if rule is not None and rule.steps else None
+        if scripted_turn is not None:
+            return scripted_turn
     decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
     if decision.calls:
         calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]
         # ids from the request's rng: random-looking, yet the same request gets the same ids, so that usage
         # (a tool message's tool_call_id counts as prompt tokens) is reproducible for a fixed conversation
         return Draft(tool_calls=[ToolCallDraft(c.name, c.json(), call_id(rng)) for c in calls])
-    rule = book.find(req.last_user_text, req.instructions, req.messages)
+    if not looked:
+        rule = book.find(req.last_user_text, req.instructions, req.messages)
     if rule is not None and tools.unfilled(rule.alternatives) and not tools.turn_results(req)[0]:
         rule = None  # a reply written around tool results ("It's {temp_c} °C"), and no result to fill it
     if rule is not None and rule.refusal:
@@ -181,17 +211,26 @@ def finish(
     if d.tool_calls:
         tokens = sum(count(c.name, encoding) + count(c.arguments, encoding) for c in d.tool_calls)
         # a named tool_choice ends with "stop", auto/required with "tool_calls" (the real API's, measured in
-        # vllm-project/vllm#25054)
+        # vllm-project/vllm#25054); a scripted step may say otherwise: OpenAI itself sometimes ends calls with
+        # "stop" (ENTERPILOT/GoModel#124, measured on gpt-4o-mini), so do Ollama (ollama/ollama#5995) and others
+        # beside text (ranxianglei/billion-context#131)
         named = isinstance(req.tool_choice, dict) and req.tool_choice.get("type") == "function"
-        reason = "stop" if named else "tool_calls"
-        return Choice(index, None, None, d.tool_calls, reason, thinking + tokens, [], reasoning_tokens=thinking)
+        reason = d.finish_reason or ("stop" if named else "tool_calls")
+        # text beside the calls (a scripted step) comes first, as in the streams of models that say what they
+        # are about to do ("Let me check."); it is not cut by the budget (scripted calls are whole by design)
+        text = d.content or None
+        pieces: Sequence[str] = TokenPieces(text, encoding) if text else []
+        tokens += count(text, encoding) if text else 0
+        return Choice(
+            index, text, None, d.tool_calls, reason, thinking + tokens, pieces, reasoning_tokens=thinking
+        )
     text = d.refusal if d.refusal is not None else (d.content or "")
-    finish_reason = "stop"
+    finish_reason = d.finish_reason or "stop"
     for stop in req.stop:
         if stop and stop in text:
             text = text[: text.index(stop)]
     used = count(text, encoding)
-    pieces: Sequence[str] = TokenPieces(text, encoding)
+    pieces = TokenPieces(text, encoding)
     if room is not None and used > room:
         counted = pieces_of(token_ids(text, encoding), encoding)
         kept, used = [], 0
@@ -203,9 +242,14 @@ def finish(
         text = "".join(piece for piece, _ in kept)
         finish_reason = "length"
         pieces = [piece for piece, _ in kept]
+    listed = d.tool_calls_listed
     if d.refusal is not None:
-        return Choice(index, None, text, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
-    return Choice(index, text, None, [], finish_reason, thinking + used, pieces, reasoning_tokens=thinking)
+        return Choice(
+            index, None, text, [], finish_reason, thinking + used, pieces, thinking, tool_calls_listed=listed
+        )
+    return Choice(
+        index, text, None, [], finish_reason, thinking + used, pieces, thinking, tool_calls_listed=listed
+    )
 
 
 def complete(

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .catalog import DEFAULT_MODEL
 from .config import StubConfig
 from .errors import StubError
 
@@ -140,7 +141,7 @@ class RateLimiter:
             now = self.clock()
             return self._headers_of({k: self._bucket(key, k, now) for k in ("requests", "tokens")})
 
-    def admit(self, key: str, tokens: int, model: str = "gpt-4o-mini") -> dict[str, str]:
+    def admit(self, key: str, tokens: int, model: str = DEFAULT_MODEL) -> dict[str, str]:
         """Take one request and ``tokens`` from ``key``'s buckets; return the x-ratelimit-* headers or raise a 429."""
         if not self._buckets and not self.enabled:  # no limits, and none left to clear: nothing to take
             return {}

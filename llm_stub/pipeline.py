@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import logprobs, model_rules, reasoning, structured, tools
+from . import catalog, logprobs, model_rules, reasoning, structured, tools
 from . import request as request_check
 from .catalog import ModelInfo
 from .errors import StubError, invalid
@@ -36,7 +36,20 @@ class Outcome:
     fault: Any = None  # the fault plan step taken for this request, if any (its ``stream`` part acts later)
 
 
-def resolve_model(state: StubState, model_id: str) -> ModelInfo:
+# The real 404 for a model past its shutdown date, whole (fact sheet section 2): gpt-3.5-turbo-1106 after its
+# 2026-09-28 shutdown (find_string id 71572945808, Python SDK NotFoundError), gpt-5.1-codex-mini on 2026-07-24
+# (anomalyco/opencode#38665), text-davinci-003 with param null and code model_not_found
+# (hkjang/node-red-contrib-openai#7). The link still points at platform.openai.com in every capture.
+DEPRECATED_404 = (
+    "The model `{}` has been deprecated, learn more here: https://platform.openai.com/docs/deprecations"
+)
+# An id the API does not know, or one the caller may not see: abi/screenshot-to-code#459, BerriAI/litellm#39607.
+UNKNOWN_404 = "The model `{}` does not exist or you do not have access to it."
+
+
+def find_model(state: StubState, model_id: str) -> ModelInfo:
+    """The catalogue's entry for an id, shut down or not (GET /v1/models/{id} still shows a shut-down row);
+    the real 403/404 for an id the stub does not serve."""
     model = state.config.model(model_id)
     if model is not None:
         return model
@@ -46,11 +59,20 @@ def resolve_model(state: StubState, model_id: str) -> ModelInfo:
             f"Project `proj_stub` does not have access to model `{model_id}`",
             code="model_not_found",
         )
-    raise StubError(
-        404,
-        f"The model `{model_id}` does not exist or you do not have access to it.",
-        code="model_not_found",
-    )
+    if (
+        catalog.retired(model_id) is not None
+        and catalog.retired(model_id).shutdown_date <= state.config.current_date()
+    ):
+        raise StubError(404, DEPRECATED_404.format(model_id), code="model_not_found")
+    raise StubError(404, UNKNOWN_404.format(model_id), code="model_not_found")
+
+
+def resolve_model(state: StubState, model_id: str) -> ModelInfo:
+    """The model a request may use: as ``find_model``, and past its shutdown date the deprecation 404."""
+    model = find_model(state, model_id)
+    if model.shut_down_on(state.config.current_date()):
+        raise StubError(404, DEPRECATED_404.format(model_id), code="model_not_found")
+    return model
 
 
 def check_context(
@@ -74,6 +96,18 @@ def check_context(
             f"completion tokens, whereas you provided {max_tokens}.",
             param,
             None,
+        )
+    if model.max_input_tokens is not None and prompt_tokens > model.max_input_tokens:
+        # Models with an input limit below their window (gpt-5: 272,000 of 400,000; GPT-6: 922,000 of 1,050,000)
+        # answer an over-long prompt with their own sentence, param messages, code context_length_exceeded
+        # (find_string ids 54678669116 and 55682358070: "Input tokens exceed the configured limit of 272000
+        # tokens. Your messages resulted in 300007 tokens. Please reduce the length of the messages."; 922000
+        # for GPT-6: ids 57503578316, 71119083909).
+        raise invalid(
+            f"Input tokens exceed the configured limit of {model.max_input_tokens} tokens. Your messages "
+            f"resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
+            "messages",
+            "context_length_exceeded",
         )
     requested = prompt_tokens + (max_tokens or 0)
     if requested > model.context_window:
@@ -124,7 +158,9 @@ async def run(
     and the usage the response reports.
     """
     model = resolve_model(state, req.model)
-    model_rules.check(model, req)  # the family's parameter rules (max_tokens, temperature, reasoning_effort...)
+    model_rules.check(
+        model, req
+    )  # the family's parameter rules (max_tokens, temperature, reasoning_effort...)
     effort = model_rules.effort_of(model, req)
     structured.validate_request(req)
     tools.validate_request(req)
@@ -148,7 +184,7 @@ async def run(
     choices = complete(req, state.book, model, effort)
     if req.logprobs:
         attach_logprobs(req, choices, model.encoding)
-    cached = state.cache.lookup_and_store(
+    cache = state.cache.lookup_and_store(
         key=key,
         model=model.resolved,
         cache_key=req.body.get("prompt_cache_key"),
@@ -156,12 +192,16 @@ async def run(
         tools=req.tools or None,
         encoding=model.encoding,
         prompt_tokens=prompt_tokens,
+        options=model_rules.cache_options(req),
+        writes_billed=model.cache_options,
     )
     usage = reasoning.usage(
         prompt_tokens,
         sum(c.completion_tokens for c in choices),
-        cached_tokens=cached,
+        cached_tokens=cache.cached,
         reasoning=sum(c.reasoning_tokens for c in choices),
+        cache_write_tokens=cache.written if model.cache_options else None,
+        cache_write_ttl=cache.ttl,
     )
     extra["usage"] = usage_dict(usage)  # what the response reported, for tests
     return Outcome(model, prompt_tokens, choices, usage, fault)

@@ -16,8 +16,10 @@ The stub's count is deterministic and documented, not a model of any real one:
 
 where ``user_tokens`` counts the last user message, ``jitter`` (0-127) is drawn
 from a hash of the conversation (same prompt, same count), ``BASE`` is 128 and
-the scale is 0 for ``minimal``, 0.5 for ``low``, 1 for ``medium`` (the default)
-and 2.5 for ``high``. A non-reasoning model spends none.
+the scale is 0 for ``none`` and ``minimal``, 0.5 for ``low``, 1 for ``medium``, 2.5 for ``high``, 4 for
+``xhigh`` and 6 for ``max``. The effort is the request's, else the model's default (catalogue); at ``none`` a
+model spends no reasoning tokens (OpenAI: effort none turns reasoning off; E2 in the catalogue measured 34
+reasoning tokens going to 0). A non-reasoning model spends none.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .request import ChatRequest
 from .tokenizer import count
 
 BASE = 128
-EFFORT_SCALE = {"none": 0.0, "minimal": 0.0, "low": 0.5, "medium": 1.0, "high": 2.5, "xhigh": 4.0, "max": 4.0}
+EFFORT_SCALE = {"none": 0.0, "minimal": 0.0, "low": 0.5, "medium": 1.0, "high": 2.5, "xhigh": 4.0, "max": 6.0}
 
 
 def reasoning_tokens(model: ModelInfo | None, req: ChatRequest, effort: str | None) -> int:
@@ -61,12 +63,27 @@ class Usage:
     completion_tokens: int
     cached_tokens: int = 0  # part of prompt_tokens
     reasoning_tokens: int = 0  # part of completion_tokens
+    # prompt tokens written to the cache (part of prompt_tokens); None: the model does not report writes
+    # (before GPT-5.6 writes were free and unreported: S16 in the catalogue)
+    cache_write_tokens: int | None = None
+    cache_write_ttl: str = "30m"  # "30m" or "12h": the Responses API splits writes by lifetime
 
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
 
-def usage(prompt_tokens: int, completion_tokens: int, *, cached_tokens: int = 0, reasoning: int = 0) -> Usage:
-    """``usage`` as the real API reports it: reasoning inside completion_tokens, cached inside prompt_tokens."""
-    return Usage(prompt_tokens, completion_tokens, cached_tokens, reasoning)
+def usage(
+    prompt_tokens: int,
+    completion_tokens: int,
+    *,
+    cached_tokens: int = 0,
+    reasoning: int = 0,
+    cache_write_tokens: int | None = None,
+    cache_write_ttl: str = "30m",
+) -> Usage:
+    """``usage`` as the real API reports it: reasoning inside completion_tokens, cached and written inside
+    prompt_tokens."""
+    return Usage(
+        prompt_tokens, completion_tokens, cached_tokens, reasoning, cache_write_tokens, cache_write_ttl
+    )

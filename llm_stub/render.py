@@ -94,9 +94,7 @@ class Meta:
 
     @classmethod
     def new(cls, model: str, service_tier: str = "default") -> Meta:
-        return cls(
-            "chatcmpl-" + hex_id(15), int(time.time()), model, _fingerprint(model), service_tier
-        )
+        return cls("chatcmpl-" + hex_id(15), int(time.time()), model, _fingerprint(model), service_tier)
 
 
 @functools.lru_cache(maxsize=64)
@@ -128,12 +126,23 @@ def usage_dict(usage: Usage) -> dict:
     "rejected_prediction_tokens":0}`` (a recorded gpt-4o-mini-2024-07-18 stream in a Go relay's test
     fixtures and logged gpt-4.1 usage, found with find_string); the SDK's model lists the fields in
     another order, which the stub sent before issue 18.
+
+    Models that bill cache writes (GPT-5.6 and later) also report ``cache_write_tokens`` (the SDK's
+    ``PromptTokensDetails``: "The unadjusted number of prompt tokens written to cache"; S16 in the catalogue);
+    no recorded Chat Completions body was found, so its place after ``cached_tokens`` is the stub's choice.
     """
+    prompt_details = {"cached_tokens": usage.cached_tokens, "audio_tokens": 0}
+    if usage.cache_write_tokens is not None:
+        prompt_details = {
+            "cached_tokens": usage.cached_tokens,
+            "cache_write_tokens": usage.cache_write_tokens,
+            "audio_tokens": 0,
+        }
     return {
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
         "total_tokens": usage.total_tokens,
-        "prompt_tokens_details": {"cached_tokens": usage.cached_tokens, "audio_tokens": 0},
+        "prompt_tokens_details": prompt_details,
         "completion_tokens_details": {
             "reasoning_tokens": usage.reasoning_tokens,
             "audio_tokens": 0,
@@ -178,7 +187,9 @@ def completion(meta: Meta, choices: list[Choice], usage: Usage) -> dict:
     out = []
     for c in choices:
         message: dict = {"role": "assistant", "content": c.content}
-        if c.tool_calls:
+        if c.tool_calls or c.tool_calls_listed:
+            # tool_calls_listed: an empty list beside the answer, as vLLM sends it (vllm-project/vllm#44104,
+            # microsoft/autogen#3120); the SDK keeps it as ``message.tool_calls == []``
             message["tool_calls"] = [_tool_call(t) for t in c.tool_calls]
         message["refusal"] = c.refusal
         message["annotations"] = []
@@ -231,15 +242,18 @@ def _head(k: int, call) -> str:
 def choice_deltas(c: Choice) -> list[str]:
     """One choice's deltas (as JSON text) in send order, before its finish chunk."""
     if c.tool_calls:
-        deltas = []
-        if len(c.tool_calls) == 1:
-            deltas.append(
-                f'{{"role":"assistant","content":null,"tool_calls":[{_head(0, c.tool_calls[0])}],"refusal":null}}'
+        if c.content:  # text beside the calls (a scripted step) streams first, then each call
+            deltas, heads = [_ROLE_TEXT, *(f'{{"content":{dumps(p)}}}' for p in c.pieces)], True
+        elif len(c.tool_calls) == 1:  # the role and the one call's head in one delta
+            head = _head(0, c.tool_calls[0])
+            deltas, heads = (
+                [f'{{"role":"assistant","content":null,"tool_calls":[{head}],"refusal":null}}'],
+                False,
             )
         else:
-            deltas.append(_ROLE_CALLS)
+            deltas, heads = [_ROLE_CALLS], True
         for k, call in enumerate(c.tool_calls):
-            if len(c.tool_calls) > 1:
+            if heads:
                 deltas.append(f'{{"tool_calls":[{_head(k, call)}]}}')
             deltas.extend(
                 f'{{"tool_calls":[{{"index":{k},"function":{{"arguments":{dumps(p)}}}}}]}}'
@@ -247,8 +261,12 @@ def choice_deltas(c: Choice) -> list[str]:
             )
         return deltas
     if c.refusal is not None:
-        return [_ROLE_REFUSAL, *(f'{{"refusal":{dumps(p)}}}' for p in c.pieces)]
-    return [_ROLE_TEXT, *(f'{{"content":{dumps(p)}}}' for p in c.pieces)]
+        role = _ROLE_REFUSAL if not c.tool_calls_listed else _ROLE_REFUSAL[:-1] + ',"tool_calls":[]}'
+        return [role, *(f'{{"refusal":{dumps(p)}}}' for p in c.pieces)]
+    # an empty tool_calls list rides on the role delta (vllm-project/vllm#44104: `delta.content` holds the text
+    # and the payload still has "tool_calls": [])
+    role = _ROLE_TEXT if not c.tool_calls_listed else _ROLE_TEXT[:-1] + ',"tool_calls":[]}'
+    return [role, *(f'{{"content":{dumps(p)}}}' for p in c.pieces)]
 
 
 def plan(choices: list[Choice]) -> list[tuple[int, int, str, bool]]:

@@ -13,6 +13,25 @@ Format (a list of rules; the first rule that matches wins, files in the order gi
       refusal: "I'm sorry, but I can't help with that."
     - when: {contains: "Classify this review"}
       json: {"sentiment": "positive"}          # used when the request asks for JSON output
+    - when: {contains: "weather in Oslo and Bergen, then pack"}
+      steps:                                  # a turn of several model steps (a tool loop), in order
+        - tool_calls:                         # step 1: two calls at once (parallel)
+            - {name: get_weather, arguments: {city: Oslo}}
+            - {name: get_weather, arguments: {city: Bergen}}
+          reply: "Let me check both cities."  # text beside the calls (optional)
+        - tool_calls: [{name: pack_list, arguments: {days: 3}}]
+          finish_reason: stop                 # optional: what some providers send beside calls
+        - reply: "Both are cold: pack a coat."  # the answer; `tool_calls: []` beside it sends an empty list
+
+Steps: step *k* answers the request whose messages after the last user message hold *k* assistant
+messages (the earlier steps of the turn); past the last step the last one repeats (a model that keeps
+asking for tools). Each step has ``reply`` (text), ``refusal`` or ``tool_calls`` (a list of ``{name,
+arguments}``, ``arguments`` an object or a JSON string written as is), and may set ``finish_reason``. A
+step the request does not allow (calls without tools on offer or with ``tool_choice: none``, a plain reply
+under ``tool_choice: required``) gives way to the stub's own decision. ``parallel_tool_calls: false`` keeps
+the first call; a named ``tool_choice`` keeps the calls of that function. Tool calls are Chat Completions
+``tool_calls`` and Responses ``function_call`` items alike; text beside calls and an empty ``tool_calls``
+list are Chat Completions shapes.
 
 Matching of ``exact`` and ``contains`` ignores case and surrounding whitespace;
 ``regex`` is Python ``re.search`` (add ``(?i)`` yourself).
@@ -31,6 +50,7 @@ A script answers only the question it was written for, not one that merely conta
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -71,6 +91,16 @@ class Matcher:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One model step of a scripted turn (``steps`` in the module's doc)."""
+
+    reply: str | None = None
+    refusal: str | None = None
+    tool_calls: tuple[tuple[str, str], ...] | None = None  # (name, arguments JSON); () is an empty list
+    finish_reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Rule:
     when: Matcher
     system: Matcher | None = None
@@ -78,6 +108,7 @@ class Rule:
     refusal: str | None = None
     json: Any = None
     source: str = ""
+    steps: tuple[Step, ...] = ()
 
     def matches(self, user_text: str, instructions: str, norm: str | None = None) -> bool:
         if not self.when.matches(user_text, norm):
@@ -125,6 +156,11 @@ class ReplyBook:
     _vocabulary: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _prepared: list = field(default_factory=list, repr=False)
     _prepared_for: tuple = field(default=(), repr=False)
+
+    @property
+    def has_steps(self) -> bool:
+        """Whether a rule scripts a multi-step turn (only then must a request with tools look for one first)."""
+        return any(r.steps for r in self.rules)
 
     def vocabulary(self, file: str) -> frozenset[str]:
         """The content words of a file's phrases: its topic ("python" in a Python lesson's file)."""
@@ -235,8 +271,11 @@ def parse_rules(data: Any, source: str) -> list[Rule]:
         if not isinstance(item, dict) or "when" not in item:
             raise ValueError(f"{where}: each rule needs 'when'")
         alternatives = item.get("alternatives") or ([item["reply"]] if "reply" in item else [])
-        if not alternatives and "refusal" not in item and "json" not in item:
-            raise ValueError(f"{where}: give reply, alternatives, refusal or json")
+        if not alternatives and not {"refusal", "json", "steps"} & item.keys():
+            raise ValueError(f"{where}: give reply, alternatives, refusal, json or steps")
+        steps = item.get("steps") or []
+        if not isinstance(steps, list):
+            raise ValueError(f"{where}: steps is a list of steps")
         rules.append(
             Rule(
                 when=Matcher.from_spec(item["when"], where),
@@ -245,9 +284,48 @@ def parse_rules(data: Any, source: str) -> list[Rule]:
                 refusal=item.get("refusal"),
                 json=item.get("json"),
                 source=where,
+                steps=tuple(parse_step(step, f"{where} step {k + 1}") for k, step in enumerate(steps)),
             )
         )
     return rules
+
+
+STEP_KEYS = ("reply", "refusal", "tool_calls", "finish_reason")
+FINISH_REASONS = ("stop", "tool_calls", "length", "content_filter")
+
+
+def parse_step(item: Any, where: str) -> Step:
+    """One step of a scripted turn; arguments given as an object become the JSON string a model writes."""
+    if not isinstance(item, dict) or not item.keys() & {"reply", "refusal", "tool_calls"}:
+        raise ValueError(f"{where}: a step needs reply, refusal or tool_calls")
+    unknown = set(item) - set(STEP_KEYS)
+    if unknown:
+        raise ValueError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; a step has {', '.join(STEP_KEYS)}"
+        )
+    if item.get("finish_reason") not in (None, *FINISH_REASONS):
+        raise ValueError(f"{where}: finish_reason is one of {', '.join(FINISH_REASONS)}")
+    calls = item.get("tool_calls")
+    if calls is not None:
+        if not isinstance(calls, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("name"), str) for c in calls
+        ):
+            raise ValueError(f"{where}: tool_calls is a list of {{name, arguments}}")
+        calls = tuple(
+            (
+                c["name"],
+                c["arguments"]
+                if isinstance(c.get("arguments"), str)
+                else json.dumps(c.get("arguments") or {}, ensure_ascii=False, separators=(",", ":")),
+            )
+            for c in calls
+        )
+    return Step(
+        reply=None if item.get("reply") is None else str(item["reply"]),
+        refusal=None if item.get("refusal") is None else str(item["refusal"]),
+        tool_calls=calls,
+        finish_reason=item.get("finish_reason"),
+    )
 
 
 DEFAULT_REPLY_FILE = Path(__file__).parent / "data" / "replies.yaml"

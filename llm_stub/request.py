@@ -134,6 +134,10 @@ class ChatRequest:
     api_key: str = ""
     service_tier: str | None = None
     include_obfuscation: bool = True
+    # Which endpoint the request came through: "chat", or "responses" (then ``source`` is the Responses body,
+    # whose own parameters, e.g. a 12-hour prompt_cache_options.ttl, the per-model rules read there).
+    api: str = "chat"
+    source: dict | None = None
     # token log probabilities of the reply (``logprobs: true``; the Responses API's include
     # "message.output_text.logprobs"), with ``top_logprobs`` alternatives per token
     logprobs: bool = False
@@ -237,9 +241,6 @@ def _check_message(message: Any, index: int) -> None:
         expect(message["tool_call_id"], "string", f"{param}.tool_call_id")
 
 
-TEXT_ONLY_PREFIXES = ("gpt-3.5",)  # catalogue models that read text only
-
-
 def check_for_model(req: ChatRequest, model: Any) -> None:
     """What this model cannot read: an image part sent to a text-only model.
 
@@ -247,10 +248,7 @@ def check_for_model(req: ChatRequest, model: Any) -> None:
     image_url is only supported by certain models.", param ``messages.[1].content.[1].type`` (that spelling),
     code null.
     """
-    accepts = getattr(model, "accepts_images", None)
-    if accepts is None:
-        accepts = not str(getattr(model, "id", "")).startswith(TEXT_ONLY_PREFIXES)
-    if accepts:
+    if getattr(model, "accepts_images", True):  # catalog.ModelInfo.accepts_images (its `input` modalities)
         return
     for i, message in enumerate(req.messages):
         content = message.get("content")

@@ -12,9 +12,11 @@ body limits, the journal, fault plans and rate limits are the chat endpoint's ow
 400; ``"auto"`` drops items from the beginning of the conversation until the request fits (the SDK's docstring
 of ``truncation``: "the model will truncate the response to fit the context window by dropping items from the
 beginning of the conversation"). The stub drops whole items, a call together with its outputs, keeps at least
-the newest item, and reserves what ``max_output_tokens`` asks for, as the disabled check does. The docstring
-adds that "on some models" trimming begins earlier because the model's whole output allowance is reserved;
-which models was not found, so the stub does not imitate that. What is stored for the next turn is the whole
+the newest item, and reserves what ``max_output_tokens`` asks for, as the disabled check does. A model whose
+input limit is below its window (``max_input_tokens``: 272K on gpt-5.2) is trimmed to that limit, which the
+disabled check enforces too (``pipeline.py``). The docstring adds that "on some models" trimming begins earlier
+because the model's whole output allowance is reserved; which models was not found, so the stub does not
+imitate that. What is stored for the next turn is the whole
 conversation: each turn is trimmed again.
 
 ``include: ["reasoning.encrypted_content"]`` with a non-reasoning model and ``store: false`` gets the real 400
@@ -94,6 +96,10 @@ def _truncated(rr: ResponsesRequest, model: ModelInfo) -> ResponsesRequest:
     items, where = list(rr.context.items), list(rr.context.where)
     head = [m for m in rr.chat.messages[:1] if rr.instructions and m.get("role") == "system"]
     room = model.context_window - (rr.chat.max_tokens or 0)
+    if (
+        model.max_input_tokens is not None
+    ):  # the input limit the pipeline enforces (pipeline.py) must hold too
+        room = min(room, model.max_input_tokens)
 
     def chat_of(items: list[dict], where: list[str]) -> tuple[list[dict], list[str]]:
         messages, origin = to_chat(Items(items, where))

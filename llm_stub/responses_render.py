@@ -67,7 +67,11 @@ from openai.types.responses import (
     ResponseTextDoneEvent,
     ResponseUsage,
 )
-from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
+from openai.types.responses.response_usage import (
+    InputTokensDetails,
+    InputTokensDetailsCacheWriteTokensDetails,
+    OutputTokensDetails,
+)
 
 from .faults import StreamFault
 from .generate import Choice
@@ -155,10 +159,19 @@ def _wire_response(data: dict) -> dict:
 
 
 def usage_of(chat_usage: Usage) -> ResponseUsage:
-    """The pipeline's usage in the Responses shape: same counts, new names."""
+    """The pipeline's usage in the Responses shape: same counts, new names. Writes are split by lifetime in
+    ``cache_write_tokens_details`` on the models that bill them (the SDK's ``response_usage.py``; E7 in the
+    catalogue: a live gpt-5.6-sol response reported its writes there)."""
+    written = chat_usage.cache_write_tokens or 0
+    details = InputTokensDetails(cached_tokens=chat_usage.cached_tokens, cache_write_tokens=written)
+    if chat_usage.cache_write_tokens is not None:
+        twelve = written if chat_usage.cache_write_ttl == "12h" else 0
+        details.cache_write_tokens_details = InputTokensDetailsCacheWriteTokensDetails(
+            ttl_12h_tokens=twelve, ttl_30m_tokens=written - twelve
+        )
     return ResponseUsage(
         input_tokens=chat_usage.prompt_tokens,
-        input_tokens_details=InputTokensDetails(cached_tokens=chat_usage.cached_tokens, cache_write_tokens=0),
+        input_tokens_details=details,
         output_tokens=chat_usage.completion_tokens,
         output_tokens_details=OutputTokensDetails(reasoning_tokens=chat_usage.reasoning_tokens),
         total_tokens=chat_usage.total_tokens,

@@ -50,6 +50,7 @@ from openai.types.responses import response_create_params
 from openai.types.responses.response_includable import ResponseIncludable
 from openai.types.responses.service_tier import ServiceTier
 
+from .catalog import EFFORTS
 from .errors import StubError, invalid
 from .request import (
     ChatRequest,
@@ -93,6 +94,7 @@ IGNORED = frozenset(
         "safety_identifier",
         "prompt_cache_key",
         "prompt_cache_retention",
+        "prompt_cache_options",  # read by the per-model rules (model_rules.cache_options)
         "max_tool_calls",
     }
 )
@@ -106,7 +108,6 @@ REFUSED = {
     "image": "image generation options (`image`)",
     "moderation": "moderated completions (`moderation`)",
     "access_programs": "`access_programs`",
-    "prompt_cache_options": "`prompt_cache_options`",
 }
 
 BUILT_IN_TOOLS = (
@@ -126,7 +127,10 @@ BUILT_IN_TOOLS = (
     "namespace",
 )
 
-REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+INPUT_ROLES = ("user", "assistant", "system", "developer")
+REASONING_EFFORTS = (
+    EFFORTS  # the SDK's ReasoningEffort (S1), "max" included; which a model takes: model_rules
+)
 INCLUDABLE = typing.get_args(ResponseIncludable)
 SERVICE_TIERS = typing.get_args(typing.get_args(ServiceTier)[0])
 
@@ -586,6 +590,10 @@ def parse_responses_request(body: Any, history: History | None = None) -> Respon
         chat = parse_chat_request(chat_body)
     except StubError as err:
         raise to_responses_error(err, origin) from None
+    chat.api, chat.source = (
+        "responses",
+        body,
+    )  # the per-model rules (model_rules.py) word 400s for this endpoint
     if LOGPROBS_INCLUDE in include:  # the pipeline's logprobs, with the Responses request's top_logprobs
         chat.logprobs, chat.top_logprobs = True, body.get("top_logprobs") or 0
     chat.service_tier = body.get("service_tier")

@@ -13,10 +13,10 @@ from openai import OpenAI
 
 # US dollars per 1 million tokens: (input, output). The lab's own table.
 PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-6-luna": (0.10, 0.50),
+    "gpt-5.4-mini": (0.75, 4.50),
+    "gpt-6.1-terra": (1.00, 5.00),
+    "gpt-6.2-sol": (2.00, 10.00),
 }
 
 TOKENS_PER_MESSAGE = 4

@@ -305,6 +305,33 @@ def test_canary_report_lists_what_broke(tmp_path):
     assert "No test report" in missing
 
 
+def test_canary_lists_sdk_models_the_catalogue_lacks(tmp_path):
+    """The canary compares the newest SDK's ChatModel with llm_stub/data/models.toml (issue 22)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("canary_report", REPO / ".github/scripts/canary_report.py")
+    canary = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(canary)
+    from llm_stub import catalog
+
+    known = catalog.CATALOGUE.known_ids()
+    assert canary.catalogue_gaps(canary.chat_model_ids(), known) == [], (
+        "the pinned SDK's ids are all catalogued"
+    )
+    assert canary.catalogue_gaps(["gpt-9-nova", *sorted(known)[:3]], known) == ["gpt-9-nova"]
+    junit = tmp_path / "none.xml"
+    out = subprocess.run(
+        [sys.executable, str(REPO / ".github/scripts/canary_report.py"), "--junit", str(junit), "--models"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
+    assert "Every ChatModel id is in llm_stub/data/models.toml." in out
+    workflow = load_yaml(".github/workflows/canary.yml")
+    assert any("--models" in s.get("run", "") for s in steps(workflow)), "the canary's report lists the gaps"
+
+
 def test_pre_commit_config_pins_its_hooks():
     config = load_yaml(".pre-commit-config.yaml")
     hooks = {}
@@ -342,7 +369,9 @@ def test_devcontainer_opens_the_course_ready_to_run():
         if isinstance(post, dict)
         else str(post)
     )
-    assert "make .venv/.installed" in post, "postCreateCommand installs the learner's pins (the Makefile's step)"
+    assert "make .venv/.installed" in post, (
+        "postCreateCommand installs the learner's pins (the Makefile's step)"
+    )
     assert 8888 in config.get("forwardPorts", []), "forward JupyterLab's port 8888"
     extensions = config["customizations"]["vscode"]["extensions"]
     assert {"ms-python.python", "ms-toolsai.jupyter"} <= set(extensions)

@@ -5,8 +5,8 @@
     python -m tools.lesson all                 # every lesson (notebooks/src/[0-9]*.py)
     python -m tools.lesson --check [NN ...]    # only say whether each pair's cells agree (no execution)
     python -m tools.lesson --sync-only NN      # sync the pair, keep the stored outputs as they are
-    python -m tools.lesson --model gpt-5-mini NN   # execute on another stub model, store nothing
-    python -m tools.lesson --model gpt-5-mini --out /tmp/g5 NN   # ... and keep the executed copy there
+    python -m tools.lesson --model gpt-6.1-terra NN   # execute on another stub model, store nothing
+    python -m tools.lesson --model gpt-6.1-terra --out /tmp/terra NN   # ... and keep the executed copy there
 
 A lesson is a jupytext pair (see jupytext.toml): ``notebooks/src/NN_name.py``, a percent-format script
 (``# %%`` code cells, ``# %% [markdown]`` text cells), and ``notebooks/NN_name.ipynb``, the same cells
@@ -33,13 +33,14 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from llm_stub import catalog
 from tools.clean_notebooks import clean, dumps
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 SOURCES = NOTEBOOKS / "src"
 FORMAT = "py:percent"
-DEFAULT_MODEL = "gpt-4o-mini"  # course.backend.DEFAULT_MODEL (not imported: building must not start a stub)
+DEFAULT_MODEL = catalog.DEFAULT_MODEL  # the course's default (reading the catalogue starts no stub)
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report pairs whose cells disagree")
     parser.add_argument("--sync-only", action="store_true", help="sync, do not execute")
     parser.add_argument(
-        "--model", help="execute on this stub model, store nothing in notebooks/ (e.g. gpt-5-mini)"
+        "--model", help="execute on this stub model, store nothing in notebooks/ (e.g. gpt-6.1-terra)"
     )
     parser.add_argument("--out", type=Path, help="with --model: write the executed notebooks to this folder")
     args = parser.parse_args(argv)

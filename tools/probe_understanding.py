@@ -16,9 +16,10 @@ from pathlib import Path
 import openai
 
 from llm_stub import StubConfig, StubServer
+from llm_stub.catalog import plain_model
 
 COURSE_REPLIES = Path(__file__).resolve().parents[1] / "course" / "replies"
-MODEL = "gpt-4o-mini"
+MODEL = plain_model()  # a current model that takes tools and sampling at its defaults
 
 
 def fn(name: str, description: str, properties: dict, required: list[str] | None = None) -> dict:

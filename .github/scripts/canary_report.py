@@ -3,8 +3,11 @@
     python .github/scripts/canary_report.py --junit canary-junit.xml --pinned 3.57.0 --newest 3.60.1 \
         --pip-check pip-check.txt --outcome failure >> "$GITHUB_STEP_SUMMARY"
 
-Standard library only. A missing or unreadable report is itself reported (the install or the
-collection failed before any test ran), never a crash: the summary is how maintainers find out.
+Standard library only for the test report. With ``--models``, the summary also lists the ids of the newest SDK's
+``ChatModel`` that the course's model catalogue (``llm_stub/data/models.toml``) does not know: a new model to add
+(with its sources), or an id to record as retired or unserved. That part imports ``openai`` and ``llm_stub``, so
+run the script with the course's interpreter (``.venv/bin/python``). A missing or unreadable report, or a failed
+import, is itself reported, never a crash: the summary is how maintainers find out.
 """
 
 from __future__ import annotations
@@ -75,6 +78,39 @@ def report(junit: Path, pinned: str, newest: str, pip_check: Path | None, outcom
     return "\n".join(lines) + "\n"
 
 
+def chat_model_ids() -> list[str]:
+    """Every id of the installed SDK's ``ChatModel`` (``openai.types.shared.chat_model``)."""
+    import typing
+
+    from openai.types.shared.chat_model import ChatModel
+
+    return sorted(typing.get_args(ChatModel))
+
+
+def catalogue_gaps(sdk_ids: list[str], known: set[str]) -> list[str]:
+    """The SDK's ids the catalogue says nothing about (served, retired or unserved)."""
+    return [i for i in sdk_ids if i not in known]
+
+
+def models_report() -> str:
+    lines = ["", "### Models: the SDK's ChatModel against the course's catalogue", ""]
+    try:
+        from llm_stub import catalog
+
+        gaps = catalogue_gaps(chat_model_ids(), catalog.CATALOGUE.known_ids())
+    except Exception as err:  # any failure is a line of the summary, not a crash
+        return "\n".join([*lines, f"Could not compare ({type(err).__name__}: {err})."]) + "\n"
+    if not gaps:
+        return "\n".join([*lines, "Every ChatModel id is in llm_stub/data/models.toml."]) + "\n"
+    lines += [
+        f"{len(gaps)} ChatModel id(s) the catalogue lacks: add each to llm_stub/data/models.toml as a served "
+        "row (with its sources), or under [[retired]] or [[unserved]]:",
+        "",
+        *[f"- `{g}`" for g in gaps],
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--junit", type=Path, required=True)
@@ -82,8 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--newest", default="")
     parser.add_argument("--pip-check", type=Path)
     parser.add_argument("--outcome", default="")
+    parser.add_argument("--models", action="store_true", help="also list ChatModel ids the catalogue lacks")
     args = parser.parse_args(argv)
     sys.stdout.write(report(args.junit, args.pinned, args.newest, args.pip_check, args.outcome))
+    if args.models:
+        sys.stdout.write(models_report())
     return 0
 
 

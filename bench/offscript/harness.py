@@ -38,7 +38,7 @@ class Experiment:
     results: dict[str, Any] = field(default_factory=dict)  # tool name -> result, or callable(arguments)
     options: dict[str, Any] = field(default_factory=dict)  # other parameters of create()
     chain: bool = False  # Responses: continue with previous_response_id instead of resending the history
-    real_model: bool = True  # would a small real model (gpt-4o-mini class) get this right?
+    real_model: bool = True  # would a small real model (gpt-6-luna class) get this right?
     note: str = ""  # what a real model does here, in a few words
     max_steps: int = 4
 

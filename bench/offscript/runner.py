@@ -1,8 +1,8 @@
 """``python -m bench.offscript [--json OUT] [--markdown OUT] [--only TEXT] [--show ID] [--course-replies]``
 
 Starts the stub in-process the way README.md documents (``llm_stub.start()``), runs every experiment of the
-frozen set with the unmodified ``openai`` SDK on the course's default model (``MODEL``, else
-``course.backend.DEFAULT_MODEL``), classifies each answer, and prints per group the shares of sensible,
+frozen set with the unmodified ``openai`` SDK on ``MODEL``, else a current model that takes the requests as
+written for a classic chat model (``llm_stub.catalog.plain_model()``), classifies each answer, and prints per group the shares of sensible,
 honest and wrong answers, then every wrong answer with its reason. A request the server refuses (a 4xx/5xx,
 e.g. a model that takes no tools) lands in a separate "error" bucket with the server's message.
 """
@@ -40,10 +40,12 @@ class Outcome:
 
 
 def course_model() -> str:
-    """The model the lessons use: MODEL from the environment, else the course's default."""
-    from course.backend import DEFAULT_MODEL
+    """MODEL from the environment, else a current model that takes the frozen requests as they were written
+    (for a classic chat model: tools and sampling at its defaults; the course's default, gpt-6-luna, reasons by
+    default and would refuse tools on Chat Completions, which is not what these experiments measure)."""
+    from llm_stub.catalog import plain_model
 
-    return os.environ.get("MODEL", "").strip() or DEFAULT_MODEL
+    return os.environ.get("MODEL", "").strip() or plain_model()
 
 
 def classify(exp: Experiment, run: Run) -> Verdict:

@@ -318,13 +318,14 @@ def _warm_stub() -> None:
         from openai import OpenAI
 
         from llm_stub import StubConfig, StubServer
+        from llm_stub.catalog import DEFAULT_MODEL
 
         from ..backend import REPLIES_DIR
 
         with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)])) as stub:
             client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0, timeout=120)
             for request in WARM_UP:
-                client.chat.completions.create(model="gpt-4o-mini", **request)
+                client.chat.completions.create(model=DEFAULT_MODEL, **request)
             client.close()
     except Exception:  # noqa: BLE001,S110 - only a head start
         pass

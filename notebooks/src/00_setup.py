@@ -95,6 +95,15 @@ print(response.choices[0].message.content)
 # %%
 usage = response.usage
 print(usage.prompt_tokens, "prompt tokens +", usage.completion_tokens, "completion tokens =", usage.total_tokens, "tokens")
+details = usage.completion_tokens_details
+reasoning = details.reasoning_tokens if details and details.reasoning_tokens else 0
+print(f"of the {usage.completion_tokens} completion tokens, {reasoning} were hidden reasoning")
+
+# %% [markdown]
+# Look at the last line. Today's OpenAI models **reason** before they answer, even for a one-sentence question:
+# they write hidden *reasoning tokens* first, which you never see but pay for as output. That is why the
+# completion counts far more tokens than the sentence above. Lesson 01 shows how to turn it down
+# (`reasoning_effort`) and what it costs.
 
 # %% [markdown]
 # ### Where the key lives, and where it never goes
@@ -133,12 +142,64 @@ problems = doctor.run()  # 0 when every check passed
 #    (`.env.example` has blocks for OpenAI, Azure OpenAI, Ollama, Groq and OpenRouter).
 # 3. Restart the kernel and run the notebook again: the first line now names your provider.
 #
-# The model matters too. Without a key, `MODEL` picks one of the models the stub serves (the default is
-# `gpt-4o-mini`; try `MODEL=gpt-5-mini` for a *reasoning* model, lesson 01b explains the difference). Every
-# notebook runs on both kinds.
+# The model matters too. Without a key, `MODEL` picks one of the models the stub serves; the default is
+# `gpt-6-luna`, the model OpenAI recommends for cheap, high-volume work. Every notebook runs on any of them.
 #
 # Set `LLM_BACKEND=stub` to go back to the stub without deleting your key. Cells that only make sense on the
 # stub (the ones that inject errors on purpose) say so and are skipped on a real provider.
+#
+# ## 5. Choosing a model, and knowing when it retires
+#
+# A provider offers many models, and they differ in what matters to you: the price per token, how much text
+# they can read at once (the **context window**), and how hard they can think before answering (the
+# **reasoning effort**). The course keeps one table of OpenAI's current models, with the source of every
+# number (`llm_stub/data/models.toml`; `docs/providers.md` shows it whole). Prices are US dollars per
+# million tokens:
+
+# %%
+from course import models
+
+print(models.table())
+
+# %% [markdown]
+# How to read it: *effort* is the range of `reasoning_effort` values the model takes on Chat Completions
+# (lesson 01b, section 4) and *default* the one it uses when you send none; *sampling* says when it accepts
+# `temperature` (always, only at effort `none`, or never: lesson 01b, section 3), and *CC tools* when it takes
+# function tools on Chat Completions (lesson 04, section 2). Every one of these models reasons by default. For a
+# first project, start with the cheapest model that does the job (the default), and measure before you pay
+# more: lesson 06 compares models on the same questions.
+#
+# **Models retire.** Providers shut old models down, usually with months of notice, and from that day every
+# request to them fails. OpenAI lists the dates on its deprecations page, and `GET /v1/models` gives each model
+# a `shutdown_date` (`null` when none is announced): code that runs for months should read it.
+# `course.setup()` and `python -m course doctor` do, and warn you when your `MODEL` is about to go.
+
+# %% tags=["deprecation"]
+current = client.models.retrieve(backend.model)
+print(f"{current.id}: shutdown_date = {current.shutdown_date}")
+dated = sorted((m for m in client.models.list() if getattr(m, "shutdown_date", None)), key=lambda m: (m.shutdown_date, m.id))
+print(f"{len(dated)} models have a shutdown date, for example:")
+for m in dated[:: max(1, len(dated) // 6)][:6]:
+    print(f"  {m.id:<24} {m.shutdown_date}")
+
+# %% [markdown] tags=["deprecation"]
+# And the day after? A request to a model past its shutdown date gets a **404**, with a message that says
+# so. The cell asks the model with the earliest date in that list (on a real provider, if it still lists one):
+
+# %% tags=["deprecation"]
+import openai
+
+if dated:
+    try:
+        client.chat.completions.create(model=dated[0].id, messages=[{"role": "user", "content": "Hello"}])
+        print(f"{dated[0].id} still answers (its date, {dated[0].shutdown_date}, has not come yet)")
+    except openai.NotFoundError as err:
+        print(err.status_code, err.code, "|", err.body["message"])
+
+# %% [markdown]
+# The 404's `code` is `model_not_found`, the same as for a name with a typo; the message tells them apart. The
+# fix is never a retry: set `MODEL` to a current model (the replacement OpenAI names is on its deprecations
+# page, and in `docs/providers.md`).
 #
 # ## Next
 #

@@ -64,12 +64,15 @@ from openai import OpenAI
 client = OpenAI()  # reads OPENAI_API_KEY and OPENAI_BASE_URL from the environment (set by setup() or .env)
 MODEL = backend.model
 
-# Reasoning models (the gpt-5 family, the o-series: lesson 01b, section 4) have rules of their own; the course
-# tells them apart by name with course.backend.is_reasoning_model(MODEL), which backend.is_reasoning calls.
-REASONING = backend.is_reasoning
-# They accept only the default temperature (lesson 01b, section 3): temperature=0 for the others only.
-SAMPLING = {} if REASONING else {"temperature": 0}
-print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model")
+# What this model accepts comes from the course's model catalogue (course.models), never from the look of its
+# name. Today's OpenAI models reason (lesson 01b, section 4) and take temperature only while they do not
+# (lesson 01b, section 3): SAMPLING is what a request needs for temperature=0 on this model.
+from course import models
+
+REASONING = models.is_reasoning(MODEL)
+SAMPLING = models.sampling_params(MODEL, temperature=0)
+print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model; default reasoning effort: "
+      f"{models.default_effort(MODEL)}; for temperature=0 send {SAMPLING}")
 
 # %% [markdown]
 # ## 1. Messages and roles
@@ -109,12 +112,15 @@ for message in conversation:
 # * `messages`: the list above;
 # * `max_completion_tokens`: the most tokens the reply may have, a cap on length and on cost;
 # * `temperature`: how much the model varies its wording (lesson 01b, section 3); 0 is the most predictable.
+#   On today's OpenAI models it needs `reasoning_effort="none"` beside it (lesson 01b, sections 3 and 4): that
+#   is what `SAMPLING` above adds.
 #
 # **`max_completion_tokens` or `max_tokens`?** Older code, older tutorials and many OpenAI-compatible servers
 # use `max_tokens`. OpenAI deprecated it when reasoning models arrived, because those models also spend hidden
 # *reasoning* tokens (lesson 01b, section 4) and "max tokens" became ambiguous. `max_completion_tokens` counts
-# everything the model generates. Classic chat models accept both; **reasoning models reject `max_tokens`**
-# with a 400 (shown below). Some other providers still only know `max_tokens`: `docs/providers.md` says which.
+# everything the model generates. Classic chat models accept both; **reasoning models, which today means every
+# current OpenAI model, reject `max_tokens`** with a 400 (shown below). Some other providers still only know
+# `max_tokens`: `docs/providers.md` says which.
 
 # %%
 FIRST_REQUEST = [
@@ -125,7 +131,7 @@ response = client.chat.completions.create(
     model=MODEL,
     messages=FIRST_REQUEST,
     max_completion_tokens=1000,  # a cap on length and cost; reasoning models need room to think (lesson 01b)
-    **SAMPLING,  # temperature=0 on a classic chat model
+    **SAMPLING,  # temperature=0 (and, on a reasoning model, reasoning_effort="none", which it needs)
 )
 print(response.choices[0].message.content)
 
@@ -147,8 +153,10 @@ print(response.model_dump_json(indent=2))
 #   `"length"` (it hit `max_completion_tokens`), `"tool_calls"`.
 # * **`usage`** counts the tokens you are billed for (lesson 01b, section 1), with details: `reasoning_tokens`
 #   (lesson 01b, section 4) and `cached_tokens` (lesson 01b, section 1). `id`, `created`, `model` and
-#   `system_fingerprint` identify the response, useful in logs and bug reports. Notice that `model` names a
-#   dated *snapshot*: you asked for an alias, and the provider says which exact version answered.
+#   `system_fingerprint` identify the response, useful in logs and bug reports. For a model with dated
+#   versions, `model` names the exact *snapshot* that answered (ask for `gpt-5.4-mini` and it says
+#   `gpt-5.4-mini-2026-03-17`); OpenAI's newest models (GPT-5.6 and GPT-6) have no dated ids yet, so there it
+#   repeats the name you sent.
 #
 # A reply cut short by `max_completion_tokens` does not raise an error: it just ends mid-sentence. Check
 # `finish_reason`:
@@ -158,40 +166,39 @@ short = client.chat.completions.create(
     model=MODEL,
     messages=[{"role": "user", "content": "What is an API? Answer in two sentences."}],
     max_completion_tokens=12,
+    **models.no_reasoning_params(MODEL),  # reasoning_effort="none": all 12 tokens go to the text (lesson 01b)
 )
 print(repr(short.choices[0].message.content))
 print("finish_reason:", short.choices[0].finish_reason)
 
 # %% [markdown]
-# (On a reasoning model the 12 tokens may all go to its hidden reasoning, and the reply is empty: lesson 01b,
-# section 4.)
+# (While a model reasons, the 12 tokens may all go to its hidden reasoning, and the reply is empty: lesson
+# 01b, section 4.)
 #
-# And `max_tokens` on a reasoning model? A 400 that says what to use instead. The cell asks `gpt-5-mini`,
-# which the stub serves (with an OpenAI key it is a real request; another provider may not have that model):
+# And `max_tokens` on a reasoning model? A 400 that says what to use instead:
 
 # %%
 import openai
 
 try:
     client.chat.completions.create(
-        model=MODEL if REASONING else "gpt-5-mini",
+        model=MODEL,
         messages=[{"role": "user", "content": "What is an API? Answer in two sentences."}],
         max_tokens=200,  # the old parameter
     )
+    print(f"{MODEL} accepted max_tokens: it is not a reasoning model")
 except openai.BadRequestError as err:
     print(err.status_code, err.code, "| param:", err.param)
     print(err.body["message"])
-except openai.NotFoundError:
-    print(f"{backend.provider} has no gpt-5-mini: the lesson's point stands, see the text above.")
 
 # %% [markdown]
 # ### `stop`: end the reply at a string you choose
 #
 # `stop` takes up to four strings; generation ends just **before** the first one the model writes, and the
 # string itself is not part of the reply. It is handy when you want only the first line, or the first item of
-# a list. The reply then ends with `finish_reason` `"stop"`, as if the model had chosen to end there. Newer
-# reasoning models (the gpt-5 family, o3, o4-mini) reject `stop` with a 400; on them, ask for what you want in
-# the prompt instead.
+# a list. The reply then ends with `finish_reason` `"stop"`, as if the model had chosen to end there. Many
+# reasoning models reject `stop` with a 400 (among OpenAI's current ones the GPT-5.6 family, gpt-5.4-mini and
+# gpt-6-astra); on them, ask for what you want in the prompt instead.
 
 # %%
 LIST_QUESTION = [{"role": "user", "content": "List three uses of Python, one per line, numbered."}]
@@ -238,7 +245,7 @@ print("\nparsed:", completion.choices[0].message.content)
 # ```bash
 # curl "$OPENAI_BASE_URL/chat/completions" \
 #   -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" \
-#   -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello in one short sentence."}]}'
+#   -d '{"model": "gpt-6-luna", "messages": [{"role": "user", "content": "Say hello in one short sentence."}]}'
 # ```
 #
 # The SDK adds a few headers of its own (`x-stainless-*`: its version and your platform, plus a retry count

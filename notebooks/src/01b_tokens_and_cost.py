@@ -42,12 +42,15 @@ from openai import OpenAI
 client = OpenAI()  # reads OPENAI_API_KEY and OPENAI_BASE_URL from the environment (set by setup() or .env)
 MODEL = backend.model
 
-# Reasoning models (the gpt-5 family, the o-series: section 4) have rules of their own; the course tells them
-# apart by name with course.backend.is_reasoning_model(MODEL), which backend.is_reasoning calls.
-REASONING = backend.is_reasoning
-# They accept only the default temperature (section 3): temperature=0 for the others only.
-SAMPLING = {} if REASONING else {"temperature": 0}
-print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model")
+# What this model accepts comes from the course's model catalogue (course.models), never from the look of
+# its name. Today's OpenAI models reason (section 4) and take temperature only while they do not (section 3):
+# SAMPLING is what a request needs for temperature=0 on this model.
+from course import models
+
+REASONING = models.is_reasoning(MODEL)
+SAMPLING = models.sampling_params(MODEL, temperature=0)
+print(f"{MODEL} is a {'reasoning' if REASONING else 'classic chat'} model; default reasoning effort: "
+      f"{models.default_effort(MODEL)}; for temperature=0 send {SAMPLING}")
 
 # %% [markdown]
 # Lesson 01's first request once more, so that this lesson has a response to look at, and its `ask` helper
@@ -64,7 +67,7 @@ response = client.chat.completions.create(
     model=MODEL,
     messages=FIRST_REQUEST,
     max_completion_tokens=1000,  # a cap on length and cost; reasoning models need room to think (section 4)
-    **SAMPLING,  # temperature=0 on a classic chat model
+    **SAMPLING,  # temperature=0 (and, on a reasoning model, reasoning_effort="none", which it needs)
 )
 print(response.choices[0].message.content)
 
@@ -88,10 +91,11 @@ print(f"prompt: {usage.prompt_tokens} tokens (what we sent), completion: {usage.
 # %% [markdown]
 # A rule of thumb for English: a token is **about 4 characters, or about ¾ of a word** (100 tokens ≈ 75
 # words). Good enough for a budget; for an exact count use the model's tokenizer. OpenAI publishes theirs as
-# the `tiktoken` package: `tiktoken.encoding_for_model(model)` gives the encoding (`o200k_base` for the
-# gpt-4o, gpt-4.1, gpt-5 and o-series models; `cl100k_base` for gpt-3.5 and gpt-4). tiktoken normally
-# downloads that file on first use; the course ships it, so this works offline. Here is a sentence cut into its
-# real tokens:
+# the `tiktoken` package: `tiktoken.encoding_for_model(model)` gives the encoding (`o200k_base` for OpenAI's
+# models since 2024; `cl100k_base` for the older ones). A new model's name can be missing from tiktoken's table
+# for a while (tiktoken 0.14 does not know the GPT-6 names yet, though they use `o200k_base`), so the cell
+# falls back to `o200k_base`. tiktoken normally downloads the encoding on first use; the course ships it, so
+# this works offline. Here is a sentence cut into its real tokens:
 
 # %%
 import tiktoken
@@ -100,7 +104,7 @@ from course import pricing
 
 try:
     encoding = tiktoken.encoding_for_model(MODEL)
-except KeyError:  # a model tiktoken does not know (another provider's): OpenAI's current encoding as a guide
+except KeyError:  # a name tiktoken does not know (a newer model, another provider's): OpenAI's current encoding
     encoding = tiktoken.get_encoding("o200k_base")
 
 sentence = "Common words are one token, but rare ones like hyperventilating split into pieces, and so does 2024."
@@ -131,7 +135,8 @@ print(f"the reply: {len(reply_text)} characters -> {len(encoding.encode(reply_te
 
 # %% [markdown]
 # Prices are per million tokens, and output tokens cost more than input tokens. Cached input (below) is
-# cheaper still. A small table (check your provider's page for today's prices):
+# cheaper still; writing to the cache costs a little more than input, from GPT-5.6 on ("-": free). The course's
+# table of today's models (check your provider's page for the latest prices):
 
 # %%
 print(pricing.pricing_table())
@@ -195,11 +200,14 @@ plt.show()
 # ### Prompt caching: the repeated beginning is cheaper
 #
 # Providers soften that arithmetic a little. OpenAI caches the **beginning** of a prompt automatically: when a
-# request starts with the same 1,024 tokens or more as a recent one (minutes, not hours), that prefix is read
-# from a cache, reported as `usage.prompt_tokens_details.cached_tokens` (in steps of 128 tokens), billed at a
-# discount (a half to a tenth of the input price, by model) and answered a little faster. Nothing to turn on;
-# what you control is the **order**: put what stays the same (system prompt, tool definitions, examples) first
-# and what changes (the newest messages) last. Two different questions behind the same long system prompt:
+# request starts with the same 1,024 tokens or more as a recent one, that prefix is read from a cache, reported
+# as `usage.prompt_tokens_details.cached_tokens`, billed at a discount (a tenth or a twentieth of the input
+# price on current models) and answered a little faster. From GPT-5.6 on, **writing** a prefix to the cache
+# costs something too: 1.25 times the input price, reported as `prompt_tokens_details.cache_write_tokens`. So
+# the first request of a series pays a little more, and every request that reuses the prefix pays much less.
+# Nothing to turn on; what you control is the **order**: put what stays the same (system prompt, tool
+# definitions, examples) first and what changes (the newest messages) last. Two different questions behind the
+# same long system prompt:
 
 # %%
 POLICIES = [
@@ -220,17 +228,19 @@ for question in ("Can I return an opened bag of coffee?", "How long does a refun
         model=MODEL,
         messages=[{"role": "system", "content": HANDBOOK}, {"role": "user", "content": question}],
         max_completion_tokens=1000,
+        **models.no_reasoning_params(MODEL),  # no reasoning tokens here, so the prompt's share of the cost shows
     )
-    details = r.usage.prompt_tokens_details
-    cached = details.cached_tokens if details and details.cached_tokens else 0
-    print(f"{question:40} prompt {r.usage.prompt_tokens}, of which cached {cached:>4} · "
+    cached, written = pricing.cached_tokens(r.usage), pricing.cache_write_tokens(r.usage)
+    print(f"{question:40} prompt {r.usage.prompt_tokens}: {cached:>4} read from the cache, {written:>4} written · "
           f"cost {pricing.usd(pricing.cost(r.usage, MODEL))}")
     print("   ", r.choices[0].message.content)
 
 # %% [markdown]
-# The second request repeated the first one's prefix, so most of its prompt came from the cache and its cost
-# dropped, although it sent just as many tokens. Caching lowers the price of a long, stable prefix; it does
-# not make a growing history free (every new turn is new text), so trimming still matters.
+# The first request wrote its prompt to the cache (on a model that bills writes, it paid a quarter more for
+# those tokens); the second repeated the first one's prefix, so most of its prompt came from the cache and its
+# cost dropped, although it sent just as many tokens. Caching lowers the price of a long, stable prefix that is
+# reused; it does not make a growing history free (every new turn is new text, written once more), so trimming
+# still matters.
 #
 # ## 2. Trimming the history to a budget
 #
@@ -280,28 +290,36 @@ print("trimmed history:", ask([*trimmed, question]))
 # at `0` the model (almost) always takes the most likely token, so the same question gets the same answer; at
 # `1` it samples, so answers vary. Use low temperatures for extraction, classification and code, higher ones
 # for brainstorming.
-
 #
-# Reasoning models (section 4) are the exception: they accept only the default, `temperature=1` (and no
-# `top_p`), and answer anything else with a 400. Code that may run on either kind checks the family first, as
-# this cell does.
+# **On today's OpenAI models, sampling parameters work only while the model does not reason.** At any
+# reasoning effort but `none` (section 4), `temperature` other than 1, `top_p` and `logprobs` get a 400; with
+# `reasoning_effort="none"` they work as above. Models without a `none` effort (gpt-6.1-sol, gpt-6.2-sol and
+# -astra, gpt-6-astra) never take them. Classic chat models, and most other providers' models, take them
+# always. Code that may run on any model asks the course's model information (`course.models`) what to send,
+# as this cell does, instead of guessing from the name:
 
 # %%
 coffee = [{"role": "user", "content": "Suggest a name for a new coffee shop."}]
-if REASONING:
-    try:
-        client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
-    except openai.BadRequestError as err:
-        print(f"{MODEL} refuses temperature=0: {err.body['message']}")
-    for seed in (1, 2, 3):  # the default temperature, which it samples at
+try:
+    client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
+    print(f"{MODEL} took temperature=0 as it is")
+except openai.BadRequestError as err:
+    print(f"{MODEL} at its default effort ({models.default_effort(MODEL)}): {err.status_code} {err.body['message']}")
+
+if models.sampling(MODEL) == "never":
+    print(f"\n{MODEL} has no effort none: it samples at its own settings; a seed still fixes its choice")
+    for seed in (1, 2, 3):
         r = client.chat.completions.create(model=MODEL, messages=coffee, seed=seed)
-        print(f"default temperature, seed {seed}:", r.choices[0].message.content)
+        print(f"default settings, seed {seed}:", r.choices[0].message.content)
 else:
+    print(f"\nwith what course.models.sampling_params adds for {MODEL}: {models.sampling_params(MODEL)}")
     for _ in range(3):
-        r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=0)
+        r = client.chat.completions.create(model=MODEL, messages=coffee, **models.sampling_params(MODEL, temperature=0))
         print("temperature 0:        ", r.choices[0].message.content)
     for seed in (1, 2, 3):
-        r = client.chat.completions.create(model=MODEL, messages=coffee, temperature=1, seed=seed)
+        r = client.chat.completions.create(
+            model=MODEL, messages=coffee, seed=seed, **models.sampling_params(MODEL, temperature=1)
+        )
         print(f"temperature 1, seed {seed}:", r.choices[0].message.content)
 
 # %% [markdown]
@@ -312,35 +330,52 @@ else:
 # changed and the same seed may give a different answer). Even temperature 0 is not perfectly deterministic
 # on real models, so never write code that depends on the exact wording of a reply.
 #
-# ## 4. Reasoning models: tokens you pay for and never see
+# ## 4. Reasoning: tokens you pay for and never see
 #
-# *Reasoning models* (OpenAI's o-series and the gpt-5 family, and similar models elsewhere) think before they
-# answer: they generate a hidden chain of **reasoning tokens**, then the visible reply. You never see those
-# tokens, but they are real output: they count in `usage.completion_tokens` (the detail is in
-# `usage.completion_tokens_details.reasoning_tokens`), they are **billed at the output price**, and they count
-# against `max_completion_tokens`. `reasoning_effort` (`"minimal"` on the gpt-5 family, `"low"`, `"medium"`,
-# the default, `"high"`) says how hard to think: more effort, better answers on hard problems, more tokens,
-# more time. Classic chat models reject `reasoning_effort` with a 400.
+# Today's models **reason** before they answer: they generate a hidden chain of **reasoning tokens**, then the
+# visible reply. Every current OpenAI model does it by default, even for "hello" (lesson 00 showed it on the
+# very first call). You never see those tokens, but they are real output: they count in
+# `usage.completion_tokens` (the detail is `usage.completion_tokens_details.reasoning_tokens`), they are
+# **billed at the output price**, they count against `max_completion_tokens`, and they take time before the
+# first visible word.
 #
-# The cells use `MODEL` if it is a reasoning model, and otherwise `gpt-5-mini` (served by the stub; with an
-# OpenAI key it is a real request).
+# `reasoning_effort` says how hard to think. The values each model takes differ (lesson 00, section 5, has
+# the table): from `none` (no reasoning at all: the model answers at once, like a classic chat model) through
+# `low`, `medium` (the usual default) and `high` to `xhigh`; some models have no `none`, and the Responses API
+# (lesson 07) also takes `max`. A value the model does not take is a 400 that lists the ones it does. More
+# effort gives better answers on hard problems, and costs more tokens and more time. Here is one question at
+# every effort this model takes on Chat Completions:
 
 # %%
-REASONER = MODEL if REASONING else "gpt-5-mini"
+REASONER = MODEL if REASONING else models.DEFAULT_MODEL  # another provider's model: try the course's default
 puzzle = [{"role": "user", "content": "A bat and a ball cost $1.10 in total. The bat costs $1.00 more than "
                                       "the ball. How much does the ball cost?"}]
 try:
-    for effort in ("low", "medium", "high"):
+    default = client.chat.completions.create(model=REASONER, messages=puzzle)
+    print(f"no reasoning_effort sent ({REASONER}'s default, {models.default_effort(REASONER)}): "
+          f"{default.usage.completion_tokens_details.reasoning_tokens} reasoning tokens")
+    for effort in models.efforts(REASONER):
         r = client.chat.completions.create(model=REASONER, messages=puzzle, reasoning_effort=effort)
         u = r.usage
         reasoning = u.completion_tokens_details.reasoning_tokens if u.completion_tokens_details else 0
         print(f"effort {effort:6}: {u.completion_tokens:>4} completion tokens = {reasoning:>4} reasoning + "
               f"{u.completion_tokens - reasoning:>3} visible · {pricing.usd(pricing.cost(u, REASONER))}")
     print("answer:", r.choices[0].message.content)
+    try:
+        client.chat.completions.create(model=REASONER, messages=puzzle, reasoning_effort="minimal")
+    except openai.BadRequestError as err:
+        print(f"\n'minimal' on {REASONER}: {err.body['message']}")
 except openai.NotFoundError:
     print(f"{backend.provider} does not serve {REASONER}; set MODEL to one of its reasoning models to try this.")
 
 # %% [markdown]
+# Read the table from the top: at `none` the model spends no reasoning tokens and the bill is the visible
+# answer only; at its default it already spends a few hundred tokens on a one-line answer, and each step up
+# costs more. For chat, lookups and simple extraction, `none` or `low` is usually enough (OpenAI's own
+# migration advice for older chat workloads is to start at `none`); keep the higher efforts for problems that
+# need thinking, and measure (lesson 06). At `none` the model also accepts `temperature` again (section 3) and,
+# on some models, function tools on Chat Completions (lesson 04).
+#
 # **The empty-answer trap.** Give a reasoning model a small `max_completion_tokens` and the reasoning can use
 # all of it: the reply is then an **empty string**, with `finish_reason` `"length"`, and you still pay for the
 # tokens it spent thinking. A budget that was ample for a classic model is not for a reasoning one:
@@ -360,17 +395,9 @@ except openai.NotFoundError:
 
 # %% [markdown]
 # So with reasoning models: leave generous room (thousands of tokens, not hundreds), check `finish_reason`
-# and an empty `content` together, and lower `reasoning_effort` when you need short, cheap answers. And the
-# other way round, `reasoning_effort` on a classic chat model:
-
-# %%
-try:
-    client.chat.completions.create(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}], reasoning_effort="low"
-    )
-    print("accepted (this provider ignores it)")
-except openai.BadRequestError as err:
-    print(err.status_code, "·", err.body["message"], "· param:", err.param)
+# and an empty `content` together, and lower `reasoning_effort` when you need short, cheap answers. Classic
+# chat models (OpenAI's older ones, and many other providers' models) have no reasoning at all and refuse
+# `reasoning_effort` with a 400 ("Unrecognized request argument supplied: reasoning_effort").
 
 # %% [markdown]
 # ## 5. Common mistakes, and how they show
@@ -379,7 +406,8 @@ except openai.BadRequestError as err:
 # | --- | --- | --- |
 # | `max_tokens` sent to a reasoning model | 400 `unsupported_parameter` | `max_completion_tokens` |
 # | a small cap on a reasoning model | an empty reply, `finish_reason == "length"`, tokens still billed | leave room for reasoning; lower `reasoning_effort` |
-# | `temperature` sent to a reasoning model | 400 `unsupported_value` | leave it out on reasoning models |
+# | `temperature` sent to a model while it reasons | 400 `unsupported_value` | send `reasoning_effort="none"` with it where the model has that effort (`course.models.sampling_params`), else leave it out |
+# | every call left at the default reasoning effort | answers that take longer and cost many times the visible text | pick the effort per task; `none` or `low` for chat and lookups |
 # | ignoring usage | a surprise bill; slower, dearer turns; finally `context_length_exceeded` | log `usage`, keep a running total, trim to a budget |
 
 # %% [markdown]

@@ -44,8 +44,9 @@ from openai import OpenAI
 
 client = OpenAI()
 MODEL = backend.model
-# Reasoning models (gpt-5 family, o-series) accept only the default temperature: lesson 01b, section 4.
-REASONING = backend.is_reasoning
+# What this model accepts (lesson 01b, sections 3 and 4): temperature only at reasoning effort none, on the
+# models that have it. course.models reads it from the course's model catalogue.
+from course import models
 
 # %% [markdown]
 # ## 1. Why stream: the first word matters more than the last
@@ -60,7 +61,9 @@ REASONING = backend.is_reasoning
 #
 # The stub normally answers instantly. The next cell slows it down to a realistic pace (a first token after
 # half a second, then 15 ms per token). This is a stub setting, so the cell says so and is skipped on a real provider,
-# which has its own pace.
+# which has its own pace. The requests turn reasoning off (`reasoning_effort="none"`, lesson 01b, section 4): a
+# model that reasons writes its hidden reasoning tokens first, and they take their time before the first
+# visible word, streamed or not. Section 4 shows that the reasoning is billed, streamed or not.
 
 # %%
 if backend.skip_unless_stub("slowing the stub down to a realistic pace"):
@@ -73,7 +76,7 @@ QUESTION = [{"role": "user", "content": "Why is the sky blue? Answer in a short 
 
 # Without streaming: one response, when the whole reply is ready.
 start = time.perf_counter()
-response = client.chat.completions.create(model=MODEL, messages=QUESTION)
+response = client.chat.completions.create(model=MODEL, messages=QUESTION, **models.no_reasoning_params(MODEL))
 waited = time.perf_counter() - start
 print(f"without streaming: a blank screen for {waited:.2f} s, then {len(response.choices[0].message.content)} characters at once")
 
@@ -81,7 +84,7 @@ print(f"without streaming: a blank screen for {waited:.2f} s, then {len(response
 start = time.perf_counter()
 arrivals = []  # (seconds since the request, characters on screen so far)
 shown = 0
-for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stream=True):
+for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stream=True, **models.no_reasoning_params(MODEL)):
     if chunk.choices and chunk.choices[0].delta.content:
         shown += len(chunk.choices[0].delta.content)
         arrivals.append((time.perf_counter() - start, shown))
@@ -203,7 +206,7 @@ print("\nsame id on every chunk:", len({c.id for c in chunks}) == 1,
 
 # %%
 DAWN = [{"role": "user", "content": "Describe a river at dawn."}]
-sampling = {} if REASONING else {"temperature": 1.0}  # reasoning models sample at their default only
+sampling = models.sampling_params(MODEL, temperature=1.0)  # adds reasoning_effort="none" where it is needed
 stream = client.chat.completions.create(model=MODEL, messages=DAWN, stream=True, n=2, seed=1, **sampling)
 
 texts = {}
@@ -222,7 +225,9 @@ for index, text in sorted(texts.items()):
 
 # %%
 parts, finish_reason = [], None
-for chunk in client.chat.completions.create(model=MODEL, messages=QUESTION, stream=True, max_completion_tokens=12):
+for chunk in client.chat.completions.create(
+    model=MODEL, messages=QUESTION, stream=True, max_completion_tokens=12, **models.no_reasoning_params(MODEL)
+):
     choice = chunk.choices[0]
     parts.append(choice.delta.content or "")
     finish_reason = choice.finish_reason or finish_reason
@@ -230,7 +235,8 @@ print(repr("".join(parts)))
 print("finish_reason:", finish_reason)
 
 # %% [markdown]
-# (On a reasoning model the text may even be empty: its hidden reasoning used up the 12 tokens, as lesson 01b,
+# (The request turned reasoning off, `reasoning_effort="none"`, so all 12 tokens went to the text. While a
+# model reasons, the text may even be empty: its hidden reasoning used up the 12 tokens, as lesson 01b,
 # section 4, shows.)
 
 # %% [markdown]
@@ -274,8 +280,14 @@ for chunk in stream:
 
 print("text: ", repr(text))
 print("usage:", usage.prompt_tokens, "prompt +", usage.completion_tokens, "completion =", usage.total_tokens, "tokens")
+reasoning = usage.completion_tokens_details.reasoning_tokens if usage.completion_tokens_details else 0
+print(f"of the completion, {reasoning} tokens were hidden reasoning: billed, never streamed as content")
 
 # %% [markdown]
+# The completion counts more tokens than the text has: at its default effort the model reasoned first, and
+# the reasoning tokens never arrive as deltas (so counting the deltas yourself would miss them: one more reason
+# to ask for `include_usage`).
+#
 # ### No usage in the stream? Count the tokens yourself
 #
 # Some providers ignore `include_usage`, some proxies drop the last chunk, and a stream that breaks (lesson 05)
@@ -307,13 +319,15 @@ for chunk in stream:
 
 print("usage in this stream:", seen)
 print(f"counted by hand:  {count_prompt_tokens(GREETING)} prompt + {len(encoding.encode(text))} completion tokens")
-print(f"billed (above):   {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens")
+print(f"billed (above):   {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens, "
+      f"{reasoning} of them hidden reasoning")
 
 # %% [markdown]
-# The counts match the bill for this model. Know where counting by hand stops: another provider's model uses
-# another tokenizer (the counts become estimates), tools and images add tokens by rules of their own, and a
-# reasoning model also bills hidden reasoning tokens that no count of the visible text can see. When the bill
-# matters, ask for `include_usage`; count by hand when it cannot come.
+# The prompt count matches the bill, and so does the completion once you add the hidden reasoning tokens:
+# the text you can count by hand is only the visible part of what you pay for. Know where counting by hand
+# stops: reasoning tokens (here the larger part of the completion) never reach you, another provider's model
+# uses another tokenizer (the counts become estimates), and tools and images add tokens by rules of their own.
+# When the bill matters, ask for `include_usage`; count by hand when it cannot come.
 
 # %% [markdown]
 # ## 5. The SDK's helper: `client.chat.completions.stream()`

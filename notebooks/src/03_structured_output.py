@@ -44,6 +44,8 @@ import json
 import openai
 from openai import OpenAI
 
+from course import models  # what this model accepts (lesson 01b, sections 3 and 4)
+
 client = OpenAI()
 MODEL = backend.model
 
@@ -400,6 +402,7 @@ response = client.chat.completions.create(
     response_format={"type": "json_schema",
                      "json_schema": {"name": "review_classification", "schema": REVIEW_SCHEMA, "strict": True}},
     max_completion_tokens=12,
+    **models.no_reasoning_params(MODEL),  # reasoning_effort="none": the 12 tokens all go to the JSON
 )
 print(response.choices[0].finish_reason, repr(response.choices[0].message.content))
 
@@ -409,12 +412,14 @@ try:
         messages=[SYSTEM, {"role": "user", "content": f"Review: {REVIEW}"}],
         response_format=ReviewClassification,
         max_completion_tokens=12,
+        **models.no_reasoning_params(MODEL),
     )
 except openai.LengthFinishReasonError as err:
     print(type(err).__name__, "| finish_reason:", err.completion.choices[0].finish_reason)
 
 # %% [markdown]
-# (On a reasoning model the content may be empty rather than cut: the reasoning took the 12 tokens.)
+# (Both requests turned reasoning off. While a model reasons, the content may be empty rather than cut: the
+# reasoning takes the 12 tokens first.)
 #
 # `.parse()` refuses to parse a cut-off reply and raises `LengthFinishReasonError`; with `.create()` it is your
 # job to check `finish_reason` before `json.loads`. The fix is a larger `max_completion_tokens` (or none), not a retry

@@ -45,6 +45,8 @@ import json
 
 from openai import OpenAI
 
+from course import models  # what each model accepts, from the course's model catalogue (section 2)
+
 client = OpenAI()
 MODEL = backend.model
 
@@ -103,7 +105,71 @@ WEATHER_TOOL = {
 TOOLS = [WEATHER_TOOL]
 
 # %% [markdown]
-# ## 2. The single hop, step by step
+# ## 2. Tools on today's models: reasoning gets in the way
+#
+# Offer the tool the plain way, as every tutorial written before 2026 does, and a current OpenAI model may answer
+# with a 400 before it looks at the question:
+
+# %%
+import openai
+
+question = [{"role": "user", "content": "What's the weather in Amsterdam?"}]
+try:
+    client.chat.completions.create(model=MODEL, messages=question, tools=TOOLS)
+    print(f"{MODEL} takes function tools on Chat Completions at its default settings")
+except openai.BadRequestError as err:
+    print(err.status_code, "| param:", err.param)
+    print(err.body["message"])
+
+# %% [markdown]
+# We sent no `reasoning_effort`, but the model's **default** effort counts: it reasons (lesson 01b, section 4),
+# and on Chat Completions many of today's models do not combine reasoning with function tools. The 400 names
+# the two ways out:
+#
+# 1. **Turn reasoning off**: `reasoning_effort="none"` on Chat Completions, for the models that take it with
+#    tools (gpt-6-luna, gpt-6-sol and the GPT-5.6 family; gpt-5.4 and gpt-5.2, whose default is already `none`,
+#    just need no other effort sent).
+# 2. **Use the Responses API** (lesson 07), which takes function tools at every effort. It is the only way on
+#    gpt-6.1-sol, gpt-6.1-terra and gpt-6-astra, which refuse function tools on Chat Completions at every effort.
+#
+# Other models take tools on Chat Completions at any effort (gpt-6.2-sol and -astra, gpt-5.5, gpt-5.1), and so do
+# most other providers' models. Which rule a model follows is in the course's model information, so the code
+# does not guess from the name:
+
+# %%
+print(f"function tools on Chat Completions for {MODEL}: {models.chat_tools(MODEL)}")
+TOOL_MODEL, TOOL_PARAMS = models.chat_tools_model(MODEL)
+if TOOL_MODEL != MODEL:
+    print(f"{MODEL} takes them only through the Responses API: this lesson's Chat Completions cells use {TOOL_MODEL}")
+print("a Chat Completions request with tools adds:", TOOL_PARAMS)
+
+r = client.chat.completions.create(model=TOOL_MODEL, messages=question, tools=TOOLS, **TOOL_PARAMS)
+print(r.choices[0].finish_reason, [(c.function.name, c.function.arguments) for c in r.choices[0].message.tool_calls])
+
+# %% [markdown]
+# The second way out keeps the model's reasoning: the same question on the Responses API, with the tool in that
+# API's flat shape (no `"function"` wrapper; lesson 07 explains every difference). The model thinks, then asks
+# for the same call:
+
+# %%
+FLAT_WEATHER_TOOL = {"type": "function", **WEATHER_TOOL["function"]}
+try:
+    r = client.responses.create(model=MODEL, input=question[0]["content"], tools=[FLAT_WEATHER_TOOL])
+    calls = [(item.name, item.arguments) for item in r.output if item.type == "function_call"]
+    print("output items:", [item.type for item in r.output])
+    print("calls:", calls, "· reasoning tokens:", r.usage.output_tokens_details.reasoning_tokens)
+except (openai.NotFoundError, openai.BadRequestError) as err:
+    backend.warn_unsupported("responses_api", "04")
+    print(f"{backend.provider}: {type(err).__name__}: {err.message}")
+
+# %% [markdown]
+# Which to choose? With effort `none` the model answers sooner and costs less, and for a lookup like ours that
+# is all it needs; for a plan over several tools, reasoning helps, and the Responses API is the way to keep it.
+# The rest of this lesson uses Chat Completions with `TOOL_PARAMS` (the agent loop is the same on both APIs;
+# lesson 07 writes it for the Responses API).
+
+# %% [markdown]
+# ## 3. The single hop, step by step
 #
 # **Step 1: ask, with the tools on offer.** The model decides. Here it does not answer in text: the
 # message has `content=None`, a list of `tool_calls`, and `finish_reason` is `"tool_calls"`.
@@ -112,7 +178,7 @@ TOOLS = [WEATHER_TOOL]
 messages = [{"role": "user", "content": "What's the weather in Amsterdam?"}]
 show(messages)
 
-response = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+response = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS)
 choice = response.choices[0]
 print()
 print("finish_reason:", choice.finish_reason)
@@ -154,7 +220,7 @@ show(messages)
 # text (`finish_reason` `"stop"`).
 
 # %%
-response = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+response = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS)
 print("finish_reason:", response.choices[0].finish_reason)
 messages.append({"role": "assistant", "content": response.choices[0].message.content})
 show(messages)
@@ -165,7 +231,7 @@ show(messages)
 # the result came back as an ordinary message. That is all "tool calling" is.
 
 # %% [markdown]
-# ## 3. Parallel calls
+# ## 4. Parallel calls
 #
 # Ask about two cities and the model may request **several calls in one message** (`parallel_tool_calls`
 # is on by default). Answer **every** one, each with its own `tool_call_id`, before asking again. A small
@@ -183,7 +249,7 @@ def assistant_entry(message):
 
 
 messages = [{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}]
-message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+message = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS).choices[0].message
 print(len(message.tool_calls), "tool calls in one message")
 
 messages.append(assistant_entry(message))
@@ -192,7 +258,7 @@ for call in message.tool_calls:
     messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
 show(messages)
 
-final = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS)
+final = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS)
 print()
 print(final.choices[0].message.content)
 
@@ -202,13 +268,13 @@ print(final.choices[0].message.content)
 
 # %%
 message = client.chat.completions.create(
-    model=MODEL, messages=messages[:1], tools=TOOLS, parallel_tool_calls=False
+    model=TOOL_MODEL, messages=messages[:1], tools=TOOLS, parallel_tool_calls=False, **TOOL_PARAMS
 ).choices[0].message
 print([(c.function.name, c.function.arguments) for c in message.tool_calls])
 
 
 # %% [markdown]
-# ## 4. When a tool fails
+# ## 5. When a tool fails
 #
 # Tools fail: an unknown city, a timeout, a bug. If the exception escapes, your program crashes and the
 # user gets nothing. Instead, **return the error to the model as the tool result**. It is just text the
@@ -228,16 +294,16 @@ def run_tool(call, registry):
 REGISTRY = {"get_weather": get_weather}
 
 messages = [{"role": "user", "content": "What's the weather in Atlantis?"}]
-message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+message = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS).choices[0].message
 messages.append(assistant_entry(message))
 for call in message.tool_calls:
     messages.append({"role": "tool", "tool_call_id": call.id, "content": run_tool(call, REGISTRY)})
 show(messages)
 print()
-print(client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message.content)
+print(client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS).choices[0].message.content)
 
 # %% [markdown]
-# ## 5. `tool_choice`: who decides
+# ## 6. `tool_choice`: who decides
 #
 # | `tool_choice` | the model… |
 # | --- | --- |
@@ -247,7 +313,7 @@ print(client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS
 # | `{"type": "function", "function": {"name": "get_weather"}}` | must call that function |
 #
 # Forcing is useful for extraction ("always fill this form") and dangerous in a loop: a model that *must*
-# call a tool can never give its final answer (see section 7). Sending `tool_choice` without `tools` is a
+# call a tool can never give its final answer (see section 8). Sending `tool_choice` without `tools` is a
 # 400, and so is naming a function that is not in `tools`. One quirk: when you name the function, the API
 # reports `finish_reason` `"stop"`, not `"tool_calls"`, although the message carries the call. Decide what to
 # do from `message.tool_calls`, never from `finish_reason` alone.
@@ -255,26 +321,26 @@ print(client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS
 # %%
 for tool_choice in ["auto", "none", "required", {"type": "function", "function": {"name": "get_weather"}}]:
     choice = client.chat.completions.create(
-        model=MODEL, messages=[{"role": "user", "content": "What's the weather like in Paris today?"}],
+        model=TOOL_MODEL, messages=[{"role": "user", "content": "What's the weather like in Paris today?"}],
         tools=TOOLS, tool_choice=tool_choice,
+        **TOOL_PARAMS,
     ).choices[0]
     message = choice.message
     said = [f"{c.function.name}({c.function.arguments})" for c in message.tool_calls] if message.tool_calls else message.content
     print(f"{json.dumps(tool_choice):58} finish_reason={choice.finish_reason!r:12} -> {said}")
 
 # %%
-import openai
-
 try:
     client.chat.completions.create(
-        model=MODEL, messages=[{"role": "user", "content": "Hi"}],
+        model=TOOL_MODEL, messages=[{"role": "user", "content": "Hi"}],
         tools=TOOLS, tool_choice={"type": "function", "function": {"name": "get_time"}},
+        **TOOL_PARAMS,
     )
 except openai.BadRequestError as err:
     print(err.status_code, err.body["message"], "| param:", err.body["param"])
 
 # %% [markdown]
-# ## 6. Streaming a tool call
+# ## 7. Streaming a tool call
 #
 # Streamed, a tool call arrives in pieces: a first delta with the call's `index`, `id`, `type` and
 # `name` (and empty `arguments`), then fragments of the arguments' JSON. With parallel calls, the next
@@ -283,8 +349,9 @@ except openai.BadRequestError as err:
 
 # %%
 stream = client.chat.completions.create(
-    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}],
+    model=TOOL_MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}],
     tools=TOOLS, stream=True,
+    **TOOL_PARAMS,
 )
 calls = {}  # index -> the call so far
 for chunk in stream:
@@ -309,7 +376,8 @@ for index, call in calls.items():
 
 # %%
 with client.chat.completions.stream(
-    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}], tools=TOOLS,
+    model=TOOL_MODEL, messages=[{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}], tools=TOOLS,
+    **TOOL_PARAMS,
 ) as stream:
     for event in stream:
         if event.type == "tool_calls.function.arguments.done":
@@ -319,7 +387,7 @@ print("finish_reason:", final.choices[0].finish_reason)
 
 
 # %% [markdown]
-# ## 7. The agent loop
+# ## 8. The agent loop
 #
 # One hop is not always enough. "What's the weather where I am?" needs two tools *in sequence*: first
 # find the location, then the weather **there**. The model can't ask for the second call before it has
@@ -359,7 +427,7 @@ AGENT_REGISTRY = {"get_weather": get_weather, "get_my_location": get_my_location
 def agent(question, tools, registry, max_steps=5, **options):
     messages = [{"role": "user", "content": question}]
     for step in range(1, max_steps + 1):
-        message = client.chat.completions.create(model=MODEL, messages=messages, tools=tools, **options).choices[0].message
+        message = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=tools, **options, **TOOL_PARAMS).choices[0].message
         messages.append(assistant_entry(message))
         if not message.tool_calls:
             print(f"step {step}: answer")
@@ -391,7 +459,7 @@ answer, history = agent("What's the weather in Paris?", AGENT_TOOLS, AGENT_REGIS
 print(answer, "|", len(history), "messages")
 
 # %% [markdown]
-# ## 8. Tool results are untrusted input; some tools need a human's yes
+# ## 9. Tool results are untrusted input; some tools need a human's yes
 #
 # A tool result goes into the conversation as text the model reads, and the model cannot reliably tell *data* from
 # *instructions*. If a tool returns text someone else wrote (a web page, an e-mail, a product review, a
@@ -459,7 +527,7 @@ def run_tool_guarded(call, registry, confirm) -> str:
 def shop_agent(question, confirm, max_steps=5):
     messages = [{"role": "system", "content": SHOP_SYSTEM}, {"role": "user", "content": question}]
     for _ in range(max_steps):
-        message = client.chat.completions.create(model=MODEL, messages=messages, tools=SHOP_TOOLS).choices[0].message
+        message = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=SHOP_TOOLS, **TOOL_PARAMS).choices[0].message
         messages.append(assistant_entry(message))
         if not message.tool_calls:
             return message.content
@@ -495,18 +563,18 @@ print(shop_agent("Please cancel my order A1002.", confirm=ask_the_user))
 print("orders actually cancelled:", CANCELLED)
 
 # %% [markdown]
-# ## 9. Common mistakes
+# ## 10. Common mistakes
 #
 # **Not echoing the assistant message (with its `tool_calls`) back into the history.** Symptom: a 400,
 # because a tool result must answer a call the model made in the message just before it:
 
 # %%
 messages = [{"role": "user", "content": "What's the weather in Amsterdam?"}]
-message = client.chat.completions.create(model=MODEL, messages=messages, tools=TOOLS).choices[0].message
+message = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=TOOLS, **TOOL_PARAMS).choices[0].message
 call = message.tool_calls[0]
 broken = messages + [{"role": "tool", "tool_call_id": call.id, "content": json.dumps(get_weather("Amsterdam"))}]
 try:
-    client.chat.completions.create(model=MODEL, messages=broken, tools=TOOLS)
+    client.chat.completions.create(model=TOOL_MODEL, messages=broken, tools=TOOLS, **TOOL_PARAMS)
 except openai.BadRequestError as err:
     print(err.body["message"], "| param:", err.body["param"])
 
@@ -516,7 +584,7 @@ except openai.BadRequestError as err:
 
 # %%
 two = [{"role": "user", "content": "What's the weather in Amsterdam and Paris?"}]
-message = client.chat.completions.create(model=MODEL, messages=two, tools=TOOLS).choices[0].message
+message = client.chat.completions.create(model=TOOL_MODEL, messages=two, tools=TOOLS, **TOOL_PARAMS).choices[0].message
 first, second = message.tool_calls
 amsterdam, paris = json.dumps(get_weather("Amsterdam")), json.dumps(get_weather("Paris"))
 
@@ -527,14 +595,14 @@ attempts = {
 }
 for mistake, tool_messages in attempts.items():
     try:
-        client.chat.completions.create(model=MODEL, messages=two + [assistant_entry(message)] + tool_messages, tools=TOOLS)
+        client.chat.completions.create(model=TOOL_MODEL, messages=two + [assistant_entry(message)] + tool_messages, tools=TOOLS, **TOOL_PARAMS)
     except openai.BadRequestError as err:
         print(f"{mistake}: {err.body['message']} | param: {err.body['param']}")
 
 # %% [markdown]
 # **Trusting arguments without validation.** The arguments are text a model wrote. Strict mode makes them
 # match the schema, but not every provider supports it, and a schema can't say "a city that exists".
-# Parse into a typed object and check before acting; errors go back to the model (section 4). pydantic
+# Parse into a typed object and check before acting; errors go back to the model (section 5). pydantic
 # does the parsing, and the SDK can build the strict tool from the model class and parse the arguments
 # for you with `client.chat.completions.parse`:
 
@@ -550,7 +618,8 @@ class GetWeather(BaseModel):
 
 tool = openai.pydantic_function_tool(GetWeather, name="get_weather")
 completion = client.chat.completions.parse(
-    model=MODEL, messages=[{"role": "user", "content": "What's the weather in Paris?"}], tools=[tool],
+    model=TOOL_MODEL, messages=[{"role": "user", "content": "What's the weather in Paris?"}], tools=[tool],
+    **TOOL_PARAMS,
 )
 parsed = completion.choices[0].message.tool_calls[0].function.parsed_arguments
 print(type(parsed).__name__, parsed)
@@ -561,15 +630,21 @@ except ValidationError as err:
     print("rejected:", err.errors()[0]["msg"], err.errors()[0]["loc"])
 
 # %% [markdown]
+# **Offering tools to a model that reasons, on Chat Completions.** Symptom: a 400 "Function tools with
+# reasoning_effort are not supported", even though you sent no effort. Send `reasoning_effort="none"` where the
+# model has it, or use the Responses API (section 2; `course.models.chat_tools_params` says which).
+#
 # **An unbounded loop.** Symptom: a program that never returns and a bill that keeps growing. Always cap
-# the steps (section 7) and decide what to do when the cap is hit.
+# the steps (section 8) and decide what to do when the cap is hit.
 #
 # **Obeying a tool result.** Symptom: the assistant does what a web page or a review told it to do. Tool
-# results are data; destructive tools run only after the user confirms (section 8).
+# results are data; destructive tools run only after the user confirms (section 9).
 #
 # ## Summary
 #
 # * A tool is a JSON description; the model only *asks* for calls (`finish_reason` `"tool_calls"`), your code runs them.
+# * On Chat Completions, many current models take tools only at `reasoning_effort="none"`, and some not at all: the
+#   Responses API takes them at every effort.
 # * Append the assistant message **with** its `tool_calls`, then one `tool` message per call with its `tool_call_id`.
 # * Parse arguments (`json.loads`, or pydantic), and turn every failure into a result the model can read.
 # * `tool_choice` forces or forbids calls; streamed calls arrive as fragments, joined per `index`.
@@ -584,7 +659,9 @@ except ValidationError as err:
 # 2. `assistant_to_dict(message)`: the assistant message, with its `tool_calls`, as a history entry;
 # 3. `execute_tool_calls(message, registry)`: run every call of one message; unknown tools, bad JSON and
 #    exceptions become error results, never crashes;
-# 4. `run_agent(...)`: the loop, returning the answer and the full history, with a step limit.
+# 4. `run_agent(...)`: the loop, returning the answer and the full history, with a step limit. Its `options`
+#    go to every request: pass `reasoning_effort="none"` there for a model that needs it (section 2), as the
+#    tests do for the course's default model.
 #
 # Check your work with:
 #

@@ -363,15 +363,20 @@ if backend.skip_unless_stub("injecting faults"):
 #
 # A conversation grows with every turn. Once the prompt is bigger than the model's **context window**, the API
 # answers 400 `context_length_exceeded`. Retrying sends the same tokens and fails the same way: the fix is to
-# send fewer. The stub's `gpt-3.5-turbo` has the real model's window, 16,385 tokens. Here is a long chat with it
-# (the demo uses that model by name, so it only runs on the stub):
+# send fewer. Today's windows are large (400,000 to 1,050,000 tokens; some models also cap the prompt lower,
+# gpt-5.2 at 272,000 input tokens), so the demo takes the current model with the smallest limit and a logbook
+# kept for three years. It only runs on the stub: on a real provider, sending that much would take a while.
 
 # %%
-SMALL_MODEL = "gpt-3.5-turbo"  # a 16,385-token context window
+from course import models
+
+SMALL_MODEL = min(models.current(), key=models.input_limit)  # the current model with the smallest prompt limit
+WINDOW = models.input_limit(SMALL_MODEL)
+print(f"{SMALL_MODEL}: at most {WINDOW:,} prompt tokens")
 
 entry = "The lighthouse keeper wrote in his logbook every evening, noting the weather, the sea and the ships. " * 12
 history = [{"role": "system", "content": "You are a helpful assistant who remembers the whole conversation."}]
-for day in range(1, 61):
+for day in range(1, 1101):
     history.append({"role": "user", "content": f"Day {day} of the logbook: {entry}"})
     history.append({"role": "assistant", "content": f"Noted the entry for day {day}."})
 history.append({"role": "user", "content": "Summarise our conversation so far in one sentence."})
@@ -392,8 +397,6 @@ if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
 # %%
 from course.pricing import estimate_tokens
 
-WINDOW = 16_385
-
 
 def trim_to_fit(messages: list[dict], reply_tokens: int, window: int = WINDOW, margin: float = 0.9) -> list[dict]:
     budget = int(window * margin) - reply_tokens
@@ -411,8 +414,9 @@ if backend.skip_unless_stub(f"the {SMALL_MODEL} context-window demo"):
     print(reply.choices[0].message.content)
 
 # %% [markdown]
-# Dropping old turns loses what they said. Two alternatives: move to a model with a larger window (gpt-4o-mini
-# has 128,000 tokens; the gpt-4.1 family about a million), which costs more per call as the prompt grows; or
+# Dropping old turns loses what they said. Two alternatives: move to a model with a larger window (most current
+# models take about a million tokens: `docs/providers.md` lists them), which costs more per call as the prompt
+# grows (past 272,000 prompt tokens the whole request is billed at twice the input price on today's models); or
 # **summarise** the turns that no longer fit.
 #
 # ### Summarise instead of dropping
@@ -441,6 +445,7 @@ def summarise_to_fit(messages: list[dict], reply_tokens: int, summary_tokens: in
         model=MODEL,  # a window large enough for the old turns
         messages=[{"role": "system", "content": SUMMARY_INSTRUCTIONS}, {"role": "user", "content": transcript}],
         max_completion_tokens=summary_tokens,
+        **models.no_reasoning_params(MODEL),  # a summary needs no reasoning: all its tokens go to the text
     )
     system = {"role": "system",
               "content": f"{messages[0]['content']}\n\nSummary of the earlier conversation: {summary.choices[0].message.content}"}
@@ -837,7 +842,8 @@ from pathlib import Path
 
 batch_lines = [
     {"custom_id": f"city-{i}", "method": "POST", "url": "/v1/chat/completions",
-     "body": {"model": MODEL, "messages": [{"role": "user", "content": prompt}], "max_completion_tokens": 5}}
+     "body": {"model": MODEL, "messages": [{"role": "user", "content": prompt}], "max_completion_tokens": 5,
+              **models.no_reasoning_params(MODEL)}}  # 5 tokens leave no room for reasoning
     for i, prompt in enumerate(PROMPTS)
 ]
 batch_file = Path(tempfile.mkdtemp()) / "countries.jsonl"

@@ -62,11 +62,15 @@ import openai
 from openai import OpenAI
 from pydantic import BaseModel, Field
 
+from course import models
 from course.pricing import Meter, usd
 
 client = OpenAI()
-MODEL = backend.model
-REASONING = backend.is_reasoning  # gpt-5 family, o-series: lesson 01b, section 4
+# The assistant offers function tools on Chat Completions, which some models take only at reasoning effort none
+# and others only through the Responses API (lesson 04, section 2): course.models says what each needs.
+MODEL, TOOL_PARAMS = models.chat_tools_model(backend.model)  # e.g. {"reasoning_effort": "none"}
+if MODEL != backend.model:
+    print(f"{backend.model} takes function tools only through the Responses API; the capstone runs on {MODEL}")
 
 # %% [markdown]
 # ## 1. The shop, its policies and its two tools
@@ -154,7 +158,7 @@ def prompt_tokens(**request) -> int:
     return reply.usage.prompt_tokens
 
 
-TOOL_TOKENS = prompt_tokens(tools=TOOLS) - prompt_tokens()
+TOOL_TOKENS = prompt_tokens(tools=TOOLS, **TOOL_PARAMS) - prompt_tokens()
 print(f"the two tool definitions add {TOOL_TOKENS} tokens to every request that offers them")
 
 
@@ -312,6 +316,7 @@ class ShopAssistant:
         self.history: list[dict] = []  # the whole conversation, never trimmed
         self.meter = Meter(model)
         self.requests: list[tuple[str, int, int, int]] = []  # (what, estimated, billed prompt, completion tokens)
+        self.tool_params = models.chat_tools_params(model) or {}  # e.g. reasoning_effort="none" (lesson 04)
 
     def context(self) -> list[dict]:
         system = {"role": "system", "content": SYSTEM_PROMPT}
@@ -329,7 +334,8 @@ class ShopAssistant:
             screen.new_attempt()
             finished = False
             with self.client.chat.completions.stream(
-                model=self.model, messages=messages, tools=TOOLS, stream_options={"include_usage": True}
+                model=self.model, messages=messages, tools=TOOLS, stream_options={"include_usage": True},
+                **self.tool_params,
             ) as stream:
                 try:
                     for event in stream:
@@ -649,7 +655,7 @@ def extract_ticket(assistant: ShopAssistant) -> SupportTicket:
         messages=[{"role": "system", "content": TICKET_INSTRUCTIONS},
                   {"role": "user", "content": transcript(assistant.history)}],
         response_format=SupportTicket,
-        **({} if REASONING else {"temperature": 0}),  # reasoning models take only the default temperature
+        **models.sampling_params(assistant.model, temperature=0),  # with reasoning_effort="none" where it is needed
     ), sleep=assistant.sleep, log=assistant.log, rand=assistant.rand)
     assistant._count("ticket", completion.usage)
     message = completion.choices[0].message
@@ -733,11 +739,14 @@ box
 #
 # Which model should the shop use? Not the biggest by default, and not the cheapest either: measure. Put a few
 # questions whose right answers you know through the **same** assistant on each candidate, and record what
-# matters: did it get the facts right (quality), how long did it take (speed), what did it cost. On the stub
-# every model answers from the same script at the same pace, so quality and speed tie (the times measure your
-# machine) and the table shows how prices and reasoning tokens differ: the same three answers cost many times
-# more on one model than on another. With a key, the same cell is a real comparison (keep the questions, add
-# harder ones, and run each several times: real latencies vary).
+# matters: did it get the facts right (quality), how long did it take (speed), what did it cost. The candidates
+# come from the course's model table (lesson 00, section 5): today's models that take function tools on Chat
+# Completions, from the cheapest to the dearest. On the stub every model answers from the same script at the
+# same pace, so quality and speed tie (the times measure your machine) and the table shows how prices and
+# reasoning tokens differ: the models that need effort `none` for tools answer without reasoning, the others
+# reason at their default effort, and the same three answers cost many times more on one than on another. With
+# a key, the same cell is a real comparison (keep the questions, add harder ones, and run each several times:
+# real latencies vary).
 
 # %%
 import contextlib
@@ -748,10 +757,12 @@ EVAL = [  # (question, a fact the answer must contain)
     ("Do you still have the Aeropress Go in stock? My sister would love one.", "3 units"),
     ("Is the Chemex in stock?", "sold out"),
 ]
-CANDIDATES = ["gpt-4.1-nano", "gpt-4o-mini", "gpt-4.1-mini", "gpt-4o", "gpt-5-mini"]
+with_tools = [m for m in models.current() if models.chat_tools(m) != "responses_only"]
+by_price = sorted(with_tools, key=lambda m: models.info(m).prices.input)
+CANDIDATES = [*by_price[:3], by_price[-1]]  # the three cheapest and the dearest
 
 costs = {}
-print(f"{'model':<14}{'right':>7}{'time per question':>19}{'cost per question':>19}")
+print(f"{'model':<14}{'right':>7}{'time per question':>19}{'cost per question':>19}{'reasoning tokens':>18}")
 for candidate in CANDIDATES:
     tester = ShopAssistant(client, candidate)
     right, started = 0, time.perf_counter()
@@ -763,7 +774,8 @@ for candidate in CANDIDATES:
         print(f"{candidate:<14}  not available on {backend.provider}")
         continue
     seconds = (time.perf_counter() - started) / len(EVAL)
-    print(f"{candidate:<14}{right:>5}/{len(EVAL)}{seconds * 1000:>15.1f} ms{usd(tester.meter.dollars / len(EVAL)):>19}")
+    print(f"{candidate:<14}{right:>5}/{len(EVAL)}{seconds * 1000:>15.1f} ms"
+          f"{usd(tester.meter.dollars / len(EVAL)):>19}{tester.meter.reasoning_tokens:>18}")
     costs[candidate] = tester.meter.dollars
 if len(costs) > 1:
     dearest, cheapest = max(costs, key=costs.get), min(costs, key=costs.get)
@@ -771,8 +783,9 @@ if len(costs) > 1:
 
 # %% [markdown]
 # Read it as a decision, not a ranking: take the cheapest model that gets every question right at a speed your
-# users accept, and re-run the comparison when prices or models change (they do, often). A reasoning model
-# earns its extra tokens on problems that need thinking, not on looking up an order.
+# users accept, and re-run the comparison when prices or models change (they do, often: the course's table has
+# a shutdown date for every model OpenAI is retiring). A reasoning model earns its extra tokens on problems that
+# need thinking, not on looking up an order.
 
 # %% [markdown]
 # ## 12. Another provider, the same code
@@ -859,7 +872,9 @@ with StubServer(second) as second_server:  # another server on another port
 # | the assistant's reply not appended | the model can't refer to what it said; two user messages in a row | append every reply (streamed ones too, joined) | [01 · messages](01_messages.ipynb), [02 · streaming](02_streaming.ipynb) |
 # | several system messages stacked | instructions pile up, contradict each other, cost tokens | one system message, first; edit it to change the rules | [01 · messages](01_messages.ipynb) |
 # | `max_completion_tokens` too low | replies cut mid-sentence or mid-JSON with no error, only `finish_reason` `"length"`; on reasoning models an empty reply | check `finish_reason`; leave room, more on reasoning models | [01 · messages](01_messages.ipynb), [03 · structured output](03_structured_output.ipynb) |
-# | `max_tokens` or `temperature` sent to a reasoning model | 400 `unsupported_parameter` / `unsupported_value` | `max_completion_tokens`; branch on the model family | [01 · messages](01_messages.ipynb) |
+# | `max_tokens` sent to a reasoning model, or `temperature` while it reasons | 400 `unsupported_parameter` / `unsupported_value` | `max_completion_tokens`; `temperature` only with `reasoning_effort="none"`, decided from the model's facts (`course.models`), not its name | [01 · messages](01_messages.ipynb) |
+# | function tools on Chat Completions while the model reasons | 400 "Function tools with reasoning_effort are not supported" | `reasoning_effort="none"` where the model has it, else the Responses API | [04 · tool calling](04_tool_calling.ipynb), [07 · Responses API](07_responses_api.ipynb) |
+# | a model used past its shutdown date | every request gets a 404 "has been deprecated" | read `shutdown_date` (`GET /v1/models`); move before the date | [00 · setup](00_setup.ipynb) |
 # | system prompt lost when trimming | the assistant forgets its role and rules | keep the system message first, trim whole turns after it | [01 · messages](01_messages.ipynb) |
 # | history never trimmed | slower, costlier requests, then a 400 `context_length_exceeded` | a token budget per request | [01 · messages](01_messages.ipynb) |
 # | cost counted from the last response only | the bill is several times the meter | add the usage of every request, tool hops included | [01 · messages](01_messages.ipynb) |

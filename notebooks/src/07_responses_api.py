@@ -47,31 +47,14 @@ import json
 
 from openai import OpenAI
 
+from course import models  # what this model accepts, from the course's model catalogue (lesson 01)
+
 client = OpenAI()
 MODEL = backend.model
-
-
-# STAND-IN until the course's model module (course.models, issue 22) lands: the same questions, answered from
-# the course's model catalogue, never from the look of a model's name.
-class models:  # noqa: N801  (named like the module it stands in for)
-
-    from llm_stub import catalog as _catalog
-
-    @classmethod
-    def is_reasoning(cls, model: str) -> bool:
-        return course.backend.is_reasoning_model(model)  # the catalogue for the models it knows
-
-    @classmethod
-    def current(cls) -> list[str]:
-        return list(cls._catalog.ALIASES)
-
-    @classmethod
-    def input_limit(cls, model: str) -> int:
-        return next(m.context_window for m in cls._catalog.DEFAULT_MODELS if m.id == model)
-
-
 REASONING = models.is_reasoning(MODEL)
-SAMPLING = {} if REASONING else {"temperature": 0}  # reasoning models accept only the default temperature
+# temperature only at effort none (lesson 01b, section 3); each API spells the effort its own way
+SAMPLING = models.sampling_params(MODEL, temperature=0)  # Chat Completions: reasoning_effort="none"
+RESPONSES_SAMPLING = models.sampling_params(MODEL, api="responses", temperature=0)  # reasoning={"effort": "none"}
 
 
 def show(data: dict, width: int = 110) -> None:
@@ -123,7 +106,7 @@ resp = client.responses.create(
     instructions=INSTRUCTIONS,
     input=QUESTION,
     max_output_tokens=1000,
-    **SAMPLING,
+    **RESPONSES_SAMPLING,
 )
 print("Chat Completions:", chat.choices[0].message.content)
 print("\nResponses:       ", resp.output_text)
@@ -337,12 +320,16 @@ print(answer.output_text)
 
 # %% [markdown]
 # The same loop in Chat Completions, for comparison: an assistant message carrying `tool_calls`, then a
-# `tool` message per call.
+# `tool` message per call. Note what the Responses requests above did not need: on Chat Completions many current
+# models take function tools only at `reasoning_effort="none"`, and some not at all (lesson 04, section 2); the
+# Responses API takes them while the model reasons.
 
 # %%
+TOOL_MODEL, TOOL_PARAMS = models.chat_tools_model(MODEL)  # e.g. {"reasoning_effort": "none"} (lesson 04)
+print(f"on Chat Completions, {TOOL_MODEL} with tools needs {TOOL_PARAMS}")
 messages = [{"role": "user", "content": WEATHER_QUESTION}]
 reply = (
-    client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+    client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL], **TOOL_PARAMS)
     .choices[0]
     .message
 )
@@ -350,7 +337,7 @@ messages.append(reply.model_dump(exclude_none=True))
 for call in reply.tool_calls or []:
     result = get_weather(**json.loads(call.function.arguments))
     messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
-final_chat = client.chat.completions.create(model=MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL])
+final_chat = client.chat.completions.create(model=TOOL_MODEL, messages=messages, tools=[CHAT_WEATHER_TOOL], **TOOL_PARAMS)
 print(final_chat.choices[0].message.content)
 
 # %% [markdown]
@@ -371,17 +358,16 @@ except openai.BadRequestError as err:
 
 # %% [markdown]
 # And a request you can't afford fails the same way on both: the context window does not change with the
-# API.
+# API. The cell asks the current model with the smallest prompt limit (lesson 05, section 4) for a little more
+# than that (on the stub only: it sends over a megabyte):
 
 # %%
-try:
-    client.responses.create(model="gpt-3.5-turbo", input="word " * 20_000)
-except openai.BadRequestError as err:
-    print(err.code, "|", err.body["message"][:120], "...")
-except openai.NotFoundError:
-    print(
-        f"{backend.provider} has no gpt-3.5-turbo; the point stands: a prompt beyond the context window is a 400."
-    )
+SMALL_MODEL = min(models.current(), key=models.input_limit)
+if backend.skip_unless_stub(f"a prompt beyond {SMALL_MODEL}'s limit"):
+    try:
+        client.responses.create(model=SMALL_MODEL, input="word " * (models.input_limit(SMALL_MODEL) + 1000))
+    except openai.BadRequestError as err:
+        print(err.code, "|", err.body["message"])
 
 # %% [markdown]
 # ## 6. What is genuinely new
@@ -402,15 +388,15 @@ except openai.NotFoundError:
 # true), and `previous_response_id=<its id>` continues from it. You send only the new turn:
 
 # %%
-turn1 = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", **SAMPLING)
+turn1 = client.responses.create(model=MODEL, input="Hi! I'm Sam and I'm learning Python.", **RESPONSES_SAMPLING)
 turn2 = client.responses.create(
-    model=MODEL, input="What's my name?", previous_response_id=turn1.id, **SAMPLING
+    model=MODEL, input="What's my name?", previous_response_id=turn1.id, **RESPONSES_SAMPLING
 )
 turn3 = client.responses.create(
     model=MODEL,
     input="Suggest a first project for me in one sentence.",
     previous_response_id=turn2.id,
-    **SAMPLING,
+    **RESPONSES_SAMPLING,
 )
 for turn in (turn1, turn2, turn3):
     print("assistant:", turn.output_text)
@@ -522,8 +508,9 @@ print(answer.output_text)
 # %%
 import tiktoken
 
-LONG_MODEL = min(models.current(), key=models.input_limit)  # the current model with the smallest prompt limit
+LONG_MODEL = SMALL_MODEL  # section 5's choice: the current model with the smallest prompt limit
 LIMIT = models.input_limit(LONG_MODEL)
+FAST = models.no_reasoning_params(LONG_MODEL, "responses")  # one-line replies need no reasoning (lesson 01b)
 encoding = tiktoken.get_encoding("o200k_base")  # the encoding of OpenAI's current models (lesson 01b)
 
 
@@ -547,14 +534,14 @@ def send_part(part: int, previous_id: str, **options):
         model=LONG_MODEL,
         input=f"Here is part {part} of today's web server log. Reply only with 'Got part {part}.'\n\n{logs[part]}",
         previous_response_id=previous_id,
-        max_output_tokens=2000,
+        max_output_tokens=2000, **FAST,
         **options,
     )
 
 
 if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
     hello = client.responses.create(
-        model=LONG_MODEL, input="Hi! I'm Sam, and I look after our web servers.", max_output_tokens=2000
+        model=LONG_MODEL, input="Hi! I'm Sam, and I look after our web servers.", max_output_tokens=2000, **FAST
     )
     part1 = send_part(1, hello.id)
     print("turn 1:", hello.output_text)
@@ -573,7 +560,7 @@ if backend.skip_unless_stub("two prompts of hundreds of thousands of tokens"):
     part2 = send_part(2, part1.id, truncation="auto")
     print(f"turn 3: {part2.output_text}  ({part2.usage.input_tokens:,} input tokens, truncation={part2.truncation!r})")
     name = client.responses.create(
-        model=LONG_MODEL, input="What's my name?", previous_response_id=part2.id, truncation="auto", max_output_tokens=2000
+        model=LONG_MODEL, input="What's my name?", previous_response_id=part2.id, truncation="auto", max_output_tokens=2000, **FAST
     )
     print(f"turn 4: {name.output_text}  ({name.usage.input_tokens:,} input tokens)")
 
@@ -625,7 +612,7 @@ print("turn 2 is still stored:", client.responses.retrieve(turn2.id).output_text
 conversation = client.conversations.create(metadata={"user": "sam", "topic": "learning Python"})
 print("created:", conversation.object, conversation.id.split("_")[0] + "_…", conversation.metadata)
 for text in ("Hi! I'm Sam and I'm learning Python.", "What's my name?", "Suggest a first project for me in one sentence."):
-    turn = client.responses.create(model=MODEL, input=text, conversation=conversation.id, **SAMPLING)
+    turn = client.responses.create(model=MODEL, input=text, conversation=conversation.id, **RESPONSES_SAMPLING)
     print(f"assistant: {turn.output_text}  ({turn.usage.input_tokens} input tokens)")
 
 # %% [markdown]
@@ -650,7 +637,7 @@ for item in client.conversations.items.list(conversation.id, order="asc"):
 client.conversations.items.create(
     conversation.id, items=[{"type": "message", "role": "user", "content": "By the way, I live in Lyon."}]
 )
-turn = client.responses.create(model=MODEL, input="Where do I live?", conversation=conversation.id, **SAMPLING)
+turn = client.responses.create(model=MODEL, input="Where do I live?", conversation=conversation.id, **RESPONSES_SAMPLING)
 print("assistant:", turn.output_text)
 
 # %% [markdown]
@@ -688,28 +675,31 @@ except openai.NotFoundError as err:
 # ## 11. Reasoning models
 #
 # `reasoning_effort` (lesson 01b, section 4) becomes `reasoning={"effort": ...}`, with the same rules: only
-# reasoning models accept it, and the reasoning tokens are counted in `output_tokens_details`. The cell asks
-# `gpt-5-mini` when your model is not a reasoning model (the stub serves it; another provider may not).
+# reasoning models accept it, each takes its own values (the Responses API also takes `max` on the models that
+# have it, which Chat Completions refuses), and the reasoning tokens are counted in `output_tokens_details`.
+# While the model reasons, `temperature` and `top_p` get a 400 here too. The output now starts with a
+# `reasoning` item: the model's hidden work, which a stateless loop hands back with the other items. The cell
+# asks the course's default model when yours is not a reasoning model (another provider may not serve it).
 
 # %%
+thinker_model = MODEL if REASONING else models.DEFAULT_MODEL
 try:
-    thinker = client.responses.create(
-        model=MODEL if REASONING else "gpt-5-mini",
-        input="Is 1001 a prime number? Answer yes or no, then one sentence why.",
-        reasoning={"effort": "low"},
-        max_output_tokens=2000,
-    )
+    for effort in models.efforts(thinker_model, "responses"):
+        thinker = client.responses.create(
+            model=thinker_model,
+            input="Is 1001 a prime number? Answer yes or no, then one sentence why.",
+            reasoning={"effort": effort},
+            max_output_tokens=20_000,
+        )
+        usage = thinker.usage
+        print(f"effort {effort:6}: {usage.output_tokens_details.reasoning_tokens:>5} reasoning tokens of "
+              f"{usage.output_tokens:>5} · items {[item.type for item in thinker.output]}")
     print(thinker.output_text)
-    print(
-        "reasoning tokens:",
-        thinker.usage.output_tokens_details.reasoning_tokens,
-        "of",
-        thinker.usage.output_tokens,
-    )
+    client.responses.create(model=thinker_model, input="Hi", temperature=0.2, reasoning={"effort": "medium"})
 except openai.NotFoundError:
-    print(f"{backend.provider} has no gpt-5-mini.")
+    print(f"{backend.provider} has no {thinker_model}.")
 except openai.BadRequestError as err:
-    print(err.body["message"])
+    print(f"temperature while it reasons: {err.status_code} {err.body['message']}")
 
 if not REASONING:
     try:
@@ -725,6 +715,7 @@ if not REASONING:
 # | the provider only speaks it: many OpenAI-compatible servers do, and those that also serve `/v1/responses` often support only part of it (check your provider's documentation) | the model only speaks Responses (some of OpenAI's newest models) |
 # | you want one code path for many providers | you are on OpenAI and want built-in tools (web search, file search, code interpreter) or server-side state |
 # | you keep the history yourself anyway (your own database, trimming) | you use a reasoning model over several turns: stored state keeps its reasoning between turns |
+# | your tools work with reasoning off (`reasoning_effort="none"`) | you want function tools while the model reasons: many current models refuse that on Chat Completions (lesson 04, section 2) |
 #
 # Either way the ideas of this course hold: the model reads a list of messages/items and writes one more
 # turn; what it reads is what you pay for; stream to show progress; ask for structure with a schema; run

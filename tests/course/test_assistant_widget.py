@@ -7,8 +7,9 @@ from pydantic import BaseModel
 
 from course.assistant_widget import AssistantBox, describe_status, render_message
 from course.pricing import Meter
+from llm_stub.catalog import DEFAULT_MODEL
 
-MODEL = "gpt-4o-mini"
+MODEL = DEFAULT_MODEL
 
 
 class Ticket(BaseModel):

@@ -50,7 +50,7 @@ def frames_before_finish(ns: dict, question: str) -> int:
     messages = [{"role": "system", "content": ns["SYSTEM_PROMPT"]}, {"role": "user", "content": question}]
     frames = 0
     for chunk in ns["client"].chat.completions.create(
-        model=ns["MODEL"], messages=messages, tools=ns["TOOLS"], stream=True
+        model=ns["MODEL"], messages=messages, tools=ns["TOOLS"], stream=True, **ns["TOOL_PARAMS"]
     ):
         if any(c.finish_reason for c in chunk.choices):
             return frames

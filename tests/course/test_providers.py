@@ -12,7 +12,7 @@ import pytest
 
 from course import backend as backend_module
 from course import doctor, providers
-from course.backend import Backend, detect_provider
+from course.backend import DEFAULT_MODEL, Backend, detect_provider
 
 REPO = Path(__file__).resolve().parents[2]
 NAMED = [name for name in providers.PROVIDERS if name != "stub"]
@@ -57,7 +57,7 @@ def test_llm_provider_names_what_the_url_cannot_tell():
     assert detect_provider("https://proxy.corp.example/v1", "open_router") == "OpenRouter"
     # The course's stub run on its own (make stub) listens on 8000 too.
     assert detect_provider("http://localhost:8000/v1", "stub") == "stub"
-    assert Backend("remote", "http://localhost:8000/v1", "gpt-4o-mini", "stub").warn_unsupported("n") is None
+    assert Backend("remote", "http://localhost:8000/v1", DEFAULT_MODEL, "stub").warn_unsupported("n") is None
     # An unknown or empty override is ignored: the URL decides.
     assert detect_provider("https://api.groq.com/openai/v1", "acme-ai") == "Groq"
     assert detect_provider("https://api.groq.com/openai/v1", "") == "Groq"
@@ -117,10 +117,10 @@ def test_setup_names_the_detected_provider_without_starting_anything(monkeypatch
 
 def test_the_stub_line_is_unchanged():
     # Stored notebook outputs depend on this exact line (the port is sanitised by nbval).
-    b = Backend("stub", "http://127.0.0.1:5/v1", "gpt-4o-mini", "stub")
+    b = Backend("stub", "http://127.0.0.1:5/v1", DEFAULT_MODEL, "stub")
     assert (
         b.describe()
-        == "LLM backend: stub (embedded, no key needed) · base URL http://127.0.0.1:5/v1 · model gpt-4o-mini"
+        == f"LLM backend: stub (embedded, no key needed) · base URL http://127.0.0.1:5/v1 · model {DEFAULT_MODEL}"
     )
 
 
@@ -187,7 +187,7 @@ def remote(provider: str) -> Backend:
 
 @pytest.mark.parametrize("feature", list(providers.FEATURES))
 def test_stub_and_openai_support_everything_and_stay_silent(feature, capsys):
-    stub = Backend("stub", "http://127.0.0.1:5/v1", "gpt-4o-mini", "stub")
+    stub = Backend("stub", "http://127.0.0.1:5/v1", DEFAULT_MODEL, "stub")
     for b in (stub, remote("OpenAI")):
         assert b.supports(feature)
         assert b.warn_unsupported(feature, "01") is None
@@ -255,3 +255,18 @@ def test_doctor_checks_that_port_8000_really_is_vllm():
     assert doctor.check_server_identity("vLLM", set()) is None
     hint = doctor.check_server_identity("vLLM", {"system", "openai"})
     assert hint is not None and hint.ok and "LLM_PROVIDER=stub" in hint.what and "openai, system" in hint.what
+
+
+def test_docs_embed_the_current_model_table():
+    """docs/providers.md's model table is the catalogue's (llm_stub/data/models.toml): no second table."""
+    from course import models
+
+    doc = (REPO / "docs/providers.md").read_text()
+    table = re.search(
+        re.escape(models.MODEL_TABLE_BEGIN) + r"\n(.*?)\n" + re.escape(models.MODEL_TABLE_END), doc, re.S
+    )
+    assert table, "docs/providers.md lost its model-table markers"
+    assert table.group(1) == models.markdown_table(), (
+        "docs/providers.md's model table is out of date; paste the output of "
+        "python -c 'from course.models import markdown_table; print(markdown_table())'"
+    )

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 from course.grading import capabilities, labside, rpc
 from course.grading.capabilities import lab_may_call
 from llm_stub import StubConfig, StubServer
+from llm_stub.catalog import DEFAULT_MODEL
 
 
 class StepLimitExceeded(RuntimeError):
@@ -208,13 +209,13 @@ class Lab:
 
     def chat(self, client, **options):
         reply = client.chat.completions.create(
-            model="gpt-4o-mini", messages=[{"role": "user", "content": "Please greet Ada."}], **options
+            model=DEFAULT_MODEL, messages=[{"role": "user", "content": "Please greet Ada."}], **options
         )
         return reply.choices[0].message.content
 
     def stream(self, client):
         stream = client.chat.completions.create(
-            model="gpt-4o-mini",
+            model=DEFAULT_MODEL,
             messages=[{"role": "user", "content": "Describe a river at dawn."}],
             stream=True,
         )

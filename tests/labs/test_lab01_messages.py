@@ -14,10 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from course import models as course_models
 from course.grading.capabilities import lab_may_call
+from llm_stub.catalog import DEFAULT_MODEL
 
 SYSTEM = "You are a patient tutor for a Python course. Keep answers short."
-MODEL = "gpt-4o-mini"
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +217,8 @@ def test_options_are_passed_on(lab, client, stub, rng):
         "top_p": rng.choice([0.5, 0.9, 1]),
     }
     chosen = dict(rng.sample(sorted(options.items()), rng.randint(2, 4)))
+    # the default model takes temperature and top_p only at effort none: course.models adds it (lesson 01)
+    chosen = course_models.sampling_params(MODEL, **chosen)
     conv = lab.Conversation(client, MODEL, SYSTEM, **chosen)
     conv.ask("Hello!")
     conv.ask("And again?")
@@ -232,7 +236,7 @@ def test_ask_returns_and_remembers_the_reply_it_got(lab, client, stub, script, r
     replies = [rng.sentence(4, 20) for _ in questions]
     script({q.split()[0]: r for q, r in zip(questions, replies, strict=True)})
     system = rng.sentence()
-    model = rng.choice(["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"])
+    model = rng.choice(course_models.current())
     conv = lab.Conversation(client, model, system)
     got = [conv.ask(q) for q in questions]
     assert got == replies, f"ask() should return each reply's text: the replies were {replies!r}; got {got!r}"
@@ -538,20 +542,20 @@ def test_build_messages_returns_a_new_list_each_time(lab, rng):
 @pytest.mark.points(2)
 def test_estimate_cost_of_a_usage_dict(lab):
     got = lab.estimate_cost(
-        {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}, "gpt-4o-mini"
+        {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}, "gpt-6-luna"
     )
-    assert got == pytest.approx(0.00045), (
-        f"1000 prompt + 500 completion tokens on gpt-4o-mini cost (1000 * 0.15 + 500 * 0.60) / 1e6 = $0.00045; "
+    assert got == pytest.approx(0.00035), (
+        f"1000 prompt + 500 completion tokens on gpt-6-luna cost (1000 * 0.10 + 500 * 0.50) / 1e6 = $0.00035; "
         f"estimate_cost returned {got!r}"
     )
 
 
 @pytest.mark.points(2)
 def test_estimate_cost_prices_input_and_output_separately(lab):
-    prompt_only = lab.estimate_cost({"prompt_tokens": 1_000_000, "completion_tokens": 0}, "gpt-4o")
-    completion_only = lab.estimate_cost({"prompt_tokens": 0, "completion_tokens": 1_000_000}, "gpt-4o")
-    assert (prompt_only, completion_only) == (pytest.approx(2.50), pytest.approx(10.00)), (
-        f"a million prompt tokens on gpt-4o should cost $2.50 and a million completion tokens $10.00; got "
+    prompt_only = lab.estimate_cost({"prompt_tokens": 1_000_000, "completion_tokens": 0}, "gpt-6.2-sol")
+    completion_only = lab.estimate_cost({"prompt_tokens": 0, "completion_tokens": 1_000_000}, "gpt-6.2-sol")
+    assert (prompt_only, completion_only) == (pytest.approx(2.00), pytest.approx(10.00)), (
+        f"a million prompt tokens on gpt-6.2-sol should cost $2.00 and a million completion tokens $10.00; got "
         f"${prompt_only} and ${completion_only}: prompt tokens use the input price, completion the output price, "
         "and prices are per MILLION tokens"
     )
@@ -560,7 +564,8 @@ def test_estimate_cost_prices_input_and_output_separately(lab):
 @pytest.mark.points(1)
 def test_estimate_cost_accepts_the_sdk_usage_object(lab, client):
     usage = client.chat.completions.create(model=MODEL, messages=[user("Hello!")]).usage
-    want = (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.60) / 1_000_000
+    price_in, price_out = {"gpt-6-luna": (0.10, 0.50)}[MODEL]  # the lab's table (labs/lab01_messages.py)
+    want = (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000
     got = lab.estimate_cost(usage, MODEL)
     assert got == pytest.approx(want), (
         f"for response.usage {usage.to_dict()} the cost is {want!r}; got {got!r}"
@@ -589,7 +594,7 @@ def test_estimate_cost_with_random_prices_and_usage(lab, rng):
 
     for _ in range(10):
         own, other = rng.distinct_words(2)
-        model = rng.choice([own, "gpt-4o", "gpt-4o-mini"])
+        model = rng.choice([own, "gpt-6-luna", "gpt-6.2-sol"])
         price_in, price_out = round(rng.uniform(0.01, 20), 3), round(rng.uniform(0.01, 80), 3)
         prompt, completion = rng.randint(0, 3_000_000), rng.randint(0, 500_000)
         prices = {model: (price_in, price_out), other: (rng.uniform(0, 9), rng.uniform(0, 9))}
@@ -619,5 +624,5 @@ def test_estimate_cost_rejects_a_model_missing_from_the_prices_given(lab, rng):
     name, other = rng.distinct_words(2)
     with pytest.raises(ValueError, match=name):
         lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, name, {other: (1.0, 2.0)})
-    with pytest.raises(ValueError, match="gpt-4o-mini"):
-        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "gpt-4o-mini", {name: (1.0, 2.0)})
+    with pytest.raises(ValueError, match="gpt-6-luna"):
+        lab.estimate_cost({"prompt_tokens": 1, "completion_tokens": 1}, "gpt-6-luna", {name: (1.0, 2.0)})

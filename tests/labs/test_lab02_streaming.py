@@ -7,6 +7,7 @@ what your code SENT from the stub's journal.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx2
@@ -17,7 +18,23 @@ from openai import OpenAI
 
 from course.grading.capabilities import lab_may_call
 
-MODEL = "gpt-4o-mini"
+
+def visible_tokens(usage) -> int:
+    """The tokens a stream shows: the completion without the hidden reasoning tokens (the default model reasons)."""
+    details = usage.completion_tokens_details
+    return usage.completion_tokens - (details.reasoning_tokens or 0 if details else 0)
+
+
+# The course's default model, from the one helper that names models (tests/labs/conftest.py ``models``).
+MODEL = ""
+
+
+@pytest.fixture(autouse=True)
+def _course_model(models):
+    global MODEL
+    MODEL = models.default.id
+
+
 RIVER = [{"role": "user", "content": "Describe a river at dawn."}]
 PLANETS = [{"role": "user", "content": "List the planets of the solar system."}]
 BOOK = [{"role": "user", "content": "Recommend a book about the sea."}]
@@ -42,20 +59,40 @@ def usage_tuple(usage) -> tuple[int, int, int] | None:
 
 
 # --- a fake clock that moves only when the response moves ----------------------------------------------
-
-HEADERS_STEP = 3  # the fake time from sending the request to the response headers
-FRAME_STEP = 1  # the fake time between two SSE frames ("data: ...\n\n")
+#
+# The time each step takes is drawn per run: from sending the request to the headers, and before each SSE
+# frame ("data: ...\n\n"). The transport notes when each frame arrived, so a test knows the exact time of
+# the first piece of text and of the end of the stream: no constant answer matches them.
 
 
 @lab_may_call  # lab code reads it (measure_stream's clock)
 class SteppingClock:
     """``clock()`` returns the fake time; the transport below advances it as the response arrives."""
 
-    def __init__(self, start: int = 0) -> None:
+    def __init__(self, rng, start: int = 0) -> None:
         self.now = start  # any start: only differences of clock() readings mean anything
+        self.rng = rng
+        self.frames: list[tuple[float, bytes]] = []  # (the time a frame arrived, the frame)
+        self.sent_at: float | None = None  # when the request went out
 
     def __call__(self) -> float:
         return self.now
+
+    def step(self) -> None:
+        self.now += self.rng.randint(1, 9)
+
+    def first_text_at(self) -> float | None:
+        """When the first frame with non-empty ``delta.content`` arrived (None: no text at all)."""
+        for at, frame in self.frames:
+            data = frame.decode().removeprefix("data: ").strip()
+            if data.startswith("{") and any(
+                (c.get("delta") or {}).get("content") for c in json.loads(data)["choices"]
+            ):
+                return at
+        return None
+
+    def end_at(self) -> float:
+        return self.frames[-1][0]
 
 
 class _FrameByFrame(httpx2.SyncByteStream):
@@ -68,7 +105,8 @@ class _FrameByFrame(httpx2.SyncByteStream):
             pending += data
             while b"\n\n" in pending:
                 frame, pending = pending.split(b"\n\n", 1)
-                self.clock.now += FRAME_STEP
+                self.clock.step()
+                self.clock.frames.append((self.clock.now, frame))
                 yield frame + b"\n\n"
         if pending:
             yield pending
@@ -85,8 +123,10 @@ class SteppingTransport(httpx2.HTTPTransport):
         self.clock = clock
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.clock.sent_at = self.clock.now
         response = super().handle_request(request)
-        self.clock.now += HEADERS_STEP
+        self.clock.step()  # the headers
+        self.clock.headers_at = self.clock.now
         return httpx2.Response(
             response.status_code,
             headers=response.headers,
@@ -97,7 +137,7 @@ class SteppingTransport(httpx2.HTTPTransport):
 
 @pytest.fixture
 def clock(rng) -> SteppingClock:
-    return SteppingClock(rng.randint(1, 10**6))
+    return SteppingClock(rng, rng.randint(1, 10**6))
 
 
 @pytest.fixture
@@ -265,8 +305,9 @@ def test_stream_reply_calls_back_token_by_token(lab, client):
         f"on_token was called with {bad[0]!r}: call it only with non-empty text. The role chunk has content '' and "
         "the finish chunk has content None."
     )
-    assert len(pieces) == expected.usage.completion_tokens, (
-        f"on_token was called {len(pieces)} times; the stream had {expected.usage.completion_tokens} content "
+    deltas = visible_tokens(expected.usage)
+    assert len(pieces) == deltas, (
+        f"on_token was called {len(pieces)} times; the stream had {deltas} content "
         "deltas. Call it once per delta, as each arrives (not once with the whole text)."
     )
     assert "".join(pieces) == text, (
@@ -288,36 +329,66 @@ def test_stream_reply_calls_back_while_streaming(lab, stepping_client, clock):
 # --- measure_stream --------------------------------------------------------------------------------------
 
 
+REPLY_SHAPES = ["text", "starts-with-whitespace", "no-text"]
+
+
+def shaped_reply(script, rng, shape: str) -> list[dict]:
+    """A question whose scripted reply has the given shape; returns its messages."""
+    marker = rng.token()
+    if shape == "no-text":  # a refusal: content None all along, no piece of text
+        script({marker: {"refusal": rng.sentence()}})
+    elif shape == "starts-with-whitespace":  # the first content delta is whitespace only ("\n\n")
+        script({marker: f"\n\n{rng.sentence(4, 12)}\n\n   {rng.sentence(3, 8)}  "})
+    else:
+        script({marker: rng.sentence(4, 16)})
+    return [{"role": "user", "content": f"{marker} {rng.sentence()}"}]
+
+
 @pytest.mark.points(2)
-def test_measure_stream_time_to_first_token(lab, stepping_client, client, clock):
-    timing = lab.measure_stream(stepping_client, MODEL, PLANETS, clock=clock)
-    # time 0 when the request is sent; headers at 3; the role chunk at 4; the first content chunk at 5.
-    first = HEADERS_STEP + 2 * FRAME_STEP
+@pytest.mark.parametrize("shape", REPLY_SHAPES)
+def test_measure_stream_time_to_first_token(lab, stepping_client, client, clock, script, rng, shape):
+    messages = shaped_reply(script, rng, shape)
+    timing = lab.measure_stream(stepping_client, MODEL, messages, clock=clock)
+    start = clock.sent_at
+    first = clock.first_text_at()
+    want = None if first is None else first - start
+    frames = [at - start for at, _ in clock.frames]
     hint = {
-        HEADERS_STEP: "that is when create() returned (the headers), before any chunk",
-        HEADERS_STEP + FRAME_STEP: "that is the role chunk, whose content is '': not a token yet",
-        2 * FRAME_STEP: "it looks like time zero was read after create() returned; read it before",
-    }.get(timing.time_to_first_token, "measure it when the first chunk with non-empty content arrives")
-    assert timing.time_to_first_token == first, (
-        f"time_to_first_token is {timing.time_to_first_token}; with the test's clock it should be {first}: {hint}."
+        clock.headers_at - start: "that is when create() returned (the headers), before any chunk",
+        frames[0]: "that is the role chunk, whose content is '': not a token yet",
+        0: "no time passed: read time zero before create() and the first token's time when it arrives",
+    }.get(timing.time_to_first_token, "")
+    if shape == "no-text":
+        hint = "this reply had no text at all (a refusal): time_to_first_token is None, not a number"
+    elif shape == "starts-with-whitespace" and timing.time_to_first_token in frames:
+        hint = (
+            hint
+            or "the first piece of text is whitespace ('\\n\\n'): it is non-empty, so it is the first token"
+        )
+    assert timing.time_to_first_token == want, (
+        f"time_to_first_token is {timing.time_to_first_token}; with the test's clock (steps drawn per run) it "
+        f"should be {want}, when the first chunk with non-empty content arrived"
+        + (f": {hint}" if hint else "")
+        + "."
     )
-    assert timing.text == reference(client, PLANETS).choices[0].message.content, (
-        "measure_stream.text is not the full reply."
+    expected = reference(client, messages).choices[0].message.content or ""
+    assert timing.text == expected, (
+        f"measure_stream.text is the full reply {expected!r}; got {timing.text!r}."
     )
 
 
 @pytest.mark.points(2)
-def test_measure_stream_total_time(lab, stepping_client, client, clock):
-    timing = lab.measure_stream(stepping_client, MODEL, BOOK, clock=clock)
-    tokens = reference(client, BOOK).usage.completion_tokens
-    # headers, then: role chunk, one chunk per token, the finish chunk, [DONE].
-    total = HEADERS_STEP + FRAME_STEP * (tokens + 3)
+@pytest.mark.parametrize("shape", REPLY_SHAPES)
+def test_measure_stream_total_time(lab, stepping_client, client, clock, script, rng, shape):
+    messages = shaped_reply(script, rng, shape)
+    timing = lab.measure_stream(stepping_client, MODEL, messages, clock=clock)
+    total = clock.end_at() - clock.sent_at
     assert timing.total == total, (
         f"total is {timing.total}; with the test's clock it should be {total} (the end of the stream). "
         + (
             "You measured when create() returned: with stream=True it returns at the headers, before any token. "
             "Read the clock after the loop over the stream."
-            if timing.total == HEADERS_STEP
+            if timing.total == clock.headers_at - clock.sent_at
             else "Read the clock once before create() and once after the stream is exhausted."
         )
     )
@@ -410,7 +481,7 @@ from openai.types import CompletionUsage  # noqa: E402
 from openai.types.chat import ChatCompletionChunk  # noqa: E402
 
 
-def chunk(choices=(), usage=None, model="gpt-4o-mini-2024-07-18") -> ChatCompletionChunk:
+def chunk(choices=(), usage=None, model="handmade-model") -> ChatCompletionChunk:
     """A ChatCompletionChunk; ``choices`` are (index, content, finish_reason, role) tuples."""
     return ChatCompletionChunk.model_validate(
         {
@@ -503,11 +574,11 @@ def test_collect_stream_with_no_text_at_all(lab, rng):
 
 
 @pytest.mark.points(1)
-def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script, rng):
+def test_stream_reply_returns_whatever_the_model_says(lab, client, stub, script, rng, models):
     prompt = f"{rng.token()} {rng.sentence()}"
     reply = " ".join(rng.sentence(3, 9) for _ in range(rng.randint(1, 3)))
     script({prompt.split()[0]: reply})
-    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    model = models.any(rng)
     pieces: list[str] = []
     got = lab.stream_reply(client, model, [{"role": "user", "content": prompt}], lab_may_call(pieces.append))
     assert got == reply, f"the model replied {reply!r}; stream_reply returned {got!r}"
@@ -532,3 +603,93 @@ def test_chat_turn_appends_whatever_the_model_says(lab, client, stub, script, rn
         {"role": "assistant", "content": reply},
     ], f"history should end with the question and the reply {reply!r}; it is {history!r}"
     assert result.text == reply and result.finish_reason == "stop"
+
+
+# --- every piece, as it is, when it arrives -------------------------------------------------------------
+
+
+def spaced_reply(script, rng) -> tuple[list[dict], str]:
+    """A question whose scripted reply starts and ends with whitespace and has whitespace-only pieces inside
+    (a blank line, an indent): what a model writes for a list or a code block."""
+    marker = rng.token()
+    reply = f"{rng.choice(['', ' ', chr(10) * 2])}{rng.sentence(3, 9)}\n\n\n   {rng.sentence(3, 9)}\n\n    {rng.sentence(2, 6)}  "
+    script({marker: reply})
+    return [{"role": "user", "content": f"{marker} {rng.sentence()}"}], reply
+
+
+def content_frames(clock: SteppingClock) -> list[tuple[float, str]]:
+    """(arrival time, delta.content) of every frame with non-empty text, in order."""
+    out = []
+    for at, frame in clock.frames:
+        data = frame.decode().removeprefix("data: ").strip()
+        if data.startswith("{"):
+            for c in json.loads(data)["choices"]:
+                if (c.get("delta") or {}).get("content"):
+                    out.append((at, c["delta"]["content"]))
+    return out
+
+
+@pytest.mark.points(2)
+def test_stream_reply_passes_on_every_piece_as_it_arrives(lab, stepping_client, clock, script, rng):
+    messages, reply = spaced_reply(script, rng)
+    seen: list[tuple[object, float]] = []
+    text = lab.stream_reply(
+        stepping_client, MODEL, messages, lab_may_call(lambda piece: seen.append((piece, clock())))
+    )
+    frames = content_frames(clock)
+    assert any(not p.strip() for _, p in frames), "(test setup) the reply should have whitespace-only pieces"
+    pieces = [p for p, _ in seen]
+    want = [p for _, p in frames]
+    assert pieces == want, (
+        "on_token gets every non-empty delta.content, as it is and in order (whitespace-only pieces too: a "
+        f"blank line is part of the reply);\nexpected {want}\n     got {pieces}"
+    )
+    assert [t for _, t in seen] == [t for t, _ in frames], (
+        "on_token is called as each piece arrives, inside the loop over the stream (the test's clock moves with "
+        "every frame): called at the wrong moments"
+    )
+    assert text == reply, (
+        f"return the pieces joined, exactly: {reply!r}; got {text!r} (don't strip it: its spaces and newlines are "
+        "part of the reply)"
+    )
+
+
+@pytest.mark.points(2)
+def test_chat_turn_passes_on_every_piece_as_it_arrives(lab, stepping_client, clock, script, rng):
+    messages, reply = spaced_reply(script, rng)
+    history: list[dict] = []
+    seen: list[tuple[object, float]] = []
+    result = lab.streaming_chat_turn(
+        stepping_client,
+        MODEL,
+        history,
+        messages[0]["content"],
+        on_token=lab_may_call(lambda p: seen.append((p, clock()))),
+    )
+    frames = content_frames(clock)
+    assert [p for p, _ in seen] == [p for _, p in frames], (
+        "on_token gets every non-empty piece, whitespace-only ones too, in order;\nexpected "
+        f"{[p for _, p in frames]}\n     got {[p for p, _ in seen]}"
+    )
+    assert [t for _, t in seen] == [t for t, _ in frames], (
+        "on_token is called once per piece as it arrives (the test's clock moves with every frame), not once at "
+        f"the end: it was called {len(seen)} time(s), at the wrong moments"
+    )
+    assert result.text == reply and history[-1] == {"role": "assistant", "content": reply}, (
+        f"the result's text and the appended reply are the reply exactly, {reply!r} (not stripped); got "
+        f"{result.text!r} and {history[-1] if history else None}"
+    )
+
+
+@pytest.mark.points(1)
+def test_collect_stream_keeps_whitespace_pieces(lab, rng):
+    pieces = [rng.choice([" ", "\n\n", "   "])]
+    for _ in range(rng.randint(2, 5)):
+        pieces += [rng.sentence(2, 5), rng.choice(["\n", "\n\n", "  ", "\t"])]
+    chunks = [chunk([(0, "", None, "assistant")])] + [chunk([(0, p, None, None)]) for p in pieces]
+    chunks.append(chunk([(0, None, rng.choice(["stop", "length"]), None)]))
+    result = lab.collect_stream(chunks)
+    assert result.text == "".join(pieces), (
+        f"every delta.content joined, exactly (whitespace-only pieces too, nothing stripped): expected "
+        f"{''.join(pieces)!r}, got {result.text!r}"
+    )

@@ -18,7 +18,22 @@ from openai.types.chat import ChatCompletionMessage
 
 from course.grading.capabilities import lab_may_call
 
-MODEL = "gpt-4o-mini"
+# The course's default model and what a request with tools needs on it, from the one helper that names
+# models (tests/labs/conftest.py ``models``): set for every test below.
+MODEL = ""
+_DEFAULT: list = []
+
+
+@pytest.fixture(autouse=True)
+def _course_model(models):
+    global MODEL
+    _DEFAULT[:] = [models.default]
+    MODEL = models.default.id
+
+
+def tool_options() -> dict:
+    """What a request with tools needs on the default model (asked of the stub on first use)."""
+    return _DEFAULT[0].tool_options
 
 
 @pytest.fixture
@@ -91,7 +106,9 @@ def ask(text: str) -> list[dict]:
 
 def model_message(client, text: str, **options) -> ChatCompletionMessage:
     """What the model answers to ``text`` with the tools on offer (the test's own request)."""
-    response = client.chat.completions.create(model=MODEL, messages=ask(text), tools=TOOLS, **options)
+    response = client.chat.completions.create(
+        model=MODEL, messages=ask(text), tools=TOOLS, **{**tool_options(), **options}
+    )
     return response.choices[0].message
 
 
@@ -123,7 +140,7 @@ def refused(err: openai.BadRequestError) -> str:
 def agent(lab, client, messages, registry, **kw):
     """Run the learner's loop; a 400 from the stub becomes a readable failure."""
     try:
-        return lab.run_agent(client, MODEL, messages, TOOLS, registry, **kw)
+        return lab.run_agent(client, MODEL, messages, TOOLS, registry, **{**tool_options(), **kw})
     except openai.BadRequestError as err:
         problem = refused(err)
     pytest.fail(problem, pytrace=False)  # outside the except: no "during handling" traceback noise
@@ -206,7 +223,10 @@ def test_function_to_tool_is_strict_enough_for_the_api(lab, client, stub):
     for name, definition in (("get_weather", tool), ("book_table", lab.function_to_tool(book_table))):
         try:
             client.chat.completions.create(
-                model=MODEL, messages=ask("What's the weather in Paris?"), tools=[definition]
+                model=MODEL,
+                messages=ask("What's the weather in Paris?"),
+                tools=[definition],
+                **tool_options(),
             )
         except openai.BadRequestError as err:
             problem = f"your tool for {name}: {refused(err)}"
@@ -651,12 +671,13 @@ def test_execute_arguments_that_are_not_an_object(lab, arguments, rng):
 
 
 @pytest.mark.points(1)
-def test_assistant_to_dict_of_hand_built_messages(lab, rng):
+@pytest.mark.parametrize("text", ["None", "text"], ids=["content-None", "content-text"])
+def test_assistant_to_dict_of_hand_built_messages(lab, rng, text):
     calls = [
         (f"call_{rng.token()}", rng.word(), json.dumps(random_arguments(rng)))
         for _ in range(rng.randint(1, 4))
     ]
-    content = rng.choice([None, rng.sentence()])
+    content = None if text == "None" else rng.sentence()
     got = lab.assistant_to_dict(hand_message(calls, content))
     want = {
         "role": "assistant",
@@ -666,6 +687,10 @@ def test_assistant_to_dict_of_hand_built_messages(lab, rng):
             for cid, name, args in calls
         ],
     }
+    assert "content" in got, (
+        "keep the 'content' key even when it is None: the assistant message of a tool call is "
+        f"{{'role': 'assistant', 'content': None, 'tool_calls': [...]}}; got {got}"
+    )
     assert got == want, f"expected {want}; got {got}"
     json.dumps(got)  # plain data: it goes back to the API as JSON
     text = rng.sentence()
@@ -693,6 +718,7 @@ def test_agent_feeds_back_whatever_the_tool_returned(lab, client, stub, rng):
         {"get_weather": get_weather},
         max_steps=max_steps,
         temperature=temperature,
+        **tool_options(),
     )
     sent = stub.requests()
     tool_messages = [m for m in sent[-1]["messages"] if m.get("role") == "tool"]
@@ -723,6 +749,7 @@ def test_agent_step_limit_is_the_one_given(lab, client, stub, rng):
             {"get_weather": get_weather},
             max_steps=max_steps,
             tool_choice="required",
+            **tool_options(),
         )
     assert len(stub.requests()) == max_steps, (
         f"max_steps={max_steps}: exactly {max_steps} requests to the model, then StepLimitExceeded; "
@@ -894,6 +921,7 @@ def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
             [WEATHER_TOOL],
             {"get_weather": get_weather},
             tool_choice="required",
+            **tool_options(),
         )
     assert len(stub.requests()) == 5, (
         f"the default max_steps is 5; the stub saw {len(stub.requests())} requests"
@@ -907,8 +935,196 @@ def test_agent_default_step_limit_and_the_error_it_raises(lab, client, stub):
 def test_agent_answer_without_text_is_empty(lab, client, stub, script, rng):
     marker = rng.token()
     script({marker: {"refusal": rng.sentence()}})
-    answer, history = lab.run_agent(client, MODEL, ask(f"{marker} {rng.sentence()}"), [WEATHER_TOOL], {})
+    answer, history = lab.run_agent(
+        client, MODEL, ask(f"{marker} {rng.sentence()}"), [WEATHER_TOOL], {}, **tool_options()
+    )
     assert answer == "", f'the model refused (content None): the answer is "", not {answer!r}'
     assert history[-1].get("role") == "assistant", (
         f"the history ends with the assistant's message: {history[-1]}"
+    )
+
+
+# --- scripted tool loops: what the model does at each step is drawn per run ---------------------------------
+#
+# The stub answers a question made for each test with a scripted turn (tests/labs/conftest.py
+# ``scripted_turn``): rounds of calls (several at once), then the answer. Each test covers every branch of
+# what it varies (text beside the calls or not, finish_reason, an empty tool_calls list), on the course's
+# default model and on a reasoning model.
+
+
+def tool_content(result) -> str:
+    return result if isinstance(result, str) else json.dumps(result)
+
+
+def scripted_agent(lab, client, model, turn, **kw):
+    """run_agent on a scripted turn; a 400 from the stub becomes a readable failure."""
+    try:
+        return lab.run_agent(
+            client,
+            model.id,
+            [{"role": "user", "content": turn.question}],
+            turn.toolbox.chat_tools(),
+            turn.toolbox.registry(),
+            **{**model.tool_options, **kw},
+        )
+    except openai.BadRequestError as err:
+        problem = refused(err)
+    pytest.fail(problem, pytrace=False)
+
+
+def check_turn_history(sent: list[dict], turn, answer_history: list[dict] | None = None) -> None:
+    """Request k+1 carries request k's messages, the assistant's calls and one tool message per call, in order."""
+    for k in range(len(turn.rounds)):
+        before, after = sent[k]["messages"], sent[k + 1]["messages"]
+        added = after[len(before) :]
+        assert after[: len(before)] == before, (
+            f"request {k + 2} must carry every message of request {k + 1} unchanged, then the new ones"
+        )
+        calls = added[0].get("tool_calls") if added and added[0].get("role") == "assistant" else None
+        assert calls and [c["function"]["name"] for c in calls] == [n for n, _ in turn.rounds[k]], (
+            f"request {k + 2} should add the assistant message with its {len(turn.rounds[k])} tool_calls; it added "
+            f"roles {[m.get('role') for m in added]}"
+        )
+        results = [tool_content(r) for r in turn.outputs(k)]
+        tools = added[1:]
+        assert [(m.get("role"), m.get("tool_call_id")) for m in tools] == [
+            ("tool", c["id"]) for c in calls
+        ], (
+            f"after the assistant message, one tool message per call, in the calls' order, each with its call's id; "
+            f"request {k + 2} added {[(m.get('role'), m.get('tool_call_id')) for m in tools]}"
+        )
+        for m, want in zip(tools, results, strict=True):
+            same = (
+                m["content"] == want
+                or (not isinstance(want, str) or want[:1] in "[{")
+                and _loads(m["content"]) == _loads(want)
+            )
+            assert same, f"a tool message's content is the function's result ({want!r}); got {m['content']!r}"
+
+
+def _loads(text):
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+VARIANTS = {
+    "calls-only": {},
+    "text-beside-calls": {"text_beside": True},
+    "calls-with-finish-stop": {"finish_reason": "stop"},
+    "empty-list-answer": {"empty_list": True},
+}
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_agent_runs_a_scripted_turn(lab, client, stub, rng, model, toolbox, scripted_turn, variant):
+    """Rounds of parallel calls, then the answer: the loop stops on the presence of tool calls, never on
+    finish_reason; text beside calls is not the answer; an empty tool_calls list is no calls."""
+    turn = scripted_turn(
+        toolbox(rng.randint(2, 3)), [rng.randint(1, 3) for _ in range(rng.randint(1, 3))], **VARIANTS[variant]
+    )
+    answer, history = scripted_agent(lab, client, model, turn, max_steps=turn.steps + rng.randint(0, 3))
+    sent = stub.requests()
+    why = {
+        "calls-only": "",
+        "text-beside-calls": " (the steps with calls also carry text: 'Let me check ...' is not the answer)",
+        "calls-with-finish-stop": (
+            " (the steps with calls end with finish_reason 'stop', as some providers send it: decide on the "
+            "presence of tool_calls, not on finish_reason)"
+        ),
+        "empty-list-answer": " (the answer comes with tool_calls == []: an empty list is no calls)",
+    }[variant]
+    assert len(sent) == turn.steps, (
+        f"the turn needs {turn.steps} model calls ({len(turn.rounds)} round(s) of calls, then the answer); the loop "
+        f"made {len(sent)}{why}"
+    )
+    assert answer == turn.answer, (
+        f"the answer is the text of the message without tool calls, {turn.answer!r}; got {answer!r}{why}"
+    )
+    assert turn.toolbox.calls == turn.expected_calls(), (
+        f"run every call, in order, with its arguments: expected {turn.expected_calls()}, ran {turn.toolbox.calls}"
+    )
+    check_turn_history(sent, turn)
+    assert (
+        history[: len(sent[-1]["messages"])] == sent[-1]["messages"]
+        and len(history) == len(sent[-1]["messages"]) + 1
+    ), "the history returned is the last request's messages and the final assistant message"
+    assert (
+        history[-1].get("role") == "assistant"
+        and history[-1].get("content") == answer
+        and not history[-1].get("tool_calls")
+    ), f"the history ends with the answer's assistant message (no tool calls); it ends with {history[-1]}"
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("limit", ["exactly-enough", "one-short"])
+def test_agent_step_limit_counts_model_calls(lab, client, stub, rng, model, toolbox, scripted_turn, limit):
+    """Rounds of parallel calls: the step limit counts requests to the model, not the tool calls they made."""
+    turn = scripted_turn(toolbox(2), [rng.randint(2, 3) for _ in range(rng.randint(1, 3))])
+    max_steps = turn.steps if limit == "exactly-enough" else turn.steps - 1
+    runs = len(turn.expected_calls())
+    if limit == "exactly-enough":
+        try:
+            answer, _ = scripted_agent(lab, client, model, turn, max_steps=max_steps)
+        except lab.StepLimitExceeded:
+            pytest.fail(
+                f"the step limit is {max_steps} model calls and the turn needs exactly {max_steps} "
+                f"({len(turn.rounds)} round(s) of calls, {runs} tool runs in all, then the answer); the loop raised "
+                "StepLimitExceeded: count the requests to the model, not the tool calls",
+                pytrace=False,
+            )
+        assert answer == turn.answer, f"the answer is {turn.answer!r}; got {answer!r}"
+    else:
+        with pytest.raises(lab.StepLimitExceeded) as info:
+            scripted_agent(lab, client, model, turn, max_steps=max_steps)
+            pytest.fail(
+                f"the step limit is {max_steps} model calls and the last one still asked for tools: raise "
+                "StepLimitExceeded",
+                pytrace=False,
+            )
+        assert info.value.max_steps == max_steps, (
+            f"StepLimitExceeded({max_steps}, ...); got {info.value.max_steps}"
+        )
+        history = info.value.history
+        last = turn.rounds[max_steps - 1]
+        assert [m.get("role") for m in history[-len(last) - 1 :]] == ["assistant"] + ["tool"] * len(last), (
+            "StepLimitExceeded.history ends with the last step's assistant message and one tool message per call "
+            f"(run them first: a valid history); it ends with {[m.get('role') for m in history[-len(last) - 1 :]]}"
+        )
+    made = len(stub.requests())
+    assert made == max_steps, f"the step limit is {max_steps} model calls; the loop made {made}"
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("content", ["None", "empty", "text"])
+def test_assistant_to_dict_keeps_content_beside_tool_calls(lab, rng, content):
+    """The assistant message of a tool call keeps its content as it came: None stays None, "" stays ""."""
+    text = {"None": None, "empty": "", "text": rng.sentence()}[content]
+    calls = [
+        (f"call_{rng.token()}", rng.word(), json.dumps(random_arguments(rng)))
+        for _ in range(rng.randint(1, 3))
+    ]
+    got = lab.assistant_to_dict(hand_message(calls, text))
+    assert "content" in got and got["content"] == text and (got["content"] is None) == (text is None), (
+        f"content {text!r} beside tool calls stays {text!r} in the dict (the key is there even for None); got {got}"
+    )
+    assert [c["id"] for c in got.get("tool_calls") or []] == [c[0] for c in calls], (
+        f"tool_calls kept; got {got}"
+    )
+
+
+@pytest.mark.points(1)
+def test_execute_a_message_with_an_empty_tool_calls_list(lab, rng):
+    message = ChatCompletionMessage.model_validate(
+        {"role": "assistant", "content": rng.sentence(), "tool_calls": []}
+    )
+    tools = Echo({"tool": rng.word()})
+    assert lab.execute_tool_calls(message, tools.registry()) == [] and tools.calls == [], (
+        "tool_calls == [] (some servers send it beside an answer) is no calls: no tool message"
+    )
+    got = lab.assistant_to_dict(message)
+    assert got.get("content") == message.content and not got.get("tool_calls"), (
+        f"an empty tool_calls list asks for no tools: no tool_calls in the dict; got {got}"
     )

@@ -17,9 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openai import OpenAI
 
+from course import models as course_models
 from course.grading.capabilities import lab_may_call
+from llm_stub.catalog import DEFAULT_MODEL
 
-MODEL = "gpt-4o-mini"
+MODEL = DEFAULT_MODEL  # the course's default (llm_stub/data/models.toml)
 _ids = itertools.count(1)
 
 
@@ -651,7 +653,7 @@ def test_batch_sends_each_prompt_once_and_returns_its_reply(lab, stub, script, r
     replies = {p.split()[0]: rng.sentence(5, 15) for p in prompts}
     script(replies)
     client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)
-    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    model = rng.choice(course_models.current())
     result = lab.run_batch(
         client, list(prompts), model=model, max_concurrency=rng.randint(1, 4), sleep=Sleeps()
     )

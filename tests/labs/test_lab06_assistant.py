@@ -18,7 +18,23 @@ from openai import OpenAI
 
 from course.grading.capabilities import lab_may_call
 
-MODEL = "gpt-4o-mini"
+# The course's default model, from the one helper that names models (tests/labs/conftest.py ``models``).
+MODEL = ""
+_DEFAULT: list = []
+
+
+@pytest.fixture(autouse=True)
+def _course_model(models):
+    global MODEL
+    _DEFAULT[:] = [models.default]
+    MODEL = models.default.id
+
+
+def tool_options() -> dict:
+    """What a request with tools needs on the default model (asked of the stub on first use)."""
+    return _DEFAULT[0].tool_options
+
+
 _ids = itertools.count(1)
 
 
@@ -241,7 +257,7 @@ def test_ask_streams_the_reply(lab, client, stub):
 @pytest.mark.points(3)
 def test_tool_calls_are_run_and_answered(lab, client, stub):
     shop = Shop()
-    bot = lab.Assistant(client, MODEL, shop.tools())
+    bot = lab.Assistant(client, MODEL, shop.tools(), **tool_options())
     answer = bot.ask(ORDER_QUESTION)
     sent = stub.requests()
     tools = [t.get("function", {}).get("name") for t in sent[0].get("tools") or []]
@@ -277,7 +293,7 @@ def test_tool_calls_are_run_and_answered(lab, client, stub):
 def test_the_loop_stops_at_the_step_limit(lab, client, stub):
     shop = Shop()
     # tool_choice="required": the model must call a tool every time, so it never answers in text
-    bot = lab.Assistant(client, MODEL, shop.tools(), max_steps=3, tool_choice="required")
+    bot = lab.Assistant(client, MODEL, shop.tools(), max_steps=3, tool_choice="required", **tool_options())
     try:
         with pytest.raises(lab.StepLimitExceeded):
             bot.ask(ORDER_QUESTION)
@@ -294,7 +310,7 @@ def test_the_loop_stops_at_the_step_limit(lab, client, stub):
 
 @pytest.mark.points(1)
 def test_a_failed_turn_leaves_the_history_alone(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=2, tool_choice="required")
+    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=2, tool_choice="required", **tool_options())
     bot.history = old_turns(1)
     before = [dict(m) for m in bot.history]
     with pytest.raises(lab.StepLimitExceeded):
@@ -347,7 +363,7 @@ CONVERSATION = [
 
 @pytest.mark.points(3)
 def test_extract_ticket_uses_a_strict_schema(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools())
+    bot = lab.Assistant(client, MODEL, Shop().tools(), **tool_options())
     bot.history = [dict(m) for m in CONVERSATION]
     ticket = bot.extract_ticket()
     sent = stub.requests()
@@ -426,8 +442,8 @@ def test_extract_ticket_is_retried_and_needs_a_conversation(lab, stub):
 
 
 @pytest.mark.points(3)
-def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
-    bot = lab.Assistant(client, MODEL, Shop().tools())
+def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub, load_impl):
+    bot = lab.Assistant(client, MODEL, Shop().tools(), **tool_options())
     bot.ask(ORDER_QUESTION)
     bot.extract_ticket()
     bodies = stub.requests()
@@ -442,14 +458,19 @@ def test_usage_adds_up_over_tool_hops_and_the_ticket(lab, client, stub):
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
     }, f"usage should add up every response (each tool hop and the ticket): {each}; yours is {bot.usage}"
-    assert bot.cost == pytest.approx((prompt * 0.15 + completion * 0.60) / 1e6), (
-        "cost: estimate_cost(self.usage, self.model) (gpt-4o-mini: $0.15 in, $0.60 out per million)"
+    prices = load_impl("lab01_messages").PRICES_PER_MILLION  # lab 1's table (given)
+    want = None
+    if MODEL in prices:
+        want = pytest.approx((prompt * prices[MODEL][0] + completion * prices[MODEL][1]) / 1e6)
+    assert bot.cost == want, (
+        f"cost: estimate_cost(self.usage, self.model) with lab 1's table ({MODEL}: {prices.get(MODEL)}), "
+        f"None for a model it does not know; got {bot.cost!r}"
     )
 
 
 @pytest.mark.points(1)
-def test_cost_of_an_unknown_model_is_none(lab, client):
-    bot = lab.Assistant(client, "my-local-model")
+def test_cost_of_an_unknown_model_is_none(lab, client, rng):
+    bot = lab.Assistant(client, f"my-local-{rng.word()}-{rng.randint(1, 99)}b")
     bot.usage = {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
     assert bot.cost is None, (
         "a model the price table does not know has no cost (None), not a crash or a guess"
@@ -460,11 +481,11 @@ def test_cost_of_an_unknown_model_is_none(lab, client):
 
 
 @pytest.mark.points(2)
-def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, stub, script, rng):
+def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, stub, script, rng, models):
     question = f"{rng.token()} {rng.sentence()}"
     reply = " ".join(rng.sentence(3, 10) for _ in range(rng.randint(1, 3)))
     script({question.split()[0]: reply})
-    model = rng.choice(["gpt-4o-mini", "gpt-4o"])
+    model = models.any(rng)
     bot = lab.Assistant(client, model)
     pieces: list[str] = []
     got = bot.ask(question, on_token=lab_may_call(pieces.append))
@@ -480,8 +501,8 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
 
 
 @pytest.mark.points(1)
-def test_cost_uses_the_usage_so_far_and_the_models_prices(lab, client, rng):
-    prices = {"gpt-4o-mini": (0.15, 0.60), "gpt-4o": (2.50, 10.00), "gpt-4.1-mini": (0.40, 1.60)}
+def test_cost_uses_the_usage_so_far_and_the_models_prices(lab, client, rng, load_impl):
+    prices = load_impl("lab01_messages").PRICES_PER_MILLION  # lab 1's table (given)
     model = rng.choice(sorted(prices))
     bot = lab.Assistant(client, model)
     prompt, completion = rng.randint(0, 5_000_000), rng.randint(0, 1_000_000)
@@ -520,8 +541,9 @@ def test_extract_ticket_returns_what_the_model_answered(lab, client, stub, scrip
 
 
 @pytest.mark.points(1)
-def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
-    bot = lab.Assistant(client, "gpt-5-mini")
+def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub, models, rng):
+    reasoning = models.reasoning(rng).id
+    bot = lab.Assistant(client, reasoning)
     bot.history = [dict(m) for m in CONVERSATION]
     error = None
     try:
@@ -531,13 +553,13 @@ def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
     body = stub.requests()[0] if stub.requests() else {}
     if "max_tokens" in body:
         pytest.fail(
-            f"extract_ticket sent max_tokens={body['max_tokens']} to gpt-5-mini: reasoning models reject max_tokens "
+            f"extract_ticket sent max_tokens={body['max_tokens']} to {reasoning}: reasoning models reject max_tokens "
             "(a 400, 'Use max_completion_tokens instead'); cap a reply with max_completion_tokens, if at all",
             pytrace=False,
         )
     if body.get("temperature") not in (None, 1):
         pytest.fail(
-            f"extract_ticket sent temperature={body['temperature']} to gpt-5-mini: reasoning models accept only the "
+            f"extract_ticket sent temperature={body['temperature']} to {reasoning}: reasoning models accept only the "
             "default temperature (a 400 otherwise); the strict schema already fixes the shape, so leave it out",
             pytrace=False,
         )
@@ -548,7 +570,9 @@ def test_extract_ticket_works_on_a_reasoning_model(lab, client, stub):
 @pytest.mark.points(1)
 def test_the_step_limit_and_attempts_are_the_ones_given(lab, client, stub, rng):
     steps = rng.randint(1, 4)
-    bot = lab.Assistant(client, MODEL, Shop().tools(), max_steps=steps, tool_choice="required")
+    bot = lab.Assistant(
+        client, MODEL, Shop().tools(), max_steps=steps, tool_choice="required", **tool_options()
+    )
     with pytest.raises(lab.StepLimitExceeded) as info:
         bot.ask(ORDER_QUESTION)
     assert len(stub.requests()) == steps, (
@@ -728,12 +752,18 @@ TOOL_DEFINITIONS = [
 @pytest.mark.points(2)
 def test_a_tool_call_cut_in_its_arguments_is_retried_before_the_tool_runs(lab, client, stub, rng):
     frames = frames_before_finish(
-        client, model=MODEL, messages=[{"role": "user", "content": ORDER_QUESTION}], tools=TOOL_DEFINITIONS
+        client,
+        model=MODEL,
+        messages=[{"role": "user", "content": ORDER_QUESTION}],
+        tools=TOOL_DEFINITIONS,
+        **tool_options(),
     )
     mark = len(stub.journal())
     kind, after = rng.choice(sorted(STREAM_FAULTS)), rng.randint(1, frames)
     shop = Shop()
-    bot = lab.Assistant(planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, shop.tools(), sleep=Sleeps())
+    bot = lab.Assistant(
+        planned_client(stub, [f"{kind}:{after}", "ok"]), MODEL, shop.tools(), sleep=Sleeps(), **tool_options()
+    )
     try:
         answer = bot.ask(ORDER_QUESTION)
     except NotImplementedError:
@@ -818,3 +848,262 @@ def test_a_retry_that_says_something_else_tells_the_user_the_reply_was_cut(lab, 
         )
         return
     pytest.fail("in 12 turns no retry gave another reply than the cut one (a 1 in 16 million chance)")
+
+
+# --- state across the steps of a turn, and across turns (scripted tool loops drawn per run) ----------------
+#
+# The stub answers each question with a scripted turn (tests/labs/conftest.py ``scripted_turn``): rounds of
+# calls (several at once), then the answer. Tests marked default-model / reasoning-model run on both.
+
+
+def scripted_bot(lab, client, model, turn, **kw):
+    """An Assistant with the turn's tools (functions made for this run) and what the model needs."""
+    return lab.Assistant(
+        client,
+        model.id,
+        list(turn.toolbox.functions.values()),
+        sleep=Sleeps(),
+        **{**model.tool_options, **kw},
+    )
+
+
+def turn_messages(turn, history: list[dict], start: int) -> list[int]:
+    """The length of the history before each step of the turn that starts at ``history[start]`` (the user)."""
+    lengths, at = [], start + 1
+    for calls in turn.rounds:
+        lengths.append(at)
+        at += 1 + len(calls)
+    lengths.append(at)
+    return lengths
+
+
+VARIANTS = {
+    "calls-only": {},
+    "text-beside-calls": {"text_beside": True},
+    "calls-with-finish-stop": {"finish_reason": "stop"},
+    "empty-list-answer": {"empty_list": True},
+}
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_the_context_is_rebuilt_from_the_history_before_every_step(
+    lab, client, stub, rng, model, toolbox, scripted_turn, variant
+):
+    """Every request of a turn is context() at that moment: the system prompt and the history so far, tool
+    results of the earlier steps included; the loop stops on the presence of tool calls, nothing else."""
+    turn = scripted_turn(
+        toolbox(rng.randint(2, 3)), [rng.randint(1, 3) for _ in range(rng.randint(1, 3))], **VARIANTS[variant]
+    )
+    bot = scripted_bot(lab, client, model, turn, max_steps=turn.steps + rng.randint(0, 2))
+    answer = bot.ask(turn.question)
+    sent = [b["messages"] for b in stub.requests()]
+    assert len(sent) == turn.steps, (
+        f"the turn needs {turn.steps} model calls ({len(turn.rounds)} round(s) of calls, then the answer); the "
+        f"assistant made {len(sent)}"
+    )
+    system = {"role": "system", "content": bot.system_prompt}
+    for k, length in enumerate(turn_messages(turn, bot.history, 0)):
+        want = [system, *bot.history[:length]]
+        assert sent[k] == want, (
+            f"request {k + 1} of the turn should be context() rebuilt from the history at that step: the system "
+            f"prompt and {length} message(s) (roles {roles(want)}); it had roles {roles(sent[k])}: build the "
+            "context again before every step, so it holds the tool results so far"
+        )
+    assert answer == turn.answer, (
+        f"the answer is the text of the message without tool calls, {turn.answer!r}; got {answer!r}"
+    )
+    assert turn.toolbox.calls == turn.expected_calls(), (
+        f"run every call, in order: expected {turn.expected_calls()}, ran {turn.toolbox.calls}"
+    )
+    assert bot.calls == turn.steps, f"{turn.steps} responses, so calls is {turn.steps}; it is {bot.calls}"
+
+
+@pytest.mark.points(2)
+def test_the_step_limit_applies_to_each_turn(lab, client, stub, rng, model, toolbox, scripted_turn):
+    """Two turns, each within the step limit: the step count starts again at every turn."""
+    box = toolbox(2)
+    first = scripted_turn(box, [rng.randint(1, 2) for _ in range(rng.randint(1, 2))])
+    second = scripted_turn(box, [rng.randint(1, 2) for _ in range(rng.randint(1, 2))])
+    limit = max(first.steps, second.steps)
+    bot = scripted_bot(lab, client, model, first, max_steps=limit)
+    got = []
+    for turn in (first, second, first):
+        try:
+            got.append(bot.ask(turn.question))
+        except lab.StepLimitExceeded:
+            pytest.fail(
+                f"the step limit is {limit} model calls per turn; turn {len(got) + 1} needs {turn.steps} "
+                f"and the assistant raised StepLimitExceeded: count the steps of each turn from zero",
+                pytrace=False,
+            )
+    assert got == [first.answer, second.answer, first.answer], f"the answers of the three turns; got {got}"
+    made = len(stub.requests())
+    assert made == 2 * first.steps + second.steps, (
+        f"the three turns need {2 * first.steps + second.steps} model calls; the assistant made {made}"
+    )
+
+
+class Abort(BaseException):
+    """What a test's tool raises to end a turn the hard way (not an Exception: execute_tool_calls lets it out)."""
+
+
+FAILURES = ["step-limit", "bad-request", "server-errors", "broken-streams", "tool-aborts"]
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("kind", FAILURES)
+def test_a_failed_turn_leaves_the_history_as_it_was(lab, stub, rng, model, toolbox, scripted_turn, kind):
+    """Whatever ends a turn with an exception, at its first step or a later one, the history is put back."""
+    turn = scripted_turn(
+        toolbox(2), [rng.randint(1, 2) for _ in range(rng.randint(1, 3))], forever=kind == "step-limit"
+    )
+    ok_steps = rng.randint(1, len(turn.rounds))  # the turn fails at step ok_steps + 1: after some tool rounds
+    plan = {
+        "step-limit": ["ok"],
+        "bad-request": ["ok"] * ok_steps + ["400"],
+        "server-errors": ["ok"] * ok_steps + ["503"] * 10,
+        "broken-streams": ["ok"] * ok_steps + [f"stream_cut:{rng.randint(1, 3)}"] * 10,
+        "tool-aborts": ["ok"],
+    }[kind]
+    client = planned_client(stub, plan)
+    bot = scripted_bot(
+        lab, client, model, turn, max_steps=ok_steps if kind == "step-limit" else 8, max_attempts=2
+    )
+    if kind == "tool-aborts":
+        name = turn.rounds[0][0][0]
+        turn.toolbox.raise_on(name, Abort(f"{name} was stopped"))
+    bot.history = old_turns(rng.randint(0, 2))
+    before = [dict(m) for m in bot.history]
+    with pytest.raises(BaseException) as info:
+        bot.ask(turn.question)
+    if isinstance(info.value, NotImplementedError):
+        raise info.value
+    assert bot.history == before, (
+        f"the turn failed with {type(info.value).__name__} after {len(stub.journal())} request(s); the history "
+        f"should be as before the turn ({roles(before)}); it is {roles(bot.history)}: put it back on every "
+        "kind of failure (any exception), not only on one"
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("missing", ["some", "all"])
+def test_responses_without_usage_are_counted(lab, stub, rng, model, toolbox, scripted_turn, missing):
+    """``calls`` counts every response; a response without usage (some servers send none) adds no tokens."""
+    turn = scripted_turn(toolbox(2), [rng.randint(1, 2) for _ in range(rng.randint(1, 3))])
+    if missing == "all":
+        plan = ["no_usage"] * turn.steps
+    else:
+        plan = [rng.choice(["no_usage", "ok"]) for _ in range(turn.steps)]
+        plan[rng.randrange(turn.steps)], plan[-1] = "no_usage", "ok"  # at least one of each
+        if turn.steps == 2:
+            plan = ["no_usage", "ok"] if rng.random() < 0.5 else ["ok", "no_usage"]
+    bot = scripted_bot(lab, planned_client(stub, plan), model, turn)
+    bot.ask(turn.question)
+    reported = [e["extra"].get("usage") for e in stub.journal()]
+    assert bot.calls == turn.steps, (
+        f"{turn.steps} responses ({sum(u is None for u in reported)} of them without usage): calls counts every "
+        f"response, usage or not; it is {bot.calls}"
+    )
+    prompt = sum(u["prompt_tokens"] for u in reported if u)
+    completion = sum(u["completion_tokens"] for u in reported if u)
+    want = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    assert bot.usage == want, (
+        f"usage adds up the responses that reported it ({want}); a response without usage adds nothing; got "
+        f"{bot.usage}"
+    )
+
+
+@pytest.mark.points(1)
+def test_record_usage_counts_a_call_without_usage(lab, client, rng):
+    from openai.types import CompletionUsage
+
+    bot = lab.Assistant(client, MODEL)
+    counts = [rng.randint(0, 500) for _ in range(2)]
+    usage = CompletionUsage(prompt_tokens=counts[0], completion_tokens=counts[1], total_tokens=sum(counts))
+    order = [usage, None, usage, None][: rng.randint(2, 4)]
+    rng.shuffle(order)
+    for u in order:
+        bot.record_usage(u)
+    n = sum(u is not None for u in order)
+    assert bot.calls == len(order), (
+        f"record_usage was called {len(order)} times ({order.count(None)} with None); calls is {bot.calls}"
+    )
+    assert bot.usage == {
+        "prompt_tokens": n * counts[0],
+        "completion_tokens": n * counts[1],
+        "total_tokens": n * sum(counts),
+    }, f"None adds no tokens; the {n} usage(s) add up; got {bot.usage}"
+
+
+def sized_history(rng) -> list[dict]:
+    """Turns of very different sizes (a few words, whole paragraphs, tool calls), oldest first."""
+    history = []
+    for _ in range(rng.randint(4, 8)):
+        size = rng.choice([1, 2, 8, 30])
+        history.append({"role": "user", "content": rng.words(rng.randint(2, 6) * size)})
+        if rng.random() < 0.3:
+            cid = f"call_{rng.token()}"
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": cid, "type": "function", "function": {"name": "f", "arguments": "{}"}}
+                    ],
+                }
+            )
+            history.append({"role": "tool", "tool_call_id": cid, "content": rng.words(rng.randint(3, 40))})
+        history.append(
+            {"role": "assistant", "content": rng.words(rng.randint(2, 6) * rng.choice([1, 2, 8, 30]))}
+        )
+    return history
+
+
+def newest_turns_that_fit(system: dict, history: list[dict], budget: int) -> list[dict]:
+    """Lab 1's rule: the system message and the newest whole turns whose estimate fits the budget."""
+    starts = [i for i, m in enumerate(history) if m["role"] == "user"]
+    kept: list[dict] = []
+    for start, end in reversed(list(zip(starts, [*starts[1:], len(history)], strict=True))):
+        candidate = history[start:end] + kept
+        if estimate([system, *candidate]) > budget:
+            break
+        kept = candidate
+    return [system, *kept]
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("room", ["every-turn", "some-turns", "no-turn"])
+def test_the_context_follows_the_token_budget(lab, client, rng, room):
+    """Not a fixed number of turns: as many of the newest whole turns as the budget holds, counted as lab 1 does."""
+    bot = lab.Assistant(client, MODEL)
+    system = {"role": "system", "content": bot.system_prompt}
+    for _ in range(6):
+        history = sized_history(rng)
+        whole = estimate([system, *history])
+        alone = estimate([system])
+        budget = {
+            "every-turn": rng.randint(whole, whole + 200),
+            "some-turns": rng.randint(alone + 1, whole - 1),
+            "no-turn": rng.randint(alone, alone + estimate(history[-2:]) - 4),
+        }[room]
+        bot.history, bot.budget = [dict(m) for m in history], budget
+        want = newest_turns_that_fit(system, history, budget)
+        got = bot.context()
+        assert got == want, (
+            f"with a budget of {budget} tokens (lab 1's count) and turns of {[estimate(t) for t in _turns(history)]} "
+            f"tokens, the context is the system prompt and the newest {len(_turns(want[1:]))} whole turn(s) "
+            f"({estimate(want)} tokens); got {len(got) - 1} message(s) ({estimate(got)} tokens, roles {roles(got)}): "
+            "keep what the budget holds, not a fixed number of turns"
+        )
+        assert bot.history == history, "context() must not change self.history"
+
+
+def _turns(messages: list[dict]) -> list[list[dict]]:
+    turns: list[list[dict]] = []
+    for m in messages:
+        if m["role"] == "user" or not turns:
+            turns.append([m])
+        else:
+            turns[-1].append(m)
+    return turns

@@ -85,6 +85,11 @@ def free_port() -> int:
 def lab(tmp_path: Path) -> Iterator[Lab]:
     root = copy_of_the_course(tmp_path / "course")
     (root / ".venv").symlink_to(REPO / ".venv")  # the suite's environment: make installs nothing
+    # The copy's files are newer than the shared environment's stamp: without this, the `make check` typed in
+    # the terminal would reinstall, re-pointing the suite's editable install at this soon-deleted copy.
+    installed = (REPO / ".venv" / ".installed").stat().st_mtime
+    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
+        os.utime(root / name, (installed - 60, installed - 60))
     home = tmp_path / "jupyter"  # the learner's own JupyterLab settings and workspaces, kept out of ~
     settings = home / "settings" / "@jupyterlab" / "terminal-extension"
     settings.mkdir(parents=True)

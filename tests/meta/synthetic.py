@@ -78,6 +78,8 @@ def shout(text: str) -> str:
 TEST_LAB01 = '''
 import pytest
 
+from llm_stub.catalog import DEFAULT_MODEL
+
 
 @pytest.mark.points(2)
 def test_add(load_impl):
@@ -95,7 +97,7 @@ def test_add_negative(load_impl):
 @pytest.mark.points(3)
 def test_greet_sends_the_name(load_impl, client, stub):
     """Put the person's name in the user message you send."""
-    load_impl("lab01_demo").greet(client, "gpt-4o-mini", "Ada")
+    load_impl("lab01_demo").greet(client, DEFAULT_MODEL, "Ada")
     assert len(stub.requests()) == 1, f"greet() should send one request; the stub saw {len(stub.requests())}"
     sent = stub.requests()[-1]["messages"]
     assert any("Ada" in str(m.get("content")) for m in sent), f"the request did not mention Ada: {sent}"

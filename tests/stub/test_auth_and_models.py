@@ -6,7 +6,9 @@ import openai
 import pytest
 from openai import OpenAI
 
-from llm_stub import StubConfig, StubServer
+from llm_stub import StubConfig, StubServer, catalog
+
+from .models import DEFAULT, PLAIN
 
 
 def test_wrong_key_is_401_and_masked(stub):
@@ -22,7 +24,7 @@ def test_wrong_key_is_401_and_masked(stub):
 def test_missing_key_is_401(stub):
     import httpx2
 
-    r = httpx2.post(stub.base_url + "/chat/completions", json={"model": "gpt-4o-mini", "messages": []})
+    r = httpx2.post(stub.base_url + "/chat/completions", json={"model": PLAIN, "messages": []})
     assert r.status_code == 401
     # the real 401 without a key has code null (issue 18; quoted whole in test_fidelity.py)
     assert r.json()["error"]["code"] is None
@@ -36,8 +38,8 @@ def test_extra_keys_from_config():
 
 def test_models_list_and_retrieve(client):
     ids = [m.id for m in client.models.list()]
-    assert "gpt-4o-mini" in ids and "gpt-4.1-mini" in ids
-    model = client.models.retrieve("gpt-4o-mini")
+    assert PLAIN in ids and DEFAULT in ids
+    model = client.models.retrieve(DEFAULT)
     assert model.object == "model" and model.owned_by
 
 
@@ -50,8 +52,9 @@ def test_unknown_model_is_404_model_not_found(client):
 
 
 def test_restricted_model_is_403(client):
+    restricted = next(u.id for u in catalog.CATALOGUE.unserved.values() if u.restricted)
     with pytest.raises(openai.PermissionDeniedError) as err:
-        client.chat.completions.create(model="o1-pro", messages=[{"role": "user", "content": "hi"}])
+        client.chat.completions.create(model=restricted, messages=[{"role": "user", "content": "hi"}])
     assert err.value.status_code == 403
 
 

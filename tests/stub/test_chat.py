@@ -7,7 +7,9 @@ import pytest
 
 from llm_stub import tokenizer
 
-MODEL = "gpt-4o-mini"
+from .models import CLASSIC, PLAIN, PLAIN_SNAPSHOT, serve, small_window
+
+MODEL = PLAIN
 
 
 def ask(client, content, **kw):
@@ -18,7 +20,7 @@ def test_scripted_reply_and_response_shape(client):
     r = ask(client, "In one sentence, what is a large language model?")
     assert r.object == "chat.completion"
     assert r.id.startswith("chatcmpl-")
-    assert r.model == "gpt-4o-mini-2024-07-18"  # the dated snapshot the alias resolved to
+    assert r.model == PLAIN_SNAPSHOT  # the dated snapshot the alias resolved to
     choice = r.choices[0]
     assert choice.index == 0 and choice.finish_reason == "stop"
     assert choice.message.role == "assistant"
@@ -67,10 +69,16 @@ def test_developer_role_is_accepted(client):
     assert r.choices[0].finish_reason == "stop"
 
 
-def test_max_tokens_truncates_with_finish_reason_length(client):
+def test_max_tokens_truncates_with_finish_reason_length(client, stub):
     full = ask(client, "In one sentence, what is a large language model?").choices[0].message.content
-    for param in ("max_tokens", "max_completion_tokens"):
-        r = ask(client, "In one sentence, what is a large language model?", **{param: 5})
+    # max_completion_tokens on today's models; the old max_tokens only on the classic ones (pinned to a day one
+    # is served)
+    for param, model in (("max_completion_tokens", PLAIN), ("max_tokens", serve(stub, CLASSIC))):
+        r = client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": "In one sentence, what is a large language model?"}],
+            **{param: 5},
+        )
         assert r.choices[0].finish_reason == "length"
         assert r.usage.completion_tokens == 5
         assert full.startswith(r.choices[0].message.content)
@@ -105,11 +113,11 @@ def test_seed_fixes_the_choice_among_alternatives(stub, client, tmp_path):
     assert len(varied) > 1
 
 
-def test_context_window_exceeded_is_the_real_400(client):
-    long_text = "word " * 17_000  # gpt-3.5-turbo has a 16,385-token window
+def test_context_window_exceeded_is_the_real_400(client, stub):
+    long_text = "word " * 17_000  # more than a 16,385-token window
     with pytest.raises(openai.BadRequestError) as err:
         client.chat.completions.create(
-            model="gpt-3.5-turbo", messages=[{"role": "user", "content": long_text}]
+            model=small_window(stub, 16_385), messages=[{"role": "user", "content": long_text}]
         )
     assert err.value.code == "context_length_exceeded"
     assert err.value.param == "messages"
@@ -118,8 +126,8 @@ def test_context_window_exceeded_is_the_real_400(client):
 
 def test_max_tokens_above_the_models_output_limit(client):
     with pytest.raises(openai.BadRequestError) as err:
-        ask(client, "hello", max_tokens=100_000)
-    assert err.value.param == "max_tokens"
+        ask(client, "hello", max_completion_tokens=1_000_000)
+    assert err.value.param == "max_completion_tokens"
 
 
 def test_every_response_carries_a_request_id(client):

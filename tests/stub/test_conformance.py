@@ -12,6 +12,7 @@ import httpx2
 import pytest
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
+from .models import PLAIN, SMALL_WINDOW, small_window
 from .openapi import errors
 
 USER = {"role": "user", "content": "In one sentence, what is a large language model?"}
@@ -31,7 +32,7 @@ WEATHER_TOOL = {
 
 COMPLETIONS = {
     "plain": {"messages": [USER]},
-    "truncated": {"messages": [USER], "max_tokens": 3},
+    "truncated": {"messages": [USER], "max_completion_tokens": 3},
     "n=2 with stop": {"messages": [USER], "n": 2, "stop": ["."]},
     "json_object": {
         "messages": [{"role": "user", "content": "Reply in JSON: name a colour."}],
@@ -77,13 +78,13 @@ COMPLETIONS = {
 }
 
 ERRORS = {
-    "401": ({"Authorization": "Bearer sk-nope"}, {"model": "gpt-4o-mini", "messages": [USER]}),
+    "401": ({"Authorization": "Bearer sk-nope"}, {"model": PLAIN, "messages": [USER]}),
     "404 model": (None, {"model": "gpt-nope", "messages": [USER]}),
-    "400 missing": (None, {"model": "gpt-4o-mini"}),
-    "400 type": (None, {"model": "gpt-4o-mini", "messages": [USER], "n": "two"}),
+    "400 missing": (None, {"model": PLAIN}),
+    "400 type": (None, {"model": PLAIN, "messages": [USER], "n": "two"}),
     "400 context": (
         None,
-        {"model": "gpt-3.5-turbo", "messages": [{"role": "user", "content": "word " * 17000}]},
+        {"model": SMALL_WINDOW, "messages": [{"role": "user", "content": "word " * 17000}]},
     ),
 }
 
@@ -99,7 +100,7 @@ def _sse_payloads(text: str) -> list[str]:
 
 @pytest.mark.parametrize("case", sorted(COMPLETIONS))
 def test_completion_matches_CreateChatCompletionResponse(stub, case):
-    r = _post(stub, {"model": "gpt-4o-mini", **COMPLETIONS[case]})
+    r = _post(stub, {"model": PLAIN, **COMPLETIONS[case]})
     assert r.status_code == 200, r.text
     assert errors("CreateChatCompletionResponse", r.json()) == []
 
@@ -107,7 +108,7 @@ def test_completion_matches_CreateChatCompletionResponse(stub, case):
 @pytest.mark.parametrize("case", sorted(COMPLETIONS))
 @pytest.mark.parametrize("include_usage", [False, True])
 def test_stream_chunks_match_CreateChatCompletionStreamResponse(stub, case, include_usage):
-    body = {"model": "gpt-4o-mini", **COMPLETIONS[case], "stream": True}
+    body = {"model": PLAIN, **COMPLETIONS[case], "stream": True}
     if include_usage:
         body["stream_options"] = {"include_usage": True}
     r = _post(stub, body)
@@ -124,12 +125,13 @@ def test_stream_chunks_match_CreateChatCompletionStreamResponse(stub, case, incl
 
 @pytest.mark.parametrize("case", sorted(COMPLETIONS))
 def test_completion_is_exactly_an_sdk_ChatCompletion(stub, case):
-    data = _post(stub, {"model": "gpt-4o-mini", **COMPLETIONS[case]}).json()
+    data = _post(stub, {"model": PLAIN, **COMPLETIONS[case]}).json()
     assert ChatCompletion.model_validate(data).to_dict(mode="json", exclude_unset=True) == data
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_error_bodies_match_ErrorResponse(stub, case):
+    small_window(stub)
     headers, body = ERRORS[case]
     r = _post(stub, body, headers)
     assert r.status_code >= 400
@@ -140,7 +142,7 @@ def test_models_match_ListModelsResponse_and_Model(stub):
     auth = {"Authorization": f"Bearer {stub.api_key}"}
     listing = httpx2.get(stub.base_url + "/models", headers=auth).json()
     assert errors("ListModelsResponse", listing) == []
-    one = httpx2.get(stub.base_url + "/models/gpt-4o-mini", headers=auth).json()
+    one = httpx2.get(stub.base_url + f"/models/{PLAIN}", headers=auth).json()
     assert errors("Model", one) == []
 
 

@@ -16,8 +16,10 @@ import pytest
 
 from llm_stub import StubConfig, StubServer
 
+from .models import PLAIN
+
 SEED = random.randrange(2**32)
-MODEL = "gpt-4o-mini"
+MODEL = PLAIN  # takes tools and sampling at its defaults (tests/stub/models.py)
 S = {"type": "string"}
 CITIES = [("Lyon", "France"), ("Osaka", "Japan"), ("Porto", "Portugal"), ("Toronto", "Canada"), ("Nairobi", "Kenya"),
           ("Milan", "Italy"), ("Seville", "Spain"), ("Edinburgh", "United Kingdom")]  # fmt: skip

@@ -301,3 +301,20 @@ def test_input_tokens_count_what_truncation_leaves(stub, small, rng):
     ]
     assert counted["input_tokens"] == billed <= 400
     assert _get(stub, "/models/stub-small-window").status_code == 200
+
+
+def test_truncation_auto_trims_to_an_input_limit_below_the_window(stub, rng):
+    """A model whose input limit is below its context window (gpt-5.2: 272K of 400K) is trimmed to the input limit,
+    the one its requests are refused beyond; trimming to the window would leave a request the model refuses."""
+    base = stub.state.config.model(served_model(stub, "chat"))
+    limited = dataclasses.replace(
+        base, id="stub-input-limit", snapshot="", context_window=4000, max_input_tokens=400
+    )
+    stub.state.config.models = [*stub.state.config.models, limited]
+    name = rng.choice(NAMES)
+    history = [*_long_history(rng, 8), {"role": "user", "content": f"My name is {name}. What's my name?"}]
+    refused = _post(stub, {"model": limited.id, "input": history})
+    assert refused.status_code == 400, _seeded("the whole history is over the input limit")
+    r = _post(stub, {"model": limited.id, "input": history, "truncation": "auto", "max_output_tokens": 50})
+    assert r.status_code == 200, _seeded(r.text)
+    assert r.json()["usage"]["input_tokens"] <= 400, _seeded("trimmed to the input limit, not to the window")

@@ -9,13 +9,15 @@ from openai import OpenAI
 
 from llm_stub.faults import FaultBook, PlanError, parse_step
 
+from .models import PLAIN, ids
+
 MSG = [{"role": "user", "content": "hi"}]
 LONG = [{"role": "user", "content": "Tell me a long story about a lighthouse keeper and the sea."}]
 
 
 def ask(client: OpenAI, plan_id: str | None = None, **kw):
     headers = {"x-stub-fault-id": plan_id} if plan_id else None
-    return client.chat.completions.create(model="gpt-4o-mini", messages=MSG, extra_headers=headers, **kw)
+    return client.chat.completions.create(model=PLAIN, messages=MSG, extra_headers=headers, **kw)
 
 
 @pytest.fixture
@@ -47,9 +49,7 @@ def test_sdk_honours_retry_after_ms_from_an_object_step(stub, no_sleep):
 
 def test_header_plan_follows_the_sdk_retry_count(stub, no_sleep):
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=2)
-    retrying.chat.completions.create(
-        model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"}
-    )
+    retrying.chat.completions.create(model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "500,502,ok"})
     assert [(e["attempt"], e["status"]) for e in stub.journal()] == [(0, 500), (1, 502), (2, 200)]
 
 
@@ -58,7 +58,7 @@ def test_header_plan_with_an_id_keeps_a_cursor_for_hand_written_loops(stub, clie
     statuses = []
     for _ in range(4):
         try:
-            client.chat.completions.create(model="gpt-4o-mini", messages=MSG, extra_headers=headers)
+            client.chat.completions.create(model=PLAIN, messages=MSG, extra_headers=headers)
             statuses.append(200)
         except openai.APIStatusError as err:
             statuses.append(err.status_code)
@@ -124,7 +124,7 @@ def test_slow_step_beats_a_client_timeout(stub, client):
 def _stream(client: OpenAI, plan_id: str) -> list[str]:
     out = []
     for chunk in client.chat.completions.create(
-        model="gpt-4o-mini", messages=LONG, stream=True, extra_headers={"x-stub-fault-id": plan_id}
+        model=PLAIN, messages=LONG, stream=True, extra_headers={"x-stub-fault-id": plan_id}
     ):
         if chunk.choices and chunk.choices[0].delta.content:
             out.append(chunk.choices[0].delta.content)
@@ -136,7 +136,7 @@ def test_stream_error_midway_raises_api_error(stub, client):
     seen = []
     with pytest.raises(openai.APIError) as info:
         for chunk in client.chat.completions.create(
-            model="gpt-4o-mini", messages=LONG, stream=True, extra_headers={"x-stub-fault-id": "s"}
+            model=PLAIN, messages=LONG, stream=True, extra_headers={"x-stub-fault-id": "s"}
         ):
             seen.append(chunk)
     assert len(seen) == 3
@@ -166,14 +166,15 @@ def test_scopes_keep_plans_apart(stub):
     one = OpenAI(base_url=stub.base_url, api_key="sk-one", max_retries=0)
     two = OpenAI(base_url=stub.base_url, api_key="sk-two", max_retries=0)
     stub.add_fault(["503"], key="sk-one")
-    stub.add_fault(["500"], model="gpt-4o")
+    other = next(m for m in ids(current=True) if m != PLAIN)
+    stub.add_fault(["500"], model=other)
     stub.add_fault(["502"], plan_id="mine")
-    ask(two)  # no plan matches key two, model gpt-4o-mini, no id
+    ask(two)  # no plan matches key two, this model, no id
     with pytest.raises(openai.InternalServerError) as info:
         ask(one)
     assert info.value.status_code == 503
     with pytest.raises(openai.InternalServerError) as info:
-        two.chat.completions.create(model="gpt-4o", messages=MSG)
+        two.chat.completions.create(model=other, messages=MSG)
     assert info.value.status_code == 500
     with pytest.raises(openai.InternalServerError) as info:
         ask(two, "mine")
@@ -226,9 +227,7 @@ def test_bad_plans_get_a_400(stub, body):
 
 def test_bad_fault_header_gets_a_400(client):
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(
-            model="gpt-4o-mini", messages=MSG, extra_headers={"x-stub-fault": "wat"}
-        )
+        client.chat.completions.create(model=PLAIN, messages=MSG, extra_headers={"x-stub-fault": "wat"})
     assert "x-stub-fault" in info.value.message
 
 
@@ -260,7 +259,7 @@ def test_a_dropped_stream_is_a_connection_error_and_logs_no_traceback(stub, clie
     with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
         with pytest.raises(openai.APIConnectionError):
             for _ in client.chat.completions.create(
-                model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}], stream=True
+                model=PLAIN, messages=[{"role": "user", "content": "hello"}], stream=True
             ):
                 pass
     assert not [r for r in caplog.records if r.exc_info], "the injected drop was logged as a server error"

@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN, ids, serve, small_window
+
+MODEL = PLAIN
 USER = {"role": "user", "content": "What's the weather in Oslo?"}
 WEATHER = {
     "type": "function",
@@ -130,7 +132,9 @@ def test_more_than_128_tools(stub):
 def test_nan_and_infinity_are_not_json(stub, literal):
     # RFC 8259 has no NaN/Infinity; the real API answers a body it cannot parse with this 400 (quoted since issue 2)
     raw = (
-        '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "temperature": '
+        '{"model": "'
+        + PLAIN
+        + '", "messages": [{"role": "user", "content": "hi"}], "temperature": '
         + literal
         + "}"
     )
@@ -148,7 +152,8 @@ def test_image_part_to_a_text_only_model(stub):
         {"type": "text", "text": "What is this?"},
         {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
     ]
-    err = error(stub, good(model="gpt-3.5-turbo", messages=[{"role": "user", "content": parts}]))
+    text_only = serve(stub, ids(lambda m: not m.accepts_images)[0])
+    err = error(stub, good(model=text_only, messages=[{"role": "user", "content": parts}]))
     assert err == {
         "message": "Invalid content type. image_url is only supported by certain models.",
         "type": "invalid_request_error",
@@ -425,7 +430,7 @@ def test_context_length_with_tools_counts_messages_and_functions(stub):
     import re
 
     body = {
-        "model": "gpt-3.5-turbo",
+        "model": small_window(stub),
         "messages": [{"role": "user", "content": "word " * 17000}],
         "tools": [WEATHER],
     }
@@ -546,7 +551,9 @@ def _still_serving(stub):
 @pytest.mark.parametrize("depth", [129, 1000, 10_000])
 def test_deep_json_body(stub, depth):
     raw = (
-        '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "metadata": '
+        '{"model": "'
+        + PLAIN
+        + '", "messages": [{"role": "user", "content": "hi"}], "metadata": '
         + "[" * depth
         + "]" * depth
         + "}"
@@ -593,7 +600,9 @@ def test_deep_tool_schema(stub):
     depth = 2000
     schema = '{"type": "object", "properties": {"a": ' * depth + '{"type": "string"}' + "}}" * depth
     tools = '[{"type": "function", "function": {"name": "deep", "parameters": ' + schema + "}}]"
-    raw = '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "tools": ' + tools + "}"
+    raw = (
+        '{"model": "' + PLAIN + '", "messages": [{"role": "user", "content": "hi"}], "tools": ' + tools + "}"
+    )
     r = post(stub, None, content=raw.encode(), headers={"Content-Type": "application/json"})
     assert r.status_code == 400
     _still_serving(stub)
@@ -602,7 +611,9 @@ def test_deep_tool_schema(stub):
 @pytest.mark.parametrize("escape", ["\\udad2", "\\ud800", "\\udfff", "x\\ud83dy"])
 def test_lone_surrogate_is_refused_and_never_echoed(stub, escape):
     raw = (
-        '{"model": "gpt-4o-mini", "stream": true, "messages": [{"role": "user", "content": "My name is '
+        '{"model": "'
+        + PLAIN
+        + '", "stream": true, "messages": [{"role": "user", "content": "My name is '
         + escape
         + '"}]}'
     )
@@ -610,7 +621,7 @@ def test_lone_surrogate_is_refused_and_never_echoed(stub, escape):
     assert r.status_code == 400
     assert r.content.decode("utf-8")  # valid UTF-8 through and through
     assert r.json()["error"]["message"].startswith("We could not parse the JSON body")
-    pair = '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "ok \\ud83d\\ude00"}]}'
+    pair = '{"model": "' + PLAIN + '", "messages": [{"role": "user", "content": "ok \\ud83d\\ude00"}]}'
     assert (
         post(stub, None, content=pair.encode(), headers={"Content-Type": "application/json"}).status_code
         == 200
@@ -618,7 +629,11 @@ def test_lone_surrogate_is_refused_and_never_echoed(stub, escape):
 
 
 def test_invalid_utf8_body(stub):
-    raw = b'{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "\xed\xa0\x80 \xff"}]}'
+    raw = (
+        b'{"model": "'
+        + PLAIN.encode()
+        + b'", "messages": [{"role": "user", "content": "\xed\xa0\x80 \xff"}]}'
+    )
     r = post(stub, None, content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 400
     _still_serving(stub)

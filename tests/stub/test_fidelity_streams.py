@@ -24,7 +24,9 @@ from openai import OpenAI
 from llm_stub import StubConfig, StubServer, warmup
 from llm_stub.render import argument_pieces
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN
 WEATHER = {
     "type": "function",
     "function": {
@@ -237,7 +239,7 @@ def test_stopping_a_stream_early_logs_nothing_and_stops_generating(capfd, time_p
             ]
             for _ in range(5):
                 stream = client.chat.completions.create(
-                    model=MODEL, messages=question, stream=True, max_tokens=3000
+                    model=MODEL, messages=question, stream=True, max_completion_tokens=3000
                 )
                 for i, _chunk in enumerate(stream):
                     if i == 2:

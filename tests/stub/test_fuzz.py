@@ -8,7 +8,9 @@ import httpx2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-GOOD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello"}]}
+from .models import PLAIN
+
+GOOD = {"model": PLAIN, "messages": [{"role": "user", "content": "hello"}]}
 
 json_values = st.recursive(
     st.none()

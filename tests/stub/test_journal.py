@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from llm_stub import StubControl
 
+from .models import PLAIN
+
 
 def test_journal_records_body_status_and_masks_the_key(stub, client):
-    client.chat.completions.create(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}], seed=3
-    )
+    client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}], seed=3)
     (entry,) = stub.journal()
     assert entry["body"]["seed"] == 3
     assert entry["status"] == 200
@@ -20,7 +20,7 @@ def test_journal_records_body_status_and_masks_the_key(stub, client):
 
 def test_journal_over_http_and_reset(stub, client):
     control = StubControl(stub.base_url)
-    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}])
+    client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}])
     try:
         client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hello"}])
     except Exception:

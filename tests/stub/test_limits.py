@@ -13,6 +13,8 @@ from llm_stub.config import StubConfig
 from llm_stub.errors import StubError
 from llm_stub.limits import RateLimiter, format_duration
 
+from .models import PLAIN
+
 MSG = [{"role": "user", "content": "hi"}]
 
 
@@ -35,7 +37,7 @@ def clock(stub) -> FakeClock:
 
 
 def raw(client: OpenAI, **kw):
-    return client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=MSG, **kw)
+    return client.chat.completions.with_raw_response.create(model=PLAIN, messages=MSG, **kw)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,7 @@ def test_rpm_bucket_headers_429_and_refill(stub, client, clock):
     assert err.code == "rate_limit_exceeded"
     assert err.body["type"] == "requests"
     assert err.body["message"] == (
-        "Rate limit reached for gpt-4o-mini in organization org-stub on requests per min (RPM): Limit 3, Used 3, "
+        f"Rate limit reached for {PLAIN} in organization org-stub on requests per min (RPM): Limit 3, Used 3, "
         "Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more."
     )
     h = err.response.headers
@@ -89,13 +91,13 @@ def test_rpm_bucket_headers_429_and_refill(stub, client, clock):
 
 def test_tpm_bucket_counts_prompt_plus_max_tokens(stub, client, clock):
     stub.configure(tokens_per_minute=1000)
-    first = raw(client, max_tokens=400)
+    first = raw(client, max_completion_tokens=400)
     used = 1000 - int(first.headers["x-ratelimit-remaining-tokens"])
     prompt = first.parse().usage.prompt_tokens
     assert used == prompt + 400
-    raw(client, max_tokens=400)
+    raw(client, max_completion_tokens=400)
     with pytest.raises(openai.RateLimitError) as info:
-        raw(client, max_tokens=400)
+        raw(client, max_completion_tokens=400)
     assert info.value.body["type"] == "tokens"
     assert "on tokens per min (TPM): Limit 1000" in info.value.body["message"]
     assert info.value.response.headers["x-ratelimit-limit-tokens"] == "1000"
@@ -104,8 +106,8 @@ def test_tpm_bucket_counts_prompt_plus_max_tokens(stub, client, clock):
 def test_request_bigger_than_the_tpm_limit_is_not_retryable(stub, client, clock):
     stub.configure(tokens_per_minute=100)
     with pytest.raises(openai.RateLimitError) as info:
-        raw(client, max_tokens=500)
-    assert info.value.body["message"].startswith("Request too large for gpt-4o-mini")
+        raw(client, max_completion_tokens=500)
+    assert info.value.body["message"].startswith(f"Request too large for {PLAIN}")
     assert info.value.response.headers["x-should-retry"] == "false"
 
 
@@ -129,9 +131,9 @@ def test_errors_carry_the_rate_limit_headers_too(stub, client, clock):
 def test_insufficient_quota_is_not_retried_by_the_sdk(stub, clock):
     stub.configure(quota_tokens=1)
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=3)
-    retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG)  # spends the budget
+    retrying.chat.completions.create(model=PLAIN, messages=MSG)  # spends the budget
     with pytest.raises(openai.RateLimitError) as info:
-        retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG)
+        retrying.chat.completions.create(model=PLAIN, messages=MSG)
     err = info.value
     assert (err.code, err.type) == ("insufficient_quota", "insufficient_quota")
     assert err.body["message"].startswith(
@@ -146,11 +148,11 @@ def test_sdk_retries_honour_retry_after_ms(stub, clock, monkeypatch):
     monkeypatch.setattr("openai._base_client.time.sleep", slept.append)
     stub.configure(requests_per_minute=60, rate_limit_window=1)  # a burst of 1, then one per second
     retrying = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=2)
-    retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG)
+    retrying.chat.completions.create(model=PLAIN, messages=MSG)
     clock.advance(0.75)
     # The SDK's sleep is recorded, not slept, so advance the fake clock from inside it.
     monkeypatch.setattr("openai._base_client.time.sleep", lambda s: (slept.append(s), clock.advance(s)))
-    retrying.chat.completions.create(model="gpt-4o-mini", messages=MSG)
+    retrying.chat.completions.create(model=PLAIN, messages=MSG)
     assert slept == [0.25]
     attempts = [e["attempt"] for e in stub.journal()]
     assert attempts == [0, 0, 1]

@@ -17,7 +17,9 @@ import pytest
 
 from llm_stub import LIMITS_SENTENCE, StubConfig, StubServer
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN
 COURSE_REPLIES = Path(__file__).resolve().parents[2] / "course" / "replies"
 
 

@@ -14,6 +14,7 @@ from openai import OpenAI
 
 from llm_stub.catalog import DEFAULT_MODELS
 
+from .models import serve
 from .openapi import errors
 
 SEED = random.randrange(2**32)
@@ -24,6 +25,7 @@ def test_a_cap_above_the_models_output_limit_names_the_parameter_sent(llm_stub, 
     rng = random.Random(f"{SEED}-{param}")
     models = [m for m in DEFAULT_MODELS if param == "max_completion_tokens" or not m.is_reasoning]
     model = rng.choice(models)
+    serve(llm_stub, model.id)  # a day the drawn model is served
     cap = model.max_output_tokens + rng.randint(1, 50_000)
     client = OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0)
     with pytest.raises(openai.BadRequestError) as caught:
@@ -44,6 +46,7 @@ def test_a_cap_above_the_models_output_limit_names_the_parameter_sent(llm_stub, 
 def test_a_cap_at_the_models_output_limit_is_accepted(llm_stub) -> None:
     rng = random.Random(SEED)
     model = rng.choice([m for m in DEFAULT_MODELS if not m.is_reasoning])
+    serve(llm_stub, model.id)
     client = OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0)
     reply = client.chat.completions.create(
         model=model.id,

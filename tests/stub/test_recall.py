@@ -10,7 +10,9 @@ from openai import OpenAI
 
 from llm_stub import recall
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN
 
 
 @pytest.fixture

@@ -42,8 +42,10 @@ STUB_ONLY = {
     "moderation": "null in the 2026 recordings; the 2025-12 recording predates it",
     "name": "function_call_arguments.done: required by today's OpenAPI description, absent in the 2025-12 recording",
     "obfuscation": "the stub pads every delta event; a recording may carry it on some only",
-    "cache_write_tokens": "usage: reported from the GPT-5.6 family on (a 2026-10 recording has it, the 2026-04 gpt-4.1 "
+    "cache_write_tokens": "usage: reported from the GPT-5.6 family on (a 2026-10 recording has it, the 2026-04 "
     "ones not); which models report it is issue 22's catalogue",
+    "cache_write_tokens_details": "usage: the writes by lifetime (SDK response_usage.py), from the GPT-5.6 family on, "
+    "as cache_write_tokens",
 }
 # Values compared exactly (the rest are generated: compared by JSON type only).
 EXACT = {

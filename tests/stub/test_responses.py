@@ -18,10 +18,14 @@ import openai
 import pytest
 from pydantic import BaseModel
 
+from llm_stub.catalog import EFFORTS
+
+from . import models
+from .models import CLASSIC, PLAIN, REASONER, SMALL_WINDOW, serve, small_window
 from .openapi import errors
 
 SEED = int(os.environ.get("RESPONSES_TEST_SEED") or random.SystemRandom().randrange(1, 10**6))
-MODEL = "gpt-4o-mini"
+MODEL = PLAIN
 NAMES = ["Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Dennis", "Frances", "Ken", "Radia"]
 CITIES = ["Paris", "Lisbon", "Oslo", "Nairobi", "Lima", "Osaka", "Cairo", "Dublin", "Quito", "Perth"]
 
@@ -242,7 +246,7 @@ def test_tool_choice_by_name_and_its_errors(client, rng):
 
 
 def test_a_reasoning_model_starts_its_output_with_a_reasoning_item(stub, client):
-    body = {"model": "gpt-5-mini", "input": "In one sentence, what is a large language model?"}
+    body = {"model": REASONER, "input": "In one sentence, what is a large language model?"}
     r = _post(stub, body).json()
     assert errors("Response", r) == []
     assert [i["type"] for i in r["output"]] == ["reasoning", "message"]
@@ -251,13 +255,11 @@ def test_a_reasoning_model_starts_its_output_with_a_reasoning_item(stub, client)
     for _, data in events:
         assert errors(EVENT_SCHEMAS[data["type"]], data) == [], data["type"]
     # handing the whole output back (reasoning item included) is how a stateless tool loop works
-    sdk = client.responses.create(
-        model="gpt-5-mini", input="What's the weather in Oslo?", tools=[WEATHER_TOOL]
-    )
+    sdk = client.responses.create(model=REASONER, input="What's the weather in Oslo?", tools=[WEATHER_TOOL])
     call = next(i for i in sdk.output if i.type == "function_call")
     items = [{"role": "user", "content": "What's the weather in Oslo?"}, *sdk.output]
     items.append({"type": "function_call_output", "call_id": call.call_id, "output": '{"temp_c": 4}'})
-    final = client.responses.create(model="gpt-5-mini", input=items, tools=[WEATHER_TOOL])
+    final = client.responses.create(model=REASONER, input=items, tools=[WEATHER_TOOL])
     assert "4" in final.output_text
 
 
@@ -417,7 +419,7 @@ def test_input_tokens_counts_what_the_request_would_be_billed(stub, client, rng)
         {"input": f"Tell me about {rng.choice(CITIES)}."},
         {"input": "What's the weather in Oslo?", "tools": [WEATHER_TOOL], "instructions": "Be brief."},
         {"input": "What's my name?", "previous_response_id": first.id},
-        {"input": "Explain tokens.", "model": "gpt-5-mini"},
+        {"input": "Explain tokens.", "model": REASONER},
     ]
     for request in requests:
         request = {"model": MODEL, **request}
@@ -546,7 +548,7 @@ ERRORS = {
     ),
     "unknown model": ({"model": "gpt-nope", "input": "Hi"}, 404, None, "model_not_found"),
     "context too long": (
-        {"model": "gpt-3.5-turbo", "input": "word " * 17000},
+        {"model": SMALL_WINDOW, "input": "word " * 17000},
         400,
         "input",
         "context_length_exceeded",
@@ -573,6 +575,7 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", sorted(ERRORS))
 def test_real_errors_in_the_error_shape(stub, case):
+    small_window(stub)
     body, status, param, code = ERRORS[case]
     r = _post(stub, body)
     assert r.status_code == status, r.text
@@ -603,19 +606,23 @@ def test_cancel_gets_a_clear_400(stub, client):
 
 def test_reasoning_effort_follows_the_model_family_rules(stub, client):
     with pytest.raises(openai.BadRequestError) as info:
-        client.responses.create(model=MODEL, input="Hi", reasoning={"effort": "low"})
+        client.responses.create(model=serve(stub, CLASSIC), input="Hi", reasoning={"effort": "low"})
     assert info.value.body["param"] == "reasoning.effort", info.value.body
     assert "reasoning_effort" not in info.value.message
 
 
 def test_reasoning_models_keep_their_family_rules_in_responses_names(client):
     with pytest.raises(openai.BadRequestError) as info:
-        client.responses.create(model="gpt-5-mini", input="Hi", temperature=0.5)
+        client.responses.create(model=REASONER, input="Hi", temperature=0.5)
     assert info.value.body["param"] == "temperature"
     with pytest.raises(openai.BadRequestError) as info:
-        client.responses.create(model="gpt-5-mini", input="Hi", reasoning={"effort": "xhigh"})
+        client.responses.create(
+            model=REASONER,
+            input="Hi",
+            reasoning={"effort": next(e for e in EFFORTS if e not in models.info(REASONER).efforts)},
+        )
     assert info.value.body["param"] == "reasoning.effort" and "reasoning_effort" not in info.value.message
-    starved = client.responses.create(model="gpt-5-mini", input="Hi", max_output_tokens=20)
+    starved = client.responses.create(model=REASONER, input="Hi", max_output_tokens=20)
     assert starved.status == "incomplete" and [i.type for i in starved.output] == ["reasoning"]
     assert starved.output_text == "" and starved.usage.output_tokens_details.reasoning_tokens > 0
 
@@ -654,13 +661,14 @@ def test_bad_bodies_never_crash_the_server(stub):
         b"[]",
         b'"x"',
         b'{"model": 3, "input": "x"}',
-        b'{"model": "gpt-4o-mini", "input": 3}',
-        b'{"model": "gpt-4o-mini", "input": [3]}',
-        b'{"model": "gpt-4o-mini", "input": "x", "tools": {}}',
-        b'{"model": "gpt-4o-mini", "input": "x", "text": {"format": {"type": "xml"}}}',
-        b'{"model": "gpt-4o-mini", "input": "x", "tool_choice": {"type": "function"}}',
-        b'{"model": "gpt-4o-mini", "input": [{"type": "function_call_output", "call_id": "c", "output": 3}]}',
+        b'{"model": "MODEL_ID", "input": 3}',
+        b'{"model": "MODEL_ID", "input": [3]}',
+        b'{"model": "MODEL_ID", "input": "x", "tools": {}}',
+        b'{"model": "MODEL_ID", "input": "x", "text": {"format": {"type": "xml"}}}',
+        b'{"model": "MODEL_ID", "input": "x", "tool_choice": {"type": "function"}}',
+        b'{"model": "MODEL_ID", "input": [{"type": "function_call_output", "call_id": "c", "output": 3}]}',
     ):
+        raw = raw.replace(b"MODEL_ID", PLAIN.encode())
         r = httpx2.post(stub.base_url + "/responses", content=raw, headers=h, timeout=10)
         assert r.status_code == 400, (raw, r.text)
         assert errors("ErrorResponse", r.json()) == []

@@ -12,6 +12,8 @@ from openai import OpenAI
 
 from llm_stub import StubServer, start
 
+from .models import PLAIN
+
 
 def test_thread_handle_picks_a_free_port_and_stops():
     server = start()
@@ -36,7 +38,7 @@ def test_two_servers_side_by_side():
 
 def test_pytest_fixture(llm_stub):
     client = OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0)
-    client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}])
+    client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}])
     assert len(llm_stub.requests()) == 1
 
 
@@ -53,9 +55,7 @@ def test_cli_prints_base_url_serves_and_stops_on_sigterm():
         assert "base URL http://127.0.0.1:" in line, line + proc.stderr.read()
         base_url = line.split("base URL ")[1].split()[0]
         client = OpenAI(base_url=base_url, api_key="sk-extra", max_retries=0)
-        reply = client.chat.completions.create(
-            model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}]
-        )
+        reply = client.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": "hello"}])
         assert reply.choices[0].message.content
         proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10

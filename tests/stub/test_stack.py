@@ -16,6 +16,8 @@ import pytest
 
 from llm_stub import StubServer, stack
 
+from .models import PLAIN
+
 ROOT = Path(__file__).resolve().parents[2]
 # Run Python with uvloop and httptools made unimportable, as in an environment without them (Windows has no
 # uvloop wheel; a plain `pip install uvicorn` brings neither).
@@ -80,7 +82,7 @@ def test_plain_environment_falls_back_and_serves():
         "with StubServer() as stub:\n"
         "    print(*stub.stack)\n"
         "    client = OpenAI(base_url=stub.base_url, api_key=stub.api_key, max_retries=0)\n"
-        "    r = client.chat.completions.create(model='gpt-4o-mini', messages=[{'role': 'user', 'content': 'hi'}])\n"
+        f"    r = client.chat.completions.create(model={PLAIN!r}, messages=[{{'role': 'user', 'content': 'hi'}}])\n"
         "    print(bool(r.choices[0].message.content))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)

@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import AsyncOpenAI, OpenAI
 
+from .models import PLAIN
 from .openapi import errors
 
-MODEL = "gpt-4o-mini"
+MODEL = PLAIN
 PLANETS = [{"role": "user", "content": "List the planets of the solar system."}]
 RIVER = [{"role": "user", "content": "Describe a river at dawn."}]
 
@@ -97,7 +98,7 @@ def test_raw_sse_frames(stub, include_usage):
 
 
 def test_n2_truncated_chunks_match_the_openapi_schema(stub):
-    body = {"messages": RIVER, "n": 2, "max_tokens": 4, "stream_options": {"include_usage": True}}
+    body = {"messages": RIVER, "n": 2, "max_completion_tokens": 4, "stream_options": {"include_usage": True}}
     _, frames = raw_frames(stub, body)
     for frame in frames[:-1]:
         chunk = json.loads(frame[len(b"data: ") :])
@@ -164,8 +165,8 @@ def test_n2_interleaves_the_choices(client):
 
 
 def test_max_tokens_truncates_the_stream(client):
-    expected = full(client, max_tokens=5)
-    chunks = list(full(client, stream=True, max_tokens=5, stream_options={"include_usage": True}))
+    expected = full(client, max_completion_tokens=5)
+    chunks = list(full(client, stream=True, max_completion_tokens=5, stream_options={"include_usage": True}))
     contents = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
     assert len(contents) == 5
     assert "".join(contents) == expected.choices[0].message.content
@@ -258,7 +259,7 @@ def test_async_stream_helper(stub):
     stop=st.one_of(st.none(), st.sampled_from(["e", ".", " the", "stub"])),
 )
 def test_streamed_and_unstreamed_replies_agree(client, prompt, n, max_tokens, stop):
-    options = {"n": n, "max_tokens": max_tokens, "stop": stop, "temperature": 0.7, "seed": 5}
+    options = {"n": n, "max_completion_tokens": max_tokens, "stop": stop, "temperature": 0.7, "seed": 5}
     options = {k: v for k, v in options.items() if v is not None}
     messages = [{"role": "user", "content": prompt}]
     expected = client.chat.completions.create(model=MODEL, messages=messages, **options)

@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field
 from llm_stub import structured
 from llm_stub.errors import StubError
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN
 SCRIPTED = "The battery lasts two full days and the screen is gorgeous, but the charger feels cheap."
 REVIEW_SCHEMA = {
     "type": "object",
@@ -390,7 +392,7 @@ class Review(BaseModel):
 
 def test_truncation_cuts_the_json_mid_object(client):
     whole = ask(client, SCRIPTED, response_format=schema_format(REVIEW_SCHEMA)).choices[0].message.content
-    r = ask(client, SCRIPTED, response_format=schema_format(REVIEW_SCHEMA), max_tokens=7)
+    r = ask(client, SCRIPTED, response_format=schema_format(REVIEW_SCHEMA), max_completion_tokens=7)
     assert r.choices[0].finish_reason == "length"
     assert r.usage.completion_tokens == 7
     assert whole.startswith(r.choices[0].message.content) and r.choices[0].message.content != whole
@@ -415,7 +417,7 @@ def test_parse_raises_length_error_on_truncation(client):
             model=MODEL,
             messages=[{"role": "user", "content": SCRIPTED}],
             response_format=Review,
-            max_tokens=10,
+            max_completion_tokens=10,
         )
 
 

@@ -11,7 +11,7 @@ import tiktoken
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llm_stub import tokenizer
+from llm_stub import catalog, tokenizer
 
 tokenizer.register_offline()  # load both encodings from the shipped files (and let tiktoken find them offline)
 
@@ -45,17 +45,11 @@ def test_known_counts():
 
 
 def test_models_get_their_encodings():
-    for model in (
-        "gpt-4o-mini",
-        "gpt-4o-2024-08-06",
-        "gpt-4.1-nano",
-        "gpt-5-mini",
-        "o3",
-        "o4-mini-2025-04-16",
-    ):
-        assert tokenizer.encoding_name_for(model) == "o200k_base", model
-    for model in ("gpt-3.5-turbo", "gpt-3.5-turbo-0125", "gpt-4"):
-        assert tokenizer.encoding_name_for(model) == "cl100k_base", model
+    # tiktoken's table (tiktoken/model.py) agrees with the catalogue for every id it serves, snapshots included
+    for m in catalog.DEFAULT_MODELS:
+        assert tokenizer.encoding_name_for(m.id) == m.encoding, m.id
+    assert {m.encoding for m in catalog.DEFAULT_MODELS} == {"o200k_base", "cl100k_base"}
+    # names tiktoken 0.14 does not know yet (gpt-6-luna: fact sheet section 6) and other providers' models
     assert tokenizer.encoding_name_for("some-local-model") == "o200k_base"
 
 
@@ -100,8 +94,8 @@ def test_encodings_load_without_network(tmp_path):
         from llm_stub import tokenizer
         tokenizer.register_offline()
         import tiktoken
-        print(tiktoken.encoding_for_model("gpt-4o-mini").encode("hello world"),
-              tiktoken.encoding_for_model("gpt-3.5-turbo").encode("hello world"))
+        print(tiktoken.get_encoding("o200k_base").encode("hello world"),
+              tiktoken.get_encoding("cl100k_base").encode("hello world"))
         """
     )
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(tmp_path)}

@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from llm_stub import StubConfig, StubServer
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN
 CALL_ID = re.compile(r"^call_[A-Za-z0-9]{24}$")
 
 

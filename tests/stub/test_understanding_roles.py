@@ -19,8 +19,10 @@ from llm_stub.filling import NEEDS_MODEL, Filler
 from llm_stub.knowledge import fold
 from llm_stub.understanding import given_names, read
 
+from .models import PLAIN
+
 SEED = random.randrange(2**32)
-MODEL = "gpt-4o-mini"
+MODEL = PLAIN  # takes tools and sampling at its defaults (tests/stub/models.py)
 S = {"type": "string"}
 
 # Large cities whose country nobody disputes, with the country's common English name and ISO code.

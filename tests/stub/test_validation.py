@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-GOOD = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello"}]}
+from .models import PLAIN
+
+GOOD = {"model": PLAIN, "messages": [{"role": "user", "content": "hello"}]}
 
 
 def post(stub, body=None, *, content=None, headers=None):
@@ -94,7 +96,9 @@ def test_stream_options_without_stream(stub):
 
 def test_malformed_json(stub):
     r = post(
-        stub, content=b'{"model": "gpt-4o-mini", "messages": [', headers={"Content-Type": "application/json"}
+        stub,
+        content=b'{"model": "' + PLAIN.encode() + b'", "messages": [',
+        headers={"Content-Type": "application/json"},
     )
     assert r.status_code == 400
     assert error_of(r)["message"].startswith("We could not parse the JSON body of your request.")
@@ -102,7 +106,9 @@ def test_malformed_json(stub):
 
 def test_wrong_content_type(stub):
     r = post(
-        stub, content=b"model=gpt-4o-mini", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        stub,
+        content=b"model=" + PLAIN.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert r.status_code == 400
     assert "Content-Type" in error_of(r)["message"]

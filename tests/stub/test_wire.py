@@ -24,7 +24,9 @@ import pytest
 
 from llm_stub import StubServer, stack
 
-MODEL = "gpt-4o-mini"
+from .models import PLAIN
+
+MODEL = PLAIN  # takes tools and sampling at its defaults (tests/stub/models.py)
 STACKS = [(loop, http) for loop in stack.INSTALLED_LOOPS for http in stack.INSTALLED_PARSERS]
 PLAIN = ("asyncio", "h11")
 # What the server adds or decides itself; their names are compared without case (RFC 9110 section 5.1: field
@@ -290,7 +292,7 @@ def test_missing_host_on_http_1_1(stub):
 
 
 def test_bad_json_gets_the_api_error_shape(stub, reference):
-    data = b'{"model": "gpt-4o-mini", "messages": [}'
+    data = b'{"model": "' + MODEL.encode() + b'", "messages": [}'
     raw = (
         b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-stub\r\n"
         b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(data), data)

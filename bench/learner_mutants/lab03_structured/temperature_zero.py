@@ -1,7 +1,7 @@
 """lesson: classify_review sends ``temperature=0`` "to make the JSON reliable".
 
 Breaks: "They also reject a ``temperature`` other than the default, so leave it out" (a 400 on reasoning
-models such as gpt-5-mini).
+models such as gpt-6-luna at its default effort).
 """
 
 from solutions.lab03_structured import *  # noqa: F403

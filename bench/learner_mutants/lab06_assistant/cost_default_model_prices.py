@@ -1,6 +1,6 @@
-"""hard-coded: cost prices the usage as gpt-4o-mini whenever the price table knows the assistant's model.
+"""hard-coded: cost prices the usage as gpt-6-luna whenever the price table knows the assistant's model.
 
-Breaks: "``self.usage`` priced with lab 1's ``estimate_cost`` for ``self.model``" (right for gpt-4o-mini only).
+Breaks: "``self.usage`` priced with lab 1's ``estimate_cost`` for ``self.model``" (right for gpt-6-luna only).
 """
 
 from solutions.lab01_messages import PRICES_PER_MILLION
@@ -14,4 +14,4 @@ class Assistant(_Assistant):
     def cost(self):
         if self.model not in PRICES_PER_MILLION:
             return None
-        return estimate_cost(self.usage, "gpt-4o-mini")
+        return estimate_cost(self.usage, "gpt-6-luna")

@@ -1,5 +1,5 @@
-"""Mistake: classify_review caps the reply with the deprecated max_tokens, which reasoning models (gpt-5,
-o-series) reject with a 400: use max_completion_tokens."""
+"""Mistake: classify_review caps the reply with the deprecated max_tokens, which reasoning models (every current
+OpenAI model) reject with a 400: use max_completion_tokens."""
 
 from solutions.lab03_structured import *  # noqa: F403
 from solutions.lab03_structured import (

@@ -1,5 +1,5 @@
-"""Mistake: extract_ticket sends temperature=0 whatever the model, and reasoning models (gpt-5-mini, o3, ...)
-accept only the default temperature."""
+"""Mistake: extract_ticket sends temperature=0 whatever the model, and a reasoning model accepts only the default
+temperature while it reasons (at every effort on the models without effort none)."""
 
 from solutions.lab06_assistant import *  # noqa: F403
 from solutions.lab06_assistant import (
