@@ -383,3 +383,36 @@ def test_a_nullable_object_nothing_supports_is_null_and_the_rest_is_kept(client,
     )  # fmt: skip
     value = json.loads(r.choices[0].message.content)
     assert value == {"servings": servings, "author": None}, f"seed={SEED}: {text!r} -> {value}"
+
+
+# ---------------------------------------------------------------- lists in everyday phrasing (issue 24)
+FOODS = ["chickpeas", "spinach", "coconut milk", "leeks", "mushrooms", "feta", "rice", "oat milk", "garlic"]
+
+
+def _said_list(rng: random.Random, items: list[str]) -> str:
+    """How a learner lists things: "a, some b and a tin of c"."""
+    dressed = [rng.choice(["", "some ", "a tin of ", "a bit of ", "a bag of "]) + i for i in items]
+    return ", ".join(dressed[:-1]) + " and " + dressed[-1]
+
+
+def test_ingredients_listed_before_the_question_are_the_argument(client, rng):
+    items = rng.sample(FOODS, rng.choice([2, 3]))
+    text = casual(rng, rng.choice([
+        f"got {_said_list(rng, items)}, what can i cook", f"i have {_said_list(rng, items)}. recipes?",
+        f"ive got {_said_list(rng, items)} in the fridge, what recipes can i cook",
+    ]))  # fmt: skip
+    recipes = fn("find_recipes", "Find recipes using the given ingredients.",
+                 {"ingredients": {"type": "array", "items": S}})  # fmt: skip
+    made = call(client, text, [recipes])
+    got = [fold(i) for i in made[0][1]["ingredients"]] if made else None
+    assert got == [fold(i) for i in items], f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_items_added_to_a_list_are_the_words_listed(client, rng):
+    items = rng.sample(FOODS, rng.choice([2, 3]))
+    text = casual(rng, rng.choice([f"add {_said_list(rng, items)} to that", f"pls add {_said_list(rng, items)} to my list",
+                                   f"can you put {_said_list(rng, items)} on the list"]))  # fmt: skip
+    shop = fn("add_to_list", "Add items to the shopping list.", {"items": {"type": "array", "items": S}})
+    made = call(client, text, [shop])
+    got = [fold(i) for i in made[0][1]["items"]] if made else None
+    assert got == [fold(i) for i in items], f"seed={SEED}: {text!r} -> {made}"
