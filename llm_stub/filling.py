@@ -389,6 +389,11 @@ class Filler:
             return MISSING
         if not self.force:
             self.missing.append(name)
+        elif isinstance(neutral, str) and not ({"pattern", "format", "enum", "const"} & set(schema)):
+            # a call the request forces ("tool_choice": a joke tool's setup and punchline) whose words give no
+            # value: an honest sentence, never an empty string that looks like an answer (issue 24)
+            self.how = "nothing in the text (says so)"
+            return _fit_length(schema, NEEDS_MODEL)
         return neutral
 
     # -- dispatch

@@ -416,3 +416,15 @@ def test_items_added_to_a_list_are_the_words_listed(client, rng):
     made = call(client, text, [shop])
     got = [fold(i) for i in made[0][1]["items"]] if made else None
     assert got == [fold(i) for i in items], f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_a_forced_call_whose_words_give_no_value_says_so_instead_of_empty_strings(client, rng):
+    fields = rng.sample(["setup", "punchline", "topic", "text", "title", "body"], 2)
+    tool = fn("tell_" + rng.choice(["joke", "story", "poem"]), "Tell something.", {f: S for f in fields})
+    text = casual(rng, rng.choice(["tell me a joke", "make me laugh", "go on then", "something fun"]))
+    made = call(client, text, [tool], tool_choice="required")
+    assert made, f"seed={SEED}: {text!r}: a required tool_choice must produce a call"
+    for field in fields:
+        value = made[0][1][field]
+        assert value.strip(), f"seed={SEED}: {text!r} -> {made}: an empty {field} looks like an answer"
+        assert value == NEEDS_MODEL or fold(value) in fold(text), f"seed={SEED}: {text!r} -> {made}"
