@@ -919,7 +919,8 @@ class Filler:
         for entity in self.reading.entities:
             text = text.replace(entity.text, " ")
         tokens = [t.strip(".,;:!?\"'") for t in text.split()]
-        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS and stem(fold(t)) not in self.exclude
+        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS | _EVENT_WORDS
+                and stem(fold(t)) not in self.exclude
                 and not words(t) & self.exclude and fold(t) not in lexicon() and t.isalpha()]  # fmt: skip
         if not 1 <= len(kept) <= 3 or len(" ".join(kept)) < 3:
             return None
@@ -1612,6 +1613,10 @@ def _listed_run(text: str) -> list[str]:
     return best if len(best) >= 2 else []
 
 
+# Words for the event a name takes part in ("the celtic game", "the arsenal match"): never part of the name
+_EVENT_WORDS = frozenset(
+    "game games match matches fixture fixtures race derby tie result results score scores".split()
+)
 _NOT_ITEM_WORDS = (
     STOP | _DATE_WORDS | frozenset("please pls plz thanks thx btw something anything stuff".split())
 )

@@ -428,3 +428,15 @@ def test_a_forced_call_whose_words_give_no_value_says_so_instead_of_empty_string
         value = made[0][1][field]
         assert value.strip(), f"seed={SEED}: {text!r} -> {made}: an empty {field} looks like an answer"
         assert value == NEEDS_MODEL or fold(value) in fold(text), f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_the_word_for_the_game_is_no_part_of_the_team(client, rng):
+    team, city = rng.choice(TEAMS), rng.choice(["Glasgow", "Oslo", "Leeds", "Lyon"])
+    event = rng.choice(["game", "match", "fixture"])
+    text = casual(rng, f"score of the {team} {event} and will it rain in {city}")
+    score = fn("get_score", "Get the latest score of a team's game.", {"team": S})
+    weather = fn("get_weather", "Get the current weather for a city.", {"city": S})
+    made = dict(call(client, text, [score, weather]))
+    assert made.get("get_score") == {"team": team} and made.get("get_weather") == {"city": city}, (
+        f"seed={SEED}: {text!r} -> {made}"
+    )
