@@ -11,6 +11,7 @@ value), never a random word. Numbers stay in the field's stated range, or its na
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -388,6 +389,11 @@ class Filler:
             return MISSING
         if not self.force:
             self.missing.append(name)
+        elif isinstance(neutral, str) and not ({"pattern", "format", "enum", "const"} & set(schema)):
+            # a call the request forces ("tool_choice": a joke tool's setup and punchline) whose words give no
+            # value: an honest sentence, never an empty string that looks like an answer (issue 24)
+            self.how = "nothing in the text (says so)"
+            return _fit_length(schema, NEEDS_MODEL)
         return neutral
 
     # -- dispatch
@@ -913,7 +919,8 @@ class Filler:
         for entity in self.reading.entities:
             text = text.replace(entity.text, " ")
         tokens = [t.strip(".,;:!?\"'") for t in text.split()]
-        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS and stem(fold(t)) not in self.exclude
+        kept = [t for t in tokens if t and fold(t) not in STOP | _NOT_ITEM_WORDS | _VERBS | _EVENT_WORDS
+                and stem(fold(t)) not in self.exclude
                 and not words(t) & self.exclude and fold(t) not in lexicon() and t.isalpha()]  # fmt: skip
         if not 1 <= len(kept) <= 3 or len(" ".join(kept)) < 3:
             return None
@@ -992,6 +999,8 @@ class Filler:
             if kinds:
                 while (entity := self.take(kinds)) is not None:
                     out.append(_entity_string(entity, singular, items))
+                if not out and not {"person", "city", "country"} & set(kinds):
+                    out = _listed(self.reading.text)  # "add mushrooms and leeks to that": items, not names
             elif words(name, synonyms=False) & {"hobby", "interest", "like", "passion", "love"}:
                 liked = [f.value for f in self.reading.facts if f.kind == "likes"]
                 out = [item for value in liked for item in (_listed(f": {value}") or [value])]
@@ -1540,6 +1549,9 @@ def _listed(text: str) -> list[str]:
     bullets = re.findall(r"(?m)^\s*(?:[-*•]|\d+[.)])\s+(.+?)\s*$", text)
     if len(bullets) >= 2:
         return bullets
+    run = _listed_run(text)
+    if run:
+        return run
     for pattern in _LISTS:
         m = pattern.search(text)
         if m:
@@ -1551,6 +1563,60 @@ def _listed(text: str) -> list[str]:
     return []
 
 
+# Words around a list item in everyday requests that are no part of it: what is done with the items ("got",
+# "add"), how much of them ("some", "a tin of", "a bit of") and where they go ("to that", "to my list").
+_ITEM_LEAD = re.compile(
+    r"(?i)^(?:(?:and|or|plus|also|then|pls|please|plz|can you|could you|i(?:'ve| have)?|we(?:'ve| have)?|ive|weve"
+    r"|just|only|got|have|add|put|buy|get|grab|need|use|using|with|like|love|enjoy|adore)\s+)*"
+    r"(?:(?:some|a few|a couple of|a|an|the|few)\s+)?(?:(?:tins?|cans?|bits?|bags?|bunch(?:es)?|jars?|handful|box(?:es)?"
+    r"|packs?|bottles?|cartons?|loaf|piece|slices?|pinch|dash)\s+of\s+)?"
+)
+_ITEM_TAIL = re.compile(
+    r"(?i)\s+(?:(?:to|on|onto|in|into|for)\s+(?:that|this|it|them|the|my|our|your)\b.*"
+    r"|(?:too|as well|left|lying around|in the fridge|at home|please|pls|tonight|today)\s*)$"
+)
+_LIST_SEP = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bplus\b|\bor\b)\s*")
+_NOT_AN_ITEM = frozenset(
+    """what how which why when where can could would should will any anything something ideas idea recipe recipes
+    dinner lunch breakfast cook make i i'm im it it's my we you he she they this that there so then is are""".split()
+)
+
+
+def _breaks_item(word: str) -> bool:
+    return fold(word) in _NOT_AN_ITEM or fold(word) in _VERBS or fold(word) in STOP
+
+
+def _listed_run(text: str) -> list[str]:
+    """The longest run of two or more short items joined by commas and "and" in one sentence, cleaned of the
+    words around them: "got chickpeas, some spinach and a tin of coconut milk, what can i cook" gives
+    chickpeas, spinach, coconut milk (the question after them ends the run)."""
+    best: list[str] = []
+    for sentence in re.split(r"[.?!\n:;]+", text):
+        run: list[str] = []
+        for part in _LIST_SEP.split(sentence):
+            item = _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
+            words_ = item.split()
+            if words_ and len(words_) <= 3 and not any(map(_breaks_item, words_)):
+                run.append(item)
+                continue
+            # "... and Beth are coming": the last item, then its sentence goes on
+            head = list(itertools.takewhile(lambda w: not _breaks_item(w), words_))
+            if run and head and len(head) <= 2:
+                run.append(" ".join(head))
+            if len(run) > len(best):
+                best = run
+            # "a recipe for 4 with spaghetti, eggs and ...": the first item, after the words that lead to it
+            tail = list(itertools.takewhile(lambda w: not _breaks_item(w), reversed(words_)))[::-1]
+            run = [" ".join(tail)] if tail and len(tail) <= 2 else []
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 2 else []
+
+
+# Words for the event a name takes part in ("the celtic game", "the arsenal match"): never part of the name
+_EVENT_WORDS = frozenset(
+    "game games match matches fixture fixtures race derby tie result results score scores".split()
+)
 _NOT_ITEM_WORDS = (
     STOP | _DATE_WORDS | frozenset("please pls plz thanks thx btw something anything stuff".split())
 )

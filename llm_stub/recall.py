@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 
+from .knowledge import fold
 from .tokenizer import content_text
-from .understanding import facts
+from .understanding import RELATIONS, STOP, facts
 
 
 def _user_texts(messages: list[dict]) -> list[str]:
@@ -106,9 +107,7 @@ _ASKED: list[tuple[str, re.Pattern[str]]] = [
                          r"|what am i into)")),
     ("age", re.compile(r"(?i)\b(?:how old am i|what(?:'s| is) my age)")),
     ("favourite", re.compile(r"(?i)\bwhat(?:'s| is| are) my (?:favou?rite|fav) ([a-z]+(?: (?!and\b)[a-z]+)?)")),
-    ("relation", re.compile(r"(?i)\bwhat(?:'s| is) my (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|"
-                            r"friend|boss|mother|father|mom|mum|dad|girlfriend|boyfriend|colleague|manager|kid|child|"
-                            r"baby)(?:'s name| called| named)")),
+    ("relation", re.compile(rf"(?i)\bwhat(?:'s| is) my ({RELATIONS})(?:'?s name| called| named)")),
     ("relation_age", re.compile(r"(?i)\bhow old (?:is|'s) my (\w+)")),
     ("named_age", re.compile(r"(?i)\bhow old (?:is|'s) (?!my\b|i\b|he\b|she\b|it\b|that\b|this\b)([A-Za-z][\w'-]*)")),
     ("all", re.compile(r"(?i)\b(?:what do you (?:know|remember) about me|what have i told you|what did i tell you about"
@@ -124,15 +123,17 @@ _KNOWN = {
     "dislikes": "You told me you don't like {}.",
     "age": "You told me you're {} years old.",
 }
+# What a model says when the history holds no answer: that it was not told, in its own voice. It never explains
+# the API ("I only see the messages sent with this request"): issue 23 §7 names that as a stub-only sentence.
 _UNKNOWN = {
     "name": "I don't know your name: you haven't told me yet. What should I call you?",
-    "home": "I don't know where you live: nothing in this conversation says so.",
-    "origin": "I don't know where you're from: nothing in this conversation says so.",
-    "job": "I don't know what you do for a living: nothing in this conversation says so.",
-    "employer": "I don't know where you work: nothing in this conversation says so.",
-    "likes": "I don't know what you like: nothing in this conversation says so.",
-    "dislikes": "I don't know what you dislike: nothing in this conversation says so.",
-    "age": "I don't know how old you are: nothing in this conversation says so.",
+    "home": "I don't know where you live: you haven't told me yet.",
+    "origin": "I don't know where you're from: you haven't told me yet.",
+    "job": "I don't know what you do for a living: you haven't told me yet.",
+    "employer": "I don't know where you work: you haven't told me yet.",
+    "likes": "I don't know what you like: you haven't told me yet.",
+    "dislikes": "I don't know what you dislike: you haven't told me yet.",
+    "age": "I don't know how old you are: you haven't told me yet.",
 }
 
 
@@ -162,7 +163,10 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     relations: dict[str, str] = {}
     ages: dict[str, str] = {}
     for text in _user_texts(messages):
-        for fact in facts(text):
+        told = facts(text)
+        if not told:  # "actually it's blue, not green": a value said before, replaced
+            _correct(text, known, favourites, relations)
+        for fact in told:
             if fact.kind == "likes":
                 likes.append(fact.value)
             elif fact.kind == "dislikes":
@@ -185,6 +189,29 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     return known
 
 
+# "it's blue, not green", "blue not green", "not green but blue", "not green, blue": the new value and the old one
+_X_NOT_Y = re.compile(
+    r"(?i)(?:\b(?:it's|its|it is|that's|thats)\s+)?\b([a-z][\w'-]*),?\s+not\s+([a-z][\w'-]*)\b"
+)
+_NOT_Y_X = re.compile(r"(?i)\bnot\s+([a-z][\w'-]*),?\s+(?:but\s+|it's\s+|its\s+)?([a-z][\w'-]*)\s*[.!]?\s*$")
+
+
+def _correct(text: str, known: dict, *named: dict) -> None:
+    """Replace, wherever the user said it before, the value a correction says was wrong: only a value that was
+    said (so "not tonight" replaces nothing) and never with a filler word."""
+    if not _CORRECTION.search(text) and not re.search(r"(?i)\bnot\b", text):
+        return
+    pairs = [(m.group(1), m.group(2)) for m in _X_NOT_Y.finditer(text)]
+    pairs += [(m.group(2), m.group(1)) for m in _NOT_Y_X.finditer(text)]
+    for new, old in pairs:
+        if fold(new) in STOP or new.lower() in ("actually", "sorry", "no", "oops", "wait"):
+            continue
+        for table in (known, *named):
+            for key, value in table.items():
+                if isinstance(value, str) and value.lower() == old.lower():
+                    table[key] = new[:1].upper() + new[1:] if value[:1].isupper() else new
+
+
 def _same_thing(a: str, b: str) -> bool:
     """ "colour" and "color", "films" and "film": the same favourite."""
 
@@ -202,7 +229,7 @@ def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
         if key is not None:
             verb = "are" if detail.endswith("s") else "is"
             return f"Your favourite {detail} {verb} {favourites[key]}.", True
-        return f"I don't know your favourite {detail}: nothing in this conversation tells me.", False
+        return f"You haven't told me your favourite {detail} yet.", False
     if kind in ("relation_age", "named_age"):
         relations: dict = known["relation"]  # type: ignore[assignment]
         ages: dict = known["relation_age"]  # type: ignore[assignment]
@@ -213,12 +240,12 @@ def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
         if detail in ages:
             name = f" {relations[detail]}" if detail in relations else ""
             return f"Your {detail}{name} is {ages[detail]}.", True
-        return f"I don't know how old your {detail} is: nothing in this conversation tells me.", False
+        return f"You haven't told me how old your {detail} is yet.", False
     if kind == "relation":
         relations = known["relation"]  # type: ignore[assignment]
         if detail in relations:
             return f"Your {detail}'s name is {relations[detail]}.", True
-        return f"I don't know your {detail}'s name: nothing in this conversation tells me.", False
+        return f"You haven't told me your {detail}'s name yet.", False
     if kind not in known:
         return _UNKNOWN[kind], False
     value = known[kind]
@@ -241,7 +268,7 @@ def _everything(known: dict) -> str:
     parts += [f"your favourite {k} is {v}" for k, v in known["favourite"].items()]
     parts += [f"your {k}'s name is {v}" for k, v in known["relation"].items()]
     if not parts:
-        return "You haven't told me anything about yourself in this conversation yet."
+        return "You haven't told me anything about yourself yet."
     return f"From this conversation: {_join(parts)}."
 
 
@@ -378,7 +405,7 @@ def said_value(question: str, messages: list[dict]) -> str | None:
                 said = f"the {said}"  # "the 15th", as the user wrote it
             history.append((said, bool(_CORRECTION.search(text))))
     if not history:
-        return f"You haven't told me a {word} in this conversation yet."
+        return f"You haven't told me {_article(word)} yet."
     latest, corrected = history[-1]
     if corrected and len(history) > 1 and history[-2][0] != latest:
         return f"You said {latest} (you changed it from {history[-2][0]})."

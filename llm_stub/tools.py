@@ -632,7 +632,10 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
                 continue  # "stock" fits get_stock_price best; check_stock adds nothing for this request
             fitting.append((score, tool))
             taken |= hits
-        if fitting or not groups:
+        if fitting and groups and not groups[-1][1]:
+            # "got chickpeas, spinach and coconut milk, what can i cook": the words before the request are its own
+            groups[-1] = (f"{groups[-1][0]} {clause}", fitting)
+        elif fitting or not groups:
             groups.append((clause, fitting))
         else:
             previous, tools_before = groups[-1]

@@ -815,8 +815,11 @@ _FACT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?i)\b(?:i work as|my job is|my profession is|i'm working as|i am working as)\s+(?:an?\s+)?{_THING}{_JOB_END}"
         ),
     ),
-    ("job", re.compile(rf"(?i)\b(?:i am|i'm)\s+an?\s+{_THING}{_JOB_END}")),
+    ("job", re.compile(rf"(?i)\b(?:i am|i'm|im)\s+an?\s+{_THING}{_JOB_END}")),
     ("employer", re.compile(rf"(?i)\bi work (?:at|for)\s+{_PLACE}")),
+    # "im a nurse at St Mary's", "i'm a developer for Acme": the employer after the job (a known or capitalised
+    # place only: _clean_place refuses "at night")
+    ("employer", re.compile(rf"(?i)\b(?:i am|i'm|im)\s+an?\s+[^,.;!?]+?\s+(?:at|for)\s+{_PLACE}")),
     (
         "likes",
         re.compile(
@@ -847,17 +850,22 @@ _FACT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _FAVOURITE = re.compile(r"(?i)\bmy (?:favou?rite|fav) ([a-z]+(?: [a-z]+)?) (?:is|are)\s+([^,.;!?]+?)" + _END)
 _FAVOURITE_AFTER = re.compile(r"(?i)\b([\w' -]+?) (?:is|are) my (?:favou?rite|fav) ([a-z]+)\b")
-_RELATION = re.compile(
-    r"(?i)\bmy (dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
-    r"girlfriend|boyfriend|colleague|manager|kid|child|baby)(?:'s name)? is (?:called |named )?([A-Z][\w'-]*|[a-z][\w'-]*)"
-)
-_RELATIONS = (
+RELATIONS = (
     r"dog|cat|pet|wife|husband|partner|son|daughter|brother|sister|friend|boss|mother|father|mom|mum|dad|"
     r"girlfriend|boyfriend|colleague|manager|kid|child|baby|puppy|kitten|rabbit|hamster"
 )
+_RELATION = re.compile(
+    rf"(?i)\b(?:my|our) ({RELATIONS})(?:'s name)? is (?:called |named )?([A-Z][\w'-]*|[a-z][\w'-]*)"
+)
+# "we have a dog called biscuit", "i've got a cat named Mochi", "we have a dog, Rex.": a name given with the
+# having (after "called"/"named", or alone after a comma and before the clause ends)
+_HAVING = re.compile(
+    rf"(?i)\b(?:i|we)\s*(?:have|'ve got|have got|got|own)\s+(?:a|an|one)\s+(?:little\s+|young\s+|old\s+)?({RELATIONS})"
+    r"(?:\s+(?:called|named)\s+([A-Za-z][\w'-]*)|,\s*([A-Za-z][\w'-]*)(?=\s*(?:[.!;,]|$|\band\b)))"
+)
 # "my cat mochi is 3", "my son Leo is 6 years old", "my dog is 5": a name and an age in one breath
 _RELATION_AGE = re.compile(
-    rf"(?i)\bmy ({_RELATIONS})(?:,?\s+(?!is\b|was\b|just\b|turned\b)([A-Za-z][\w'-]*),?)?\s+(?:is|just turned|turned|is now)"
+    rf"(?i)\bmy ({RELATIONS})(?:,?\s+(?!is\b|was\b|just\b|turned\b)([A-Za-z][\w'-]*),?)?\s+(?:is|just turned|turned|is now)"
     r"\s+(\d{1,2})(?:\s*(?:years?|yrs?|y/?o)(?:\s+old)?)?(?![\d.]|\s*(?:%|kg|lbs?|cm|km|feet|ft|m\b|minutes|hours))"
 )
 _JOB_WORD = re.compile(
@@ -914,8 +922,8 @@ def _clean_place(raw: str) -> str | None:
 # fact, and one search spares about twenty ("Can I stream with tools?" included; tests/stub/
 # test_understanding.py checks the cues against strings drawn from every pattern).
 _FACT_CUES = re.compile(
-    r"(?i)(?:\b|(?<=hi)|(?<=hey)|(?<=hello))(?:my|call me|name's|this is|it's|im"
-    r"|i(?:'m|\s+(?:'m|am|live|reside|stay|just|moved|come|came|was|work|don't|do\s+not|really|hate|dislike|can't"
+    r"(?i)(?:\b|(?<=hi)|(?<=hey)|(?<=hello))(?:my|our|we\s*(?:have|'ve|got|own)|call me|name's|this is|it's|im"
+    r"|i(?:'m|'ve|\s+(?:'m|'ve|am|have|got|own|live|reside|stay|just|moved|come|came|was|work|don't|do\s+not|really|hate|dislike|can't"
     r"|cannot|detest|also|absolutely|like|love|enjoy|adore|turned)))\b"
 )
 
@@ -962,6 +970,10 @@ def facts(text: str) -> tuple[Fact, ...]:
         if m.group(2) and fold(m.group(2)) not in STOP:
             found.append((m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], who)))
         found.append((m.start() + 1, Fact("relation_age", m.group(3), who)))
+    for m in _HAVING.finditer(text):
+        name = m.group(2) or m.group(3)
+        if fold(name) not in STOP and name.lower() not in _NOT_NAMES:
+            found.append((m.start(), Fact("relation", name[:1].upper() + name[1:], m.group(1).lower())))
     for m in _RELATION.finditer(text):
         if re.match(r"\d", m.group(2)):
             continue  # "my cat is 3": an age (above), not a name

@@ -70,8 +70,8 @@ def test_favourites_and_home():
         recall.answer_from_history([*messages[:1], user("Where do I live?")])
         == "You told me you live in Lyon."
     )
-    assert "don't know your favourite food" in recall.answer_from_history(
-        [*messages[:1], user("What is my favourite food?")]
+    assert recall.answer_from_history([*messages[:1], user("What is my favourite food?")]) == (
+        "You haven't told me your favourite food yet."
     )
 
 
@@ -223,7 +223,9 @@ def test_every_recall_question_passes_the_quick_word_check(pattern):
 
 
 # ---------------------------------------------------------------- learners' typing (issue 24)
-@pytest.mark.parametrize("asked", ["whats my name", "whats my name?", "what's my name", "so whats my name again"])
+@pytest.mark.parametrize(
+    "asked", ["whats my name", "whats my name?", "what's my name", "so whats my name again"]
+)
 def test_a_question_typed_without_an_apostrophe_is_recalled(sdk, asked):
     history = [user("im tomasz btw"), assistant("Nice to meet you!"), user(asked)]
     assert reply(sdk, history).startswith("Your name is Tomasz.")
@@ -239,3 +241,76 @@ def test_several_recall_questions_in_one_message_each_get_an_answer(sdk):
     said = reply(sdk, history)
     assert "Your name is Tomasz." in said and "Mochi is 3" in said, said
     assert "You said the 15th (you changed it from the 12th)." in said, said
+
+
+# ---------------------------------------------------------------- everyday phrasings (issue 24)
+PETS = ["dog", "cat", "puppy", "kitten", "rabbit", "hamster"]
+PET_NAMES = ["rex", "biscuit", "mochi", "pepper", "luna", "Max", "Olive", "nugget"]
+
+
+def _sloppy(rng, text: str) -> str:
+    """A learner's typing: sometimes lowercase, sometimes without the apostrophes."""
+    if rng.random() < 0.5:
+        text = text.lower()
+    if rng.random() < 0.5:
+        text = text.replace("'", "")
+    return text
+
+
+def test_a_pet_named_while_saying_you_have_it_is_recalled(rng):
+    for _ in range(12):
+        pet, name = rng.choice(PETS), rng.choice(PET_NAMES)
+        said = rng.choice([
+            f"we have a {pet} called {name}", f"i've got a {pet} named {name} lol", f"we have a {pet}, {name}.",
+            f"I have a {pet} called {name} and two kids", f"our {pet} is called {name}", f"my {pet} is named {name}",
+        ])  # fmt: skip
+        asked = _sloppy(rng, rng.choice([f"what's my {pet}'s name?", f"what is my {pet} called"]))
+        got = recall.answer_from_history([user(said), assistant("Nice!"), user(asked)])
+        assert got == f"Your {pet}'s name is {name[:1].upper() + name[1:]}.", (said, asked, got)
+
+
+def test_a_job_said_without_an_apostrophe_and_its_employer_are_recalled(rng):
+    for _ in range(8):
+        job = rng.choice(["nurse", "teacher", "developer", "pharmacist", "barista"])
+        place = rng.choice(["St Mary's", "Acme", "Brightline", "Lisbon"])
+        said = rng.choice([f"im a {job} at {place}", f"i'm a {job} at {place}", f"I am a {job} for {place}"])
+        messages = [user(said), assistant("Good to know.")]
+        job_reply = recall.answer_from_history([*messages, user(_sloppy(rng, "What's my job?"))])
+        assert job_reply == f"You told me you work as a {job}.", (said, job_reply)
+        where = recall.answer_from_history([*messages, user(_sloppy(rng, "Where do I work?"))])
+        assert where == f"You told me you work at {place}.", (said, where)
+
+
+def test_a_lowercase_place_after_a_job_is_not_taken_as_an_employer():
+    # "at night" is no employer: asked, the stub says it was not told rather than "you work at Night"
+    messages = [user("im a nurse at night mostly"), user("where do i work?")]
+    assert recall.answer_from_history(messages) == "I don't know where you work: you haven't told me yet."
+
+
+def test_a_correction_replaces_the_value_it_names(rng):
+    for _ in range(12):
+        old, new = rng.sample(["green", "blue", "red", "purple", "teal", "yellow"], 2)
+        thing = rng.choice(["colour", "color"])
+        fix = rng.choice([
+            f"actually my favourite {thing} is {new}, not {old}", f"actually its {new} not {old}",
+            f"sorry, it's {new}, not {old}", f"no wait, not {old} but {new}", f"oops not {old}, {new}",
+        ])  # fmt: skip
+        messages = [user(f"my favourite {thing} is {old}"), assistant("Noted."), user(fix)]
+        got = recall.answer_from_history([*messages, user(_sloppy(rng, f"what's my favourite {thing}?"))])
+        assert got == f"Your favourite {thing} is {new}.", (fix, got)
+
+
+def test_a_not_that_names_no_earlier_value_changes_nothing():
+    messages = [user("i live in porto"), user("not tonight, tomorrow"), user("where do i live?")]
+    assert recall.answer_from_history(messages) == "You told me you live in Porto."
+
+
+def test_what_it_was_not_told_it_says_in_a_models_voice(rng):
+    """A real model says it was not told; it never explains the API ("I only see the messages sent...")."""
+    questions = ["what's my dog's name?", "whats my favourite film", "where do i live?", "what's my name?",
+                 "how old is my son?", "what do you know about me?", "which date did i say?", "what do i do for work?"]  # fmt: skip
+    for question in rng.sample(questions, 6):
+        got = recall.answer_from_history([user("hi there"), assistant("Hello!"), user(question)])
+        assert got and "haven't told me" in got, (question, got)
+        for api_talk in ("request", "messages", "conversation", "sent"):
+            assert api_talk not in got, f"{question!r} got {got!r}: a model doesn't explain the API"

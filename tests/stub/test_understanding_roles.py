@@ -385,3 +385,60 @@ def test_a_nullable_object_nothing_supports_is_null_and_the_rest_is_kept(client,
     )  # fmt: skip
     value = json.loads(r.choices[0].message.content)
     assert value == {"servings": servings, "author": None}, f"seed={SEED}: {text!r} -> {value}"
+
+
+# ---------------------------------------------------------------- lists in everyday phrasing (issue 24)
+FOODS = ["chickpeas", "spinach", "coconut milk", "leeks", "mushrooms", "feta", "rice", "oat milk", "garlic"]
+
+
+def _said_list(rng: random.Random, items: list[str]) -> str:
+    """How a learner lists things: "a, some b and a tin of c"."""
+    dressed = [rng.choice(["", "some ", "a tin of ", "a bit of ", "a bag of "]) + i for i in items]
+    return ", ".join(dressed[:-1]) + " and " + dressed[-1]
+
+
+def test_ingredients_listed_before_the_question_are_the_argument(client, rng):
+    items = rng.sample(FOODS, rng.choice([2, 3]))
+    text = casual(rng, rng.choice([
+        f"got {_said_list(rng, items)}, what can i cook", f"i have {_said_list(rng, items)}. recipes?",
+        f"ive got {_said_list(rng, items)} in the fridge, what recipes can i cook",
+    ]))  # fmt: skip
+    recipes = fn("find_recipes", "Find recipes using the given ingredients.",
+                 {"ingredients": {"type": "array", "items": S}})  # fmt: skip
+    made = call(client, text, [recipes])
+    got = [fold(i) for i in made[0][1]["ingredients"]] if made else None
+    assert got == [fold(i) for i in items], f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_items_added_to_a_list_are_the_words_listed(client, rng):
+    items = rng.sample(FOODS, rng.choice([2, 3]))
+    text = casual(rng, rng.choice([f"add {_said_list(rng, items)} to that", f"pls add {_said_list(rng, items)} to my list",
+                                   f"can you put {_said_list(rng, items)} on the list"]))  # fmt: skip
+    shop = fn("add_to_list", "Add items to the shopping list.", {"items": {"type": "array", "items": S}})
+    made = call(client, text, [shop])
+    got = [fold(i) for i in made[0][1]["items"]] if made else None
+    assert got == [fold(i) for i in items], f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_a_forced_call_whose_words_give_no_value_says_so_instead_of_empty_strings(client, rng):
+    fields = rng.sample(["setup", "punchline", "topic", "text", "title", "body"], 2)
+    tool = fn("tell_" + rng.choice(["joke", "story", "poem"]), "Tell something.", {f: S for f in fields})
+    text = casual(rng, rng.choice(["tell me a joke", "make me laugh", "go on then", "something fun"]))
+    made = call(client, text, [tool], tool_choice="required")
+    assert made, f"seed={SEED}: {text!r}: a required tool_choice must produce a call"
+    for field in fields:
+        value = made[0][1][field]
+        assert value.strip(), f"seed={SEED}: {text!r} -> {made}: an empty {field} looks like an answer"
+        assert value == NEEDS_MODEL or fold(value) in fold(text), f"seed={SEED}: {text!r} -> {made}"
+
+
+def test_the_word_for_the_game_is_no_part_of_the_team(client, rng):
+    team, city = rng.choice(TEAMS), rng.choice(["Glasgow", "Oslo", "Leeds", "Lyon"])
+    event = rng.choice(["game", "match", "fixture"])
+    text = casual(rng, f"score of the {team} {event} and will it rain in {city}")
+    score = fn("get_score", "Get the latest score of a team's game.", {"team": S})
+    weather = fn("get_weather", "Get the current weather for a city.", {"city": S})
+    made = dict(call(client, text, [score, weather]))
+    assert made.get("get_score") == {"team": team} and made.get("get_weather") == {"city": city}, (
+        f"seed={SEED}: {text!r} -> {made}"
+    )
