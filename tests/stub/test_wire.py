@@ -324,12 +324,14 @@ def test_client_leaving_mid_stream(stub, capfd):
         for _ in range(3):
             with socket.create_connection((url.hostname, url.port), timeout=20) as s:
                 essay = chat(
-                    "Write a long essay about rivers, mountains and the sea.", stream=True, max_tokens=3000
+                    "Write a long essay about rivers, mountains and the sea.", stream=True, max_completion_tokens=3000
                 )
                 s.sendall(post(essay))
                 seen = b""
                 while seen.count(b"data: ") < 3:
-                    seen += s.recv(65536)
+                    got = s.recv(65536)
+                    assert got, f"the stub closed the connection before streaming: {seen[:300]!r}"
+                    seen += got
         time.sleep(0.3)
         entries = stub.journal()[-3:]
         assert all(e["extra"].get("client_disconnected") for e in entries), [e["extra"] for e in entries]
