@@ -163,6 +163,12 @@ _LEADING = frozenset(
 _NEUTRAL_WORDS = frozenset("summary description reason note comment explanation".split())
 
 
+# Enum options that stand for "none of the others": the one a reader picks when the text names no specific one.
+_CATCH_ALL = frozenset(
+    {"other", "others", "unknown", "unspecified", "none", "n/a", "na", "misc", "miscellaneous", "general"}
+)
+
+
 @dataclass
 class Filler:
     """Fills a JSON Schema from a reading: tool arguments (``mode="tool"``) or a structured reply (``"json"``).
@@ -528,6 +534,12 @@ class Filler:
                 return picked
         if "default" in schema:
             return schema["default"]
+        catch_all = next((o for o in strs if fold(o).replace("_", " ").strip() in _CATCH_ALL), None)
+        if catch_all is not None and (required or self.strict or self.mode == "json"):
+            # nothing in the text picks a specific option, and the schema offers one for exactly that case: the
+            # honest choice, never a guess among the specific ones (a real model picks "other" the same way)
+            self.how = f"no option named by the text: the schema's own {catch_all!r}"
+            return catch_all
         if self.mode == "tool" and not required and not self.strict and not self.force:
             return MISSING
         if self.mode == "json":

@@ -640,6 +640,8 @@ def test_strict_format_of_a_model_made_for_this_run(lab, client, rng):
             f"at {path} a $ref still has keys beside it: {sorted(node)}"
         )
     reply = send_strict(client, fmt, f"Fill in a {model.__name__} for a {rng.sentence()}")
+    if reply.choices[0].message.refusal is not None:
+        return  # the schema was accepted; a model may still decline to make up values the prompt does not give
     try:
         model.model_validate_json(reply.choices[0].message.content)
     except ValidationError as err:

@@ -634,3 +634,38 @@ def test_a_title_from_the_texts_first_words_stops_at_its_verb_or_clause(client, 
         model=MODEL, messages=[{"role": "user", "content": text}], response_format=Note
     ).choices[0].message.parsed
     assert parsed.title == title
+
+
+CATCH_ALLS = ["other", "unknown", "Other", "unspecified"]
+SPECIFIC = ["billing", "shipping", "login", "hardware", "warranty", "account", "pricing", "returns"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_enum_the_text_does_not_decide_takes_the_schemas_catch_all(seed):
+    # "none of the others" is the honest answer when the words name no specific option; never a guess among them
+    rng = random.Random(seed)
+    specific = rng.sample(SPECIFIC, 3)
+    catch_all = rng.choice(CATCH_ALLS)
+    options = [*specific, catch_all]
+    rng.shuffle(options)
+    schema = {
+        "type": "object",
+        "properties": {"topic": {"type": "string", "enum": options}},
+        "required": ["topic"],
+        "additionalProperties": False,
+    }
+    prompt = rng.choice(["Hello there, I have a quick note for you.", "Thanks for yesterday, see you soon."])
+    value = structured.generate(schema, prompt, random.Random(seed))
+    assert value == {"topic": catch_all}, f"seed {seed}: {options} for {prompt!r} gave {value}"
+
+
+def test_an_enum_option_the_text_names_wins_over_the_catch_all():
+    schema = {
+        "type": "object",
+        "properties": {"topic": {"type": "string", "enum": ["billing", "shipping", "other"]}},
+        "required": ["topic"],
+        "additionalProperties": False,
+    }
+    assert structured.generate(schema, "A question about shipping to Oslo.", random.Random(1)) == {
+        "topic": "shipping"
+    }
