@@ -1,8 +1,8 @@
 """The HTTP stack the stub runs on, decided here and nowhere else: the event loop and the HTTP/1.1 parser.
 
 The stub is an ASGI app served by uvicorn. uvicorn's fast parts (its ``standard`` extra) are httptools, the
-C parser of Node's llhttp, and uvloop, an event loop on libuv; with them the stub answers the SDK about
-1.3 times as many calls per second as on h11 and the standard loop (measured in issue 28, README,
+C parser of Node's llhttp, and uvloop, an event loop on libuv; with them the stub went from about 0.6 to
+0.8 of a raw asyncio server's calls per second, and from 0.7 to 0.9 of its streams (issue 28; README,
 Performance). uvloop has no Windows wheel, and a plain environment may have neither: then the stub runs on
 the standard asyncio loop and h11, with the same bytes on the wire (tests/stub/test_wire.py runs its
 checks on every stack installed here). ``requirements.txt`` pins both, uvloop only where it installs.
