@@ -195,6 +195,22 @@ def test_delay_is_capped(lab):
     assert lab.retry_delay(10, cap=3.0, rand=fixed(1.0)) == pytest.approx(3.0), "use the cap you are given"
 
 
+@pytest.mark.points(1)
+def test_delay_is_capped_for_any_retry_number(lab, rng):
+    # a worker that runs for days counts high: 2 ** 1100 is an int too large for a float, so a delay computed
+    # as base * 2 ** (attempt - 1) overflows before min() can cap it
+    for n in (1025, rng.randint(1100, 5000), rng.randint(10**5, 10**7)):
+        try:
+            got = lab.retry_delay(n, rand=fixed(1.0))
+        except OverflowError as err:
+            pytest.fail(
+                f"retry {n}: {err}. The cap must hold for any retry number: stop the exponent growing "
+                "(or compare before you multiply) instead of computing 2 ** (attempt - 1) in full",
+                pytrace=False,
+            )
+        assert got == pytest.approx(8.0), f"retry {n}: the delay must stop growing at cap=8.0; got {got}"
+
+
 @pytest.mark.points(2)
 def test_delay_has_jitter(lab):
     low, high = lab.retry_delay(3, rand=fixed(0.0)), lab.retry_delay(3, rand=fixed(0.999999))
