@@ -12,9 +12,14 @@ import json
 import pytest
 import yaml
 
-from llm_stub.catalog import DEFAULT_MODEL, REASONING_MODELS
+from llm_stub.catalog import REASONING_MODELS
 from llm_stub.faults import PlanError, parse_step
 from llm_stub.replies import parse_rules
+
+from .models import PLAIN
+
+# a current model that takes tools, sampling and stop at its defaults (the default model needs effort none)
+MODEL = PLAIN
 
 WEATHER = {
     "type": "function",
@@ -85,7 +90,7 @@ def run_loop(client, steps: int, **options) -> list:
     """A plain tool loop of ``steps`` requests; returns each response's first choice."""
     messages, choices = [{"role": "user", "content": QUESTION}], []
     for _ in range(steps):
-        choice = client.chat.completions.create(model=DEFAULT_MODEL, messages=messages, **options).choices[0]
+        choice = client.chat.completions.create(model=MODEL, messages=messages, **options).choices[0]
         choices.append(choice)
         messages.append(as_dict(choice.message))
         messages += [
@@ -125,12 +130,10 @@ def test_an_empty_list_is_in_the_body_and_on_the_role_delta(scripted, client, st
         messages += [
             {"role": "tool", "tool_call_id": c.id, "content": "{}"} for c in choice.message.tool_calls
         ]
-    raw = client.chat.completions.with_raw_response.create(
-        model=DEFAULT_MODEL, messages=messages, tools=[WEATHER]
-    )
+    raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=messages, tools=[WEATHER])
     assert json.loads(raw.text)["choices"][0]["message"]["tool_calls"] == []
     chunks = list(
-        client.chat.completions.create(model=DEFAULT_MODEL, messages=messages, tools=[WEATHER], stream=True)
+        client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER], stream=True)
     )
     assert chunks[0].choices[0].delta.tool_calls == []
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
@@ -140,7 +143,7 @@ def test_an_empty_list_is_in_the_body_and_on_the_role_delta(scripted, client, st
 def test_text_beside_calls_streams_first_then_each_call(scripted, client):
     chunks = list(
         client.chat.completions.create(
-            model=DEFAULT_MODEL,
+            model=MODEL,
             messages=[{"role": "user", "content": QUESTION}],
             tools=[WEATHER],
             stream=True,
@@ -222,12 +225,12 @@ def test_no_usage_answers_without_usage(stub, client):
     stub.add_fault(["no_usage", "no_usage", "ok"], plan_id="nu")
     headers = {"x-stub-fault-id": "nu"}
     raw = client.chat.completions.with_raw_response.create(
-        model=DEFAULT_MODEL, messages=[{"role": "user", "content": "hi"}], extra_headers=headers
+        model=MODEL, messages=[{"role": "user", "content": "hi"}], extra_headers=headers
     )
     assert "usage" not in json.loads(raw.text) and raw.parse().usage is None
     chunks = list(
         client.chat.completions.create(
-            model=DEFAULT_MODEL,
+            model=MODEL,
             messages=[{"role": "user", "content": "hi"}],
             stream=True,
             stream_options={"include_usage": True},
@@ -237,7 +240,7 @@ def test_no_usage_answers_without_usage(stub, client):
     assert all(c.usage is None for c in chunks) and all(c.choices for c in chunks), "no usage chunk"
     assert [e["extra"].get("usage") for e in stub.journal()] == [None, None]
     after = client.chat.completions.create(
-        model=DEFAULT_MODEL, messages=[{"role": "user", "content": "hi"}], extra_headers=headers
+        model=MODEL, messages=[{"role": "user", "content": "hi"}], extra_headers=headers
     )
     assert after.usage is not None, "the plan's steps are used up: usage again"
 
@@ -246,7 +249,7 @@ def test_a_stream_error_event_carries_the_plans_message(stub, client):
     stub.add_fault([{"stream": "error", "after": 3, "message": "the zq7 backend fell over"}], plan_id="se")
     events = list(
         client.responses.create(
-            model=DEFAULT_MODEL, input="hello", stream=True, extra_headers={"x-stub-fault-id": "se"}
+            model=MODEL, input="hello", stream=True, extra_headers={"x-stub-fault-id": "se"}
         )
     )
     assert events[-1].type == "response.failed"
