@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import unicodedata
 
 import openai
 import pytest
@@ -74,6 +75,11 @@ def extract(client, text: str, properties: dict, required: list[str] | None = No
         response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}},
     )
     return json.loads(r.choices[0].message.content)
+
+
+def unaccented(text: str) -> str:
+    """``text`` without its accents: "Kraków" -> "Krakow"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def casual(rng: random.Random, text: str) -> str:
@@ -145,7 +151,11 @@ def test_the_country_of_a_well_known_city_is_inferred(client, rng):
     )
     weather = fn("get_weather", "Current weather.", {"city": S, "country": S}, ["city", "country"])
     made = call(client, text, [weather])
-    assert made and made[0][1] == {"city": city, "country": country}, f"seed={SEED}: {text!r} -> {made}"
+    # the city as typed or as GeoNames spells it ("Krakow" or "Kraków"): a real model sends either
+    assert made and {**made[0][1], "city": unaccented(made[0][1].get("city", ""))} == {
+        "city": city,
+        "country": country,
+    }, f"seed={SEED}: {text!r} -> {made}"
     coded = fn(
         "get_weather",
         "Current weather.",
