@@ -218,6 +218,9 @@ class Exchange:
         self.request = request
         self.request_id = "req_" + hex_id(16)
         self.started = time.perf_counter()
+        # the wall-clock moment the request arrived: the journal's ``received_at``, so that ``received_at +
+        # duration`` (both from this moment) is when the stub answered, even when reading the body took long
+        self.received_at = time.time()
         self.headers = {"x-request-id": self.request_id, "openai-version": "2020-10-01"}
         self.entry: JournalEntry | None = None
 
@@ -229,6 +232,7 @@ class Exchange:
             headers=headers_of(self.request),
             body=body,
             key=key,
+            received_at=self.received_at,
         )
 
     def close(self, status: int, error: StubError | None = None) -> None:

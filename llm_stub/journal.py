@@ -53,8 +53,17 @@ class Journal:
         self._seq = 0
 
     def open(
-        self, *, request_id: str, method: str, path: str, headers: Mapping[str, str], body: object, key: str
+        self,
+        *,
+        request_id: str,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: object,
+        key: str,
+        received_at: float | None = None,
     ) -> JournalEntry:
+        """A new entry; ``received_at`` is when the request arrived (wall clock), now if not given."""
         with self._lock:
             self._seq += 1
             try:
@@ -66,7 +75,7 @@ class Journal:
                 request_id=request_id,
                 method=method,
                 path=path,
-                received_at=time.time(),
+                received_at=time.time() if received_at is None else received_at,
                 headers=masked_headers(headers),
                 body=body,
                 key=mask_key(key),
