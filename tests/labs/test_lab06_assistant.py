@@ -503,18 +503,21 @@ def test_ask_returns_streams_and_remembers_whatever_the_model_says(lab, client, 
 @pytest.mark.points(1)
 def test_cost_uses_the_usage_so_far_and_the_models_prices(lab, client, rng, load_impl):
     prices = load_impl("lab01_messages").PRICES_PER_MILLION  # lab 1's table (given)
-    model = rng.choice(sorted(prices))
-    bot = lab.Assistant(client, model)
-    prompt, completion = rng.randint(0, 5_000_000), rng.randint(0, 1_000_000)
-    bot.usage = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-    }
-    want = (prompt * prices[model][0] + completion * prices[model][1]) / 1e6
-    assert bot.cost == pytest.approx(want), (
-        f"{prompt} prompt + {completion} completion tokens on {model} cost ${want:.6f}; cost was {bot.cost!r}"
-    )
+    # every model of the table, in an order drawn per run: the prices are the assistant's model's, not one
+    # model's for all (the course's default model among them)
+    for model in rng.sample(sorted(prices), len(prices)):
+        bot = lab.Assistant(client, model)
+        prompt, completion = rng.randint(0, 5_000_000), rng.randint(0, 1_000_000)
+        bot.usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
+        want = (prompt * prices[model][0] + completion * prices[model][1]) / 1e6
+        assert bot.cost == pytest.approx(want), (
+            f"{prompt} prompt + {completion} completion tokens on {model} cost ${want:.6f} at its prices "
+            f"{prices[model]} per million; cost was {bot.cost!r}: use the prices of the assistant's model"
+        )
 
 
 @pytest.mark.points(2)
@@ -917,6 +920,52 @@ def test_the_context_is_rebuilt_from_the_history_before_every_step(
         f"run every call, in order: expected {turn.expected_calls()}, ran {turn.toolbox.calls}"
     )
     assert bot.calls == turn.steps, f"{turn.steps} responses, so calls is {turn.steps}; it is {bot.calls}"
+
+
+@pytest.mark.points(2)
+def test_the_context_is_trimmed_again_as_a_turn_grows(lab, client, stub, rng, model, toolbox, scripted_turn):
+    """Tool results can push a turn past the budget: each step's request is context() at that moment, so the
+    oldest turns that no longer fit are dropped mid-turn (a context built once and extended keeps them)."""
+    turn = scripted_turn(toolbox(2), [rng.randint(1, 2) for _ in range(rng.randint(2, 3))])
+    for round_ in turn.rounds:  # long results: the turn grows by far more than any one old turn
+        for name, args in round_:
+            turn.toolbox.set_result(name, next(iter(args.values())), rng.words(rng.randint(40, 60)))
+    bot = scripted_bot(lab, client, model, turn, max_steps=turn.steps + 1)
+    system = {"role": "system", "content": bot.system_prompt}
+    old = []
+    for _ in range(rng.randint(4, 6)):
+        old += [
+            {"role": "user", "content": rng.words(rng.randint(10, 30))},
+            {"role": "assistant", "content": rng.words(rng.randint(30, 60))},
+        ]
+    grown = sum(
+        8 + sum(4 + math.ceil(len(turn.toolbox.result(n, next(iter(a.values())))) / 4) for n, a in r)
+        for r in turn.rounds
+    )  # what the calls and their results add (roughly: lab 4 may quote a result)
+    question = {"role": "user", "content": turn.question}
+    low = max(estimate([system, *old, question]), estimate([system, question]) + grown + 20)
+    budget = rng.randint(low, low + grown // 3)  # all of the history fits at the first step, not at the last
+    bot.history, bot.budget = [dict(m) for m in old], budget
+    answer = bot.ask(turn.question)
+    sent = [b["messages"] for b in stub.requests()]
+    assert answer == turn.answer and len(sent) == turn.steps, (
+        f"the turn needs {turn.steps} model calls and answers {turn.answer!r}; the assistant made {len(sent)} "
+        f"and answered {answer!r}"
+    )
+    kept = []
+    for k, length in enumerate(turn_messages(turn, bot.history, len(old))):
+        want = newest_turns_that_fit(system, bot.history[:length], budget)
+        kept.append(len(_turns(want[1:])) - 1)
+        assert sent[k] == want, (
+            f"request {k + 1} of the turn should be context() at that step: with a budget of {budget} tokens "
+            f"and the tool results so far, the system prompt and the newest {len(_turns(want[1:]))} whole "
+            f"turn(s) ({estimate(want)} tokens, roles {roles(want)}); it had {len(sent[k]) - 1} message(s) "
+            f"({estimate(sent[k])} tokens, roles {roles(sent[k])}): call context() again before every step, so "
+            "the oldest turns are dropped as the tool results fill the budget"
+        )
+    assert kept[0] > kept[-1], (
+        f"test setup: the old turns kept per step were {kept}; the last step must keep fewer"
+    )
 
 
 @pytest.mark.points(2)
