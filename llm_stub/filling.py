@@ -963,6 +963,16 @@ class Filler:
                 self.how = f"the text: {venue!r} (the place booked, as written)"
                 self._drop(venue)
                 return venue
+        if parts & _OBJECT_NAMES:  # "put dinner with sam in my calendar": the title is dinner, not Sam
+            found = phrases.object_phrase(text)
+            at = text.find(found[0]) if found is not None else -1
+            if (
+                found is not None
+                and not words(found[0], synonyms=False) & self.exclude
+                and not any(e.start <= at < e.start + len(e.text) for e in self.reading.entities)
+            ):
+                self.how = f"the text: {found[0]!r} (the thing asked for)"
+                return found[0]
         if "currency" in parts or (wants(name, schema) == ("currency",) and self.role):
             return self._currency(self.role)
         if parts & {"unit", "units"} and self.role in ("origin", "destination"):
@@ -1466,6 +1476,7 @@ _CREATOR_FIELDS = frozenset(
 )
 _LABEL_FIELDS = frozenset("label name title tag note description purpose reason".split())
 _VENUE_FIELDS = frozenset("restaurant venue hotel bar cafe pub salon clinic business".split())
+_OBJECT_NAMES = frozenset("title product item event task thing goods article".split())
 _THING_NAMES = frozenset("product item title name thing what event task goods article".split())
 _FIRST_OPERANDS = frozenset("a x first num1 number1 n1 left lhs operand1 value1 dividend minuend augend base "
                             "multiplicand num_a numerator".split())  # fmt: skip

@@ -356,7 +356,7 @@ _PAST_MINUTES = r"(a quarter|quarter|half|twenty[- ]five|twenty|ten|five|\d{1,2}
 _SPOKEN_MINUTES = {"o five": 5, "oh five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
                    "forty": 40, "forty five": 45, "fifty": 50, "fifty five": 55}  # fmt: skip
 _AFTER_BARE_HOUR = (
-    r"(?=\s*(?:$|[,.!?;]|\b(?:for|on|tomorrow|tonight|today|this|in|and|please|pls|then|sharp|every|"
+    r"(?=\s*(?:$|[,.!?;:)]|\b(?:for|on|tomorrow|tonight|today|this|in|and|please|pls|thanks|thank|thx|ta|then|sharp|every|"
     r"next|to|with|o'?clock)\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b))"
 )
 _CLOCKS: list[tuple[re.Pattern[str], str]] = [
@@ -367,9 +367,8 @@ _CLOCKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?i)\b(\d{{1,2}}|{'|'.join(_HOURS)})\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"), "ampm"),
     (re.compile(rf"(?i)\b{_HOUR}\s+o'?clock\b"), "oclock"),
     (re.compile(r"(?i)\b(noon|midday|midnight)\b"), "named"),
-    (re.compile(rf"(?i)(?<!\w)half\s+({'|'.join(_HOURS)}|\d{{1,2}})\b(?!\s*(?:an?|of|the|hours?|minutes?|dozen|past)\b)"),
-     "half"),
-    (re.compile(rf"(?i)\b({'|'.join(_HOURS)})\s+(o five|oh five|fifteen|twenty five|twenty|thirty|forty five|forty|"
+    (re.compile(rf"(?i)(?<!\w)half\s+({'|'.join(_HOURS)}|\d{{1,2}})\b" + _AFTER_BARE_HOUR), "half"),
+    (re.compile(rf"(?i)\b(?:at|by|around|until|till|for|from)\s+({'|'.join(_HOURS)})\s+(o five|oh five|fifteen|twenty five|twenty|thirty|forty five|forty|"
                 r"fifty five|fifty|ten)\b(?!\s*(?:minutes?|mins?|seconds?|hours?|people|of|percent)\b)"), "spoken"),
     (re.compile(rf"(?i)(?<=\bat ){_HOUR}\b(?![:.]\d)" + _AFTER_BARE_HOUR), "bare"),
 ]  # fmt: skip
@@ -394,6 +393,8 @@ def _half_day(hour: int, meridiem: str | None, text: str) -> int:
         return hour % 24
     if _EVENING.search(text) or (_DINING.search(text) and not _MORNING.search(text) and hour <= 11):
         return hour + 12
+    if hour <= 6 and not _MORNING.search(text):
+        return hour + 12  # "remind me at 3": people mean the afternoon unless they say morning or wake
     return hour
 
 
@@ -403,9 +404,12 @@ def clock_times(text: str) -> tuple[tuple[int, int, int, int], ...]:
     out: list[tuple[int, int, int, int]] = []
     for pattern, how in _CLOCKS:
         for m in pattern.finditer(text):
-            a, b = m.span()
+            a, b = m.span(1) if how == "spoken" else m.span()
+            b = m.end()
             if any(x < b and a < y for x, y, _, _ in out):
                 continue
+            if how == "to" and re.search(r"(?i)\b(?:from|between)\s+$", text[:a]):
+                continue  # "from ten to five": a range, not 4:50
             g = m.groups()
             meridiem = None
             if how == "past":

@@ -52,12 +52,32 @@ _OPERATIONS: list[tuple[re.Pattern[str], str, bool]] = [  # (pattern, operation,
     (re.compile(rf"(?i)\b(?:the\s+)?(?:sum|total)\s+of\s+{_NUM}\s+and\s+{_NUM}"), "add", False),
     (re.compile(rf"(?i)\b(?:the\s+)?product\s+of\s+{_NUM}\s+and\s+{_NUM}"), "multiply", False),
     (re.compile(rf"(?i)\b(?:the\s+)?difference\s+between\s+{_NUM}\s+and\s+{_NUM}"), "subtract", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:%|percent|per cent)\s+of\s+{_NUM}"), "percent", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:\*\*|\^|to the power of)\s*{_NUM}"), "power", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:\+|plus|added to)\s*{_NUM}"), "add", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:-|−|minus|take away|less)\s*{_NUM}"), "subtract", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:\*|×|x|times|multiplied by)\s*{_NUM}"), "multiply", False),
-    (re.compile(rf"(?i){_NUM}\s*(?:/|÷|divided by|over)\s*{_NUM}"), "divide", False),
+    (
+        re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:%|percent|per cent)\s+of\s+{_NUM}(?![\w.:/]|-\d)"),
+        "percent",
+        False,
+    ),
+    (
+        re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:\*\*|\^|to the power of)\s*{_NUM}(?![\w.:/]|-\d)"),
+        "power",
+        False,
+    ),
+    (re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:\+|plus|added to)\s*{_NUM}(?![\w.:/]|-\d)"), "add", False),
+    (
+        re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:-|−|minus|take away|less)\s*{_NUM}(?![\w.:/]|-\d)"),
+        "subtract",
+        False,
+    ),
+    (
+        re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:\*|×|x|times|multiplied by)\s*{_NUM}(?![\w.:/]|-\d)"),
+        "multiply",
+        False,
+    ),
+    (
+        re.compile(rf"(?i)(?<![\w.:/-]){_NUM}\s*(?:/|÷|divided by|over)\s*{_NUM}(?![\w.:/]|-\d)"),
+        "divide",
+        False,
+    ),
 ]
 # What tools call each operation: enum options and parameter values ("add", "+", "addition", "sum" ...)
 OPERATION_WORDS = {
@@ -324,9 +344,26 @@ def from_to(text: str) -> tuple[str, str] | None:
         if not m:
             continue
         a, b = _place_words(m.group(1)), _place_words(m.group(2))
+        if a and not b:  # "from oban to mull": a town on one side makes a plain word on the other a place
+            b = _unknown_place(m.group(2))
+        elif b and not a:
+            a = _unknown_place(m.group(1))
         if a and b:
             return (b, a) if reverse else (a, b)
     return None
+
+
+def _unknown_place(raw: str) -> str | None:
+    """One lower-case word that is no small word, verb, feeling or date: a place no table knows ("mull")."""
+    from .understanding import _VERBS, STOP, lexicon
+
+    word = raw.split()[0] if raw.split() else ""
+    key = fold(word)
+    if not word.isalpha() or len(word) < 3 or key in STOP | _VERBS | _NOT_PLACES | knowledge.PLACE_STOP:
+        return None
+    if key in lexicon() or key in knowledge.NUMBER_WORDS:
+        return None
+    return word[:1].upper() + word[1:]
 
 
 _VENUE = re.compile(

@@ -45,7 +45,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import knowledge, phrases, readback
+from . import asking, knowledge, phrases, readback
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
@@ -678,7 +678,7 @@ def _home(req: ChatRequest) -> tuple[Entity, ...]:
 
 def _question(tool: dict, call: PlannedCall) -> str:
     asked = next((call.questions[m] for m in call.missing if m in call.questions), None)
-    return asked or readback.ask(call.name, call.missing)
+    return asked or asking.ask(tool, call.missing)
 
 
 # Tools that end an agent's task: the answer itself goes in their arguments.

@@ -658,6 +658,29 @@ def clarify_ferry_origin(rng):
 
 
 @case
+def clarify_in_plain_words(rng):
+    text = rng.choice(["find me some trains", "i need a train", "check trains please"])
+    plain = no_call(lambda t: asks(r"\bfrom\b", r"\bto\b")(t) and "_" not in t and "station" not in t.lower(),
+                    " (asking where from and to, in plain words)")  # fmt: skip
+    return [TRAINS], text, plain
+
+
+@case
+def clarify_only_what_is_missing(rng):
+    city = rng.choice(["Calais", "Dublin", "Bilbao"])
+    n = rng.randint(2, 5)
+    text = f"ferry from {rng.choice(['Dover', 'Portsmouth', 'Plymouth'])} to {city}"
+    ferry = fn(
+        "book_ferry",
+        "Book a ferry crossing.",
+        {"origin": S, "destination": S, "passengers": I, "date": {"type": "string", "format": "date"}},
+    )
+    del n
+    return [ferry], text, no_call(lambda t: asks(r"how many|people|passengers", r"date")(t) and not re.search(r"(?i)where", t),
+                                  " (asking only for the passengers and the date)")  # fmt: skip
+
+
+@case
 def no_call_greeting(rng):
     text = rng.choice(["hi there!", "hello", "good morning :)", "thanks, that's all"])
     return [rng.choice([WEATHER, FX, ALARM])], text, no_call(why=" for a greeting")
