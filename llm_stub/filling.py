@@ -477,7 +477,11 @@ class Filler:
         options = schema["enum"]
         text = self.reading.text
         picked = _operation_option(options, text)
-        if picked is not None:  # "take away" is subtract, "x" is "*" (phrases.operation)
+        if picked is _BLOCKED and self.mode == "tool":  # "3 plus 4 times 2": no one operation fits a call
+            self.missing.append(name)
+            self.questions[name] = "That takes more than one step; which operation should I do first?"
+            return options[0]
+        if picked is not None and picked is not _BLOCKED:  # "take away" is subtract, "x" is "*"
             self.how = f"the text: {phrases.operation(text).text!r}"
             return picked
         padded = _padded(text)  # " the hinge snapped a negative surprise ": whole words are " word "
@@ -963,6 +967,12 @@ class Filler:
                 self.how = f"the text: {venue!r} (the place booked, as written)"
                 self._drop(venue)
                 return venue
+        if parts & (_PHRASE_FIELDS | _REMINDER_FIELDS):
+            spans = tuple((e.start, e.start + len(e.text)) for e in self.reading.entities if e.kind == "date")
+            task = phrases.reminded(text, spans)
+            if task is not None:
+                self.how = f"the text: {task!r} (what to be reminded of)"
+                return task
         if parts & _OBJECT_NAMES:  # "put dinner with sam in my calendar": the title is dinner, not Sam
             found = phrases.object_phrase(text)
             at = text.find(found[0]) if found is not None else -1
@@ -1476,6 +1486,7 @@ _CREATOR_FIELDS = frozenset(
 )
 _LABEL_FIELDS = frozenset("label name title tag note description purpose reason".split())
 _VENUE_FIELDS = frozenset("restaurant venue hotel bar cafe pub salon clinic business".split())
+_REMINDER_FIELDS = frozenset("message note task what reminder title text description body".split())
 _OBJECT_NAMES = frozenset("title product item event task thing goods article".split())
 _THING_NAMES = frozenset("product item title name thing what event task goods article".split())
 _FIRST_OPERANDS = frozenset("a x first num1 number1 n1 left lhs operand1 value1 dividend minuend augend base "
@@ -1510,7 +1521,7 @@ def _operation_option(options: list, text: str) -> Any:
         return None
     operation = phrases.operation(text)
     if operation is None:
-        return None
+        return _BLOCKED if phrases.steps(text) >= 2 else None
     return next((o for o in strs if fold(o).strip() in phrases.OPERATION_WORDS[operation.op]), None)
 
 

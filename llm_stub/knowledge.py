@@ -524,10 +524,19 @@ def _dateparser_dates(text: str) -> tuple[When, ...]:
         trimmed = re.sub(
             r"(?i)^(?:(?:on|at|by|for|the|this|about|until|till|from|in|before|after)\s+)+", "", raw
         )
-        # "for six tomorrow": the six is a count before the day, no part of it
-        trimmed = re.sub(
+        # "for six tomorrow", "for 2 on saturday": the number is a count before the day, no part of it
+        counted = re.sub(
             rf"(?i)^(?:\d+|{'|'.join(_HOURS)})\s+(?=(?:today|tonight|tomorrow|next|this|on)\b)", "", trimmed
         )
+        if counted != trimmed:
+            import dateparser
+
+            trimmed = counted
+            reread = dateparser.parse(re.sub(r"(?i)^on\s+|\s+(?:at|on|by|for)$", "", counted), languages=["en"],
+                                      settings=settings)  # fmt: skip
+            if reread is None:
+                continue
+            value = reread
         at += len(raw) - len(trimmed)
         trimmed = re.sub(r"(?i)\s+(?:at|on|by|for)$", "", trimmed)
         has_time = bool(_TIME_GIVEN.search(trimmed))

@@ -88,6 +88,16 @@ OPERATION_WORDS = {
     "power": {"power", "pow", "exponent", "exponentiation", "^", "**", "exp"},
     "percent": {"percent", "percentage", "%", "pct", "percent_of"},
 }
+_STEP = r"(?:[-+*/×÷^x]|\*\*|plus|minus|times|divided by|multiplied by|over|take away|less)"
+_MORE = re.compile(rf"(?i)\s*\)?\s*{_STEP}\s*\(?\s*-?\d")
+_MORE_BEFORE = re.compile(rf"(?i)\d\s*\)?\s*{_STEP}\s*\(?\s*$|\(\s*$")
+
+
+def steps(text: str) -> int:
+    """How many arithmetic operators join numbers in ``text`` ("3 plus 4 times 2" has two)."""
+    return len(re.findall(rf"(?i)\d\s*\)?\s*{_STEP}\s*(?=\(?\s*-?\d)", _digits(text)))
+
+
 SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/", "power": "**"}
 
 
@@ -115,6 +125,8 @@ def operation(text: str) -> Operation | None:
     for pattern, op, reverse in _OPERATIONS:
         m = pattern.search(said)
         if m:
+            if _MORE.match(said[m.end() :]) or _MORE_BEFORE.search(said[: m.start()]):
+                return None  # "3 plus 4 times 2": more than one step; two operands would be a wrong call
             a, b = _number(m.group(1)), _number(m.group(2))
             return Operation(op, *((b, a) if reverse else (a, b)), m.group(0))
     return None
@@ -402,3 +414,25 @@ def titled(text: str) -> str | None:
             w if i and w in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(title.split())
         )
     return title
+
+
+_REMIND = re.compile(r"(?i)\bremind\s+(?:me|us|him|her|them)\s+(?:to|that|about)\s+(.+)")
+
+
+def reminded(text: str, spans: tuple[tuple[int, int], ...] = ()) -> str | None:
+    """What a reminder is for: "remind me to take the bins out tomorrow at 6" is "take the bins out" (the
+    day and time, at ``spans``, cut out)."""
+    m = _REMIND.search(text)
+    if not m:
+        return None
+    said = text[m.start(1) :]
+    for a, b in sorted(spans, reverse=True):
+        if a >= m.start(1):
+            said = said[: a - m.start(1)] + " " + said[b - m.start(1) :]
+    said = re.sub(
+        r"(?i)(?:\s+(?:at|on|by|for|in|around|please|pls|thanks|tomorrow|today|tonight))+\s*[.!?]*\s*$",
+        "",
+        said,
+    )
+    said = " ".join(said.split()).strip(" ,.!?")
+    return said or None

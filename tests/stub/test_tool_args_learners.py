@@ -729,6 +729,15 @@ def words_not_values_three(rng):
     )
 
 
+@case
+def arithmetic_two_steps_is_no_two_operand_call(rng):
+    a, b, c = rng.randint(2, 9), rng.randint(2, 9), rng.randint(2, 9)
+    text = rng.choice(
+        [f"what is {a} plus {b} times {c}", f"what's ({a} + {b}) * {c}", f"{a} minus {b} divided by {c}"]
+    )
+    return [CALC_ENUM], text, no_call(why=" with two operands for an expression of two steps")
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_learner_experiment(client, name):
     rng = random.Random(f"{SEED}-{name}")
