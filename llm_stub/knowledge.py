@@ -379,6 +379,12 @@ _DINING = re.compile(
 )
 
 
+_CLOCK_GATE = re.compile(
+    rf"\d|(?i:\b(?:noon|midday|midnight|past|after|half|quarter|o'?clock)\b|\b(?:at|to|till|til|before|by|around|until|for|"
+    rf"from)\s+(?:a\s+|\w+\s+)?(?:{'|'.join(_HOURS)})\b)"
+)
+
+
 def _hour_of(word: str) -> int:
     word = word.lower()
     return _HOURS.index(word) + 1 if word in _HOURS else int(word)
@@ -401,6 +407,8 @@ def _half_day(hour: int, meridiem: str | None, text: str) -> int:
 @lru_cache(maxsize=512)
 def clock_times(text: str) -> tuple[tuple[int, int, int, int], ...]:
     """(start, end, hour, minute) of the times of day said in ``text``, on a 24-hour clock."""
+    if not _CLOCK_GATE.search(text):
+        return ()  # most messages name no time: one cheap test first
     out: list[tuple[int, int, int, int]] = []
     for pattern, how in _CLOCKS:
         for m in pattern.finditer(text):
@@ -479,7 +487,9 @@ def dates_in(text: str) -> tuple[When, ...]:
         return start + at - cut
 
     days = []
-    for w in _dateparser_dates(rest):
+    for w in (
+        _dateparser_dates(rest) if _DATE_GIVEN.search(rest) else ()
+    ):  # dateparser only where a day is said
         if w.has_time and w.text.lower() != "tonight":
             continue
         days.append(When(w.text, original(w.start), w.value, True, False))

@@ -149,6 +149,7 @@ def _clean_target(raw: str) -> str | None:
     return " ".join(parts[:2]) or None
 
 
+@lru_cache(maxsize=1024)
 def target_unit(text: str, after: int | None = None, before: int | None = None) -> str | None:
     """What ``text`` converts into: the words after "in/to/into" that follow the amount (at ``after``), or
     "how many X is" before it (at ``before``), or a trailing "in yen?" (a follow-up)."""
@@ -234,6 +235,7 @@ def languages() -> dict[str, tuple[str, str]]:
 
 
 _LANG = r"([A-Za-z]+(?:\s+[A-Z][a-z]+)?)"
+_TRANSLATE_GATE = re.compile(r"(?i)\b(?:say|translat\w*|in|into|to)\s")
 _TRANSLATIONS = [
     re.compile(rf"(?i)\bhow\s+(?:do|would|can|should)\s+(?:you|i|we|one)\s+say\s+(.+?)\s+in\s+{_LANG}\b"),
     re.compile(rf"(?i)\btranslate\s+(?:this|that|it|the following)?\s*(?:in)?to\s+{_LANG}\s*[:,-]\s*(.+)$"),
@@ -243,8 +245,11 @@ _TRANSLATIONS = [
 ]
 
 
+@lru_cache(maxsize=512)
 def translation(text: str) -> tuple[str, str, str] | None:
     """(the text to translate, the language's English name, its ISO 639-1 code), or None."""
+    if not _TRANSLATE_GATE.search(text):
+        return None
     for i, pattern in enumerate(_TRANSLATIONS):
         m = pattern.search(text)
         if not m:

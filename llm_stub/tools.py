@@ -43,6 +43,7 @@ import random
 import re
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import asking, knowledge, phrases, readback
@@ -431,10 +432,12 @@ def _as_verb(word: str, clause: str, tool_name: str) -> bool:
     return bool(hits) and all(i > 0 and tokens[i - 1] in _VERB_BEFORE for i in hits)
 
 
-def _structure_words(clause: str, reading: Any) -> set[str]:
+@lru_cache(maxsize=1024)
+def _structure_words(clause: str) -> frozenset[str]:
     """Words for what a request's structure asks (phrases.py): arithmetic said in words ("100 take away 37",
     "15% of 240"), a conversion ("how many km is 5 miles"), a translation ("how do you say ... in italian")."""
     out: set[str] = set()
+    reading = read(clause)
     operation = phrases.operation(clause)
     if operation is not None:
         out |= {"calculator", "calculate", "arithmetic", "math", stem(operation.op)}
@@ -447,7 +450,7 @@ def _structure_words(clause: str, reading: Any) -> set[str]:
         out |= {"convert", "conversion"} | ({"currency", "exchange"} if amount.kind == "money" else {"unit"})
     if phrases.translation(clause) is not None:
         out |= {"translate", "translation", "language"}
-    return out
+    return frozenset(out)
 
 
 def _params(tool: dict) -> dict:
@@ -467,7 +470,7 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     user = set(reading.words)
     if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
-    user |= _structure_words(clause, reading)
+    user |= _structure_words(clause)
     name_words = words(function["name"], synonyms=False)
     desc_words = words(function.get("description") or "", synonyms=False) - name_words
     props = _params(tool).get("properties") or {}
