@@ -967,6 +967,11 @@ class Filler:
                 self.how = f"the text: {venue!r} (the place booked, as written)"
                 self._drop(venue)
                 return venue
+        if parts & {"to", "recipient", "recipients", "cc", "bcc"} and not schema.get("enum"):
+            address = next((e for e in self.pool if e.kind == "email"), None)
+            if address is not None:  # "email bob@example.com about ...": the address is who it goes to
+                self._took(address)
+                return address.value
         if parts & (_PHRASE_FIELDS | _REMINDER_FIELDS):
             spans = tuple((e.start, e.start + len(e.text)) for e in self.reading.entities if e.kind == "date")
             task = phrases.reminded(text, spans)

@@ -421,7 +421,9 @@ def titled(text: str) -> str | None:
     return title
 
 
-_REMIND = re.compile(r"(?i)\bremind\s+(?:me|us|him|her|them)\s+(?:to|that|about)\s+(.+)")
+_REMIND = re.compile(
+    r"(?i)\b(?:remind\s+(?:me|us|him|her|them)|(?:task|to-?do|reminder|note))\s+(?:to|that|about|saying)\s+(.+)"
+)
 
 
 def reminded(text: str, spans: tuple[tuple[int, int], ...] = ()) -> str | None:
