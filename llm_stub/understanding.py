@@ -162,6 +162,8 @@ SYNONYMS = {
     "euro": ("currency", "money"), "euros": ("currency", "money"), "dollars": ("currency", "money"),
     "dollar": ("currency", "money"), "yen": ("currency", "money"), "pounds": ("currency", "money"),
     "usd": ("currency", "money"), "eur": ("currency", "money"), "gbp": ("currency", "money"),
+    "wake": ("alarm",), "waking": ("alarm",), "film": ("movie",), "movie": ("film",), "films": ("movie",),
+    "basket": ("cart",), "cart": ("basket",),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
@@ -320,8 +322,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "money",
         re.compile(
-            r"(?i)[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?|\b\d[\d,]*(?:\.\d+)?\s?(?:[A-Z]{3}\b|dollars?\b|euros?\b|"
-            r"pounds?\b|yen\b|yuan\b|rupees?\b|francs?\b|bucks\b)|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d[\d,]*(?:\.\d+)?"
+            r"(?i)[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?|\b\d[\d,]*(?:\.\d+)?\s?(?:k\s?)?(?:[A-Z]{3}\b|dollars?\b|euros?\b|"
+            r"pounds?\b|quid\b|yen\b|yuan\b|rupees?\b|francs?\b|bucks\b)|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD)\s?\d[\d,]*(?:\.\d+)?"
         ),
     ),
     (
@@ -526,7 +528,7 @@ def entities(text: str) -> tuple[Entity, ...]:
     digits = _DIGIT.search(text) is not None
     lowered = set(re.findall(r"[a-z]+", text.lower()))
     maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
-    if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)):
+    if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)) or knowledge.clock_times(text):
         for when in knowledge.dates_in(text):  # dateparser: "6:45 tomorrow", "next friday", "the 28th"
             a, b = when.start, when.start + len(when.text)
             if not _claimed(spans, a, b):
@@ -586,7 +588,7 @@ def entities(text: str) -> tuple[Entity, ...]:
                 found.append(Entity("quoted", value, value, a))
             elif kind == "money":
                 amount = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
-                unit = re.sub(r"[\d.,\s]", "", raw)
+                unit = re.sub(r"^[\d.,\s]+(?:k(?=[\sa-z]))?|[\d.,\s]", "", raw, flags=re.I)
                 code = _CURRENCY_WORDS.get(unit.lower().rstrip("km") or unit, unit.upper()[:3])
                 if code not in currencies():
                     continue
