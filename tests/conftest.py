@@ -20,7 +20,7 @@ os.environ.pop("OPENAI_API_KEY", None)
 os.environ.pop("OPENAI_BASE_URL", None)
 
 from course.backend import REPLIES_DIR  # noqa: E402
-from llm_stub import StubConfig, StubServer  # noqa: E402
+from llm_stub import StubConfig, StubServer, warmup  # noqa: E402
 
 IMPLEMENTATIONS = ("labs", "solutions")
 
@@ -61,6 +61,10 @@ def stub_server() -> Iterator[StubServer]:
     # while grading, the control endpoints need a per-run secret that only this (trusted) process knows
     token = secrets.token_urlsafe(24) if os.environ.get("COURSE_WORKER") else None
     with StubServer(StubConfig(reply_files=[str(REPLIES_DIR)], control_token=token)) as server:
+        # the stub loads its tables in the background; wait for them once here, so that no test's first request
+        # (10 s client timeout) includes a warm-up that takes longer on a busy machine (a lab 01 test timed out
+        # at a load average of 12)
+        warmup.warm_in_background().join(timeout=300)
         yield server
 
 
