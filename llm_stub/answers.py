@@ -406,17 +406,23 @@ def days(question: str, known: dict[str, dt.date] | None = None) -> tuple[str, s
 
 # --------------------------------------------------------------------------- all of them
 
-# Words one of the questions above needs: a message without any of them is none of them (one search).
-_MAY_ANSWER = re.compile(
-    r"(?i)\d|\b(?:plus|minus|times|divided|multiplied|squared|cubed|square root|percent|capital|days?|sleeps|"
-    r"how long until|date|convert|how many|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|forty|fifty|hundred)\b"
+# Words one of the questions above needs (or a digit; a sum in words has its operator word): a message without any of them is none of them.
+_MAY_ANSWER = frozenset(
+    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long".split()
 )
+_DIGIT = re.compile(r"\d")
+
+
+def may_answer(question: str, words: frozenset[str]) -> bool:
+    """The quick check before ``direct``: a digit or one of its words (``words``: the message's, lower case)."""
+    if len(question) > 160:
+        return False
+    return bool(_DIGIT.search(question)) or not _MAY_ANSWER.isdisjoint(words)
 
 
 def direct(question: str, instructions: str = "", known: dict[str, dt.date] | None = None) -> str | None:
     """The answer to a plain question the data gives, shaped by a request for brevity; None for any other."""
-    if len(question) > 160 or not _MAY_ANSWER.search(question):
+    if len(question) > 160:
         return None
     body = re.sub(r"(?i)\s*[,;(]?\s*(?:answer |reply )?(?:in|with) (?:one|a single) word\)?", "", question)
     body = re.sub(

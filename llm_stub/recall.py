@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from . import knowledge
-from .answers import direct
+from .answers import direct, may_answer
 from .knowledge import fold
 from .tokenizer import content_text
 from .understanding import _JOB_WORD, RELATIONS, STOP, facts
@@ -178,7 +178,7 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     dates: dict[str, str] = {}
     last: tuple[dict, str, int] | None = None  # the table and key of the value set last, and in which message
     for turn, text in enumerate(_user_texts(messages)):
-        text = _FILLER.sub("", text)  # "i work as a nurse btw": the aside is no part of the job
+        text = _without_filler(text)  # "i work as a nurse btw": the aside is no part of the job
         told = facts(text)
         more = more_facts(text)
         if not told and not more:  # "actually it's blue, not green": a value said before, replaced
@@ -270,6 +270,15 @@ def _correct(text: str, known: dict, *named: dict) -> bool:
 _FILLER = re.compile(
     r"(?i)[\s,]*\b(?:btw|fyi|lol|tbh|haha|imo)\b[\s,]*(?=[.!?]|$)|^\s*(?:btw|fyi|so|oh|well)\b[\s,]*"
 )
+
+
+def _without_filler(text: str) -> str:
+    low = text[:40].lower()
+    if any(w in text.lower() for w in ("btw", "fyi", "lol", "tbh", "haha", "imo")) or low.lstrip().startswith(
+        ("so", "oh", "well")
+    ):
+        return _FILLER.sub("", text)
+    return text
 
 
 # "sorry, i meant blue", "no wait, make that 10", "make it the 15th": the value just said, replaced
@@ -375,20 +384,52 @@ def _everything(known: dict) -> str:
 # What every question above starts with ("what's my", "what did you", "where", "how old", "repeat"...): a
 # message without any of these asks none of them, and one search spares a dozen on most requests ("What is
 # a token?" included). tests/stub/test_recall.py checks this against strings drawn from every pattern.
-_MAY_ASK = re.compile(
+_MAY_ASK_CLASSIC = re.compile(
     r"(?i)\b(?:what(?:'s|\s+(?:is|are|was|were|am|do|did|don't|have|name))\s+(?:my|i|you|your|did)\b"
     r"|who\s+(?:am|do)\s+i\b|where\b|which\s+(?:city|town|country|company)\b|how\s+old\b"
-    r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+(?:did|have)\s+i\b"
-    # issue 24's everyday questions: names, food, dates, counts, spelling, day trips, the assistant's own words
-    r"|what(?:'s|s|\s+(?:is|are|were|was|am|did))\s+(?:my|our|the|i|i'm|im|we)\b|when(?:'s|s|’s|\s+(?:is|was|will))\b"
+    r"|do\s+you\s+(?:know|remember)\b|repeat\b|how\s+old\s+is\b|(?:which|what)\s+\w+\s+(?:did|have)\s+i\b)"
+)
+# issue 24's everyday questions: names, food, dates, counts, spelling, day trips, the assistant's own words
+_MAY_ASK_MORE = re.compile(
+    r"(?i)what(?:'s|s|\s+(?:is|are|were|was|am|did))\s+(?:my|our|the|i|i'm|im|we)\b|when(?:'s|s|’s|\s+(?:is|was|will))\b"
     r"|how\s+many\b|spell|allerg|\b(?:can'?t|cannot|can not|shouldn't|mustn't|don'?t)\s+(?:i\s+)?(?:eat|have|drink)"
     r"|\bdiet|restriction|\bday\s*trips?|days?\s+out|getaway|nearby|near\s+(?:me|home)|close to (?:me|home)"
     r"|did\s+(?:you|u)\b|(?:you|u)\s+(?:came up with|suggested|recommended|mentioned|gave me|picked|chose|proposed"
     r"|thought of|named|said)|weekend\s+(?:trip|getaway|break)|(?:date|day)\s+(?:of|is)\s+(?:my|our)"
-    r"|(?:food|dietary)\s+(?:restriction|requirement|need|allergies|preference)|(?:near|around|close to)\s+(?:me|home|here|where)"
-    r"|(?:is|are)\s+there\s+(?:anything|any\s+foods?)"
-    r"|remind me|what were you saying|am i (?:vegan|vegetarian)|names?\s+of\b|\bwhat\s+did\s+(?:i|we)\b)"
+    r"|(?:food|dietary)\s+(?:restriction|requirement|need|allergies|preference)"
+    r"|(?:near|around|close to)\s+(?:me|home|here|where)|(?:is|are)\s+there\s+(?:anything|any\s+foods?)"
+    r"|remind me|what were you saying|am i (?:vegan|vegetarian)|names?\s+of\b|\bwhat\s+did\s+(?:i|we)\b"
 )
+# Words one of _MAY_ASK_MORE's questions holds: most requests hold none of them, and a set of a message's words
+# costs a tenth of that pattern's search ("when" is not one: the dates asked about are "my"/"our" ones).
+_MORE_HINTS = frozenset(
+    """my our i i'm im many spell spelling spelled allergic allergy allergies diet dietary restriction restrictions
+    requirement requirements day days daytrip trip trips getaway near nearby close did came suggest suggested
+    recommend recommended mention mentioned gave picked chose propose proposed thought named called said saying
+    remind name names there date""".split()
+)
+_WORD_OF = re.compile(r"[a-z][a-z'’]*")
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The lower-case words of a message (for the quick checks before the patterns)."""
+    return frozenset(_WORD_OF.findall(text.lower()))
+
+
+class _Gate:
+    """The quick check ``answer_from_history`` makes first: does the message ask any question recall answers?"""
+
+    pattern = _MAY_ASK_CLASSIC.pattern + " | " + _MAY_ASK_MORE.pattern
+
+    @staticmethod
+    def search(text: str, words: frozenset[str] | None = None) -> bool:
+        if _MAY_ASK_CLASSIC.search(text):
+            return True
+        hinted = not _MORE_HINTS.isdisjoint(words_of(text) if words is None else words)
+        return hinted and bool(_MAY_ASK_MORE.search(text))
+
+
+_MAY_ASK = _Gate()
 _PATTERNS = [p for _, p in _ASKED] + [_ASK_OWN_REPLY, _ASK_OWN_QUESTION]  # and more, appended below
 
 
@@ -406,16 +447,19 @@ def answer_from_history(messages: list[dict]) -> str | None:
     texts = _user_texts(messages)
     if not texts:
         return None
-    found = _from_history(messages, texts)
+    words = words_of(texts[-1])
+    found = _from_history(messages, texts, words)
     if found is not None:
         return found
+    if not may_answer(texts[-1], words):
+        return None
     instructions = "\n".join(_texts(messages, ("system", "developer")))
-    return direct(texts[-1], instructions, _known_days(messages, texts[-1]))
+    return direct(texts[-1], instructions, _known_days(messages, words))
 
 
-def _from_history(messages: list[dict], texts: list[str]) -> str | None:
+def _from_history(messages: list[dict], texts: list[str], words: frozenset[str]) -> str | None:
     question, earlier = _spelled_out(texts[-1]), texts[:-1]
-    if not _MAY_ASK.search(question):
+    if not _MAY_ASK.search(question, words):
         return None
     about = _about_the_conversation(messages, question, earlier)
     if about is not None:
@@ -602,11 +646,9 @@ def _day_trip(known: dict, question: str) -> tuple[str, bool]:
             "what's worth seeing there needs a guide or a real model.", True)  # fmt: skip
 
 
-def _known_days(messages: list[dict], question: str) -> dict | None:
+def _known_days(messages: list[dict], words: frozenset[str]) -> dict | None:
     """The user's own dates ("my birthday") as days, for "how many days until my birthday?"."""
-    if not re.search(r"(?i)\b(?:my|our)\b", question) or not re.search(
-        r"(?i)\bdays?\b|\bhow long\b", question
-    ):
+    if words.isdisjoint(("my", "our")) or words.isdisjoint(("day", "days", "long", "sleeps")):
         return None
     out = {}
     for event, text in known_facts(messages)["date"].items():  # type: ignore[union-attr]
@@ -624,7 +666,7 @@ def greeting_reply(messages: list[dict]) -> str | None:
     last = texts[-1]
     if len(last) > 200 or "?" in last:
         return None
-    last = _FILLER.sub("", last)
+    last = _without_filler(last)
     told = facts(last)
     names = [f.value for f in told if f.kind == "name"]
     others = [f for f in told if f.kind != "name"]
@@ -885,10 +927,11 @@ def _companies() -> dict[str, tuple[str, str]]:
     return companies()[0]
 
 
-def more_facts(text: str) -> list[tuple[int, str, str, object]]:
-    """(where, kind, detail, value) of the facts above in ``text``, in order."""
+@lru_cache(maxsize=512)
+def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
+    """(where, kind, detail, value) of the facts above in ``text``, in order (kept: a history is re-read each turn)."""
     if not _MORE_CUES.search(text):
-        return []
+        return ()
     from .understanding import _clean_place
 
     found: list[tuple[int, str, str, object]] = []
@@ -943,7 +986,7 @@ def more_facts(text: str) -> list[tuple[int, str, str, object]]:
         company = _companies().get(fold(m.group(1)))
         if company:
             found.append((m.start(), "employer", "", company[0]))
-    return sorted(found, key=lambda f: f[0])
+    return tuple(sorted(found, key=lambda f: f[0]))
 
 
 # --------------------------------------------------------------------------- asking about them
