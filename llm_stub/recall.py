@@ -88,9 +88,20 @@ def _about_the_conversation(messages: list[dict], question: str, earlier: list[s
         return own
     if _ASK_OWN_REPLY.search(question):
         replies = [t for t in _texts(messages, ("assistant",)) if t.strip()]
-        if replies:
-            return _restated(question, _short(replies[-1]))
-        return _no_reply_yet(question)
+        if not replies:
+            return _no_reply_yet(question)
+        verb = _SUGGESTED.search(question)
+        if verb:  # "what did you suggest?" after "thanks" / ":)": the newest reply that suggests something
+            said = next(
+                (r for r in reversed(replies) if _EMPHASIS.search(r) or _SUGGESTING.search(r)), replies[-1]
+            )
+            marked = [next(g for g in e.groups() if g) for e in _EMPHASIS.finditer(said)]
+            if marked:
+                return (
+                    f"I {verb.group(1).lower()}ed {_join([f'“{x.strip()}”' for x in dict.fromkeys(marked)])}."
+                )
+            return _restated(question, _short(said))
+        return _restated(question, _short(replies[-1]))
     asked = _ASK_OWN_QUESTION.search(question)
     if asked:
         if not earlier:
@@ -102,11 +113,13 @@ def _about_the_conversation(messages: list[dict], question: str, earlier: list[s
 
 _ASKED: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"(?i)\b(?:what(?:'s| is) my (?:first |full )?name|who am i\b|do you (?:know|remember) (?:my name|who i am)"
-                        r"|what am i called|what did i say my name (?:is|was)|what name did i (?:give|tell))")),
+                        r"|what am i called|what did i say my name (?:is|was)|what name did i (?:give|tell)"
+                        r"|what my (?:first |full )?name (?:is|was))")),
     ("home", re.compile(r"(?i)\b(?:where do i live|where am i (?:based|living|located)|where(?:'s| is) my home\b"
                         r"|which (?:city|town|country) do i live in|where i live)")),
     ("origin", re.compile(r"(?i)\b(?:where am i from|where do i come from|where was i born)")),
-    ("job", re.compile(r"(?i)\b(?:what(?:'s| is) my (?:job|profession|occupation|line of work)|what do i do"
+    ("job", re.compile(r"(?i)\b(?:what(?:'s| is) my (?:job|profession|occupation|line of work)|what my (?:job|profession|"
+                       r"occupation) (?:is|was)|what (?:field|industry|sector|area) do i work in|what do i do"
                        r"(?: for (?:a living|work))?\s*(?:[?.!]|$|\band\b)|what(?:'s| is) my job title)")),
     ("employer", re.compile(r"(?i)\b(?:where do i work|who do i work for|which company do i work (?:for|at))")),
     ("dislikes", re.compile(r"(?i)\b(?:what do i (?:hate|dislike|not like)|what don't i like)")),
@@ -346,6 +359,8 @@ def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
         return f"You haven't told me your {detail}'s name yet.", False
     if kind == "job" and "job" not in known and "activity" in known:
         return f"You told me you've been {known['activity']}.", True
+    if kind == "job" and "job" not in known and "field" in known:
+        return f"You told me you work in {known['field']}.", True
     if kind not in known:
         return _UNKNOWN[kind], False
     value = known[kind]
@@ -367,6 +382,8 @@ def _everything(known: dict) -> str:
             parts.append(phrase.format(_article(str(value)) if kind == "job" else value))
     if "activity" in known and "job" not in known:
         parts.append(f"you've been {known['activity']}")
+    if "field" in known:
+        parts.append(f"you work in {known['field']}")
     parts += [f"your favourite {k} is {v}" for k, v in known["favourite"].items()]
     parts += [f"your {k}'s name is {v}" for k, v in known["relation"].items()]
     parts += [f"your {k} is on {v}" for k, v in known["date"].items()]
@@ -399,21 +416,24 @@ _MAY_ASK_MORE = re.compile(
     r"|(?:food|dietary)\s+(?:restriction|requirement|need|allergies|preference)"
     r"|(?:near|around|close to)\s+(?:me|home|here|where)|(?:is|are)\s+there\s+(?:anything|any\s+foods?)"
     r"|remind me|what were you saying|am i (?:vegan|vegetarian)|names?\s+of\b|\bwhat\s+did\s+(?:i|we)\b"
+    r"|what\s+(?:field|industry|sector|area)\s+do\s+i|what\s+(?:my|our)\s+\w+(?:\s+\w+)?\s+(?:is|was)|(?:what|which)\s+allergies"
 )
 # Words one of _MAY_ASK_MORE's questions holds: most requests hold none of them, and a set of a message's words
 # costs a tenth of that pattern's search ("when" is not one: the dates asked about are "my"/"our" ones).
 _MORE_HINTS = frozenset(
     """my our i i'm im many spell spelling spelled allergic allergy allergies diet dietary restriction restrictions
-    requirement requirements day days daytrip trip trips getaway near nearby close did came suggest suggested
+    requirement requirements day days daytrip daytrips trip trips getaway getaways weekend near nearby close did
+    came suggest suggested
     recommend recommended mention mentioned gave picked chose propose proposed thought named called said saying
-    remind name names there date""".split()
+    remind name names there date eat drink around towns cities places vegan vegetarian food field industry sector
+    area spelt can't cant cannot shouldn't mustn't don't dont""".split()
 )
 _WORD_OF = re.compile(r"[a-z][a-z'’]*")
 
 
 def words_of(text: str) -> frozenset[str]:
     """The lower-case words of a message (for the quick checks before the patterns)."""
-    return frozenset(_WORD_OF.findall(text.lower()))
+    return frozenset(w.rstrip("'’") for w in _WORD_OF.findall(text.lower()))
 
 
 class _Gate:
@@ -664,8 +684,8 @@ def greeting_reply(messages: list[dict]) -> str | None:
     if not texts:
         return None
     last = texts[-1]
-    if len(last) > 200 or "?" in last:
-        return None
+    if len(last) > 200 or "?" in last or _QUESTION_START.match(last):
+        return None  # "what did i say my puppy is called": a question without its question mark
     last = _without_filler(last)
     told = facts(last)
     names = [f.value for f in told if f.kind == "name"]
@@ -688,6 +708,11 @@ def greeting_reply(messages: list[dict]) -> str | None:
     noted += [m for m in more if m not in noted]
     hello = f"Nice to meet you, {names[-1]}! " if names else ""
     return f"{hello}Noted: {_join(noted)}. How can I help you today?"
+
+
+_QUESTION_START = re.compile(
+    r"(?i)\s*(?:what|whats|what's|where|wheres|who|whos|how|when|which|why|do|does|did|can|could|would|is|are|am|remind)\b"
+)
 
 
 def _noted_more(text: str, already: set) -> list[str]:
@@ -718,6 +743,8 @@ def _noted_more(text: str, already: set) -> list[str]:
             out.append(f"you live in {value}")
         elif kind == "employer":
             out.append(f"you work at {value}")
+        elif kind == "field":
+            out.append(f"you work in {value}")
         elif kind == "surname":
             out.append(f"your surname is {value}")
     return list(dict.fromkeys(out))
@@ -827,9 +854,18 @@ _NAMED_ONE = re.compile(
     r"(?i)\b(?:a|an|one|our|my)\s+(?:little\s+|young\s+|old\s+|new\s+|baby\s+)?([a-z][a-z-]+)(?:\s*,?\s+(?:is\s+)?"
     r"(?:called|named)|(?:'s|’s|s)\s+name\s+is)\s+([A-Za-z][\w'-]*)"
 )
+_NAMED_AFTER = re.compile(
+    r"(?i)(?:\b(?:i|we)\s*(?:'ve|have)?\s*|^\s*|(?<=[.!?])\s*)(?:just\s+)?(?:got|have|adopted|rescued|bought|own)\s+"
+    r"(?:a|an)\s+(?:new\s+|little\s+)?"
+    r"([a-z][a-z-]+)\W+(?:(?:she|he|it)(?:'s|’s| is) called|(?:her|his|its) name(?:'s|’s| is))\s+([A-Za-z][\w'-]*)"
+)
 _NAMED_SEVERAL = re.compile(
     rf"(?i){_HAVE}{_COUNT}\s+([a-z]+s|children|fish|sheep),?\s+(?:called\s+|named\s+)?"
     r"([A-Za-z][\w'-]*(?:\s*,\s*[A-Za-z][\w'-]*)*,?\s+(?:and|&)\s+[A-Za-z][\w'-]*)"
+)
+# "i work in marketing": a field of work (a place is where, not what: "i work in leeds")
+_WORK_IN = re.compile(
+    r"(?i)\bi\s+(?:work|am working|'m working)\s+in\s+(?!an?\b|the\b)([a-z]+(?:\s+(?!and\b|but\b|at\b|for\b|in\b|now\b)[a-z]+)?)\b"
 )
 _HAVING_LIST = re.compile(rf"(?i){_HAVE}([^.;!?]+)")
 _COUNTED = re.compile(
@@ -941,6 +977,12 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
             continue  # "my sister has a dog called rex": her dog, not the user's
         if fold(noun) not in STOP and fold(name) not in STOP and name.lower() not in ("after", "because"):
             found.append((m.start(), "named", noun, name[:1].upper() + name[1:]))
+    for m in _NAMED_AFTER.finditer(text):
+        if fold(m.group(2)) not in STOP:
+            found.append((m.start(), "named", singular(m.group(1)), m.group(2)[:1].upper() + m.group(2)[1:]))
+    for m in _WORK_IN.finditer(text):
+        if knowledge.city(m.group(1)) is None and knowledge.country_code(m.group(1)) is None:
+            found.append((m.start(), "field", "", m.group(1).lower()))
     for m in _NAMED_SEVERAL.finditer(text):
         names = [n[:1].upper() + n[1:] for n in _items(m.group(3))]
         if names and all(fold(n) not in STOP for n in names):
@@ -996,12 +1038,14 @@ _ASKED_MORE: list[tuple[str, re.Pattern[str]]] = [
                          r"(?:name|names|called|named)\b")),
     ("named", re.compile(r"(?i)\bwhat(?:'s| is| are| were| was|s)\s+(?:the\s+)?names?\s+of\s+(?:my|our|the)\s+([a-z][a-z-]+)")),
     ("named", re.compile(r"(?i)\bwhat\s+did\s+(?:i|we)\s+(?:call|name)\s+(?:my|our|the)\s+([a-z][a-z-]+)")),
+    ("named", re.compile(r"(?i)\bwhat\s+did\s+(?:i|we)\s+(?:say|tell you)\s+(?:my|our)\s+([a-z][a-z-]+?)(?:'s|’s)?\s+"
+                         r"(?:name\s+)?(?:is|was)(?:\s+(?:called|named))?\b")),
     ("food", re.compile(r"(?i)\b(?:what(?:'s| is| am)?\s+(?:i|i'm|im)\s+allergic|what\s+am\s+i\s+allergic|"
                         r"(?:what|anything|things?|foods?)\s+(?:that\s+)?(?:i\s+)?(?:can't|cannot|can not|cant|shouldn't|"
                         r"mustn't|don't|dont)\s+(?:i\s+)?(?:eat|have|drink)|(?:is there|are there)\s+(?:anything|any foods?)\s+i\s+"
                         r"(?:can't|cannot|cant|shouldn't)|what(?:'s| is|s)\s+my\s+diet|(?:my|any)\s+(?:food|dietary)\s+"
                         r"(?:restrictions?|requirements?|needs|allergies|preferences)|"
-                        r"(?:what are |do i have any |any )(?:my\s+)?allergies|am i (?:vegan|vegetarian|allergic))")),
+                        r"(?:what are |do i have any |any )(?:my\s+)?allergies|(?:what|which) allergies (?:do|did) i|am i (?:vegan|vegetarian|allergic))")),
     ("date", re.compile(r"(?i)\bwhen(?:'s| is|s| was| will be|’s)\s+(?:my|our)\s+([a-z]+(?:\s+day|\s+party)?)\b")),
     ("date", re.compile(r"(?i)\bwhat(?:'s| is|s)?\s+(?:the\s+)?(?:date|day)\s+(?:of|is)\s+(?:my|our)\s+([a-z]+(?:\s+day)?)\b")),
     ("count", re.compile(r"(?i)\bhow many\s+([a-z]+(?:\s*(?:,|and|or|&|\+|plus)\s*[a-z]+)*)\s+(?:do|did|have)\s+(?:i|we)\s+"
@@ -1064,11 +1108,11 @@ _SUGGESTING = re.compile(r"(?i)\b(?:how about|what about|i'?d (?:suggest|recomme
                          r"you could|you might|try|consider|my (?:pick|suggestion|recommendation) (?:is|would be))\b")  # fmt: skip
 _ASK_OWN_THING = [
     re.compile(r"(?i)\bwhat\s+(?:was|were|is|are)\s+(?:the|that|those|your)\s+([a-z]+(?:\s+(?!you\b|u\b|that\b)[a-z]+)?)\s+(?:that\s+)?(?:you|u)\s+"
-               r"(came up with|suggested|recommended|mentioned|gave me|picked|chose|proposed|thought of|named)"),
+               r"(came up with|suggested|recommended|mentioned|gave me|picked|chose|proposed|thought of|named)\b"),
     re.compile(r"(?i)\bwhat\s+([a-z]+(?:\s+[a-z]+)?)\s+did\s+(?:you|u)\s+(suggest|recommend|come up with|mention|pick|choose|"
-               r"propose|give me|name)"),
+               r"propose|give me|name)\b"),
     re.compile(r"(?i)\bremind me (?:of\s+)?(?:the|that|your)\s+([a-z]+(?:\s+(?!you\b|u\b|that\b)[a-z]+)?)\s+(?:you\s+)?(came up with|suggested|recommended|"
-               r"mentioned|gave me|picked|chose|proposed)"),
+               r"mentioned|gave me|picked|chose|proposed)\b"),
 ]  # fmt: skip
 _ASK_ABOUT = re.compile(
     r"(?i)\b(?:remind me (?:of )?what you said|what did you (?:say|tell me|mention)|what was it you said|"

@@ -371,3 +371,34 @@ def test_recall_through_a_previous_response_id_chain(sdk, rng):
         model=PLAIN, input=f"what's my {pet}'s name?", previous_response_id=second.id
     )
     assert cap(name) in third.output_text, why("the chain holds the first turn", third.output_text)
+
+
+# ---------------------------------------------------------------- found by the fresh probe set
+def test_a_pet_named_in_the_next_breath_is_recalled(rng):
+    pet, name = rng.choice(PETS), rng.choice(NAMES)
+    said = rng.choice([f"just got a {pet}!! her name is {name}", f"we got a {pet}, his name's {name}",
+                       f"i adopted a {pet}. she's called {name}"])  # fmt: skip
+    got = ask([said], rng.choice([f"what did i say my {pet} is called", f"what's my {pet}'s name?"]))
+    assert cap(name) in got, why(f"{said!r} names the {pet}", got)
+
+
+def test_a_field_of_work_is_recalled_and_a_city_is_not_a_field(rng):
+    field = rng.choice(["marketing", "finance", "healthcare", "logistics"])
+    got = ask([f"i work in {field}"], rng.choice(["what field do i work in?", "what's my job?"]))
+    assert field in got, why(f"the field {field}", got)
+    place = rng.choice(PLACES)
+    got = ask([f"i work in {place}"], "what field do i work in?")
+    assert place not in got.lower(), why(f"{place} is a place, not a field", got)
+
+
+def test_what_was_suggested_is_found_behind_small_talk(rng):
+    made_up = rng.choice(["Sea Biscuit", "Wave Runner", "Salty Dog"])
+    messages = [user("name my boat"), assistant(f"I'd go with *{made_up}*."), user("lol"), assistant(":)")]
+    got = recall.answer_from_history([*messages, user("what did you suggest?")]) or ""
+    assert made_up in got and ":)" not in got, why("the suggestion, not the smiley", got)
+
+
+def test_a_question_without_its_question_mark_is_not_taken_as_a_fact(rng):
+    pet = rng.choice(PETS)
+    got = recall.greeting_reply([user(f"what did i say my {pet} is called")])
+    assert got is None, why("a question states nothing", got)
