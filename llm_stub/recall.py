@@ -286,12 +286,13 @@ _FILLER = re.compile(
 
 
 def _without_filler(text: str) -> str:
-    low = text[:40].lower()
-    if any(w in text.lower() for w in ("btw", "fyi", "lol", "tbh", "haha", "imo")) or low.lstrip().startswith(
-        ("so", "oh", "well")
-    ):
+    low = text.lower()
+    if any(w in low for w in _FILLER_WORDS) or low.lstrip().startswith(("so", "oh", "well")):
         return _FILLER.sub("", text)
     return text
+
+
+_FILLER_WORDS = ("btw", "fyi", "lol", "tbh", "haha", "imo")
 
 
 # "sorry, i meant blue", "no wait, make that 10", "make it the 15th": the value just said, replaced
@@ -428,12 +429,12 @@ _MORE_HINTS = frozenset(
     remind name names there date eat drink around towns cities places vegan vegetarian food field industry sector
     area spelt can't cant cannot shouldn't mustn't don't dont""".split()
 )
-_WORD_OF = re.compile(r"[a-z][a-z'’]*")
+_WORD_OF = re.compile(r"[a-z](?:[a-z'’]*[a-z])?")
 
 
 def words_of(text: str) -> frozenset[str]:
     """The lower-case words of a message (for the quick checks before the patterns)."""
-    return frozenset(w.rstrip("'’") for w in _WORD_OF.findall(text.lower()))
+    return frozenset(_WORD_OF.findall(text.lower()))
 
 
 class _Gate:
@@ -717,8 +718,10 @@ _QUESTION_START = re.compile(
 
 def _noted_more(text: str, already: set) -> list[str]:
     """What ``more_facts`` reads in a message that only tells: "you're allergic to shellfish", "you have 2 dogs"."""
-    out: list[str] = []
     found = more_facts(text)
+    if not found:
+        return []
+    out: list[str] = []
     named = {detail for _, kind, detail, _ in found if kind == "named"}
     counted = [_counted(int(v), d) for _, k, d, v in found if k == "count" and not (v == 1 and d in named)]  # type: ignore[call-overload]
     if counted:
