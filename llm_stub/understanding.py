@@ -789,7 +789,7 @@ _THING = r"([^,.;!?]+?)"
 _END = r"(?=\s*(?:[,.;!?]|$|\band\s+(?:i|my)\b|\bbut\b|\bbecause\b|\bso\b))"
 _ITEMS = r"([^.;!?]+?)"
 _LIST_END = r"(?=\s*(?:[.;!?]|$|,?\s*\band\s+i\b|,?\s*\bbut\b|\bbecause\b|,\s*(?:i|my)\b))"
-_JOB_END = r"(?=\s*(?:[,.;!?]|$|\b(?:and|but|because|so|at|in|for|with|from|who|by)\b))"
+_JOB_END = r"(?=\s*(?:[,.;!?]|$|\b(?:and|but|because|so|at|in|for|with|from|who|by|on)\b))"
 _FACT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(rf"(?i)\b(?:my name is|my name's|call me|i am called|i'm called|name's)\s+{_NAME}")),
     (
@@ -977,8 +977,8 @@ def facts(text: str) -> tuple[Fact, ...]:
         if fold(name) not in STOP and name.lower() not in _NOT_NAMES:
             found.append((m.start(), Fact("relation", name[:1].upper() + name[1:], m.group(1).lower())))
     for m in _RELATION.finditer(text):
-        if re.match(r"\d", m.group(2)):
-            continue  # "my cat is 3": an age (above), not a name
+        if re.match(r"\d", m.group(2)) or m.group(2).lower() in ("called", "named"):
+            continue  # "my cat is 3": an age (above), not a name; "...my puppy is called?": no name given
         found.append(
             (m.start(), Fact("relation", m.group(2)[:1].upper() + m.group(2)[1:], m.group(1).lower()))
         )

@@ -212,7 +212,11 @@ def test_every_recall_question_passes_the_quick_word_check(pattern):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(st.from_regex(pattern))
     def check(text: str) -> None:
         assert recall._MAY_ASK.search(text), (

