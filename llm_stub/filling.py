@@ -329,6 +329,9 @@ class Filler:
             if self.valid(schema, value):
                 self.how = f"the {tool} result's error"
                 return value
+        labels = self._labels(schema, name)
+        if labels is not None:
+            return labels
         wanted = _results.wanted_unit(name, schema.get("description") or "")
         for record in self.records:
             key = _results.match_key(name, record.data)
@@ -363,6 +366,26 @@ class Filler:
                                 self.how = f"{record.source}: the currency of {key!r}"
                                 return said
         return MISSING
+
+    def _labels(self, schema: dict, name: str) -> Any:
+        """A list of strings named for what a list result holds ("names", "hotels" after search_hotels, "items",
+        "results"): the label of each record it gave, in order (``results.records``' summary of a list)."""
+        if "array" not in self.types(schema) or "string" not in self.types(self.resolve(schema.get("items") or {})):
+            return None
+        asked = set(_name_parts(name))
+        for record in self.records:
+            labels = record.data.get("_labels")
+            if labels is None:
+                continue
+            noun = set(_name_parts(str(record.data.get("_tool", "")))) - {"get", "search", "find", "list", "my"}
+            plain = {p.rstrip("s") for p in asked}
+            if plain & {"name", "title", "item", "result", "match", "option", "label"} or plain & {
+                p.rstrip("s") for p in noun
+            }:
+                if self.valid(schema, labels):
+                    self.how = f"{record.source}: each one's name"
+                    return labels
+        return None
 
     def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
         """No evidence: the default, null, leave it out, note it as missing, or a neutral value."""
