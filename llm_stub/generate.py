@@ -18,7 +18,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import reasoning, recall, scripted, structured, tools
+from . import agent_text, reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -180,6 +180,9 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         rule = None  # a reply written around tool results ("It's {temp_c} °C"), and no result to fill it
     if rule is not None and rule.refusal:
         return Draft(refusal=rule.refusal)
+    framed = agent_text.reply(req)  # a ReAct or DSPy prompt: its own format
+    if framed is not None:
+        return Draft(content=framed)
     if req.response_format is not None:
         content, refusal = structured.draft_json(req, rule, rng)
         return Draft(content=content, refusal=refusal)

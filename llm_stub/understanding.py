@@ -400,6 +400,10 @@ _TIME_UNITS = frozenset(
     "sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks".split()
 )
 _OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
+# "670 times 909", "12 plus 7": a sum said in words is an expression too (its value written with symbols)
+_SAID_OPERATION = re.compile(r"(?i)(?<![\w.])(-?\d+(?:\.\d+)?)\s+(plus|minus|times|multiplied by|divided by)\s+"
+                             r"(-?\d+(?:\.\d+)?)(?![\w.])")
+_SAID_OPERATORS = {"plus": "+", "minus": "-", "times": "*", "multiplied by": "*", "divided by": "/"}
 _SCORE_CUES = re.compile(
     r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"
     r"defeated|thrashed|match|game|final|goals?|points|at home|away|hammered|edged)\b"
@@ -551,6 +555,11 @@ def entities(text: str) -> tuple[Entity, ...]:
             else:
                 found.append(Entity("number", text[a:b], value, a))
                 spans.append((a, b))
+    if digits and _SAID_OPERATION.search(text):
+        for m in _SAID_OPERATION.finditer(text):
+            if not _claimed(spans, *m.span()):
+                value = f"{m.group(1)} {_SAID_OPERATORS[m.group(2).lower()]} {m.group(3)}"
+                found.append(Entity("expression", m.group(0), value, m.start()))
     for kind, pattern in _PATTERNS:
         if (
             not digits
