@@ -61,7 +61,9 @@ def _listed_tools(prompt: str, names: list[str]) -> list[dict]:
         for arg in re.findall(r"(\w+)\s*(?::\s*([\w\[\]]+))?", signature.strip("()")):
             props[arg[0]] = {"type": _PY_TYPES.get(arg[1].split("[")[0].lower(), "string")}
         params = {"type": "object", "properties": props, "required": list(props)}
-        out.append({"type": "function", "function": {"name": name, "description": description, "parameters": params}})
+        out.append(
+            {"type": "function", "function": {"name": name, "description": description, "parameters": params}}
+        )
     return out
 
 
@@ -140,7 +142,9 @@ def dspy_reply(req: ChatRequest) -> str | None:
     from . import readback, tools
     from .filling import json_filler
 
-    system = "\n".join(content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer"))
+    system = "\n".join(
+        content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer")
+    )
     if "[[ ## completed ## ]]" not in system:
         return None
     outputs = _fields(system, "Your output fields are:")
@@ -165,8 +169,10 @@ def dspy_reply(req: ChatRequest) -> str | None:
     return "\n\n".join([*sections, "[[ ## completed ## ]]"])
 
 
-_SUM = re.compile(r"(?i)^\W*(?:what(?:'s| is)|how much is|calculate|compute|work out)?\s*(-?\d+(?:\.\d+)?)\s*"
-                  r"(plus|\+|minus|-|times|x|\*|×|multiplied by|divided by|/|÷|over)\s*(-?\d+(?:\.\d+)?)\s*\??\s*$")
+_SUM = re.compile(
+    r"(?i)^\W*(?:what(?:'s| is)|how much is|calculate|compute|work out)?\s*(-?\d+(?:\.\d+)?)\s*"
+    r"(plus|\+|minus|-|times|x|\*|×|multiplied by|divided by|/|÷|over)\s*(-?\d+(?:\.\d+)?)\s*\??\s*$"
+)
 _OPS = {"plus": "+", "+": "+", "minus": "-", "-": "-", "times": "*", "x": "*", "*": "*", "×": "*",
         "multiplied by": "*", "divided by": "/", "/": "/", "÷": "/", "over": "/"}  # fmt: skip
 

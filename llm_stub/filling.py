@@ -370,14 +370,22 @@ class Filler:
     def _labels(self, schema: dict, name: str) -> Any:
         """A list of strings named for what a list result holds ("names", "hotels" after search_hotels, "items",
         "results"): the label of each record it gave, in order (``results.records``' summary of a list)."""
-        if "array" not in self.types(schema) or "string" not in self.types(self.resolve(schema.get("items") or {})):
+        if "array" not in self.types(schema) or "string" not in self.types(
+            self.resolve(schema.get("items") or {})
+        ):
             return None
         asked = set(_name_parts(name))
         for record in self.records:
             labels = record.data.get("_labels")
             if labels is None:
                 continue
-            noun = set(_name_parts(str(record.data.get("_tool", "")))) - {"get", "search", "find", "list", "my"}
+            noun = set(_name_parts(str(record.data.get("_tool", "")))) - {
+                "get",
+                "search",
+                "find",
+                "list",
+                "my",
+            }
             plain = {p.rstrip("s") for p in asked}
             if plain & {"name", "title", "item", "result", "match", "option", "label"} or plain & {
                 p.rstrip("s") for p in noun

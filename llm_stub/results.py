@@ -331,7 +331,9 @@ def records(question: str, results: list[Result], reason: Any = None) -> Reading
     out = Reading()
     picked = across(question, results)
     if picked is not None:  # "which is warmest?" over one call per city: that city's record, with its name
-        out.records.append(Record(_flat(picked.record), f"the {picked.word} of the {results[-1].name} results"))
+        out.records.append(
+            Record(_flat(picked.record), f"the {picked.word} of the {results[-1].name} results")
+        )
     for result in reversed(results):
         data = result.parsed
         if result.failed:
@@ -361,7 +363,9 @@ def records(question: str, results: list[Result], reason: Any = None) -> Reading
                 continue
             if items:
                 out.ambiguous.append(result.name)
-        if isinstance(data, list):  # how many were found ("count" 0 and "found" false for []), and what each is
+        if isinstance(
+            data, list
+        ):  # how many were found ("count" 0 and "found" false for []), and what each is
             from .readback import _label_of
 
             labels = [_label_of(i) if isinstance(i, dict) else i for i in data]

@@ -401,8 +401,10 @@ _TIME_UNITS = frozenset(
 )
 _OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
 # "670 times 909", "12 plus 7": a sum said in words is an expression too (its value written with symbols)
-_SAID_OPERATION = re.compile(r"(?i)(?<![\w.])(-?\d+(?:\.\d+)?)\s+(plus|minus|times|multiplied by|divided by)\s+"
-                             r"(-?\d+(?:\.\d+)?)(?![\w.])")
+_SAID_OPERATION = re.compile(
+    r"(?i)(?<![\w.])(-?\d+(?:\.\d+)?)\s+(plus|minus|times|multiplied by|divided by)\s+"
+    r"(-?\d+(?:\.\d+)?)(?![\w.])"
+)
 _SAID_OPERATORS = {"plus": "+", "minus": "-", "times": "*", "multiplied by": "*", "divided by": "/"}
 _SCORE_CUES = re.compile(
     r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"

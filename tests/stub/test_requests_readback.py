@@ -19,6 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from llm_stub import StubConfig, StubServer
+
 from .models import PLAIN
 
 SEED = int(os.environ.get("I24M_SEED", random.randrange(2**32)))
@@ -41,13 +42,22 @@ def why(rng_or_seed, *said) -> str:
 
 
 def tool(name: str, props: dict, required: list[str] | None = None, description: str = "") -> dict:
-    params = {"type": "object", "properties": props, "required": list(props) if required is None else required}
+    params = {
+        "type": "object",
+        "properties": props,
+        "required": list(props) if required is None else required,
+    }
     return {"type": "function", "function": {"name": name, "description": description, "parameters": params}}
 
 
 def responses_tool(chat_tool: dict) -> dict:
     f = chat_tool["function"]
-    return {"type": "function", "name": f["name"], "description": f["description"], "parameters": f["parameters"]}
+    return {
+        "type": "function",
+        "name": f["name"],
+        "description": f["description"],
+        "parameters": f["parameters"],
+    }
 
 
 def calls_of(message) -> list[tuple[str, dict]]:
@@ -56,7 +66,9 @@ def calls_of(message) -> list[tuple[str, dict]]:
 
 def ask(client, text: str, tools: list[dict], **kw):
     messages = kw.pop("messages", None) or [{"role": "user", "content": text}]
-    return client.chat.completions.create(model=MODEL, messages=messages, tools=tools, **kw).choices[0].message
+    return (
+        client.chat.completions.create(model=MODEL, messages=messages, tools=tools, **kw).choices[0].message
+    )
 
 
 def after(client, question: str, calls: list[tuple[str, dict, object]], **kw):
@@ -78,10 +90,16 @@ def schema_format(properties: dict, name: str = "answer", strict: bool = True, r
 
 
 def structured(client, text: str, properties: dict, system: str | None = None, **kw) -> dict:
-    messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": text}]
-    message = client.chat.completions.create(
-        model=MODEL, messages=messages, response_format=schema_format(properties, **kw)
-    ).choices[0].message
+    messages = ([{"role": "system", "content": system}] if system else []) + [
+        {"role": "user", "content": text}
+    ]
+    message = (
+        client.chat.completions.create(
+            model=MODEL, messages=messages, response_format=schema_format(properties, **kw)
+        )
+        .choices[0]
+        .message
+    )
     assert message.content is not None, f"declined: {message.refusal}"
     return json.loads(message.content)
 
@@ -99,7 +117,9 @@ CITIES = {"Oslo": "Europe/Oslo", "Lima": "America/Lima", "Chicago": "America/Chi
           "Tokyo": "Asia/Tokyo", "Toronto": "America/Toronto", "Auckland": "Pacific/Auckland"}  # fmt: skip
 FOODS = ["pasta", "eggs", "rice", "bread", "cookies", "potatoes", "pizza", "laundry"]
 TEAMS = ["Leeds", "Hull", "Arsenal", "Celtic", "Ajax", "Porto", "Napoli", "Everton", "Brentford", "Newcastle"]
-WEATHER = tool("get_weather", {"city": {"type": "string", "description": "City name"}}, description="Current weather")
+WEATHER = tool(
+    "get_weather", {"city": {"type": "string", "description": "City name"}}, description="Current weather"
+)
 
 
 # =========================================================================== 1. every request gets its call
@@ -108,7 +128,11 @@ WEATHER = tool("get_weather", {"city": {"type": "string", "description": "City n
 def test_two_timers_each_with_its_minutes_and_label(client, rng):
     a, b = rng.sample(FOODS, 2)
     m1, m2 = rng.sample(range(2, 45), 2)
-    timer = tool("start_timer", {"minutes": {"type": "integer"}, "label": {"type": "string"}}, description="Start a timer")
+    timer = tool(
+        "start_timer",
+        {"minutes": {"type": "integer"}, "label": {"type": "string"}},
+        description="Start a timer",
+    )
     text = rng.choice(["start a {m1} minute timer for the {a} and a {m2} minute one for the {b}",
                        "set a timer for {m1} minutes for the {a} and another for {m2} minutes for the {b}"]).format(
         m1=m1, m2=m2, a=a, b=b)  # fmt: skip
@@ -138,7 +162,9 @@ def test_three_items_added_with_quantity_only_where_stated(client, rng):
 
 def test_one_amount_converted_into_two_currencies(client, rng):
     amount = rng.choice([50, 100, 250, 1200])
-    src, a, b = rng.choice([("euros", "dollars", "pounds"), ("dollars", "yen", "euros"), ("pounds", "euros", "dollars")])
+    src, a, b = rng.choice(
+        [("euros", "dollars", "pounds"), ("dollars", "yen", "euros"), ("pounds", "euros", "dollars")]
+    )
     codes = {"euros": "EUR", "dollars": "USD", "pounds": "GBP", "yen": "JPY"}
     text = f"convert {amount} {src} to {a} and to {b}"
     conv = tool("convert_currency", {"amount": N, "from_currency": {"type": "string", "description": "ISO code"},
@@ -146,7 +172,9 @@ def test_one_amount_converted_into_two_currencies(client, rng):
                 description="Convert money between currencies")  # fmt: skip
     calls = calls_of(ask(client, text, [conv]))
     assert len(calls) == 2, why(rng, text, calls)
-    assert all(c[1]["amount"] == amount and c[1]["from_currency"] == codes[src] for c in calls), why(rng, text, calls)
+    assert all(c[1]["amount"] == amount and c[1]["from_currency"] == codes[src] for c in calls), why(
+        rng, text, calls
+    )
     assert sorted(c[1]["to_currency"] for c in calls) == sorted([codes[a], codes[b]]), why(rng, text, calls)
 
 
@@ -157,7 +185,9 @@ def test_time_in_two_cities_with_iana_zones(client, rng):
     t = tool("get_time", {"timezone": {"type": "string", "description": "IANA time zone, e.g. Europe/London"}},
              description="Current local time in a time zone")  # fmt: skip
     calls = calls_of(ask(client, text, [t]))
-    assert sorted(c[1].get("timezone") for c in calls) == sorted([CITIES[a], CITIES[b]]), why(rng, text, calls)
+    assert sorted(c[1].get("timezone") for c in calls) == sorted([CITIES[a], CITIES[b]]), why(
+        rng, text, calls
+    )
 
 
 def test_time_in_two_cities_by_city_name(client, rng):
@@ -165,7 +195,9 @@ def test_time_in_two_cities_by_city_name(client, rng):
     text = f"what time is it in {a.lower()} and in {b.lower()}"
     t = tool("get_local_time", {"city": S}, description="Current local time in a city")
     calls = calls_of(ask(client, text, [t]))
-    assert sorted(c[1]["city"].lower() for c in calls) == sorted([a.lower(), b.lower()]), why(rng, text, calls)
+    assert sorted(c[1]["city"].lower() for c in calls) == sorted([a.lower(), b.lower()]), why(
+        rng, text, calls
+    )
 
 
 def test_compare_two_stock_prices(client, rng):
@@ -187,14 +219,18 @@ def test_two_requests_two_tools(client, rng):
     names = sorted(c[0] for c in calls)
     assert names == ["get_match_score", "get_weather"], why(rng, text, calls)
     args = {c[0]: c[1] for c in calls}
-    assert args["get_weather"]["city"].lower() == city and args["get_match_score"]["team"].lower() == team, why(rng, text, calls)
+    assert args["get_weather"]["city"].lower() == city and args["get_match_score"]["team"].lower() == team, (
+        why(rng, text, calls)
+    )
 
 
 def test_three_cities_three_calls(client, rng):
     cities = rng.sample(sorted(CITIES), 3)
     text = f"weather in {cities[0].lower()}, {cities[1].lower()} and {cities[2].lower()}?"
     calls = calls_of(ask(client, text, [WEATHER]))
-    assert sorted(c[1]["city"].lower() for c in calls) == sorted(c.lower() for c in cities), why(rng, text, calls)
+    assert sorted(c[1]["city"].lower() for c in calls) == sorted(c.lower() for c in cities), why(
+        rng, text, calls
+    )
 
 
 def test_two_reminders_each_with_its_time(client, rng):
@@ -206,7 +242,9 @@ def test_two_reminders_each_with_its_time(client, rng):
     calls = calls_of(ask(client, text, [t]))
     assert len(calls) == 2, why(rng, text, calls)
     texts = sorted(c[1]["text"].lower() for c in calls)
-    assert any(task1.split()[-1] in x for x in texts) and any(task2.split()[-1] in x for x in texts), why(rng, text, calls)
+    assert any(task1.split()[-1] in x for x in texts) and any(task2.split()[-1] in x for x in texts), why(
+        rng, text, calls
+    )
 
 
 def test_two_tools_each_with_its_own_numbers(client, rng):
@@ -247,7 +285,9 @@ FORECAST = tool("get_forecast", {"city": S}, description="Today's forecast: cond
 
 
 def test_location_first_when_the_weather_needs_it(client, rng):
-    text = rng.choice(["is it going to rain where I am?", "will it rain here today", "do i need an umbrella where im at?"])
+    text = rng.choice(
+        ["is it going to rain where I am?", "will it rain here today", "do i need an umbrella where im at?"]
+    )
     calls = calls_of(ask(client, text, [LOCATE, FORECAST]))
     assert [c[0] for c in calls] == ["get_current_location"], why(rng, text, calls)
 
@@ -271,13 +311,17 @@ def test_the_final_reply_answers_the_yes_no_question(client, rng):
                              ("get_forecast", {"city": city}, {"conditions": "cloudy", "chance_of_rain": chance})])  # fmt: skip
     said = m.content
     assert said.lower().startswith(("yes", "no", "probably", "likely", "unlikely")), why(rng, said)
-    assert ("yes" in said.lower()[:12] or "likely" in said.lower()[:12]) == (chance >= 60) or chance < 60, why(rng, said)
+    assert ("yes" in said.lower()[:12] or "likely" in said.lower()[:12]) == (chance >= 60) or chance < 60, (
+        why(rng, said)
+    )
     assert city in said and f"{chance}" in said, why(rng, said)
 
 
 def test_balance_then_conversion(client, rng):
     bal = tool("get_balance", {}, [], "The user's account balance in GBP")
-    conv = tool("convert_currency", {"amount": N, "from_currency": S, "to_currency": S}, description="Convert money")
+    conv = tool(
+        "convert_currency", {"amount": N, "from_currency": S, "to_currency": S}, description="Convert money"
+    )
     text = "how much is my balance in euros?"
     calls = calls_of(ask(client, text, [bal, conv]))
     assert [c[0] for c in calls] == ["get_balance"], why(rng, text, calls)
@@ -287,7 +331,9 @@ def test_balance_then_conversion(client, rng):
                     "name": "get_balance", "arguments": "{}"}}]},
                 {"role": "tool", "tool_call_id": "c1", "content": json.dumps({"balance": amount, "currency": "GBP"})}]  # fmt: skip
     calls = calls_of(ask(client, text, [bal, conv], messages=messages))
-    assert calls and calls[0][0] == "convert_currency" and calls[0][1].get("amount") == amount, why(rng, calls)
+    assert calls and calls[0][0] == "convert_currency" and calls[0][1].get("amount") == amount, why(
+        rng, calls
+    )
     assert calls[0][1].get("to_currency", "").upper() in ("EUR", "EUROS"), why(rng, calls)
 
 
@@ -306,7 +352,10 @@ def test_two_city_results_are_both_read_back(client, rng):
 def test_warmest_of_separate_results_is_named_with_its_value(client, rng):
     cities = rng.sample(sorted(CITIES), 3)
     temps = rng.sample(range(-5, 35), 3)
-    calls = [("get_weather", {"city": c}, {"temp_c": t, "conditions": "clear"}) for c, t in zip(cities, temps)]
+    calls = [
+        ("get_weather", {"city": c}, {"temp_c": t, "conditions": "clear"})
+        for c, t in zip(cities, temps, strict=False)
+    ]
     word = rng.choice(["warmest", "hottest"])
     m = after(client, f"which is {word} right now: {', '.join(cities)}?", calls)
     best = cities[temps.index(max(temps))]
@@ -318,11 +367,16 @@ def test_warmest_of_separate_results_is_named_with_its_value(client, rng):
 def test_coldest_of_separate_results(client, rng):
     cities = rng.sample(sorted(CITIES), 3)
     temps = rng.sample(range(-5, 35), 3)
-    calls = [("get_weather", {"city": c}, {"temperature": t, "unit": "C"}) for c, t in zip(cities, temps)]
+    calls = [
+        ("get_weather", {"city": c}, {"temperature": t, "unit": "C"})
+        for c, t in zip(cities, temps, strict=False)
+    ]
     m = after(client, f"which of {', '.join(cities)} is coldest?", calls)
     worst = cities[temps.index(min(temps))]
     said = m.content
-    assert said.find(worst) == min(said.find(c) for c in cities if c in said) and str(min(temps)) in said, why(rng, said)
+    assert said.find(worst) == min(said.find(c) for c in cities if c in said) and str(min(temps)) in said, (
+        why(rng, said)
+    )
 
 
 def test_cheapest_of_two_product_results(client, rng):
@@ -333,7 +387,11 @@ def test_cheapest_of_two_product_results(client, rng):
     m = after(client, f"which is cheaper, the {a} or the {b}?", calls)
     cheap, price = (a, pa) if pa < pb else (b, pb)
     said = m.content
-    assert cheap in said and str(price) in said and said.find(cheap) <= min(said.find(x) for x in (a, b) if x in said), why(rng, said)
+    assert (
+        cheap in said
+        and str(price) in said
+        and said.find(cheap) <= min(said.find(x) for x in (a, b) if x in said)
+    ), why(rng, said)
 
 
 def _game(rng, shape: str, home: str, away: str, hg: int, ag: int) -> dict:
@@ -348,10 +406,16 @@ def _game(rng, shape: str, home: str, away: str, hg: int, ag: int) -> dict:
 
 def test_who_won_each_game_with_varied_keys(client, rng):
     teams = rng.sample(TEAMS, 4)
-    games = [(teams[0], teams[1], *rng.sample(range(0, 5), 2)), (teams[2], teams[3], g := rng.randint(0, 3), g)]
+    games = [
+        (teams[0], teams[1], *rng.sample(range(0, 5), 2)),
+        (teams[2], teams[3], g := rng.randint(0, 3), g),
+    ]
     rng.shuffle(games)
     shapes = rng.sample(["score_string", "goals", "team_ab", "teams_list"], 2)
-    calls = [("get_result", {"team": h}, _game(rng, s, h, a, hg, ag)) for (h, a, hg, ag), s in zip(games, shapes)]
+    calls = [
+        ("get_result", {"team": h}, _game(rng, s, h, a, hg, ag))
+        for (h, a, hg, ag), s in zip(games, shapes, strict=False)
+    ]
     m = after(client, f"who won the {games[0][0]} game and the {games[1][0]} game?", calls)
     said = m.content
     for h, a, hg, ag in games:
@@ -365,9 +429,13 @@ def test_who_won_each_game_with_varied_keys(client, rng):
 
 def test_none_found_for_an_empty_list(client, rng):
     dish = rng.choice(["vegan lasagne", "gluten free pizza", "sushi", "ramen"])
-    m = after(client, f"find me {dish} places open now", [("search_restaurants", {"query": dish}, {"results": []})])
+    m = after(
+        client, f"find me {dish} places open now", [("search_restaurants", {"query": dish}, {"results": []})]
+    )
     said = m.content
-    assert re.search(r"(?i)\b(?:no|none|couldn't find|didn't find|nothing)\b", said) and no_raw(said), why(rng, said)
+    assert re.search(r"(?i)\b(?:no|none|couldn't find|didn't find|nothing)\b", said) and no_raw(said), why(
+        rng, said
+    )
 
 
 def test_an_error_is_said_in_plain_words(client, rng):
@@ -380,7 +448,7 @@ def test_an_error_is_said_in_plain_words(client, rng):
 def test_closest_store_is_named_with_its_distance(client, rng):
     stores = rng.sample(["Mill Road", "High Street", "Station Square", "Riverside", "Old Town"], 3)
     kms = rng.sample([0.4, 1.2, 2.5, 3.1, 5.8], 3)
-    result = [{"name": s, "distance_km": k} for s, k in zip(stores, kms)]
+    result = [{"name": s, "distance_km": k} for s, k in zip(stores, kms, strict=False)]
     m = after(client, "which store is closest to me?", [("find_stores", {}, result)])
     best = stores[kms.index(min(kms))]
     assert best in m.content and str(min(kms)) in m.content, why(rng, m.content)
@@ -396,11 +464,15 @@ def test_no_argument_labels_in_a_single_record(client, rng):
 
 def test_a_long_list_is_read_back_short(client, rng):
     n = rng.randint(7, 12)
-    names = [f"{rng.choice(['Blue', 'Red', 'Old', 'New', 'Little'])} {rng.choice(['Fox', 'Lion', 'Oak', 'Bell'])} {i}"
-             for i in range(n)]
+    names = [
+        f"{rng.choice(['Blue', 'Red', 'Old', 'New', 'Little'])} {rng.choice(['Fox', 'Lion', 'Oak', 'Bell'])} {i}"
+        for i in range(n)
+    ]
     m = after(client, "pubs near me?", [("search_places", {"query": "pubs"}, [{"name": x} for x in names])])
     said = m.content
-    assert names[0] in said and names[-1] not in said and re.search(rf"\b{n - 5}\b more|{n}\b", said), why(rng, said)
+    assert names[0] in said and names[-1] not in said and re.search(rf"\b{n - 5}\b more|{n}\b", said), why(
+        rng, said
+    )
     assert no_raw(said), why(rng, said)
 
 
@@ -416,7 +488,13 @@ def test_home_away_and_winner_from_a_home_game(client, rng):
     text = rng.choice(["{h} {hg}-{ag} {a} at home", "{h} vs {a} finished {hg}-{ag}", "result: {h} {hg} {a} {ag}"]).format(
         h=h, a=a, hg=hg, ag=ag)  # fmt: skip
     got = structured(client, text, GAME)
-    want = {"home_team": h, "away_team": a, "home_score": hg, "away_score": ag, "winner": "home" if hg > ag else "away"}
+    want = {
+        "home_team": h,
+        "away_team": a,
+        "home_score": hg,
+        "away_score": ag,
+        "winner": "home" if hg > ag else "away",
+    }
     assert got == want, why(rng, text, got)
 
 
@@ -426,7 +504,9 @@ def test_winner_loser_and_sets_from_beat(client, rng):
     text = rng.choice(["{x} beat {y} {s}", "{x} def. {y} {s} in the final", "{y} lost to {x} {s}"]).format(
         x=x, y=y, s=sets)  # fmt: skip
     got = structured(client, text, {"winner": S, "loser": S, "score": S})
-    assert got["winner"] == x and got["loser"] == y and got["score"].replace(",", "") == sets, why(rng, text, got)
+    assert got["winner"] == x and got["loser"] == y and got["score"].replace(",", "") == sets, why(
+        rng, text, got
+    )
 
 
 def test_a_film_review(client, rng):
@@ -470,14 +550,20 @@ def test_family_members_with_age_and_relation(client, rng):
     got = structured(client, text, props)["members"]
     by_age = {m["age"]: m for m in got}
     assert sorted(by_age) == sorted([me, partner, child]) and len(got) == 3, why(rng, text, got)
-    assert by_age[partner]["name"] == pn and "husband" in by_age[partner]["relation"].lower(), why(rng, text, got)
+    assert by_age[partner]["name"] == pn and "husband" in by_age[partner]["relation"].lower(), why(
+        rng, text, got
+    )
     assert by_age[child]["name"] == cn and "son" in by_age[child]["relation"].lower(), why(rng, text, got)
     assert re.search(r"(?i)self|me|speaker|user|myself|i\b", by_age[me]["relation"]), why(rng, text, got)
 
 
 def test_person_and_company_kept_apart(client, rng):
-    person, company = rng.choice([("jide okafor", "brightline"), ("maria lopez", "acme corp"), ("tom baker", "nordwind")])
-    text = rng.choice(["{p} from {c}", "{p} at {c} emailed", "met {p} of {c} today"]).format(p=person, c=company)
+    person, company = rng.choice(
+        [("jide okafor", "brightline"), ("maria lopez", "acme corp"), ("tom baker", "nordwind")]
+    )
+    text = rng.choice(["{p} from {c}", "{p} at {c} emailed", "met {p} of {c} today"]).format(
+        p=person, c=company
+    )
     got = structured(client, text, {"name": S, "company": S})
     assert got["name"].lower() == person and got["company"].lower() == company, why(rng, text, got)
 
@@ -488,11 +574,15 @@ def test_event_title_from_the_activity(client, rng):
     text = f"{act} with {who} on thursday at 1"
     got = structured(client, text, {"title": S, "date": {"type": "string", "format": "date"}, "time": S})
     assert got["title"].lower() == f"{act} with {who}", why(rng, text, got)
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", got["date"]) and got["time"].startswith(("13", "1")), why(rng, text, got)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", got["date"]) and got["time"].startswith(("13", "1")), why(
+        rng, text, got
+    )
 
 
 def test_open_question_is_never_empty(client, rng):
-    q = rng.choice(["why is the sky blue?", "what's a good name for a grey cat?", "summarise the plot of hamlet"])
+    q = rng.choice(
+        ["why is the sky blue?", "what's a good name for a grey cat?", "summarise the plot of hamlet"]
+    )
     got = structured(client, q, {"answer": S})
     assert got["answer"].strip() and len(got["answer"]) > 15, why(rng, q, got)
 
@@ -506,7 +596,9 @@ def test_parse_with_pydantic_fills_the_review(client, rng):
     title, year = rng.choice([("Dune", 2021), ("Alien", 1979), ("Coco", 2017)])
     rating = rng.randint(2, 10)
     text = f"{title} ({year}) - i'd give it {rating} out of 10"
-    r = client.chat.completions.parse(model=MODEL, messages=[{"role": "user", "content": text}], response_format=Review)
+    r = client.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": text}], response_format=Review
+    )
     got = r.choices[0].message.parsed
     assert got is not None and (got.title, got.year, got.rating) == (title, year, rating), why(rng, text, got)
 
@@ -525,7 +617,7 @@ def test_a_value_fills_one_slot(client, rng):
 def test_warmest_city_schema_from_several_results(client, rng):
     cities = rng.sample(sorted(CITIES), 3)
     temps = rng.sample(range(-5, 35), 3)
-    calls = [("get_weather", {"city": c}, {"temp_c": t}) for c, t in zip(cities, temps)]
+    calls = [("get_weather", {"city": c}, {"temp_c": t}) for c, t in zip(cities, temps, strict=False)]
     m = after(client, "which of these is warmest?", calls,
               response_format=schema_format({"warmest_city": S, "temperature_c": N}))  # fmt: skip
     got = json.loads(m.content)
@@ -562,7 +654,9 @@ def test_responses_function_call_output_fills_the_schema(client, rng):
         "type": "object", "properties": {"city": S, "temperature": N, "conditions": S},
         "required": ["city", "temperature", "conditions"], "additionalProperties": False}}}  # fmt: skip
     r = client.responses.create(model=MODEL, input=items, text=fmt)
-    assert json.loads(r.output_text) == {"city": city, "temperature": t, "conditions": "windy"}, why(rng, r.output_text)
+    assert json.loads(r.output_text) == {"city": city, "temperature": t, "conditions": "windy"}, why(
+        rng, r.output_text
+    )
 
 
 def test_observation_text_fills_the_schema(client, rng):
@@ -671,7 +765,9 @@ def test_react_prompt_math_goes_to_the_calculator(client, rng):
         {"role": "user", "content": q}], stop=["\nObservation:"]).choices[0].message  # fmt: skip
     said = m.content or ""
     action = re.search(r"Action:\s*(\w+)\s*\nAction Input:\s*(.+)", said)
-    assert action and action.group(1) == "calculator" and str(a) in action.group(2) and str(b) in action.group(2), why(rng, said)
+    assert (
+        action and action.group(1) == "calculator" and str(a) in action.group(2) and str(b) in action.group(2)
+    ), why(rng, said)
 
 
 def test_react_after_observation_gives_the_final_answer(client, rng):
@@ -702,7 +798,7 @@ All interactions will be structured in the following way, with the appropriate v
 {answer}
 
 [[ ## completed ## ]]
-In adhering to this structure, your objective is: 
+In adhering to this structure, your objective is:
         Given the fields `question`, produce the fields `answer`."""
 
 
@@ -721,8 +817,12 @@ def test_dspy_chat_adapter_with_two_output_fields(client, rng):
     system = DSPY_SYSTEM.replace("1. `answer` (str):", "1. `sentiment` (Literal['positive', 'negative', 'neutral']):\n"
                                  "2. `topic` (str):").replace("[[ ## answer ## ]]\n{answer}",
                                  "[[ ## sentiment ## ]]\n{sentiment}\n\n[[ ## topic ## ]]\n{topic}")  # fmt: skip
-    system = system.replace("`question`", "`text`").replace("[[ ## question ## ]]\n{question}", "[[ ## text ## ]]\n{text}")
-    text = rng.choice(["the delivery was late and the box was crushed", "i absolutely loved the new headphones"])
+    system = system.replace("`question`", "`text`").replace(
+        "[[ ## question ## ]]\n{question}", "[[ ## text ## ]]\n{text}"
+    )
+    text = rng.choice(
+        ["the delivery was late and the box was crushed", "i absolutely loved the new headphones"]
+    )
     user = (f"[[ ## text ## ]]\n{text}\n\nRespond with the corresponding output fields, starting with the field "
             "`[[ ## sentiment ## ]]` (must be formatted as a valid Python Literal['positive', 'negative', 'neutral']), "
             "then `[[ ## topic ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.")  # fmt: skip
@@ -731,4 +831,9 @@ def test_dspy_chat_adapter_with_two_output_fields(client, rng):
     said = m.content or ""
     sentiment = re.search(r"\[\[ ## sentiment ## \]\]\s*(\w+)", said)
     want = "negative" if "late" in text else "positive"
-    assert sentiment and sentiment.group(1) == want and "[[ ## topic ## ]]" in said and "[[ ## completed ## ]]" in said, why(rng, said)
+    assert (
+        sentiment
+        and sentiment.group(1) == want
+        and "[[ ## topic ## ]]" in said
+        and "[[ ## completed ## ]]" in said
+    ), why(rng, said)
