@@ -189,6 +189,8 @@ def game(data: dict) -> dict | None:
                           f"{side}_name") and _number(data[keys[k]])), None)  # fmt: skip
             sides.append((name, score))
         (name_a, score_a), (name_b, score_b) = sides
+        if name_a and name_b and (score_a is None or score_b is None):
+            score_a, score_b = _side_scores(data, keys, a, b)
         if name_a and name_b and score_a is not None and score_b is not None:
             draw = score_a == score_b
             winner = None if draw else name_a if score_a > score_b else name_b
@@ -197,7 +199,37 @@ def game(data: dict) -> dict | None:
                     "winner": winner, "loser": loser, "draw": draw, "score": f"{score_a}-{score_b}",
                     "result": "draw" if draw else ("home_win" if winner == name_a else "away_win"),
                     "_home_side": a}  # fmt: skip
+    if any(isinstance(v, list) for v in data.values()):
+        return _listed_game(data)
     return None
+
+
+def _side_scores(data: dict, keys: dict[str, str], a: str, b: str) -> tuple[Any, Any]:
+    """The goals of two sides written another way: ``"score": "2-1"`` in the order the sides are named, or
+    ``score_a``/``goals_b`` keys that end with the side's letter or number (``team_a`` and ``score_a``)."""
+    tail_a, tail_b = a.rsplit("_", 1)[-1][-1:], b.rsplit("_", 1)[-1][-1:]
+    if tail_a != tail_b:
+        by_tail = [next((data[keys[k]] for k in keys if k != side and re.search(r"(?:score|goals?|points)", k)
+                         and k.endswith(tail) and _number(data[keys[k]])), None)
+                   for side, tail in ((a, tail_a), (b, tail_b))]  # fmt: skip
+        if None not in by_tail:
+            return by_tail[0], by_tail[1]
+    said = next((data[keys[k]] for k in ("score", "result", "final_score", "ft", "full_time") if k in keys
+                 and isinstance(data[keys[k]], str)), None)  # fmt: skip
+    m = re.fullmatch(r"\s*(\d{1,3})\s*[-–:]\s*(\d{1,3})\s*", said or "")
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def _listed_game(data: dict) -> dict | None:
+    """``{"teams": ["Leeds", "Hull"], "goals": [2, 1]}``: two sides and their goals as two lists."""
+    lists = {k.lower(): v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
+    names = next((v for k, v in lists.items() if re.fullmatch(r"teams?|sides|players|names", k)
+                  and all(isinstance(x, str) for x in v)), None)  # fmt: skip
+    goals = next((v for k, v in lists.items() if re.fullmatch(r"goals|scores?|points", k)
+                  and all(_number(x) for x in v)), None)  # fmt: skip
+    if names is None or goals is None:
+        return None
+    return game({"home": names[0], "away": names[1], "home_goals": goals[0], "away_goals": goals[1]})
 
 
 # --------------------------------------------------------------------------- units

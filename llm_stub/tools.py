@@ -45,7 +45,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import knowledge, readback
+from . import knowledge, readback, several
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
@@ -632,6 +632,11 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
                 continue  # "stock" fits get_stock_price best; check_stock adds nothing for this request
             fitting.append((score, tool))
             taken |= hits
+        if len(fitting) > 1 and fitting[1][0] >= 3:  # "a table for 4 at 8pm and a taxi at 7:15": a part each
+            parts = several.by_tool([t for _, t in fitting], clause, fit)
+            if parts:
+                groups.extend((part, [(fit(tool, part), tool)]) for part, tool in parts)
+                continue
         if fitting and groups and not groups[-1][1]:
             # "got chickpeas, spinach and coconut milk, what can i cook": the words before the request are its own
             groups[-1] = (f"{groups[-1][0]} {clause}", fitting)
@@ -732,6 +737,19 @@ def decide(req: ChatRequest) -> Decision:
             if chosen and score < 3:  # a second tool for the same request only when its name fits too
                 break
             calls = plan_for(tool, clause, results, context=home)
+            if (
+                len(calls) <= 1 and not made
+            ):  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+                parts = several.split(
+                    tool, clause, lambda text, t=tool: plan_for(t, text, results, context=home)
+                )
+                if parts:
+                    calls = parts
+                elif calls:
+                    several.complete(tool, calls[0], clause)  # "for the pasta": the label the filler left
+            if calls and not calls[0].ready and results:
+                several.numbers_from(tool, calls[0], [r.parsed for r in results
+                                                      if not r.failed and isinstance(r.parsed, dict)])  # fmt: skip
             if len(calls) == 1 and any(m[0] == tool["function"]["name"] for m in made):
                 continue  # this tool already ran in this turn
             calls = [c for c in calls if not any(m[0] == c.name and _same(m[1], c.json()) for m in made)]

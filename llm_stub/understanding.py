@@ -131,8 +131,9 @@ STOP = frozenset(
 )
 # A small synonym table: a user's word -> the word a tool is likely to be named or described with.
 SYNONYMS = {
-    "umbrella": ("weather", "rain"), "raincoat": ("weather",), "rain": ("weather",), "raining": ("weather",),
-    "sunny": ("weather",), "snow": ("weather",), "snowing": ("weather",), "temperature": ("weather",),
+    "umbrella": ("weather", "rain", "forecast"), "raincoat": ("weather", "forecast"), "rain": ("weather", "forecast"),
+    "raining": ("weather", "forecast"), "sunny": ("weather", "forecast"), "snow": ("weather", "forecast"),
+    "snowing": ("weather", "forecast"), "temperature": ("weather",),
     "forecast": ("weather",), "hot": ("weather",), "cold": ("weather",), "warm": ("weather",),
     "jacket": ("weather",), "sunglasses": ("weather",), "sunscreen": ("weather",), "coat": ("weather",), "windy": ("weather",), "degrees": ("weather", "temperature"),
     "trading": ("stock", "price"), "trade": ("stock", "price"), "shares": ("stock", "price"),
@@ -164,7 +165,10 @@ SYNONYMS = {
     "usd": ("currency", "money"), "eur": ("currency", "money"), "gbp": ("currency", "money"),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-_PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
+_PHRASES = re.compile(
+    r"(?i)\bwhere (?:i am|i'm|im|i live|i'm at|im at)\b|\bmy location\b|\baround here\b|\bnear me\b"
+    r"|\b(?:rain|raining|snow|snowing|sunny|cold|warm|hot|weather|like)\s+(?:out\s+)?here\b"  # "will it rain here"
+)
 # Phrases that name a topic without its word: "what's it like in Oslo" asks about the weather there.
 _TOPIC_PHRASES = [
     (
@@ -341,7 +345,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PROPER = re.compile(
     r"\b[A-Z][\w'&À-ÿ-]*(?:\s+(?:[A-Z][\w'&À-ÿ-]*|[A-Z0-9]*\d[A-Z0-9]*|de|del|da|la|le|of|upon|am|&)(?![a-z]))*"
 )
-_LOWER_PLACE = re.compile(r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])")
+_LOWER_PLACE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])|,\s*(?=[a-z])"
+)
 _LOWER_WORDS = re.compile(r"[a-z][a-z'-]+")
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)")
 # Imperatives that start a request ("Book a table", "Send ..."): capitalised there, but not names.
@@ -646,6 +652,10 @@ def entities(text: str) -> tuple[Entity, ...]:
             spans.append((a, b))
     for m in _LOWER_PLACE.finditer(text):
         a = m.end()
+        if m.group(0).startswith(",") and not any(
+            e.kind in ("city", "country") and e.start + len(e.text) == m.start() for e in found
+        ):
+            continue  # "in oslo, lima and quito": a comma lists places only after a place
         tokens = []
         for w in text[a : a + 60].split()[:3]:
             if not _LOWER_WORDS.fullmatch(w.rstrip(".,;:!?")):
@@ -1056,6 +1066,10 @@ def roles(reading: Reading) -> dict[int, frozenset[str]]:
             m = cue.search(before)
             if m:
                 out.setdefault(entity.start, set()).add(m.group(1).lower() if role == "relation" else role)
+        if entity.kind == "currency" and re.search(r"(?i)\b(?:in|as)\s+$", before):
+            out.setdefault(entity.start, set()).add(
+                "destination"
+            )  # "my balance in euros": what to convert into
     teams = [e for e in reading.entities if e.kind in _NAMED]
     for a, b in zip(teams, teams[1:], strict=False):
         between = text[a.start + len(a.text) : b.start]
