@@ -76,6 +76,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
         ("id", "quoted"),
     ),
     (frozenset("currency".split()), ("currency",)),
+    (frozenset("score scoreline sets".split()), ("score",)),  # a score as written: "6-4 7-5" (issue 24)
     (
         frozenset("date day when deadline due birthday dob scheduled start end time datetime alarm".split()),
         ("date",),
@@ -90,7 +91,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
             "author person customer recipient user contact sender assignee owner who full first last "
             "attendee guest patient employee client traveller traveler passenger member student performer artist "
             "speaker presenter singer musician organiser organizer driver doctor teacher reviewer manager "
-            "invitee participant".split()
+            "invitee participant director filmmaker writer composer painter".split()
         ),
         ("person",),
     ),
@@ -1135,19 +1136,39 @@ class Filler:
             return None
         own = set(_name_parts(name))
         text = segment.text
+        inside = [e.text for e in self.reading.entities if e.kind in ("person", "name")]
+        if not inside:  # "Ken from QA": the record is anchored on a name the whole text's reading found
+            inside = [w for w in re.findall(r"\b[A-Z][a-z'-]+\b", text) if w.lower() not in STOP][:1]
+        if (
+            own & {"name", "who", "person"}
+            and inside
+            and not any(e.kind == "person" for e in self.reading.entities)
+        ):
+            self.how = f"the text: {inside[0]!r}"
+            return inside[0]
         if own & {"relation", "relationship", "relative", "relation_to"}:
             m = _RELATION_WORD.search(text)
             if m:
                 self.how = f"the text: {m.group(0)!r}"
                 return m.group(1).lower()
+            if re.match(r"(?i)(?:i'm|i am|im|me|myself)\b", text):  # "I'm 41": the speaker
+                self.how = f"the text: {text!r} (the speaker)"
+                return "self"
             return None
         if own & {"role", "job", "position", "occupation", "title", "function", "responsibility"}:
             residue = text
-            for entity in self.reading.entities:
-                if entity.kind == "person":
-                    residue = residue.replace(entity.text, " ")
+            for said in inside:
+                residue = residue.replace(said, " ")
+            does = re.search(r"(?i)\bwho\s+([a-z]{3,})s\s*$", residue)
+            if does:  # "Abebe who designs": the one who designs is the designer
+                verb = does.group(1)
+                self.how = f"the text: {segment.text!r}"
+                return verb + ("r" if verb.endswith("e") else "er")
             residue = re.sub(
-                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's)\b|[(),:;-]", " ", residue
+                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's|who|from|of|in|on|"
+                r"invite|invited|inviting|add|with|and)\b|[(),:;-]",
+                " ",
+                residue,
             )
             residue = " ".join(residue.split())
             if residue and len(residue.split()) <= 4:
@@ -1516,6 +1537,8 @@ def _entity_string(entity: Entity, name: str, schema: dict) -> str:
         return entity.unit
     if entity.kind == "name" and hints & _TITLE_FIELDS:
         return entity.text  # with its article: "The Godfather"
+    if entity.kind == "score":
+        return entity.unit or entity.text  # as written, with every set: "6-4 7-5"
     if entity.kind in ("city", "country", "org"):
         return (
             entity.value

@@ -200,6 +200,12 @@ def by_tool(tools: list[dict], clause: str, fit: Any) -> list[tuple[str, dict]] 
     return out if len({id(t) for _, t in out}) >= 2 else None
 
 
+def _own(call: Any) -> dict:
+    """The arguments of a call its own words gave (not defaults, not carried over)."""
+    return {k: v for k, v in call.arguments.items() if k not in call.missing
+            and call.provenance.get(k, "").startswith(("the text", "inferred", "the time zone"))}  # fmt: skip
+
+
 def split(tool: dict, clause: str, plan: Any) -> list | None:
     """One call per part of a clause that repeats a request ("a 10 minute timer for the pasta and a 4 minute
     one for the eggs"), or None when the clause is one request. ``plan(text)`` plans the tool's calls for a text."""
@@ -229,10 +235,13 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
             return None
         call = own[0]
         complete(tool, call, part, places(i))
-        mine = {k: v for k, v in call.arguments.items() if k not in call.missing
-                and call.provenance.get(k, "").startswith(("the text", "inferred", "the time zone"))}  # fmt: skip
-        if not mine or any(all(c.arguments.get(k) == v for k, v in mine.items()) for c in calls):
-            return None  # a part with nothing of its own: "salt and pepper" for one query
+        mine = _own(call)
+        if not mine.keys() & _own(first).keys() or any(
+            all(c.arguments.get(k) == v for k, v in mine.items()) for c in calls
+        ):
+            # a part that repeats no slot of the first with a value of its own is no second request: "salt and
+            # pepper" for one query, "in Paris, in fahrenheit" (the unit of the same request)
+            return None
         required = (tool["function"].get("parameters") or {}).get("required") or []
         for key in required:  # the ellipsis: what this part does not say, the first part did
             if key not in mine and key in first.arguments:

@@ -595,7 +595,13 @@ def entities(text: str) -> tuple[Entity, ...]:
             if kind == "score":
                 if not _SCORE_CUES.search(text) and not re.search(r"[A-Z]\w*\s+$", text[:a]):
                     continue  # "12-7" with no game in sight: arithmetic
-                found.append(Entity("score", raw, (int(m.group(1)), int(m.group(2))), a))
+                sets = re.match(
+                    r"(?:[ ,]+\d{1,3}\s*[-–]\s*\d{1,3}(?![\d.:/-]))+", text[b:]
+                )  # "6-4 7-5": the sets
+                said = raw + sets.group(0) if sets and not _claimed(spans, a - 1, a) else raw
+                found.append(
+                    Entity("score", raw, (int(m.group(1)), int(m.group(2))), a, " ".join(said.split()))
+                )
                 spans.append((a, b))
                 continue
             if kind == "quoted":
@@ -1021,7 +1027,7 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
                             r"|father|brother|sister|friend|boss|dog|cat|pet)(?:'s)?\s+(?:\w+\s+)?(?:is\s+|who is\s+|aged\s+)?$")),
     ("self", re.compile(r"(?i)\b(?:i'm|i am|im|i turned|me,?|for me|myself)\s+(?:aged\s+)?$")),
 ]  # fmt: skip
-_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|thrashed|hammered|edged(?: past)?|overcame|won against|"
+_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|def\.?|thrashed|hammered|edged(?: past)?|overcame|won against|"
                    r"got the better of|saw off)\s+")  # fmt: skip
 _LOST = re.compile(
     r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?"
@@ -1204,6 +1210,9 @@ _FILLER_TAIL = re.compile(
 )
 
 
+_SELF_MEMBER = re.compile(r"(?i)(?:^|[,;:]\s*|\band\s+)(i'm|i am|im|me|myself)\b(?=[\s,]+(?:aged\s+)?\d)")
+
+
 def segments(text: str, people: bool) -> list[Segment]:
     """The records of a list in ``text``: people (each anchored on a person's name, with what follows it:
     "Kim (designer)", "Omar, our QA") or counted things ("two flat whites and a muffin")."""
@@ -1212,7 +1221,14 @@ def segments(text: str, people: bool) -> list[Segment]:
     if colon and colon.end() < len(text) and len(text[: colon.start()].split()) <= 6:
         start = colon.end()  # "standup today: Kim, Omar and Beth": the list comes after the colon
     region = text[start:]
-    people_at = [e.start for e in entities(text) if e.kind == "person"] if people else []
+    found = entities(text) if people else ()
+    people_at = [e.start for e in found if e.kind == "person"]
+    if (
+        people_at
+    ):  # a list of people: "Rosa (PM), Ken from QA": a name the lists of given names lack is one too
+        people_at += [e.start for e in found if e.kind == "name"]
+    if people:  # "I'm 41, my husband Luis is 43": the speaker is a member of the list too
+        people_at += [m.start(1) for m in _SELF_MEMBER.finditer(text)]
     parts: list[tuple[int, str]] = []
     cursor = 0
     for m in list(_LIST_SPLIT.finditer(region)) + [None]:
