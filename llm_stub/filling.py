@@ -1684,7 +1684,9 @@ _EVENT_WORDS = frozenset(
     "game games match matches fixture fixtures race derby tie result results score scores".split()
 )
 _NOT_ITEM_WORDS = (
-    STOP | _DATE_WORDS | frozenset("please pls plz thanks thx btw something anything stuff".split())
+    STOP
+    | _DATE_WORDS
+    | frozenset("please pls plz thanks thx btw something anything stuff last night morning evening afternoon".split())
 )
 
 

@@ -837,3 +837,57 @@ def test_dspy_chat_adapter_with_two_output_fields(client, rng):
         and "[[ ## topic ## ]]" in said
         and "[[ ## completed ## ]]" in said
     ), why(rng, said)
+
+
+# =========================================================================== guards: what must stay one request
+# (not among the 50 experiments measured before the change: each guards a clause of the new behaviour)
+
+
+def test_a_modifier_after_a_comma_is_not_a_second_request(client, rng):
+    city = rng.choice(sorted(CITIES))
+    unit = rng.choice(["fahrenheit", "celsius"])
+    text = rng.choice(
+        ["what's the weather in {c}, in {u}?", "how warm is it in {c}, and in {u} please"]
+    ).format(c=city, u=unit)
+    weather = tool(
+        "get_weather", {"city": S, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, ["city"]
+    )
+    calls = calls_of(ask(client, text, [weather]))
+    assert calls == [("get_weather", {"city": city, "unit": unit})], why(rng, text, calls)
+
+
+def test_one_query_with_and_stays_one_call(client, rng):
+    a, b = rng.sample(["leeks", "feta", "chickpeas", "spinach", "lentils"], 2)
+    text = f"find recipes with {a} and {b}"
+    search = tool("search_recipes", {"query": S}, description="Search recipes by ingredients")
+    calls = calls_of(ask(client, text, [search]))
+    query = calls[0][1]["query"].lower() if calls else ""
+    assert len(calls) == 1 and a in query and b in query, why(rng, text, calls)
+
+
+def test_cheaper_than_is_a_limit_not_a_choice(client, rng):
+    prices = rng.sample(range(40, 300), 4)
+    hotels = [{"name": n, "price_eur": p} for n, p in zip(["Sol", "Mar", "Luz", "Rio"], prices, strict=True)]
+    bound = sorted(prices)[2]
+    m = after(client, f"hotels cheaper than €{bound}?", [("search_hotels", {"city": "Porto"}, hotels)])
+    kept = [h["name"] for h in hotels if h["price_eur"] <= bound]
+    assert all(k in m.content for k in kept) and "is cheaper" not in m.content, why(rng, m.content)
+
+
+def test_a_react_prompt_no_tool_fits_is_answered_in_format_honestly(client, rng):
+    listing, names = _react_tools(rng)
+    q = f"Question: {rng.choice(['write me a haiku about autumn', 'who painted the mona lisa?'])}\nThought:"
+    m = client.chat.completions.create(model=MODEL, messages=[
+        {"role": "system", "content": REACT_SYSTEM.format(tools=listing, names=names)},
+        {"role": "user", "content": q}], stop=["\nObservation:"]).choices[0].message  # fmt: skip
+    said = m.content or ""
+    assert "Final Answer:" in said and "real model" in said and "Action:" not in said, why(rng, said)
+
+
+def test_a_dspy_field_nothing_answers_says_so(client, rng):
+    q = rng.choice(["why is the sky blue?", "summarise the plot of hamlet"])
+    user = f"[[ ## question ## ]]\n{q}\n\nRespond with the corresponding output fields, starting with the field `[[ ## answer ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`."
+    m = client.chat.completions.create(model=MODEL, messages=[{"role": "system", "content": DSPY_SYSTEM},
+                                                              {"role": "user", "content": user}]).choices[0].message  # fmt: skip
+    got = re.search(r"\[\[ ## answer ## \]\]\s*(.+?)\s*\[\[ ## completed ## \]\]", m.content or "", re.S)
+    assert got and "real model" in got.group(1), why(rng, m.content)
