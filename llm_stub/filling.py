@@ -873,6 +873,11 @@ class Filler:
             accept = lambda e: plain(e) and (e.kind != "name" or self._place_like(e))  # noqa: E731
         entity = self.take(kinds, accept) if kinds else None
         if entity is None and kinds == (
+            "date",
+        ):  # "friday at 10am" gave the date field its day: its time too
+            entity = next((e for e in self.used if e.kind == "date" and isinstance(e.value, str) and "T" in e.value
+                           and re.fullmatch(r"\d\d:\d\d", _entity_string(e, name, schema)) and accept(e)), None)  # fmt: skip
+        if entity is None and kinds == (
             "person",
         ):  # "for Tomasz", "for tomasz": a name no list of names knows
             entity = (
@@ -1539,6 +1544,12 @@ def _entity_string(entity: Entity, name: str, schema: dict) -> str:
         return entity.text  # with its article: "The Godfather"
     if entity.kind == "score":
         return entity.unit or entity.text  # as written, with every set: "6-4 7-5"
+    if entity.kind == "date" and isinstance(entity.value, str) and "T" in entity.value:
+        day, clock = entity.value.split("T", 1)  # "friday at 10am" for a date field, or for a time field
+        if schema.get("format") == "date" or (hints & {"date", "day"} and not hints & {"time", "datetime"}):
+            return day
+        if schema.get("format") == "time" or (hints & {"time", "hour"} and not hints & {"date", "datetime"}):
+            return clock[:5]
     if entity.kind in ("city", "country", "org"):
         return (
             entity.value
@@ -1686,7 +1697,9 @@ _EVENT_WORDS = frozenset(
 _NOT_ITEM_WORDS = (
     STOP
     | _DATE_WORDS
-    | frozenset("please pls plz thanks thx btw something anything stuff last night morning evening afternoon".split())
+    | frozenset(
+        "please pls plz thanks thx btw something anything stuff last night morning evening afternoon".split()
+    )
 )
 
 
@@ -1712,6 +1725,20 @@ _TITLE_ENDS = frozenset(
 )
 
 
+def _company(tokens: list[str]) -> list[str]:
+    """Who an activity is with, up to the words of its time or place: "sam", "the team", "my sister"."""
+    from .understanding import given_names
+
+    out: list[str] = []
+    for token in tokens:
+        low = fold(token)
+        if low in _TITLE_ENDS or low in _DATE_WORDS or not token.isalpha():
+            break
+        named = token[:1].upper() + token[1:]
+        out.append(named if named in given_names() else token)
+    return out if out and fold(out[-1]) not in STOP else []
+
+
 def _title(text: str) -> str:
     """A short title for the text's subject: "Team offsite in Berlin on ..." gives "Team offsite"."""
     first = next((s for s in _SENTENCE.split(text.strip()) if s.strip()), "")
@@ -1720,8 +1747,10 @@ def _title(text: str) -> str:
     while tokens and (fold(tokens[0]) in STOP or fold(tokens[0]) in _VERBS or fold(tokens[0]) in _LEADING):
         tokens.pop(0)
     kept: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token in ",:;(" or (kept and fold(token) in _TITLE_ENDS):
+            if len(kept) == 1 and fold(token) == "with":  # "lunch with sam on thursday": "Lunch with Sam"
+                kept += ["with", *_company(tokens[i + 1 : i + 4])]
             break
         kept.append(token)
     title = " ".join(kept[:6])
