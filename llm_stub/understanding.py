@@ -540,6 +540,23 @@ def entities(text: str) -> tuple[Entity, ...]:
     maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
     if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)):
         for when in knowledge.dates_in(text):  # dateparser: "6:45 tomorrow", "next friday", "the 28th"
+            bare = re.search(r"(?i)\s+at\s+\d{1,2}$", when.text) or re.match(
+                rf"(?i)^\d{{1,2}}\s+(?:on\s+)?(?=(?:{_DAYS}|today|tomorrow)\b)", when.text
+            )
+            count = re.match(r"^\d{1,2}\s+(?=at\s+\d)", when.text)
+            if (
+                count and when.has_time and not when.has_date
+            ):  # "a table for 5 at 7pm": 5 is how many, not a day
+                bare = count
+            if bare and (not when.has_time or bare is count):
+                # "thursday at 1", "5 on friday": dateparser reads the hour as a day of the month (7 January);
+                # the day is the date, and the hour, without am or pm, stays unread rather than guessed
+                rest = when.text[: bare.start()] if bare.end() == len(when.text) else when.text[bare.end() :]
+                day = next(iter(knowledge.dates_in(rest)), None)
+                if day is None:
+                    continue
+                at = when.start + (0 if bare.end() == len(when.text) else bare.end()) + day.start
+                when = day.__class__(day.text, at, day.value, day.has_date, day.has_time)
             a, b = when.start, when.start + len(when.text)
             if not _claimed(spans, a, b):
                 unit = "datetime" if when.has_date and when.has_time else "time" if when.has_time else "date"

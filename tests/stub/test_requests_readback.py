@@ -541,7 +541,7 @@ def test_attendees_with_roles(client, rng):
 
 
 def test_family_members_with_age_and_relation(client, rng):
-    me, partner, child = rng.randint(28, 55), rng.randint(28, 55), rng.randint(2, 16)
+    me, partner, child = *rng.sample(range(28, 56), 2), rng.randint(2, 16)
     pn, cn = rng.choice(["Luis", "Sam", "Omar"]), rng.choice(["Teo", "Ana", "Mila"])
     text = f"I'm {me}, my husband {pn} is {partner} and our son {cn} is {child}"
     props = {"members": {"type": "array", "items": {"type": "object", "properties": {
