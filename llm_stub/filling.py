@@ -859,6 +859,12 @@ class Filler:
         inferred = self._inferred(name, schema, hints)
         if inferred is not None:
             return _fit_length(schema, inferred)
+        if set(_name_parts(name)) & {"part", "component", "piece", "defect", "fault"}:
+            broken = _BROKEN.search(self.reading.text)  # "great, the zip broke on day two": the zip
+            part = re.sub(r"(?i)^(?:the|its|my|this|that|their|a)\s+", "", broken.group(1)) if broken else ""
+            if part and accept(Entity("quoted", part, part, 0)):
+                self.how = f"the text: {broken.group(0)!r}"
+                return _fit_length(schema, part)
         if self.mode == "json" and words(name, synonyms=False) & _TITLE_FIELDS:
             kinds = ("quoted", "name")
             if not any(e.kind in kinds for e in self.pool):
@@ -1722,6 +1728,14 @@ _CLAUSE_STARTS = frozenset("i i'm it it's my we you he she they this that there 
 _TITLE_ENDS = frozenset(
     """in on at for with from by to and or but so because that which who where when is was are were came comes
     come has had have got gets went goes looks seems made makes did does will would can could should""".split()
+)
+
+
+# What broke: "the zip broke", "its strap snapped", "the lid came off"
+_BROKEN = re.compile(
+    r"(?i)(?:\b(?:the|its|my|this|that|their|a)\s+|(?:^|[,;]\s*))([a-z]+(?:\s+[a-z]+)?)\s+(?:just\s+|already\s+)?(?:broke|snapped|"
+    r"cracked|tore|ripped|split|fell off|came off|came apart|fell apart|stopped working|died|failed|leaks|leaked|jammed|"
+    r"stuck|is broken|was broken|wore out)\b"
 )
 
 

@@ -775,10 +775,13 @@ _SARCASM_STRONG = re.compile(
 _SARCASM_WEAK = re.compile(
     r"(?i)\b(?:oh|yeah|ah|wow|just|well)\s*,?\s+(?:great|perfect|wonderful|brilliant|fantastic|lovely|super|"
     r"marvell?ous|amazing|awesome)\b|\bthanks a lot\b|\b(?:love|loving) (?:it )?(?:when|how)\b"
+    # "great, the zip broke on day two": praise as a sentence's first word, then the complaint
+    r"|^\s*(?:great|perfect|wonderful|brilliant|fantastic|lovely|super|amazing|awesome|nice|terrific)\s*[,!.]"
 )
 _BAD_EVENT = re.compile(
     r"(?i)\b(?:another|delay(?:ed|s)?|late|cancel+ed|broke|broken|crash(?:ed|es)?|stuck|queue|traffic|outage|"
-    r"lost|missed|spilled|overcharged|waiting|waited|dies|died|dead)\b"
+    r"lost|missed|spilled|overcharged|waiting|waited|dies|died|dead|snapped|cracked|tore|ripped|fell off|came off|"
+    r"fell apart|came apart|stopped working|leak(?:s|ed)?|jammed|wore out)\b"
 )
 
 
