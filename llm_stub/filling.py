@@ -882,7 +882,13 @@ class Filler:
             "date",
         ):  # "friday at 10am" gave the date field its day: its time too
             entity = next((e for e in self.used if e.kind == "date" and isinstance(e.value, str) and "T" in e.value
-                           and re.fullmatch(r"\d\d:\d\d", _entity_string(e, name, schema)) and accept(e)), None)  # fmt: skip
+                           and set(_name_parts(name)) & {"time", "hour", "clock"}), None)  # fmt: skip
+            if entity is not None:
+                clock = entity.value.split("T", 1)[1][:5]
+                if accept(Entity("date", entity.text, clock, entity.start)):
+                    self.how = f"the text: {entity.text!r} (its time)"
+                    return _fit_length(schema, clock)
+                entity = None
         if entity is None and kinds == (
             "person",
         ):  # "for Tomasz", "for tomasz": a name no list of names knows
@@ -1554,7 +1560,7 @@ def _entity_string(entity: Entity, name: str, schema: dict) -> str:
         day, clock = entity.value.split("T", 1)  # "friday at 10am" for a date field, or for a time field
         if schema.get("format") == "date" or (hints & {"date", "day"} and not hints & {"time", "datetime"}):
             return day
-        if schema.get("format") == "time" or (hints & {"time", "hour"} and not hints & {"date", "datetime"}):
+        if schema.get("format") == "time":
             return clock[:5]
     if entity.kind in ("city", "country", "org"):
         return (
