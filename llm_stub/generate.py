@@ -1,7 +1,8 @@
 """Decide what the "model" says for each choice, then cut it to the request's limits.
 
 Order of decision, per choice: a scripted step of a multi-step turn (``scripted.py``), tool calls
-(when tools are offered and the request calls for them, ``tools.decide``), a scripted refusal, JSON output (when
+(when tools are offered and the request calls for them, ``tools.decide``), a scripted refusal, a reply in an
+agent framework's own text format (ReAct, DSPy: ``agent_text.py``), JSON output (when
 ``response_format`` asks for it), a scripted reply that fits the request, an answer
 that uses tool results, a question for a missing tool argument, an answer from the
 history, and last an honest generic reply. What the words mean is read once by

@@ -23,7 +23,10 @@ Everything here is derived from the request alone (the tool definitions and the 
   enum, pattern, format, name and description (a city for ``city``, AAPL for ``ticker``, A1002 for
   ``order_id``); an entity fills at most one parameter of one call; optional parameters only from
   evidence. Several names for a one-name tool ("Amsterdam and Paris") give one call each, or one call per
-  step when ``parallel_tool_calls`` is false. Calls already made (and answered) in this turn are not made
+  step when ``parallel_tool_calls`` is false; a sentence that repeats a request with other values ("a 10
+  minute timer for the pasta and a 4 minute one for the eggs", "to dollars and to pounds") gives a call per
+  part, and a sentence that asks two tools in one clause ("a table for 4 at 8pm and a taxi at 7:15") a part
+  each (``several.py``). Calls already made (and answered) in this turn are not made
   again, so an agent loop ends with a plain answer.
 * **Follow-ups** ("and in kelvin?", "what about saturday?") repeat the previous turn's call with the
   arguments the new words change; **agents' observations** ("Observation: {...}" as user text, after an
