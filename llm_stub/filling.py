@@ -76,6 +76,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
         ("id", "quoted"),
     ),
     (frozenset("currency".split()), ("currency",)),
+    (frozenset("score scoreline sets".split()), ("score",)),  # a score as written: "6-4 7-5" (issue 24)
     (
         frozenset("date day when deadline due birthday dob scheduled start end time datetime alarm".split()),
         ("date",),
@@ -90,7 +91,7 @@ _WANTS: list[tuple[frozenset[str], tuple[str, ...]]] = [
             "author person customer recipient user contact sender assignee owner who full first last "
             "attendee guest patient employee client traveller traveler passenger member student performer artist "
             "speaker presenter singer musician organiser organizer driver doctor teacher reviewer manager "
-            "invitee participant".split()
+            "invitee participant director filmmaker writer composer painter".split()
         ),
         ("person",),
     ),
@@ -330,6 +331,9 @@ class Filler:
             if self.valid(schema, value):
                 self.how = f"the {tool} result's error"
                 return value
+        labels = self._labels(schema, name)
+        if labels is not None:
+            return labels
         wanted = _results.wanted_unit(name, schema.get("description") or "")
         for record in self.records:
             key = _results.match_key(name, record.data)
@@ -364,6 +368,34 @@ class Filler:
                                 self.how = f"{record.source}: the currency of {key!r}"
                                 return said
         return MISSING
+
+    def _labels(self, schema: dict, name: str) -> Any:
+        """A list of strings named for what a list result holds ("names", "hotels" after search_hotels, "items",
+        "results"): the label of each record it gave, in order (``results.records``' summary of a list)."""
+        if "array" not in self.types(schema) or "string" not in self.types(
+            self.resolve(schema.get("items") or {})
+        ):
+            return None
+        asked = set(_name_parts(name))
+        for record in self.records:
+            labels = record.data.get("_labels")
+            if labels is None:
+                continue
+            noun = set(_name_parts(str(record.data.get("_tool", "")))) - {
+                "get",
+                "search",
+                "find",
+                "list",
+                "my",
+            }
+            plain = {p.rstrip("s") for p in asked}
+            if plain & {"name", "title", "item", "result", "match", "option", "label"} or plain & {
+                p.rstrip("s") for p in noun
+            }:
+                if self.valid(schema, labels):
+                    self.how = f"{record.source}: each one's name"
+                    return labels
+        return None
 
     def unfound(self, schema: dict, name: str, required: bool, nullable: bool, neutral: Any) -> Any:
         """No evidence: the default, null, leave it out, note it as missing, or a neutral value."""
@@ -848,6 +880,12 @@ class Filler:
         inferred = self._inferred(name, schema, hints)
         if inferred is not None:
             return _fit_length(schema, inferred)
+        if set(_name_parts(name)) & {"part", "component", "piece", "defect", "fault"}:
+            broken = _BROKEN.search(self.reading.text)  # "great, the zip broke on day two": the zip
+            part = re.sub(r"(?i)^(?:the|its|my|this|that|their|a)\s+", "", broken.group(1)) if broken else ""
+            if part and accept(Entity("quoted", part, part, 0)):
+                self.how = f"the text: {broken.group(0)!r}"
+                return _fit_length(schema, part)
         if self.mode == "json" and words(name, synonyms=False) & _TITLE_FIELDS:
             kinds = ("quoted", "name")
             if not any(e.kind in kinds for e in self.pool):
@@ -870,6 +908,17 @@ class Filler:
             said = self._phrase_fallback(name, schema, kinds)
             if said is not None and accept(Entity("quoted", said, said, 0)):
                 return _fit_length(schema, said)
+        if entity is None and kinds == (
+            "date",
+        ):  # "friday at 10am" gave the date field its day: its time too
+            entity = next((e for e in self.used if e.kind == "date" and isinstance(e.value, str) and "T" in e.value
+                           and set(_name_parts(name)) & {"time", "hour", "clock"}), None)  # fmt: skip
+            if entity is not None:
+                clock = entity.value.split("T", 1)[1][:5]
+                if accept(Entity("date", entity.text, clock, entity.start)):
+                    self.how = f"the text: {entity.text!r} (its time)"
+                    return _fit_length(schema, clock)
+                entity = None
         if entity is None and kinds == (
             "person",
         ):  # "for Tomasz", "for tomasz": a name no list of names knows
@@ -1361,19 +1410,39 @@ class Filler:
             return None
         own = set(_name_parts(name))
         text = segment.text
+        inside = [e.text for e in self.reading.entities if e.kind in ("person", "name")]
+        if not inside:  # "Ken from QA": the record is anchored on a name the whole text's reading found
+            inside = [w for w in re.findall(r"\b[A-Z][a-z'-]+\b", text) if w.lower() not in STOP][:1]
+        if (
+            own & {"name", "who", "person"}
+            and inside
+            and not any(e.kind == "person" for e in self.reading.entities)
+        ):
+            self.how = f"the text: {inside[0]!r}"
+            return inside[0]
         if own & {"relation", "relationship", "relative", "relation_to"}:
             m = _RELATION_WORD.search(text)
             if m:
                 self.how = f"the text: {m.group(0)!r}"
                 return m.group(1).lower()
+            if re.match(r"(?i)(?:i'm|i am|im|me|myself)\b", text):  # "I'm 41": the speaker
+                self.how = f"the text: {text!r} (the speaker)"
+                return "self"
             return None
         if own & {"role", "job", "position", "occupation", "title", "function", "responsibility"}:
             residue = text
-            for entity in self.reading.entities:
-                if entity.kind == "person":
-                    residue = residue.replace(entity.text, " ")
+            for said in inside:
+                residue = residue.replace(said, " ")
+            does = re.search(r"(?i)\bwho\s+([a-z]{3,})s\s*$", residue)
+            if does:  # "Abebe who designs": the one who designs is the designer
+                verb = does.group(1)
+                self.how = f"the text: {segment.text!r}"
+                return verb + ("r" if verb.endswith("e") else "er")
             residue = re.sub(
-                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's)\b|[(),:;-]", " ", residue
+                r"(?i)\b(?:our|my|the|their|his|her|your|a|an|is|as|who is|who's|who|from|of|in|on|"
+                r"invite|invited|inviting|add|with|and)\b|[(),:;-]",
+                " ",
+                residue,
             )
             residue = " ".join(residue.split())
             if residue and len(residue.split()) <= 4:
@@ -1846,6 +1915,14 @@ def _entity_string(entity: Entity, name: str, schema: dict) -> str:
         return entity.unit
     if entity.kind == "name" and hints & _TITLE_FIELDS:
         return entity.text  # with its article: "The Godfather"
+    if entity.kind == "score":
+        return entity.unit or entity.text  # as written, with every set: "6-4 7-5"
+    if entity.kind == "date" and isinstance(entity.value, str) and "T" in entity.value:
+        day, clock = entity.value.split("T", 1)  # "friday at 10am" for a date field, or for a time field
+        if schema.get("format") == "date" or (hints & {"date", "day"} and not hints & {"time", "datetime"}):
+            return day
+        if schema.get("format") == "time":
+            return clock[:5]
     if entity.kind in ("city", "country", "org"):
         return (
             entity.value
@@ -1991,7 +2068,11 @@ _EVENT_WORDS = frozenset(
     "game games match matches fixture fixtures race derby tie result results score scores".split()
 )
 _NOT_ITEM_WORDS = (
-    STOP | _DATE_WORDS | frozenset("please pls plz thanks thx btw something anything stuff".split())
+    STOP
+    | _DATE_WORDS
+    | frozenset(
+        "please pls plz thanks thx btw something anything stuff last night morning evening afternoon".split()
+    )
 )
 
 
@@ -2017,6 +2098,28 @@ _TITLE_ENDS = frozenset(
 )
 
 
+# What broke: "the zip broke", "its strap snapped", "the lid came off"
+_BROKEN = re.compile(
+    r"(?i)(?:\b(?:the|its|my|this|that|their|a)\s+|(?:^|[,;]\s*))([a-z]+(?:\s+[a-z]+)?)\s+(?:just\s+|already\s+)?(?:broke|snapped|"
+    r"cracked|tore|ripped|split|fell off|came off|came apart|fell apart|stopped working|died|failed|leaks|leaked|jammed|"
+    r"stuck|is broken|was broken|wore out)\b"
+)
+
+
+def _company(tokens: list[str]) -> list[str]:
+    """Who an activity is with, up to the words of its time or place: "sam", "the team", "my sister"."""
+    from .understanding import given_names
+
+    out: list[str] = []
+    for token in tokens:
+        low = fold(token)
+        if low in _TITLE_ENDS or low in _DATE_WORDS or not token.isalpha():
+            break
+        named = token[:1].upper() + token[1:]
+        out.append(named if named in given_names() else token)
+    return out if out and fold(out[-1]) not in STOP else []
+
+
 def _title(text: str) -> str:
     """A short title for the text's subject: "Team offsite in Berlin on ..." gives "Team offsite"."""
     first = next((s for s in _SENTENCE.split(text.strip()) if s.strip()), "")
@@ -2025,8 +2128,10 @@ def _title(text: str) -> str:
     while tokens and (fold(tokens[0]) in STOP or fold(tokens[0]) in _VERBS or fold(tokens[0]) in _LEADING):
         tokens.pop(0)
     kept: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token in ",:;(" or (kept and fold(token) in _TITLE_ENDS):
+            if len(kept) == 1 and fold(token) == "with":  # "lunch with sam on thursday": "Lunch with Sam"
+                kept += ["with", *_company(tokens[i + 1 : i + 4])]
             break
         kept.append(token)
     title = " ".join(kept[:6])

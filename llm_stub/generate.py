@@ -1,7 +1,8 @@
 """Decide what the "model" says for each choice, then cut it to the request's limits.
 
 Order of decision, per choice: a scripted step of a multi-step turn (``scripted.py``), tool calls
-(when tools are offered and the request calls for them, ``tools.decide``), a scripted refusal, JSON output (when
+(when tools are offered and the request calls for them, ``tools.decide``), a scripted refusal, a reply in an
+agent framework's own text format (ReAct, DSPy: ``agent_text.py``), JSON output (when
 ``response_format`` asks for it), a scripted reply that fits the request, an answer
 that uses tool results, a question for a missing tool argument, an answer from the
 history, and last an honest generic reply. What the words mean is read once by
@@ -18,7 +19,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import reasoning, recall, scripted, structured, tools
+from . import agent_text, reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -180,6 +181,9 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         rule = None  # a reply written around tool results ("It's {temp_c} °C"), and no result to fill it
     if rule is not None and rule.refusal:
         return Draft(refusal=rule.refusal)
+    framed = agent_text.reply(req)  # a ReAct or DSPy prompt: its own format
+    if framed is not None:
+        return Draft(content=framed)
     if req.response_format is not None:
         content, refusal = structured.draft_json(req, rule, rng)
         return Draft(content=content, refusal=refusal)

@@ -164,7 +164,27 @@ def _superlative(question: str, items: list[dict]) -> str | None:
     currency = best.get("currency") if isinstance(best.get("currency"), str) else None
     label = _label_of(best)
     shown = amount(key, best[key], currency, _results.unit_of(key, best))
+    if chosen.word.endswith("er") and label:  # a comparative: "The Kobo is cheaper, at $99."
+        return f"{label} is {chosen.word}, at {shown}."
     return f"The {chosen.word} is {label} at {shown}." if label else f"The {chosen.word} is {shown}."
+
+
+def _across(question: str, results: list[Result]) -> str | None:
+    """The winner of a superlative over one call per thing ("which is warmest?" after a weather call per city),
+    then the others in a short list: "The warmest is Lima at 24 °C (Oslo 3 °C, Quito 15 °C)."."""
+    records = _results.together(results)
+    if records is None:
+        return None
+    chosen = _results.across(question, results)
+    if chosen is None:
+        return None
+    best = _superlative(question, records)
+    if best is None:
+        return None
+    others = [r for r in records if r is not chosen.record]
+    rest = [f"{_label_of(r)} {amount(chosen.key, r[chosen.key], None, _results.unit_of(chosen.key, r))}"
+            for r in others if _label_of(r)]  # fmt: skip
+    return f"{best[:-1]} ({join(rest)})." if rest else best
 
 
 # --------------------------------------------------------------------------- games
@@ -469,7 +489,10 @@ def answer(question: str, results: list[Result]) -> str:
     if len(results) > 1 and _chained(results, question) and not any(r.failed for r in results):
         shown = results[-1:]
     said = verdict(question, results)
-    if said is None and len(shown) > 1:
+    compared = _across(question, shown) if said is None else None
+    if compared is not None:
+        sentences = [compared]
+    elif said is None and len(shown) > 1:
         # two requests, two results ("the leeds score, and will it rain there"): each yes/no question is
         # answered by the result that settles it, before that result's sentence
         from .understanding import clauses

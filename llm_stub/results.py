@@ -71,6 +71,15 @@ SUPERLATIVES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"(?i)\b(?:coldest|coolest)\b"), "min", ("temp", "temperature", "low")),
     (re.compile(r"(?i)\b(?:wettest|rainiest)\b"), "max", ("rain", "precipitation", "chance")),
     (re.compile(r"(?i)\b(?:driest)\b"), "min", ("rain", "precipitation", "chance")),
+    # comparatives between the things asked about ("which is cheaper, the Kobo or the Kindle?"); "cheaper than
+    # €80" is a limit (``limit``), not a choice
+    (re.compile(r"(?i)\b(?:cheaper|less expensive)\b(?!\s+than)"), "min", ("price", "cost", "fare", "amount", "total")),
+    (re.compile(r"(?i)\b(?:pricier|more expensive|dearer)\b(?!\s+than)"), "max", ("price", "cost", "fare", "amount")),
+    (re.compile(r"(?i)\b(?:warmer|hotter)\b(?!\s+than)"), "max", ("temp", "temperature", "high")),
+    (re.compile(r"(?i)\b(?:colder|cooler)\b(?!\s+than)"), "min", ("temp", "temperature", "low")),
+    (re.compile(r"(?i)\b(?:closer|nearer)\b(?!\s+than)"), "min", ("distance", "km", "miles", "metres", "meters")),
+    (re.compile(r"(?i)\b(?:faster|quicker)\b(?!\s+than)"), "min", ("duration", "minutes", "time", "hours")),
+    (re.compile(r"(?i)\b(?:bigger|larger)\b(?!\s+than)"), "max", ("size", "area", "capacity", "population")),
 ]  # fmt: skip
 
 
@@ -180,6 +189,8 @@ def game(data: dict) -> dict | None:
                           f"{side}_name") and _number(data[keys[k]])), None)  # fmt: skip
             sides.append((name, score))
         (name_a, score_a), (name_b, score_b) = sides
+        if name_a and name_b and (score_a is None or score_b is None):
+            score_a, score_b = _side_scores(data, keys, a, b)
         if name_a and name_b and score_a is not None and score_b is not None:
             draw = score_a == score_b
             winner = None if draw else name_a if score_a > score_b else name_b
@@ -188,7 +199,37 @@ def game(data: dict) -> dict | None:
                     "winner": winner, "loser": loser, "draw": draw, "score": f"{score_a}-{score_b}",
                     "result": "draw" if draw else ("home_win" if winner == name_a else "away_win"),
                     "_home_side": a}  # fmt: skip
+    if any(isinstance(v, list) for v in data.values()):
+        return _listed_game(data)
     return None
+
+
+def _side_scores(data: dict, keys: dict[str, str], a: str, b: str) -> tuple[Any, Any]:
+    """The goals of two sides written another way: ``"score": "2-1"`` in the order the sides are named, or
+    ``score_a``/``goals_b`` keys that end with the side's letter or number (``team_a`` and ``score_a``)."""
+    tail_a, tail_b = a.rsplit("_", 1)[-1][-1:], b.rsplit("_", 1)[-1][-1:]
+    if tail_a != tail_b:
+        by_tail = [next((data[keys[k]] for k in keys if k != side and re.search(r"(?:score|goals?|points)", k)
+                         and k.endswith(tail) and _number(data[keys[k]])), None)
+                   for side, tail in ((a, tail_a), (b, tail_b))]  # fmt: skip
+        if None not in by_tail:
+            return by_tail[0], by_tail[1]
+    said = next((data[keys[k]] for k in ("score", "result", "final_score", "ft", "full_time") if k in keys
+                 and isinstance(data[keys[k]], str)), None)  # fmt: skip
+    m = re.fullmatch(r"\s*(\d{1,3})\s*[-–:]\s*(\d{1,3})\s*", said or "")
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def _listed_game(data: dict) -> dict | None:
+    """``{"teams": ["Leeds", "Hull"], "goals": [2, 1]}``: two sides and their goals as two lists."""
+    lists = {k.lower(): v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
+    names = next((v for k, v in lists.items() if re.fullmatch(r"teams?|sides|players|names", k)
+                  and all(isinstance(x, str) for x in v)), None)  # fmt: skip
+    goals = next((v for k, v in lists.items() if re.fullmatch(r"goals|scores?|points", k)
+                  and all(_number(x) for x in v)), None)  # fmt: skip
+    if names is None or goals is None:
+        return None
+    return game({"home": names[0], "away": names[1], "home_goals": goals[0], "away_goals": goals[1]})
 
 
 # --------------------------------------------------------------------------- units
@@ -320,6 +361,11 @@ class Reading:
 def records(question: str, results: list[Result], reason: Any = None) -> Reading:
     """The records a question can be answered from; ``reason(result)`` words a failure (``readback``)."""
     out = Reading()
+    picked = across(question, results)
+    if picked is not None:  # "which is warmest?" over one call per city: that city's record, with its name
+        out.records.append(
+            Record(_flat(picked.record), f"the {picked.word} of the {results[-1].name} results")
+        )
     for result in reversed(results):
         data = result.parsed
         if result.failed:
@@ -349,12 +395,45 @@ def records(question: str, results: list[Result], reason: Any = None) -> Reading
                 continue
             if items:
                 out.ambiguous.append(result.name)
+        if isinstance(
+            data, list
+        ):  # how many were found ("count" 0 and "found" false for []), and what each is
+            from .readback import _label_of
+
+            labels = [_label_of(i) if isinstance(i, dict) else i for i in data]
+            summary = {"count": len(data), "found": bool(data), "num_results": len(data),
+                       "_labels": [x for x in labels if isinstance(x, str) and x], "_tool": result.name}  # fmt: skip
+            out.records.append(Record(summary, f"the list of {result.name} results", result.args))
     for result in reversed(
         results
     ):  # what the calls were asked with ("convert 100 USD": the amount) comes last
         if isinstance(result.args, dict) and result.args:
             out.records.append(Record(dict(result.args), f"the {result.name} call's arguments", result.args))
     return out
+
+
+def together(results: list[Result]) -> list[dict] | None:
+    """One record per result when a question's calls each gave one record of the same tool ("weather in Oslo",
+    "weather in Lima"): each result's values with the arguments that say what it is about (the city)."""
+    done = [r for r in results if not r.failed and isinstance(r.parsed, dict) and the_list(r.parsed) is None]
+    if len(done) < 2 or len(done) != len(results) or len({r.name for r in done}) != 1:
+        return None
+    out = []
+    for result in done:
+        args = result.args if isinstance(result.args, dict) else {}
+        record = {k: v for k, v in args.items() if isinstance(v, str)}
+        record.update(_flat(result.parsed))
+        out.append(record)
+    return out
+
+
+def across(question: str, results: list[Result]) -> Picked | None:
+    """The record the question's superlative or comparative names among several calls of one tool: "which is
+    warmest?" over a get_weather call per city picks that city's result."""
+    records = together(results)
+    if records is None or not all(set(r) == set(records[0]) for r in records):
+        return None
+    return pick(question, records)
 
 
 def the_list(data: dict) -> list | None:
@@ -378,6 +457,8 @@ def _flat(data: dict) -> dict:
                 out.setdefault(f"{key}_{inner}", v)
     outcome = game(out)
     if outcome is not None:
+        if outcome["draw"]:  # a draw has no winner: a "winner" field says so ("draw"), never a side
+            outcome = {**outcome, "winner": "draw"}
         for key, value in outcome.items():
             out.setdefault(key, value)
     return out

@@ -23,7 +23,10 @@ Everything here is derived from the request alone (the tool definitions and the 
   enum, pattern, format, name and description (a city for ``city``, AAPL for ``ticker``, A1002 for
   ``order_id``); an entity fills at most one parameter of one call; optional parameters only from
   evidence. Several names for a one-name tool ("Amsterdam and Paris") give one call each, or one call per
-  step when ``parallel_tool_calls`` is false. Calls already made (and answered) in this turn are not made
+  step when ``parallel_tool_calls`` is false; a sentence that repeats a request with other values ("a 10
+  minute timer for the pasta and a 4 minute one for the eggs", "to dollars and to pounds") gives a call per
+  part, and a sentence that asks two tools in one clause ("a table for 4 at 8pm and a taxi at 7:15") a part
+  each (``several.py``). Calls already made (and answered) in this turn are not made
   again, so an agent loop ends with a plain answer.
 * **Follow-ups** ("and in kelvin?", "what about saturday?") repeat the previous turn's call with the
   arguments the new words change; **agents' observations** ("Observation: {...}" as user text, after an
@@ -46,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import asking, knowledge, phrases, readback
+from . import asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
 from .request import ChatRequest, check_tool_choice_mode, described_type
@@ -658,6 +661,11 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
                 continue  # "stock" fits get_stock_price best; check_stock adds nothing for this request
             fitting.append((score, tool))
             taken |= hits
+        if len(fitting) > 1 and fitting[1][0] >= 3:  # "a table for 4 at 8pm and a taxi at 7:15": a part each
+            parts = several.by_tool([t for _, t in fitting], clause, fit)
+            if parts:
+                groups.extend((part, [(fit(tool, part), tool)]) for part, tool in parts)
+                continue
         if fitting and groups and not groups[-1][1]:
             # "got chickpeas, spinach and coconut milk, what can i cook": the words before the request are its own
             groups[-1] = (f"{groups[-1][0]} {clause}", fitting)
@@ -758,6 +766,19 @@ def decide(req: ChatRequest) -> Decision:
             if chosen and score < 3:  # a second tool for the same request only when its name fits too
                 break
             calls = plan_for(tool, clause, results, context=home)
+            if (
+                len(calls) <= 1 and not made
+            ):  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+                parts = several.split(
+                    tool, clause, lambda text, t=tool: plan_for(t, text, results, context=home)
+                )
+                if parts:
+                    calls = parts
+                elif calls:
+                    several.complete(tool, calls[0], clause)  # "for the pasta": the label the filler left
+            if calls and not calls[0].ready and results:
+                several.numbers_from(tool, calls[0], [r.parsed for r in results
+                                                      if not r.failed and isinstance(r.parsed, dict)])  # fmt: skip
             if len(calls) == 1 and any(m[0] == tool["function"]["name"] for m in made):
                 continue  # this tool already ran in this turn
             calls = [c for c in calls if not any(m[0] == c.name and _same(m[1], c.json()) for m in made)]

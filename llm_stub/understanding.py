@@ -131,8 +131,9 @@ STOP = frozenset(
 )
 # A small synonym table: a user's word -> the word a tool is likely to be named or described with.
 SYNONYMS = {
-    "umbrella": ("weather", "rain"), "raincoat": ("weather",), "rain": ("weather",), "raining": ("weather",),
-    "sunny": ("weather",), "snow": ("weather",), "snowing": ("weather",), "temperature": ("weather",),
+    "umbrella": ("weather", "rain", "forecast"), "raincoat": ("weather", "forecast"), "rain": ("weather", "forecast"),
+    "raining": ("weather", "forecast"), "sunny": ("weather", "forecast"), "snow": ("weather", "forecast"),
+    "snowing": ("weather", "forecast"), "temperature": ("weather",),
     "forecast": ("weather",), "hot": ("weather",), "cold": ("weather",), "warm": ("weather",),
     "jacket": ("weather",), "sunglasses": ("weather",), "sunscreen": ("weather",), "coat": ("weather",), "windy": ("weather",), "degrees": ("weather", "temperature"),
     "trading": ("stock", "price"), "trade": ("stock", "price"), "shares": ("stock", "price"),
@@ -166,7 +167,10 @@ SYNONYMS = {
     "basket": ("cart",), "cart": ("basket",),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-_PHRASES = re.compile(r"(?i)\bwhere (?:i am|i'm|i live)\b|\bmy location\b|\baround here\b|\bnear me\b")
+_PHRASES = re.compile(
+    r"(?i)\bwhere (?:i am|i'm|im|i live|i'm at|im at)\b|\bmy location\b|\baround here\b|\bnear me\b"
+    r"|\b(?:rain|raining|snow|snowing|sunny|cold|warm|hot|weather|like)\s+(?:out\s+)?here\b"  # "will it rain here"
+)
 # Phrases that name a topic without its word: "what's it like in Oslo" asks about the weather there.
 _TOPIC_PHRASES = [
     (
@@ -343,7 +347,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PROPER = re.compile(
     r"\b[A-Z][\w'&À-ÿ-]*(?:\s+(?:[A-Z][\w'&À-ÿ-]*|[A-Z0-9]*\d[A-Z0-9]*|de|del|da|la|le|of|upon|am|&)(?![a-z]))*"
 )
-_LOWER_PLACE = re.compile(r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])")
+_LOWER_PLACE = re.compile(
+    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])|,\s*(?=[a-z])"
+)
 _LOWER_WORDS = re.compile(r"[a-z][a-z'-]+")
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)")
 # Imperatives that start a request ("Book a table", "Send ..."): capitalised there, but not names.
@@ -402,6 +408,12 @@ _TIME_UNITS = frozenset(
     "sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks".split()
 )
 _OPERATION = re.compile(r"\d\s*(?:[-+*/^×÷x]|\*\*)\s*\(?\s*-?\d")
+# "670 times 909", "12 plus 7": a sum said in words is an expression too (its value written with symbols)
+_SAID_OPERATION = re.compile(
+    r"(?i)(?<![\w.])(-?\d+(?:\.\d+)?)\s+(plus|minus|times|multiplied by|divided by)\s+"
+    r"(-?\d+(?:\.\d+)?)(?![\w.])"
+)
+_SAID_OPERATORS = {"plus": "+", "minus": "-", "times": "*", "multiplied by": "*", "divided by": "/"}
 _SCORE_CUES = re.compile(
     r"(?i)\b(?:beat|beats|won|win|wins|lost|lose|loses|drew|draw|vs?\.?|versus|against|score[sd]?|"
     r"defeated|thrashed|match|game|final|goals?|points|at home|away|hammered|edged)\b"
@@ -530,6 +542,23 @@ def entities(text: str) -> tuple[Entity, ...]:
     maybe_currency = lowered & _CURRENCY_WORDS.keys() or re.search(r"[A-Z]{3}", text)
     if lowered & _DATE_WORDS or (digits and _DIGIT_DATE.search(text)) or knowledge.clock_times(text):
         for when in knowledge.dates_in(text):  # dateparser: "6:45 tomorrow", "next friday", "the 28th"
+            bare = re.search(r"(?i)\s+at\s+\d{1,2}$", when.text) or re.match(
+                rf"(?i)^\d{{1,2}}\s+(?:on\s+)?(?=(?:{_DAYS}|today|tomorrow)\b)", when.text
+            )
+            count = re.match(r"^\d{1,2}\s+(?=at\s+\d)", when.text)
+            if (
+                count and when.has_time and not when.has_date
+            ):  # "a table for 5 at 7pm": 5 is how many, not a day
+                bare = count
+            if bare and (not when.has_time or bare is count):
+                # "thursday at 1", "5 on friday": dateparser reads the hour as a day of the month (7 January);
+                # the day is the date, and the hour, without am or pm, stays unread rather than guessed
+                rest = when.text[: bare.start()] if bare.end() == len(when.text) else when.text[bare.end() :]
+                day = next(iter(knowledge.dates_in(rest)), None)
+                if day is None:
+                    continue
+                at = when.start + (0 if bare.end() == len(when.text) else bare.end()) + day.start
+                when = day.__class__(day.text, at, day.value, day.has_date, day.has_time)
             a, b = when.start, when.start + len(when.text)
             if not _claimed(spans, a, b):
                 unit = "datetime" if when.has_date and when.has_time else "time" if when.has_time else "date"
@@ -553,6 +582,11 @@ def entities(text: str) -> tuple[Entity, ...]:
             else:
                 found.append(Entity("number", text[a:b], value, a))
                 spans.append((a, b))
+    if digits and _SAID_OPERATION.search(text):
+        for m in _SAID_OPERATION.finditer(text):
+            if not _claimed(spans, *m.span()):
+                value = f"{m.group(1)} {_SAID_OPERATORS[m.group(2).lower()]} {m.group(3)}"
+                found.append(Entity("expression", m.group(0), value, m.start()))
     for kind, pattern in _PATTERNS:
         if (
             not digits
@@ -580,7 +614,13 @@ def entities(text: str) -> tuple[Entity, ...]:
             if kind == "score":
                 if not _SCORE_CUES.search(text) and not re.search(r"[A-Z]\w*\s+$", text[:a]):
                     continue  # "12-7" with no game in sight: arithmetic
-                found.append(Entity("score", raw, (int(m.group(1)), int(m.group(2))), a))
+                sets = re.match(
+                    r"(?:[ ,]+\d{1,3}\s*[-–]\s*\d{1,3}(?![\d.:/-]))+", text[b:]
+                )  # "6-4 7-5": the sets
+                said = raw + sets.group(0) if sets and not _claimed(spans, a - 1, a) else raw
+                found.append(
+                    Entity("score", raw, (int(m.group(1)), int(m.group(2))), a, " ".join(said.split()))
+                )
                 spans.append((a, b))
                 continue
             if kind == "quoted":
@@ -637,6 +677,10 @@ def entities(text: str) -> tuple[Entity, ...]:
             spans.append((a, b))
     for m in _LOWER_PLACE.finditer(text):
         a = m.end()
+        if m.group(0).startswith(",") and not any(
+            e.kind in ("city", "country") and e.start + len(e.text) == m.start() for e in found
+        ):
+            continue  # "in oslo, lima and quito": a comma lists places only after a place
         tokens = []
         for w in text[a : a + 60].split()[:3]:
             if not _LOWER_WORDS.fullmatch(w.rstrip(".,;:!?")):
@@ -733,10 +777,13 @@ _SARCASM_STRONG = re.compile(
 _SARCASM_WEAK = re.compile(
     r"(?i)\b(?:oh|yeah|ah|wow|just|well)\s*,?\s+(?:great|perfect|wonderful|brilliant|fantastic|lovely|super|"
     r"marvell?ous|amazing|awesome)\b|\bthanks a lot\b|\b(?:love|loving) (?:it )?(?:when|how)\b"
+    # "great, the zip broke on day two": praise as a sentence's first word, then the complaint
+    r"|^\s*(?:great|perfect|wonderful|brilliant|fantastic|lovely|super|amazing|awesome|nice|terrific)\s*[,!.]"
 )
 _BAD_EVENT = re.compile(
     r"(?i)\b(?:another|delay(?:ed|s)?|late|cancel+ed|broke|broken|crash(?:ed|es)?|stuck|queue|traffic|outage|"
-    r"lost|missed|spilled|overcharged|waiting|waited|dies|died|dead)\b"
+    r"lost|missed|spilled|overcharged|waiting|waited|dies|died|dead|snapped|cracked|tore|ripped|fell off|came off|"
+    r"fell apart|came apart|stopped working|leak(?:s|ed)?|jammed|wore out)\b"
 )
 
 
@@ -1002,7 +1049,7 @@ _ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
                             r"|father|brother|sister|friend|boss|dog|cat|pet)(?:'s)?\s+(?:\w+\s+)?(?:is\s+|who is\s+|aged\s+)?$")),
     ("self", re.compile(r"(?i)\b(?:i'm|i am|im|i turned|me,?|for me|myself)\s+(?:aged\s+)?$")),
 ]  # fmt: skip
-_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|thrashed|hammered|edged(?: past)?|overcame|won against|"
+_BEAT = re.compile(r"(?i)\s+(?:beat|beats|defeated|defeats|def\.?|thrashed|hammered|edged(?: past)?|overcame|won against|"
                    r"got the better of|saw off)\s+")  # fmt: skip
 _LOST = re.compile(
     r"(?i)\s+(?:lost|lose|loses|fell|were beaten|was beaten)(?:\s+\d{1,3}\s*[-–]\s*\d{1,3})?"
@@ -1047,6 +1094,10 @@ def roles(reading: Reading) -> dict[int, frozenset[str]]:
             m = cue.search(before)
             if m:
                 out.setdefault(entity.start, set()).add(m.group(1).lower() if role == "relation" else role)
+        if entity.kind == "currency" and re.search(r"(?i)\b(?:in|as)\s+$", before):
+            out.setdefault(entity.start, set()).add(
+                "destination"
+            )  # "my balance in euros": what to convert into
     teams = [e for e in reading.entities if e.kind in _NAMED]
     for a, b in zip(teams, teams[1:], strict=False):
         between = text[a.start + len(a.text) : b.start]
@@ -1181,6 +1232,9 @@ _FILLER_TAIL = re.compile(
 )
 
 
+_SELF_MEMBER = re.compile(r"(?i)(?:^|[,;:]\s*|\band\s+)(i'm|i am|im|me|myself)\b(?=[\s,]+(?:aged\s+)?\d)")
+
+
 def segments(text: str, people: bool) -> list[Segment]:
     """The records of a list in ``text``: people (each anchored on a person's name, with what follows it:
     "Kim (designer)", "Omar, our QA") or counted things ("two flat whites and a muffin")."""
@@ -1189,7 +1243,14 @@ def segments(text: str, people: bool) -> list[Segment]:
     if colon and colon.end() < len(text) and len(text[: colon.start()].split()) <= 6:
         start = colon.end()  # "standup today: Kim, Omar and Beth": the list comes after the colon
     region = text[start:]
-    people_at = [e.start for e in entities(text) if e.kind == "person"] if people else []
+    found = entities(text) if people else ()
+    people_at = [e.start for e in found if e.kind == "person"]
+    if (
+        people_at
+    ):  # a list of people: "Rosa (PM), Ken from QA": a name the lists of given names lack is one too
+        people_at += [e.start for e in found if e.kind == "name"]
+    if people:  # "I'm 41, my husband Luis is 43": the speaker is a member of the list too
+        people_at += [m.start(1) for m in _SELF_MEMBER.finditer(text)]
     parts: list[tuple[int, str]] = []
     cursor = 0
     for m in list(_LIST_SPLIT.finditer(region)) + [None]:
