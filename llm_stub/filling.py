@@ -863,6 +863,13 @@ class Filler:
         kinds = wants(name, schema)
         if not kinds and (self.role or set(_name_parts(name)) & _SIDE_WORDS):
             kinds = _NAMED_KINDS  # "away_team", "winner", "child_name": a name in that role
+        if (
+            kinds
+            and "person" not in kinds
+            and self.role in ("home", "away", "winner", "loser")
+            and any(e.kind == "person" and self.role in self.roles_of(e) for e in self.reading.entities)
+        ):  # "Porto lost 1-4 to Everton": a side of a game is a team, even when its name is a given name
+            kinds = (*kinds, "person")
         if self.role in ("winner", "loser") and kinds == _NAMED_KINDS:  # the winner is one of the sides named
             side = next((e for e in self.reading.entities if self.role in self.roles_of(e)), None)
             if side is None and self.role == "winner":
@@ -1071,8 +1078,13 @@ class Filler:
                 named = [e for e in self.reading.entities if e.kind == "currency"]
                 if code is None and len(named) >= 2:  # "GBP to EUR": the first is converted from
                     code = named[0].value
-                if code is None:  # one currency and no amount: the one converted to ("how about yen")
-                    return _BLOCKED if named or phrases.target_unit(text) else None
+                if code is None:  # one currency and no amount: the one converted to ("how about yen"), so the
+                    # words give no origin; a tool result in hand may ("balance in euros" after get_balance)
+                    return (
+                        _BLOCKED
+                        if (named or phrases.target_unit(text)) and not (self.records or self.results)
+                        else None
+                    )
         elif role == "destination":
             target = None
             if amount is not None:

@@ -427,7 +427,7 @@ _MORE_HINTS = frozenset(
     came suggest suggested
     recommend recommended mention mentioned gave picked chose propose proposed thought named called said saying
     remind name names there date eat drink around towns cities places vegan vegetarian food field industry sector
-    area spelt can't cant cannot shouldn't mustn't don't dont""".split()
+    area spelt can't cant cannot not shouldn't mustn't don't dont""".split()
 )
 _WORD_OF = re.compile(r"[a-z](?:[a-z'’]*[a-z])?")
 

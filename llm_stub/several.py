@@ -219,6 +219,15 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
     if len(parts) < 2:
         return None
     whole = read(clause).entities
+    # never cut inside one thing the words name: "tomorrow, half seven" is one date-time, not two requests
+    for e in whole:
+        end = e.start + len(e.text)
+        for i in range(len(spans) - 1, 0, -1):
+            if e.start < spans[i - 1][1] and end > spans[i][0]:
+                spans[i - 1 : i + 1] = [(spans[i - 1][0], spans[i][1])]
+                parts[i - 1 : i + 1] = [clause[spans[i - 1][0] : spans[i - 1][1]]]
+    if len(parts) < 2:
+        return None
 
     def places(i: int) -> list:
         return [e for e in whole if spans[i][0] <= e.start < spans[i][1]]

@@ -176,7 +176,9 @@ def test_a_required_value_the_text_does_not_give_is_declined_not_invented(client
     r = ask(client, "Book a table, name: Ada Lovelace.", response_format=schema_format(schema, strict=strict))
     message = r.choices[0].message
     said = message.refusal if strict else json.loads(message.content)["error"]
-    assert "member id" in said and "party size" in said and "name" not in said.split("fill in")[1].split(".")[0]
+    assert (
+        "member id" in said and "party size" in said and "name" not in said.split("fill in")[1].split(".")[0]
+    )
     assert "real model" in said
     assert (message.content is None) == bool(strict) and r.choices[0].finish_reason == "stop"
 
@@ -187,7 +189,9 @@ def test_parse_surfaces_the_decline_as_a_refusal(client):
         party_size: int
 
     r = client.chat.completions.parse(
-        model=MODEL, messages=[{"role": "user", "content": "book a table for friday"}], response_format=Booking
+        model=MODEL,
+        messages=[{"role": "user", "content": "book a table for friday"}],
+        response_format=Booking,
     )
     message = r.choices[0].message
     assert message.parsed is None and message.content is None
@@ -271,9 +275,7 @@ def test_strict_checks_nested_objects_with_their_context(client):
     )
 
 
-@pytest.mark.parametrize(
-    "keyword, value", [("minLength", 2), ("allOf", [{"type": "string"}])]
-)
+@pytest.mark.parametrize("keyword, value", [("minLength", 2), ("allOf", [{"type": "string"}])])
 def test_strict_rejects_unsupported_keywords(client, keyword, value):  # `default` is accepted (issue 18)
     schema = copy.deepcopy(REVIEW_SCHEMA)
     schema["properties"]["sentiment"][keyword] = value
@@ -599,7 +601,14 @@ _FILM_PROMPTS = [
 @given(
     prompt=st.sampled_from(_FILM_PROMPTS),
     title=st.sampled_from(
-        ["The Godfather", "A Quiet Place", "The Grand Budapest Hotel", "Blade Runner", "An American Tail", "Alien"]
+        [
+            "The Godfather",
+            "A Quiet Place",
+            "The Grand Budapest Hotel",
+            "Blade Runner",
+            "An American Tail",
+            "Alien",
+        ]
     ),
     year=st.integers(1920, 2030),
     rating=st.integers(10, 99).map(lambda n: n / 10),
@@ -609,9 +618,13 @@ def test_the_users_own_title_year_and_rating_land_in_their_fields(client, prompt
     # number that can be a year, a rating field the number next to "rated", "Rating:", "stars" or "/10"), and a
     # title keeps its article ("The Godfather", not "Godfather")
     text = prompt.format(title=title, year=year, rating=rating)
-    parsed = client.chat.completions.parse(
-        model=MODEL, messages=[{"role": "user", "content": text}], response_format=_Film
-    ).choices[0].message.parsed
+    parsed = (
+        client.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": text}], response_format=_Film
+        )
+        .choices[0]
+        .message.parsed
+    )
     assert (parsed.year, parsed.rating) == (year, rating), text
     if not text.startswith(title) or " " in title:  # one capitalised word opening a sentence is no name
         assert parsed.title == title, text
@@ -630,9 +643,13 @@ def test_a_title_from_the_texts_first_words_stops_at_its_verb_or_clause(client, 
     class Note(BaseModel):
         title: str
 
-    parsed = client.chat.completions.parse(
-        model=MODEL, messages=[{"role": "user", "content": text}], response_format=Note
-    ).choices[0].message.parsed
+    parsed = (
+        client.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": text}], response_format=Note
+        )
+        .choices[0]
+        .message.parsed
+    )
     assert parsed.title == title
 
 

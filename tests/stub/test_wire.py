@@ -324,7 +324,9 @@ def test_client_leaving_mid_stream(stub, capfd):
         for _ in range(3):
             with socket.create_connection((url.hostname, url.port), timeout=20) as s:
                 essay = chat(
-                    "Write a long essay about rivers, mountains and the sea.", stream=True, max_completion_tokens=3000
+                    "Write a long essay about rivers, mountains and the sea.",
+                    stream=True,
+                    max_completion_tokens=3000,
                 )
                 s.sendall(post(essay))
                 seen = b""
