@@ -33,11 +33,12 @@ def messages_of(case: dict) -> list[dict]:
 
 
 def reply_to(messages: list[dict]) -> str:
+    from llm_stub.catalog import plain_model
     from llm_stub.generate import draft
     from llm_stub.replies import ReplyBook
     from llm_stub.request import parse_chat_request
 
-    req = parse_chat_request({"model": "gpt-4o-mini", "messages": messages})
+    req = parse_chat_request({"model": plain_model(), "messages": messages})
     return draft(req, ReplyBook(), 0).content or ""
 
 

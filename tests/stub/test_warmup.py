@@ -27,11 +27,11 @@ def test_a_request_during_the_warm_up_gets_the_same_answer_as_after_it() -> None
         """
         import json
         from openai import OpenAI
-        from llm_stub import StubServer, warmup
+        from llm_stub import StubServer, catalog, warmup
 
         def ask(client):
             reply = client.chat.completions.create(
-                model="gpt-4o-mini", seed=7,
+                model=catalog.plain_model(), seed=7,
                 messages=[{"role": "user", "content": "what time is it in Lisbon at 6:45 tomorrow?"}],
             )
             return reply.choices[0].message.content, reply.usage.prompt_tokens
