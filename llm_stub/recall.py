@@ -169,17 +169,43 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _told(messages: list[dict]) -> list[tuple[str, str]]:
+    """(role, text) of every message that may tell something about the user, in order: the standing
+    instructions read in the first person ("The user lives in Porto" as "I live in Porto"), the user's own
+    messages with their typing evened out ("im" as "i'm"), the assistant's replies (read only for what they
+    restate: "your locker code is 4417")."""
+    out = []
+    for m in messages:
+        role = m.get("role")
+        if role not in ("system", "developer", "user", "assistant"):
+            continue
+        text = content_text(m.get("content"))
+        if not text.strip():
+            continue
+        if role in ("system", "developer"):
+            text = first_person(text)
+            if not text:
+                continue
+        elif role == "user":
+            text = _without_filler(_evened(text))  # "i work as a nurse btw": the aside is no part of the job
+        out.append((role, text))
+    return out
+
+
 def known_facts(messages: list[dict]) -> dict[str, object]:
     """What the conversation says about the user: the latest value of each fact; every like and dislike.
 
     A later statement replaces an earlier one of the same kind ("i moved to bristol"), and so does a
-    correction of a value said before ("actually it's the 15th, not the 12th", "sorry, i meant blue" right
-    after the value it corrects)."""
+    correction of a value said before ("actually it's the 15th, not the 12th"), also one that does not
+    repeat the noun ("actually make it thursday", "no wait, 4pm", "scratch that, teal"): it replaces the
+    latest value of the same kind (a day, a time, a number, a place, a word). Counts change by what is said
+    later ("we just had twins", "we adopted another dog"). The system and developer messages count as told
+    first; the user's messages after them."""
     known: dict[str, object] = {}
     for text in reversed(_texts(messages, ("system", "developer"))):
-        told = _INSTRUCTED_NAME.search(text)
-        if told:
-            known["name"] = told.group(1)
+        told_name = _INSTRUCTED_NAME.search(text)
+        if told_name:
+            known["name"] = told_name.group(1)
             break
     likes: list[str] = []
     dislikes: list[str] = []
@@ -187,50 +213,60 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     relations: dict[str, str] = {}
     ages: dict[str, str] = {}
     counts: dict[str, int] = {}
+    changes: dict[str, list[str]] = {}  # how a count changed, as told ("twins", "2 more on the way")
     food: dict[str, list[str]] = {}
     dates: dict[str, str] = {}
-    last: tuple[dict, str, int] | None = None  # the table and key of the value set last, and in which message
-    for turn, text in enumerate(_user_texts(messages)):
-        text = _without_filler(text)  # "i work as a nurse btw": the aside is no part of the job
+    things: dict[str, str] = {}  # "my locker code is 4417": anything else the user's is said to be
+    slots: list[tuple[dict, str]] = []  # the table and key of each value set, in order (for corrections)
+
+    def set_(table: dict, key: str, value: str) -> None:
+        table[key] = value
+        slots.append((table, key))
+
+    for role, text in _told(messages):
+        if role == "assistant":
+            for noun, value in restated(text):
+                if noun not in things:
+                    set_(things, noun, value)
+            continue
         told = facts(text)
         more = more_facts(text)
-        if not told and not more:  # "actually it's blue, not green": a value said before, replaced
-            if not _correct(text, known, favourites, relations, dates) and last and last[2] == turn - 1:
-                _meant(text, last[0], last[1])
+        if not told and not more and role == "user":  # "actually it's blue, not green": a value replaced
+            if not _correct(text, known, favourites, relations, dates, things):
+                _corrected(text, slots)
         for fact in told:
             if fact.kind == "likes":
                 likes.append(fact.value)
             elif fact.kind == "dislikes":
                 dislikes.append(fact.value)
             elif fact.kind == "favourite":
-                favourites[fact.detail] = fact.value
-                last = (favourites, fact.detail, turn)
+                set_(favourites, fact.detail, fact.value)
             elif fact.kind == "relation":
-                relations[fact.detail] = fact.value
-                last = (relations, fact.detail, turn)
+                set_(relations, fact.detail, fact.value)
             elif fact.kind == "relation_age":
                 ages[fact.detail] = fact.value
             else:
-                known[fact.kind] = fact.value
-                last = (known, fact.kind, turn)
+                set_(known, fact.kind, fact.value)
                 if fact.kind == "job":
                     known.pop("activity", None)
         for _at, kind, detail, value in more:
             if kind == "named":
-                relations[detail] = str(value)
-                last = (relations, detail, turn)
+                set_(relations, detail, str(value))
             elif kind == "count":
                 counts[detail] = int(value)  # type: ignore[call-overload]
+                changes.pop(detail, None)
+            elif kind == "count_more":
+                _count_more(counts, changes, detail, str(value))
             elif kind == "food":
                 food.setdefault(detail, [])
                 if value not in food[detail]:
                     food[detail].append(str(value))
             elif kind == "date":
-                dates[detail] = str(value)
-                last = (dates, detail, turn)
+                set_(dates, detail, str(value))
+            elif kind == "thing":
+                set_(things, detail, str(value))
             else:
-                known[kind] = value
-                last = (known, kind, turn)
+                set_(known, kind, str(value))
                 if kind in ("job", "activity"):
                     known.pop("activity" if kind == "job" else "job", None)
     if likes:
@@ -241,8 +277,10 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     known["relation"] = relations
     known["relation_age"] = ages
     known["count"] = counts
+    known["count_changes"] = changes
     known["food"] = food
     known["date"] = dates
+    known["thing"] = things
     return known
 
 
@@ -295,33 +333,11 @@ def _without_filler(text: str) -> str:
 _FILLER_WORDS = ("btw", "fyi", "lol", "tbh", "haha", "imo")
 
 
-# "sorry, i meant blue", "no wait, make that 10", "make it the 15th": the value just said, replaced
-_MEANT = re.compile(
-    r"(?i)^\s*(?:(?:sorry|oops|no|wait|actually|correction|my bad|ugh)[,!.]?\s*)*(?:i meant|i mean|make (?:that|it)|"
-    r"change (?:that|it) to|it's actually|it is actually|its actually|actually it's|actually its)\s+(?:the\s+)?"
-    r"([\w'-]+(?:\s+[\w'-]+)?)\s*[.!]*\s*$"
-)
 _NOT_VALUES = frozenset(
     "quick quicker short shorter long longer brief briefer simple simpler easy easier formal casual "
     "funny funnier bigger smaller louder softer faster slower bold sound work".split()
 )
 _DAY_TOKEN = re.compile(r"(?i)\b\d{1,2}(?:st|nd|rd|th)?\b")
-
-
-def _meant(text: str, table: dict, key: str) -> None:
-    m = _MEANT.match(text)
-    old = table.get(key)
-    if not m or not isinstance(old, str):
-        return
-    new = re.sub(r"(?i)\s+(?:please|pls|thanks|instead)$", "", m.group(1))
-    if any(
-        fold(w) in STOP or fold(w) in _NOT_VALUES or fold(w) in knowledge.lexicon() for w in new.split()
-    ) or bool(re.search(r"\d", new)) != bool(re.search(r"\d", old)):
-        return  # "make it quick", "make it shorter", a number for a word: not a value of that kind
-    if _DAY_TOKEN.fullmatch(new) and _DAY_TOKEN.search(old):
-        table[key] = _DAY_TOKEN.sub(new, old, count=1)
-    else:
-        table[key] = new[:1].upper() + new[1:] if old[:1].isupper() else new
 
 
 def _same_thing(a: str, b: str) -> bool:
@@ -417,17 +433,17 @@ _MAY_ASK_MORE = re.compile(
     r"|(?:food|dietary)\s+(?:restriction|requirement|need|allergies|preference)"
     r"|(?:near|around|close to)\s+(?:me|home|here|where)|(?:is|are)\s+there\s+(?:anything|any\s+foods?)"
     r"|remind me|what were you saying|am i (?:vegan|vegetarian)|names?\s+of\b|\bwhat\s+did\s+(?:i|we)\b"
-    r"|what\s+(?:field|industry|sector|area)\s+do\s+i|what\s+(?:my|our)\s+\w+(?:\s+\w+)?\s+(?:is|was)|(?:what|which)\s+allergies"
+    r"|(?:what|which)\s+(?:time|day)(?:'s|’s|s|\s+(?:is|was|will))|what\s+(?:field|industry|sector|area)\s+do\s+i|what\s+(?:my|our)\s+\w+(?:\s+\w+)?\s+(?:is|was)|(?:what|which)\s+allergies"
 )
 # Words one of _MAY_ASK_MORE's questions holds: most requests hold none of them, and a set of a message's words
-# costs a tenth of that pattern's search ("when" is not one: the dates asked about are "my"/"our" ones).
+# costs a tenth of that pattern's search ("when" and "time" are: "when's the dentist?", "what time is the exam?").
 _MORE_HINTS = frozenset(
     """my our i i'm im many spell spelling spelled allergic allergy allergies diet dietary restriction restrictions
     requirement requirements day days daytrip daytrips trip trips getaway getaways weekend near nearby close did
     came suggest suggested
     recommend recommended mention mentioned gave picked chose propose proposed thought named called said saying
     remind name names there date eat drink around towns cities places vegan vegetarian food field industry sector
-    area spelt can't cant cannot not shouldn't mustn't don't dont""".split()
+    area spelt can't cant cannot not shouldn't mustn't don't dont when when's whens when’s time time's time’s day's day’s""".split()
 )
 _WORD_OF = re.compile(r"[a-z](?:[a-z'’]*[a-z])?")
 
@@ -491,7 +507,7 @@ def _from_history(messages: list[dict], texts: list[str], words: frozenset[str])
             if not any(abs(m.start() - a) < 3 for a, _, _ in asked):
                 asked.append((m.start(), kind, (m.group(1) if m.groups() else "").lower()))
     if not asked:
-        return said_value(question, messages)
+        return said_value(question, messages) or _thing(question, messages)
     known = known_facts(messages)
     answers: list[str] = []
     for _, kind, detail in sorted(asked):
@@ -592,6 +608,15 @@ def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[st
         return "", False
     if kind == "food":
         food: dict = known["food"]  # type: ignore[assignment]
+        if _ASK_ALLERGY.search(question) and not _ASK_ALL_FOOD.search(question):
+            # "what am i allergic to?": the allergies only (a diet is no allergy)
+            if food.get("allergy"):
+                return _food_sentence({"allergy": food["allergy"]}), True
+            other = {k: v for k, v in food.items() if v}
+            besides = f" (you did tell me {_food_sentence(other)[len('You told me ') : -1]})" if other else ""
+            return f"You haven't told me about any allergies{besides}.", bool(other)
+        if _ASK_DIET.search(question) and food.get("diet"):
+            return _food_sentence({"diet": food["diet"]}), True
         if any(food.values()):
             return _food_sentence(food), True
         return "You haven't told me about any allergies or foods you avoid.", False
@@ -600,7 +625,13 @@ def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[st
         key = next((k for k in dates if k == detail or k.split()[0] == detail.split()[0]), None)
         if key is not None:
             value = dates[key]
-            on = "" if re.match(r"(?i)(?:next|this)\b", value) else "on "
+            on = (
+                ""
+                if re.match(r"(?i)(?:next|this)\b", value)
+                else "at "
+                if _TIME_VALUE.match(value)
+                else "on "
+            )
             return f"You told me your {key} is {on}{value}.", True
         if detail in ("name", "age", "job", "home"):
             return "", False
@@ -618,6 +649,9 @@ def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[st
         total = sum(n for n, _ in parts)
         listed = _join([_counted(n, k) for n, k in parts])
         if len(parts) == 1:
+            changed = known["count_changes"].get(parts[0][1], [])
+            if changed:
+                return _changed_count(parts[0][0], parts[0][1], changed), True
             return f"You told me you have {listed}.", True
         return f"{total} in total: {listed}.", True
     if kind == "spell":
@@ -877,6 +911,9 @@ _COUNTED = re.compile(
 _FOOD = [
     ("allergy", re.compile(r"(?i)\b(?:i'?m|i am|im)\s+(?:\w+ly\s+|also\s+|so\s+)?allergic to\s+([^.;!?]+?)"
                            r"(?=\s*(?:[.;!?]|$|,?\s*\b(?:and|but|so)\s+(?:i|my|i'm|im)\b|\bbtw\b))")),
+    # "also allergic to shellfish", "and allergic to cats": a clause without its subject is the speaker's
+    ("allergy", re.compile(r"(?i)(?:^|[.!;]\s*|\b(?:and|also|plus|oh|btw)\s+)(?:also\s+|very\s+|severely\s+)?allergic to\s+"
+                           r"([^.;!?]+?)(?=\s*(?:[.;!?]|$|,?\s*\b(?:and|but|so)\s+(?:i|my|i'm|im)\b|\bbtw\b))")),
     ("allergy", re.compile(r"(?i)\bi\s+have\s+(?:an?\s+|a severe\s+)?([a-z]+(?:\s+[a-z]+)?)\s+allergy\b")),
     ("avoid", re.compile(r"(?i)\bi\s+(?:can't|cannot|can not|cant|don't|do not|dont|shouldn't|mustn't|never)\s+"
                          r"(?:eat|have|drink|tolerate|digest)\s+([^.;!?]+?)(?=\s*(?:[.;!?]|$|,|\b(?:and|but|so|because)\s+(?:i|my)\b|\bbtw\b))")),
@@ -886,14 +923,23 @@ _FOOD = [
     ("diet", re.compile(r"(?i)\bi\s+(?:only\s+)?eat\s+(halal|kosher)\b")),
     ("diet", re.compile(r"(?i)\bi\s+(?:don't|do not|dont)\s+eat\s+(meat|fish|pork|dairy)\b")),
 ]  # fmt: skip
+_TIME = r"\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d|noon|midday"
 _DATE_VALUE = (
     r"((?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)?"
     r"(?:,?\s+\d{4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
-    r"|(?:next|this)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"|(?:(?:next|this)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    rf"|{_TIME})(?:\s+at\s+(?:{_TIME}))?\b"
 )
+# "my birthday's on 3 march", "the dentist is on the 12th", "my meeting with sam is on tuesday", "my haircut is at 3pm"
+_EVENT = r"([a-z]+(?:\s+(?:day|party|date|appointment|meeting|check-?up|exam|interview|booking|reservation|lesson|class))?)"
 _EVENT_DATE = re.compile(
-    rf"(?i)\b(?:my|our)\s+([a-z]+(?:\s+day|\s+party|\s+date)?)(?:'s|’s|\s+is|\s+falls|s(?=\s+on\b))\s+(?:on\s+|in\s+)?"
-    rf"{_DATE_VALUE}"
+    rf"(?i)\b(?:my|our|the)\s+{_EVENT}(?:\s+with\s+[A-Za-z][\w'-]*)?(?:'s|’s|\s+is|\s+falls|s(?=\s+(?:on|at)\b))\s+"
+    rf"(?:now\s+)?(?:on\s+|in\s+|at\s+)?{_DATE_VALUE}"
+)
+# "i have a dentist appointment on the 12th", "i've got my interview at 10am"
+_HAVE_EVENT = re.compile(
+    rf"(?i)\b(?:i|we)\s*(?:have|'ve got|have got|got|'ve)\s+(?:a|an|my|our)\s+{_EVENT}(?:\s+with\s+[A-Za-z][\w'-]*)?"
+    rf"\s+(?:on|at|this|next)\s+{_DATE_VALUE}"
 )
 _BORN_ON = re.compile(rf"(?i)\bi was born on\s+{_DATE_VALUE}")
 _SURNAME = re.compile(
@@ -920,6 +966,9 @@ _HOME_MORE = [
     re.compile(r"(?i)\b(?:we|i)(?:'ve|\s+have)?\s+(?:just\s+|recently\s+|finally\s+)?(?:moved|relocated)\s+to\s+"
                r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
     re.compile(r"(?i)\bwe\s+(?:live|reside)\s+in\s+([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
+    # "i'm from porto originally but live in lisbon now": the speaker's clause goes on without its subject
+    re.compile(r"(?i)\b(?:i'?m|i am|i was|i grew up)\b[^.!?;]*?\b(?:but|and)\s+(?:now\s+)?(?:live|reside|living)\s+in\s+"
+               r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
 ]  # fmt: skip
 _EMPLOYER_LOWER = re.compile(
     r"(?i)\b(?:i\s+work|i'?m\s+working|i am working|(?:i'?m|i am|im)\s+an?\s+[a-z ]+?)\s+(?:at|for)\s+([a-z][\w&'-]*)"
@@ -928,7 +977,7 @@ _MORE_CUES = re.compile(
     r"(?i)\b(?:called|named|allergic|allergy|can'?t|cannot|can not|don'?t|do not|never|shouldn't|mustn't|vegan|"
     r"vegetarian|veggie|pescatarian|coeliac|celiac|diabetic|halal|kosher|free|intolerant|born|name|been|now|"
     r"these days|nowadays|living|based|settled|moved|relocated|live|reside|work|working|have|got|own|'ve|my|our|"
-    r"i'?m|im|i am)\b"
+    r"i'?m|im|i am|the|is|another|more|twins|triplets|had|welcomed|your)\b"
 )
 
 
@@ -1008,6 +1057,14 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
         event = m.group(1).lower()
         if event not in ("name", "age", "job", "home", "surname") and fold(event.split()[0]) not in STOP:
             found.append((m.start(), "date", event, m.group(2).strip()))
+    for m in _HAVE_EVENT.finditer(text):
+        if fold(m.group(1).split()[0]) not in STOP:
+            found.append((m.start(), "date", m.group(1).lower(), m.group(2).strip()))
+    for m in _MY_THING.finditer(text):
+        noun = m.group(1).lower()
+        if not _NOT_THINGS.match(noun) and not any(at == m.start() for at, *_ in found):
+            found.append((m.start(), "thing", noun, m.group(2)))
+    found += _count_changes(text)
     for m in _BORN_ON.finditer(text):
         found.append((m.start(), "date", "birthday", m.group(1).strip()))
     for m in _SURNAME.finditer(text):
@@ -1049,7 +1106,8 @@ _ASKED_MORE: list[tuple[str, re.Pattern[str]]] = [
                         r"(?:can't|cannot|cant|shouldn't)|what(?:'s| is|s)\s+my\s+diet|(?:my|any)\s+(?:food|dietary)\s+"
                         r"(?:restrictions?|requirements?|needs|allergies|preferences)|"
                         r"(?:what are |do i have any |any )(?:my\s+)?allergies|(?:what|which) allergies (?:do|did) i|am i (?:vegan|vegetarian|allergic))")),
-    ("date", re.compile(r"(?i)\bwhen(?:'s| is|s| was| will be|’s)\s+(?:my|our)\s+([a-z]+(?:\s+day|\s+party)?)\b")),
+    ("date", re.compile(r"(?i)\bwhen(?:'s| is|s| was| will be|’s)\s+(?:my|our|the)\s+([a-z]+(?:\s+day|\s+party)?)\b")),
+    ("date", re.compile(r"(?i)\b(?:what|which)\s+(?:time|day)(?:'s|’s|\s+(?:is|was|will be))\s+(?:my|our|the)\s+([a-z]+)\b")),
     ("date", re.compile(r"(?i)\bwhat(?:'s| is|s)?\s+(?:the\s+)?(?:date|day)\s+(?:of|is)\s+(?:my|our)\s+([a-z]+(?:\s+day)?)\b")),
     ("count", re.compile(r"(?i)\bhow many\s+([a-z]+(?:\s*(?:,|and|or|&|\+|plus)\s*[a-z]+)*)\s+(?:do|did|have)\s+(?:i|we)\s+"
                          r"(?:have|got|own)\b")),
@@ -1167,3 +1225,291 @@ def own_words(messages: list[dict], question: str) -> str | None:
 
 
 _PATTERNS += [p for _, p in _ASKED_MORE] + _ASK_OWN_THING + [_ASK_ABOUT]
+
+
+# --------------------------------------------------------------------------- how facts reach the reading
+_EVENED = {"im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "didnt": "didn't", "doesnt": "doesn't",
+           "isnt": "isn't", "wasnt": "wasn't", "id": "i'd"}  # fmt: skip
+_UNAPOSTROPHED = re.compile(r"\b(?:im|ive|dont|cant|didnt|doesnt|isnt|wasnt)\b")
+
+
+def _evened(text: str) -> str:
+    """ "im from porto", "i dont eat pork": the apostrophes a learner leaves out, put back (lower case only:
+    "IM" is no "I'm")."""
+    return _UNAPOSTROPHED.sub(lambda m: _EVENED[m.group(0)], text)
+
+
+# Standing instructions describing the user in the third person: "The user lives in Porto and works as a nurse.",
+# "The customer's name is Ana. She is allergic to sesame." Read as if the user had said it ("I live in Porto
+# and I work as a nurse."), so every fact the user can state, the instructions can state too.
+_THIRD_PERSON = re.compile(
+    r"(?i)^(?:the\s+)?(?:user|customer|learner|student|client|person\s+you(?:'re|\s+are)\s+(?:talking|speaking|chatting)"
+    r"\s+(?:to|with))(?:'s|’s)?\b"
+)
+_PRONOUN = re.compile(r"(?i)^(?:he|she|they)\b")
+_VERB_AFTER_AND = re.compile(
+    r"(?i)\b(and|but|also)\s+(?!is\b|has\b|was\b)([a-z]+(?:ies|es|s))(?=\s+(?:in|as|at|for|a|an|the|to|from|with|two|"
+    r"three|four|\d|[a-z]+ing\b))"
+)
+
+
+def _base_verb(verb: str) -> str:
+    low = verb.lower()
+    special = {"is": "am", "has": "have", "was": "was", "does": "do", "goes": "go", "'s": "am"}
+    if low in special:
+        return special[low]
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes", "oes")):
+        return low[:-2]
+    return low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+
+
+def _first_person_sentence(sentence: str, subject: re.Match[str]) -> str:
+    rest = sentence[subject.end() :]
+    if subject.group(0).lower().endswith(("'s", "’s")):  # "The user's name is Ana"
+        said = "my" + rest
+    else:
+        verb = re.match(r"\s+(?:(?:also|now|currently|originally|still)\s+)?([a-z']+)", rest, re.I)
+        if not verb:
+            return ""
+        said = "I " + rest[: verb.start(1)].strip() + " " + _base_verb(verb.group(1)) + rest[verb.end(1) :]
+        said = re.sub(r"^I\s+am\b", "I am", " ".join(said.split()))
+    said = _VERB_AFTER_AND.sub(lambda m: f"{m.group(1)} I {_base_verb(m.group(2))}", said)
+    return re.sub(r"(?i)\b(?:his|her|their)\b", "my", said)
+
+
+@lru_cache(maxsize=64)
+def first_person(instructions: str) -> str:
+    """The sentences of a system or developer message that describe the user, in the first person; "" if none."""
+    out: list[str] = []
+    about_user = False
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", instructions):
+        sentence = sentence.strip()
+        subject = _THIRD_PERSON.match(sentence) or (_PRONOUN.match(sentence) if about_user else None)
+        about_user = subject is not None
+        if subject:
+            said = _first_person_sentence(sentence, subject)
+            if said:
+                out.append(said if said.endswith((".", "!", "?")) else said + ".")
+    return " ".join(out)
+
+
+# "Sure, your locker code is 4417.": a value the assistant restated is one the user was heard to give
+_YOUR_THING = re.compile(
+    r"(?i)\byour\s+((?:[a-z]+\s+){0,2}[a-z]+)\s+(?:is|was)\s+(?!on\b|at\b|in\b|a\b|an\b|the\b|not\b|very\b|so\b)"
+    r"([\w@#+/:.-]*\d[\w@#+/:.-]*|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})(?=\s*(?:[,;!?]|\.(?:\s|$)|$|\s+and\b))"
+)
+_MY_THING = re.compile(_YOUR_THING.pattern.replace(r"\byour\s+", r"\b(?:my|our)\s+"))
+# nouns other kinds read (and correct) themselves: a "thing" never shadows them
+_NOT_THINGS = re.compile(
+    rf"(?i)^(?:(?:first|last|full|family|sur|middle|second)\s*name|name|surname|job|age|home|hometown|profession|"
+    rf"occupation|fav\w*(?:\s+\w+)*|favou?rite(?:\s+\w+)*|{RELATIONS})$"
+)
+
+
+def restated(text: str) -> list[tuple[str, str]]:
+    """(noun, value) an assistant reply restates about the user: "your locker code is 4417"."""
+    if "your" not in text.lower():
+        return []
+    return [
+        (m.group(1).lower(), m.group(2))
+        for m in _YOUR_THING.finditer(text)
+        if not _NOT_THINGS.match(m.group(1))
+    ]
+
+
+# A correction that does not repeat the noun: "actually make it thursday", "no wait, 4pm", "scratch that, teal",
+# "they changed it, it's the 5th now". What remains once the correcting words are taken off is the new value.
+_CORRECTING = re.compile(
+    r"(?i)\b(?:actually|no|nope|wait|sorry|oops|correction|scratch|strike|meant|mean|make|change|changed|moved|"
+    r"rescheduled|pushed|wrong|nvm|never mind|my bad|instead)\b"
+)
+_CORRECTION_LEAD = re.compile(
+    r"(?i)^\s*(?:(?:actually|no|nope|wait|sorry|oops|hmm+|um+|uh|ah|oh|ok|okay|correction|my bad|ugh|scratch that|"
+    r"strike that|never mind|nvm|i was wrong|wrong|i mean|i meant|make (?:that|it)|change (?:that|it) to|"
+    r"(?:they|we|i|you)\s+(?:changed|moved|pushed|rescheduled) it(?:\s+(?:to|back to))?|"
+    r"it(?:'s| has| was|s)?\s+(?:got\s+|been\s+|now\s+)?(?:moved|changed|pushed(?: back)?|rescheduled) to|"
+    r"it(?:'s|s| is)(?: actually| now)?|that(?:'s| is) wrong|not that)\b[\s,.!:;-]*)+"
+)
+_CORRECTION_TAIL = re.compile(
+    r"(?i)(?:[\s,]+(?:now|instead|then|please|pls|actually|lol|haha|sorry|thanks|thx|ok|with (?:an?|one|two|double) [a-z]{1,2}))+"
+    r"\s*[.!]*\s*$|\s*[.!]+\s*$"
+)  # "sorry, it's john with an h": the new spelling is the value
+_TIME_VALUE = re.compile(
+    r"(?i)^(?:at\s+)?(?:\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.]\d\d|noon|midday|midnight)$"
+)
+_DAY_VALUE = re.compile(
+    r"(?i)^(?:on\s+)?(?:the\s+)?(?:(?:next|this)\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|tomorrow\b)"
+)
+
+
+def _value_kind(value: str) -> str:
+    """What kind of value: a time, a day, a number, a place or a word (a correction replaces its own kind)."""
+    value = value.strip()
+    if _TIME_VALUE.match(value):
+        return "time"
+    if _DAY_VALUE.match(value):
+        return "day"
+    if re.fullmatch(r"[\d.,]+", value) or value.lower() in _COUNT_WORD:
+        return "number"
+    if (
+        knowledge.city(value, lowercase=value.islower()) is not None
+        or knowledge.country_code(value) is not None
+    ):
+        return (
+            "place"  # ("green" is a small town too: a lower-case word is a place only when it is a large one)
+        )
+    return "word"
+
+
+def _correction_value(text: str) -> str | None:
+    """The new value a correcting message gives without its noun, or None when it is no such correction."""
+    if "?" in text or not _CORRECTING.search(text) or _QUESTION_START.match(text):
+        return None
+    lead = _CORRECTION_LEAD.match(text)
+    if not lead:
+        return None
+    value = _CORRECTION_TAIL.sub("", text[lead.end() :]).strip(" ,.!")
+    words_ = value.split()
+    if not words_ or len(words_) > 4:
+        return None
+    if any(fold(w) in STOP and w.lower() not in ("the", "on", "at", "next", "this") for w in words_):
+        return None  # "actually, can you make it shorter": no value
+    if any(fold(w) in _NOT_VALUES or fold(w) in knowledge.lexicon() for w in words_):
+        return None
+    return value
+
+
+def _corrected(text: str, slots: list[tuple[dict, str]]) -> bool:
+    """Replace the latest value of the kind the correction gives (a day for a day, a time for a time): the
+    last thing said with that kind of value. True when something was replaced."""
+    new = _correction_value(text)
+    if new is None:
+        return False
+    kind = _value_kind(new)
+    for table, key in reversed(slots):
+        old = table.get(key)
+        if isinstance(old, str) and _value_kind(old) == kind:
+            _replace(table, key, re.sub(r"(?i)^(?:on|at)\s+", "", new))
+            slots.append((table, key))
+            return True
+    return False
+
+
+def _replace(table: dict, key: str, new: str) -> None:
+    old = str(table[key])
+    if (
+        _DAY_TOKEN.fullmatch(new.removeprefix("the "))
+        and _DAY_TOKEN.search(old)
+        and not _DAY_TOKEN.fullmatch(old.removeprefix("the "))
+    ):
+        table[key] = _DAY_TOKEN.sub(
+            new.removeprefix("the "), old, count=1
+        )  # "the 12th of may": "the 15th of may"
+    else:
+        table[key] = new[:1].upper() + new[1:] if old[:1].isupper() else new
+
+
+# Counts that change later: "we just had twins", "we adopted another dog", "2 more on the way"
+_BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
+           "a baby girl": 1, "another boy": 1, "another girl": 1}  # fmt: skip
+_BORN = re.compile(
+    r"(?i)\b(?:just\s+)?(?:had|welcomed)\s+(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:boy|girl))\b"
+)
+_ONE_MORE = re.compile(
+    rf"(?i)\b(?:got|adopted|rescued|bought|have|had|added|getting|adopting)\s+(another|one more|a second|a third|(?:{_COUNT[1:-1]})\s+more)"
+    r"\s+([a-z]+)"
+)
+_N_MORE = re.compile(
+    rf"(?i)\b((?:{_COUNT[1:-1]})|another)\s+more\b(?:\s+(?!on\b|to\b|in\b|coming\b)([a-z]+))?"
+)
+_ON_THE_WAY = re.compile(r"(?i)\b(?:on the way|expecting|due|coming|pregnant)\b")
+
+
+def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
+    found: list[tuple[int, str, str, object]] = []
+    pending = bool(_ON_THE_WAY.search(text))
+    for m in _BORN.finditer(text):
+        found.append(
+            (
+                m.start(),
+                "count_more",
+                "kid",
+                f"{'~' if pending else '+'}{_BIRTHS[m.group(1).lower()]} {m.group(1).lower()}",
+            )
+        )
+    for m in _ONE_MORE.finditer(text):
+        word = m.group(1).lower()
+        n = _COUNT_WORD.get(word.split()[0], int(word.split()[0]) if word.split()[0].isdigit() else 1)
+        n = 1 if word in ("another", "one more", "a second", "a third") else n
+        found.append((m.start(), "count_more", singular(m.group(2)), f"{'~' if pending else '+'}{n} {word}"))
+    for m in _N_MORE.finditer(text):
+        if any(abs(m.start() - at) < 30 for at, *_ in found):
+            continue
+        word = m.group(1).lower()
+        n = int(word) if word.isdigit() else _COUNT_WORD.get(word, 1)
+        noun = singular(m.group(2)) if m.group(2) else ""
+        found.append((m.start(), "count_more", noun, f"{'~' if pending else '+'}{n} more"))
+    return found
+
+
+def _count_more(counts: dict[str, int], changes: dict[str, list[str]], detail: str, change: str) -> None:
+    """Apply a change of a count said before ("+2 twins"; "~2 more" is on the way: told, not added)."""
+    group = KIDS if detail in KIDS else PETS if detail in ("pet", "animal") else {detail}
+    key = next((k for k in reversed(counts) if k in group), None) if detail else next(reversed(counts), None)
+    if key is None:
+        return  # a change of a count never given: nothing to add to
+    n, label = int(change[1:].split()[0]), change[1:].split(" ", 1)[1]
+    if change.startswith("+"):
+        counts[key] += n
+        changes.setdefault(key, []).append(f"+{n} {label}")
+    else:
+        changes.setdefault(key, []).append(f"~{n} {label}")
+
+
+_ASK_ALLERGY = re.compile(r"(?i)\ballerg")
+_ASK_ALL_FOOD = re.compile(
+    r"(?i)\b(?:can'?t|cannot|can not|shouldn't|mustn't|don'?t|restrictions?|requirements?|needs|diet)\b"
+)
+_ASK_DIET = re.compile(r"(?i)\b(?:diet|am i (?:vegan|vegetarian|pescatarian))\b")
+
+
+def _changed_count(total: int, noun: str, changed: list[str]) -> str:
+    """ "You told me you had 3 kids, then twins: 5 kids now." / "... with 2 more on the way." """
+    added = [c for c in changed if c.startswith("+")]
+    coming = [c[1:].split(" ", 1) for c in changed if c.startswith("~")]
+    base = total - sum(int(c[1:].split()[0]) for c in added)
+    told = f"You told me you had {_counted(base, noun)}"
+    if added:
+        told += (
+            ", then " + _join([c.split(" ", 1)[1] for c in added]) + f": that makes {_counted(total, noun)}"
+        )
+    else:
+        told = f"You told me you have {_counted(total, noun)}"
+    if coming:
+        told += (
+            ", with "
+            + _join([f"{n} more" if "more" not in what else what for n, what in coming])
+            + " on the way"
+        )
+    return told + "."
+
+
+_ASK_THING = re.compile(
+    r"(?i)\bwhat(?:'s|’s| is| was|s)\s+(?:my|our)\s+((?:[a-z]+\s+){0,2}[a-z]+)\s*(?:again)?\s*[?.!]*\s*$"
+)
+
+
+def _thing(question: str, messages: list[dict]) -> str | None:
+    """ "what's my locker code?" after "my locker code is 4417" (or the assistant's "your locker code is 4417")."""
+    asked = _ASK_THING.search(question)
+    if not asked:
+        return None
+    noun = asked.group(1).lower()
+    things: dict = known_facts(messages)["thing"]  # type: ignore[assignment]
+    value = things.get(noun) or next(
+        (v for k, v in things.items() if _same_thing(k, noun) and k.split()[-1] == noun.split()[-1]), None
+    )
+    return f"Your {noun} is {value}." if value else None

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 FILE = Path(__file__).parent / "data" / "recall_probe.yaml"
-ROLES = {"u": "user", "a": "assistant", "s": "system"}
+ROLES = {"u": "user", "a": "assistant", "s": "system", "d": "developer"}
 
 
 def cases(file: Path = FILE) -> list[dict]:
