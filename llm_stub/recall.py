@@ -24,7 +24,7 @@ from . import knowledge
 from .answers import direct, may_answer
 from .knowledge import fold
 from .tokenizer import content_text
-from .understanding import _JOB_WORD, RELATIONS, STOP, facts
+from .understanding import _JOB_WORD, RELATIONS, STOP, facts, given_names
 
 
 def _user_texts(messages: list[dict]) -> list[str]:
@@ -495,7 +495,7 @@ def answer_from_history(messages: list[dict]) -> str | None:
 
 
 def _from_history(messages: list[dict], texts: list[str], words: frozenset[str]) -> str | None:
-    question, earlier = _spelled_out(texts[-1]), texts[:-1]
+    question, earlier = _spelled_out(_evened(texts[-1])), texts[:-1]
     if not _MAY_ASK.search(question, words):
         return None
     about = _about_the_conversation(messages, question, earlier)
@@ -970,6 +970,10 @@ _HOME_MORE = [
     re.compile(r"(?i)\b(?:i'?m|i am|i was|i grew up)\b[^.!?;]*?\b(?:but|and)\s+(?:now\s+)?(?:live|reside|living)\s+in\s+"
                r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
 ]  # fmt: skip
+# "i'm a teacher from galway": where the speaker is from, said with what they are
+_JOB_FROM = re.compile(
+    r"(?i)\b(?:i'?m|i am)\s+an?\s+(?:[a-z-]+\s+){0,3}?[a-z-]+\s+(?:originally\s+)?from\s+([A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
+)
 _EMPLOYER_LOWER = re.compile(
     r"(?i)\b(?:i\s+work|i'?m\s+working|i am working|(?:i'?m|i am|im)\s+an?\s+[a-z ]+?)\s+(?:at|for)\s+([a-z][\w&'-]*)"
 )
@@ -1055,8 +1059,11 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
                 found.append((m.start(), "food", kind, item))
     for m in _EVENT_DATE.finditer(text):
         event = m.group(1).lower()
-        if event not in ("name", "age", "job", "home", "surname") and fold(event.split()[0]) not in STOP:
-            found.append((m.start(), "date", event, m.group(2).strip()))
+        if event in ("name", "age", "job", "home", "surname") or fold(event.split()[0]) in STOP:
+            continue
+        if m.group(0).lower().startswith("the") and _value_kind(m.group(2)) not in ("day", "time"):
+            continue  # "the total is 42": no date (with "my", "my birthday is 12" still is one)
+        found.append((m.start(), "date", event, m.group(2).strip()))
     for m in _HAVE_EVENT.finditer(text):
         if fold(m.group(1).split()[0]) not in STOP:
             found.append((m.start(), "date", m.group(1).lower(), m.group(2).strip()))
@@ -1084,6 +1091,10 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
             place = _clean_place(m.group(1))
             if place:
                 found.append((m.start(), "home", "", place))
+    for m in _JOB_FROM.finditer(text):
+        place = _clean_place(m.group(1))
+        if place:
+            found.append((m.start(), "origin", "", place))
     for m in _EMPLOYER_LOWER.finditer(text):
         company = _companies().get(fold(m.group(1)))
         if company:
@@ -1229,14 +1240,17 @@ _PATTERNS += [p for _, p in _ASKED_MORE] + _ASK_OWN_THING + [_ASK_ABOUT]
 
 # --------------------------------------------------------------------------- how facts reach the reading
 _EVENED = {"im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't", "didnt": "didn't", "doesnt": "doesn't",
-           "isnt": "isn't", "wasnt": "wasn't", "id": "i'd"}  # fmt: skip
-_UNAPOSTROPHED = re.compile(r"\b(?:im|ive|dont|cant|didnt|doesnt|isnt|wasnt)\b")
+           "isnt": "isn't", "wasnt": "wasn't", "bday": "birthday", "b-day": "birthday", "bdays": "birthday's"}  # fmt: skip
+_UNAPOSTROPHED = re.compile(r"\b(?:[iI]m|[iI]ve|dont|cant|didnt|doesnt|isnt|wasnt|bdays?|b-day)\b")
+# "fav food is ramen", "favourite band: muse": a message (or sentence) that starts with the noun is the speaker's
+_OWNERLESS = re.compile(r"(?i)(^|[.!?;]\s+|\b(?:btw|oh|and|also)\s+)(fav|favou?rite|favorite)\b")
 
 
 def _evened(text: str) -> str:
-    """ "im from porto", "i dont eat pork": the apostrophes a learner leaves out, put back (lower case only:
-    "IM" is no "I'm")."""
-    return _UNAPOSTROPHED.sub(lambda m: _EVENED[m.group(0)], text)
+    """ "im from porto", "i dont eat pork", "my bday", "fav food is ramen": the apostrophes a learner leaves out
+    put back (lower case only: "IM" is no "I'm"), the short forms said in full, the "my" left out put in."""
+    text = _UNAPOSTROPHED.sub(lambda m: _EVENED[m.group(0).lower()], text)
+    return _OWNERLESS.sub(lambda m: f"{m.group(1)}my {m.group(2)}", text) if "fav" in text.lower() else text
 
 
 # Standing instructions describing the user in the third person: "The user lives in Porto and works as a nurse.",
@@ -1246,6 +1260,7 @@ _THIRD_PERSON = re.compile(
     r"(?i)^(?:the\s+)?(?:user|customer|learner|student|client|person\s+you(?:'re|\s+are)\s+(?:talking|speaking|chatting)"
     r"\s+(?:to|with))(?:'s|’s)?\b"
 )
+_LABEL = re.compile(r"^(?:[A-Za-z][\w -]{0,30}:|[-*•]|#+)\s*")
 _PRONOUN = re.compile(r"(?i)^(?:he|she|they)\b")
 _VERB_AFTER_AND = re.compile(
     r"(?i)\b(and|but|also)\s+(?!is\b|has\b|was\b)([a-z]+(?:ies|es|s))(?=\s+(?:in|as|at|for|a|an|the|to|from|with|two|"
@@ -1286,6 +1301,7 @@ def first_person(instructions: str) -> str:
     about_user = False
     for sentence in re.split(r"(?<=[.!?;])\s+|\n+", instructions):
         sentence = sentence.strip()
+        sentence = _LABEL.sub("", sentence)  # "Context: the user is a teacher"
         subject = _THIRD_PERSON.match(sentence) or (_PRONOUN.match(sentence) if about_user else None)
         about_user = subject is not None
         if subject:
@@ -1341,7 +1357,8 @@ _TIME_VALUE = re.compile(
 )
 _DAY_VALUE = re.compile(
     r"(?i)^(?:on\s+)?(?:the\s+)?(?:(?:next|this)\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|tomorrow\b)"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+    r"jun|jul|aug|sept|sep|oct|nov|dec)\b|tomorrow\b)"
 )
 
 
@@ -1382,6 +1399,15 @@ def _correction_value(text: str) -> str | None:
     return value
 
 
+def _slot_kind(key: str, value: str) -> str:
+    """The kind of value a fact holds: a home or origin is a place, whatever its name ("Orange", "Nice"); any
+    other word is a word, even one that names a town too ("orange", "teal")."""
+    if key in ("home", "origin"):
+        return "place"
+    kind = _value_kind(value)
+    return "word" if kind == "place" else kind
+
+
 def _corrected(text: str, slots: list[tuple[dict, str]]) -> bool:
     """Replace the latest value of the kind the correction gives (a day for a day, a time for a time): the
     last thing said with that kind of value. True when something was replaced."""
@@ -1389,9 +1415,20 @@ def _corrected(text: str, slots: list[tuple[dict, str]]) -> bool:
     if new is None:
         return False
     kind = _value_kind(new)
-    for table, key in reversed(slots):
-        old = table.get(key)
-        if isinstance(old, str) and _value_kind(old) == kind:
+    # A day, a time, a number or a place says which value it corrects; a plain word only the one said last
+    # ("my name is Ada ... actually python" is no new name), and a name only by a name ("Jon": "John").
+    for wanted in (kind, "word") if kind == "place" else (kind,):
+        for table, key in reversed(slots if wanted != "word" else slots[-1:]):
+            old = table.get(key)
+            if not isinstance(old, str) or _slot_kind(key, old) != wanted:
+                continue
+            if (
+                wanted == "word"
+                and old[:1].isupper()
+                and new[:1].islower()
+                and new.capitalize() not in given_names()
+            ):
+                return False
             _replace(table, key, re.sub(r"(?i)^(?:on|at)\s+", "", new))
             slots.append((table, key))
             return True
@@ -1415,8 +1452,9 @@ def _replace(table: dict, key: str, new: str) -> None:
 # Counts that change later: "we just had twins", "we adopted another dog", "2 more on the way"
 _BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
            "a baby girl": 1, "another boy": 1, "another girl": 1}  # fmt: skip
+_BIRTH = r"(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:boy|girl))"
 _BORN = re.compile(
-    r"(?i)\b(?:just\s+)?(?:had|welcomed)\s+(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:boy|girl))\b"
+    rf"(?i)\b(?:just\s+)?(?:had|welcomed|expecting|having)\s+{_BIRTH}\b|\b{_BIRTH}\s+(?=(?:on the way|due|coming)\b)"
 )
 _ONE_MORE = re.compile(
     rf"(?i)\b(?:got|adopted|rescued|bought|have|had|added|getting|adopting)\s+(another|one more|a second|a third|(?:{_COUNT[1:-1]})\s+more)"
@@ -1432,14 +1470,9 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
     found: list[tuple[int, str, str, object]] = []
     pending = bool(_ON_THE_WAY.search(text))
     for m in _BORN.finditer(text):
-        found.append(
-            (
-                m.start(),
-                "count_more",
-                "kid",
-                f"{'~' if pending else '+'}{_BIRTHS[m.group(1).lower()]} {m.group(1).lower()}",
-            )
-        )
+        born = (m.group(1) or m.group(2)).lower()
+        coming = pending or re.search(r"(?i)\b(?:expecting|having)\b", m.group(0))
+        found.append((m.start(), "count_more", "kid", f"{'~' if coming else '+'}{_BIRTHS[born]} {born}"))
     for m in _ONE_MORE.finditer(text):
         word = m.group(1).lower()
         n = _COUNT_WORD.get(word.split()[0], int(word.split()[0]) if word.split()[0].isdigit() else 1)
@@ -1491,7 +1524,7 @@ def _changed_count(total: int, noun: str, changed: list[str]) -> str:
     if coming:
         told += (
             ", with "
-            + _join([f"{n} more" if "more" not in what else what for n, what in coming])
+            + _join([what if what in _BIRTHS else f"{n} more" for n, what in coming])
             + " on the way"
         )
     return told + "."

@@ -1,0 +1,361 @@
+"""Recall when facts change, compete or come from the instructions (issue 24, round 5), on both APIs.
+
+Inputs are drawn per run from the seeded ``rng`` (the seed is printed with a failure: replay with
+``RESPONSES_TEST_SEED``). One test per clause: a correction wins (also one that does not repeat the noun, and it
+replaces only a value of its own kind); the latest value wins without a correction mark; an allergy is not a diet;
+counts change by what is said later; a name is spelled from the history; the system and developer messages tell
+facts; a value the assistant restated counts; what was never said is unknown, never a neighbouring fact. The same
+history gives the same answer through Chat Completions, a Responses input list (developer role, input_text parts,
+``instructions``) and a ``previous_response_id`` chain.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openai import OpenAI
+
+from llm_stub import recall
+from llm_stub.knowledge import fold
+
+from .models import PLAIN
+from .test_responses import SEED
+
+
+def user(text: str) -> dict:
+    return {"role": "user", "content": text}
+
+
+def assistant(text: str) -> dict:
+    return {"role": "assistant", "content": text}
+
+
+def ask(history: list[str], question: str, head: list[dict] | None = None) -> str:
+    """The stub's answer to ``question`` after ``history`` (user messages, each acknowledged)."""
+    messages = list(head or [])
+    for said in history:
+        messages += [user(said), assistant("Noted.")]
+    return recall.answer_from_history([*messages, user(question)]) or ""
+
+
+def why(what: str, got: str) -> str:
+    return f"{what}; got {got!r} (seed {SEED}; replay with RESPONSES_TEST_SEED={SEED})"
+
+
+def sloppy(rng, text: str) -> str:
+    """A learner's typing: sometimes lower case, sometimes without apostrophes, sometimes with "btw"."""
+    if rng.random() < 0.5:
+        text = text.lower()
+    if rng.random() < 0.3:
+        text = text.replace("'", "")
+    if rng.random() < 0.2:
+        text += " btw"
+    return text
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+EVENTS = ["dentist appointment", "haircut", "meeting with sam", "interview", "yoga class", "exam", "flight"]
+DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+COLOURS = ["blue", "green", "teal", "purple", "orange", "yellow", "maroon"]
+FOODS = ["peanuts", "shellfish", "sesame", "kiwi", "soy", "eggs", "strawberries"]
+DIETS = ["vegetarian", "vegan", "pescatarian"]
+SURNAMES = [
+    "Wisniewska",
+    "Okonkwo",
+    "Raghunathan",
+    "Nakamura",
+    "Szczepanski",
+    "Oyelaran",
+    "Kowalczyk",
+    "Haugland",
+]
+PLACES = ["Porto", "Lisbon", "Leeds", "Krakow", "Valencia", "Galway", "Bristol", "Lyon"]
+JOBS = ["nurse", "plumber", "architect", "pharmacist", "accountant", "paramedic"]
+
+
+def first_word(event: str) -> str:
+    return event.split()[0]
+
+
+# ---------------------------------------------------------------- corrections
+def test_a_correction_without_the_noun_gives_the_latest_day(rng):
+    for _ in range(8):
+        event = rng.choice(EVENTS)
+        old, new = rng.sample(range(1, 29), 2)
+        said = rng.choice([f"my {event} is on the {ordinal(old)}", f"i have a {event} on the {ordinal(old)}",
+                           f"the {event} is on the {ordinal(old)}"])  # fmt: skip
+        fix = rng.choice([f"actually make it the {ordinal(new)}", f"sorry, the {ordinal(new)}",
+                          f"oh wait it got moved to the {ordinal(new)}", f"they changed it, it's the {ordinal(new)} now"])  # fmt: skip
+        question = rng.choice(
+            [f"when's my {first_word(event)}?", f"when is my {event}?", f"whens the {first_word(event)}"]
+        )
+        got = ask([sloppy(rng, said), fix], question)
+        assert re.search(rf"\b{ordinal(new)}", got) and not re.search(rf"\b{ordinal(old)}", got), why(
+            f"{said!r} then {fix!r}: the {ordinal(new)}", got
+        )
+
+
+def test_a_correction_without_the_noun_gives_the_latest_weekday_or_time(rng):
+    for _ in range(8):
+        event = rng.choice(EVENTS)
+        if rng.random() < 0.5:
+            old, new = rng.sample(DAYS, 2)
+            said, fix = f"my {event} is on {old}", rng.choice([f"actually make it {new}", f"no wait, {new}"])
+            question = f"when's my {first_word(event)}?"
+        else:
+            old, new = (f"{h}pm" for h in rng.sample(range(1, 10), 2))
+            said, fix = (
+                f"my {event} is at {old}",
+                rng.choice([f"no wait, {new}", f"oops, {new}", f"make it {new}"]),
+            )
+            question = f"what time is my {first_word(event)}?"
+        got = ask([said], question) and ask([said, fix], question)
+        assert new in got.lower() and old not in got.lower(), why(f"{said!r} then {fix!r}: {new}", got)
+
+
+def test_a_second_correction_wins_over_the_first(rng):
+    for _ in range(6):
+        first, second, third = rng.sample(COLOURS, 3)
+        history = [f"my favourite colour is {first}", rng.choice([f"actually no, it's {second}", f"sorry i meant {second}"]),
+                   rng.choice([f"scratch that, {third}", f"no wait, {third}", f"hmm actually {third}"])]  # fmt: skip
+        got = ask(
+            [sloppy(rng, h) for h in history],
+            rng.choice(["what's my favourite colour?", "whats my fav colour"]),
+        )
+        assert third in got and first not in got and second not in got, why(
+            f"{history}: {third} is the latest", got
+        )
+
+
+def test_a_correction_replaces_only_a_value_of_its_own_kind(rng):
+    for _ in range(6):
+        exam_day, interview_day, new_day = rng.sample(DAYS, 3)
+        history = [f"i have an exam on {exam_day} and my interview is on {interview_day}",
+                   f"my haircut is at {rng.randint(1, 5)}pm", f"sorry, make it {new_day}"]  # fmt: skip
+        got = ask(history, "when is my interview?")
+        assert new_day in got and interview_day not in got, why(
+            f"{history}: the interview moved to {new_day}", got
+        )
+        got = ask(history, "when is my exam?")
+        assert exam_day in got, why(f"{history}: the exam did not move", got)
+
+
+def test_a_word_that_is_no_value_of_the_last_fact_changes_nothing(rng):
+    for _ in range(6):
+        name = rng.choice(["Ada", "Tomasz", "Ines", "Priya", "Marco"])
+        aside = rng.choice(["actually, can you make it shorter?", "no thanks", "actually python", "ok cool",
+                            "sorry, never mind"])  # fmt: skip
+        got = ask([f"my name is {name}", "what's a good editor for code?", aside], "what's my name?")
+        assert name in got, why(f"{aside!r} corrects no name", got)
+
+
+def test_the_latest_value_wins_without_a_correction_mark(rng):
+    for _ in range(6):
+        old, new = rng.sample(COLOURS, 2)
+        noun = rng.choice(["colour", "color"])
+        got = ask(
+            [f"my favourite {noun} is {old}", f"my favourite {noun} is {new}"], f"what's my favourite {noun}?"
+        )
+        assert new in got and old not in got, why(f"{old} then {new}: the later one", got)
+        a, b = rng.sample(range(100, 999), 2)
+        got = ask([f"my gym locker is {a}", f"my gym locker is {b}"], "what's my gym locker?")
+        assert str(b) in got and str(a) not in got, why(f"locker {a} then {b}: the later one", got)
+
+
+# ---------------------------------------------------------------- facts of similar kinds
+def test_an_allergy_is_not_a_diet(rng):
+    for _ in range(6):
+        food, diet = rng.choice(FOODS), rng.choice(DIETS)
+        said = rng.choice(
+            [[f"i'm {diet} and i'm allergic to {food}"], [f"im {diet} btw", f"also allergic to {food}"]]
+        )
+        got = ask([sloppy(rng, s) for s in said], "what am i allergic to?")
+        assert food in got and diet not in got, why(f"{said}: the allergy only", got)
+        got = ask([f"i'm {diet}"], "what am i allergic to?")
+        assert "haven't told me about any allergies" in got and f"allergic to {diet}" not in got, why(
+            "no allergy", got
+        )
+
+
+def test_what_one_cannot_eat_gives_allergy_and_diet(rng):
+    for _ in range(6):
+        food, diet = rng.choice(FOODS), rng.choice(DIETS)
+        got = ask(
+            [f"im {diet} and allergic to {food}"],
+            rng.choice(["what can't i eat?", "is there anything i can't eat?"]),
+        )
+        assert food in got and diet in got, why("both restrictions", got)
+
+
+# ---------------------------------------------------------------- counts that change
+def test_a_count_grows_by_what_is_said_later(rng):
+    for _ in range(6):
+        n = rng.randint(1, 4)
+        news, added = rng.choice([("we just had twins!", 2), ("update: we just had a baby girl", 1),
+                                  ("we had triplets lol", 3)])  # fmt: skip
+        got = ask([f"i have {n} kids", news], "how many kids do i have?")
+        assert str(n + added) in got, why(f"{n} kids, then {news!r}: {n + added}", got)
+        pet = rng.choice(["dog", "cat", "rabbit"])
+        got = ask(
+            [f"we have {n} {pet}s", f"we adopted another {pet} yesterday"], f"how many {pet}s do i have?"
+        )
+        assert str(n + 1) in got, why(f"{n} {pet}s and another: {n + 1}", got)
+
+
+def test_a_count_on_the_way_is_told_not_added(rng):
+    for _ in range(4):
+        n, more = rng.randint(1, 3), rng.randint(2, 3)
+        got = ask([f"i've got {n} kids", f"and {more} more on the way lol"], "how many kids do i have?")
+        told = str(n) if n > 1 else "a kid"
+        assert told in got and f"{more} more on the way" in got and str(n + more) not in got, why(
+            "not born yet", got
+        )
+
+
+# ---------------------------------------------------------------- spelling, instructions, everyday phrasing
+def test_a_name_is_spelled_from_the_history_not_the_question(rng):
+    for _ in range(6):
+        surname = rng.choice(SURNAMES)
+        said = rng.choice(
+            [f"my surname is {surname}", f"my last name is {surname.lower()} btw", f"hi im Ana {surname}"]
+        )
+        got = ask(
+            [said],
+            rng.choice(["how do you spell my surname?", "can you spell my last name", "spell my surname"]),
+        )
+        assert "-".join(surname.upper()) in got, why(f"{said!r}: {surname} letter by letter", got)
+
+
+def test_facts_in_the_system_or_developer_message_are_recalled(rng):
+    for _ in range(6):
+        place, job = rng.choice(PLACES), rng.choice(JOBS)
+        role = rng.choice(["system", "developer"])
+        text = rng.choice([f"The user lives in {place} and works as a {job}.",
+                           f"You are a helpful assistant. The customer's name is Ines. She lives in {place} and works as a {job}.",
+                           f"Context: the user lives in {place}. They work as a {job}."])  # fmt: skip
+        head = [{"role": role, "content": text}]
+        got = ask([], rng.choice(["where do i live?", "where do i live"]), head)
+        assert fold(place) in fold(got), why(f"{role}: {text!r}", got)
+        got = ask([], "what's my job?", head)
+        assert job in got, why(f"{role}: {text!r}", got)
+
+
+def test_the_user_overrides_the_instructions(rng):
+    old, new = rng.sample(PLACES, 2)
+    got = ask(
+        [f"i just moved to {new.lower()} actually"],
+        "where do i live?",
+        [{"role": "system", "content": f"The user lives in {old}."}],
+    )
+    assert fold(new) in fold(got) and fold(old) not in fold(got), why(
+        f"the system said {old}, the user later {new}", got
+    )
+
+
+def test_home_and_origin_in_one_sentence_are_told_apart(rng):
+    for _ in range(6):
+        origin, home = rng.sample(PLACES, 2)
+        said = sloppy(rng, rng.choice([f"I'm from {origin} originally but live in {home} now",
+                                       f"hey I'm originally from {origin} but I live in {home} now"]))  # fmt: skip
+        got = ask([said], "where do i live?")
+        assert fold(home) in fold(got) and fold(origin) not in fold(got), why(
+            f"{said!r}: lives in {home}", got
+        )
+        got = ask([said], "where am i from?")
+        assert fold(origin) in fold(got), why(f"{said!r}: from {origin}", got)
+
+
+def test_a_pet_with_its_age_in_one_breath_is_recalled(rng):
+    pet, name, age = rng.choice(["cat", "dog"]), rng.choice(["mochi", "pepper", "rex"]), rng.randint(2, 14)
+    got = ask([f"my {pet} {name} is {age}"], f"how old is my {pet}?")
+    assert str(age) in got, why(f"{pet} {name} is {age}", got)
+    got = ask([f"my {pet} {name} is {age}"], f"what's my {pet} called?")
+    assert name.capitalize() in got, why(f"{pet} {name}", got)
+
+
+def test_a_value_the_assistant_restated_is_recalled(rng):
+    code = str(rng.randint(1000, 9999))
+    noun = rng.choice(["locker code", "hotel room number", "booking reference"])
+    messages = [user(f"remember my {noun} please"), assistant("Of course, what is it?"), user(code),
+                assistant(f"Got it: your {noun} is {code}."), user(f"what's my {noun}?")]  # fmt: skip
+    got = recall.answer_from_history(messages) or ""
+    assert code in got, why(f"the assistant restated {code}", got)
+
+
+def test_what_was_never_said_is_unknown_and_no_neighbour_is_given(rng):
+    name, place = rng.choice(["rex", "mochi", "biscuit"]), rng.choice(PLACES)
+    got = ask([f"my dog is called {name}", f"i live in {place}"], "what's my wife's name?")
+    assert "haven't told" in got and name.capitalize() not in got, why("no wife was named", got)
+    day = ordinal(rng.randint(1, 28))
+    got = ask([f"my anniversary is on the {day} of may"], "when's my birthday?")
+    assert day not in got and re.search("haven't told|can't find", got), why("no birthday was given", got)
+
+
+# ---------------------------------------------------------------- both APIs
+@pytest.fixture
+def sdk(llm_stub) -> OpenAI:
+    return OpenAI(base_url=llm_stub.base_url, api_key=llm_stub.api_key, max_retries=0, timeout=10)
+
+
+def _scene(rng) -> tuple[str, list[str], str, str]:
+    """(a system text, what the user says, the question, the expected value) with a correction in it."""
+    event, (old, new) = rng.choice(EVENTS), rng.sample(DAYS, 2)
+    place = rng.choice(PLACES)
+    said = [f"my {event} is on {old}", f"actually make it {new}"]
+    return (
+        f"The user lives in {place}.",
+        said,
+        f"when's my {first_word(event)}? and where do i live?",
+        new + "|" + place,
+    )
+
+
+def _check(got: str, expected: str, what: str) -> None:
+    for value in expected.split("|"):
+        assert fold(value) in fold(got), why(f"{what}: {value}", got)
+
+
+def test_recall_on_chat_completions(sdk, rng):
+    system, said, question, expected = _scene(rng)
+    messages = [{"role": "system", "content": system}]
+    for s in said:
+        messages += [user(s), assistant("Noted.")]
+    got = (
+        sdk.chat.completions.create(model=PLAIN, messages=[*messages, user(question)])
+        .choices[0]
+        .message.content
+    )
+    _check(got or "", expected, "Chat Completions")
+
+
+def test_recall_on_a_responses_input_list_with_developer_role_and_parts(sdk, rng):
+    system, said, question, expected = _scene(rng)
+    items: list[dict] = [
+        {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": system}]}
+    ]
+    for s in said:
+        items += [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": s}]},
+                  {"role": "assistant", "content": "Noted."}]  # fmt: skip
+    items.append({"role": "user", "content": question})
+    _check(sdk.responses.create(model=PLAIN, input=items).output_text, expected, "Responses input list")
+
+
+def test_recall_on_the_responses_api_with_instructions(sdk, rng):
+    system, said, question, expected = _scene(rng)
+    items = [{"role": "user", "content": s} for s in said] + [{"role": "user", "content": question}]
+    got = sdk.responses.create(model=PLAIN, instructions=system, input=items).output_text
+    _check(got, expected, "Responses with instructions")
+
+
+def test_recall_through_a_previous_response_id_chain(sdk, rng):
+    system, said, question, expected = _scene(rng)
+    first = sdk.responses.create(
+        model=PLAIN, input=[{"role": "developer", "content": system}, {"role": "user", "content": said[0]}]
+    )
+    second = sdk.responses.create(model=PLAIN, input=said[1], previous_response_id=first.id)
+    third = sdk.responses.create(model=PLAIN, input=question, previous_response_id=second.id)
+    _check(third.output_text, expected, "previous_response_id chain")
