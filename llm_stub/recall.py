@@ -403,7 +403,8 @@ def _everything(known: dict) -> str:
         parts.append(f"you work in {known['field']}")
     parts += [f"your favourite {k} is {v}" for k, v in known["favourite"].items()]
     parts += [f"your {k}'s name is {v}" for k, v in known["relation"].items()]
-    parts += [f"your {k} is on {v}" for k, v in known["date"].items()]
+    parts += [f"your {k} is {_on(v)}" for k, v in known["date"].items()]
+    parts += [f"your {k} is {v}" for k, v in known["thing"].items()]
     if known["food"]:
         parts.append(
             _food_sentence(known["food"])[:-1].replace("You told me ", "").replace("you ", "you ", 1)
@@ -624,17 +625,11 @@ def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[st
         dates: dict = known["date"]  # type: ignore[assignment]
         key = next((k for k in dates if k == detail or k.split()[0] == detail.split()[0]), None)
         if key is not None:
-            value = dates[key]
-            on = (
-                ""
-                if re.match(r"(?i)(?:next|this)\b", value)
-                else "at "
-                if _TIME_VALUE.match(value)
-                else "on "
-            )
-            return f"You told me your {key} is {on}{value}.", True
-        if detail in ("name", "age", "job", "home"):
-            return "", False
+            return f"You told me your {key} is {_on(dates[key])}.", True
+        if detail in ("name", "age", "job", "home") or not re.search(
+            rf"(?i)\b(?:my|our)\s+{re.escape(detail)}", question
+        ):
+            return "", False  # "when's the next train?": about no date of the user's
         return f"You haven't told me when your {detail} is.", False
     if kind == "count":
         counts: dict = known["count"]  # type: ignore[assignment]
@@ -771,7 +766,9 @@ def _noted_more(text: str, already: set) -> list[str]:
         elif kind == "food":
             out.append(_food_sentence({detail: [str(value)]})[len("You told me ") : -1])
         elif kind == "date":
-            out.append(f"your {detail} is on {value}")
+            out.append(f"your {detail} is {_on(str(value))}")
+        elif kind == "thing":
+            out.append(f"your {detail} is {value}")
         elif kind == "activity":
             out.append(f"you've been {value}")
         elif kind == "job":
@@ -1061,8 +1058,10 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
         event = m.group(1).lower()
         if event in ("name", "age", "job", "home", "surname") or fold(event.split()[0]) in STOP:
             continue
-        if m.group(0).lower().startswith("the") and _value_kind(m.group(2)) not in ("day", "time"):
-            continue  # "the total is 42": no date (with "my", "my birthday is 12" still is one)
+        if _value_kind(m.group(2)) not in ("day", "time") and (
+            m.group(0).lower().startswith("the") or not re.search(r"(?i)\b(?:on|falls)\b", m.group(0))
+        ):
+            continue  # "the total is 42", "my total is 42": no date ("my birthday is on 12" still is one)
         found.append((m.start(), "date", event, m.group(2).strip()))
     for m in _HAVE_EVENT.finditer(text):
         if fold(m.group(1).split()[0]) not in STOP:
@@ -1546,3 +1545,10 @@ def _thing(question: str, messages: list[dict]) -> str | None:
         (v for k, v in things.items() if _same_thing(k, noun) and k.split()[-1] == noun.split()[-1]), None
     )
     return f"Your {noun} is {value}." if value else None
+
+
+def _on(value: str) -> str:
+    """ "on the 12th", "at 3pm", "next friday": a day or a time as said after "is"."""
+    if re.match(r"(?i)(?:next|this)\b", value):
+        return value
+    return f"{'at' if _TIME_VALUE.match(value) else 'on'} {value}"
