@@ -1001,7 +1001,9 @@ def _owned_by_speaker(text: str, m: re.Match[str]) -> bool:
     return bool(_SPEAKER_HAS.search(before)) and not _SOMEONE_ELSE.search(before)
 
 
-_NOT_COUNTED = frozenset("lot bit few question idea problem time minute hour day week thing".split())
+_NOT_COUNTED = frozenset(
+    "lot bit few question idea problem time minute hour day week thing more other".split()
+)
 
 
 def _items(text: str) -> list[str]:
@@ -1455,18 +1457,30 @@ _BIRTH = r"(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:
 _BORN = re.compile(
     rf"(?i)\b(?:just\s+)?(?:had|welcomed|expecting|having)\s+{_BIRTH}\b|\b{_BIRTH}\s+(?=(?:on the way|due|coming)\b)"
 )
+_NO_NOUN = (
+    r"(?!(?:on|to|in|now|today|yesterday|soon|coming|please|lol|too|last|this|next|since|at|and|but|so)\b)"
+)
 _ONE_MORE = re.compile(
-    rf"(?i)\b(?:got|adopted|rescued|bought|have|had|added|getting|adopting)\s+(another|one more|a second|a third|(?:{_COUNT[1:-1]})\s+more)"
-    r"\s+([a-z]+)"
+    rf"(?i)\b(?:got|adopted|rescued|bought|have|had|added|getting|adopting)\s+(another|one more|a second|a third|"
+    rf"(?:{_COUNT[1:-1]})\s+more)\s+{_NO_NOUN}([a-z]+)"
 )
-_N_MORE = re.compile(
-    rf"(?i)\b((?:{_COUNT[1:-1]})|another)\s+more\b(?:\s+(?!on\b|to\b|in\b|coming\b)([a-z]+))?"
-)
+_N_MORE = re.compile(rf"(?i)\b((?:{_COUNT[1:-1]})|another)\s+more\b(?:\s+{_NO_NOUN}([a-z]+))?")
 _ON_THE_WAY = re.compile(r"(?i)\b(?:on the way|expecting|due|coming|pregnant)\b")
 
 
+_ASKING_FOR = re.compile(
+    r"(?i)\?|^\s*(?:please\s+)?(?:give|show|list|suggest|tell|write|add|make|send|can|could|would|will|i'?d like|i want|i need)\b"
+)
+_HAVING_NOW = re.compile(r"(?i)\b(?:have|had|got|now|on the way|expecting|coming|due|adopted|rescued|born)\b")
+
+
 def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
+    """Changes of a count said before, as ``more_facts`` rows: never in a request ("give me 2 more", "can i
+    have another?"), and "2 more" without its noun only with a having word ("2 more on the way", "we have 2
+    more now")."""
     found: list[tuple[int, str, str, object]] = []
+    if _ASKING_FOR.search(text):
+        return found
     pending = bool(_ON_THE_WAY.search(text))
     for m in _BORN.finditer(text):
         born = (m.group(1) or m.group(2)).lower()
@@ -1483,7 +1497,9 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
         word = m.group(1).lower()
         n = int(word) if word.isdigit() else _COUNT_WORD.get(word, 1)
         noun = singular(m.group(2)) if m.group(2) else ""
-        found.append((m.start(), "count_more", noun, f"{'~' if pending else '+'}{n} more"))
+        if not noun and not _HAVING_NOW.search(text):
+            continue
+        found.append((m.start(), "count_more", noun, f"{'~' if pending else '+'}{n} {n} more"))
     return found
 
 

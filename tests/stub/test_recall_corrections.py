@@ -216,6 +216,16 @@ def test_a_count_on_the_way_is_told_not_added(rng):
         )
 
 
+def test_a_request_for_more_changes_no_count(rng):
+    for _ in range(4):
+        n, pet = rng.randint(1, 4), rng.choice(["dog", "cat", "rabbit"])
+        request = rng.choice(["give me 2 more", f"can you suggest two more {pet} names?", "show me 3 more examples",
+                              "could i have another one?"])  # fmt: skip
+        got = ask([f"we have {n} {pet}s", request], f"how many {pet}s do i have?")
+        told = str(n) if n > 1 else f"a {pet}"
+        assert told in got and "then" not in got, why(f"{request!r} is a request, not a new {pet}", got)
+
+
 # ---------------------------------------------------------------- spelling, instructions, everyday phrasing
 def test_a_name_is_spelled_from_the_history_not_the_question(rng):
     for _ in range(6):
@@ -293,6 +303,16 @@ def test_what_was_never_said_is_unknown_and_no_neighbour_is_given(rng):
     day = ordinal(rng.randint(1, 28))
     got = ask([f"my anniversary is on the {day} of may"], "when's my birthday?")
     assert day not in got and re.search("haven't told|can't find", got), why("no birthday was given", got)
+
+
+def test_a_question_about_no_event_of_the_users_is_left_alone(rng):
+    question = rng.choice(
+        ["when's the next train to leeds?", "what time is the match tonight?", "when is the sale?"]
+    )
+    got = ask([f"my {rng.choice(EVENTS)} is on {rng.choice(DAYS)}"], question)
+    assert "haven't told" not in got and "your" not in got.lower(), why(
+        f"{question!r} asks about no date of the user's", got
+    )
 
 
 # ---------------------------------------------------------------- both APIs
