@@ -217,13 +217,16 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
     food: dict[str, list[str]] = {}
     dates: dict[str, str] = {}
     things: dict[str, str] = {}  # "my locker code is 4417": anything else the user's is said to be
-    slots: list[tuple[dict, str]] = []  # the table and key of each value set, in order (for corrections)
+    slots: list[
+        tuple[dict, str, int]
+    ] = []  # table, key and message of each value set, in order (corrections)
+    turn = 0
 
     def set_(table: dict, key: str, value: str) -> None:
         table[key] = value
-        slots.append((table, key))
+        slots.append((table, key, turn))
 
-    for role, text in _told(messages):
+    for turn, (role, text) in enumerate(_told(messages)):
         if role == "assistant":
             for noun, value in restated(text):
                 if noun not in things:
@@ -233,7 +236,7 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
         more = more_facts(text)
         if not told and not more and role == "user":  # "actually it's blue, not green": a value replaced
             if not _correct(text, known, favourites, relations, dates, things):
-                _corrected(text, slots)
+                _corrected(text, slots, turn)
         for fact in told:
             if fact.kind == "likes":
                 likes.append(fact.value)
@@ -922,13 +925,13 @@ _FOOD = [
 ]  # fmt: skip
 _TIME = r"\d{1,2}(?::\d\d)?\s*(?:am|pm)|\d{1,2}:\d\d|noon|midday"
 _DATE_VALUE = (
-    r"((?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)?"
+    r"((?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?(?:\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)?"
     r"(?:,?\s+\d{4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
     r"|(?:(?:next|this)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-    rf"|{_TIME})(?:\s+at\s+(?:{_TIME}))?\b"
+    rf"|{_TIME})(?:\s+at\s+(?:{_TIME}))?)\b"
 )
 # "my birthday's on 3 march", "the dentist is on the 12th", "my meeting with sam is on tuesday", "my haircut is at 3pm"
-_EVENT = r"([a-z]+(?:\s+(?:day|party|date|appointment|meeting|check-?up|exam|interview|booking|reservation|lesson|class))?)"
+_EVENT = r"((?:[a-z]+(?:'s|’s)\s+)?[a-z]+(?:\s+(?:day|party|date|appointment|meeting|check-?up|exam|interview|booking|reservation|lesson|class))?)"
 _EVENT_DATE = re.compile(
     rf"(?i)\b(?:my|our|the)\s+{_EVENT}(?:\s+with\s+[A-Za-z][\w'-]*)?(?:'s|’s|\s+is|\s+falls|s(?=\s+(?:on|at)\b))\s+"
     rf"(?:now\s+)?(?:on\s+|in\s+|at\s+)?{_DATE_VALUE}"
@@ -967,6 +970,10 @@ _HOME_MORE = [
     re.compile(r"(?i)\b(?:i'?m|i am|i was|i grew up)\b[^.!?;]*?\b(?:but|and)\s+(?:now\s+)?(?:live|reside|living)\s+in\s+"
                r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
 ]  # fmt: skip
+# "i work at spotify as a data engineer": the job after the employer
+_WORK_AT_AS = re.compile(
+    r"(?i)\bi\s+(?:work|am working|'m working)\s+(?:at|for)\s+[\w&' -]+?\s+as\s+(?:an?\s+)?([a-z]+(?:\s+[a-z]+)?)\b"
+)
 # "i'm a teacher from galway": where the speaker is from, said with what they are
 _JOB_FROM = re.compile(
     r"(?i)\b(?:i'?m|i am)\s+an?\s+(?:[a-z-]+\s+){0,3}?[a-z-]+\s+(?:originally\s+)?from\s+([A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*)?)"
@@ -1083,7 +1090,7 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
     for m in _ACTIVITY.finditer(text):
         what = " ".join(w for w in (m.group(1), m.group(2) or "") if w and fold(w.split()[0]) not in STOP)
         found.append((m.start(), "activity", "", what.lower()))
-    for pattern, kind in ((_WORKING_AS, "job"), (_JOB_NOW, "job")):
+    for pattern, kind in ((_WORKING_AS, "job"), (_JOB_NOW, "job"), (_WORK_AT_AS, "job")):
         for m in pattern.finditer(text):
             if _JOB_WORD.search(m.group(1)):
                 found.append((m.start(), kind, "", m.group(1).lower()))
@@ -1118,7 +1125,7 @@ _ASKED_MORE: list[tuple[str, re.Pattern[str]]] = [
                         r"(?:can't|cannot|cant|shouldn't)|what(?:'s| is|s)\s+my\s+diet|(?:my|any)\s+(?:food|dietary)\s+"
                         r"(?:restrictions?|requirements?|needs|allergies|preferences)|"
                         r"(?:what are |do i have any |any )(?:my\s+)?allergies|(?:what|which) allergies (?:do|did) i|am i (?:vegan|vegetarian|allergic))")),
-    ("date", re.compile(r"(?i)\bwhen(?:'s| is|s| was| will be|’s)\s+(?:my|our|the)\s+([a-z]+(?:\s+day|\s+party)?)\b")),
+    ("date", re.compile(r"(?i)\bwhen(?:'s| is|s| was| will be|’s)\s+(?:my|our|the)\s+((?:[a-z]+(?:'s|’s)\s+)?[a-z]+(?:\s+day|\s+party)?)\b")),
     ("date", re.compile(r"(?i)\b(?:what|which)\s+(?:time|day)(?:'s|’s|\s+(?:is|was|will be))\s+(?:my|our|the)\s+([a-z]+)\b")),
     ("date", re.compile(r"(?i)\bwhat(?:'s| is|s)?\s+(?:the\s+)?(?:date|day)\s+(?:of|is)\s+(?:my|our)\s+([a-z]+(?:\s+day)?)\b")),
     ("count", re.compile(r"(?i)\bhow many\s+([a-z]+(?:\s*(?:,|and|or|&|\+|plus)\s*[a-z]+)*)\s+(?:do|did|have)\s+(?:i|we)\s+"
@@ -1347,7 +1354,7 @@ _CORRECTION_LEAD = re.compile(
     r"strike that|never mind|nvm|i was wrong|wrong|i mean|i meant|make (?:that|it)|change (?:that|it) to|"
     r"(?:they|we|i|you)\s+(?:changed|moved|pushed|rescheduled) it(?:\s+(?:to|back to))?|"
     r"it(?:'s| has| was|s)?\s+(?:got\s+|been\s+|now\s+)?(?:moved|changed|pushed(?: back)?|rescheduled) to|"
-    r"it(?:'s|s| is)(?: actually| now)?|that(?:'s| is) wrong|not that)\b[\s,.!:;-]*)+"
+    r"it(?:'s|s| is)(?: actually| now)?|that(?:'s| is) wrong|not that|(?:his|her|its|their|the|my) name(?:'s|s| is))\b[\s,.!:;-]*)+"
 )
 _CORRECTION_TAIL = re.compile(
     r"(?i)(?:[\s,]+(?:now|instead|then|please|pls|actually|lol|haha|sorry|thanks|thx|ok|with (?:an?|one|two|double) [a-z]{1,2}))+"
@@ -1409,7 +1416,7 @@ def _slot_kind(key: str, value: str) -> str:
     return "word" if kind == "place" else kind
 
 
-def _corrected(text: str, slots: list[tuple[dict, str]]) -> bool:
+def _corrected(text: str, slots: list[tuple[dict, str, int]], turn: int) -> bool:
     """Replace the latest value of the kind the correction gives (a day for a day, a time for a time): the
     last thing said with that kind of value. True when something was replaced."""
     new = _correction_value(text)
@@ -1417,27 +1424,35 @@ def _corrected(text: str, slots: list[tuple[dict, str]]) -> bool:
         return False
     kind = _value_kind(new)
     # A day, a time, a number or a place says which value it corrects; a plain word only the one said last
-    # ("my name is Ada ... actually python" is no new name), and a name only by a name ("Jon": "John").
+    # ("my name is Ada ... actually python" is no new name), and a name by a lower-case word only right after
+    # it ("my dog is called max" / "oops, it's rex"; "Jon" / "sorry, john").
     for wanted in (kind, "word") if kind == "place" else (kind,):
-        for table, key in reversed(slots if wanted != "word" else slots[-1:]):
+        for table, key, said_in in reversed(slots if wanted != "word" else slots[-1:]):
             old = table.get(key)
-            if not isinstance(old, str) or _slot_kind(key, old) != wanted:
+            if not isinstance(old, str) or not _holds(wanted, key, old):
                 continue
-            if (
-                wanted == "word"
-                and old[:1].isupper()
-                and new[:1].islower()
-                and new.capitalize() not in given_names()
-            ):
+            named = old[:1].isupper() and new[:1].islower() and new.capitalize() not in given_names()
+            if wanted == "word" and named and said_in < turn - 2:  # two back: the assistant's reply between
                 return False
             _replace(table, key, re.sub(r"(?i)^(?:on|at)\s+", "", new))
-            slots.append((table, key))
+            slots.append((table, key, turn))
             return True
     return False
 
 
+_TIME_TOKEN = re.compile(r"(?i)\b\d{1,2}(?::\d\d)?\s*(?:am|pm)\b|\b\d{1,2}:\d\d\b|\bnoon\b|\bmidday\b")
+
+
+def _holds(kind: str, key: str, value: str) -> bool:
+    """Whether a fact's value is of that kind, or holds one ("the 3rd at 2pm" holds a time)."""
+    return _slot_kind(key, value) == kind or (kind == "time" and bool(_TIME_TOKEN.search(value)))
+
+
 def _replace(table: dict, key: str, new: str) -> None:
     old = str(table[key])
+    if _TIME_VALUE.match(new) and _TIME_TOKEN.search(old) and not _TIME_VALUE.match(old):
+        table[key] = _TIME_TOKEN.sub(new, old, count=1)  # "the 3rd at 2pm": "the 3rd at 4pm"
+        return
     if (
         _DAY_TOKEN.fullmatch(new.removeprefix("the "))
         and _DAY_TOKEN.search(old)
