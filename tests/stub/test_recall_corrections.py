@@ -117,6 +117,40 @@ def test_a_correction_without_the_noun_gives_the_latest_weekday_or_time(rng):
         assert new in got.lower() and old not in got.lower(), why(f"{said!r} then {fix!r}: {new}", got)
 
 
+def test_a_time_correction_changes_the_time_inside_a_date(rng):
+    for _ in range(4):
+        event, day = rng.choice(EVENTS), ordinal(rng.randint(1, 28))
+        old, new = (f"{h}pm" for h in rng.sample(range(1, 10), 2))
+        got = ask([f"my {event} is on the {day} at {old}", rng.choice([f"no wait, {new}", f"sorry, {new}"])],
+                  f"when's my {first_word(event)}?")  # fmt: skip
+        assert day in got and new in got and old not in got, why(f"the {day} at {old}, then {new}", got)
+
+
+def test_a_name_corrected_right_after_it_was_given_is_the_new_one(rng):
+    for _ in range(4):
+        pet, (old, new) = (
+            rng.choice(["dog", "cat", "rabbit"]),
+            rng.sample(["max", "rex", "mochi", "pip", "luna"], 2),
+        )
+        fix = rng.choice(
+            [f"oops, it's {new}", f"sorry, {rng.choice(['his', 'her'])} name is {new}", f"no wait, {new}"]
+        )
+        got = ask([f"my {pet} is called {old}", fix], f"what's my {pet} called?")
+        assert new.capitalize() in got and old.capitalize() not in got, why(f"{old}, then {fix!r}", got)
+
+
+def test_someone_elses_event_is_not_the_users(rng):
+    for _ in range(4):
+        who, (a, b) = rng.choice(["brother's", "mum's", "sister's", "friend's"]), rng.sample(range(1, 28), 2)
+        said = f"my {who} wedding is on the {ordinal(a)} and my birthday is on the {ordinal(b)}"
+        got = ask([said], "when's my birthday?")
+        assert re.search(rf"\b{ordinal(b)}", got) and not re.search(rf"\b{ordinal(a)}", got), why(
+            f"{said!r}: the user's birthday", got
+        )
+        got = ask([said], f"when is my {who} wedding?")
+        assert ordinal(a) in got, why(f"{said!r}: the {who} wedding", got)
+
+
 def test_a_second_correction_wins_over_the_first(rng):
     for _ in range(6):
         first, second, third = rng.sample(COLOURS, 3)
