@@ -228,9 +228,10 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
 
     for turn, (role, text) in enumerate(_told(messages)):
         if role == "assistant":
-            for noun, value in restated(text):
-                if noun not in things:
-                    set_(things, noun, value)
+            for kind, noun, value in restated(text):
+                table = dates if kind == "date" else things
+                if noun not in table:  # what the user said stays: a reply only fills a gap
+                    set_(table, noun, value)
             continue
         told = facts(text)
         more = more_facts(text)
@@ -966,6 +967,10 @@ _HOME_MORE = [
     re.compile(r"(?i)\b(?:we|i)(?:'ve|\s+have)?\s+(?:just\s+|recently\s+|finally\s+)?(?:moved|relocated)\s+to\s+"
                r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
     re.compile(r"(?i)\bwe\s+(?:live|reside)\s+in\s+([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
+    # "and now we're in bristol", "i'm in leeds these days"
+    re.compile(r"(?i)\b(?:now\s+(?:i'?m|we'?re|i am|we are)\s+in|(?:i'?m|we'?re|i am|we are)\s+now\s+in)\s+"
+               r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
+    re.compile(r"(?i)\b(?:i'?m|we'?re|i am|we are)\s+in\s+([A-Za-z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})\s+(?:now|these days|nowadays)\b"),
     # "i'm from porto originally but live in lisbon now": the speaker's clause goes on without its subject
     re.compile(r"(?i)\b(?:i'?m|i am|i was|i grew up)\b[^.!?;]*?\b(?:but|and)\s+(?:now\s+)?(?:live|reside|living)\s+in\s+"
                r"([A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2})"),
@@ -1271,7 +1276,7 @@ _THIRD_PERSON = re.compile(
 _LABEL = re.compile(r"^(?:[A-Za-z][\w -]{0,30}:|[-*•]|#+)\s*")
 _PRONOUN = re.compile(r"(?i)^(?:he|she|they)\b")
 _VERB_AFTER_AND = re.compile(
-    r"(?i)\b(and|but|also)\s+(?!is\b|has\b|was\b)([a-z]+(?:ies|es|s))(?=\s+(?:in|as|at|for|a|an|the|to|from|with|two|"
+    r"(?i)\b(and|but|also)\s+(?:(?:he|she|they)\s+)?(?!is\b|has\b|was\b)([a-z]+(?:ies|es|s))(?=\s+(?:in|as|at|for|a|an|the|to|from|with|two|"
     r"three|four|\d|[a-z]+ing\b))"
 )
 
@@ -1299,6 +1304,9 @@ def _first_person_sentence(sentence: str, subject: re.Match[str]) -> str:
         said = "I " + rest[: verb.start(1)].strip() + " " + _base_verb(verb.group(1)) + rest[verb.end(1) :]
         said = re.sub(r"^I\s+am\b", "I am", " ".join(said.split()))
     said = _VERB_AFTER_AND.sub(lambda m: f"{m.group(1)} I {_base_verb(m.group(2))}", said)
+    said = re.sub(
+        r"(?i)\b(and|but)\s+(?:he|she|they)\s+(?:is|are)\b", r"\1 I am", said
+    )  # "... and she is 34"
     return re.sub(r"(?i)\b(?:his|her|their)\b", "my", said)
 
 
@@ -1332,15 +1340,19 @@ _NOT_THINGS = re.compile(
 )
 
 
-def restated(text: str) -> list[tuple[str, str]]:
-    """(noun, value) an assistant reply restates about the user: "your locker code is 4417"."""
+def restated(text: str) -> list[tuple[str, str, str]]:
+    """(kind, noun, value) an assistant reply restates about the user: "your locker code is 4417" (a thing),
+    "Noted: your checkup is on the 22nd." (a date)."""
     if "your" not in text.lower():
         return []
-    return [
-        (m.group(1).lower(), m.group(2))
+    out = [("date", m.group(1).lower(), m.group(2).strip()) for m in _EVENT_DATE.finditer(re.sub(r"(?i)\byour\b", "my", text))
+           if _value_kind(m.group(2)) in ("day", "time") and fold(m.group(1).split()[0]) not in STOP]  # fmt: skip
+    out += [
+        ("thing", m.group(1).lower(), m.group(2))
         for m in _YOUR_THING.finditer(text)
         if not _NOT_THINGS.match(m.group(1))
     ]
+    return out
 
 
 # A correction that does not repeat the noun: "actually make it thursday", "no wait, 4pm", "scratch that, teal",

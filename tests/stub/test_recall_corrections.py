@@ -330,6 +330,35 @@ def test_a_value_the_assistant_restated_is_recalled(rng):
     assert code in got, why(f"the assistant restated {code}", got)
 
 
+def test_a_date_the_assistant_confirmed_is_recalled(rng):
+    event, day = rng.choice(["checkup", "dentist", "interview", "haircut"]), ordinal(rng.randint(1, 28))
+    messages = [user(f"can you note my {event} date? it's the {day}"), assistant(f"Noted: your {event} is on the {day}."),
+                user(f"when's my {event}?")]  # fmt: skip
+    got = recall.answer_from_history(messages) or ""
+    assert day in got, why(f"the assistant confirmed the {day}", got)
+
+
+def test_a_pronoun_later_in_the_instructions_is_the_user(rng):
+    name, place = rng.choice(["Kenji", "Ines", "Tomasz", "Aoife"]), rng.choice(PLACES)
+    text = rng.choice([f"The user's name is {name} and {rng.choice(['he', 'she', 'they'])} lives in {place}.",
+                       f"The user's name is {name}. {rng.choice(['He', 'She'])} lives in {place}."])  # fmt: skip
+    got = ask([], "where do i live?", [{"role": rng.choice(["system", "developer"]), "content": text}])
+    assert fold(place) in fold(got), why(f"{text!r}", got)
+
+
+def test_the_latest_move_wins(rng):
+    first, second, third = rng.sample(PLACES, 3)
+    history = [
+        f"i live in {first}",
+        f"we moved to {second} in may",
+        rng.choice([f"and now we're in {third}", f"we're in {third} now"]),
+    ]
+    got = ask([sloppy(rng, h) for h in history], "where do i live?")
+    assert fold(third) in fold(got) and fold(first) not in fold(got) and fold(second) not in fold(got), why(
+        f"{history}", got
+    )
+
+
 def test_what_was_never_said_is_unknown_and_no_neighbour_is_given(rng):
     name, place = rng.choice(["rex", "mochi", "biscuit"]), rng.choice(PLACES)
     got = ask([f"my dog is called {name}", f"i live in {place}"], "what's my wife's name?")
