@@ -1330,7 +1330,8 @@ def first_person(instructions: str) -> str:
 # "Sure, your locker code is 4417.": a value the assistant restated is one the user was heard to give
 _YOUR_THING = re.compile(
     r"(?i)\byour\s+((?:[a-z]+\s+){0,2}[a-z]+)\s+(?:is|was)\s+(?!on\b|at\b|in\b|a\b|an\b|the\b|not\b|very\b|so\b)"
-    r"([\w@#+/:.-]*\d[\w@#+/:.-]*|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})(?=\s*(?:[,;!?]|\.(?:\s|$)|$|\s+and\b))"
+    r"([£$€]?[\w@#+/:.-]*\d[\w@#+/:.-]*(?:\s+(?!and\b|but\b|so\b|now\b|btw\b)[a-z]+)?|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
+    r"(?=\s*(?:[,;!?]|\.(?:\s|$)|$|\s+(?:and|but|so|now|btw)\b))"
 )
 _MY_THING = re.compile(_YOUR_THING.pattern.replace(r"\byour\s+", r"\b(?:my|our)\s+"))
 # nouns other kinds read (and correct) themselves: a "thing" never shadows them
@@ -1382,6 +1383,10 @@ _DAY_VALUE = re.compile(
 )
 
 
+_NUMBER_VALUE = re.compile(r"[£$€]?\d[\d.,]*(?:\s*(?:%|[a-z]+))?", re.I)
+_NUMBER_TOKEN = re.compile(r"\d[\d.,]*")
+
+
 def _value_kind(value: str) -> str:
     """What kind of value: a time, a day, a number, a place or a word (a correction replaces its own kind)."""
     value = value.strip()
@@ -1389,8 +1394,8 @@ def _value_kind(value: str) -> str:
         return "time"
     if _DAY_VALUE.match(value):
         return "day"
-    if re.fullmatch(r"[\d.,]+", value) or value.lower() in _COUNT_WORD:
-        return "number"
+    if _NUMBER_VALUE.fullmatch(value) or value.lower() in _COUNT_WORD:
+        return "number"  # "900", "£800", "800 euros"
     if (
         knowledge.city(value, lowercase=value.islower()) is not None
         or knowledge.country_code(value) is not None
@@ -1462,6 +1467,9 @@ def _holds(kind: str, key: str, value: str) -> bool:
 
 def _replace(table: dict, key: str, new: str) -> None:
     old = str(table[key])
+    if _NUMBER_TOKEN.fullmatch(new) and _NUMBER_TOKEN.search(old) and not _NUMBER_TOKEN.fullmatch(old):
+        table[key] = _NUMBER_TOKEN.sub(new, old, count=1)  # "800 euros": "900 euros"
+        return
     if _TIME_VALUE.match(new) and _TIME_TOKEN.search(old) and not _TIME_VALUE.match(old):
         table[key] = _TIME_TOKEN.sub(new, old, count=1)  # "the 3rd at 2pm": "the 3rd at 4pm"
         return
@@ -1510,16 +1518,20 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
         return found
     pending = bool(_ON_THE_WAY.search(text))
     for m in _BORN.finditer(text):
+        if not _speakers(text, m.start()):
+            continue  # "my sister just had twins": her children
         born = (m.group(1) or m.group(2)).lower()
         coming = pending or re.search(r"(?i)\b(?:expecting|having)\b", m.group(0))
         found.append((m.start(), "count_more", "kid", f"{'~' if coming else '+'}{_BIRTHS[born]} {born}"))
     for m in _ONE_MORE.finditer(text):
+        if not _speakers(text, m.start()):
+            continue
         word = m.group(1).lower()
         n = _COUNT_WORD.get(word.split()[0], int(word.split()[0]) if word.split()[0].isdigit() else 1)
         n = 1 if word in ("another", "one more", "a second", "a third") else n
         found.append((m.start(), "count_more", singular(m.group(2)), f"{'~' if pending else '+'}{n} {word}"))
     for m in _N_MORE.finditer(text):
-        if any(abs(m.start() - at) < 30 for at, *_ in found):
+        if any(abs(m.start() - at) < 30 for at, *_ in found) or not _speakers(text, m.start()):
             continue
         word = m.group(1).lower()
         n = int(word) if word.isdigit() else _COUNT_WORD.get(word, 1)
@@ -1528,6 +1540,19 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
             continue
         found.append((m.start(), "count_more", noun, f"{'~' if pending else '+'}{n} {n} more"))
     return found
+
+
+def _speakers(text: str, at: int) -> bool:
+    """Whether the clause before ``at`` has the speaker as its subject ("we just had", "i got", or none:
+    "just had twins!"), not someone else ("my sister just had", "our neighbour got", "she had")."""
+    before = re.split(r"[.!?;,]", text[:at])[-1]
+    others = [m.start() for m in _OTHER_SUBJECT.finditer(before)]
+    mine = [m.start() for m in _OWN_SUBJECT.finditer(before)]
+    return not others or bool(mine and mine[-1] > others[-1])  # "my wife and i just had twins": ours
+
+
+_OTHER_SUBJECT = re.compile(r"(?i)\b(?:he|she|they|(?:my|our|his|her|their)\s+[a-z'-]+)\b")
+_OWN_SUBJECT = re.compile(r"(?i)\b(?:i|we|i've|we've|i'm|we're|ive|weve)\b")
 
 
 def _count_more(counts: dict[str, int], changes: dict[str, list[str]], detail: str, change: str) -> None:

@@ -117,6 +117,17 @@ def test_a_correction_without_the_noun_gives_the_latest_weekday_or_time(rng):
         assert new in got.lower() and old not in got.lower(), why(f"{said!r} then {fix!r}: {new}", got)
 
 
+def test_a_number_correction_keeps_its_unit(rng):
+    for _ in range(4):
+        old, new = rng.sample(range(300, 2000, 50), 2)
+        unit = rng.choice(["euros", "dollars", "pounds"])
+        got = ask(
+            [f"my budget is {old} {unit}", rng.choice([f"actually make it {new}", f"no wait, {new}"])],
+            "what's my budget?",
+        )
+        assert f"{new} {unit}" in got and str(old) not in got, why(f"{old} {unit}, then {new}", got)
+
+
 def test_a_time_correction_changes_the_time_inside_a_date(rng):
     for _ in range(4):
         event, day = rng.choice(EVENTS), ordinal(rng.randint(1, 28))
@@ -238,6 +249,19 @@ def test_a_count_grows_by_what_is_said_later(rng):
             [f"we have {n} {pet}s", f"we adopted another {pet} yesterday"], f"how many {pet}s do i have?"
         )
         assert str(n + 1) in got, why(f"{n} {pet}s and another: {n + 1}", got)
+
+
+def test_someone_elses_new_child_or_pet_changes_no_count_of_the_users(rng):
+    for _ in range(4):
+        n, who = (
+            rng.randint(1, 4),
+            rng.choice(["my sister", "my neighbour", "she", "our friend", "my brother"]),
+        )
+        news, noun = rng.choice([(f"{who} just had twins", "kids"), (f"{who} got another dog", "dogs")])
+        got = ask([f"i have {n} {noun}", news], f"how many {noun} do i have?")
+        assert "then" not in got and str(n + 1) not in got and str(n + 2) not in got, why(
+            f"{news!r} is not the user's", got
+        )
 
 
 def test_a_count_on_the_way_is_told_not_added(rng):
