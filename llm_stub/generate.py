@@ -19,7 +19,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import agent_text, reasoning, recall, scripted, structured, tools
+from . import agent_text, capabilities, reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -169,6 +169,10 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         scripted_turn = scripted_draft(rule, req, rng) if rule is not None and rule.steps else None
         if scripted_turn is not None:
             return scripted_turn
+    if req.response_format is None and not scripted.must_call(req):
+        about = capabilities.reply(req, tools.function_tools(req))  # "what can you do?": the tools, in words
+        if about is not None:
+            return Draft(content=about)
     decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
     if decision.calls:
         calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]
