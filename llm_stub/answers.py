@@ -34,6 +34,7 @@ import re
 from fractions import Fraction
 
 from . import knowledge
+from .tokenizer import content_text
 
 # --------------------------------------------------------------------------- brevity
 
@@ -270,10 +271,15 @@ def _unit(word: str) -> str | None:
     return _UNITS.get(key) or _UNITS.get(key.removeprefix("degrees ").removeprefix("degree "))
 
 
+def _conversion_body(question: str) -> str:
+    """The question without its lead and tail, "convert" said one way ("please convert 5 kg" -> "convert 5 kg")."""
+    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
+    return re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+
+
 def conversion(question: str) -> tuple[str, str] | None:
     """(the sentence, the bare value with its unit) of "convert 70 F to C" and the like, or None."""
-    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
-    body = re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+    body = _conversion_body(question)
     for pattern, order in _CONVERSIONS:
         m = pattern.match(body)
         if not m:
@@ -319,8 +325,7 @@ _BARE_DEGREES = re.compile(rf"(?i)^(?:convert\s+){_AMOUNT}degrees?$")
 
 def conversion_without_target(question: str) -> tuple[str, str] | None:
     """ "convert 10 miles": the amount in the usual other unit (via ``conversion``), or None."""
-    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
-    body = re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+    body = _conversion_body(question)
     m = _NO_TARGET.match(body)
     if not m or not m.group(3):
         return None
@@ -333,8 +338,7 @@ def conversion_without_target(question: str) -> tuple[str, str] | None:
 
 def missing_scale(question: str) -> str | None:
     """ "convert 30 degrees": which scale the degrees are in is the one thing missing; ask it."""
-    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
-    body = re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+    body = _conversion_body(question)
     m = _BARE_DEGREES.match(body)
     if not m:
         return None
@@ -445,9 +449,13 @@ def _day(text: str, today: dt.date, known: dict[str, dt.date] | None = None) -> 
 _OWN_DAY = re.compile(r"(?i)^(my|our)\s+((?:[a-z'’]+\s+){0,2}[a-z'’]+)$")
 
 
+def _days_body(question: str) -> str:
+    return _TAIL.sub("", _LEAD_DAYS.sub("", question).strip())
+
+
 def unknown_day(question: str, known: dict[str, dt.date] | None = None) -> str | None:
     """ "how many days until my birthday?" when the birthday was never given: ask for its date."""
-    until = _DAYS_UNTIL.match(_TAIL.sub("", _LEAD_DAYS.sub("", question).strip()))
+    until = _DAYS_UNTIL.match(_days_body(question))
     if until is None or _day(until.group(1), knowledge.today(), known) is not None:
         return None
     own = _OWN_DAY.match(until.group(1).strip())
@@ -484,6 +492,53 @@ def days(question: str, known: dict[str, dt.date] | None = None) -> tuple[str, s
             f"{n} {unit} until {found[1]} ({found[0]:%A, %-d %B %Y}), counting from today, {today:%-d %B}.",
             str(n),
         )
+    return None
+
+
+# --------------------------------------------------------------------------- the missing value, given
+
+_SCALES = {"degree_Celsius": "celsius", "degree_Fahrenheit": "fahrenheit"}
+
+
+def _given_scale(reply: str) -> str | None:
+    words = re.findall(r"°?[a-z]+", reply.lower())
+    scales = {_SCALES[u] for u in map(_unit, words) if u in _SCALES}
+    return scales.pop() if len(scales) == 1 else None
+
+
+def completed_by_reply(messages: list[dict]) -> str | None:
+    """``completed`` for a conversation whose last turns are a question, the stub's question about it, and the
+    user's reply."""
+    if len(messages) < 3 or [m.get("role") for m in messages[-3:]] != ["user", "assistant", "user"]:
+        return None
+    question, asked, reply = (content_text(m.get("content")) for m in messages[-3:])
+    return completed(question, asked, reply)
+
+
+def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] | None = None) -> str | None:
+    """The answer to ``question`` once ``reply`` gives what ``asked`` (the stub's own question about it) asked.
+
+    "convert 30 degrees" / "Is that 30 °C or 30 °F? ..." / "celsius" -> 30 °C in °F. The question asked is
+    recognised by asking it again, not by its wording: only a reply to the very question ``missing_scale`` or
+    ``unknown_day`` gives for ``question`` completes it."""
+    if len(reply) > 120:
+        return None
+    if missing_scale(question) == asked:
+        scale = _given_scale(reply)
+        amount = _BARE_DEGREES.match(_conversion_body(question))
+        found = (
+            conversion_without_target(f"convert {amount.group(1).strip()} degrees {scale}")
+            if scale and amount
+            else None
+        )
+        return found[0] if found else None
+    if unknown_day(question, known) == asked:
+        own = _OWN_DAY.match(_DAYS_UNTIL.match(_days_body(question)).group(1).strip())
+        when = [w for w in knowledge.dates_in(reply) if w.has_date]
+        if own is None or len(when) != 1:
+            return None
+        found = days(question, {**(known or {}), own.group(2).lower(): when[0].value.date()})
+        return found[0] if found else None
     return None
 
 

@@ -19,7 +19,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import agent_text, capabilities, reasoning, recall, scripted, structured, tools
+from . import agent_text, answers, capabilities, reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -194,7 +194,10 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     if rule is not None and rule.alternatives and not tools.awaiting_answer(req):
         return Draft(content=pick(rule, req, rng))
     answer = (
-        tools.answer_from_results(req, rule) or decision.question or recall.answer_from_history(req.messages)
+        tools.answer_from_results(req, rule)
+        or decision.question
+        or answers.completed_by_reply(req.messages)  # "celsius", after the stub asked which scale
+        or recall.answer_from_history(req.messages)
     )
     if answer is None and rule is not None and rule.alternatives:
         answer = pick(rule, req, rng)

