@@ -173,7 +173,8 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         about = capabilities.reply(req, tools.function_tools(req))  # "what can you do?": the tools, in words
         if about is not None:
             return Draft(content=about)
-    decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
+    # tool calls, or the question to ask for a missing argument; none for "what is a timer?" (a word, not a task)
+    decision = tools.Decision() if capabilities.asks_what_a_thing_is(req) else tools.decide(req)
     if decision.calls:
         calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]
         # ids from the request's rng: random-looking, yet the same request gets the same ids, so that usage

@@ -113,3 +113,27 @@ def test_the_responses_api_answers_alike(client, rng) -> None:
     assert not [o for o in r.output if o.type == "function_call"], f"seed {SEED}"
     for tool in tools:
         assert action(tool["function"]["name"]) in r.output_text, f"{r.output_text!r} (seed {SEED})"
+
+
+NOUNS = {"set_timer": "timer", "search_flights": "flight", "add_to_list": "shopping list",
+         "convert_currency": "currency", "book_table": "reservation", "translate_text": "translation"}  # fmt: skip
+
+
+def test_asking_what_a_thing_is_calls_no_tool_and_asks_for_no_argument(client, rng) -> None:
+    name = rng.choice(sorted(NOUNS))
+    offered = [
+        {"type": "function", "function": {"name": name, "description": dict(TOOLS)[name], "parameters": {
+            "type": "object", "properties": {"value": {"type": "string"}}, "required": ["value"]}}}
+    ]  # fmt: skip
+    noun = NOUNS[name]
+    article = "an" if noun[0] in "aeiou" else "a"
+    asked = rng.choice([f"what is {article} {noun}?", f"do you know what {article} {noun} is?",
+                        f"can you explain what {article} {noun} is", f"whats {article} {noun}"])  # fmt: skip
+    r = client.chat.completions.create(
+        model=PLAIN, messages=[{"role": "user", "content": asked}], tools=offered
+    )
+    message = r.choices[0].message
+    assert not message.tool_calls, (
+        f"{asked!r} asks what a word means; it called {message.tool_calls} (seed {SEED})"
+    )
+    assert f"Sure, I can {action(name)}" not in (message.content or ""), f"{message.content!r} (seed {SEED})"
