@@ -119,6 +119,19 @@ def given_names() -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
+@lru_cache(maxsize=4096)
+def _rare_word(word: str) -> bool:
+    """Whether a lower-case word is no common English word, nor a given name: the tokenizer splits it.
+
+    A lower-case place must be a large city (``knowledge.city``'s floor), as "nice", "reading", "bath" or
+    "split" are words first. o200k gives common words one token with their leading space (" nice", " split",
+    " salt", " march") and splits rare names (" galway" is two, " kilkenny" three): a smaller city whose name
+    is split is read as the place. Given names ("for nancy") stay names."""
+    from .tokenizer import token_ids
+
+    return " " not in word and word.capitalize() not in given_names() and len(token_ids(" " + word)) > 1
+
+
 # --------------------------------------------------------------------------- words
 
 STOP = frozenset(
@@ -694,6 +707,10 @@ def entities(text: str) -> tuple[Entity, ...]:
             if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
                 continue
             place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
+            if place is None and len(key) >= 4 and _rare_word(key):
+                place = knowledge.city(
+                    key
+                )  # "in galway", "to faro": a smaller city whose name is no common word
             if place is not None:
                 found.append(Entity("city", key, place.name, a, place.country))
             elif key in countries() and len(key) >= 4:
