@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import knowledge
 from .knowledge import fold
+from .lazy import computed_once
 
 DATA = Path(__file__).parent / "data"
 
@@ -116,6 +117,19 @@ _CURRENCY_WORDS = knowledge.CURRENCY_WORDS
 def given_names() -> frozenset[str]:
     text = (DATA / "given_names.txt").read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=4096)
+def _rare_word(word: str) -> bool:
+    """Whether a lower-case word is no common English word, nor a given name: the tokenizer splits it.
+
+    A lower-case place must be a large city (``knowledge.city``'s floor), as "nice", "reading", "bath" or
+    "split" are words first. o200k gives common words one token with their leading space (" nice", " split",
+    " salt", " march") and splits rare names (" galway" is two, " kilkenny" three): a smaller city whose name
+    is split is read as the place. Given names ("for nancy") stay names."""
+    from .tokenizer import token_ids
+
+    return " " not in word and word.capitalize() not in given_names() and len(token_ids(" " + word)) > 1
 
 
 # --------------------------------------------------------------------------- words
@@ -693,6 +707,10 @@ def entities(text: str) -> tuple[Entity, ...]:
             if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
                 continue
             place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
+            if place is None and len(key) >= 4 and _rare_word(key):
+                place = knowledge.city(
+                    key
+                )  # "in galway", "to faro": a smaller city whose name is no common word
             if place is not None:
                 found.append(Entity("city", key, place.name, a, place.country))
             elif key in countries() and len(key) >= 4:
@@ -1168,31 +1186,31 @@ class Reading:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    @cached_property
+    @computed_once
     def clauses(self) -> tuple[str, ...]:
         return clauses(self.text)
 
-    @cached_property
+    @computed_once
     def entities(self) -> tuple[Entity, ...]:
         return entities(self.text)
 
-    @cached_property
+    @computed_once
     def sentiment(self) -> Sentiment:
         return sentiment(self.text)
 
-    @cached_property
+    @computed_once
     def facts(self) -> tuple[Fact, ...]:
         return facts(self.text)
 
-    @cached_property
+    @computed_once
     def words(self) -> frozenset[str]:
         return words(self.text)
 
-    @cached_property
+    @computed_once
     def roles(self) -> dict[int, frozenset[str]]:
         return roles(self)
 
-    @cached_property
+    @computed_once
     def scores(self) -> dict[str, int]:
         return team_scores(self, self.roles)
 
