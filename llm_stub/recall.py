@@ -13,6 +13,17 @@ What it can recall, always from the request alone:
 * its own previous reply ("what did you just say?"), which is only there if the
   caller appended the assistant message to the history it resends;
 * the user's earlier questions ("what was my first question?").
+
+When facts change or compete (issue 24, round 5), the latest wins: a later statement, a correction that names
+the old value ("blue, not green") or one that does not repeat the noun ("actually make it thursday", "no wait,
+4pm", "scratch that, teal"), which replaces the latest value of its own kind (a day, a time, a number, a place;
+a plain word only the value said last). Counts change by what is said later ("we just had twins", "another
+dog"; "2 more on the way" is reported, not added; someone else's twins are not the user's). Standing
+instructions about the user in the third person ("The user lives in Porto and works as a nurse.") are read as
+if the user had said them, before the user's own messages; a value the assistant restated ("your locker code
+is 4417") counts where the user's words did not give it. An allergy is no diet: "what am i allergic to?"
+answers the allergies only, "what can't i eat?" both. Chat Completions and the Responses API (input list,
+``instructions``, ``previous_response_id``) reach this module with the same messages (``responses_input.to_chat``).
 """
 
 from __future__ import annotations
