@@ -689,7 +689,7 @@ def _home(req: ChatRequest) -> tuple[Entity, ...]:
 
 def _question(tool: dict, call: PlannedCall) -> str:
     asked = next((call.questions[m] for m in call.missing if m in call.questions), None)
-    return asked or asking.ask(tool, call.missing)
+    return asked or asking.ask(tool, call.missing, call.arguments)
 
 
 # Tools that end an agent's task: the answer itself goes in their arguments.

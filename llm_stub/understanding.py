@@ -165,6 +165,9 @@ SYNONYMS = {
     "usd": ("currency", "money"), "eur": ("currency", "money"), "gbp": ("currency", "money"),
     "wake": ("alarm",), "waking": ("alarm",), "film": ("movie",), "movie": ("film",), "films": ("movie",),
     "basket": ("cart",), "cart": ("basket",),
+    "score": ("result", "match", "game"), "scores": ("result", "match", "game"), "scoreline": ("result", "match"),
+    "fixture": ("match", "game"), "beat": ("result", "match"), "won": ("result", "match"), "win": ("result", "match"),
+    "draw": ("result", "match"), "drew": ("result", "match"),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(
@@ -184,6 +187,13 @@ _TOPIC_PHRASES = [
             r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
         ),
         "recipe",
+    ),
+    # "how did spurs do?", "did villa win?": the outcome of a game, said without the word (issue 24)
+    (
+        re.compile(
+            r"(?i)\bhow did (?:[\w'-]+ ){1,5}(?:do|get on|go|play|fare)\b|\bdid (?:[\w'-]+ ){1,4}(?:win|lose|draw)\b"
+        ),
+        "result match score",
     ),
     # what a support message wants, said without the word: "my money back" is a refund
     (re.compile(r"(?i)\bmoney back\b|\breimburs|\bcharge ?back\b|\brefunded\b"), "refund"),
