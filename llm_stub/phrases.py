@@ -407,12 +407,32 @@ _TITLED = re.compile(
 _SMALL = frozenset("a an the of and or in on at to for from by with".split())
 
 
+# "2 tickets for dune part two on saturday": the title of what the tickets are for (issue 24), to the first
+# word that says when, how many or where, as a model reads it; "tikets" misspelt too.
+_TICKETS_FOR = re.compile(
+    r"(?i)\bti[ck]{1,2}e?ts?\s+(?:for|to)\s+(?:see\s+|watch\s+)?"
+    r"([A-Za-z0-9][\w'’:-]*(?:\s+(?!(?:on|at|this|next|tomorrow|tonight|today|for|in|please|pls|thanks|and|at)\b)"
+    r"[\w'’:-]+){0,6})"
+)
+_COUNT_WORD = re.compile(r"(?i)^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|some|tickets?)$")
+
+
 def titled(text: str) -> str | None:
-    """A work's title after the kind of work ("the film arrival from 2016"), in title case when written in
-    lower case."""
-    m = _TITLED.search(text)
-    if not m or fold(m.group(1).split()[0]) in _NOT_OBJECTS:
-        return None
+    """A work's title after the kind of work ("the film arrival from 2016") or after the tickets it is for
+    ("2 tickets for dune part two"), in title case when written in lower case. "book 2 tickets": the verb
+    book, not a book called "2 Tickets"."""
+    m, at = None, 0
+    while (found := _TITLED.search(text, at)) is not None:  # "book the film arrival": the film's, not book's
+        first = found.group(1).split()[0]
+        if not _COUNT_WORD.match(first) and fold(first) not in _NOT_OBJECTS:
+            m = found
+            break
+        at = found.start() + 1
+    if m is None:
+        m = _TICKETS_FOR.search(text)
+        first = m.group(1).split()[0] if m is not None else ""
+        if m is None or (fold(first) in _NOT_OBJECTS and fold(first) != "the") or _COUNT_WORD.match(first):
+            return None
     title = m.group(1)
     if title.islower():
         title = " ".join(

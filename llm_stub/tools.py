@@ -52,6 +52,7 @@ from typing import Any
 from . import asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
+from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
@@ -563,6 +564,7 @@ def plan_for(
         ), filler
 
     first, filler = fill()
+    _drop_request_words(tool, first)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -571,6 +573,38 @@ def plan_for(
             others = [e for e in reading.entities if not e.is_name]
             return [first] + [fill([e, *others])[0] for e in more]
     return [first]
+
+
+# Words that ask for a list rather than name one of its items: "what can I cook with mushrooms", "any recipes
+# with eggs" (the tool's own words are dropped too).
+_ASKING_WORDS = frozenset(
+    "cook make bake prepare use have got try something anything ideas idea options".split()
+)
+
+
+def _drop_request_words(tool: dict, call: PlannedCall) -> None:
+    """An array of strings holds what the words list, never the words that ask for it ("recipes", "cook"):
+    those items go, and a required list left empty is missing (the model asks), never sent empty."""
+    props = _params(tool).get("properties") or {}
+    own = words(f"{tool['function']['name']} {tool['function'].get('description') or ''}", synonyms=False)
+    for name, value in list(call.arguments.items()):
+        sub = props.get(name) if isinstance(props, dict) else None
+        if not (
+            isinstance(value, list)
+            and isinstance(sub, dict)
+            and value
+            and all(isinstance(v, str) for v in value)
+        ):
+            continue
+        kept = [v for v in value if not (set(re.findall(r"[a-z']+", v.lower())) <= _ASKING_WORDS
+                                         or (words(v, synonyms=False) and words(v, synonyms=False) <= own))]  # fmt: skip
+        if kept != value:
+            call.arguments[name] = kept
+            call.provenance[name] = (
+                f"{call.provenance.get(name, 'the text')} (less the words that ask for it)"
+            )
+            if not kept and name in (_params(tool).get("required") or []) and name not in call.missing:
+                call.missing.append(name)
 
 
 def _name_group(entity: Entity) -> str:
@@ -630,10 +664,42 @@ def follow_up(req: ChatRequest, tools: list[dict], text: str) -> list[PlannedCal
         params = _params(tool)
         filler = Filler(root=params, reading=read(text), mode="tool", strict=bool(tool["function"].get("strict")),
                         exclude=frozenset(words(name, synonyms=False)))  # fmt: skip
-        changed = {k: v for k, v in filler.object(params).items()
+        filled = filler.object(params)
+        changed = {k: v for k, v in filled.items()
                    if filler.provenance.get(k, "").startswith(("the text", "inferred"))}  # fmt: skip
+        changed.update(_list_change(tool, args, filled, text))
         if changed and any(args.get(k) != v for k, v in changed.items()):
             out.append(PlannedCall(name, {**args, **changed}, []))
+    return out
+
+
+_ADDING = re.compile(r"(?i)\b(?:too|also|as well|add|plus|and|with|another)\b")
+_REPLACING = re.compile(r"(?i)\b(?:instead|rather|only|just)\b")
+_NOT_ITEMS = frozenset(
+    "too also well add plus and with another instead rather only just what about how".split()
+)
+
+
+def _list_change(tool: dict, args: dict, filled: dict, text: str) -> dict:
+    """ "add peppers too" after a search with ["leeks", "feta"]: the earlier list plus the new item; "just
+    peppers instead": the new list. Only items the words name, never the words that ask (issue 24)."""
+    out: dict = {}
+    call = PlannedCall(tool["function"]["name"], dict(filled), [])
+    _drop_request_words(tool, call)
+    for key, value in call.arguments.items():
+        before = args.get(key)
+        if not (
+            isinstance(value, list) and isinstance(before, list) and all(isinstance(v, str) for v in value)
+        ):
+            continue
+        new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]
+        new = [re.sub(r"(?i)\s+(?:too|as well|also)$", "", v).strip() for v in new]
+        if not new:
+            continue
+        if _REPLACING.search(text):
+            out[key] = new
+        elif _ADDING.search(text):
+            out[key] = before + [v for v in new if fold(v) not in {fold(str(b)) for b in before}]
     return out
 
 

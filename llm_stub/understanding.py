@@ -167,7 +167,9 @@ SYNONYMS = {
     "basket": ("cart",), "cart": ("basket",),
     "score": ("result", "match", "game"), "scores": ("result", "match", "game"), "scoreline": ("result", "match"),
     "fixture": ("match", "game"), "beat": ("result", "match"), "won": ("result", "match"), "win": ("result", "match"),
-    "draw": ("result", "match"), "drew": ("result", "match"),
+    "draw": ("result", "match"), "drew": ("result", "match"), "warmer": ("weather", "temperature"),
+    "colder": ("weather", "temperature"), "hotter": ("weather", "temperature"), "wetter": ("weather", "rain"),
+    "sunnier": ("weather",), "warmest": ("weather", "temperature"), "coldest": ("weather", "temperature"),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(
@@ -185,6 +187,7 @@ _TOPIC_PHRASES = [
     (
         re.compile(
             r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
+            r"|\b(?:something|anything|dinner|lunch|supper|a meal|a dish|ideas?) (?:with|using|from)\b"
         ),
         "recipe",
     ),
@@ -711,6 +714,15 @@ def entities(text: str) -> tuple[Entity, ...]:
                 continue
             spans.append((a, a + len(key)))
             break
+    for e in [e for e in found if e.kind == "city" and e.text.islower()]:
+        # "rome or milan", "leeds and york": the word coordinated before a place is a place too, when it is one
+        m = re.search(r"\b([a-z][a-z'-]{3,})\s+(?:and|or|vs|versus)\s+$", text[: e.start])
+        key = m.group(1) if m else ""
+        if m and key not in STOP and key not in lexicon() and not _claimed(spans, m.start(1), m.end(1)):
+            place = knowledge.city(key, lowercase=True)
+            if place is not None:
+                found.append(Entity("city", key, place.name, m.start(1), place.country))
+                spans.append(m.span(1))
     for m in _LOWER_SIDES.finditer(text) if _GAME_WORDS.search(text) else ():  # "celtic beat hibs 4-1"
         for group in (1, 2):
             a, b = m.span(group)
