@@ -290,9 +290,24 @@ def counted(said: str) -> int | None:
     return _COUNT_WORDS.get(said)
 
 
+# "six tickets for dune part two on saturday": a request that starts with the count, its verb left out
+_STARTS_COUNTED = re.compile(
+    rf"(?i)^\s*{_COUNT}\s+{_PACKS}?"
+    r"([A-Za-z][\w'’-]*(?:\s+(?!(?:to|in|into|on|onto|at|for|from|by|with|tomorrow|today|tonight|next|this|please|"
+    r"pls|and|or|then|every|each|before|after|until)\b)[A-Za-z][\w'’-]*){0,3})"
+)
+_COUNT_WORD_OR_DIGIT = re.compile(r"(?i)\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve")
+
+
 def object_phrase(text: str) -> tuple[str, int | None] | None:
     """(the thing a request adds, buys, books or schedules, how many of it) ("add 3 cartons of almond milk to
-    my basket" is ("almond milk", 3), "a dozen eggs" ("eggs", 12)), or None."""
+    my basket" is ("almond milk", 3), "a dozen eggs" ("eggs", 12); "six tickets for ..." with the verb left
+    out, ("tickets", 6)), or None."""
+    first = _STARTS_COUNTED.match(text)
+    if first is not None and _COUNT_WORD_OR_DIGIT.fullmatch(first.group(1)) and not _OBJECT_VERB.search(text):
+        thing = first.group(2).strip()
+        if fold(thing.split()[0]) not in _NOT_OBJECTS:
+            return thing, counted(first.group(1))
     for m in _OBJECT_VERB.finditer(text):
         thing = m.group(2).strip()
         if fold(thing.split()[0]) in _NOT_OBJECTS or fold(thing) in _NOT_OBJECTS:

@@ -56,7 +56,7 @@ from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
-from .understanding import Entity, clauses, facts, read, stem, words
+from .understanding import STOP, Entity, clauses, facts, read, stem, words
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_NAME_LENGTH = 64
@@ -578,7 +578,7 @@ def plan_for(
 # Words that ask for a list rather than name one of its items: "what can I cook with mushrooms", "any recipes
 # with eggs" (the tool's own words are dropped too).
 _ASKING_WORDS = frozenset(
-    "cook make bake prepare use have got try something anything ideas idea options".split()
+    "cook make bake prepare use have got try something anything ideas idea options i've we've i'd i'm".split()
 )
 
 
@@ -596,7 +596,7 @@ def _drop_request_words(tool: dict, call: PlannedCall) -> None:
             and all(isinstance(v, str) for v in value)
         ):
             continue
-        kept = [v for v in value if not (set(re.findall(r"[a-z']+", v.lower())) <= _ASKING_WORDS
+        kept = [v for v in value if not (set(re.findall(r"[a-z']+", v.lower())) <= _ASKING_WORDS | STOP
                                          or (words(v, synonyms=False) and words(v, synonyms=False) <= own))]  # fmt: skip
         if kept != value:
             call.arguments[name] = kept
@@ -692,8 +692,13 @@ def _list_change(tool: dict, args: dict, filled: dict, text: str) -> dict:
             isinstance(value, list) and isinstance(before, list) and all(isinstance(v, str) for v in value)
         ):
             continue
-        new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]
-        new = [re.sub(r"(?i)\s+(?:too|as well|also)$", "", v).strip() for v in new]
+        # the items the follow-up names, as written ("and tinned tomatoes as well" is one item)
+        said = re.sub(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:and|also|plus|add|what about|how about|with|oh)\b|"
+                      r"\b(?:too|as well|also|instead|rather|please|pls|thanks|only|just)\b|[?.!]", " ", text)  # fmt: skip
+        new = [" ".join(p.split()) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
+        new = [p for p in new if p and set(re.findall(r"[a-z']+", p.lower())) - _NOT_ITEMS]
+        if not new or any(len(p.split()) > 3 for p in new):  # "add peppers to the search": the filler's items
+            new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]
         if not new:
             continue
         if _REPLACING.search(text):

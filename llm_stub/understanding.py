@@ -186,7 +186,7 @@ _TOPIC_PHRASES = [
     ),
     (
         re.compile(
-            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
+            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can (?:i|we) (?:make|cook)\b"
             r"|\b(?:something|anything|dinner|lunch|supper|a meal|a dish|ideas?) (?:with|using|from)\b"
         ),
         "recipe",
@@ -703,8 +703,10 @@ def entities(text: str) -> tuple[Entity, ...]:
                 break
         for n in range(len(tokens), 0, -1):
             key = " ".join(tokens[:n])
-            if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
+            if _claimed(spans, a, a + len(key)) or key in STOP:
                 continue
+            if key in lexicon() and not ((big := knowledge.city(key)) and big.population >= 500_000):
+                continue  # "in reading", "at nice": words first; "in warsaw": a word list's, but a capital
             place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
             if place is not None:
                 found.append(Entity("city", key, place.name, a, place.country))
