@@ -429,6 +429,10 @@ _TICKETS_FOR = re.compile(
     r"([A-Za-z0-9][\w'’:-]*(?:\s+(?!(?:on|at|this|next|tomorrow|tonight|today|for|in|please|pls|thanks|and|at)\b)"
     r"[\w'’:-]+){0,6})"
 )
+_WHEN_WORD = re.compile(
+    r"(?i)^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|tomorrow|next|this|the weekend|"
+    r"weekend|january|february|march|april|may|june|july|august|september|october|november|december|\d)"
+)
 _COUNT_WORD = re.compile(r"(?i)^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|some|tickets?)$")
 
 
@@ -446,8 +450,13 @@ def titled(text: str) -> str | None:
     if m is None:
         m = _TICKETS_FOR.search(text)
         first = m.group(1).split()[0] if m is not None else ""
-        if m is None or (fold(first) in _NOT_OBJECTS and fold(first) != "the") or _COUNT_WORD.match(first):
-            return None
+        if (
+            m is None
+            or (fold(first) in _NOT_OBJECTS and fold(first) != "the")
+            or _COUNT_WORD.match(first)
+            or _WHEN_WORD.match(first)
+        ):
+            return None  # "3 tickets for saturday": the day, not a film called "Saturday"
     title = m.group(1)
     if title.islower():
         title = " ".join(

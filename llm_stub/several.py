@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import knowledge
+from .phrases import _PACKS
 from .understanding import read, words
 
 # Parameters whose value is the words themselves (no type or entity would give it): a name for what the
@@ -61,6 +62,11 @@ def _thing(tool: dict, part: str) -> str | None:
     if first and first[0].lower() in name_words and len(first) > 1:
         text = first[1]  # "add rice": the verb of add_item is not the item
     text = _LEAD.sub("", text).strip(" ,.")
+    props = (tool["function"].get("parameters") or {}).get("properties") or {}
+    if any(isinstance(v, dict) and v.get("type") in ("integer", "number") and set(re.split(r"[_\s]+", k.lower()))
+           & {"quantity", "qty", "count", "amount", "number"} for k, v in props.items()):  # fmt: skip
+        # "2 loaves of bread" with a quantity to count them: the item is the bread (issue 24)
+        text = re.sub(rf"(?i)^{_PACKS}", "", text).strip() or text
     if not text or len(text.split()) > 5 or re.search(r"\d", text):
         return None
     return text
@@ -144,6 +150,7 @@ _COLON = re.compile(r":\s*([A-Za-z][\w' -]*)\s*[.!?]*$")
 _PHRASE_END = re.compile(r"(?i)\s*(?:[,;.!?]|\s(?:and|please|pls|thanks|thank you)\b|$)")
 
 
+_SO_THAT = re.compile(r"(?i)\bso (?:that )?(?:i|we) (?:can|could|don't|do not|won't)\s+([a-z][\w' -]*)")
 _SAYING = re.compile(r"(?i)\b(?:saying|that says|which says|to say)\s+[\"']?([^\"]+?)[\"']?\s*$")
 
 
@@ -152,7 +159,7 @@ def purpose(part: str, nouns: frozenset[str] = frozenset()) -> str | None:
     ``nouns``: the words of the tool's name ("an alarm to wake me": "to" after the thing asked for)."""
     reading = read(part)
     ends = {e.start + len(e.text) for e in reading.entities}
-    for pattern in (_SAYING, _INFINITIVE, _ABOUT, _COLON):
+    for pattern in (_SAYING, _SO_THAT, _INFINITIVE, _ABOUT, _COLON):
         for m in pattern.finditer(part):
             first = m.group(1).split()[0].lower()
             if pattern is _INFINITIVE:

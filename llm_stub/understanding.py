@@ -188,6 +188,7 @@ _TOPIC_PHRASES = [
         re.compile(
             r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can (?:i|we) (?:make|cook)\b"
             r"|\b(?:something|anything|dinner|lunch|supper|a meal|a dish|ideas?) (?:with|using|from)\b"
+            r"|\b(?:dinner|lunch|supper|breakfast|meal) ideas?\b"
         ),
         "recipe",
     ),
@@ -361,7 +362,7 @@ _PROPER = re.compile(
     r"\b[A-Z][\w'&À-ÿ-]*(?:\s+(?:[A-Z][\w'&À-ÿ-]*|[A-Z0-9]*\d[A-Z0-9]*|de|del|da|la|le|of|upon|am|&)(?![a-z]))*"
 )
 _LOWER_PLACE = re.compile(
-    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])|,\s*(?=[a-z])"
+    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or|vs|versus)\s+(?=[a-z])|[,:]\s*(?=[a-z])"
 )
 _LOWER_WORDS = re.compile(r"[a-z][a-z'-]+")
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)")
