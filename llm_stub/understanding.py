@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import knowledge
 from .knowledge import fold
+from .lazy import computed_once
 
 DATA = Path(__file__).parent / "data"
 
@@ -1193,31 +1194,31 @@ class Reading:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    @cached_property
+    @computed_once
     def clauses(self) -> tuple[str, ...]:
         return clauses(self.text)
 
-    @cached_property
+    @computed_once
     def entities(self) -> tuple[Entity, ...]:
         return entities(self.text)
 
-    @cached_property
+    @computed_once
     def sentiment(self) -> Sentiment:
         return sentiment(self.text)
 
-    @cached_property
+    @computed_once
     def facts(self) -> tuple[Fact, ...]:
         return facts(self.text)
 
-    @cached_property
+    @computed_once
     def words(self) -> frozenset[str]:
         return words(self.text)
 
-    @cached_property
+    @computed_once
     def roles(self) -> dict[int, frozenset[str]]:
         return roles(self)
 
-    @cached_property
+    @computed_once
     def scores(self) -> dict[str, int]:
         return team_scores(self, self.roles)
 

