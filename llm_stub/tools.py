@@ -564,7 +564,7 @@ def plan_for(
         ), filler
 
     first, filler = fill()
-    _drop_request_words(tool, first)
+    _drop_request_words(tool, first, text)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -582,7 +582,32 @@ _ASKING_WORDS = frozenset(
 )
 
 
-def _drop_request_words(tool: dict, call: PlannedCall) -> None:
+def _tool_words(item: str, own: frozenset[str]) -> bool:
+    """True when every word of ``item`` is a word of the tool's name or description, in either number
+    ("recipe" for find_recipes)."""
+    said = re.findall(r"[a-z']+", item.lower())
+    return bool(said) and all(
+        stem(w) in own or stem(f"{w}s") in own or stem(w.rstrip("s")) in own for w in said
+    )
+
+
+def _joined(items: list[str], text: str) -> list[str]:
+    """Items the text writes side by side with nothing between them are one item: "sweet potatoes", not
+    "sweet" and "potatoes" (a user's list separates its items with commas or "and")."""
+    low = text.lower()
+    out: list[str] = []
+    for item in items:
+        side_by_side = (
+            rf"(?<![\w']){re.escape(out[-1].lower())}\s+{re.escape(item.lower())}(?![\w'])" if out else ""
+        )
+        if out and re.search(side_by_side, low):
+            out[-1] = f"{out[-1]} {item}"
+        else:
+            out.append(item)
+    return out
+
+
+def _drop_request_words(tool: dict, call: PlannedCall, text: str = "") -> None:
     """An array of strings holds what the words list, never the words that ask for it ("recipes", "cook"):
     those items go, and a required list left empty is missing (the model asks), never sent empty."""
     props = _params(tool).get("properties") or {}
@@ -597,7 +622,8 @@ def _drop_request_words(tool: dict, call: PlannedCall) -> None:
         ):
             continue
         kept = [v for v in value if not (set(re.findall(r"[a-z']+", v.lower())) <= _ASKING_WORDS | STOP
-                                         or (words(v, synonyms=False) and words(v, synonyms=False) <= own))]  # fmt: skip
+                                         or _tool_words(v, own))]  # fmt: skip
+        kept = _joined(kept, text) if text else kept
         if kept != value:
             call.arguments[name] = kept
             call.provenance[name] = (
