@@ -108,6 +108,11 @@ def _counted_thing(props: dict, missing: list[str], known: dict) -> str | None:
                  and set(_name_parts(k)) & {"item", "product", "thing", "what", "goods", "name", "ingredient"}), None)  # fmt: skip
 
 
+def is_time_slot(name: str, schema: dict) -> bool:
+    """True when the slot asks for a time of day ("What time should I set?")."""
+    return _slot(name, schema, {})[0] == "What time should I set"
+
+
 def question(tool: dict, missing: list[str], known: dict | None = None) -> str:
     """The question that asks for ``missing`` (required fields of ``tool``), in one sentence; ``known``: the
     arguments the words did give, for a question that names them ("How many eggs should I add?")."""

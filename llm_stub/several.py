@@ -158,7 +158,7 @@ def purpose(part: str, nouns: frozenset[str] = frozenset()) -> str | None:
     """The purpose a request gives for itself, without its time: "to walk the dog", "about the dentist".
     ``nouns``: the words of the tool's name ("an alarm to wake me": "to" after the thing asked for)."""
     reading = read(part)
-    ends = {e.start + len(e.text) for e in reading.entities}
+    ends = {e.start + len(e.text.rstrip()) for e in reading.entities}
     for pattern in (_SAYING, _SO_THAT, _INFINITIVE, _ABOUT, _COLON):
         for m in pattern.finditer(part):
             first = m.group(1).split()[0].lower()

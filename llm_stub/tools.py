@@ -784,8 +784,25 @@ def _home(req: ChatRequest) -> tuple[Entity, ...]:
     return ()
 
 
-def _question(tool: dict, call: PlannedCall) -> str:
+# "remind me at 6 about the dentist": an hour said without am or pm, which the reading leaves unread
+_BARE_HOUR = re.compile(
+    r"(?i)\b(?:at|by|around)\s+(1[0-2]|[1-9])(?::([0-5]\d))?(?!\s*(?:[:.]?\d|am|pm|a\.m|p\.m|o'?clock|%|h\b))\b"
+)
+
+
+def _question(tool: dict, call: PlannedCall, text: str = "") -> str:
     asked = next((call.questions[m] for m in call.missing if m in call.questions), None)
+    if asked is None and text:
+        hour = _BARE_HOUR.search(text)
+        props = _params(tool).get("properties") or {}
+        timed = [
+            m
+            for m in call.missing
+            if asking.is_time_slot(m, props.get(m) if isinstance(props.get(m), dict) else {})
+        ]
+        if hour and timed and len(call.missing) == 1:
+            said = hour.group(1) + (f":{hour.group(2)}" if hour.group(2) else "")
+            return f"Sure, I can {asking.action(tool['function']['name'])}. Is that {said} in the morning or {said} in the evening?"
     return asked or asking.ask(tool, call.missing, call.arguments)
 
 
@@ -882,7 +899,7 @@ def decide(req: ChatRequest) -> Decision:
             if calls and all(c.ready for c in calls):
                 chosen.extend(calls)
             elif calls and question is None and score == best_score and best_score >= 3 and not made:
-                question = _question(tool, next(c for c in calls if not c.ready))
+                question = _question(tool, next(c for c in calls if not c.ready), clause)
         ready.extend(chosen)
     if not ready and not results and not groups:
         ready = follow_up(req, tools, text)
