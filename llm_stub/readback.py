@@ -466,7 +466,9 @@ def verdict(question: str, results: list[Result]) -> str | None:
         if chance_key is not None and topic in ("rain", "snow", "storm") and (not named or topic in named):
             # a chance of rain says nothing about snow or sun: those are read from the conditions' words
             chance = data[chance_key]
-            percent = chance * 100 if chance <= 1 else chance
+            percent = (
+                chance * 100 if isinstance(chance, float) and chance <= 1 else chance
+            )  # 0.8 is 80 %, 1 is 1 %
             # the reason with the verdict, as a model gives it: "Yes, probably: 80% chance of rain."
             why = f"{_number(percent)}% chance of {topic if named or topic != 'rain' else 'rain'}"
             if not named and topic != "rain":

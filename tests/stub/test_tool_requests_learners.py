@@ -322,3 +322,27 @@ def test_a_count_of_tickets_is_not_the_films_title(client, rng):
     args = calls[0][1]
     assert args.get("film") == title(film), why(f"{text}: the film is {title(film)!r}", calls)
     assert args.get("count") == n and args.get("date") == next_day(day), why(text, calls)
+
+
+def test_an_hour_without_am_or_pm_is_asked_about_by_name(client, rng):
+    said, _ = rng.choice(TOPICS)
+    hour = rng.randint(1, 11)
+    # (an hour at the very end, "about the dentist at 3", is read as 15:00 by understanding.py: not this test's)
+    template = rng.choice(["remind me at {0} about {1}", "set a reminder at {0} about {1}"])
+    text = casual(rng, template.format(hour, said))
+    message = ask(client, [{"role": "user", "content": text}], [REMINDER])
+    assert not message.tool_calls, why(f"{text}: {hour} am or pm is not said", calls_of(message))
+    assert f"{hour} in the morning or {hour} in the evening" in (message.content or ""), why(
+        text, message.content
+    )
+
+
+def test_a_chance_of_rain_says_nothing_about_snow(client, rng):
+    city, _ = rng.choice(CITIES)
+    chance = rng.randint(60, 95)
+    text = casual(
+        rng, rng.choice(["will it snow in {0}", "is it going to snow in {0} tomorrow"]).format(city)
+    )
+    _, said = answer_with(client, text, [FORECAST], lambda _, a: {"city": a["city"], "chance_of_rain": chance,
+                                                                  "conditions": "showers", "temp_c": 6})  # fmt: skip
+    assert said.startswith("No"), why(f"{text}: showers and a {chance}% chance of rain are no snow", said)
