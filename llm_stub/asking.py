@@ -96,8 +96,26 @@ def _slot(name: str, schema: dict, tool: dict) -> tuple[str, str]:
     return (f"What {words} should I use", f"what {words}")
 
 
-def question(tool: dict, missing: list[str]) -> str:
-    """The question that asks for ``missing`` (required fields of ``tool``), in one sentence."""
+def _counted_thing(props: dict, missing: list[str], known: dict) -> str | None:
+    """ "How many eggs?": the thing a call names (its item, product ...) when the one slot asked is its count."""
+    if len(missing) != 1 or not isinstance(props.get(missing[0]), dict):
+        return None
+    schema = props[missing[0]]
+    if schema.get("type") not in ("integer", "number") or not set(_name_parts(missing[0])) & _COUNTED - {"minutes",
+            "seconds", "hours", "days", "nights"} or _slot(missing[0], schema, {})[0] != "How many":  # fmt: skip
+        return None
+    return next((v for k, v in known.items() if isinstance(v, str) and v.strip()
+                 and set(_name_parts(k)) & {"item", "product", "thing", "what", "goods", "name", "ingredient"}), None)  # fmt: skip
+
+
+def is_time_slot(name: str, schema: dict) -> bool:
+    """True when the slot asks for a time of day ("What time should I set?")."""
+    return _slot(name, schema, {})[0] == "What time should I set"
+
+
+def question(tool: dict, missing: list[str], known: dict | None = None) -> str:
+    """The question that asks for ``missing`` (required fields of ``tool``), in one sentence; ``known``: the
+    arguments the words did give, for a question that names them ("How many eggs should I add?")."""
     params = (tool.get("function") or {}).get("parameters") or {}
     props = params.get("properties") if isinstance(params, dict) else {}
     props = props if isinstance(props, dict) else {}
@@ -108,6 +126,10 @@ def question(tool: dict, missing: list[str]) -> str:
             slots.append(slot)
     if not slots:
         return "Could you tell me a bit more?"
+    thing = _counted_thing(props, missing, known or {})
+    if thing:
+        verb = _name_parts((tool.get("function") or {}).get("name", "x"))[0]
+        return f"How many {thing} should I {verb}?"
     slots = slots[:3]
     if len(slots) >= 2 and slots[0][1] == "where from" and slots[1][1] == "where to":
         rest = [s[1] for s in slots[2:]]
@@ -144,7 +166,7 @@ def action(name: str) -> str:
     return f"{verb} {thing}" if thing.endswith("s") and not thing.endswith("ss") else f"{verb} the {thing}"
 
 
-def ask(tool: dict, missing: list[str]) -> str:
+def ask(tool: dict, missing: list[str], known: dict | None = None) -> str:
     """The whole reply: what the model can do, then the question."""
     name = (tool.get("function") or {}).get("name", "")
-    return f"Sure, I can {action(name)}. {question(tool, missing)}"
+    return f"Sure, I can {action(name)}. {question(tool, missing, known)}"

@@ -760,7 +760,8 @@ class Filler:
             place = next(
                 (
                     e
-                    for e in self.reading.entities
+                    # the city of this call first ("paris, berlin and madrid" is a call each: i24y hook)
+                    for e in (*self.used, *self.pool, *self.reading.entities)
                     if e.kind == "city" and (not self.role or self.role in self.roles_of(e))
                 ),
                 None,

@@ -290,9 +290,24 @@ def counted(said: str) -> int | None:
     return _COUNT_WORDS.get(said)
 
 
+# "six tickets for dune part two on saturday": a request that starts with the count, its verb left out
+_STARTS_COUNTED = re.compile(
+    rf"(?i)^\s*{_COUNT}\s+{_PACKS}?"
+    r"([A-Za-z][\w'’-]*(?:\s+(?!(?:to|in|into|on|onto|at|for|from|by|with|tomorrow|today|tonight|next|this|please|"
+    r"pls|and|or|then|every|each|before|after|until)\b)[A-Za-z][\w'’-]*){0,3})"
+)
+_COUNT_WORD_OR_DIGIT = re.compile(r"(?i)\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve")
+
+
 def object_phrase(text: str) -> tuple[str, int | None] | None:
     """(the thing a request adds, buys, books or schedules, how many of it) ("add 3 cartons of almond milk to
-    my basket" is ("almond milk", 3), "a dozen eggs" ("eggs", 12)), or None."""
+    my basket" is ("almond milk", 3), "a dozen eggs" ("eggs", 12); "six tickets for ..." with the verb left
+    out, ("tickets", 6)), or None."""
+    first = _STARTS_COUNTED.match(text)
+    if first is not None and _COUNT_WORD_OR_DIGIT.fullmatch(first.group(1)) and not _OBJECT_VERB.search(text):
+        thing = first.group(2).strip()
+        if fold(thing.split()[0]) not in _NOT_OBJECTS:
+            return thing, counted(first.group(1))
     for m in _OBJECT_VERB.finditer(text):
         thing = m.group(2).strip()
         if fold(thing.split()[0]) in _NOT_OBJECTS or fold(thing) in _NOT_OBJECTS:
@@ -407,12 +422,41 @@ _TITLED = re.compile(
 _SMALL = frozenset("a an the of and or in on at to for from by with".split())
 
 
+# "2 tickets for dune part two on saturday": the title of what the tickets are for (issue 24), to the first
+# word that says when, how many or where, as a model reads it; "tikets" misspelt too.
+_TICKETS_FOR = re.compile(
+    r"(?i)\bti[ck]{1,2}e?ts?\s+(?:for|to)\s+(?:see\s+|watch\s+)?"
+    r"([A-Za-z0-9][\w'’:-]*(?:\s+(?!(?:on|at|this|next|tomorrow|tonight|today|for|in|please|pls|thanks|and|at)\b)"
+    r"[\w'’:-]+){0,6})"
+)
+_WHEN_WORD = re.compile(
+    r"(?i)^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|tomorrow|next|this|the weekend|"
+    r"weekend|january|february|march|april|may|june|july|august|september|october|november|december|\d)"
+)
+_COUNT_WORD = re.compile(r"(?i)^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|some|tickets?)$")
+
+
 def titled(text: str) -> str | None:
-    """A work's title after the kind of work ("the film arrival from 2016"), in title case when written in
-    lower case."""
-    m = _TITLED.search(text)
-    if not m or fold(m.group(1).split()[0]) in _NOT_OBJECTS:
-        return None
+    """A work's title after the kind of work ("the film arrival from 2016") or after the tickets it is for
+    ("2 tickets for dune part two"), in title case when written in lower case. "book 2 tickets": the verb
+    book, not a book called "2 Tickets"."""
+    m, at = None, 0
+    while (found := _TITLED.search(text, at)) is not None:  # "book the film arrival": the film's, not book's
+        first = found.group(1).split()[0]
+        if not _COUNT_WORD.match(first) and fold(first) not in _NOT_OBJECTS:
+            m = found
+            break
+        at = found.start() + 1
+    if m is None:
+        m = _TICKETS_FOR.search(text)
+        first = m.group(1).split()[0] if m is not None else ""
+        if (
+            m is None
+            or (fold(first) in _NOT_OBJECTS and fold(first) != "the")
+            or _COUNT_WORD.match(first)
+            or _WHEN_WORD.match(first)
+        ):
+            return None  # "3 tickets for saturday": the day, not a film called "Saturday"
     title = m.group(1)
     if title.islower():
         title = " ".join(

@@ -448,20 +448,37 @@ def verdict(question: str, results: list[Result]) -> str | None:
         return None  # a list answers "which", not "whether"
     asked = words(question)
     for key, value in data.items():
+        if _CHANCE_KEY.search(key):
+            continue  # a chance of rain is a number to weigh, not a flag: 10 % is no
         if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
             return "Yes." if value else "No."  # "is it in stock?": in_stock 12 is a yes
     low = question.lower()
     for topic, said in _WEATHER_ASKED.items():
-        if not re.search(rf"\b{topic}", low):
+        # "do i need an umbrella?" asks about rain without the word (understanding's synonyms)
+        if not re.search(rf"\b{topic}", low) and not (
+            topic == "rain" and "rain" in asked and "weather" in asked
+        ):
             continue
-        chance = next((v for k, v in data.items() if _CHANCE_KEY.search(k) and isinstance(v, (int, float))
-                       and not isinstance(v, bool)), None)  # fmt: skip
-        if chance is not None and (topic in ("rain", "snow", "storm") or "rain" in str(list(data)).lower()):
-            percent = chance * 100 if chance <= 1 else chance
-            return "Yes, probably." if percent >= 60 else "Maybe." if percent >= 30 else "Probably not."
+        chance_key = next((k for k, v in data.items() if _CHANCE_KEY.search(k) and isinstance(v, (int, float))
+                           and not isinstance(v, bool)), None)  # fmt: skip
         text = " ".join(str(v).lower() for k, v in data.items() if k.lower() in _WORDY and isinstance(v, str))
+        named = {t for t in ("rain", "snow", "storm", "thunder") if t in (chance_key or "").lower()}
+        if chance_key is not None and topic in ("rain", "snow", "storm") and (not named or topic in named):
+            # a chance of rain says nothing about snow or sun: those are read from the conditions' words
+            chance = data[chance_key]
+            percent = (
+                chance * 100 if isinstance(chance, float) and chance <= 1 else chance
+            )  # 0.8 is 80 %, 1 is 1 %
+            # the reason with the verdict, as a model gives it: "Yes, probably: 80% chance of rain."
+            why = f"{_number(percent)}% chance of {topic if named or topic != 'rain' else 'rain'}"
+            if not named and topic != "rain":
+                why = f"{_number(percent)}% chance of precipitation"
+            showing = next((w for w in said if w in text), None)
+            why += f" ({text})" if showing and len(text) <= 30 else ""
+            return (f"Yes, probably: {why}." if percent >= 60 else f"Maybe: {why}." if percent >= 30
+                    else f"Probably not: only {why}.")  # fmt: skip
         if text:
-            return "Yes." if any(w in text for w in said) else "No."
+            return "Yes." if any(w in text for w in said) else "No."  # the reading that follows says why
     for value in data.values():
         if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(done[-1])):
             return "Yes."

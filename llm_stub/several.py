@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import knowledge
+from .phrases import _PACKS
 from .understanding import read, words
 
 # Parameters whose value is the words themselves (no type or entity would give it): a name for what the
@@ -61,6 +62,11 @@ def _thing(tool: dict, part: str) -> str | None:
     if first and first[0].lower() in name_words and len(first) > 1:
         text = first[1]  # "add rice": the verb of add_item is not the item
     text = _LEAD.sub("", text).strip(" ,.")
+    props = (tool["function"].get("parameters") or {}).get("properties") or {}
+    if any(isinstance(v, dict) and v.get("type") in ("integer", "number") and set(re.split(r"[_\s]+", k.lower()))
+           & {"quantity", "qty", "count", "amount", "number"} for k, v in props.items()):  # fmt: skip
+        # "2 loaves of bread" with a quantity to count them: the item is the bread (issue 24)
+        text = re.sub(rf"(?i)^{_PACKS}", "", text).strip() or text
     if not text or len(text.split()) > 5 or re.search(r"\d", text):
         return None
     return text
@@ -126,6 +132,82 @@ def complete(tool: dict, call: Any, part: str, places: list | None = None) -> No
             call.arguments[name] = value
             call.missing.remove(name)
             call.provenance[name] = how
+    label_from_purpose(tool, call, part)
+
+
+# A free-text field a purpose phrase names: "alarm at 3pm to walk the dog" -> label "walk the dog", "remind me
+# at 6pm about the dentist" -> text "dentist", "a reminder for 8am: gym" -> "gym". A model writes the purpose,
+# not the whole request ("Remind me at about the dentist"), and leaves an optional label out when none is said.
+_LABEL_NAMES = frozenset(
+    "label note notes memo reminder text message task purpose reason what description".split()
+)
+_NOT_A_VERB = frozenset(
+    "a an the my our your his her their this that me us you him them it its some any one two three".split()
+)
+_INFINITIVE = re.compile(r"(?i)\bto\s+([a-z][\w' -]*)")
+_ABOUT = re.compile(r"(?i)\b(?:about|re|regarding)\s+(?:the\s+|my\s+|our\s+)?([a-z][\w' -]*)")
+_COLON = re.compile(r":\s*([A-Za-z][\w' -]*)\s*[.!?]*$")
+_PHRASE_END = re.compile(r"(?i)\s*(?:[,;.!?]|\s(?:and|please|pls|thanks|thank you)\b|$)")
+
+
+_SO_THAT = re.compile(r"(?i)\bso (?:that )?(?:i|we) (?:can|could|don't|do not|won't)\s+([a-z][\w' -]*)")
+_SAYING = re.compile(r"(?i)\b(?:saying|that says|which says|to say)\s+[\"']?([^\"]+?)[\"']?\s*$")
+
+
+def purpose(part: str, nouns: frozenset[str] = frozenset()) -> str | None:
+    """The purpose a request gives for itself, without its time: "to walk the dog", "about the dentist".
+    ``nouns``: the words of the tool's name ("an alarm to wake me": "to" after the thing asked for)."""
+    reading = read(part)
+    ends = {e.start + len(e.text.rstrip()) for e in reading.entities}
+    for pattern in (_SAYING, _SO_THAT, _INFINITIVE, _ABOUT, _COLON):
+        for m in pattern.finditer(part):
+            first = m.group(1).split()[0].lower()
+            if pattern is _INFINITIVE:
+                before = part[: m.start()].rstrip()
+                last = before.rsplit(None, 1)[-1].lower() if before else ""
+                if first in _NOT_A_VERB or not (
+                    last in ("me", "us", "them", "him", "her") or last in nouns or len(before) in ends
+                ):
+                    continue  # "to my list", "to bob": where or who, not what for
+            start = m.start(1)
+            if any(e.start == start for e in reading.entities):
+                continue  # "to paris", "to 7": a value, not a purpose
+            # the phrase ends at the next value the words give (a time, a date) or at the sentence's end
+            end = min([e.start for e in reading.entities if e.start > start] + [len(part)])
+            phrase = part[start:end]
+            phrase = phrase[: _PHRASE_END.search(phrase).start()]
+            phrase = re.sub(
+                r"(?i)\s+(?:at|on|by|for|in|from|around|before|after|tomorrow|tonight|today)\s*$", "", phrase
+            )
+            phrase = phrase.strip(" ,.;:!?")
+            if phrase and len(phrase.split()) <= 8:
+                return phrase
+    return None
+
+
+def label_from_purpose(tool: dict, call: Any, part: str) -> None:
+    """A label-like free-text argument from the part's purpose phrase, when the words give one and the field is
+    empty or holds the whole request (the filler's last resort, provenance "the schema")."""
+    props = (tool["function"].get("parameters") or {}).get("properties") or {}
+    found: str | None = None
+    for name, sub in props.items():
+        if not isinstance(sub, dict) or sub.get("type", "string") not in ("string", ["string", "null"]):
+            continue
+        if sub.get("enum") or sub.get("format") or sub.get("pattern"):
+            continue
+        if not set(re.split(r"[_\s]+", name.lower())) & _LABEL_NAMES:
+            continue
+        held = call.arguments.get(name)
+        if held and name not in call.missing and call.provenance.get(name) != "the schema":
+            continue
+        found = found if found is not None else (purpose(part, _param_words(tool)) or "")
+        if not found:
+            return
+        call.arguments[name] = found
+        call.provenance[name] = f"the text: {found!r} (the request's purpose)"
+        if name in call.missing:
+            call.missing.remove(name)
+        return
 
 
 _TASK_NAMES = frozenset("text task message content note title description reminder what".split())
@@ -203,7 +285,7 @@ def by_tool(tools: list[dict], clause: str, fit: Any) -> list[tuple[str, dict]] 
 def _own(call: Any) -> dict:
     """The arguments of a call its own words gave (not defaults, not carried over)."""
     return {k: v for k, v in call.arguments.items() if k not in call.missing
-            and call.provenance.get(k, "").startswith(("the text", "inferred", "the time zone"))}  # fmt: skip
+            and call.provenance.get(k, "").startswith(("the text", "inferred", "the time zone", "the words left"))}  # fmt: skip
 
 
 def split(tool: dict, clause: str, plan: Any) -> list | None:
@@ -260,6 +342,10 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
         calls.append(call)
     for call, part in zip(calls, parts, strict=False):
         _own_task(tool, call, part)
+    if not all(c.ready for c in calls) and all(c.ready for c in calls[1:]) and not calls[0].ready:
+        # "add eggs and 2 loaves of bread" with a required quantity: two requests, the first lacking its count;
+        # the caller asks for it ("How many eggs?") rather than giving the eggs the bread's 2
+        return calls if set(calls[0].missing) - set(calls[1].missing) else None
     if not all(c.ready for c in calls):
         return None
     return calls

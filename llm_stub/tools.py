@@ -52,10 +52,11 @@ from typing import Any
 from . import asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
+from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
 from .tokenizer import content_text
-from .understanding import Entity, clauses, facts, read, stem, words
+from .understanding import STOP, Entity, clauses, facts, read, stem, words
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_NAME_LENGTH = 64
@@ -563,6 +564,7 @@ def plan_for(
         ), filler
 
     first, filler = fill()
+    _drop_request_words(tool, first, text)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -571,6 +573,64 @@ def plan_for(
             others = [e for e in reading.entities if not e.is_name]
             return [first] + [fill([e, *others])[0] for e in more]
     return [first]
+
+
+# Words that ask for a list rather than name one of its items: "what can I cook with mushrooms", "any recipes
+# with eggs" (the tool's own words are dropped too).
+_ASKING_WORDS = frozenset(
+    "cook make bake prepare use have got try something anything ideas idea options i've we've i'd i'm".split()
+)
+
+
+def _tool_words(item: str, own: frozenset[str]) -> bool:
+    """True when every word of ``item`` is a word of the tool's name or description, in either number
+    ("recipe" for find_recipes)."""
+    said = re.findall(r"[a-z']+", item.lower())
+    return bool(said) and all(
+        stem(w) in own or stem(f"{w}s") in own or stem(w.rstrip("s")) in own for w in said
+    )
+
+
+def _joined(items: list[str], text: str) -> list[str]:
+    """Items the text writes side by side with nothing between them are one item: "sweet potatoes", not
+    "sweet" and "potatoes" (a user's list separates its items with commas or "and")."""
+    low = text.lower()
+    out: list[str] = []
+    for item in items:
+        side_by_side = (
+            rf"(?<![\w']){re.escape(out[-1].lower())}\s+{re.escape(item.lower())}(?![\w'])" if out else ""
+        )
+        if out and re.search(side_by_side, low):
+            out[-1] = f"{out[-1]} {item}"
+        else:
+            out.append(item)
+    return out
+
+
+def _drop_request_words(tool: dict, call: PlannedCall, text: str = "") -> None:
+    """An array of strings holds what the words list, never the words that ask for it ("recipes", "cook"):
+    those items go, and a required list left empty is missing (the model asks), never sent empty."""
+    props = _params(tool).get("properties") or {}
+    own = words(f"{tool['function']['name']} {tool['function'].get('description') or ''}", synonyms=False)
+    for name, value in list(call.arguments.items()):
+        sub = props.get(name) if isinstance(props, dict) else None
+        if not (
+            isinstance(value, list)
+            and isinstance(sub, dict)
+            and value
+            and all(isinstance(v, str) for v in value)
+        ):
+            continue
+        kept = [v for v in value if not (set(re.findall(r"[a-z']+", v.lower())) <= _ASKING_WORDS | STOP
+                                         or _tool_words(v, own))]  # fmt: skip
+        kept = _joined(kept, text) if text else kept
+        if kept != value:
+            call.arguments[name] = kept
+            call.provenance[name] = (
+                f"{call.provenance.get(name, 'the text')} (less the words that ask for it)"
+            )
+            if not kept and name in (_params(tool).get("required") or []) and name not in call.missing:
+                call.missing.append(name)
 
 
 def _name_group(entity: Entity) -> str:
@@ -630,10 +690,47 @@ def follow_up(req: ChatRequest, tools: list[dict], text: str) -> list[PlannedCal
         params = _params(tool)
         filler = Filler(root=params, reading=read(text), mode="tool", strict=bool(tool["function"].get("strict")),
                         exclude=frozenset(words(name, synonyms=False)))  # fmt: skip
-        changed = {k: v for k, v in filler.object(params).items()
+        filled = filler.object(params)
+        changed = {k: v for k, v in filled.items()
                    if filler.provenance.get(k, "").startswith(("the text", "inferred"))}  # fmt: skip
+        changed.update(_list_change(tool, args, filled, text))
         if changed and any(args.get(k) != v for k, v in changed.items()):
             out.append(PlannedCall(name, {**args, **changed}, []))
+    return out
+
+
+_ADDING = re.compile(r"(?i)\b(?:too|also|as well|add|plus|and|with|another)\b")
+_REPLACING = re.compile(r"(?i)\b(?:instead|rather|only|just)\b")
+_NOT_ITEMS = frozenset(
+    "too also well add plus and with another instead rather only just what about how".split()
+)
+
+
+def _list_change(tool: dict, args: dict, filled: dict, text: str) -> dict:
+    """ "add peppers too" after a search with ["leeks", "feta"]: the earlier list plus the new item; "just
+    peppers instead": the new list. Only items the words name, never the words that ask (issue 24)."""
+    out: dict = {}
+    call = PlannedCall(tool["function"]["name"], dict(filled), [])
+    _drop_request_words(tool, call)
+    for key, value in call.arguments.items():
+        before = args.get(key)
+        if not (
+            isinstance(value, list) and isinstance(before, list) and all(isinstance(v, str) for v in value)
+        ):
+            continue
+        # the items the follow-up names, as written ("and tinned tomatoes as well" is one item)
+        said = re.sub(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:and|also|plus|add|what about|how about|with|oh)\b|"
+                      r"\b(?:too|as well|also|instead|rather|please|pls|thanks|only|just)\b|[?.!]", " ", text)  # fmt: skip
+        new = [" ".join(p.split()) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
+        new = [p for p in new if p and set(re.findall(r"[a-z']+", p.lower())) - _NOT_ITEMS]
+        if not new or any(len(p.split()) > 3 for p in new):  # "add peppers to the search": the filler's items
+            new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]
+        if not new:
+            continue
+        if _REPLACING.search(text):
+            out[key] = new
+        elif _ADDING.search(text):
+            out[key] = before + [v for v in new if fold(v) not in {fold(str(b)) for b in before}]
     return out
 
 
@@ -687,9 +784,26 @@ def _home(req: ChatRequest) -> tuple[Entity, ...]:
     return ()
 
 
-def _question(tool: dict, call: PlannedCall) -> str:
+# "remind me at 6 about the dentist": an hour said without am or pm, which the reading leaves unread
+_BARE_HOUR = re.compile(
+    r"(?i)\b(?:at|by|around)\s+(1[0-2]|[1-9])(?::([0-5]\d))?(?!\s*(?:[:.]?\d|am|pm|a\.m|p\.m|o'?clock|%|h\b))\b"
+)
+
+
+def _question(tool: dict, call: PlannedCall, text: str = "") -> str:
     asked = next((call.questions[m] for m in call.missing if m in call.questions), None)
-    return asked or asking.ask(tool, call.missing)
+    if asked is None and text:
+        hour = _BARE_HOUR.search(text)
+        props = _params(tool).get("properties") or {}
+        timed = [
+            m
+            for m in call.missing
+            if asking.is_time_slot(m, props.get(m) if isinstance(props.get(m), dict) else {})
+        ]
+        if hour and timed and len(call.missing) == 1:
+            said = hour.group(1) + (f":{hour.group(2)}" if hour.group(2) else "")
+            return f"Sure, I can {asking.action(tool['function']['name'])}. Is that {said} in the morning or {said} in the evening?"
+    return asked or asking.ask(tool, call.missing, call.arguments)
 
 
 # Tools that end an agent's task: the answer itself goes in their arguments.
@@ -785,7 +899,7 @@ def decide(req: ChatRequest) -> Decision:
             if calls and all(c.ready for c in calls):
                 chosen.extend(calls)
             elif calls and question is None and score == best_score and best_score >= 3 and not made:
-                question = _question(tool, next(c for c in calls if not c.ready))
+                question = _question(tool, next(c for c in calls if not c.ready), clause)
         ready.extend(chosen)
     if not ready and not results and not groups:
         ready = follow_up(req, tools, text)

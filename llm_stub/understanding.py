@@ -179,6 +179,11 @@ SYNONYMS = {
     "usd": ("currency", "money"), "eur": ("currency", "money"), "gbp": ("currency", "money"),
     "wake": ("alarm",), "waking": ("alarm",), "film": ("movie",), "movie": ("film",), "films": ("movie",),
     "basket": ("cart",), "cart": ("basket",),
+    "score": ("result", "match", "game"), "scores": ("result", "match", "game"), "scoreline": ("result", "match"),
+    "fixture": ("match", "game"), "beat": ("result", "match"), "won": ("result", "match"), "win": ("result", "match"),
+    "draw": ("result", "match"), "drew": ("result", "match"), "warmer": ("weather", "temperature"),
+    "colder": ("weather", "temperature"), "hotter": ("weather", "temperature"), "wetter": ("weather", "rain"),
+    "sunnier": ("weather",), "warmest": ("weather", "temperature"), "coldest": ("weather", "temperature"),
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _PHRASES = re.compile(
@@ -195,9 +200,18 @@ _TOPIC_PHRASES = [
     ),
     (
         re.compile(
-            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can i (?:make|cook)\b"
+            r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can (?:i|we) (?:make|cook)\b"
+            r"|\b(?:something|anything|dinner|lunch|supper|a meal|a dish|ideas?) (?:with|using|from)\b"
+            r"|\b(?:dinner|lunch|supper|breakfast|meal) ideas?\b"
         ),
         "recipe",
+    ),
+    # "how did spurs do?", "did villa win?": the outcome of a game, said without the word (issue 24)
+    (
+        re.compile(
+            r"(?i)\bhow did (?:[\w'-]+ ){1,5}(?:do|get on|go|play|fare)\b|\bdid (?:[\w'-]+ ){1,4}(?:win|lose|draw)\b"
+        ),
+        "result match score",
     ),
     # what a support message wants, said without the word: "my money back" is a refund
     (re.compile(r"(?i)\bmoney back\b|\breimburs|\bcharge ?back\b|\brefunded\b"), "refund"),
@@ -362,7 +376,7 @@ _PROPER = re.compile(
     r"\b[A-Z][\w'&À-ÿ-]*(?:\s+(?:[A-Z][\w'&À-ÿ-]*|[A-Z0-9]*\d[A-Z0-9]*|de|del|da|la|le|of|upon|am|&)(?![a-z]))*"
 )
 _LOWER_PLACE = re.compile(
-    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or)\s+(?=[a-z])|,\s*(?=[a-z])"
+    r"(?i)\b(?:in|at|to|from|near|for|around|about|visiting|visit|and|or|vs|versus)\s+(?=[a-z])|[,:]\s*(?=[a-z])"
 )
 _LOWER_WORDS = re.compile(r"[a-z][a-z'-]+")
 _CURRENCY = re.compile(r"\b[A-Z]{3}\b|(?i:\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|francs?)\b)")
@@ -704,8 +718,10 @@ def entities(text: str) -> tuple[Entity, ...]:
                 break
         for n in range(len(tokens), 0, -1):
             key = " ".join(tokens[:n])
-            if _claimed(spans, a, a + len(key)) or key in STOP or key in lexicon():
+            if _claimed(spans, a, a + len(key)) or key in STOP:
                 continue
+            if key in lexicon() and not ((big := knowledge.city(key)) and big.population >= 500_000):
+                continue  # "in reading", "at nice": words first; "in warsaw": a word list's, but a capital
             place = knowledge.city(key, lowercase=True) if len(key) >= 4 else None
             if place is None and len(key) >= 4 and _rare_word(key):
                 place = knowledge.city(
@@ -719,6 +735,15 @@ def entities(text: str) -> tuple[Entity, ...]:
                 continue
             spans.append((a, a + len(key)))
             break
+    for e in [e for e in found if e.kind == "city" and e.text.islower()]:
+        # "rome or milan", "leeds and york": the word coordinated before a place is a place too, when it is one
+        m = re.search(r"\b([a-z][a-z'-]{3,})\s+(?:and|or|vs|versus)\s+$", text[: e.start])
+        key = m.group(1) if m else ""
+        if m and key not in STOP and key not in lexicon() and not _claimed(spans, m.start(1), m.end(1)):
+            place = knowledge.city(key, lowercase=True)
+            if place is not None:
+                found.append(Entity("city", key, place.name, m.start(1), place.country))
+                spans.append(m.span(1))
     for m in _LOWER_SIDES.finditer(text) if _GAME_WORDS.search(text) else ():  # "celtic beat hibs 4-1"
         for group in (1, 2):
             a, b = m.span(group)
