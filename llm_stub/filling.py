@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import knowledge, phrases
+from . import knowledge, phrases, records
 from . import results as _results
 from .schema_check import kind_of as _json_type
 from .understanding import (
@@ -1268,6 +1268,9 @@ class Filler:
         m = re.search(
             rf"(?i)\b{label}\b\s*(?:is|:|=)\s*([^,;\n]+?)(?=[,;\n]|\.(?:\s|$)|$)", self.reading.text
         )
+        before = self.reading.text[: m.start()] if m else ""
+        if m and re.search(r"(?i)\b(?:the|a|an|its|their|which|what)\s+$", before):
+            return None  # "extract the city: I'm flying to Madrid": the field asked for, then the text
         if m and m.group(1).strip() and len(m.group(1)) < 80:
             return m.group(1).strip().strip("\"'")
         return None
@@ -1477,8 +1480,16 @@ class Filler:
         self.numeric = [k for k, sub in props.items() if isinstance(sub, dict)
                         and {"integer", "number"} & set(self.types(self.resolve(sub)))]  # fmt: skip
         self.others = frozenset(r for r in wanted.values() if r)
+        structured = records.fill(self.reading.text, props, self.resolve) if self.mode == "json" else {}
+        for said in structured.values():  # who is who, as the sentence's structure says (records.py)
+            for text in [said] if isinstance(said, str) else []:
+                self._drop(text)
         for key, sub in props.items():
             self.role, self.how = wanted[key], ""
+            if key in structured:
+                out[key] = structured[key]
+                self.provenance.setdefault(key, "the sentence's structure (records.py)")
+                continue
             # an optional field the conversation says nothing about stays out (JSON mode too: no "" or 0)
             needed = key in required or self.strict
             value = self.value(sub, key, needed)
