@@ -44,13 +44,14 @@ _BREAK = (
     | frozenset(
         "no not none without email mail phone number tel mobile cell he she they he's she's they're who which "
         "works work working worked is was are yesterday today tomorrow tonight last next this please pls thanks "
-        "thank btw ok".split()
+        "thank btw ok everything everyone everybody something someone somebody anything anyone nothing nobody "
+        "it".split()
     )
 )
 _AFFILIATION = frozenset("from at of @ with".split())
 _PRONOUN_AFFILIATION = re.compile(
-    r"(?i)\b(?:he|she|they)(?:'s|’s|\s+is|\s+are|'re)?\s+(?:\w+\s+)?(?:works?\s+|working\s+|employed\s+)?"
-    r"(?:at|for|with|from)\s+"
+    r"(?i)\b(?:(?:he|she|they)(?:'s|’s|\s+is|\s+are|'re)?\s+(?:\w+\s+)?(?:works?\s+|working\s+|employed\s+)?"
+    r"(?:at|for|with|from)|(?:works?|working|employed)\s+(?:at|for|with))\s+"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|@|\(|\)|[,;:.!?\n]|\d[\d\s().+-]*")
 _PHONE = re.compile(r"(?<![\w.])(\+?\d[\d\s().-]{5,}\d)(?![\w@])")
@@ -102,7 +103,7 @@ def _run_on(tokens: list[str], start: int, most: int = 3) -> list[str]:
 
 @dataclass(frozen=True)
 class Contact:
-    person: str
+    person: str | None  # None: the words name an organisation ("order status from acme") but no person
     org: str | None
 
 
@@ -118,6 +119,7 @@ def contact(text: str) -> Contact | None:
             person = _run_on(tokens, i + 1, 3)
             if org and person and (i - len(org) + 1 == 0 or not _nameable(tokens[i - len(org)])):
                 return Contact(_cased(person), _cased(org))
+    org_only: list[str] = []
     for i, token in enumerate(lowered):
         if token in _AFFILIATION or token == "(":
             person = _run_back(tokens, i - 1 if i and tokens[i - 1] == "," else i)
@@ -126,14 +128,31 @@ def contact(text: str) -> Contact | None:
                 continue
             if token == "with" and (not person or len(person) < 2):
                 continue  # "dinner with sam": no affiliation
-            if person and org:
+            start = i - len(person) - (1 if i and tokens[i - 1] == "," else 0)
+            if (
+                len(person) == 1 and start >= 2 and tokens[start - 1] == ","
+            ):  # "yusuf okoro, cto at brightpath"
+                earlier = _run_back(tokens, start - 1)
+                person = earlier if _personal(earlier) else person
+            if _personal(person, i - len(person) - (1 if i and tokens[i - 1] == "," else 0) <= 0) and org:
                 return Contact(_cased(person), _cased(org))
+            if org and token != "with" and not org_only:
+                org_only = org
     person = _first_name_run(tokens)
     if person is None:
-        return None
+        return Contact(None, _cased(org_only)) if org_only else None
     said = _PRONOUN_AFFILIATION.search(text)  # "tomas reyes, he works at brightloop"
     org = _run_on(_tokens(text[said.end() :]), 0, 3) if said else []
     return Contact(person, _cased(org) if org else None)
+
+
+def _personal(run: list[str], first: bool = True) -> bool:
+    """Can these words be a person's name? Two or three words, or one given name, or one word capitalised
+    after the sentence's start (``first``: the run opens the sentence); "order status from acme" names no one."""
+    if not run or len(run) > 3:
+        return False
+    capitalised = run[0][:1].isupper() and not first
+    return len(run) >= 2 or run[0].capitalize() in given_names() or capitalised
 
 
 def _first_name_run(tokens: list[str]) -> str | None:
@@ -161,7 +180,7 @@ def phone(text: str) -> str | None:
 # --------------------------------------------------------------------------- people and their roles
 
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*(?![^()]*\))", re.I)
-_LIST_START = re.compile(r"(?i)^(?:.*?:\s*|.*?\b(?:with|attendees?|invite|inviting|including)\s+)")
+_LIST_START = re.compile(r"(?i)^(?:.*?:\s+|.*?\b(?:with|attendees?|invite|inviting|including)\s+)")
 _ROLE_AFTER = re.compile(
     r"(?i)^\s*(?:\((?P<paren>[^)]+)\)|,?\s*(?:from|of|in|on)\s+(?:the\s+)?(?P<dept>.+)|\s+as\s+(?:the\s+|our\s+|an?\s+)?"
     r"(?P<as>.+)|\s*[-–—:]\s*(?P<dash>.+)|,?\s+(?:our|my|the|their|your|an?)\s+(?P<appos>.+))$"
@@ -212,6 +231,9 @@ _EVENT_END = frozenset(
     "at @ on in is are was will be this next for from with by tomorrow tonight today".split()
 )
 _VENUE_END = _EVENT_END - {"in"} | frozenset("and but to".split())
+_ASKING = frozenset(
+    "what what's whats when where who how which is are can could do does remind tell show".split()
+)
 _NOT_VENUES = frozenset("home work noon midnight night lunch lunchtime dinner breakfast dawn dusk".split())
 
 
@@ -232,6 +254,10 @@ def event(text: str) -> Event | None:
         if low in _EVENT_END or low in _DATE_WORDS or not token[:1].isalpha():
             break
         name.append(token)
+    if len(tokens) > 1 and tokens[0].lower() in _VERBS | _ASKING and tokens[1].lower() in STOP | _LEAD:
+        return None  # "remind me about ...", "what's on ...": a request, not an event's name
+    if tokens and tokens[0].lower() in _ASKING:
+        return None
     while name and name[0].lower() in ("the", "a", "an", "our", "my", "their"):
         name.pop(0)
     if not 1 <= len(name) <= 5:
@@ -241,9 +267,22 @@ def event(text: str) -> Event | None:
     for i, low in enumerate(lowered):
         if low not in ("at", "@"):
             continue
-        run = []
-        for token in tokens[i + 1 :]:
-            if token.lower() in _VENUE_END or token.lower() in _DATE_WORDS or not token[:1].isalpha():
+        run: list[str] = []
+        rest = tokens[i + 1 :] + [","]
+        for j, token in enumerate(rest[:-1]):
+            low, after = token.lower(), rest[j + 1].lower()
+            if (
+                low in ("and", "&")
+                and run
+                and _nameable(rest[j + 1])
+                and not _nameable(rest[j + 2] if j + 2 < len(rest) else ",")
+            ):
+                run.append(token)  # "the crown and anchor": one name
+                continue
+            if re.fullmatch(r"\d{1,3}", token) and run and after not in ("am", "pm"):
+                run.append(token)  # "Studio 9"
+                continue
+            if low in _VENUE_END or low in _DATE_WORDS or not token[:1].isalpha():
                 break
             run.append(token)
         if run and run[-1].lower() not in ("the",) and not (len(run) == 1 and run[0].lower() in _NOT_VENUES):
@@ -252,6 +291,49 @@ def event(text: str) -> Event | None:
     said = " ".join(name)
     label = said if any(w[:1].isupper() for w in name[1:]) else said[:1].upper() + said[1:]
     return Event(label, _cased(venue) if venue else None)
+
+
+# --------------------------------------------------------------------------- the person a sentence is about
+
+_SUBJECT_VERB = re.compile(
+    r"(?i)^(?:is|was|will|wants?|needs?|has|had|heads?|flies|flying|travels?|travelling|traveling|goes|going|"
+    r"leaves?|leaving|arrives?|arriving|'s|’s|checks?|checking|books?|booked)$"
+)
+_KIN = frozenset(
+    "my our colleague coworker co-worker friend boss manager wife husband partner son daughter mum mom dad "
+    "brother sister client guest cousin uncle aunt niece nephew grandma grandpa".split()
+)
+
+
+def subject(text: str) -> str | None:
+    """The person a sentence is about, named as its subject: "Oskar is flying to Tokyo", "my colleague ravi
+    heads to nairobi". None when the subject is no name (a place, a thing, a request)."""
+    from . import knowledge
+
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", text.strip()):
+        tokens = re.findall(r"[A-Za-z][\w'’-]*", sentence)
+        i = 0
+        kin = False
+        while i < len(tokens) and tokens[i].lower() in _KIN:
+            kin, i = True, i + 1
+        run = []
+        while (
+            i < len(tokens) and len(run) < 2 and _nameable(tokens[i]) and not _SUBJECT_VERB.match(tokens[i])
+        ):
+            run.append(tokens[i])
+            i += 1
+        if not run or i >= len(tokens) or not _SUBJECT_VERB.match(tokens[i]):
+            continue
+        said = " ".join(run)
+        if knowledge.city(said) is not None or knowledge.country_code(said) is not None:
+            continue
+        if (
+            kin
+            or run[0].capitalize() in given_names()
+            or (run[0][:1].isupper() and said.lower() not in _BREAK)
+        ):
+            return _cased(run)
+    return None
 
 
 # --------------------------------------------------------------------------- the fields of one object
@@ -263,6 +345,9 @@ _EMAIL_FIELDS = frozenset("email mail email_address".split())
 _VENUE_FIELDS = frozenset("venue location place where address spot".split())
 _EVENT_FIELDS = frozenset("name title event event_name what activity".split())
 _WHEN_FIELDS = frozenset("date when day time datetime start start_time starts_at".split())
+_SUBJECT_FIELDS = frozenset(
+    "traveller traveler passenger guest customer patient student owner member employee who person".split()
+)
 _ROLE_FIELDS = frozenset("role position job title team department function responsibility".split())
 
 
@@ -289,7 +374,8 @@ def fill(text: str, props: dict[str, dict], resolve: Any = lambda s: s) -> dict[
     if contact_like:
         found = contact(text)
         if found is not None:
-            out[person_key] = found.person
+            if found.person is not None:
+                out[person_key] = found.person
             if org_key is not None and found.org is not None:
                 out[org_key] = found.org
         phone_key = next((k for k in keys if _is(k, _PHONE_FIELDS) and _is_text(props[k])), None)
@@ -297,6 +383,11 @@ def fill(text: str, props: dict[str, dict], resolve: Any = lambda s: s) -> dict[
         if said is not None:
             out[phone_key] = said
         return out
+    traveller_key = next((k for k in keys if _is(k, _SUBJECT_FIELDS) and _is_text(props[k])), None)
+    if traveller_key is not None:
+        said_subject = subject(text)
+        if said_subject is not None:
+            out[traveller_key] = said_subject
     venue_key = next((k for k in keys if _is(k, _VENUE_FIELDS) and _is_text(props[k])), None)
     when_key = next((k for k in keys if _is(k, _WHEN_FIELDS)), None)
     name_key = next((k for k in keys if _is(k, _EVENT_FIELDS) and _is_text(props[k])), None)

@@ -172,6 +172,46 @@ def test_phone_number_kept_as_written(client, rng):
     assert got.phone == number and got.name.lower() == person, why(text, got)
 
 
+def test_words_that_name_no_one_are_no_contact(client, rng):
+    org = company(rng)
+    text = rng.choice(
+        ["order status from {o}", "email support at {o} about my refund", "the invoice from {o}"]
+    )
+    text = text.format(o=written(rng, org))
+    r = client.beta.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": text}], response_format=Contact
+    )
+    got = r.choices[0].message.parsed
+    assert got is None or got.name.lower() not in text.lower().split(), why(text, got)
+
+
+class Trip(BaseModel):
+    traveller: str
+    destination: str
+    nights: Optional[int] = None  # noqa: UP045
+
+
+def test_traveller_is_the_sentence_subject(client, rng):
+    person = rng.choice(GIVEN + [surname(rng)]).title()
+    city = rng.choice(["Tokyo", "Nairobi", "Lisbon", "Bogotá", "Hanoi"])
+    lead = rng.choice(["", "my colleague ", "our client ", "my sister "])
+    text = f"{lead}{person if not lead else written(rng, person)} {rng.choice(['is flying', 'heads', 'travels'])} to {city}"
+    got = parse(client, text, Trip)
+    assert got.traveller.lower() == person.lower() and got.destination == city, why(text, got)
+    assert got.nights is None, why(text, got)
+
+
+def test_a_subject_that_is_no_person_is_no_traveller(client, rng):
+    text = rng.choice(
+        ["everything is booked for Lisbon", "Tokyo is lovely in spring", "it is a trip to Lima"]
+    )
+    r = client.beta.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": text}], response_format=Trip
+    )
+    got = r.choices[0].message.parsed
+    assert got is None or got.traveller.lower() not in ("everything", "tokyo", "it"), why(text, got)
+
+
 # --------------------------------------------------------------------------- people and their roles
 
 
