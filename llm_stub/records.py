@@ -77,7 +77,10 @@ def _cased(words: list[str], title: bool = True) -> str:
     words = [w.strip("'’.") if w.endswith(("'", "’", ".")) else w for w in words]
     if any(w[:1].isupper() for w in words):
         return " ".join(words)
-    return " ".join(w[:1].upper() + w[1:] for w in words) if title else " ".join(words)
+    if not title:
+        return " ".join(words)
+    small = ("and", "of", "the", "on", "in", "at", "&")  # "The Fox and Hound", "Bank of Leeds"
+    return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 def _run_back(tokens: list[str], end: int, most: int = 3) -> list[str]:
@@ -129,6 +132,8 @@ def contact(text: str) -> Contact | None:
             if token == "with" and (not person or len(person) < 2):
                 continue  # "dinner with sam": no affiliation
             start = i - len(person) - (1 if i and tokens[i - 1] == "," else 0)
+            if _determined(tokens, start):
+                person = []  # "the sales team from acme": a thing of the organisation, not a person
             if (
                 len(person) == 1 and start >= 2 and tokens[start - 1] == ","
             ):  # "yusuf okoro, cto at brightpath"
@@ -155,13 +160,24 @@ def _personal(run: list[str], first: bool = True) -> bool:
     return len(run) >= 2 or run[0].capitalize() in given_names() or capitalised
 
 
+_DETERMINERS = frozenset(
+    "the a an this that these those your our my their its his her some any every".split()
+)
+
+
+def _determined(tokens: list[str], start: int) -> bool:
+    """Does a determiner open the run at ``start`` ("the accounts team")? Then it is a thing, not a name."""
+    return start > 0 and tokens[start - 1].lower() in _DETERMINERS
+
+
 def _first_name_run(tokens: list[str]) -> str | None:
     """The first run of two or three name-like words, or one given name, at a clause's start."""
     start = 0
     for i, token in enumerate(tokens + [","]):
         if not _is_word(token) or not _nameable(token):
             run = tokens[start:i]
-            if 2 <= len(run) <= 3 or (len(run) == 1 and run[0].capitalize() in given_names()):
+            named = 2 <= len(run) <= 3 or (len(run) == 1 and run[0].capitalize() in given_names())
+            if named and not _determined(tokens, start):
                 return _cased(run)
             start = i + 1
     return None
@@ -186,6 +202,24 @@ _ROLE_AFTER = re.compile(
     r"(?P<as>.+)|\s*[-–—:]\s*(?P<dash>.+)|,?\s+(?:our|my|the|their|your|an?)\s+(?P<appos>.+))$"
 )
 _APPOSITIVE = re.compile(r"(?i)^(?:our|my|the|their|your|an?)\s+(.+)$")
+
+
+def heading(text: str) -> str | None:
+    """The words before a list of people ("Quarterly review: Hugo - sales, ...", "sync with dev from ..."):
+    the meeting's title, sentence-cased; None when there are none or too many."""
+    m = _LIST_START.match(text.strip())
+    if m is None:
+        return None
+    said = re.sub(
+        r"(?i)\s*(?::|\bwith|\battendees?|\binvite|\binviting|\bincluding)\s*$", "", m.group(0).strip()
+    )
+    said = re.sub(
+        r"(?i)^(?:please\s+)?(?:add|create|schedule|set up|book|plan)\s+(?:an?\s+|the\s+)?", "", said
+    )
+    words = said.split()
+    if not 1 <= len(words) <= 6 or not words[0][:1].isalpha():
+        return None
+    return said[:1].upper() + said[1:]
 
 
 def people(text: str) -> list[tuple[str, str | None]] | None:
@@ -234,7 +268,9 @@ _VENUE_END = _EVENT_END - {"in"} | frozenset("and but to".split())
 _ASKING = frozenset(
     "what what's whats when where who how which is are can could do does remind tell show".split()
 )
-_NOT_VENUES = frozenset("home work noon midnight night lunch lunchtime dinner breakfast dawn dusk".split())
+_NOT_VENUES = frozenset(
+    "mine yours his hers ours theirs home work noon midnight night lunch lunchtime dinner breakfast dawn dusk".split()
+)
 
 
 @dataclass(frozen=True)
@@ -262,10 +298,18 @@ def event(text: str) -> Event | None:
         name.pop(0)
     if not 1 <= len(name) <= 5:
         return None
-    venue: list[str] = []
+    venue = _venue(tokens)
+    said = " ".join(name)
+    label = said if any(w[:1].isupper() for w in name[1:]) else said[:1].upper() + said[1:]
+    return Event(label, _cased(venue) if venue else None)
+
+
+def _venue(tokens: list[str], cues: tuple[str, ...] = ("at", "@")) -> list[str]:
+    """The place named after a cue ("at the red lion", "into Hotel Sol"), up to the date or the clause's end;
+    [] for a clock time, a pronoun ("at mine") or nothing."""
     lowered = [t.lower() for t in tokens]
     for i, low in enumerate(lowered):
-        if low not in ("at", "@"):
+        if low not in cues:
             continue
         run: list[str] = []
         rest = tokens[i + 1 :] + [","]
@@ -286,11 +330,15 @@ def event(text: str) -> Event | None:
                 break
             run.append(token)
         if run and run[-1].lower() not in ("the",) and not (len(run) == 1 and run[0].lower() in _NOT_VENUES):
-            venue = run
-            break
-    said = " ".join(name)
-    label = said if any(w[:1].isupper() for w in name[1:]) else said[:1].upper() + said[1:]
-    return Event(label, _cased(venue) if venue else None)
+            return run
+    return []
+
+
+def stay(text: str) -> str | None:
+    """The place one stays at or goes into ("a room at the grand hotel", "book arturo into Hotel Sol")."""
+    tokens = re.findall(r"[A-Za-z][\w'’&-]*|\d[\w:.-]*|[,@]", text)
+    run = _venue(tokens, ("at", "@", "into"))
+    return _cased(run) if run else None
 
 
 # --------------------------------------------------------------------------- the person a sentence is about
@@ -322,6 +370,16 @@ def subject(text: str) -> str | None:
         ):
             run.append(tokens[i])
             i += 1
+        if (
+            tokens and tokens[0].lower() in _VERBS and len(tokens) > 2
+        ):  # "book arturo into Hotel Sol": the object
+            run = _run_on(tokens, 1, 2)
+            placed = len(run) + 1 < len(tokens) and tokens[len(run) + 1].lower() in ("into", "in", "at", "on")
+            if run and placed and (run[0][:1].isupper() or run[0].capitalize() in given_names()):
+                said = " ".join(run)
+                if knowledge.city(said) is None and knowledge.country_code(said) is None:
+                    return _cased(run)
+            continue
         if not run or i >= len(tokens) or not _SUBJECT_VERB.match(tokens[i]):
             continue
         said = " ".join(run)
@@ -348,6 +406,8 @@ _WHEN_FIELDS = frozenset("date when day time datetime start start_time starts_at
 _SUBJECT_FIELDS = frozenset(
     "traveller traveler passenger guest customer patient student owner member employee who person".split()
 )
+_STAY_FIELDS = frozenset("hotel accommodation lodging property hostel inn resort".split())
+_TITLE_FIELDS = frozenset("title name subject topic meeting event summary".split())
 _ROLE_FIELDS = frozenset("role position job title team department function responsibility".split())
 
 
@@ -388,6 +448,11 @@ def fill(text: str, props: dict[str, dict], resolve: Any = lambda s: s) -> dict[
         said_subject = subject(text)
         if said_subject is not None:
             out[traveller_key] = said_subject
+    stay_key = next((k for k in keys if _is(k, _STAY_FIELDS) and _is_text(props[k])), None)
+    if stay_key is not None and traveller_key is not None:
+        said_stay = stay(text)
+        if said_stay is not None:
+            out[stay_key] = said_stay
     venue_key = next((k for k in keys if _is(k, _VENUE_FIELDS) and _is_text(props[k])), None)
     when_key = next((k for k in keys if _is(k, _WHEN_FIELDS)), None)
     name_key = next((k for k in keys if _is(k, _EVENT_FIELDS) and _is_text(props[k])), None)
@@ -410,6 +475,12 @@ def fill(text: str, props: dict[str, dict], resolve: Any = lambda s: s) -> dict[
         if listed is None or (any(r is None for _, r in listed) and role not in _nullable(fields)):
             continue
         out[key] = [{who: n, role: r, **{k: None for k in fields if k not in (who, role)}} for n, r in listed]
+        title_key = next(
+            (k for k in keys if _is(k, _TITLE_FIELDS) and _is_text(props[k]) and k not in out), None
+        )
+        said_title = heading(text) if title_key is not None else None
+        if said_title is not None:  # the title is the words before the list, never one of the people
+            out[title_key] = said_title
     return out
 
 

@@ -245,6 +245,35 @@ def test_role_after_a_name_is_not_shifted_to_a_neighbour(client, rng):
     assert said.get(first) == role and said.get(second) != role, why(text, got)
 
 
+def test_meeting_title_is_the_words_before_the_list_never_a_person(client, rng):
+    names = rng.sample(GIVEN, 2)
+    heading = rng.choice(["quarterly review", "housewarming", "design crit", "sprint planning"])
+    listed = " and ".join(
+        f"{written(rng, n)} ({r})" for n, r in zip(names, rng.sample(ROLES, 2), strict=True)
+    )
+    text = f"{heading}{rng.choice([': ', ' with '])}{listed}"
+    got = parse(client, text, Meeting)
+    assert got.title.lower() == heading, why(text, got)
+
+
+class Booking(BaseModel):
+    guest: str
+    hotel: Optional[str] = None  # noqa: UP045
+    nights: Optional[int] = None  # noqa: UP045
+
+
+def test_guest_and_hotel_are_not_crossed(client, rng):
+    guest = rng.choice(GIVEN).title()
+    hotel = rng.choice(["Hotel Sol", "the Grand Hotel", "Casa Verde", "the Harbour Inn"])
+    nights = rng.randrange(2, 9)
+    text = rng.choice(["Book {g} into {h} for {n} nights", "{g} needs a room at {h} for {n} nights"])
+    text = text.format(g=guest, h=hotel, n=nights)
+    got = parse(client, text, Booking)
+    assert got.guest == guest and (got.hotel or "").lower() == hotel.lower() and got.nights == nights, why(
+        text, got
+    )
+
+
 # --------------------------------------------------------------------------- an event and its venue
 
 EVENTS = ["pub quiz", "book club", "karaoke night", "jazz brunch", "wine tasting", "team offsite"]
