@@ -353,11 +353,25 @@ _KIN = frozenset(
 )
 
 
+_FOR_WHOM = re.compile(
+    r"(?i)\bfor\s+([a-z][\w'’-]*(?:\s+(?!(?:pls|please|thanks|thx|btw)\b)[a-z][\w'’-]*)?)\s*"
+    r"(?=[,.!?]|$|\b(?:pls|please|thanks|thx|btw)\b)"
+)
+
+
 def subject(text: str) -> str | None:
     """The person a sentence is about, named as its subject: "Oskar is flying to Tokyo", "my colleague ravi
     heads to nairobi". None when the subject is no name (a place, a thing, a request)."""
     from . import knowledge
 
+    for m in _FOR_WHOM.finditer(text):  # "book three nights in lyon for sofia": whom the booking is for
+        run = m.group(1).split()
+        if all(_nameable(w) for w in run):
+            said = " ".join(run)
+            placed = re.search(r"(?i)\b(?:in|to)\s+\w", text[: m.start()])  # "in munich for sofia": a person
+            unplaced = knowledge.city(said) is None and knowledge.country_code(said) is None
+            if (unplaced or placed) and _personal(run, False):
+                return _cased(run)
     for sentence in re.split(r"(?<=[.!?;])\s+|\n+", text.strip()):
         tokens = re.findall(r"[A-Za-z][\w'’-]*", sentence)
         i = 0
