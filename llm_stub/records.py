@@ -359,6 +359,13 @@ _FOR_WHOM = re.compile(
 )
 
 
+# "for three nights", "for two adults": an amount, not a person
+_NOT_WHOM = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve couple few several both all nights night days "
+    "day weeks week hours hour minutes people persons guests adults kids children rooms tickets seats".split()
+)
+
+
 def subject(text: str) -> str | None:
     """The person a sentence is about, named as its subject: "Oskar is flying to Tokyo", "my colleague ravi
     heads to nairobi". None when the subject is no name (a place, a thing, a request)."""
@@ -366,7 +373,7 @@ def subject(text: str) -> str | None:
 
     for m in _FOR_WHOM.finditer(text):  # "book three nights in lyon for sofia": whom the booking is for
         run = m.group(1).split()
-        if all(_nameable(w) for w in run):
+        if all(_nameable(w) and w.lower() not in _NOT_WHOM for w in run):
             said = " ".join(run)
             placed = re.search(r"(?i)\b(?:in|to)\s+\w", text[: m.start()])  # "in munich for sofia": a person
             unplaced = knowledge.city(said) is None and knowledge.country_code(said) is None
