@@ -137,36 +137,89 @@ def _schema_of(typ: str) -> dict:
     return {"type": _PY_TYPES.get(typ.lower(), "string")}
 
 
-def dspy_reply(req: ChatRequest) -> str | None:
-    """The output fields in DSPy's ChatAdapter format, or None when the prompt is not one."""
+def _dspy_values(req: ChatRequest, system: str, schema: dict | None = None) -> tuple[list[str], dict] | None:
+    """The output fields of a DSPy prompt and their values, filled from the input fields' text (``None`` when
+    the system prompt lists no output fields). ``schema``: the request's own JSON Schema of the outputs."""
     from . import readback, tools
-    from .filling import json_filler
+    from .filling import NEEDS_MODEL, json_filler
 
-    system = "\n".join(
-        content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer")
-    )
-    if "[[ ## completed ## ]]" not in system:
-        return None
     outputs = _fields(system, "Your output fields are:")
     if not outputs:
         return None
     user = req.last_user_text
     inputs = [f.strip() for f in _MARKER.split(user)[2::2]]  # the text of each input field, headers dropped
     text = " ".join(i for i in inputs if i) or user
-    text = re.split(r"\n\s*Respond with the corresponding output fields", text)[0]
+    text = re.split(r"\n\s*Respond with (?:the corresponding output fields|a JSON object)", text)[0]
     results, _ = tools.turn_results(req)
     answer = readback.answer(text, results) if results else ""
-    properties = {name: _schema_of(typ) for name, typ in outputs}
-    schema = {"type": "object", "properties": properties, "required": list(properties)}
-    filler = json_filler(schema, text, random.Random(0), results, answer)
-    value = filler.object(schema)
-    from .filling import NEEDS_MODEL
-
+    given = (schema or {}).get("properties") if isinstance(schema, dict) else None
+    properties = {
+        name: given[name]
+        if isinstance(given, dict) and isinstance(given.get(name), dict)
+        else _schema_of(typ)
+        for name, typ in outputs
+    }
+    full = {**(schema or {}), "type": "object", "properties": properties, "required": list(properties)}
+    filler = json_filler(full, text, random.Random(0), results, answer)
+    value = filler.object(full)
     for name in properties:  # nothing in the inputs gives it: a plain sum's result, or say so (never "" or 0)
         if name in filler.unsupported or value.get(name) == NEEDS_MODEL:
-            value[name] = _arithmetic(text) if properties[name].get("type") == "string" else None
-    sections = [f"[[ ## {name} ## ]]\n{_said(value.get(name))}" for name, _ in outputs]
+            value[name] = _arithmetic(text) if "string" in str(properties[name].get("type")) else None
+    return [name for name, _ in outputs], value
+
+
+def _system(req: ChatRequest) -> str:
+    return "\n".join(
+        content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer")
+    )
+
+
+def dspy_reply(req: ChatRequest) -> str | None:
+    """The output fields in DSPy's ChatAdapter format, or None when the prompt is not one."""
+    system = _system(req)
+    if "[[ ## completed ## ]]" not in system or req.response_format is not None:
+        return None
+    found = _dspy_values(req, system)
+    if found is None:
+        return None
+    names, value = found
+    sections = [f"[[ ## {name} ## ]]\n{_said(value.get(name))}" for name in names]
     return "\n\n".join([*sections, "[[ ## completed ## ]]"])
+
+
+def dspy_json_reply(req: ChatRequest) -> str | None:
+    """DSPy's JSONAdapter: the same system prompt of input and output fields as the ChatAdapter's, but the
+    outputs are "a JSON object with the following fields" and the request carries ``response_format``
+    (``json_schema`` named ``DSPyProgramOutputs`` built from the output fields, or ``json_object`` as its
+    fallback); the adapter parses the reply with ``json_repair`` and wants exactly the output fields
+    (stanfordnlp/dspy dspy/adapters/json_adapter.py: ``format_field_structure``, ``parse``,
+    ``_get_structured_outputs_response_format``). The reply is that JSON object; a string field nothing in the
+    inputs answers says that it needs a real model, never the ChatAdapter's ``[[ ## name ## ]]`` sections."""
+    from .filling import NEEDS_MODEL
+    from .structured import dumps, request_schema, validates
+
+    fmt = (req.response_format or {}).get("type")
+    if fmt not in ("json_object", "json_schema"):
+        return None
+    system = _system(req)
+    if "Your output fields are:" not in system or "[[ ## completed ## ]]" in system:
+        return None
+    schema = request_schema(req) if fmt == "json_schema" else None
+    found = _dspy_values(req, system, schema)
+    if found is None:
+        return None
+    names, value = found
+    properties = (schema or {}).get("properties") or {}
+    out: dict[str, Any] = {}
+    for name in names:
+        said = value.get(name)
+        kinds = str((properties.get(name) or {}).get("type", "string"))
+        if said is None and ("string" in kinds or not properties):
+            said = NEEDS_MODEL
+        out[name] = said
+    if schema and not validates(out, schema):
+        return None  # a typed field nothing gives: the structured reply declines (structured.draft_json)
+    return dumps(out)
 
 
 _SUM = re.compile(
@@ -198,6 +251,27 @@ def _said(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+# --------------------------------------------------------------------------- an answer tool forced after results
+
+
+def takes_results(tool: dict, question: str, results: list) -> bool:
+    """Is ``tool`` where the turn's results go, rather than another lookup? An agent that forces a tool after
+    its observations ("WeatherReport", a pydantic answer model sent as a tool by instructor, LangGraph's
+    structured response, smolagents' ``final_answer``) wants the answer in it: every required field is
+    given by the results or the question, and at least one by the results. A lookup the results don't
+    feed ("get_weather" after a news search) is not."""
+    from . import readback
+    from .filling import json_filler
+
+    params = (tool.get("function") or {}).get("parameters") or {}
+    if not results or not isinstance(params, dict) or not params.get("properties"):
+        return False
+    filler = json_filler(params, question, random.Random(0), results, readback.answer(question, results))
+    filler.object(params)
+    fed = any("result" in how for how in filler.provenance.values())
+    return fed and not filler.unsupported
+
+
 def reply(req: ChatRequest) -> str | None:
     """The reply in the framework's own text format (ReAct, DSPy), or None when the prompt asks for none."""
-    return dspy_reply(req) or react_reply(req)
+    return dspy_reply(req) or dspy_json_reply(req) or react_reply(req)

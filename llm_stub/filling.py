@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import knowledge, phrases
+from . import knowledge, phrases, records
 from . import results as _results
 from .schema_check import kind_of as _json_type
 from .understanding import (
@@ -206,6 +206,7 @@ class Filler:
     siblings: frozenset[str] = frozenset()  # the names of the other fields of the object being filled
     numeric: list[str] = field(default_factory=list)  # the object's number fields, in order (operands)
     segment: Segment | None = None  # filling one record of a list ("my husband Jon, 41"), from its own words
+    in_list: int = 0  # filling the items of a list: no one-record reading of the whole sentence (records.py)
 
     def __post_init__(self) -> None:
         if not self.pool:
@@ -1269,6 +1270,9 @@ class Filler:
         m = re.search(
             rf"(?i)\b{label}\b\s*(?:is|:|=)\s*([^,;\n]+?)(?=[,;\n]|\.(?:\s|$)|$)", self.reading.text
         )
+        before = self.reading.text[: m.start()] if m else ""
+        if m and re.search(r"(?i)\b(?:the|a|an|its|their|which|what)\s+$", before):
+            return None  # "extract the city: I'm flying to Madrid": the field asked for, then the text
         if m and m.group(1).strip() and len(m.group(1)) < 80:
             return m.group(1).strip().strip("\"'")
         return None
@@ -1299,6 +1303,13 @@ class Filler:
 
     # -- containers
     def array(self, schema: dict, name: str, required: bool) -> Any:
+        self.in_list += 1  # the records of a list are not each the sentence's one record (records.py)
+        try:
+            return self._array(schema, name, required)
+        finally:
+            self.in_list -= 1
+
+    def _array(self, schema: dict, name: str, required: bool) -> Any:
         items = self.resolve(schema.get("items") or {})
         lo = schema.get("minItems", 0) or 0
         hi = schema.get("maxItems")
@@ -1478,8 +1489,26 @@ class Filler:
         self.numeric = [k for k, sub in props.items() if isinstance(sub, dict)
                         and {"integer", "number"} & set(self.types(self.resolve(sub)))]  # fmt: skip
         self.others = frozenset(r for r in wanted.values() if r)
+        structured = (
+            records.fill(self.reading.text, props, self.resolve)
+            if self.mode == "json" and not self.in_list and self.segment is None
+            else {}
+        )
+        for said in structured.values():  # who is who, as the sentence's structure says (records.py)
+            listed = (
+                [v for item in said if isinstance(item, dict) for v in item.values()]
+                if isinstance(said, list)
+                else [said]
+            )
+            for text in listed:
+                if isinstance(text, str) and text:
+                    self._drop(text)
         for key, sub in props.items():
             self.role, self.how = wanted[key], ""
+            if key in structured:
+                out[key] = structured[key]
+                self.provenance.setdefault(key, "the sentence's structure (records.py)")
+                continue
             # an optional field the conversation says nothing about stays out (JSON mode too: no "" or 0)
             needed = key in required or self.strict
             value = self.value(sub, key, needed)

@@ -373,12 +373,28 @@ def draft_json(req: ChatRequest, rule: Rule | None, rng: random.Random) -> tuple
     answer = readback.answer(question, results) if results else ""
     filler = json_filler(schema, question, rng, results, answer)
     value = filler.value(schema, "", True)
+    earlier = _earlier_user_text(req, question)
+    if filler.unsupported and earlier:
+        # "I just met mara lind from quillworks." ... "yes please, save her": the record is in an earlier
+        # turn; a model fills it from the whole conversation (chat and Responses alike)
+        whole = json_filler(schema, f"{earlier}\n{question}", rng, results, answer)
+        fuller = whole.value(schema, "", True)
+        if len(whole.unsupported) < len(filler.unsupported):
+            filler, value = whole, fuller
     if not filler.unsupported:
         return dumps(value), None
     message = decline(filler)
     if ((req.response_format or {}).get("json_schema") or {}).get("strict"):
         return None, message
     return dumps({"error": message}), None
+
+
+def _earlier_user_text(req: ChatRequest, question: str) -> str:
+    """What the user said before this turn's request, oldest first (empty when nothing)."""
+    said = [content_text(m.get("content")) for m in req.messages if m.get("role") == "user"]
+    while said and said[-1] != question:
+        said.pop()
+    return "\n".join(t for t in said[:-1] if t.strip())
 
 
 def decline(filler: Filler) -> str:

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import asking, knowledge, phrases, readback, several
+from . import agent_text, asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
 from .filling import Filler, field_role, json_filler, wants
 from .knowledge import fold
@@ -357,7 +357,8 @@ class ToolResult:
 
 # An agent that runs tools itself (ReAct, smolagents' text agents) sends each result back as user text.
 _OBSERVATION = re.compile(
-    r"(?is)^\s*(?:observation|tool (?:result|output)|function (?:result|output)|result)\s*:\s*(.*)$"
+    # smolagents prefixes "Call id: <id>" (huggingface/smolagents src/smolagents/memory.py, ActionStep.to_messages)
+    r"(?is)^\s*(?:call id:\s*\S+\s*)?(?:observation|tool (?:result|output)|function (?:result|output)|result)\s*:\s*(.*)$"
 )
 _ACTION = re.compile(r"(?is)\baction\s*:\s*`?([A-Za-z0-9_-]+)`?(?:.*?\baction input\s*:\s*(\{.*?\}|[^\n]*))?")
 
@@ -865,7 +866,7 @@ def decide(req: ChatRequest) -> Decision:
     results, made = turn_results(req)
     if mode == "function":
         tool = next(t for t in tools if t["function"]["name"] == named)
-        if results and _ANSWER_TOOL.search(named or ""):
+        if results and (_ANSWER_TOOL.search(named or "") or agent_text.takes_results(tool, text, results)):
             return Decision([_answer_call(tool, text, results)])
         return Decision(plan_for(tool, text, results, force=True))
 
