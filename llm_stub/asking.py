@@ -129,7 +129,11 @@ def question(tool: dict, missing: list[str], known: dict | None = None) -> str:
     thing = _counted_thing(props, missing, known or {})
     if thing:
         verb = _name_parts((tool.get("function") or {}).get("name", "x"))[0]
-        return f"How many {thing} should I {verb}?"
+        last = thing.split()[-1].lower()
+        plural = last.endswith("s") and not last.endswith("ss")
+        return (
+            f"How {'many' if plural else 'much'} {thing} should I {verb}?"  # "how much milk", "how many eggs"
+        )
     slots = slots[:3]
     if len(slots) >= 2 and slots[0][1] == "where from" and slots[1][1] == "where to":
         rest = [s[1] for s in slots[2:]]

@@ -304,6 +304,60 @@ def _reason(data: Any, content: str) -> str:
     return reason[:1].lower() + reason[1:] if reason else "it returned an error"
 
 
+# A result that only says the action worked: {"ok": true}, {"status": "added"}, {"success": true, "message": ...}.
+# A model says what was done ("Done: I've added 2 rice to your shopping list."), never "Rice: ok."
+_DONE_KEYS = frozenset("ok success succeeded status result message done".split())
+_DONE_WORDS = frozenset("ok okay success successful done added created set saved scheduled booked confirmed "
+                        "completed updated removed deleted sent started stopped cancelled canceled true".split())  # fmt: skip
+_IRREGULAR = {"set": "set", "put": "put", "send": "sent", "make": "made", "buy": "bought", "get": "got",
+              "find": "found", "run": "ran", "take": "took", "cut": "cut", "pay": "paid", "keep": "kept"}  # fmt: skip
+_PREPOSITIONS = frozenset("to on in into onto for from".split())
+
+
+def _past(verb: str) -> str:
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    if len(verb) <= 4 and re.fullmatch(r"[a-z]*[^aeiou][aeiou][bdglmnprt]", verb):
+        return verb + verb[-1] + "ed"  # stop, log, plan
+    return verb + "ed"
+
+
+def _only_done(data: dict) -> bool:
+    if not data or not set(data) <= _DONE_KEYS:
+        return False
+    flags = [v for k, v in data.items() if k != "message"]
+    return bool(flags) and all(
+        v is True or (isinstance(v, str) and v.strip().lower() in _DONE_WORDS) for v in flags
+    )
+
+
+def _done(result: Result, data: dict) -> str:
+    """ "Done: I've added 2 rice to your shopping list." for a result that only says it worked."""
+    parts = _parts(result.name)
+    verb = parts[0] if parts else "do"
+    rest = [p for p in parts[1:] if p not in ("my", "the", "a", "an")]
+    args = result.args if isinstance(result.args, dict) else {}
+    count = next((v for k, v in args.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+                  and set(_parts(k)) & {"quantity", "qty", "count", "number", "amount"}), None)  # fmt: skip
+    what = subject(result)
+    if rest and rest[0] in _PREPOSITIONS:
+        where = f" {rest[0]} your {' '.join(rest[1:])}" if len(rest) > 1 else ""
+        what = f"{_number(count)} {what}" if count is not None and what else what
+        said = f"Done: I've {_past(verb)} {what or 'that'}{where}."
+    else:
+        thing = " ".join(rest)
+        said = f"Done: I've {_past(verb)} the {thing}" if thing else f"Done: I've {_past(verb)} it"
+        said += f" ({what})." if what else "."
+    message = data.get("message")
+    if isinstance(message, str) and message.strip():
+        said += f" {message.strip().rstrip('.')}."
+    return said
+
+
 def describe(result: Result, question: str = "") -> str:
     """One sentence that answers from a tool result (or says plainly what went wrong)."""
     about = subject(result)
@@ -324,6 +378,8 @@ def describe(result: Result, question: str = "") -> str:
         game = _game(data)
         if game:
             return game
+        if _only_done(data):
+            return _done(result, data)
         return _record(result, data, about)
     content = " ".join(result.content.split())
     if not content:

@@ -103,6 +103,30 @@ def _geonames_zones() -> dict[str, str]:
     return {k: v for k, (_, v) in out.items()}
 
 
+_COUNT_NAMES = frozenset("quantity qty count number amount how_many units".split())
+# "a loaf of bread", "an onion", "one melon": the article is the count
+_ONE = re.compile(r"(?i)^\s*(?:(?:please|pls|and|also|then|add|put|get|buy|plus)\s+)*(?:a|an|one|1)\s+[a-z]")
+
+
+def _count_keys(tool: dict) -> list[str]:
+    """The tool's count parameters (an integer or number named as a count), when it also takes a thing."""
+    props = (tool["function"].get("parameters") or {}).get("properties") or {}
+    if not any(set(re.split(r"[_\s]+", k.lower())) & _THING_NAMES for k in props):
+        return []
+    return [k for k, sub in props.items() if isinstance(sub, dict) and sub.get("type") in ("integer", "number")
+            and set(re.split(r"[_\s]+", k.lower())) & _COUNT_NAMES]  # fmt: skip
+
+
+def count_of_thing(tool: dict, call: Any, part: str) -> None:
+    """A thing named with "a"/"an"/"one" is one: "add 3 lemons and a loaf of bread" gives the bread 1 (never the
+    lemons' 3). A thing named with no count at all keeps its count missing: the caller asks."""
+    for key in _count_keys(tool):
+        if key in call.missing and _ONE.match(part):
+            call.arguments[key] = 1
+            call.missing.remove(key)
+            call.provenance[key] = f"the text: {part.strip()!r} names one"
+
+
 def complete(tool: dict, call: Any, part: str, places: list | None = None) -> None:
     """Fill what the filler left of ``call`` (a ``tools.PlannedCall``) from the part's own words (``places``:
     the cities the whole sentence's reading found in this part, "oslo" in "... in tokyo and oslo")."""
@@ -133,6 +157,7 @@ def complete(tool: dict, call: Any, part: str, places: list | None = None) -> No
             call.missing.remove(name)
             call.provenance[name] = how
     label_from_purpose(tool, call, part)
+    count_of_thing(tool, call, part)
 
 
 # A free-text field a purpose phrase names: "alarm at 3pm to walk the dog" -> label "walk the dog", "remind me
@@ -334,18 +359,25 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
             # pepper" for one query, "in Paris, in fahrenheit" (the unit of the same request)
             return None
         required = (tool["function"].get("parameters") or {}).get("required") or []
+        counts = _count_keys(tool)
+        own_thing = any(set(re.split(r"[_\s]+", k.lower())) & _THING_NAMES for k in mine)
         for key in required:  # the ellipsis: what this part does not say, the first part did
+            if key in counts and own_thing:
+                continue  # a thing of its own comes with its own count ("3 lemons and a loaf of bread")
             if key not in mine and key in first.arguments:
                 call.arguments[key] = first.arguments[key]
                 call.provenance[key] = first.provenance.get(key, "the first request")
-        call.missing = [m for m in call.missing if m in first.missing or m not in required]
+        call.missing = [
+            m for m in call.missing if m in first.missing or m not in required or (m in counts and own_thing)
+        ]
         calls.append(call)
     for call, part in zip(calls, parts, strict=False):
         _own_task(tool, call, part)
-    if not all(c.ready for c in calls) and all(c.ready for c in calls[1:]) and not calls[0].ready:
-        # "add eggs and 2 loaves of bread" with a required quantity: two requests, the first lacking its count;
+    lacking = [c for c in calls if not c.ready]
+    if len(lacking) == 1 and set(lacking[0].missing) <= set(_count_keys(tool)):
+        # "add eggs and 2 loaves of bread" with a required quantity: several requests, one lacking its count;
         # the caller asks for it ("How many eggs?") rather than giving the eggs the bread's 2
-        return calls if set(calls[0].missing) - set(calls[1].missing) else None
+        return calls
     if not all(c.ready for c in calls):
         return None
     return calls

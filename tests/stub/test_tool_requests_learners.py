@@ -173,8 +173,42 @@ def test_a_required_count_the_words_do_not_give_is_asked_never_borrowed(client, 
         f"{text}: the {n} is the {container}'s, not the {first}'s", calls
     )
     if not calls:
-        assert first in (message.content or "").lower() and "how many" in (message.content or "").lower(), (
-            why(f"{text}: the question names what it asks the count of", message.content)
+        assert first in (message.content or "").lower() and (
+            "how many" in (message.content or "").lower() or "how much" in (message.content or "").lower()
+        ), why(f"{text}: the question names what it asks the count of", message.content)
+
+
+SINGLES = ["melon", "lime", "cucumber", "lettuce", "pineapple", "avocado", "onion", "loaf of bread"]
+
+
+def test_a_thing_named_with_a_or_an_is_one_never_the_other_items_count(client, rng):
+    first, single = rng.choice(ITEMS[:4] + ["onions", "carrots"]), rng.choice(SINGLES)
+    n = rng.randint(2, 9)
+    article = "an" if single[0] in "aeiou" else "a"
+    text = casual(rng, rng.choice(["add {n} {first} and {a} {one} to my list", "put {n} {first} and {a} {one} on the list"])
+                  .format(n=n, first=first, a=article, one=single))  # fmt: skip
+    calls = calls_of(ask(client, [{"role": "user", "content": text}], [ADD_REQUIRED]))
+    by_item = {a["item"].lower(): a.get("quantity") for _, a in calls}
+    assert by_item.get(first) == n, why(f"{text}: {n} {first}", calls)
+    got = next((q for item, q in by_item.items() if item in single), None)
+    assert got == 1, why(f"{text}: '{article} {single}' is one, not {n}", calls)
+
+
+def test_a_thing_named_without_a_count_never_takes_a_neighbours(client, rng):
+    bare = rng.choice(ITEMS)
+    before, after = rng.randint(2, 9), rng.randint(2, 9)
+    a, b = rng.sample([i for i in ["lemons", "limes", "peppers", "tomatoes", "pears"]], 2)
+    text = casual(rng, f"add {before} {a}, {bare} and {after} {b} to my list")
+    message = ask(client, [{"role": "user", "content": text}], [ADD_REQUIRED])
+    calls = calls_of(message)
+    assert all(
+        args.get("quantity") not in (before, after, 0)
+        for _, args in calls
+        if args.get("item", "").lower() == bare
+    ), why(f"{text}: no count is said for {bare}", calls)
+    if not calls:
+        assert bare in (message.content or "").lower(), why(
+            f"{text}: the question names {bare}", message.content
         )
 
 
@@ -346,3 +380,24 @@ def test_a_chance_of_rain_says_nothing_about_snow(client, rng):
     _, said = answer_with(client, text, [FORECAST], lambda _, a: {"city": a["city"], "chance_of_rain": chance,
                                                                   "conditions": "showers", "temp_c": 6})  # fmt: skip
     assert said.startswith("No"), why(f"{text}: showers and a {chance}% chance of rain are no snow", said)
+
+
+def test_a_result_that_only_says_it_worked_is_read_back_as_what_was_done(client, rng):
+    n, item = rng.randint(2, 9), rng.choice(["lemons", "carrots", "peppers", "pears"])
+    done = rng.choice([{"ok": True}, {"status": "added"}, {"success": True}, {"status": "ok"}])
+    text = casual(rng, f"add {n} {item} to my shopping list")
+    calls, final = answer_with(client, text, [ADD_REQUIRED], lambda name, args: done)
+    assert calls, why(text, calls)
+    assert final.startswith("Done: I've added") and item in final and str(n) in final, why(
+        f"{text} -> {done}: say what was added", final
+    )
+    assert ": ok" not in final.lower() and "true" not in final.lower(), why("no raw flags read back", final)
+
+
+def test_a_done_result_of_a_task_tool_names_the_task(client, rng):
+    task = rng.choice(TASKS)
+    hour = rng.randint(6, 11)
+    text = casual(rng, f"set an alarm for {hour}am to {task}")
+    calls, final = answer_with(client, text, [ALARM], lambda name, args: {"ok": True})
+    assert calls and final.startswith("Done: I've set the alarm"), why(text, final)
+    assert f"{hour:02d}:00" in final and task in final, why(f"{text}: the time and the task", final)
