@@ -286,6 +286,47 @@ def _calculation(result: Result) -> str | None:
     return None
 
 
+_VALUE_KEYS = frozenset("result converted converted_amount value amount total answer output".split())
+
+
+def _conversion(result: Result) -> str | None:
+    """ "80 GBP is 93.60 EUR." for a conversion: an amount, a from and a to argument, a number back."""
+    args = result.args if isinstance(result.args, dict) else {}
+    source = next(
+        (
+            v
+            for k, v in args.items()
+            if isinstance(v, str) and re.fullmatch(r"(?i)(?:from|source|base)(?:_?\w+)?", k)
+        ),
+        None,
+    )
+    target = next(
+        (
+            v
+            for k, v in args.items()
+            if isinstance(v, str) and re.fullmatch(r"(?i)(?:to|target|quote)(?:_?\w+)?", k)
+        ),
+        None,
+    )
+    given = next((v for v in args.values() if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+    data = result.parsed
+    if isinstance(data, dict):
+        data = next((v for k, v in data.items() if k.lower() in _VALUE_KEYS and isinstance(v, (int, float))
+                     and not isinstance(v, bool)), None)  # fmt: skip
+    if None in (source, target, given) or not isinstance(data, (int, float)) or isinstance(data, bool):
+        return None
+    money = all(re.fullmatch(r"[A-Z]{3}", str(c)) for c in (source, target))
+
+    def said(value: float, code: str) -> str:
+        if money:
+            symbol = CURRENCY_SYMBOLS.get(code)
+            shown = f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else _number(value)
+            return f"{symbol}{shown}" if symbol else f"{shown} {code}"
+        return f"{_number(value)} {code}"
+
+    return f"{said(given, str(source))} is {said(data, str(target))}."
+
+
 def reason(result: Result) -> str:
     """What went wrong in a failed result, in words ("city not found")."""
     return _reason(result.parsed, result.content)
@@ -365,7 +406,7 @@ def describe(result: Result, question: str = "") -> str:
     if result.failed:
         where = f" for {about}" if about else ""
         return f"I couldn't {action(result.name)}{where}: {_reason(data, result.content)}."
-    calculated = _calculation(result)
+    calculated = _calculation(result) or _conversion(result)
     if calculated:
         return calculated
     if isinstance(data, dict) and _results.the_list(data) is not None:

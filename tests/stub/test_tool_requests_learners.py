@@ -401,3 +401,25 @@ def test_a_done_result_of_a_task_tool_names_the_task(client, rng):
     calls, final = answer_with(client, text, [ALARM], lambda name, args: {"ok": True})
     assert calls and final.startswith("Done: I've set the alarm"), why(text, final)
     assert f"{hour:02d}:00" in final and task in final, why(f"{text}: the time and the task", final)
+
+
+CONVERT = fn("convert_currency", "Convert an amount of money from one currency to another",
+             {"amount": {"type": "number"}, "from_currency": S, "to_currency": S})  # fmt: skip
+
+
+def test_a_conversion_result_is_read_back_as_the_amount_in_each_currency(client, rng):
+    n = rng.randint(5, 900)
+    (said_from, code_from, sign_from), (said_to, code_to, sign_to) = rng.sample(
+        [("euros", "EUR", "€"), ("dollars", "USD", "$"), ("pounds", "GBP", "£"), ("yen", "JPY", "¥")], 2
+    )
+    rate = round(rng.uniform(0.5, 1.9), 4)
+    key = rng.choice(["result", "converted", "converted_amount", "amount"])
+    text = casual(rng, f"how much is {n} {said_from} in {said_to}?")
+    calls, final = answer_with(
+        client, text, [CONVERT], lambda name, args: {key: round(n * rate, 2), "currency": code_to}
+    )
+    assert calls and calls[0][1].get("from_currency") == code_from, why(text, calls)
+    value = round(n * rate, 2)
+    shown = f"{value:,.2f}" if not float(value).is_integer() else str(int(value))
+    assert f"{sign_from}{n}" in final and f"{sign_to}{shown}" in final, why(f"{text} -> {key}={value}", final)
+    assert "result" not in final.lower(), why("the value is said as money, not as 'result'", final)
