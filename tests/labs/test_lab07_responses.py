@@ -266,6 +266,9 @@ def test_the_callers_objects_are_unchanged_deep(lab, rng):
         1, {"role": "user", "content": _parts(rng, 2)}
     )  # parts: the ones a re-typing would change
     messages.append({"role": "assistant", "content": _parts(rng, 2)})
+    if not any(m.get("role") in ("system", "developer") for m in messages):
+        # the messages a conversion moves to ``instructions`` must be there to be (wrongly) taken out
+        messages.insert(0, {"role": rng.choice(["system", "developer"]), "content": rng.sentence()})
     tools = [
         {
             "type": "function",
@@ -275,6 +278,10 @@ def test_the_callers_objects_are_unchanged_deep(lab, rng):
     ]
     before = copy.deepcopy((messages, tools))
     out = lab.to_responses_request(messages, tools)
+    assert len(messages) == len(before[0]) and len(tools) == len(before[1]), (
+        f"to_responses_request must not add to or take from the caller's lists: the messages went from "
+        f"{len(before[0])} to {len(messages)}, the tools from {len(before[1])} to {len(tools)}"
+    )
     changed = [
         f"messages[{i}]: {json.dumps(b)} became {json.dumps(a)}"
         for i, (a, b) in enumerate(zip(messages, before[0], strict=True))
