@@ -69,13 +69,15 @@ def _listed_tools(prompt: str, names: list[str]) -> list[dict]:
 
 def react_reply(req: ChatRequest) -> str | None:
     """The next ReAct step (Thought, Action, Action Input) or the Final Answer, or None for another prompt."""
-    from . import readback, tools
-
     if req.tools or req.response_format is not None:
         return None
     prompt = _conversation(req)
-    if not _REACT.search(prompt):
+    if "Action Input:" not in prompt or not _REACT.search(
+        prompt
+    ):  # the substring first: most prompts lack it
         return None
+    from . import readback, tools
+
     listed = _ONE_OF.search(prompt)
     names = [n.strip(" `'\"") for n in (listed.group(1).split(",") if listed else []) if n.strip(" `'\"")]
     if not names:
@@ -169,9 +171,7 @@ def _dspy_values(req: ChatRequest, system: str, schema: dict | None = None) -> t
 
 
 def _system(req: ChatRequest) -> str:
-    return "\n".join(
-        content_text(m.get("content")) for m in req.messages if m.get("role") in ("system", "developer")
-    )
+    return req.instructions  # the system and developer messages joined, worked out once per request
 
 
 def dspy_reply(req: ChatRequest) -> str | None:
@@ -195,15 +195,15 @@ def dspy_json_reply(req: ChatRequest) -> str | None:
     (stanfordnlp/dspy dspy/adapters/json_adapter.py: ``format_field_structure``, ``parse``,
     ``_get_structured_outputs_response_format``). The reply is that JSON object; a string field nothing in the
     inputs answers says that it needs a real model, never the ChatAdapter's ``[[ ## name ## ]]`` sections."""
-    from .filling import NEEDS_MODEL
-    from .structured import dumps, request_schema, validates
-
     fmt = (req.response_format or {}).get("type")
     if fmt not in ("json_object", "json_schema"):
         return None
     system = _system(req)
     if "Your output fields are:" not in system or "[[ ## completed ## ]]" in system:
         return None
+    from .filling import NEEDS_MODEL
+    from .structured import dumps, request_schema, validates
+
     schema = request_schema(req) if fmt == "json_schema" else None
     found = _dspy_values(req, system, schema)
     if found is None:

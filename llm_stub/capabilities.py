@@ -38,6 +38,7 @@ _WHAT_A_THING_IS = re.compile(
     r"|(?:can\s+you\s+)?(?:explain|define)\s+(?:what\s+)?(?:an?\s+)?(?:\w+\s+){0,2}\w+"
     r"|what\s+does\s+(?:\w+\s+){0,2}\w+\s+mean)\s*\??\s*$"
 )
+_DIGIT = re.compile(r"\d")
 _NOT_A_THING = frozenset(
     "the my your our this that it time weather date day today tomorrow temperature".split()
 )
@@ -46,9 +47,11 @@ _NOT_A_THING = frozenset(
 def asks_what_a_thing_is(req: ChatRequest) -> bool:
     """Whether the last user message only asks what a thing is or means ("what is a timer?"), naming nothing the
     user wants done: no place, number or time ("what's the weather" and "what is 5 plus 3" are requests)."""
+    if not req.tools:
+        return False  # nothing to call: the question is the model's to answer either way
     last = req.messages[-1] if req.messages else {}
     text = req.last_user_text.lower()
-    if last.get("role") != "user" or len(text) > 80 or any(ch.isdigit() for ch in text):
+    if last.get("role") != "user" or len(text) > 80 or _DIGIT.search(text):
         return False
     if not _WHAT_A_THING_IS.match(text):
         return False
