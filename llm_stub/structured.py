@@ -376,7 +376,11 @@ def draft_json(req: ChatRequest, rule: Rule | None, rng: random.Random) -> tuple
     earlier = _earlier_user_text(req, question)
     if filler.unsupported and earlier:
         # "I just met mara lind from quillworks." ... "yes please, save her": the record is in an earlier
-        # turn; a model fills it from the whole conversation (chat and Responses alike)
+        # turn; a model fills it from the whole conversation (chat and Responses alike), an earlier turn's
+        # tool results too ("what's the weather in oslo?" ... "put that in the format")
+        if not results:
+            results, _ = turn_results(req, whole=True)
+            answer = readback.answer(question, results) if results else ""
         whole = json_filler(schema, f"{earlier}\n{question}", rng, results, answer)
         fuller = whole.value(schema, "", True)
         if len(whole.unsupported) < len(filler.unsupported):

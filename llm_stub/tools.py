@@ -389,13 +389,14 @@ def question_text(req: ChatRequest) -> str:
     return content_text(req.messages[start - 1].get("content")) if start else req.last_user_text
 
 
-def turn_results(req: ChatRequest) -> tuple[list[ToolResult], list[tuple[str, str]]]:
-    """The tool results of the current turn (tool messages, or an agent's observations), and every call made."""
+def turn_results(req: ChatRequest, whole: bool = False) -> tuple[list[ToolResult], list[tuple[str, str]]]:
+    """The tool results of the current turn (tool messages, or an agent's observations), and every call made;
+    ``whole``: of the whole conversation ("put that in the format" after an earlier turn's result)."""
     calls: dict[str, tuple[str, str]] = {}
     made: list[tuple[str, str]] = []
     results: list[ToolResult] = []
     pending: tuple[str, str] = ("tool", "")
-    for message in req.messages[_turn_start(req.messages) :]:
+    for message in req.messages[0 if whole else _turn_start(req.messages) :]:
         if message.get("role") == "assistant":
             for call in message.get("tool_calls") or []:
                 function = call.get("function") or {}
