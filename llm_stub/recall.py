@@ -1325,10 +1325,49 @@ def _first_person_sentence(sentence: str, subject: re.Match[str]) -> str:
     return re.sub(r"(?i)\b(?:his|her|their)\b", "my", said)
 
 
+# "You are helping Tom, a nurse from Leeds.": the person the assistant serves is the user
+_SERVING = re.compile(
+    r"(?i)\byou(?:'re| are)\s+(?:helping|assisting|talking (?:to|with)|chatting with|speaking (?:to|with)|"
+    r"working with|supporting)\s+((?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?)"
+    r"(?:,\s+(?:an?\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+?))?(?:\s+(?:from|in|who lives in)\s+((?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?))?"
+    r"(?=\s*[.,;!]|\s*$)"
+)
+# "User profile: name=Kofi; city=Accra; job: nurse": a profile of labelled values
+_PROFILE_VALUE = re.compile(
+    r"(?i)\b(name|city|home|location|lives? in|job|occupation|profession|age|pet)\s*[=:]\s*([^;,\n]+)"
+)
+_PROFILE_SAID = {"name": "My name is {}.", "city": "I live in {}.", "home": "I live in {}.", "location": "I live in {}.",
+                 "live in": "I live in {}.", "lives in": "I live in {}.", "job": "I work as {}.",
+                 "occupation": "I work as {}.", "profession": "I work as {}.", "age": "I'm {}."}  # fmt: skip
+
+
+def _served(instructions: str) -> list[str]:
+    """First-person sentences from "You are helping Tom, a nurse from Leeds" and from a labelled profile."""
+    out: list[str] = []
+    for m in _SERVING.finditer(instructions):
+        out.append(f"My name is {m.group(1)}.")
+        if m.group(2):
+            out.append(f"I work as {_article(m.group(2))}.")
+        if m.group(3):
+            out.append(f"I live in {m.group(3)}.")
+    if "=" in instructions or re.search(r"(?i)\bprofile\b", instructions):
+        for key, value in _PROFILE_VALUE.findall(instructions):
+            key, value = key.lower(), value.strip().rstrip(".")
+            if key == "pet":
+                pet = re.fullmatch(r"(?i)(?:an?\s+)?([a-z]+)\s+(?:named|called)\s+([A-Z][\w'-]*)", value)
+                if pet:
+                    out.append(f"My {pet.group(1).lower()} is called {pet.group(2)}.")
+            elif key in ("job", "occupation", "profession"):
+                out.append(_PROFILE_SAID[key].format(_article(value)))
+            elif key in _PROFILE_SAID and value:
+                out.append(_PROFILE_SAID[key].format(value))
+    return out
+
+
 @lru_cache(maxsize=64)
 def first_person(instructions: str) -> str:
     """The sentences of a system or developer message that describe the user, in the first person; "" if none."""
-    out: list[str] = []
+    out: list[str] = _served(instructions)
     about_user = False
     for sentence in re.split(r"(?<=[.!?;])\s+|\n+", instructions):
         sentence = sentence.strip()
