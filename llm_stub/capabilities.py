@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .asking import action
-from .recall import _join
+from .readback import join
 from .request import ChatRequest
 
 # Questions about the assistant itself, not requests for a tool's work: "what can you do?", "what tools do
@@ -73,6 +73,6 @@ def reply(req: ChatRequest, tools: list[dict]) -> str | None:
     if not tools or last.get("role") != "user" or not _ABOUT_YOU.search(req.last_user_text.lower()):
         return None
     return (
-        f"With the tools I have here, I can {_join([_described(t) for t in tools])}. "
+        f"With the tools I have here, I can {join([_described(t) for t in tools])}. "
         "Tell me what you need and I'll use the right one."
     )

@@ -34,6 +34,7 @@ from functools import lru_cache
 from . import knowledge
 from .answers import direct, may_answer
 from .knowledge import fold
+from .readback import join
 from .tokenizer import content_text
 from .understanding import _JOB_WORD, RELATIONS, STOP, facts, given_names
 
@@ -109,7 +110,7 @@ def _about_the_conversation(messages: list[dict], question: str, earlier: list[s
             marked = [next(g for g in e.groups() if g) for e in _EMPHASIS.finditer(said)]
             if marked:
                 return (
-                    f"I {verb.group(1).lower()}ed {_join([f'“{x.strip()}”' for x in dict.fromkeys(marked)])}."
+                    f"I {verb.group(1).lower()}ed {join([f'“{x.strip()}”' for x in dict.fromkeys(marked)])}."
                 )
             return _restated(question, _short(said))
         return _restated(question, _short(replies[-1]))
@@ -174,10 +175,6 @@ def _article(job: str) -> str:
         if not job.lower().startswith(("a ", "an "))
         else job
     )
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _told(messages: list[dict]) -> list[tuple[str, str]]:
@@ -397,7 +394,7 @@ def _answer(kind: str, detail: str, known: dict) -> tuple[str, bool]:
         return _UNKNOWN[kind], False
     value = known[kind]
     if isinstance(value, list):
-        value = _join(value)
+        value = join(value)
     if kind == "job":
         value = _article(str(value))
     return _KNOWN[kind].format(value), True
@@ -410,7 +407,7 @@ def _everything(known: dict) -> str:
                          ("likes", "you like {}"), ("dislikes", "you don't like {}")):  # fmt: skip
         if kind in known:
             value = known[kind]
-            value = _join(value) if isinstance(value, list) else value
+            value = join(value) if isinstance(value, list) else value
             parts.append(phrase.format(_article(str(value)) if kind == "job" else value))
     if "activity" in known and "job" not in known:
         parts.append(f"you've been {known['activity']}")
@@ -425,10 +422,10 @@ def _everything(known: dict) -> str:
             _food_sentence(known["food"])[:-1].replace("You told me ", "").replace("you ", "you ", 1)
         )
     if known["count"]:
-        parts.append("you have " + _join([_counted(n, k) for k, n in known["count"].items()]))
+        parts.append("you have " + join([_counted(n, k) for k, n in known["count"].items()]))
     if not parts:
         return "You haven't told me anything about yourself yet."
-    return f"From this conversation: {_join(parts)}."
+    return f"From this conversation: {join(parts)}."
 
 
 # What every question above starts with ("what's my", "what did you", "where", "how old", "repeat"...): a
@@ -601,12 +598,12 @@ def _counted(n: int, noun: str) -> str:
 def _food_sentence(food: dict[str, list[str]]) -> str:
     parts = []
     if food.get("allergy"):
-        parts.append(f"you're allergic to {_join(food['allergy'])}")
+        parts.append(f"you're allergic to {join(food['allergy'])}")
     if food.get("avoid"):
-        parts.append(f"you can't eat {_join(food['avoid'])}")
+        parts.append(f"you can't eat {join(food['avoid'])}")
     if food.get("diet"):
-        parts.append(f"you're {_join(food['diet'])}")
-    return f"You told me {_join(parts)}."
+        parts.append(f"you're {join(food['diet'])}")
+    return f"You told me {join(parts)}."
 
 
 def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[str, bool]:
@@ -658,10 +655,10 @@ def _answer_more(kind: str, detail: str, known: dict, question: str) -> tuple[st
             group = PETS if noun in ("pet", "animal") else KIDS if noun in ("kid", "child") else {noun}
             parts += [(n, k) for k, n in counts.items() if k in group and (n, k) not in parts]
         if not parts:
-            wanted = _join([_counted(2, n).split(" ", 1)[1] for n in asked])
+            wanted = join([_counted(2, n).split(" ", 1)[1] for n in asked])
             return f"You haven't told me how many {wanted} you have.", False
         total = sum(n for n, _ in parts)
-        listed = _join([_counted(n, k) for n, k in parts])
+        listed = join([_counted(n, k) for n, k in parts])
         if len(parts) == 1:
             changed = known["count_changes"].get(parts[0][1], [])
             if changed:
@@ -756,7 +753,7 @@ def greeting_reply(messages: list[dict]) -> str | None:
         }[fact.kind])  # fmt: skip
     noted += [m for m in more if m not in noted]
     hello = f"Nice to meet you, {names[-1]}! " if names else ""
-    return f"{hello}Noted: {_join(noted)}. How can I help you today?"
+    return f"{hello}Noted: {join(noted)}. How can I help you today?"
 
 
 _QUESTION_START = re.compile(
@@ -773,7 +770,7 @@ def _noted_more(text: str, already: set) -> list[str]:
     named = {detail for _, kind, detail, _ in found if kind == "named"}
     counted = [_counted(int(v), d) for _, k, d, v in found if k == "count" and not (v == 1 and d in named)]  # type: ignore[call-overload]
     if counted:
-        out.append(f"you have {_join(counted)}")
+        out.append(f"you have {join(counted)}")
     for _at, kind, detail, value in found:
         if value in already:
             continue
@@ -1068,7 +1065,7 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
     for m in _NAMED_SEVERAL.finditer(text):
         names = [n[:1].upper() + n[1:] for n in _items(m.group(3))]
         if names and all(fold(n) not in STOP for n in names):
-            found.append((m.start(), "named", singular(m.group(2)), _join(names)))
+            found.append((m.start(), "named", singular(m.group(2)), join(names)))
     for m in _HAVING_LIST.finditer(text):
         clause = re.split(r"(?i)\b(?:but|because|who|which|that|so)\b", m.group(1))[0]
         for piece in re.split(r"\s*(?:,|\band\b|&|\+)\s*", clause):
@@ -1253,7 +1250,7 @@ def own_words(messages: list[dict], question: str) -> str | None:
         for reply_ in reversed(replies):
             marked = [next(g for g in e.groups() if g) for e in _EMPHASIS.finditer(reply_)]
             if marked:
-                return f"I {verb} {_join([f'“{x.strip()}”' for x in dict.fromkeys(marked)])}."
+                return f"I {verb} {join([f'“{x.strip()}”' for x in dict.fromkeys(marked)])}."
             for sentence in _sentences(reply_):
                 if re.search(rf"(?i)\b{re.escape(stem)}", sentence) or _SUGGESTING.search(sentence):
                     return f'I {verb} this: "{_short(sentence, 200)}"'
@@ -1638,15 +1635,13 @@ def _changed_count(total: int, noun: str, changed: list[str]) -> str:
     told = f"You told me you had {_counted(base, noun)}"
     if added:
         told += (
-            ", then " + _join([c.split(" ", 1)[1] for c in added]) + f": that makes {_counted(total, noun)}"
+            ", then " + join([c.split(" ", 1)[1] for c in added]) + f": that makes {_counted(total, noun)}"
         )
     else:
         told = f"You told me you have {_counted(total, noun)}"
     if coming:
         told += (
-            ", with "
-            + _join([what if what in _BIRTHS else f"{n} more" for n, what in coming])
-            + " on the way"
+            ", with " + join([what if what in _BIRTHS else f"{n} more" for n, what in coming]) + " on the way"
         )
     return told + "."
 

@@ -570,7 +570,12 @@ def plan_for(
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
-        more = [e for e in filler.pool if e.is_name and _name_group(e) == kind]
+        seen = {str(named[0].value).lower()}
+        more = []
+        for e in filler.pool:  # "Elif moves ... then Elif shares": one person, one call
+            if e.is_name and _name_group(e) == kind and str(e.value).lower() not in seen:
+                seen.add(str(e.value).lower())
+                more.append(e)
         if more:
             others = [e for e in reading.entities if not e.is_name]
             return [first] + [fill([e, *others])[0] for e in more]
@@ -644,6 +649,19 @@ def _same(a: str, b: str) -> bool:
         return json.loads(a) == json.loads(b)
     except ValueError:
         return a == b
+
+
+def _covers(made: str, planned: str) -> bool:
+    """True when a call already made asks what ``planned`` asks: the same values, written in any case, for
+    the arguments both give ({"city": "rome"} covers {"city": "Rome", "country": "Italy"})."""
+    try:
+        a, b = json.loads(made), json.loads(planned)
+    except ValueError:
+        return made == planned
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return a == b
+    shared = a.keys() & b.keys()
+    return bool(shared) and all(str(a[k]).casefold() == str(b[k]).casefold() for k in shared)
 
 
 def _choice(req: ChatRequest) -> tuple[str, str | None]:
@@ -855,6 +873,18 @@ def injected_calls(
     return calls
 
 
+def _distinct(calls: list[PlannedCall]) -> list[PlannedCall]:
+    """The calls without repeats: a model does not ask the same tool the same thing twice in one turn."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for call in calls:
+        key = (call.name, call.json())
+        if key not in seen:
+            seen.add(key)
+            out.append(call)
+    return out
+
+
 def decide(req: ChatRequest) -> Decision:
     """The calls the model makes now (in parallel when several requests need tools), or the question it asks."""
     tools = function_tools(req)
@@ -895,9 +925,12 @@ def decide(req: ChatRequest) -> Decision:
             if calls and not calls[0].ready and results:
                 several.numbers_from(tool, calls[0], [r.parsed for r in results
                                                       if not r.failed and isinstance(r.parsed, dict)])  # fmt: skip
-            if len(calls) == 1 and any(m[0] == tool["function"]["name"] for m in made):
-                continue  # this tool already ran in this turn
-            calls = [c for c in calls if not any(m[0] == c.name and _same(m[1], c.json()) for m in made)]
+            ran = [m for m in made if m[0] == tool["function"]["name"]]
+            if ran and (len(calls) == 1 or not any(_covers(m[1], c.json()) for m in ran for c in calls)):
+                # this tool already ran in this turn: for this request, or for the model's own reading of it
+                # (none of its calls is one planned now); only the rest of a set it began is still to call
+                continue
+            calls = [c for c in calls if not any(m[0] == c.name and _covers(m[1], c.json()) for m in made)]
             if calls and all(c.ready for c in calls):
                 chosen.extend(calls)
             elif calls and question is None and score == best_score and best_score >= 3 and not made:
@@ -912,7 +945,7 @@ def decide(req: ChatRequest) -> Decision:
         if again and all(c.name in {a.name for a in again} for c in ready):
             ready = again
     if ready:
-        return Decision(ready)
+        return Decision(_distinct(ready))
     injected = injected_calls(tools, results, made)
     if injected:
         return Decision(injected)

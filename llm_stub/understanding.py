@@ -739,7 +739,8 @@ def entities(text: str) -> tuple[Entity, ...]:
         # "rome or milan", "leeds and york": the word coordinated before a place is a place too, when it is one
         m = re.search(r"\b([a-z][a-z'-]{3,})\s+(?:and|or|vs|versus)\s+$", text[: e.start])
         key = m.group(1) if m else ""
-        if m and key not in STOP and key not in lexicon() and not _claimed(spans, m.start(1), m.end(1)):
+        worded = key in lexicon() and not ((big := knowledge.city(key)) and big.population >= 500_000)
+        if m and key not in STOP and not worded and not _claimed(spans, m.start(1), m.end(1)):
             place = knowledge.city(key, lowercase=True)
             if place is not None:
                 found.append(Entity("city", key, place.name, m.start(1), place.country))
@@ -973,13 +974,20 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _clean_name(raw: str) -> str | None:
+def _clean_name(raw: str, named: bool = False) -> str | None:
+    """The name in the words after a name cue; ``named`` when the cue says "name" or "call me", where a
+    capitalised word is the name even if it is also a word of the dictionary ("my name is Ama")."""
     parts: list[str] = []
     for i, word in enumerate(raw.split()):
         low = word.lower().strip("'")
-        if low in STOP or low in _NOT_NAMES:
+        spelled_as_name = named and word[:1].isupper() and not low.endswith(("ing", "ed", "ly"))
+        if low in _NOT_NAMES or (low in STOP and not (spelled_as_name and i == 0)):  # "my name is Will"
             break
-        if word.capitalize() not in given_names() and (low in lexicon() or low.endswith(("ing", "ed", "ly"))):
+        if (
+            not spelled_as_name
+            and word.capitalize() not in given_names()
+            and (low in lexicon() or low.endswith(("ing", "ed", "ly")))
+        ):
             break  # "I'm happy", "I'm looking": not names (but Grace and Joy are)
         if i > 0 and not word[0].isupper() and not raw.islower():
             break
@@ -988,7 +996,8 @@ def _clean_name(raw: str) -> str | None:
     big_place = (
         place is not None and place.population >= 1_000_000 and parts[0].capitalize() not in given_names()
     )
-    if not parts or big_place or fold(parts[0]) in countries():  # "I'm Paris" is rarer than a name like Ken
+    if not parts or (not named and (big_place or fold(parts[0]) in countries())):
+        # "I'm Paris" is rarer than a name like Ken; "my name is Paris" says it is one
         return None
     return " ".join(p[:1].upper() + p[1:] for p in parts)
 
@@ -1030,9 +1039,9 @@ def facts(text: str) -> tuple[Fact, ...]:
         for m in pattern.finditer(text):
             raw = m.group(1).strip()
             if kind == "name":
-                value = _clean_name(raw)
                 # "I'm tired", "I'm from Lyon": not names; a lower-case "i'm ada" only as the whole sentence
-                cue = m.group(0).lower()
+                cue = m.group(0)[: m.start(1) - m.start(0)].lower()
+                value = _clean_name(raw, named="name" in cue or "call me" in cue)
                 if value is None or (raw[:1].islower() and "name" not in cue and (
                     "this is" in cue or "it's" in cue or not re.match(r"\s*(?:[.!,]|$)", text[m.end() :]))):  # fmt: skip
                     continue

@@ -16,14 +16,10 @@ from openai import OpenAI
 from llm_stub import answers, recall
 
 from .models import PLAIN
-from .test_responses import SEED
+from .talk import why
 
 WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
          10: "ten", 11: "eleven", 12: "twelve", 20: "twenty", 15: "fifteen"}  # fmt: skip
-
-
-def why(what: str, got: object) -> str:
-    return f"{what}; got {got!r} (seed {SEED}; replay with RESPONSES_TEST_SEED={SEED})"
 
 
 def chat(question: str, system: str | None = None) -> str | None:

@@ -11,6 +11,7 @@ from openai import OpenAI
 from llm_stub import recall
 
 from .models import PLAIN
+from .talk import assistant, user
 
 MODEL = PLAIN
 
@@ -22,14 +23,6 @@ def sdk(llm_stub) -> OpenAI:
 
 def reply(sdk: OpenAI, messages: list[dict], **kw) -> str:
     return sdk.chat.completions.create(model=MODEL, messages=messages, **kw).choices[0].message.content
-
-
-def user(text: str) -> dict:
-    return {"role": "user", "content": text}
-
-
-def assistant(text: str) -> dict:
-    return {"role": "assistant", "content": text}
 
 
 # ---------------------------------------------------------------- statelessness

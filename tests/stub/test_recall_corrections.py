@@ -20,38 +20,7 @@ from llm_stub import recall
 from llm_stub.knowledge import fold
 
 from .models import PLAIN
-from .test_responses import SEED
-
-
-def user(text: str) -> dict:
-    return {"role": "user", "content": text}
-
-
-def assistant(text: str) -> dict:
-    return {"role": "assistant", "content": text}
-
-
-def ask(history: list[str], question: str, head: list[dict] | None = None) -> str:
-    """The stub's answer to ``question`` after ``history`` (user messages, each acknowledged)."""
-    messages = list(head or [])
-    for said in history:
-        messages += [user(said), assistant("Noted.")]
-    return recall.answer_from_history([*messages, user(question)]) or ""
-
-
-def why(what: str, got: str) -> str:
-    return f"{what}; got {got!r} (seed {SEED}; replay with RESPONSES_TEST_SEED={SEED})"
-
-
-def sloppy(rng, text: str) -> str:
-    """A learner's typing: sometimes lower case, sometimes without apostrophes, sometimes with "btw"."""
-    if rng.random() < 0.5:
-        text = text.lower()
-    if rng.random() < 0.3:
-        text = text.replace("'", "")
-    if rng.random() < 0.2:
-        text += " btw"
-    return text
+from .talk import ask, assistant, sloppy, user, why
 
 
 def ordinal(n: int) -> str:
@@ -93,7 +62,7 @@ def test_a_correction_without_the_noun_gives_the_latest_day(rng):
         question = rng.choice(
             [f"when's my {first_word(event)}?", f"when is my {event}?", f"whens the {first_word(event)}"]
         )
-        got = ask([sloppy(rng, said), fix], question)
+        got = ask([sloppy(rng, said, btw=0.2), fix], question)
         assert re.search(rf"\b{ordinal(new)}", got) and not re.search(rf"\b{ordinal(old)}", got), why(
             f"{said!r} then {fix!r}: the {ordinal(new)}", got
         )
@@ -168,7 +137,7 @@ def test_a_second_correction_wins_over_the_first(rng):
         history = [f"my favourite colour is {first}", rng.choice([f"actually no, it's {second}", f"sorry i meant {second}"]),
                    rng.choice([f"scratch that, {third}", f"no wait, {third}", f"hmm actually {third}"])]  # fmt: skip
         got = ask(
-            [sloppy(rng, h) for h in history],
+            [sloppy(rng, h, btw=0.2) for h in history],
             rng.choice(["what's my favourite colour?", "whats my fav colour"]),
         )
         assert third in got and first not in got and second not in got, why(
@@ -218,7 +187,7 @@ def test_an_allergy_is_not_a_diet(rng):
         said = rng.choice(
             [[f"i'm {diet} and i'm allergic to {food}"], [f"im {diet} btw", f"also allergic to {food}"]]
         )
-        got = ask([sloppy(rng, s) for s in said], "what am i allergic to?")
+        got = ask([sloppy(rng, s, btw=0.2) for s in said], "what am i allergic to?")
         assert food in got and diet not in got, why(f"{said}: the allergy only", got)
         got = ask([f"i'm {diet}"], "what am i allergic to?")
         assert "haven't told me about any allergies" in got and f"allergic to {diet}" not in got, why(
@@ -328,7 +297,7 @@ def test_home_and_origin_in_one_sentence_are_told_apart(rng):
     for _ in range(6):
         origin, home = rng.sample(PLACES, 2)
         said = sloppy(rng, rng.choice([f"I'm from {origin} originally but live in {home} now",
-                                       f"hey I'm originally from {origin} but I live in {home} now"]))  # fmt: skip
+                                       f"hey I'm originally from {origin} but I live in {home} now"]), btw=0.2)  # fmt: skip
         got = ask([said], "where do i live?")
         assert fold(home) in fold(got) and fold(origin) not in fold(got), why(
             f"{said!r}: lives in {home}", got
@@ -377,7 +346,7 @@ def test_the_latest_move_wins(rng):
         f"we moved to {second} in may",
         rng.choice([f"and now we're in {third}", f"we're in {third} now"]),
     ]
-    got = ask([sloppy(rng, h) for h in history], "where do i live?")
+    got = ask([sloppy(rng, h, btw=0.2) for h in history], "where do i live?")
     assert fold(third) in fold(got) and fold(first) not in fold(got) and fold(second) not in fold(got), why(
         f"{history}", got
     )

@@ -16,38 +16,7 @@ from openai import OpenAI
 from llm_stub import knowledge, recall
 
 from .models import PLAIN
-from .test_responses import SEED
-
-
-def user(text: str) -> dict:
-    return {"role": "user", "content": text}
-
-
-def assistant(text: str) -> dict:
-    return {"role": "assistant", "content": text}
-
-
-def ask(history: list[str], question: str) -> str:
-    """The stub's answer to ``question`` after ``history`` (user messages, each acknowledged)."""
-    messages = []
-    for said in history:
-        messages += [user(said), assistant("Noted.")]
-    return recall.answer_from_history([*messages, user(question)]) or ""
-
-
-def why(what: str, got: str) -> str:
-    return f"{what}; got {got!r} (seed {SEED}; replay with RESPONSES_TEST_SEED={SEED})"
-
-
-def sloppy(rng, text: str) -> str:
-    """A learner's typing: sometimes lower case, sometimes without apostrophes, sometimes with "btw"."""
-    if rng.random() < 0.5:
-        text = text.lower()
-    if rng.random() < 0.3:
-        text = text.replace("'", "")
-    if rng.random() < 0.3:
-        text += " btw"
-    return text
+from .talk import ask, assistant, sloppy, user, why
 
 
 def cap(word: str) -> str:

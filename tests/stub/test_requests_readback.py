@@ -14,11 +14,8 @@ import os
 import random
 import re
 
-import openai
 import pytest
 from pydantic import BaseModel
-
-from llm_stub import StubConfig, StubServer
 
 from .models import PLAIN
 
@@ -27,9 +24,8 @@ MODEL = PLAIN  # takes tools and sampling at its defaults (tests/stub/models.py)
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llm_stub import StubConfig, StubServer
 from llm_stub import results as R
 from llm_stub.catalog import DEFAULT_MODEL
 from llm_stub.readback import answer, describe
@@ -32,9 +31,8 @@ CITIES = ["Oslo", "Lima", "Porto", "Lyon", "Leeds", "Osaka", "Nairobi", "Quito"]
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 @pytest.fixture

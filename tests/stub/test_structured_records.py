@@ -24,11 +24,8 @@ import os
 import random
 from typing import Optional
 
-import openai
 import pytest
 from pydantic import BaseModel
-
-from llm_stub import StubConfig, StubServer
 
 from .models import PLAIN
 
@@ -43,9 +40,8 @@ ROLES = ["pm", "qa", "designer", "cfo", "intern", "tech lead", "backend", "front
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 @pytest.fixture

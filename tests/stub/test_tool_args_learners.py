@@ -20,10 +20,8 @@ import random
 import re
 from collections.abc import Callable
 
-import openai
 import pytest
 
-from llm_stub import StubConfig, StubServer
 from llm_stub.knowledge import fold
 
 from .models import PLAIN
@@ -36,9 +34,8 @@ N = {"type": "number"}
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 def fn(

@@ -15,10 +15,7 @@ import json
 import os
 import random
 
-import openai
 import pytest
-
-from llm_stub import StubConfig, StubServer
 
 from .models import PLAIN
 
@@ -69,9 +66,8 @@ TICKETS = fn("book_tickets", "Book cinema tickets",
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 @pytest.fixture
@@ -210,6 +206,55 @@ def test_a_thing_named_without_a_count_never_takes_a_neighbours(client, rng):
         assert bare in (message.content or "").lower(), why(
             f"{text}: the question names {bare}", message.content
         )
+
+
+def test_a_city_named_twice_is_one_call_never_the_same_call_twice(client, rng):
+    city, _ = rng.choice(CITIES)
+    text = casual(rng, rng.choice(["weather in {0} today, then tomorrow's weather in {0}",
+                                   "is it cold in {0}? and what about {0} tonight",
+                                   "get the weather in {0} then the weather in {0} again"]).format(city))  # fmt: skip
+    calls = calls_of(ask(client, [{"role": "user", "content": text}], [WEATHER]))
+    keys = [(name, json.dumps(args, sort_keys=True)) for name, args in calls]
+    assert calls and len(keys) == len(set(keys)), why(f"{text}: one call per distinct request", calls)
+
+
+def test_a_tool_that_already_ran_this_turn_is_answered_from_not_called_again(client, rng):
+    city, _ = rng.choice(CITIES)
+    other = rng.choice([c for c, _ in CITIES if c != city])
+    text = casual(rng, f"what's the weather in {city} then tell me if {city} needs a coat")
+    call = {"id": "call_" + str(rng.randrange(10**9)), "type": "function",
+            "function": {"name": "get_weather", "arguments": json.dumps({"city": other})}}  # fmt: skip
+    result = {"city": other, "temperature_c": rng.randrange(-5, 30)}
+    messages = [{"role": "user", "content": text}, {"role": "assistant", "content": None, "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)}]  # fmt: skip
+    message = ask(client, messages, [WEATHER])
+    assert not message.tool_calls and message.content, why(
+        f"{text}: get_weather already ran in this turn (for {other}); the model answers", calls_of(message)
+    )
+
+
+def _after_one_call(rng, text: str, city: str) -> list[dict]:
+    call = {"id": "call_" + str(rng.randrange(10**9)), "type": "function",
+            "function": {"name": "get_weather", "arguments": json.dumps({"city": city})}}  # fmt: skip
+    result = {"city": city, "temperature_c": rng.randrange(-5, 30)}
+    return [{"role": "user", "content": text}, {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)}]  # fmt: skip
+
+
+def test_the_rest_of_a_set_of_calls_is_made_after_its_first_result(client, rng):
+    first, second = [c for c, _ in rng.sample(CITIES, 2)]
+    text = casual(rng, f"weather in {first} and {second}")
+    calls = calls_of(ask(client, _after_one_call(rng, text, first), [WEATHER]))
+    assert [a.get("city", "").lower() for _, a in calls] == [second], why(f"{text}: {first} is done", calls)
+
+
+def test_a_set_the_model_read_its_own_way_is_answered_not_called_again(client, rng):
+    first, second, own = [c for c, _ in rng.sample(CITIES, 3)]
+    text = casual(rng, f"weather in {first} and {second}")
+    message = ask(client, _after_one_call(rng, text, own), [WEATHER])
+    assert not message.tool_calls and message.content, why(
+        f"{text}: get_weather already ran in this turn (for {own}); the model answers", calls_of(message)
+    )
 
 
 def test_two_tools_in_one_message_each_get_their_call(client, rng):

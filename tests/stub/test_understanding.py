@@ -50,3 +50,33 @@ def test_questions_with_i_that_state_nothing_skip_the_patterns(text):
 )
 def test_facts_still_found(text, kind, value):
     assert any(f.kind == kind and f.value == value for f in u.facts(text)), u.facts(text)
+
+
+# Names that are also words or places: after "my name is" or "call me" the user says it is their name.
+WORD_NAMES = ["Ama", "Will", "Paris", "Rose", "Sunny", "Hope", "Florence", "Jordan", "Sydney", "Chelsea",
+              "Amber", "Frank", "Georgia", "Victoria", "Dallas", "Mercy"]  # fmt: skip
+
+
+@given(
+    name=st.sampled_from(WORD_NAMES),
+    cue=st.sampled_from(
+        [
+            "My name is {}.",
+            "my name is {} btw",
+            "Hi, my name's {}!",
+            "Call me {}.",
+            "hello, you can call me {}",
+        ]
+    ),  # fmt: skip
+)
+@settings(max_examples=60)
+def test_a_name_that_is_also_a_word_or_a_place_is_read_after_a_name_cue(name, cue):
+    text = cue.format(name)
+    got = [f.value for f in u.facts(text) if f.kind == "name"]
+    assert got == [name], f"{text!r}: the user's name is {name}; read {got}"
+
+
+@given(word=st.sampled_from(["Happy", "Paris", "Tired", "France", "Working"]))
+def test_a_word_after_i_am_is_not_read_as_a_name_without_a_name_cue(word):
+    text = f"I'm {word}"
+    assert not [f for f in u.facts(text) if f.kind == "name"], f"{text!r} gives no name"

@@ -60,8 +60,23 @@ def test_a_name_that_is_one_token_or_a_given_name_is_no_rare_word() -> None:
 
 def test_a_large_city_is_read_in_lower_case_whatever_its_name() -> None:
     rng = random.Random(SEED)
-    large = [c for k, c in knowledge._cities().items() if c.population >= 500_000 and k.isalpha() and k.isascii()
+    large = [c for k, c in knowledge._cities().items() if c.population >= 500_000 and k.isalpha() and k.isascii() and len(k) >= 4
              and k == c.name.lower() and k not in u.STOP and k not in knowledge.lexicon()]  # fmt: skip
     for city in rng.sample(large, 5):
         text = f"weather in {city.name.lower()}"
         assert city.name in [e.value for e in u.entities(text) if e.kind == "city"], f"{text!r} (seed {SEED})"
+
+
+def test_two_large_cities_side_by_side_are_both_read_in_lower_case_even_when_one_is_a_word() -> None:
+    rng = random.Random(f"{SEED}:pair")
+    large = [c for k, c in knowledge._cities().items() if c.population >= 1_000_000 and k.isalpha() and len(k) >= 5
+             and k.isascii() and k == c.name.lower() and k not in u.STOP]  # fmt: skip
+    worded = [
+        c for c in large if c.name.lower() in knowledge.lexicon()
+    ]  # Warsaw, Paris, Rome: in a word list
+    for _ in range(5):
+        first, second = rng.choice(worded), rng.choice([c for c in large if c not in worded])
+        frame = rng.choice(["which is warmer, {} or {}", "compare {} and {}", "{} vs {} for a weekend"])
+        text = frame.format(first.name.lower(), second.name.lower())
+        read = [e.value for e in u.entities(text) if e.kind == "city"]
+        assert read == [first.name, second.name], f"{text!r}: read {read} (seed {SEED})"

@@ -12,10 +12,8 @@ import json
 import random
 import unicodedata
 
-import openai
 import pytest
 
-from llm_stub import StubConfig, StubServer
 from llm_stub.filling import NEEDS_MODEL, Filler
 from llm_stub.knowledge import fold
 from llm_stub.understanding import given_names, read
@@ -38,9 +36,8 @@ TEAMS = ["Leeds", "Hull", "Arsenal", "Celtic", "Ajax", "Porto", "Napoli", "Evert
 
 
 @pytest.fixture(scope="module")
-def client():
-    with StubServer(StubConfig()) as server:
-        yield openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0, timeout=30)
+def client(plain_client):
+    return plain_client
 
 
 @pytest.fixture
