@@ -33,7 +33,7 @@ import datetime as dt
 import re
 from fractions import Fraction
 
-from . import knowledge, wordplay
+from . import knowledge, missing, wordplay
 from .tokenizer import content_text
 
 # --------------------------------------------------------------------------- brevity
@@ -624,7 +624,9 @@ def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] |
 _MAY_ANSWER = frozenset(
     "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime "
     "currency money country where weekday letter letters vowels consonants characters words backwards reverse spell "
-    "many".split()
+    "many translate summarise summarize proofread fix debug review rewrite reword shorten improve correct "
+    "paraphrase edit explain check tldr weather forecast temperature price rate news headlines score scores raining "
+    "snowing sunny cold hot".split()
 )
 _DIGIT = re.compile(r"\d")
 
@@ -636,7 +638,9 @@ def may_answer(question: str, words: frozenset[str]) -> bool:
     return bool(_DIGIT.search(question)) or not _MAY_ANSWER.isdisjoint(words)
 
 
-def direct(question: str, instructions: str = "", known: dict[str, dt.date] | None = None) -> str | None:
+def direct(
+    question: str, instructions: str = "", known: dict[str, dt.date] | None = None, alone: bool = True
+) -> str | None:
     """The answer to a plain question the data gives, shaped by a request for brevity; None for any other."""
     if len(question) > 160:
         return None
@@ -654,7 +658,8 @@ def direct(question: str, instructions: str = "", known: dict[str, dt.date] | No
     found = days(_LEAD_DAYS.sub("", body), known)
     if found:
         return _say(*found, wants_brevity(question, instructions))
-    return missing_scale(body) or unknown_day(body, known)  # the one value missing, asked for
+    # the one value missing, asked for; the text to work on; live data no model has without a tool
+    return missing_scale(body) or unknown_day(body, known) or missing.answer(body, alone)
 
 
 _LEAD_DAYS = re.compile(

@@ -508,7 +508,7 @@ def answer_from_history(messages: list[dict]) -> str | None:
     if not may_answer(texts[-1], words):
         return None
     instructions = "\n".join(_texts(messages, ("system", "developer")))
-    return direct(texts[-1], instructions, _known_days(messages, words))
+    return direct(texts[-1], instructions, _known_days(messages, words), alone=len(texts) == 1)
 
 
 def _from_history(messages: list[dict], texts: list[str], words: frozenset[str]) -> str | None:
