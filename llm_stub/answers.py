@@ -644,7 +644,8 @@ def direct(
     """The answer to a plain question the data gives, shaped by a request for brevity; None for any other."""
     if len(question) > 160:
         return None
-    body = re.sub(r"(?i)\s*[,;(]?\s*(?:answer |reply )?(?:in|with) (?:one|a single) word\)?", "", question)
+    body = re.sub(r"(?i)^\s*(?:hi|hello|hey|hiya|ok|okay|so|quick question)(?: there)?[,!.:]*\s+", "", question)
+    body = re.sub(r"(?i)\s*[,;(]?\s*(?:answer |reply )?(?:in|with) (?:one|a single) word\)?", "", body)
     body = re.sub(
         r"(?i)\s*[,;]?\s*(?:just (?:the|give me the) (?:number|answer)|briefly|quickly)\s*(?=[?.!]*$)",
         "",

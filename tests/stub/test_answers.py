@@ -302,3 +302,28 @@ def test_the_completed_conversion_is_answered_over_http(sdk, rng):
     got = sdk.chat.completions.create(model=PLAIN, messages=history).choices[0].message.content
     want = f"{n * 9 / 5 + 32:.1f}".removesuffix(".0")
     assert want in got and "°F" in got, why(f"{n} °C is {want} °F", got)
+
+
+# ---------------------------------------------------------------- greetings and small talk
+def test_a_greeting_on_its_own_is_greeted_back(sdk, rng):
+    greeting = rng.choice(["hi", "hello", "hey", "hiya", "good morning", "good evening", "howdy"])
+    text = f"{greeting}{rng.choice(['', ' there', ' everyone'])}{rng.choice(['', '!', '.', '!!'])}"
+    said = sdk.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": text}])
+    content = said.choices[0].message.content
+    assert content.startswith("Hello") and "stub" not in content, why(f"{text!r} is a greeting", content)
+
+
+def test_how_are_you_is_answered(sdk, rng):
+    text = rng.choice(["", "hi, ", "hey there! "]) + rng.choice(
+        ["how are you?", "how's it going", "how are you doing today?"]
+    )
+    said = sdk.chat.completions.create(model=PLAIN, messages=[{"role": "user", "content": text}])
+    content = said.choices[0].message.content
+    assert "well" in content and "stub" not in content, why(f"{text!r}", content)
+
+
+def test_a_question_after_a_greeting_is_still_answered(rng):
+    a, b = rng.randint(3, 30), rng.randint(3, 30)
+    lead = rng.choice(["hi, ", "hey there, ", "hello! ", "ok so "])
+    got = chat(f"{lead}what's {a} times {b}?")
+    assert got and str(a * b) in got, why(f"{lead!r} then a sum", got)
