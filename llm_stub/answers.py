@@ -211,6 +211,50 @@ def arithmetic(question: str) -> tuple[str, str] | None:
     return f"{shown[:1].upper() + shown[1:]} {'is' if sign == '=' else 'is about'} {bare}.", bare
 
 
+_WHICH = re.compile(
+    r"(?i)^(?:which|what) is (bigger|larger|greater|more|higher|smaller|less|lower)[,:]?\s+(.+?)\s+or\s+(.+?)$"
+    r"|^is\s+(.+?)\s+(bigger|larger|greater|more|higher|smaller|less|lower) than\s+(.+?)$"
+)
+_LESS = ("smaller", "less", "lower")
+
+
+def _expression(text: str) -> Fraction | None:
+    python = _to_python(_numbers_in_words(text.strip()))
+    if python is None:
+        return None
+    try:
+        return _value(ast.parse(python, mode="eval"))
+    except (ValueError, SyntaxError, OverflowError, TypeError, ZeroDivisionError):
+        return None
+
+
+def comparison(question: str) -> tuple[str, str] | None:
+    """ "which is bigger, 2^10 or 10^3?", "is 0.1 + 0.2 greater than 0.3?": both sides computed exactly."""
+    m = _WHICH.match(_TAIL.sub("", question.strip()))
+    if m is None:
+        return None
+    if m.group(1):
+        word, left, right = m.group(1).lower(), m.group(2), m.group(3)
+    else:
+        left, word, right = m.group(4), m.group(5).lower(), m.group(6)
+    a, b = _expression(left), _expression(right)
+    if a is None or b is None:
+        return None
+    left, right = left.strip(), right.strip()
+    shown = " and ".join(
+        side if number_text(value) == side else f"{side} {'=' if _exact(value) else '≈'} {number_text(value)}"
+        for side, value in ((left, a), (right, b))
+    )
+    if a == b:
+        return (f"They're equal: {shown}." if m.group(1) else f"No, they're equal: {shown}."), "equal"
+    first = (a < b) if word in _LESS else (a > b)
+    winner, loser = (left, right) if first else (right, left)
+    plain = number_text(a) == left and number_text(b) == right  # nothing to compute: "9.11 or 9.9"
+    if m.group(1):
+        return (f"{winner} is {word} than {loser}." if plain else f"{winner} is {word}: {shown}."), winner
+    return f"{'Yes' if first else 'No'}: {shown}.", "yes" if first else "no"
+
+
 def _perfect(square: Fraction) -> Fraction | None:
     from math import isqrt
 
@@ -624,7 +668,7 @@ def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] |
 _MAY_ANSWER = frozenset(
     "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime "
     "currency money country where weekday letter letters vowels consonants characters words backwards reverse spell "
-    "many translate summarise summarize proofread fix debug review rewrite reword shorten improve correct "
+    "many bigger larger greater smaller higher lower more less translate summarise summarize proofread fix debug review rewrite reword shorten improve correct "
     "paraphrase edit explain check tldr weather forecast temperature price rate news headlines score scores raining "
     "snowing sunny cold hot".split()
 )
@@ -644,14 +688,16 @@ def direct(
     """The answer to a plain question the data gives, shaped by a request for brevity; None for any other."""
     if len(question) > 160:
         return None
-    body = re.sub(r"(?i)^\s*(?:hi|hello|hey|hiya|ok|okay|so|quick question)(?: there)?[,!.:]*\s+", "", question)
+    body = re.sub(
+        r"(?i)^\s*(?:hi|hello|hey|hiya|ok|okay|so|quick question)(?: there)?[,!.:]*\s+", "", question
+    )
     body = re.sub(r"(?i)\s*[,;(]?\s*(?:answer |reply )?(?:in|with) (?:one|a single) word\)?", "", body)
     body = re.sub(
         r"(?i)\s*[,;]?\s*(?:just (?:the|give me the) (?:number|answer)|briefly|quickly)\s*(?=[?.!]*$)",
         "",
         body,
     )
-    for answer in (arithmetic, conversion, conversion_without_target, prime, capital, currency, country_of_city,
+    for answer in (comparison, arithmetic, conversion, conversion_without_target, prime, capital, currency, country_of_city,
                    weekday, wordplay.answer):  # fmt: skip
         found = answer(body)
         if found:

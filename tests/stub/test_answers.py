@@ -327,3 +327,29 @@ def test_a_question_after_a_greeting_is_still_answered(rng):
     lead = rng.choice(["hi, ", "hey there, ", "hello! ", "ok so "])
     got = chat(f"{lead}what's {a} times {b}?")
     assert got and str(a * b) in got, why(f"{lead!r} then a sum", got)
+
+
+# ---------------------------------------------------------------- comparisons
+def test_which_of_two_numbers_is_bigger_or_smaller_is_computed(rng):
+    a, b = rng.sample(range(2, 400), 2)
+    x, y = rng.randint(2, 12), rng.randint(2, 12)
+    left, right, values = f"{a} + {x}", f"{b} * {y}", (a + x, b * y)
+    word = rng.choice(["bigger", "larger", "greater", "smaller"])
+    got = chat(f"which is {word}, {left} or {right}?")
+    if values[0] == values[1]:
+        assert got and "equal" in got, why(f"{left} = {right}", got)
+        return
+    pick = (values[0] > values[1]) != (word == "smaller")
+    assert got and got.startswith(left if pick else right), why(
+        f"{left}={values[0]}, {right}={values[1]}", got
+    )
+
+
+def test_is_a_greater_than_b_is_answered_yes_or_no(rng):
+    a, b = rng.sample(range(1, 999), 2)
+    got = chat(f"is {a / 100:g} greater than {b / 100:g}?")
+    assert got and got.startswith("Yes" if a > b else "No"), why(f"{a / 100:g} vs {b / 100:g}", got)
+
+
+def test_a_comparison_of_things_that_are_no_numbers_is_not_computed():
+    assert chat("which is bigger, a cat or a dog?") is None
