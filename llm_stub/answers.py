@@ -664,22 +664,60 @@ def completed(question: str, asked: str, reply: str, known: dict[str, dt.date] |
 
 # --------------------------------------------------------------------------- all of them
 
-# Words one of the questions above needs (or a digit; a sum in words has its operator word): a message without any of them is none of them.
-_MAY_ANSWER = frozenset(
-    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime "
-    "currency money country where weekday letter letters vowels consonants characters words backwards reverse spell "
-    "many bigger larger greater smaller higher lower more less translate summarise summarize proofread fix debug review rewrite reword shorten improve correct "
-    "paraphrase edit explain check tldr weather forecast temperature price rate news headlines score scores raining "
-    "snowing sunny cold hot".split()
+# Words each kind of question above needs (a sum also a digit or its operator word): the quick check that keeps
+# a message with none of them from every pattern (most messages are none of these, and each pattern costs).
+_SUMS_AND_DAYS = frozenset(
+    "plus minus times divided multiplied squared cubed root percent capital convert day days date sleeps long prime".split()
 )
+_COMPARED = frozenset("bigger larger greater smaller higher lower more less".split())
+_LETTERS = frozenset(
+    "letter letters vowels consonants characters chars words backwards reverse spell".split()
+)
+_WORK_VERBS = frozenset(
+    "translate summarise summarize proofread fix debug review rewrite reword shorten improve correct paraphrase edit "
+    "explain check tldr".split()
+)
+_LIVE = frozenset(
+    "weather forecast temperature price rate news headlines score scores raining snowing sunny cold hot".split()
+)
+_MAY_ANSWER = _SUMS_AND_DAYS | _COMPARED | _LETTERS | _WORK_VERBS | _LIVE | {"currency", "money", "country", "where",
+                                                                             "weekday", "many"}  # fmt: skip
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z0-9']+")
 
 
 def may_answer(question: str, words: frozenset[str]) -> bool:
-    """The quick check before ``direct``: a digit or one of its words (``words``: the message's, lower case)."""
-    if len(question) > 160:
+    """The quick check before ``direct``: the words (``words``: the message's, lower case) of at least one kind
+    of question it answers."""
+    if len(question) > 160 or (_MAY_ANSWER.isdisjoint(words) and not _DIGIT.search(question)):
         return False
-    return bool(_DIGIT.search(question)) or not _MAY_ANSWER.isdisjoint(words)
+    digit = bool(_DIGIT.search(question))
+    return bool(
+        digit
+        or not _SUMS_AND_DAYS.isdisjoint(words)
+        or _askers(words, digit)
+        or (len(words) <= 10 and not (_WORK_VERBS | _LIVE).isdisjoint(words))
+    )
+
+
+def _askers(words: frozenset[str], digit: bool) -> list:
+    """The kinds of question a message may be, from its words (and whether it has a digit): only their
+    patterns run."""
+    sums = digit or not _SUMS_AND_DAYS.isdisjoint(words)
+    out: list = []
+    if not _COMPARED.isdisjoint(words) and (digit or not words.isdisjoint(knowledge.NUMBER_WORDS)):
+        out.append(comparison)
+    if sums:
+        out += [arithmetic, conversion, conversion_without_target, prime, capital]
+    if words & {"currency", "money"}:
+        out.append(currency)
+    if words & {"country", "where"}:
+        out.append(country_of_city)
+    if words & {"day", "weekday"}:
+        out.append(weekday)
+    if not _LETTERS.isdisjoint(words) or ("many" in words and "in" in words and len(words) <= 10):
+        out.append(wordplay.answer)
+    return out
 
 
 def direct(
@@ -697,16 +735,21 @@ def direct(
         "",
         body,
     )
-    for answer in (comparison, arithmetic, conversion, conversion_without_target, prime, capital, currency, country_of_city,
-                   weekday, wordplay.answer):  # fmt: skip
+    words = frozenset(_WORD.findall(body.lower()))
+    for answer in _askers(words, bool(_DIGIT.search(body))):
         found = answer(body)
         if found:
             return _say(*found, wants_brevity(question, instructions))
-    found = days(_LEAD_DAYS.sub("", body), known)
-    if found:
-        return _say(*found, wants_brevity(question, instructions))
-    # the one value missing, asked for; the text to work on; live data no model has without a tool
-    return missing_scale(body) or unknown_day(body, known) or missing.answer(body, alone)
+    if _DIGIT.search(body) or not _SUMS_AND_DAYS.isdisjoint(words):
+        found = days(_LEAD_DAYS.sub("", body), known)
+        if found:
+            return _say(*found, wants_brevity(question, instructions))
+        asked = missing_scale(body) or unknown_day(body, known)  # the one value missing, asked for
+        if asked:
+            return asked
+    if len(words) <= 10 and not (_WORK_VERBS | _LIVE).isdisjoint(words):
+        return missing.answer(body, alone)  # the text to work on; live data no model has without a tool
+    return None
 
 
 _LEAD_DAYS = re.compile(
