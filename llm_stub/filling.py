@@ -1341,6 +1341,8 @@ class Filler:
             if kinds:
                 while (entity := self.take(kinds)) is not None:
                     out.append(_entity_string(entity, singular, items))
+                if out:  # "Sara, Tom and Li": the list's other names, of another kind than its first ones
+                    out += [_entity_string(self._took(e), singular, items) for e in self._listed_with(out)]
                 if not out and not {"person", "city", "country"} & set(kinds):
                     out = _listed(self.reading.text)  # "add mushrooms and leeks to that": items, not names
             elif words(name, synonyms=False) & {"hobby", "interest", "like", "passion", "love"}:
@@ -1395,7 +1397,23 @@ class Filler:
             out = out[:hi]
         if not out and self.mode == "tool" and not required and not self.strict:
             return MISSING
+        if not out and self.mode == "tool" and required and not self.force:
+            # "check both of them" after "how did arsenal and spurs do?": the list an earlier turn named
+            # (``referred``); with none, a required list the words do not give is asked for, never [] (issue 24)
+            back = [e for e in self.pool if e.kind == "referred"]
+            if back and "string" in item_kinds:
+                out = [self._took(e).text for e in back]
+                self.how = "an earlier message: " + ", ".join(out)
+                return [v for v in out if self.valid(items, v)][: hi if hi is not None else None] or out
+            self.missing.append(name)
         return out
+
+    def _listed_with(self, taken: list) -> list[Entity]:
+        """The named entities left in the pool that one list of the text holds together with ``taken``."""
+        listed = {fold(i) for i in _listed(self.reading.text)}
+        if not {fold(str(v)) for v in taken} <= listed:
+            return []
+        return [e for e in self.pool if e.kind in _NAMED_KINDS and fold(e.text.strip()) in listed]
 
     def _records_of(self, name: str, items: dict) -> list | None:
         """One object per record of a list in the text (``understanding.segments``): people, each with what
@@ -2067,11 +2085,28 @@ _ITEM_TAIL = re.compile(
     r"(?i)\s+(?:(?:to|on|onto|in|into|for)\s+(?:that|this|it|them|the|my|our|your)\b.*"
     r"|(?:too|as well|left|lying around|in the fridge|at home|please|pls|tonight|today)\s*)$"
 )
-_LIST_SEP = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bplus\b|\bor\b)\s*")
+_LIST_SEP = re.compile(r"\s*(?:,|;|\s&\s|\s\+\s|\band\b|\bplus\b|\bor\b)\s*")  # "eggs + cheese + ham"
 _NOT_AN_ITEM = frozenset(
     """what how which why when where can could would should will any anything something ideas idea recipe recipes
     dinner lunch breakfast cook make i i'm im it it's my we you he she they this that there so then is are""".split()
 )
+
+
+# "them", "both", "those two": this message refers back to things named earlier
+_REFERS_BACK = re.compile(r"(?i)\b(?:them|both|those|these|they|each|either|the two|all three|all of them)\b")
+
+
+def referred(texts: list[str]) -> tuple[Entity, ...]:
+    """ "how did arsenal and spurs do?" then "check both of them": the items of the latest earlier message
+    (of ``texts``, the user's, oldest first, this turn's last) that lists two or more, as entities only a list
+    argument takes (kind "referred"); none when this turn does not refer back or names a list of its own."""
+    if len(texts) < 2 or not _REFERS_BACK.search(texts[-1]) or _listed(texts[-1]):
+        return ()
+    for text in reversed(texts[:-1]):
+        items = _listed(text)
+        if len(items) >= 2:
+            return tuple(Entity("referred", item, item, 10**9 + n) for n, item in enumerate(items))
+    return ()
 
 
 def _breaks_item(word: str) -> bool:
@@ -2083,9 +2118,12 @@ def _listed_run(text: str) -> list[str]:
     words around them: "got chickpeas, some spinach and a tin of coconut milk, what can i cook" gives
     chickpeas, spinach, coconut milk (the question after them ends the run)."""
     best: list[str] = []
+    text = re.sub(r"(?i)(?<!\w)w/\s*", "with ", text)  # "recipes w/ tofu & broccoli": "with"
     for sentence in re.split(r"[.?!\n:;]+", text):
         run: list[str] = []
         for part in _LIST_SEP.split(sentence):
+            if not part.strip():
+                continue  # "onions, and carrots": the comma before "and"
             item = _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
             words_ = item.split()
             if words_ and len(words_) <= 3 and not any(map(_breaks_item, words_)):
