@@ -1156,7 +1156,9 @@ class Filler:
             return None
         if parts & _LABEL_FIELDS:
             taken = tuple((e.start, e.start + len(e.text)) for e in self.used if e.start)
-            said = phrases.label(text, taken)
+            said = phrases.label(text, taken) or (
+                self._tag(text, taken) if (parts & _LABEL_FIELDS) - {"name"} else None
+            )
             if said is not None:
                 self.how = f"the text: {said!r} (what it is for)"
                 return said
@@ -1171,6 +1173,26 @@ class Filler:
                 self.how = f"the text: {found[0]!r} (the thing asked for)"
                 return found[0]
         return None
+
+    def _tag(self, text: str, taken: tuple[tuple[int, int], ...]) -> str | None:
+        """ "wake me at 6:30, gym", "3pm alarm - pick up kids": the few words after the request's last comma,
+        dash or colon, when they are no value, no time, no courtesy and none of the tool's own words."""
+        m = _TAG.search(text)
+        if m is None or any(a < m.end(1) and m.start(1) < b for a, b in taken):
+            return None
+        tag = m.group(1).strip()
+        said = [fold(w) for w in tag.split()]
+        if (
+            not said
+            or len(said) > 5
+            or said[0] in _NOT_TAG_STARTS
+            or all(w in _NOT_ITEM_WORDS for w in said)
+            or set(said) & (_DATE_WORDS | _NOT_TAG_STARTS)
+            or words(tag, synonyms=False) & self.exclude
+            or read(tag).entities
+        ):
+            return None
+        return tag
 
     def _number_phrase(self, name: str, hints: frozenset[str], fits: Any) -> Any:
         """A number the request's structure gives a field: an operand of the arithmetic asked for, in the
@@ -1619,6 +1641,12 @@ _CREATOR_FIELDS = frozenset(
     "artist author band singer by creator composer director writer musician performer".split()
 )
 _LABEL_FIELDS = frozenset("label name title tag note description purpose reason".split())
+# a label after the request: "wake me at 6:30, gym", "3pm alarm - pick up kids", "alarm for 7: meds"
+_TAG = re.compile(r"(?:,|\s[-–—]|:)\s*([A-Za-z][A-Za-z' ]*?)\s*[.!]*\s*$")
+_NOT_TAG_STARTS = frozenset(
+    """please pls plz thanks thank thx ta cheers ok okay sure yes no yeah nah can could would will should is are
+    am pm and or but so if then also again now asap""".split()
+)
 _VENUE_FIELDS = frozenset("restaurant venue hotel bar cafe pub salon clinic business".split())
 _REMINDER_FIELDS = frozenset("message note task what reminder title text description body".split())
 _OBJECT_NAMES = frozenset("title product item event task thing goods article".split())
