@@ -1611,7 +1611,7 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
 # "now we have 5", "make that four", "actually it's 3 now", "we're up to 4": a count restated without its noun
 _RECOUNT = re.compile(
     rf"(?i)^\W*(?:(?:oh|ok|okay|actually|sorry|no|wait|well|and|update|correction)\W+)*"
-    rf"(?:(?:now\s+)?(?:we|i)\s*(?:now\s+)?(?:have|'ve got|have got|got|'re up to|are up to|'m up to|am up to)"
+    rf"(?:(?:now\s+)?(?:we|i)\s*(?:now\s+)?(?:have|'?ve got|have got|got|'?re up to|are up to|'?m up to|am up to)"
     rf"|make (?:that|it)|(?:it's|its|it is|that's|thats)(?:\s+actually)?|we're at|up to)\s+{_COUNT}"
     rf"(?:\s+(?:now|actually|in total|total|altogether))?\W*$"
 )
