@@ -2131,10 +2131,17 @@ def referred(texts: list[str]) -> tuple[Entity, ...]:
     if len(texts) < 2 or not _REFERS_BACK.search(texts[-1]) or _listed(texts[-1]):
         return ()
     for text in reversed(texts[:-1]):
-        items = _listed(text)
+        names = [e.text.strip() for e in read(text).entities if e.is_name]
+        # "visiting Lisbon and Porto": the name an item holds, without the words before it
+        items = [next((n for n in names if fold(n) in fold(i)), i) for i in _listed(text)]
         if len(items) >= 2:
             return tuple(Entity("referred", item, item, 10**9 + n) for n, item in enumerate(items))
     return ()
+
+
+def list_item(part: str) -> str:
+    """One item of a list as written, without the words around it: "plus some chilli" is "chilli"."""
+    return _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
 
 
 def _breaks_item(word: str) -> bool:
@@ -2147,12 +2154,12 @@ def _listed_run(text: str) -> list[str]:
     chickpeas, spinach, coconut milk (the question after them ends the run)."""
     best: list[str] = []
     text = re.sub(r"(?i)(?<!\w)w/\s*", "with ", text)  # "recipes w/ tofu & broccoli": "with"
-    for sentence in re.split(r"[.?!\n:;]+", text):
+    for sentence in re.split(r"[.?!\n:;]+|\s[-–—]+\s", text):  # "... & an onion - what's for tea?"
         run: list[str] = []
         for part in _LIST_SEP.split(sentence):
             if not part.strip():
                 continue  # "onions, and carrots": the comma before "and"
-            item = _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
+            item = list_item(part)
             words_ = item.split()
             if words_ and len(words_) <= 3 and not any(map(_breaks_item, words_)):
                 run.append(item)

@@ -1551,12 +1551,13 @@ def _replace(table: dict, key: str, new: str) -> None:
 
 
 # Counts that change later: "we just had twins", "we adopted another dog", "2 more on the way"
-_BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
+_BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "baby": 1, "baby boy": 1, "baby girl": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
            "a baby girl": 1, "another boy": 1, "another girl": 1}  # fmt: skip
 _BIRTH = r"(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:boy|girl))"
 _BORN = re.compile(
     rf"(?i)\b(?:just\s+)?(?:had|welcomed|expecting|having)\s+{_BIRTH}\b|\b{_BIRTH}\s+(?=(?:on the way|due|coming)\b)"
-    rf"|(?:^|[,.!]\s*|\bour\s+)(?:new\s+)?{_BIRTH}\s+(?=(?:just\s+)?(?:arrived|came|were born|was born|is here|are here)\b)"
+    rf"|(?:(?:^|[,.!]\s*)(?:new\s+)?{_BIRTH}|\bour\s+(?:new\s+)?(twins|triplets|baby(?: boy| girl)?))"
+    rf"\s+(?=(?:just\s+)?(?:arrived|came|were born|was born|is here|are here)\b)"
 )  # "twins arrived last month", "our baby girl was born": born to the speaker unless someone else is said
 _NO_NOUN = (
     r"(?!(?:on|to|in|now|today|yesterday|soon|coming|please|lol|too|last|this|next|since|at|and|but|so)\b)"
@@ -1586,7 +1587,7 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
     for m in _BORN.finditer(text):
         if not _speakers(text, m.start()):
             continue  # "my sister just had twins": her children
-        born = (m.group(1) or m.group(2) or m.group(3)).lower()
+        born = next(g for g in m.groups() if g).lower()
         coming = pending or re.search(r"(?i)\b(?:expecting|having)\b", m.group(0))
         found.append((m.start(), "count_more", "kid", f"{'~' if coming else '+'}{_BIRTHS[born]} {born}"))
     for m in _ONE_MORE.finditer(text):

@@ -51,7 +51,7 @@ from typing import Any
 
 from . import agent_text, asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
-from .filling import Filler, field_role, json_filler, referred, wants
+from .filling import Filler, field_role, json_filler, list_item, referred, wants
 from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
@@ -741,7 +741,7 @@ def _list_change(tool: dict, args: dict, filled: dict, text: str) -> dict:
         # the items the follow-up names, as written ("and tinned tomatoes as well" is one item)
         said = re.sub(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and|also|plus|add|what about|how about|with|oh)\b\s*)+|"
                       r"\b(?:too|as well|also|instead|rather|please|pls|thanks|only|just)\b|[?.!]", " ", text)  # fmt: skip
-        new = [" ".join(p.split()) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
+        new = [list_item(p) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
         new = [p for p in new if p and set(re.findall(r"[a-z']+", p.lower())) - _NOT_ITEMS]
         if not new or any(len(p.split()) > 3 for p in new):  # "add peppers to the search": the filler's items
             new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]

@@ -44,7 +44,8 @@ def test_a_birth_said_as_an_arrival_adds_to_the_count(rng):
     for _ in range(6):
         n, kids = rng.randint(1, 4), rng.choice(KIDS)
         born, more = rng.choice([("twins arrived last month", 2), ("a baby girl arrived on monday", 1),
-                                 ("our twins were born in may", 2), ("a baby boy was born last week", 1)])  # fmt: skip
+                                 ("our twins were born in may", 2), ("a baby boy was born last week", 1),
+                                 ("our baby girl was born on friday", 1)])  # fmt: skip
         answer = ask([f"I have {n} {kids}", born], f"how many {kids} do I have?")
         assert says(answer, n + more), why(f"{n} {kids}, then {born!r}: {n + more}", answer)
 

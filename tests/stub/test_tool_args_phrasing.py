@@ -94,6 +94,7 @@ def test_a_list_in_everyday_phrasing_gives_exactly_its_items(client, rng):
             (f"I've got {a}, {b}, and {c}. Ideas for lunch today?", [a, b, c]),
             (f"anything i can cook with {a} and {b}?", [a, b]),
             (f"fridge has: {a}, {b}, {c}", [a, b, c]),
+            (f"ive got {a}, {b} & {c} - what's for tea?", [a, b, c]),
         ])  # fmt: skip
         turn = chat(client, [{"role": "user", "content": text}], [RECIPES])
         args = only_call(turn, "find_recipes")
@@ -118,7 +119,9 @@ def test_a_follow_up_adds_its_items_to_the_earlier_list(client, rng):
     first = f"what can i cook with {a} and {b}"
     call = {"id": "c1", "type": "function",
             "function": {"name": "find_recipes", "arguments": json.dumps({"ingredients": [a, b]})}}  # fmt: skip
-    follow = rng.choice([f"add {new} too", f"what about with {new} as well", f"and {new} too"])
+    follow = rng.choice(
+        [f"add {new} too", f"what about with {new} as well", f"and {new} too", f"plus some {new}"]
+    )
     messages = [{"role": "user", "content": first}, {"role": "assistant", "content": None, "tool_calls": [call]},
                 {"role": "tool", "tool_call_id": "c1", "content": '{"recipes": ["stew"]}'},
                 {"role": "assistant", "content": "You could make a stew."}, {"role": "user", "content": follow}]  # fmt: skip
