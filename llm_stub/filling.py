@@ -1156,7 +1156,9 @@ class Filler:
             return None
         if parts & _LABEL_FIELDS:
             taken = tuple((e.start, e.start + len(e.text)) for e in self.used if e.start)
-            said = phrases.label(text, taken)
+            said = phrases.label(text, taken) or (
+                self._tag(text, taken) if (parts & _LABEL_FIELDS) - {"name"} else None
+            )
             if said is not None:
                 self.how = f"the text: {said!r} (what it is for)"
                 return said
@@ -1171,6 +1173,26 @@ class Filler:
                 self.how = f"the text: {found[0]!r} (the thing asked for)"
                 return found[0]
         return None
+
+    def _tag(self, text: str, taken: tuple[tuple[int, int], ...]) -> str | None:
+        """ "wake me at 6:30, gym", "3pm alarm - pick up kids": the few words after the request's last comma,
+        dash or colon, when they are no value, no time, no courtesy and none of the tool's own words."""
+        m = _TAG.search(text)
+        if m is None or any(a < m.end(1) and m.start(1) < b for a, b in taken):
+            return None
+        tag = m.group(1).strip()
+        said = [fold(w) for w in tag.split()]
+        if (
+            not said
+            or len(said) > 5
+            or said[0] in _NOT_TAG_STARTS
+            or all(w in _NOT_ITEM_WORDS for w in said)
+            or set(said) & (_DATE_WORDS | _NOT_TAG_STARTS)
+            or words(tag, synonyms=False) & self.exclude
+            or read(tag).entities
+        ):
+            return None
+        return tag
 
     def _number_phrase(self, name: str, hints: frozenset[str], fits: Any) -> Any:
         """A number the request's structure gives a field: an operand of the arithmetic asked for, in the
@@ -1341,6 +1363,8 @@ class Filler:
             if kinds:
                 while (entity := self.take(kinds)) is not None:
                     out.append(_entity_string(entity, singular, items))
+                if out:  # "Sara, Tom and Li": the list's other names, of another kind than its first ones
+                    out += [_entity_string(self._took(e), singular, items) for e in self._listed_with(out)]
                 if not out and not {"person", "city", "country"} & set(kinds):
                     out = _listed(self.reading.text)  # "add mushrooms and leeks to that": items, not names
             elif words(name, synonyms=False) & {"hobby", "interest", "like", "passion", "love"}:
@@ -1395,7 +1419,23 @@ class Filler:
             out = out[:hi]
         if not out and self.mode == "tool" and not required and not self.strict:
             return MISSING
+        if not out and self.mode == "tool" and required and not self.force:
+            # "check both of them" after "how did arsenal and spurs do?": the list an earlier turn named
+            # (``referred``); with none, a required list the words do not give is asked for, never [] (issue 24)
+            back = [e for e in self.pool if e.kind == "referred"]
+            if back and "string" in item_kinds:
+                out = [self._took(e).text for e in back]
+                self.how = "an earlier message: " + ", ".join(out)
+                return [v for v in out if self.valid(items, v)][: hi if hi is not None else None] or out
+            self.missing.append(name)
         return out
+
+    def _listed_with(self, taken: list) -> list[Entity]:
+        """The named entities left in the pool that one list of the text holds together with ``taken``."""
+        listed = {fold(i) for i in _listed(self.reading.text)}
+        if not {fold(str(v)) for v in taken} <= listed:
+            return []
+        return [e for e in self.pool if e.kind in _NAMED_KINDS and fold(e.text.strip()) in listed]
 
     def _records_of(self, name: str, items: dict) -> list | None:
         """One object per record of a list in the text (``understanding.segments``): people, each with what
@@ -1601,6 +1641,12 @@ _CREATOR_FIELDS = frozenset(
     "artist author band singer by creator composer director writer musician performer".split()
 )
 _LABEL_FIELDS = frozenset("label name title tag note description purpose reason".split())
+# a label after the request: "wake me at 6:30, gym", "3pm alarm - pick up kids", "alarm for 7: meds"
+_TAG = re.compile(r"(?:,|\s[-–—]|:)\s*([A-Za-z][A-Za-z' ]*?)\s*[.!]*\s*$")
+_NOT_TAG_STARTS = frozenset(
+    """please pls plz thanks thank thx ta cheers ok okay sure yes no yeah nah can could would will should is are
+    am pm and or but so if then also again now asap""".split()
+)
 _VENUE_FIELDS = frozenset("restaurant venue hotel bar cafe pub salon clinic business".split())
 _REMINDER_FIELDS = frozenset("message note task what reminder title text description body".split())
 _OBJECT_NAMES = frozenset("title product item event task thing goods article".split())
@@ -2067,11 +2113,35 @@ _ITEM_TAIL = re.compile(
     r"(?i)\s+(?:(?:to|on|onto|in|into|for)\s+(?:that|this|it|them|the|my|our|your)\b.*"
     r"|(?:too|as well|left|lying around|in the fridge|at home|please|pls|tonight|today)\s*)$"
 )
-_LIST_SEP = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bplus\b|\bor\b)\s*")
+_LIST_SEP = re.compile(r"\s*(?:,|;|\s&\s|\s\+\s|\band\b|\bplus\b|\bor\b)\s*")  # "eggs + cheese + ham"
 _NOT_AN_ITEM = frozenset(
     """what how which why when where can could would should will any anything something ideas idea recipe recipes
     dinner lunch breakfast cook make i i'm im it it's my we you he she they this that there so then is are""".split()
 )
+
+
+# "them", "both", "those two": this message refers back to things named earlier
+_REFERS_BACK = re.compile(r"(?i)\b(?:them|both|those|these|they|each|either|the two|all three|all of them)\b")
+
+
+def referred(texts: list[str]) -> tuple[Entity, ...]:
+    """ "how did arsenal and spurs do?" then "check both of them": the items of the latest earlier message
+    (of ``texts``, the user's, oldest first, this turn's last) that lists two or more, as entities only a list
+    argument takes (kind "referred"); none when this turn does not refer back or names a list of its own."""
+    if len(texts) < 2 or not _REFERS_BACK.search(texts[-1]) or _listed(texts[-1]):
+        return ()
+    for text in reversed(texts[:-1]):
+        names = [e.text.strip() for e in read(text).entities if e.is_name]
+        # "visiting Lisbon and Porto": the name an item holds, without the words before it
+        items = [next((n for n in names if fold(n) in fold(i)), i) for i in _listed(text)]
+        if len(items) >= 2:
+            return tuple(Entity("referred", item, item, 10**9 + n) for n, item in enumerate(items))
+    return ()
+
+
+def list_item(part: str) -> str:
+    """One item of a list as written, without the words around it: "plus some chilli" is "chilli"."""
+    return _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
 
 
 def _breaks_item(word: str) -> bool:
@@ -2083,10 +2153,13 @@ def _listed_run(text: str) -> list[str]:
     words around them: "got chickpeas, some spinach and a tin of coconut milk, what can i cook" gives
     chickpeas, spinach, coconut milk (the question after them ends the run)."""
     best: list[str] = []
-    for sentence in re.split(r"[.?!\n:;]+", text):
+    text = re.sub(r"(?i)(?<!\w)w/\s*", "with ", text)  # "recipes w/ tofu & broccoli": "with"
+    for sentence in re.split(r"[.?!\n:;]+|\s[-–—]+\s", text):  # "... & an onion - what's for tea?"
         run: list[str] = []
         for part in _LIST_SEP.split(sentence):
-            item = _item(_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", part.strip()))).strip(" '\"")
+            if not part.strip():
+                continue  # "onions, and carrots": the comma before "and"
+            item = list_item(part)
             words_ = item.split()
             if words_ and len(words_) <= 3 and not any(map(_breaks_item, words_)):
                 run.append(item)

@@ -229,6 +229,7 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
         tuple[dict, str, int]
     ] = []  # table, key and message of each value set, in order (corrections)
     turn = 0
+    count_turn = -1  # the message that last set or changed a count
 
     def set_(table: dict, key: str, value: str) -> None:
         table[key] = value
@@ -243,7 +244,13 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
             continue
         told = facts(text)
         more = more_facts(text)
-        if not told and not more and role == "user":  # "actually it's blue, not green": a value replaced
+        recount = _recount(text) if not told and not more and role == "user" and counts else None
+        if recount is not None and count_turn >= max((t for *_, t in slots), default=-1):
+            key = next(reversed(counts))  # "now we have 5", "make that four": the count said last, restated
+            counts[key] = recount
+            changes.pop(key, None)
+            count_turn = turn
+        elif not told and not more and role == "user":  # "actually it's blue, not green": a value replaced
             if not _correct(text, known, favourites, relations, dates, things):
                 _corrected(text, slots, turn)
         for fact in told:
@@ -267,8 +274,10 @@ def known_facts(messages: list[dict]) -> dict[str, object]:
             elif kind == "count":
                 counts[detail] = int(value)  # type: ignore[call-overload]
                 changes.pop(detail, None)
+                count_turn = turn
             elif kind == "count_more":
                 _count_more(counts, changes, detail, str(value))
+                count_turn = turn
             elif kind == "food":
                 food.setdefault(detail, [])
                 if value not in food[detail]:
@@ -956,7 +965,12 @@ _HAVE_EVENT = re.compile(
 )
 _BORN_ON = re.compile(rf"(?i)\bi was born on\s+{_DATE_VALUE}")
 _SURNAME = re.compile(
-    r"(?i)\bmy\s+(sur|last\s+|family\s+|second\s+)name(?:'s|’s|s|\s+is)\s+([^\W\d_][\w'’-]*)"
+    r"(?i)(?:\bmy\s+|^\s*(?:(?:hi|hello|hey|oh|and|btw|ok)\W+)*)(sur|last\s+|family\s+|second\s+)name(?:'s|’s|s|\s+is|:)"
+    r"\s+([^\W\d_][\w'’-]*)"
+)  # "my last name is Nguyen", "surname's O'Brien" (a message that starts with it is the speaker's)
+# "Marco Rossi here", "hi, Priya Patel speaking": a full name introducing its speaker, the family name last
+_NAME_HERE = re.compile(
+    r"(?:^|[.!?,]\s*)(?:(?i:hi|hello|hey)[,!]?\s+)?[A-Z][\w'’-]+\s+([A-Z][\w'’-]+)\s+(?i:here|speaking)\b"
 )
 # "my name is Ana Ødegaard": a family name after the given one, in any script (the name pattern reads A-Z only)
 _FULL_NAME = re.compile(
@@ -1002,7 +1016,7 @@ _MORE_CUES = re.compile(
     r"(?i)\b(?:called|named|allergic|allergy|can'?t|cannot|can not|don'?t|do not|never|shouldn't|mustn't|vegan|"
     r"vegetarian|veggie|pescatarian|coeliac|celiac|diabetic|halal|kosher|free|intolerant|born|name|been|now|"
     r"these days|nowadays|living|based|settled|moved|relocated|live|reside|work|working|have|got|own|'ve|my|our|"
-    r"i'?m|im|i am|the|is|another|more|twins|triplets|had|welcomed|your)\b"
+    r"i'?m|im|i am|the|is|another|more|twins|triplets|had|welcomed|your|surname|here|speaking|arrived)\b"
 )
 
 
@@ -1101,7 +1115,7 @@ def more_facts(text: str) -> tuple[tuple[int, str, str, object], ...]:
         found.append((m.start(), "date", "birthday", m.group(1).strip()))
     for m in _SURNAME.finditer(text):
         found.append((m.start(), "surname", "", m.group(2)))
-    for m in _FULL_NAME.finditer(text):
+    for m in (*_FULL_NAME.finditer(text), *_NAME_HERE.finditer(text)):
         if m.group(1)[:1].isupper() and fold(m.group(1)) not in STOP:
             found.append((m.start(), "surname", "", m.group(1)))
     for m in _ACTIVITY.finditer(text):
@@ -1537,12 +1551,14 @@ def _replace(table: dict, key: str, new: str) -> None:
 
 
 # Counts that change later: "we just had twins", "we adopted another dog", "2 more on the way"
-_BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
+_BIRTHS = {"twins": 2, "triplets": 3, "a baby": 1, "baby": 1, "baby boy": 1, "baby girl": 1, "another baby": 1, "a boy": 1, "a girl": 1, "a baby boy": 1,
            "a baby girl": 1, "another boy": 1, "another girl": 1}  # fmt: skip
 _BIRTH = r"(twins|triplets|a baby(?: boy| girl)?|another (?:baby|boy|girl)|a (?:boy|girl))"
 _BORN = re.compile(
     rf"(?i)\b(?:just\s+)?(?:had|welcomed|expecting|having)\s+{_BIRTH}\b|\b{_BIRTH}\s+(?=(?:on the way|due|coming)\b)"
-)
+    rf"|(?:(?:^|[,.!]\s*)(?:new\s+)?{_BIRTH}|\bour\s+(?:new\s+)?(twins|triplets|baby(?: boy| girl)?))"
+    rf"\s+(?=(?:just\s+)?(?:arrived|came|were born|was born|is here|are here)\b)"
+)  # "twins arrived last month", "our baby girl was born": born to the speaker unless someone else is said
 _NO_NOUN = (
     r"(?!(?:on|to|in|now|today|yesterday|soon|coming|please|lol|too|last|this|next|since|at|and|but|so)\b)"
 )
@@ -1571,12 +1587,12 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
     for m in _BORN.finditer(text):
         if not _speakers(text, m.start()):
             continue  # "my sister just had twins": her children
-        born = (m.group(1) or m.group(2)).lower()
+        born = next(g for g in m.groups() if g).lower()
         coming = pending or re.search(r"(?i)\b(?:expecting|having)\b", m.group(0))
         found.append((m.start(), "count_more", "kid", f"{'~' if coming else '+'}{_BIRTHS[born]} {born}"))
     for m in _ONE_MORE.finditer(text):
-        if not _speakers(text, m.start()):
-            continue
+        if any(abs(m.start() - at) < 30 for at, *_ in found) or not _speakers(text, m.start()):
+            continue  # "we had another baby": the birth read above, not a second one
         word = m.group(1).lower()
         n = _COUNT_WORD.get(word.split()[0], int(word.split()[0]) if word.split()[0].isdigit() else 1)
         n = 1 if word in ("another", "one more", "a second", "a third") else n
@@ -1591,6 +1607,23 @@ def _count_changes(text: str) -> list[tuple[int, str, str, object]]:
             continue
         found.append((m.start(), "count_more", noun, f"{'~' if pending else '+'}{n} {n} more"))
     return found
+
+
+# "now we have 5", "make that four", "actually it's 3 now", "we're up to 4": a count restated without its noun
+_RECOUNT = re.compile(
+    rf"(?i)^\W*(?:(?:oh|ok|okay|actually|sorry|no|wait|well|and|update|correction)\W+)*"
+    rf"(?:(?:now\s+)?(?:we|i)\s*(?:now\s+)?(?:have|'?ve got|have got|got|'?re up to|are up to|'?m up to|am up to)"
+    rf"|make (?:that|it)|(?:it's|its|it is|that's|thats)(?:\s+actually)?|we're at|up to)\s+{_COUNT}"
+    rf"(?:\s+(?:now|actually|in total|total|altogether))?\W*$"
+)
+
+
+def _recount(text: str) -> int | None:
+    m = _RECOUNT.search(text.strip())
+    if not m or m.group(1).lower() in ("a", "an"):
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _COUNT_WORD.get(word)
 
 
 def _speakers(text: str, at: int) -> bool:

@@ -51,7 +51,7 @@ from typing import Any
 
 from . import agent_text, asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
-from .filling import Filler, field_role, json_filler, wants
+from .filling import Filler, field_role, json_filler, list_item, referred, wants
 from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
@@ -739,9 +739,9 @@ def _list_change(tool: dict, args: dict, filled: dict, text: str) -> dict:
         ):
             continue
         # the items the follow-up names, as written ("and tinned tomatoes as well" is one item)
-        said = re.sub(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:and|also|plus|add|what about|how about|with|oh)\b|"
+        said = re.sub(r"(?i)^\s*(?:ok(?:ay)?,?\s+)?(?:(?:and|also|plus|add|what about|how about|with|oh)\b\s*)+|"
                       r"\b(?:too|as well|also|instead|rather|please|pls|thanks|only|just)\b|[?.!]", " ", text)  # fmt: skip
-        new = [" ".join(p.split()) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
+        new = [list_item(p) for p in re.split(r"(?i)\s*(?:,|\band\b|\bplus\b|&)\s*", said)]
         new = [p for p in new if p and set(re.findall(r"[a-z']+", p.lower())) - _NOT_ITEMS]
         if not new or any(len(p.split()) > 3 for p in new):  # "add peppers to the search": the filler's items
             new = [v for v in value if set(re.findall(r"[a-z']+", v.lower())) - _NOT_ITEMS]
@@ -795,13 +795,14 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
 
 
 def _home(req: ChatRequest) -> tuple[Entity, ...]:
-    """Where the user said they live, as a place entity (for "what's the weather like?" after "I live in Oslo")."""
-    for message in reversed(req.messages):
-        if message.get("role") == "user":
-            for fact in reversed(facts(content_text(message.get("content")))):
-                if fact.kind == "home":
-                    return (Entity("city", fact.value, fact.value, 10**9),)
-    return ()
+    """Where the user said they live, as a place entity (for "what's the weather like?" after "I live in Oslo"),
+    and the list an earlier message named when this one refers back to it ("both of them": ``referred``)."""
+    said = [content_text(m.get("content")) for m in req.messages if m.get("role") == "user"]
+    for text in reversed(said):
+        for fact in reversed(facts(text)):
+            if fact.kind == "home":
+                return (Entity("city", fact.value, fact.value, 10**9), *referred(said))
+    return referred(said)
 
 
 # "remind me at 6 about the dentist": an hour said without am or pm, which the reading leaves unread

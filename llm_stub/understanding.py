@@ -203,6 +203,10 @@ _TOPIC_PHRASES = [
             r"(?i)\b(?:make|cook|bake) (?:something|anything|dinner|lunch|a meal)\b|\bwhat can (?:i|we) (?:make|cook)\b"
             r"|\b(?:something|anything|dinner|lunch|supper|a meal|a dish|ideas?) (?:with|using|from)\b"
             r"|\b(?:dinner|lunch|supper|breakfast|meal) ideas?\b"
+            # "anything i can cook with salmon", "ideas for dinner?", "fridge has: milk, butter" (issue 24)
+            r"|\b(?:(?:can|could) (?:i|we)|(?:i|we) (?:can|could)) (?:make|cook|bake|whip up)\b|\bideas? for (?:dinner|lunch|supper|breakfast|tonight|a meal)\b"
+            r"|\b(?:fridge|pantry|cupboard)s? (?:has|have|contains?|got)\b"
+            r"|\bwhat(?:'s|’s| is|s) for (?:tea|dinner|lunch|supper)\b|\bwhat (?:should|shall) (?:i|we) (?:make|cook)\b"
         ),
         "recipe",
     ),
