@@ -1365,7 +1365,12 @@ class Filler:
                     out.append(_entity_string(entity, singular, items))
                 if out:  # "Sara, Tom and Li": the list's other names, of another kind than its first ones
                     out += [_entity_string(self._took(e), singular, items) for e in self._listed_with(out)]
-                if not out and not {"person", "city", "country"} & set(kinds):
+                teams = bool(set(_name_parts(singular)) & _SIDE_WORDS)
+                if teams:  # "fulham, hibs and rangers": teams in lower case, some of them also places
+                    listed = [_GAME_NOUNS.sub("", v) for v in _listed(self.reading.text)]
+                    if len(listed) > len(out) and {fold(str(v)) for v in out} <= {fold(v) for v in listed}:
+                        out = [v.title() if v.islower() else v for v in listed if v]
+                elif not out and not {"person", "city", "country"} & set(kinds):
                     out = _listed(self.reading.text)  # "add mushrooms and leeks to that": items, not names
             elif words(name, synonyms=False) & {"hobby", "interest", "like", "passion", "love"}:
                 liked = [f.value for f in self.reading.facts if f.kind == "likes"]
@@ -1614,6 +1619,10 @@ _INSTRUCTION_BEFORE = re.compile(
     r"translated|explain|explained|return|use|using|language)\s+(?:it\s+|this\s+|that\s+|only\s+)?(?:in|into|with|to)?\s*$"
 )
 _SIDE_WORDS = frozenset("team side club player opponent".split())
+# what follows the last team of a list in a request: "hibs scores pls", "spurs results"
+_GAME_NOUNS = re.compile(
+    r"(?i)\s+(?:scores?|results?|games?|matches|match|fixtures?|tonight|today|last night)$"
+)
 _TIME_FIELD_UNITS = {
     "second": 1,
     "sec": 1,

@@ -181,3 +181,19 @@ def test_a_required_list_the_words_do_not_give_is_never_empty(client, rng):
         assert all(c[1].get(key) for c in turn.calls), why(
             f"{api}: {text!r} names no {key}: ask, or no call", turn
         )
+
+
+TEAMS = ["arsenal", "spurs", "celtic", "rangers", "hibs", "wolves", "villa", "everton", "brentford", "fulham"]
+RESULTS = fn("get_results", "Latest results for football teams", {"teams": {"type": "array", "items": S}})
+
+
+def test_teams_written_in_lower_case_fill_a_list_of_teams(client, rng):
+    picked = rng.sample(TEAMS, rng.choice([2, 3]))
+    listed = ", ".join(picked[:-1]) + " and " + picked[-1]
+    text = rng.choice([f"latest results for {listed}?", f"results for {listed}", f"{listed} scores pls"])
+    turn = chat(client, [{"role": "user", "content": text}], [RESULTS])
+    args = only_call(turn, "get_results")
+    assert args is not None and folded(args.get("teams")) == sorted(picked), why(
+        f"{text!r} names {picked}", turn
+    )
+    assert all(t[:1].isupper() for t in args["teams"]), why("a team's name is written capitalised", turn)
