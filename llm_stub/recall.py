@@ -488,8 +488,10 @@ class _Gate:
         lowered = text.lower()
         if _MAY_ASK_CLASSIC.search(lowered):
             return True
-        hinted = not _MORE_HINTS.isdisjoint(words_of(text) if words is None else words)
-        return hinted and bool(_MAY_ASK_MORE.search(lowered))
+        hinted = not _MORE_HINTS.isdisjoint(words_of(text) if words is None else words) or "allerg" in lowered
+        return hinted and bool(
+            _MAY_ASK_MORE.search(lowered)
+        )  # "allerg": the patterns read the stem ("allergiesA")
 
 
 _MAY_ASK = _Gate()
