@@ -34,7 +34,7 @@ _LEAD = frozenset(
     "new contact contacts add save create store put log record met meet meeting saw spoke talked please pls "
     "just also hey hi hello ok okay so i i've ive we've we my our me us a an the this that his her their its "
     "colleague coworker co-worker friend client customer guy person someone somebody named called name is was "
-    "here there".split()
+    "here there reach ring ping email e-mail phone call text message dm".split()
 )
 # Words that end a name or an organisation: what the sentence goes on with.
 _BREAK = (
@@ -125,7 +125,7 @@ def contact(text: str) -> Contact | None:
     org_only: list[str] = []
     for i, token in enumerate(lowered):
         if token in _AFFILIATION or token == "(":
-            person = _run_back(tokens, i - 1 if i and tokens[i - 1] == "," else i)
+            person = _capitalised_part(_run_back(tokens, i - 1 if i and tokens[i - 1] == "," else i))
             org = _run_on(tokens, i + 1, 3)
             if token == "(" and (i + len(org) + 1 >= len(tokens) or tokens[i + len(org) + 1] != ")"):
                 continue
@@ -170,12 +170,22 @@ def _determined(tokens: list[str], start: int) -> bool:
     return start > 0 and tokens[start - 1].lower() in _DETERMINERS
 
 
+def _capitalised_part(run: list[str]) -> list[str]:
+    """A run from its first capitalised word, when the writer capitalised some of it: "reach Dana Whitfield" is
+    "Dana Whitfield" (a lower-case word before a capitalised name is a verb or a word of the sentence)."""
+    for i, word in enumerate(run):
+        if word[:1].isupper():
+            return run[i:]
+    return run
+
+
 def _first_name_run(tokens: list[str]) -> str | None:
     """The first run of two or three name-like words, or one given name, at a clause's start."""
     start = 0
     for i, token in enumerate(tokens + [","]):
         if not _is_word(token) or not _nameable(token):
-            run = tokens[start:i]
+            run = _capitalised_part(tokens[start:i])
+            start = i - len(run)
             named = 2 <= len(run) <= 3 or (len(run) == 1 and run[0].capitalize() in given_names())
             if named and not _determined(tokens, start):
                 return _cased(run)

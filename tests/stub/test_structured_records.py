@@ -154,6 +154,15 @@ def test_contact_without_a_company_leaves_it_null(client, rng):
     assert got.name.lower() == person and got.company is None and got.email == address, why(text, got)
 
 
+def test_a_verb_before_the_name_is_no_part_of_it(client, rng):
+    person = f"{rng.choice(GIVEN)} {surname(rng)}"
+    address = f"{person.split()[0]}@example.org"
+    lead = rng.choice(["you can reach", "please email", "call", "ping", "you can contact"])
+    text = f"{lead} {written(rng, person)} at {address}{rng.choice(['', ' or 555-0142', ' anytime'])}"
+    got = parse(client, text, Contact)
+    assert got.name.lower() == person and got.email == address, why(f"{text}: the name is {person}", got)
+
+
 def test_phone_number_kept_as_written(client, rng):
     person, org = f"{rng.choice(GIVEN)} {surname(rng)}", company(rng)
     number = rng.choice(
