@@ -1360,7 +1360,11 @@ class Filler:
             out = []
         elif "string" in item_kinds:
             kinds = wants(singular, items) or wants(name, schema)
-            if kinds:
+            if set(_name_parts(singular)) & _TASK_WORDS:
+                out = _tasks(
+                    self.reading.text
+                )  # "buy milk, call the plumber and finish the report": what to do
+            elif kinds:
                 while (entity := self.take(kinds)) is not None:
                     out.append(_entity_string(entity, singular, items))
                 if out:  # "Sara, Tom and Li": the list's other names, of another kind than its first ones
@@ -2089,6 +2093,39 @@ _LISTS = [
     ),
     re.compile(r"(?i)^" + _LIST_ITEMS),
 ]
+
+
+_TASK_WORDS = frozenset("task tasks todo todos chore chores errand errands action actions job jobs".split())
+# where a list of things to do starts: "I need to ...", "todo: ...", "remind me to ..."
+_TASKS_START = re.compile(
+    r"(?i)(?:\b(?:need|have|got|want|going|planning|plan|must|should|remember|remind me|don't forget)\s+(?:to\s+)?"
+    r"|\bto[- ]?dos?\s*(?:list)?\s*[:\-]\s*|\btasks?\s*[:\-]\s*|\bi(?:'ll| will| must| should)\s+)"
+)
+_TASK_WHEN = re.compile(
+    r"(?i)\s+(?:(?:this|next)\s+(?:week|weekend|month|morning|afternoon|evening)|today|tonight|tomorrow|later"
+    r"|asap|soon|first thing|(?:by|on|before)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|at \d{1,2}(?::\d\d)?\s*(?:am|pm)?)$"
+)
+_TASK_SEP = re.compile(r"\s*(?:,|;|\bthen\b|\band then\b|\band also\b|\band\b)\s*")
+
+
+def _tasks(text: str) -> list[str]:
+    """The things to do a sentence lists, each as its verb phrase: "tomorrow I need to buy milk, call the plumber
+    and finish the report" gives "buy milk", "call the plumber", "finish the report" (a task keeps its verb,
+    where a shopping list drops it); bullet lines as they are."""
+    bullets = re.findall(r"(?m)^\s*(?:[-*•]|\d+[.)]|\[\s?\])\s+(.+?)\s*$", text)
+    if len(bullets) >= 2:
+        return bullets
+    m = _TASKS_START.search(text)
+    if m is None:
+        return []
+    body = re.split(r"[.?!\n]", text[m.end() :], maxsplit=1)[0]
+    out = []
+    for part in _TASK_SEP.split(body):
+        part = re.sub(r"(?i)^(?:to|also|i|i'll|then)\s+", "", part.strip()).rstrip(" ,")
+        part = _TASK_WHEN.sub("", _ITEM_TAIL.sub("", part))  # "... this week": when, not what
+        if part and len(part.split()) <= 7:
+            out.append(part)
+    return out if len(out) >= 2 or (out and len(out[0].split()) >= 2) else []
 
 
 def _listed(text: str) -> list[str]:

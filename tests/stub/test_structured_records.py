@@ -498,3 +498,22 @@ def test_responses_format_after_function_call_output(client, rng):
     assert json.loads(r.output_text) == {"city": city, "temperature_c": temp, "conditions": sky}, why(
         city, r.output_text
     )
+
+
+class Todo(BaseModel):
+    tasks: list[str]
+
+
+TASKS = ["buy milk", "call the plumber", "finish the report", "water the plants", "book the dentist",
+         "pick up the kids", "pay the gas bill", "email Sam", "renew my passport", "walk the dog"]  # fmt: skip
+
+
+def test_each_task_keeps_its_verb(client, rng):
+    picked = rng.sample(TASKS, rng.choice([2, 3, 4]))
+    listed = ", ".join(picked[:-1]) + rng.choice([" and ", ", and ", " then "]) + picked[-1]
+    text = rng.choice([f"tomorrow I need to {listed}", f"todo: {listed}", f"remind me to {listed}",
+                       f"i have to {listed} this week"])  # fmt: skip
+    got = parse(client, text, Todo)
+    assert [t.lower() for t in got.tasks] == [t.lower() for t in picked], why(
+        f"{text}: the tasks are {picked}", got
+    )
