@@ -204,6 +204,48 @@ def _game(data: dict) -> str | None:
     return f"{outcome['winner']} won {_number(hi)}–{_number(lo)}{where} against {outcome['loser']}."
 
 
+def _winner(data: dict) -> str | None:
+    """A result that names the winner without a score: "Rangers won.", or "It was a draw."."""
+    side = _results.winner_only(data)
+    if side is None:
+        return None
+    if re.fullmatch(r"(?i)\s*(?:draw|drawn|tie|tied|none|nobody|no one)\s*", side):
+        return "It was a draw."
+    return f"{side} won."
+
+
+# "did chelsea win?", "did Everton lose last night", "did the Saints draw?": whether one side won, from a game
+_DID = re.compile(r"(?i)\bdid\s+(?:the\s+)?(.+?)\s+(win|won|lose|lost|draw|drew|tie|beat)\b")
+
+
+def _game_verdict(question: str, data: dict) -> str | None:
+    """Yes or No to "did X win?" from a game's outcome (a draw is no win and no loss), or None when the
+    question does not ask it of a side the result names."""
+    asked = _DID.search(question)
+    if asked is None:
+        return None
+    side, verb = asked.group(1).lower(), asked.group(2).lower()
+    outcome = _results.game(data)
+    if outcome is not None:
+        names = [outcome["home_team"], outcome["away_team"]]
+        winner, draw = outcome["winner"], outcome["draw"]
+    else:
+        winner = _results.winner_only(data)
+        if winner is None:
+            return None
+        draw = _winner(data) == "It was a draw."
+        names = [winner]
+    ours = next((n for n in names if n and (n.lower() in side or side in n.lower())), None)
+    if ours is None and not (draw or outcome is None):
+        return None  # "did Porto win?" of a game Porto did not play in
+    if verb in ("draw", "drew", "tie"):
+        return "Yes." if draw else "No."
+    if draw:
+        return "No, it was a draw."
+    won = ours is not None and ours == winner
+    return "Yes." if won == (verb in ("win", "won", "beat")) else "No."
+
+
 # --------------------------------------------------------------------------- one result
 
 _WORDY = ("conditions", "condition", "weather", "summary", "description", "forecast")
@@ -416,7 +458,7 @@ def describe(result: Result, question: str = "") -> str:
     if isinstance(data, list):
         return _list(result, data, question, about)
     if isinstance(data, dict):
-        game = _game(data)
+        game = _game(data) or _winner(data)
         if game:
             return game
         if _only_done(data):
@@ -436,6 +478,9 @@ def _list(result: Result, items: list, question: str, about: str) -> str:
     if not items:
         return f"I found no {noun}{where}."
     records = [i for i in items if isinstance(i, dict)]
+    games = [_game(r) or _winner(r) for r in records]
+    if records and len(records) == len(items) and all(games):  # one call for two teams: a sentence per game
+        return " ".join(games)
     if len(records) == len(items):
         if len(records) > 1 and all(set(r) == set(records[0]) for r in records):
             best = _superlative(question, records)
@@ -543,6 +588,8 @@ def verdict(question: str, results: list[Result]) -> str | None:
     data = done[-1].parsed
     if _results.the_list(data) is not None:
         return None  # a list answers "which", not "whether"
+    if _results.game(data) is not None or _results.winner_only(data) is not None:
+        return _game_verdict(question, data)  # a game's outcome says whether a side won, nothing else does
     asked = words(question)
     for key, value in data.items():
         if _CHANCE_KEY.search(key):
@@ -614,6 +661,12 @@ def answer(question: str, results: list[Result]) -> str:
         open_questions = [c for c in clauses(question) if _YES_NO.match(c)]
         sentences = []
         for result in shown:
+            parsed = result.parsed if isinstance(result.parsed, dict) else {}
+            if (
+                _results.game(parsed) is not None
+            ):  # "did Ajax and Porto win?": each game says it in its sentence
+                sentences.append(describe(result, question))
+                continue
             settled = next((c for c in open_questions if verdict(c, [result])), None)
             if settled is not None:
                 open_questions.remove(settled)

@@ -111,7 +111,7 @@ _ONE = re.compile(r"(?i)^\s*(?:(?:please|pls|and|also|then|add|put|get|buy|plus)
 def _count_keys(tool: dict) -> list[str]:
     """The tool's count parameters (an integer or number named as a count), when it also takes a thing."""
     props = (tool["function"].get("parameters") or {}).get("properties") or {}
-    if not any(set(re.split(r"[_\s]+", k.lower())) & _THING_NAMES for k in props):
+    if not any(set(re.split(r"[_\s]+", k.lower())) & (_THING_NAMES | {"name"}) for k in props):
         return []
     return [k for k, sub in props.items() if isinstance(sub, dict) and sub.get("type") in ("integer", "number")
             and set(re.split(r"[_\s]+", k.lower())) & _COUNT_NAMES]  # fmt: skip
@@ -149,7 +149,9 @@ def complete(tool: dict, call: Any, part: str, places: list | None = None) -> No
                 purpose and not read(purpose.group(1)).entities
             ):  # "for the pasta", not "for two" or "for friday"
                 value = purpose.group(1)
-            elif set(re.split(r"[_\s]+", name.lower())) & _THING_NAMES:
+            elif set(re.split(r"[_\s]+", name.lower())) & _THING_NAMES or (
+                "name" in re.split(r"[_\s]+", name.lower()) and _count_keys(tool)
+            ):  # a ``name`` beside a count (add_item(name, count)) is the thing's name
                 value = _thing(tool, part)
             how = f"the text: {part.strip()!r}"
         if value:
@@ -360,7 +362,7 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
             return None
         required = (tool["function"].get("parameters") or {}).get("required") or []
         counts = _count_keys(tool)
-        own_thing = any(set(re.split(r"[_\s]+", k.lower())) & _THING_NAMES for k in mine)
+        own_thing = any(set(re.split(r"[_\s]+", k.lower())) & (_THING_NAMES | {"name"}) for k in mine)
         for key in required:  # the ellipsis: what this part does not say, the first part did
             if key in counts and own_thing:
                 continue  # a thing of its own comes with its own count ("3 lemons and a loaf of bread")
@@ -373,10 +375,18 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
         calls.append(call)
     for call, part in zip(calls, parts, strict=False):
         _own_task(tool, call, part)
+    counts = _count_keys(tool)
     lacking = [c for c in calls if not c.ready]
-    if len(lacking) == 1 and set(lacking[0].missing) <= set(_count_keys(tool)):
-        # "add eggs and 2 loaves of bread" with a required quantity: several requests, one lacking its count;
-        # the caller asks for it ("How many eggs?") rather than giving the eggs the bread's 2
+    if lacking and len(lacking) < len(calls) and all(set(c.missing) <= set(counts) for c in lacking):
+        # "add eggs and 2 loaves of bread", "milk, 3 apples and bread" with a required count: a list where
+        # some things have a count and others none. A model adds every thing, an uncounted one as one (a
+        # plain "eggs" on a shopping list is one pack of them), and never gives it a neighbour's number:
+        # asking "how many eggs?" for one of three items is not what a model does with a list it can act on
+        for call in lacking:
+            for key in call.missing:
+                call.arguments[key] = 1
+                call.provenance[key] = "a thing in a list named without a count is one"
+            call.missing = []
         return calls
     if not all(c.ready for c in calls):
         return None
