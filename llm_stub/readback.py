@@ -109,7 +109,13 @@ def amount(key: str, value: Any, currency: str | None = None, unit: str | None =
         if code and re.search(r"(?i)price|cost|fare|amount|total|fee|eur|usd|gbp", low):
             symbol = CURRENCY_SYMBOLS.get(code)
             return f"{symbol}{_number(value)}" if symbol else f"{_number(value)} {code}"
-        if re.search(r"(?i)percent|pct|humidity|chance|probability", low) and 0 <= value <= 100:
+        if (
+            re.search(r"(?i)chance|probability|(?:^|_)pop$", low)
+            and isinstance(value, float)
+            and 0 <= value <= 1
+        ):
+            return f"{_number(value * 100)}%"  # a chance of 0.7 is 70 %, as verdict reads it (never "0.7%")
+        if re.search(r"(?i)percent|pct|humidity|chance|probability|(?:^|_)pop$", low) and 0 <= value <= 100:
             return f"{_number(value)}%"
         if re.search(r"(?i)(?:^|_)(minutes?|mins?)$", low):
             return f"{_number(value)} min"
@@ -566,8 +572,12 @@ def _record(result: Result, data: dict, about: str) -> str:
 
 
 _YES_NO = re.compile(
-    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were)\b"
+    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were|"
+    r"any (?:chance|risk|sign))\b"
 )
+# What to wear against the cold: "should I take a coat?", "do I need a jacket?" is asked of the temperature
+# (and of rain or snow), as a model weighs it; under 15 °C (59 °F) a coat is worth taking.
+_COLD_WEAR = re.compile(r"(?i)\b(?:coat|jacket|jumper|sweater|hoodie|fleece|layers?|scarf|gloves)\b")
 # Weather a yes/no question asks about ("will it rain?"), and the words a forecast says it with.
 _WEATHER_ASKED = {"rain": ("rain", "shower", "drizzle", "storm", "thunder", "wet"), "snow": ("snow", "sleet", "blizzard"),
                   "sun": ("sun", "clear", "bright"), "wind": ("wind", "gale", "gust", "breez"),
@@ -597,6 +607,8 @@ def verdict(question: str, results: list[Result]) -> str | None:
         if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
             return "Yes." if value else "No."  # "is it in stock?": in_stock 12 is a yes
     low = question.lower()
+    if _COLD_WEAR.search(question) and not re.search(r"\b(?:rain|snow|umbrella)", low):
+        return _wear(data)
     for topic, said in _WEATHER_ASKED.items():
         # "do i need an umbrella?" asks about rain without the word (understanding's synonyms)
         if not re.search(rf"\b{topic}", low) and not (
@@ -627,6 +639,23 @@ def verdict(question: str, results: list[Result]) -> str | None:
         if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(done[-1])):
             return "Yes."
     return None
+
+
+def _wear(data: dict) -> str | None:
+    """Yes or no to a coat, from a forecast's temperature and its rain or snow, with the reason."""
+    temps = [(k, v) for k, v in data.items() if _results.unit_of(k, data) in ("C", "F")
+             and isinstance(v, (int, float)) and not isinstance(v, bool)]  # fmt: skip
+    text = " ".join(str(v).lower() for k, v in data.items() if k.lower() in _WORDY and isinstance(v, str))
+    wet = next((w for w in ("snow", "sleet", "rain", "shower", "drizzle", "storm") if w in text), None)
+    if not temps:
+        return None if not text else (f"Yes: {text} is forecast." if wet else None)
+    key, value = temps[0]
+    unit = _results.unit_of(key, data)
+    celsius = _results.convert(value, unit, "C")
+    said = f"{_number(value)} °{unit}" + (f" with {text}" if text else "")
+    if celsius < 15 or wet:
+        return f"Yes, I'd take one: it's {said}."
+    return f"Probably not: it's {said}."
 
 
 def _chained(results: list[Result], question: str = "") -> bool:

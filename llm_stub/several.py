@@ -287,6 +287,29 @@ def numbers_from(tool: dict, call: Any, results: list[dict]) -> None:
             call.provenance[name] = f"the tool result's {key!r}"
 
 
+_PLACE_PARAM = frozenset("city town place location where locality region area".split())
+
+
+def places_from(tool: dict, call: Any, results: list[dict]) -> None:
+    """A required place the words do not give, from the place an earlier result of this turn gave: "will it
+    rain where I am?" calls the location tool, then the forecast with the city it returned, whatever the two
+    name it (``{"location": "Leeds"}`` for a ``city`` parameter, ``{"city": "Leeds"}`` for ``place``)."""
+    from .results import match_key  # the same meaning of two keys, as structured output reads results
+
+    props = (tool["function"].get("parameters") or {}).get("properties") or {}
+    for name in list(call.missing):
+        sub = props.get(name) if isinstance(props.get(name), dict) else {}
+        if sub.get("type", "string") != "string" or not set(re.split(r"[_\s]+", name.lower())) & _PLACE_PARAM:
+            continue
+        for data in reversed(results):
+            key = match_key(name, data)
+            if key is not None and isinstance(data[key], str) and data[key].strip():
+                call.arguments[name] = data[key]
+                call.missing.remove(name)
+                call.provenance[name] = f"the tool result's {key!r}"
+                break
+
+
 def by_tool(tools: list[dict], clause: str, fit: Any) -> list[tuple[str, dict]] | None:
     """A clause that asks two tools for two things ("book a table for 4 at 8pm and a taxi at 7:15"): each
     part with the tool that fits it best, or None when the parts do not go to different tools."""

@@ -477,6 +477,10 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
     user |= _structure_words(clause)
+    if (
+        "weather" in user or "forecast" in user
+    ):  # a forecast is the weather to come, and is asked the same way
+        user |= {"weather", "forecast"}
     name_words = words(function["name"], synonyms=False)
     desc_words = words(function.get("description") or "", synonyms=False) - name_words
     props = _params(tool).get("properties") or {}
@@ -794,6 +798,35 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
     return [g for g in groups if g[1]]
 
 
+# A tool that tells where the user is: takes nothing it must be given, and its name or description says so.
+_LOCATOR = re.compile(
+    r"(?i)\b(?:location|locate|position|where)|(?:current|my|user'?s?|device)[_ ]?(?:city|place)"
+)
+
+
+def _locator_first(tools: list[dict], groups: list) -> PlannedCall | None:
+    """The call of a tool that finds the user's location, when the request's best tool lacks only a place
+    ("do I need an umbrella?" with get_current_location and get_forecast(city) on offer). A model calls the
+    location tool rather than asking where the user is: OpenAI's function-calling guide has the model call
+    get_location first when a weather question gives no place (platform.openai.com/docs/guides/function-calling,
+    "parallel function calling"/"multi-step" examples; the course's own lesson on chained calls does the same)."""
+    for _, fitting in groups:
+        for _, tool in fitting[:1]:
+            props = _params(tool).get("properties") or {}
+            required = [k for k in _params(tool).get("required") or [] if isinstance(k, str)]
+            places = [k for k in required if set(re.split(r"[_\s]+", k.lower())) & several._PLACE_PARAM]
+            if len(places) != 1 or not isinstance(props, dict):
+                continue
+            for other in tools:
+                function = other["function"]
+                if other is tool or _params(other).get("required"):
+                    continue
+                said = f"{function['name']} {function.get('description') or ''}".replace("_", " ")
+                if _LOCATOR.search(said):
+                    return PlannedCall(function["name"], {}, [])
+    return None
+
+
 def _home(req: ChatRequest) -> tuple[Entity, ...]:
     """Where the user said they live, as a place entity (for "what's the weather like?" after "I live in Oslo")."""
     for message in reversed(req.messages):
@@ -923,8 +956,9 @@ def decide(req: ChatRequest) -> Decision:
                 elif calls:
                     several.complete(tool, calls[0], clause)  # "for the pasta": the label the filler left
             if calls and not calls[0].ready and results:
-                several.numbers_from(tool, calls[0], [r.parsed for r in results
-                                                      if not r.failed and isinstance(r.parsed, dict)])  # fmt: skip
+                earlier = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
+                several.numbers_from(tool, calls[0], earlier)
+                several.places_from(tool, calls[0], earlier)  # the city the location tool returned
             ran = [m for m in made if m[0] == tool["function"]["name"]]
             if ran and (len(calls) == 1 or not any(_covers(m[1], c.json()) for m in ran for c in calls)):
                 # this tool already ran in this turn: for this request, or for the model's own reading of it
@@ -946,6 +980,10 @@ def decide(req: ChatRequest) -> Decision:
             ready = again
     if ready:
         return Decision(_distinct(ready))
+    if question is not None and not results and not made:
+        locating = _locator_first(tools, groups)
+        if locating is not None:  # "do I need an umbrella?" with a location tool on offer: where first
+            return Decision([locating])
     injected = injected_calls(tools, results, made)
     if injected:
         return Decision(injected)
