@@ -800,30 +800,31 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
 
 # A tool that tells where the user is: takes nothing it must be given, and its name or description says so.
 _LOCATOR = re.compile(
-    r"(?i)\b(?:location|locate|position|where)|(?:current|my|user'?s?|device)[_ ]?(?:city|place)"
+    r"(?i)\b(?:get|find|current|my|user'?s?|device'?s?)\s(?:current\s)?(?:location|position|city|place)\b|\blocate\b"
+    r"|geolocat|\bwhere the user is\b|\bwhere (?:i am|you are)\b"
 )
 
 
-def _locator_first(tools: list[dict], groups: list) -> PlannedCall | None:
+def _locator_first(tools: list[dict], tool: dict, call: PlannedCall) -> PlannedCall | None:
     """The call of a tool that finds the user's location, when the request's best tool lacks only a place
     ("do I need an umbrella?" with get_current_location and get_forecast(city) on offer). A model calls the
-    location tool rather than asking where the user is: OpenAI's function-calling guide has the model call
-    get_location first when a weather question gives no place (platform.openai.com/docs/guides/function-calling,
-    "parallel function calling"/"multi-step" examples; the course's own lesson on chained calls does the same)."""
-    for _, fitting in groups:
-        for _, tool in fitting[:1]:
-            props = _params(tool).get("properties") or {}
-            required = [k for k in _params(tool).get("required") or [] if isinstance(k, str)]
-            places = [k for k in required if set(re.split(r"[_\s]+", k.lower())) & several._PLACE_PARAM]
-            if len(places) != 1 or not isinstance(props, dict):
-                continue
-            for other in tools:
-                function = other["function"]
-                if other is tool or _params(other).get("required"):
-                    continue
-                said = f"{function['name']} {function.get('description') or ''}".replace("_", " ")
-                if _LOCATOR.search(said):
-                    return PlannedCall(function["name"], {}, [])
+    location tool rather than asking where the user is, then the weather with its city: the sequential pattern
+    of nokki-y/function-calling-examples anthropic/2_sequential.ts (get_location, no parameters, then
+    get_weather(location)), and Nexusflow's NexusRaven-V2 demo tools.py, whose location tool is the one to use
+    "if the user has not provided an explicit location in the query" (huggingface.co/spaces/Nexusflow/
+    NexusRaven-V2-Demo, commit a428c9a)."""
+    required = [k for k in _params(tool).get("required") or [] if isinstance(k, str)]
+    if len(call.missing) != 1 or call.missing[0] not in required:
+        return None
+    if not set(re.split(r"[_\s]+", call.missing[0].lower())) & several._PLACE_PARAM:
+        return None  # only a place is what a location tool gives
+    for other in tools:
+        function = other["function"]
+        if other is tool or _params(other).get("required"):
+            continue
+        said = f"{function['name']} {function.get('description') or ''}".replace("_", " ")
+        if _LOCATOR.search(said):
+            return PlannedCall(function["name"], {}, [])
     return None
 
 
@@ -937,6 +938,7 @@ def decide(req: ChatRequest) -> Decision:
     groups = _groups(tools, text)
     ready: list[PlannedCall] = []
     question: str | None = None
+    lacking: tuple[dict, PlannedCall] | None = None  # the tool and the call the question asks about
     home = _home(req)
     for clause, fitting in groups:
         best_score = fitting[0][0]
@@ -968,7 +970,8 @@ def decide(req: ChatRequest) -> Decision:
             if calls and all(c.ready for c in calls):
                 chosen.extend(calls)
             elif calls and question is None and score == best_score and best_score >= 3 and not made:
-                question = _question(tool, next(c for c in calls if not c.ready), clause)
+                lacking = (tool, next(c for c in calls if not c.ready))
+                question = _question(tool, lacking[1], clause)
         ready.extend(chosen)
     if not ready and not results and not groups:
         ready = follow_up(req, tools, text)
@@ -980,8 +983,8 @@ def decide(req: ChatRequest) -> Decision:
             ready = again
     if ready:
         return Decision(_distinct(ready))
-    if question is not None and not results and not made:
-        locating = _locator_first(tools, groups)
+    if lacking is not None and not results and not made:
+        locating = _locator_first(tools, *lacking)
         if locating is not None:  # "do I need an umbrella?" with a location tool on offer: where first
             return Decision([locating])
     injected = injected_calls(tools, results, made)
