@@ -108,7 +108,8 @@ def amount(key: str, value: Any, currency: str | None = None, unit: str | None =
         code = code.group(1).upper() if code else currency
         if code and re.search(r"(?i)price|cost|fare|amount|total|fee|eur|usd|gbp", low):
             symbol = CURRENCY_SYMBOLS.get(code)
-            return f"{symbol}{_number(value)}" if symbol else f"{_number(value)} {code}"
+            said = f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else _number(value)
+            return f"{symbol}{said}" if symbol else f"{said} {code}"  # £31.50, never £31.5
         if (
             re.search(r"(?i)chance|probability|(?:^|_)pop$", low)
             and isinstance(value, float)
@@ -553,11 +554,16 @@ def _record(result: Result, data: dict, about: str) -> str:
             said = f"{_number(value)} °{_results.unit_of(key, data, args)}"
             body.append(f"{label} {said}" if label else said)
         else:
-            body.append(f"{_words(key)} {amount(key, value, currency)}")
+            said = amount(key, value, currency)
+            # "price_gbp" 24.99 -> "price £24.99": the code is said by the symbol, not again in the label
+            label = " ".join(
+                p for p in _parts(key) if not (p.upper() in CURRENCY_SYMBOLS and not said[:1].isalnum())
+            )
+            body.append(f"{label or _words(key)} {said}")
     text = ", ".join(body)
     if wordy:  # "18 °C and sunny", "17 °C and clear", "-7 °C with heavy snow"
         joint = "and" if re.fullmatch(r"(?i)(?:[a-z]+ )?(?:[a-z]+y|clear|fair|fine|dry|mild|calm|bright|overcast|"
-                                      r"cool|cold|warm|hot|humid|wet|grey|gray)", wordy[0]) else "with"  # fmt: skip
+                                      r"cool|cold|warm|hot|humid|wet|grey|gray)(?: and [a-z]+)?", wordy[0]) else "with"  # fmt: skip
         text = f"{text} {joint} {wordy[0]}" if text else str(wordy[0])
     if not about:  # a tool without arguments: "get_my_location" gives "Your location"
         about = " ".join("your" if p == "my" else p for p in _parts(result.name)[1:])
@@ -573,7 +579,7 @@ def _record(result: Result, data: dict, about: str) -> str:
 
 _YES_NO = re.compile(
     r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were|"
-    r"any (?:chance|risk|sign))\b"
+    r"am|any (?:chance|risk|sign|rain|snow|showers?|storms?|sun))\b"
 )
 # What to wear against the cold: "should I take a coat?", "do I need a jacket?" is asked of the temperature
 # (and of rain or snow), as a model weighs it; under 15 °C (59 °F) a coat is worth taking.
@@ -606,7 +612,7 @@ def verdict(question: str, results: list[Result]) -> str | None:
             continue  # a chance of rain is a number to weigh, not a flag: 10 % is no
         if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
             return "Yes." if value else "No."  # "is it in stock?": in_stock 12 is a yes
-    low = question.lower()
+    low = _RAIN_TALK.sub("rain", question.lower())  # "will it pour?", "do I need my umbrella?" ask about rain
     if _COLD_WEAR.search(question) and not re.search(r"\b(?:rain|snow|umbrella)", low):
         return _wear(data)
     for topic, said in _WEATHER_ASKED.items():
@@ -639,6 +645,9 @@ def verdict(question: str, results: list[Result]) -> str | None:
         if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(done[-1])):
             return "Yes."
     return None
+
+
+_RAIN_TALK = re.compile(r"\b(?:pour(?:ing)?|wet|umbrella|brolly|showers?|drizzl\w*)\b")
 
 
 def _wear(data: dict) -> str | None:

@@ -183,10 +183,10 @@ def game(data: dict) -> dict | None:
     for a, b in _SIDES:
         sides = []
         for side in (a, b):
-            name = next((data[keys[k]] for k in (side, f"{side}_team", f"{side}_name", f"{side}team")
-                         if k in keys and isinstance(data[keys[k]], str)), None)  # fmt: skip
-            score = next((data[keys[k]] for k in keys if k.startswith(side) and k not in (side, f"{side}_team",
-                          f"{side}_name") and _number(data[keys[k]])), None)  # fmt: skip
+            named = (side, f"{side}_team", f"{side}_name", f"{side}team", f"{side}_side", f"{side}_club")
+            name = next((data[keys[k]] for k in named if k in keys and isinstance(data[keys[k]], str)), None)
+            score = next((data[keys[k]] for k in keys if k.startswith(side) and k not in named
+                          and _number(data[keys[k]])), None)  # fmt: skip
             sides.append((name, score))
         (name_a, score_a), (name_b, score_b) = sides
         if name_a and name_b and (score_a is None or score_b is None):

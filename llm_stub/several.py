@@ -40,6 +40,7 @@ _PURPOSE = re.compile(
 )
 _LEAD = re.compile(
     r"(?i)^(?:(?:please|pls|can you|could you|and|also|then|now)\s+)*"
+    r"(?:(?:how much|how many|what(?:'s| is| are| does)?|whats)\s+(?:(?:is|are|does|do|for)\s+)?)?"  # the question
     r"(?:(?:\d+(?:\.\d+)?|some|a few|a couple of|a|an|the|more|extra|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|a dozen)\s+)?"
 )

@@ -469,6 +469,29 @@ def fit(tool: dict, clause: str) -> float:
     return _fit(tool, clause)[0]
 
 
+# What a question asks about without the tool's word: "how hot is it" asks a temperature tool, "will it pour",
+# "is it wet out" or "do I need a coat" a weather or forecast tool (a forecast is the weather to come),
+# "how much are the kettles" a price tool; "temp" is short for temperature.
+_WEATHER_TALK = frozenset("weather forecast rain raining rainy pour pouring wet dry umbrella snow snowing sunny "
+                          "windy storm stormy shower showers drizzle coat jacket".split())  # fmt: skip
+_TEMPERATURE_TALK = frozenset("hot warm cold chilly freezing degrees temp warmer colder hotter".split())
+_HOW_MUCH = re.compile(
+    r"(?i)\bhow much (?:is|are|does|do|for|would|will)\b(?![^?]*\b(?:weigh|time|longer|left)\b)"
+)
+
+
+def _asked_topics(clause: str, user: set[str]) -> set[str]:
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", clause)}
+    out: set[str] = set()
+    if said & _WEATHER_TALK or user & {"weather", "forecast"}:
+        out |= {"weather", "forecast"}
+    if said & _TEMPERATURE_TALK:
+        out |= {"temperature", "weather"}
+    if _HOW_MUCH.search(clause):
+        out |= {"price", "cost"}
+    return out
+
+
 def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     """(the fit, the words of the tool's name the clause uses)."""
     function = tool["function"]
@@ -477,10 +500,7 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
     user |= _structure_words(clause)
-    if (
-        "weather" in user or "forecast" in user
-    ):  # a forecast is the weather to come, and is asked the same way
-        user |= {"weather", "forecast"}
+    user |= _asked_topics(clause, user)
     name_words = words(function["name"], synonyms=False)
     desc_words = words(function.get("description") or "", synonyms=False) - name_words
     props = _params(tool).get("properties") or {}
@@ -571,6 +591,7 @@ def plan_for(
 
     first, filler = fill()
     _drop_request_words(tool, first, text)
+    _drop_question_words(first)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -642,6 +663,20 @@ def _drop_request_words(tool: dict, call: PlannedCall, text: str = "") -> None:
             )
             if not kept and name in (_params(tool).get("required") or []) and name not in call.missing:
                 call.missing.append(name)
+
+
+# A question's own words are no value: "how much are the kettle" gives the product "kettle".
+_QUESTION_HEAD = re.compile(
+    r"(?i)^(?:how (?:much|many)|what(?:'s| is| are)?|whats|which|where(?:'s| is| are)?)"
+    r"(?:\s+(?:is|are|does|do|for|the|a|an|my|your|of))*\s+(?=\S)"
+)
+
+
+def _drop_question_words(call: PlannedCall) -> None:
+    for name, value in list(call.arguments.items()):
+        if isinstance(value, str) and _QUESTION_HEAD.match(value):
+            call.arguments[name] = _QUESTION_HEAD.sub("", value, count=1)
+            call.provenance[name] = f"{call.provenance.get(name, 'the text')} (less the words that ask)"
 
 
 def _name_group(entity: Entity) -> str:
@@ -800,8 +835,8 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
 
 # A tool that tells where the user is: takes nothing it must be given, and its name or description says so.
 _LOCATOR = re.compile(
-    r"(?i)\b(?:get|find|current|my|user'?s?|device'?s?)\s(?:current\s)?(?:location|position|city|place)\b|\blocate\b"
-    r"|geolocat|\bwhere the user is\b|\bwhere (?:i am|you are)\b"
+    r"(?i)\b(?:get|find|current|my|user'?s?|device'?s?)\s(?:current\s)?(?:location|position|city|town|place)\b"
+    r"|\blocate\b|geolocat|\bwhere the user is\b|\bwhere (?:i am|am i|you are)\b"
 )
 
 
@@ -947,11 +982,12 @@ def decide(req: ChatRequest) -> Decision:
             if chosen and score < 3:  # a second tool for the same request only when its name fits too
                 break
             calls = plan_for(tool, clause, results, context=home)
-            if (
-                len(calls) <= 1 and not made
-            ):  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+            if len(calls) <= 1:  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+                # one call per step (parallel_tool_calls false, an agent's loop): the parts still to call are
+                # read from the words, never from the result of the part that ran ("the kettle" is no toaster)
+                own = [] if any(m[0] == tool["function"]["name"] for m in made) else results
                 parts = several.split(
-                    tool, clause, lambda text, t=tool: plan_for(t, text, results, context=home)
+                    tool, clause, lambda text, t=tool, own=own: plan_for(t, text, own, context=home)
                 )
                 if parts:
                     calls = parts
