@@ -41,6 +41,7 @@ _PURPOSE = re.compile(
 _LEAD = re.compile(
     r"(?i)^(?:(?:please|pls|can you|could you|and|also|then|now)\s+)*"
     r"(?:(?:how much|how many|what(?:'s| is| are| does)?|whats)\s+(?:(?:is|are|does|do|for)\s+)?)?"  # the question
+    r"(?:(?:the\s+)?(?:(?:price|cost)s?\s+)?(?:of|for)\s+)?"  # "price of the mixer"
     r"(?:(?:\d+(?:\.\d+)?|some|a few|a couple of|a|an|the|more|extra|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|a dozen)\s+)?"
 )
@@ -63,6 +64,7 @@ def _thing(tool: dict, part: str) -> str | None:
     if first and first[0].lower() in name_words and len(first) > 1:
         text = first[1]  # "add rice": the verb of add_item is not the item
     text = _LEAD.sub("", text).strip(" ,.")
+    text = re.sub(r"(?i)\s+(?:cost|costs|price|prices|sell for|go for)$", "", text)  # "what do the fans cost"
     props = (tool["function"].get("parameters") or {}).get("properties") or {}
     if any(isinstance(v, dict) and v.get("type") in ("integer", "number") and set(re.split(r"[_\s]+", k.lower()))
            & {"quantity", "qty", "count", "amount", "number"} for k, v in props.items()):  # fmt: skip

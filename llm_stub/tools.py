@@ -480,6 +480,9 @@ _HOW_MUCH = re.compile(
 )
 
 
+_PUT_ON = re.compile(r"(?i)\b(?:put|stick|pop|throw|chuck|bung)\b.*?\b(?:on|onto|in|into) (?:the|my|our|a)\b")
+
+
 def _asked_topics(clause: str, user: set[str]) -> set[str]:
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", clause)}
     out: set[str] = set()
@@ -489,6 +492,8 @@ def _asked_topics(clause: str, user: set[str]) -> set[str]:
         out |= {"temperature", "weather"}
     if _HOW_MUCH.search(clause):
         out |= {"price", "cost"}
+    if _PUT_ON.search(clause):  # "put milk on the list", "stick 5 limes on my list": an add
+        out |= {"add"}
     return out
 
 
