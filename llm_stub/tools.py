@@ -473,7 +473,7 @@ def fit(tool: dict, clause: str) -> float:
 # "is it wet out" or "do I need a coat" a weather or forecast tool (a forecast is the weather to come),
 # "how much are the kettles" a price tool; "temp" is short for temperature.
 _WEATHER_TALK = frozenset("weather forecast rain raining rainy pour pouring wet dry umbrella snow snowing sunny "
-                          "windy storm stormy shower showers drizzle coat jacket".split())  # fmt: skip
+                          "windy storm stormy shower showers drizzle brolly coat jacket jumper sweater hoodie fleece scarf gloves".split())  # fmt: skip
 _TEMPERATURE_TALK = frozenset("hot warm cold chilly freezing degrees temp warmer colder hotter".split())
 _HOW_MUCH = re.compile(
     r"(?i)\bhow much (?:is|are|does|do|for|would|will)\b(?![^?]*\b(?:weigh|time|longer|left)\b)"
