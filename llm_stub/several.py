@@ -407,7 +407,11 @@ def split(tool: dict, clause: str, plan: Any) -> list | None:
         # "add eggs and 2 loaves of bread", "milk, 3 apples and bread" with a required count: a list where
         # some things have a count and others none. A model adds every thing, an uncounted one as one (a
         # plain "eggs" on a shopping list is one pack of them), and never gives it a neighbour's number:
-        # asking "how many eggs?" for one of three items is not what a model does with a list it can act on
+        # asking "how many eggs?" for one of three items is not what a model does with a list it can act on.
+        # Evidence on a required value the words do not give is split: reports of GPT-4o filling a plausible
+        # value to complete the call (agentbeck.bot/report/49911, /58894) against reports of it asking
+        # (/95074, /43134). So the only thing of a request, with no count, is still asked about (the honest
+        # move when the evidence is split); in a list the user has shown they count what they mean to count.
         for call in lacking:
             for key in call.missing:
                 call.arguments[key] = 1
