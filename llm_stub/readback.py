@@ -108,8 +108,15 @@ def amount(key: str, value: Any, currency: str | None = None, unit: str | None =
         code = code.group(1).upper() if code else currency
         if code and re.search(r"(?i)price|cost|fare|amount|total|fee|eur|usd|gbp", low):
             symbol = CURRENCY_SYMBOLS.get(code)
-            return f"{symbol}{_number(value)}" if symbol else f"{_number(value)} {code}"
-        if re.search(r"(?i)percent|pct|humidity|chance|probability", low) and 0 <= value <= 100:
+            said = f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else _number(value)
+            return f"{symbol}{said}" if symbol else f"{said} {code}"  # £31.50, never £31.5
+        if (
+            re.search(r"(?i)chance|probability|(?:^|_)pop$", low)
+            and isinstance(value, float)
+            and 0 <= value <= 1
+        ):
+            return f"{_number(value * 100)}%"  # a chance of 0.7 is 70 %, as verdict reads it (never "0.7%")
+        if re.search(r"(?i)percent|pct|humidity|chance|probability|(?:^|_)pop$", low) and 0 <= value <= 100:
             return f"{_number(value)}%"
         if re.search(r"(?i)(?:^|_)(minutes?|mins?)$", low):
             return f"{_number(value)} min"
@@ -202,6 +209,48 @@ def _game(data: dict) -> str | None:
     hi, lo = max(score_a, score_b), min(score_a, score_b)
     where = " away" if outcome["_home_side"] == "home" and outcome["winner"] == b else ""
     return f"{outcome['winner']} won {_number(hi)}–{_number(lo)}{where} against {outcome['loser']}."
+
+
+def _winner(data: dict) -> str | None:
+    """A result that names the winner without a score: "Rangers won.", or "It was a draw."."""
+    side = _results.winner_only(data)
+    if side is None:
+        return None
+    if re.fullmatch(r"(?i)\s*(?:draw|drawn|tie|tied|none|nobody|no one)\s*", side):
+        return "It was a draw."
+    return f"{side} won."
+
+
+# "did chelsea win?", "did Everton lose last night", "did the Saints draw?": whether one side won, from a game
+_DID = re.compile(r"(?i)\bdid\s+(?:the\s+)?(.+?)\s+(win|won|lose|lost|draw|drew|tie|beat)\b")
+
+
+def _game_verdict(question: str, data: dict) -> str | None:
+    """Yes or No to "did X win?" from a game's outcome (a draw is no win and no loss), or None when the
+    question does not ask it of a side the result names."""
+    asked = _DID.search(question)
+    if asked is None:
+        return None
+    side, verb = asked.group(1).lower(), asked.group(2).lower()
+    outcome = _results.game(data)
+    if outcome is not None:
+        names = [outcome["home_team"], outcome["away_team"]]
+        winner, draw = outcome["winner"], outcome["draw"]
+    else:
+        winner = _results.winner_only(data)
+        if winner is None:
+            return None
+        draw = _winner(data) == "It was a draw."
+        names = [winner]
+    ours = next((n for n in names if n and (n.lower() in side or side in n.lower())), None)
+    if ours is None and not (draw or outcome is None):
+        return None  # "did Porto win?" of a game Porto did not play in
+    if verb in ("draw", "drew", "tie"):
+        return "Yes." if draw else "No."
+    if draw:
+        return "No, it was a draw."
+    won = ours is not None and ours == winner
+    return "Yes." if won == (verb in ("win", "won", "beat")) else "No."
 
 
 # --------------------------------------------------------------------------- one result
@@ -416,7 +465,7 @@ def describe(result: Result, question: str = "") -> str:
     if isinstance(data, list):
         return _list(result, data, question, about)
     if isinstance(data, dict):
-        game = _game(data)
+        game = _game(data) or _winner(data)
         if game:
             return game
         if _only_done(data):
@@ -436,6 +485,9 @@ def _list(result: Result, items: list, question: str, about: str) -> str:
     if not items:
         return f"I found no {noun}{where}."
     records = [i for i in items if isinstance(i, dict)]
+    games = [_game(r) or _winner(r) for r in records]
+    if records and len(records) == len(items) and all(games):  # one call for two teams: a sentence per game
+        return " ".join(games)
     if len(records) == len(items):
         if len(records) > 1 and all(set(r) == set(records[0]) for r in records):
             best = _superlative(question, records)
@@ -502,11 +554,16 @@ def _record(result: Result, data: dict, about: str) -> str:
             said = f"{_number(value)} °{_results.unit_of(key, data, args)}"
             body.append(f"{label} {said}" if label else said)
         else:
-            body.append(f"{_words(key)} {amount(key, value, currency)}")
+            said = amount(key, value, currency)
+            # "price_gbp" 24.99 -> "price £24.99": the code is said by the symbol, not again in the label
+            label = " ".join(
+                p for p in _parts(key) if not (p.upper() in CURRENCY_SYMBOLS and not said[:1].isalnum())
+            )
+            body.append(f"{label or _words(key)} {said}")
     text = ", ".join(body)
     if wordy:  # "18 °C and sunny", "17 °C and clear", "-7 °C with heavy snow"
         joint = "and" if re.fullmatch(r"(?i)(?:[a-z]+ )?(?:[a-z]+y|clear|fair|fine|dry|mild|calm|bright|overcast|"
-                                      r"cool|cold|warm|hot|humid|wet|grey|gray)", wordy[0]) else "with"  # fmt: skip
+                                      r"cool|cold|warm|hot|humid|wet|grey|gray)(?: and [a-z]+)?", wordy[0]) else "with"  # fmt: skip
         text = f"{text} {joint} {wordy[0]}" if text else str(wordy[0])
     if not about:  # a tool without arguments: "get_my_location" gives "Your location"
         about = " ".join("your" if p == "my" else p for p in _parts(result.name)[1:])
@@ -521,8 +578,12 @@ def _record(result: Result, data: dict, about: str) -> str:
 
 
 _YES_NO = re.compile(
-    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were)\b"
+    r"(?i)\s*(?:so\s+|and\s+|but\s+)?(is|are|do|does|did|can|will|would|should|has|have|was|were|"
+    r"am|any (?:chance|risk|sign|rain|snow|showers?|storms?|sun))\b"
 )
+# What to wear against the cold: "should I take a coat?", "do I need a jacket?" is asked of the temperature
+# (and of rain or snow), as a model weighs it; under 15 °C (59 °F) a coat is worth taking.
+_COLD_WEAR = re.compile(r"(?i)\b(?:coat|jacket|jumper|sweater|hoodie|fleece|layers?|scarf|gloves)\b")
 # Weather a yes/no question asks about ("will it rain?"), and the words a forecast says it with.
 _WEATHER_ASKED = {"rain": ("rain", "shower", "drizzle", "storm", "thunder", "wet"), "snow": ("snow", "sleet", "blizzard"),
                   "sun": ("sun", "clear", "bright"), "wind": ("wind", "gale", "gust", "breez"),
@@ -543,13 +604,17 @@ def verdict(question: str, results: list[Result]) -> str | None:
     data = done[-1].parsed
     if _results.the_list(data) is not None:
         return None  # a list answers "which", not "whether"
+    if _results.game(data) is not None or _results.winner_only(data) is not None:
+        return _game_verdict(question, data)  # a game's outcome says whether a side won, nothing else does
     asked = words(question)
     for key, value in data.items():
         if _CHANCE_KEY.search(key):
             continue  # a chance of rain is a number to weigh, not a flag: 10 % is no
         if isinstance(value, (bool, int, float)) and words(key, synonyms=False) & asked:
             return "Yes." if value else "No."  # "is it in stock?": in_stock 12 is a yes
-    low = question.lower()
+    low = _RAIN_TALK.sub("rain", question.lower())  # "will it pour?", "do I need my umbrella?" ask about rain
+    if _COLD_WEAR.search(question) and not re.search(r"\b(?:rain|snow|umbrella)", low):
+        return _wear(data)
     for topic, said in _WEATHER_ASKED.items():
         # "do i need an umbrella?" asks about rain without the word (understanding's synonyms)
         if not re.search(rf"\b{topic}", low) and not (
@@ -580,6 +645,26 @@ def verdict(question: str, results: list[Result]) -> str | None:
         if isinstance(value, str) and words(value, synonyms=False) & asked - words(subject(done[-1])):
             return "Yes."
     return None
+
+
+_RAIN_TALK = re.compile(r"\b(?:pour(?:ing)?|wet|umbrella|brolly|showers?|drizzl\w*)\b")
+
+
+def _wear(data: dict) -> str | None:
+    """Yes or no to a coat, from a forecast's temperature and its rain or snow, with the reason."""
+    temps = [(k, v) for k, v in data.items() if _results.unit_of(k, data) in ("C", "F")
+             and isinstance(v, (int, float)) and not isinstance(v, bool)]  # fmt: skip
+    text = " ".join(str(v).lower() for k, v in data.items() if k.lower() in _WORDY and isinstance(v, str))
+    wet = next((w for w in ("snow", "sleet", "rain", "shower", "drizzle", "storm") if w in text), None)
+    if not temps:
+        return None if not text else (f"Yes: {text} is forecast." if wet else None)
+    key, value = temps[0]
+    unit = _results.unit_of(key, data)
+    celsius = _results.convert(value, unit, "C")
+    said = f"{_number(value)} °{unit}" + (f" with {text}" if text else "")
+    if celsius < 15 or wet:
+        return f"Yes, I'd take one: it's {said}."
+    return f"Probably not: it's {said}."
 
 
 def _chained(results: list[Result], question: str = "") -> bool:
@@ -614,6 +699,12 @@ def answer(question: str, results: list[Result]) -> str:
         open_questions = [c for c in clauses(question) if _YES_NO.match(c)]
         sentences = []
         for result in shown:
+            parsed = result.parsed if isinstance(result.parsed, dict) else {}
+            if (
+                _results.game(parsed) is not None
+            ):  # "did Ajax and Porto win?": each game says it in its sentence
+                sentences.append(describe(result, question))
+                continue
             settled = next((c for c in open_questions if verdict(c, [result])), None)
             if settled is not None:
                 open_questions.remove(settled)

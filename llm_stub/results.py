@@ -183,10 +183,10 @@ def game(data: dict) -> dict | None:
     for a, b in _SIDES:
         sides = []
         for side in (a, b):
-            name = next((data[keys[k]] for k in (side, f"{side}_team", f"{side}_name", f"{side}team")
-                         if k in keys and isinstance(data[keys[k]], str)), None)  # fmt: skip
-            score = next((data[keys[k]] for k in keys if k.startswith(side) and k not in (side, f"{side}_team",
-                          f"{side}_name") and _number(data[keys[k]])), None)  # fmt: skip
+            named = (side, f"{side}_team", f"{side}_name", f"{side}team", f"{side}_side", f"{side}_club")
+            name = next((data[keys[k]] for k in named if k in keys and isinstance(data[keys[k]], str)), None)
+            score = next((data[keys[k]] for k in keys if k.startswith(side) and k not in named
+                          and _number(data[keys[k]])), None)  # fmt: skip
             sides.append((name, score))
         (name_a, score_a), (name_b, score_b) = sides
         if name_a and name_b and (score_a is None or score_b is None):
@@ -200,8 +200,57 @@ def game(data: dict) -> dict | None:
                     "result": "draw" if draw else ("home_win" if winner == name_a else "away_win"),
                     "_home_side": a}  # fmt: skip
     if any(isinstance(v, list) for v in data.values()):
-        return _listed_game(data)
+        listed = _listed_game(data)
+        if listed is not None:
+            return listed
+    return _one_sided_game(data, keys) or _said_game(data, keys)
+
+
+# One side's view of a game, as a learner's tool writes it: ``{"team": "Arsenal", "opponent": "Spurs",
+# "goals_for": 0, "goals_against": 3}`` (also "scored"/"conceded", "our_score"/"their_score").
+_US = re.compile(r"(?i)team|club|side|name|us")
+_THEM = re.compile(r"(?i)opponents?|opposition|against_team|vs|versus|rival|them|other_team")
+_FOR = re.compile(
+    r"(?i)goals?_?for|scored|for|our_?(?:score|goals)|team_?(?:score|goals)|points_?for|score_?for"
+)
+_AGAINST = re.compile(r"(?i)goals?_?against|conceded|against|their_?(?:score|goals)|"
+                      r"opponents?_?(?:score|goals)|points_?against|score_?against")  # fmt: skip
+
+
+def _one_sided_game(data: dict, keys: dict[str, str]) -> dict | None:
+    def find(pattern: re.Pattern[str], want: Any) -> Any:
+        return next((data[keys[k]] for k in keys if pattern.fullmatch(k) and want(data[keys[k]])), None)
+
+    us, them = find(_US, lambda v: isinstance(v, str)), find(_THEM, lambda v: isinstance(v, str))
+    scored, conceded = find(_FOR, _number), find(_AGAINST, _number)
+    if us and them and scored is not None and conceded is not None:
+        outcome = game({"home": us, "away": them, "home_goals": scored, "away_goals": conceded})
+        return {**outcome, "_home_side": "team"} if outcome else None  # one side's view says nothing of venue
     return None
+
+
+# A game said in one string: "Chelsea 2-1 Liverpool", "Leeds 0 - 0 Hull" (a "result" or "score" key).
+_SAID = re.compile(
+    r"^\s*(?P<a>[^\d\W][\w .'&-]*?)\s+(?P<x>\d{1,3})\s*[-–:]\s*(?P<y>\d{1,3})\s+(?P<b>[^\d\W][\w .'&-]*?)\s*$"
+)
+
+
+def _said_game(data: dict, keys: dict[str, str]) -> dict | None:
+    for k in ("result", "score", "final_score", "scoreline", "summary", "ft", "full_time", "match"):
+        value = data.get(keys[k]) if k in keys else None
+        m = _SAID.match(value) if isinstance(value, str) else None
+        if m:
+            return game(
+                {"home": m["a"], "away": m["b"], "home_goals": int(m["x"]), "away_goals": int(m["y"])}
+            )
+    return None
+
+
+def winner_only(data: dict) -> str | None:
+    """The side a result names as the winner when it gives no score (``{"winner": "Rangers"}``), or "draw"."""
+    keys = {k.lower(): k for k in data}
+    value = next((data[keys[k]] for k in ("winner", "winning_team", "won_by", "victor") if k in keys), None)
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _side_scores(data: dict, keys: dict[str, str], a: str, b: str) -> tuple[Any, Any]:
@@ -227,7 +276,12 @@ def _listed_game(data: dict) -> dict | None:
                   and all(isinstance(x, str) for x in v)), None)  # fmt: skip
     goals = next((v for k, v in lists.items() if re.fullmatch(r"goals|scores?|points", k)
                   and all(_number(x) for x in v)), None)  # fmt: skip
-    if names is None or goals is None:
+    if (
+        names is not None and goals is None
+    ):  # {"teams": ["Milan", "Inter"], "score": "0-2"}: in the teams' order
+        keys = {k.lower(): k for k in data}
+        goals = [g for g in _side_scores(data, keys, "a", "a") if g is not None] or None
+    if names is None or goals is None or len(goals) != 2:
         return None
     return game({"home": names[0], "away": names[1], "home_goals": goals[0], "away_goals": goals[1]})
 

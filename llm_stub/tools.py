@@ -469,6 +469,34 @@ def fit(tool: dict, clause: str) -> float:
     return _fit(tool, clause)[0]
 
 
+# What a question asks about without the tool's word: "how hot is it" asks a temperature tool, "will it pour",
+# "is it wet out" or "do I need a coat" a weather or forecast tool (a forecast is the weather to come),
+# "how much are the kettles" a price tool; "temp" is short for temperature.
+_WEATHER_TALK = frozenset("weather forecast rain raining rainy pour pouring wet dry umbrella snow snowing sunny "
+                          "windy storm stormy shower showers drizzle brolly coat jacket jumper sweater hoodie fleece scarf gloves".split())  # fmt: skip
+_TEMPERATURE_TALK = frozenset("hot warm cold chilly freezing degrees temp warmer colder hotter".split())
+_HOW_MUCH = re.compile(
+    r"(?i)\bhow much (?:is|are|does|do|for|would|will)\b(?![^?]*\b(?:weigh|time|longer|left)\b)"
+)
+
+
+_PUT_ON = re.compile(r"(?i)\b(?:put|stick|pop|throw|chuck|bung)\b.*?\b(?:on|onto|in|into) (?:the|my|our|a)\b")
+
+
+def _asked_topics(clause: str, user: set[str]) -> set[str]:
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", clause)}
+    out: set[str] = set()
+    if said & _WEATHER_TALK or user & {"weather", "forecast"}:
+        out |= {"weather", "forecast"}
+    if said & _TEMPERATURE_TALK:
+        out |= {"temperature", "weather"}
+    if _HOW_MUCH.search(clause):
+        out |= {"price", "cost"}
+    if _PUT_ON.search(clause):  # "put milk on the list", "stick 5 limes on my list": an add
+        out |= {"add"}
+    return out
+
+
 def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     """(the fit, the words of the tool's name the clause uses)."""
     function = tool["function"]
@@ -477,6 +505,7 @@ def _fit(tool: dict, clause: str) -> tuple[float, frozenset[str]]:
     if any(e.kind == "expression" for e in reading.entities):
         user.add("calculator")
     user |= _structure_words(clause)
+    user |= _asked_topics(clause, user)
     name_words = words(function["name"], synonyms=False)
     desc_words = words(function.get("description") or "", synonyms=False) - name_words
     props = _params(tool).get("properties") or {}
@@ -567,6 +596,7 @@ def plan_for(
 
     first, filler = fill()
     _drop_request_words(tool, first, text)
+    _drop_question_words(first)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -638,6 +668,20 @@ def _drop_request_words(tool: dict, call: PlannedCall, text: str = "") -> None:
             )
             if not kept and name in (_params(tool).get("required") or []) and name not in call.missing:
                 call.missing.append(name)
+
+
+# A question's own words are no value: "how much are the kettle" gives the product "kettle".
+_QUESTION_HEAD = re.compile(
+    r"(?i)^(?:how (?:much|many)|what(?:'s| is| are)?|whats|which|where(?:'s| is| are)?)"
+    r"(?:\s+(?:is|are|does|do|for|the|a|an|my|your|of))*\s+(?=\S)"
+)
+
+
+def _drop_question_words(call: PlannedCall) -> None:
+    for name, value in list(call.arguments.items()):
+        if isinstance(value, str) and _QUESTION_HEAD.match(value):
+            call.arguments[name] = _QUESTION_HEAD.sub("", value, count=1)
+            call.provenance[name] = f"{call.provenance.get(name, 'the text')} (less the words that ask)"
 
 
 def _name_group(entity: Entity) -> str:
@@ -794,6 +838,36 @@ def _groups(tools: list[dict], text: str) -> list[tuple[str, list[tuple[float, d
     return [g for g in groups if g[1]]
 
 
+# A tool that tells where the user is: takes nothing it must be given, and its name or description says so.
+_LOCATOR = re.compile(
+    r"(?i)\b(?:get|find|current|my|user'?s?|device'?s?)\s(?:current\s)?(?:location|position|city|town|place)\b"
+    r"|\blocate\b|geolocat|\bwhere the user is\b|\bwhere (?:i am|am i|you are)\b"
+)
+
+
+def _locator_first(tools: list[dict], tool: dict, call: PlannedCall) -> PlannedCall | None:
+    """The call of a tool that finds the user's location, when the request's best tool lacks only a place
+    ("do I need an umbrella?" with get_current_location and get_forecast(city) on offer). A model calls the
+    location tool rather than asking where the user is, then the weather with its city: the sequential pattern
+    of nokki-y/function-calling-examples anthropic/2_sequential.ts (get_location, no parameters, then
+    get_weather(location)), and Nexusflow's NexusRaven-V2 demo tools.py, whose location tool is the one to use
+    "if the user has not provided an explicit location in the query" (huggingface.co/spaces/Nexusflow/
+    NexusRaven-V2-Demo, commit a428c9a)."""
+    required = [k for k in _params(tool).get("required") or [] if isinstance(k, str)]
+    if len(call.missing) != 1 or call.missing[0] not in required:
+        return None
+    if not set(re.split(r"[_\s]+", call.missing[0].lower())) & several._PLACE_PARAM:
+        return None  # only a place is what a location tool gives
+    for other in tools:
+        function = other["function"]
+        if other is tool or _params(other).get("required"):
+            continue
+        said = f"{function['name']} {function.get('description') or ''}".replace("_", " ")
+        if _LOCATOR.search(said):
+            return PlannedCall(function["name"], {}, [])
+    return None
+
+
 def _home(req: ChatRequest) -> tuple[Entity, ...]:
     """Where the user said they live, as a place entity (for "what's the weather like?" after "I live in Oslo"),
     and the list an earlier message named when this one refers back to it ("both of them": ``referred``)."""
@@ -905,6 +979,7 @@ def decide(req: ChatRequest) -> Decision:
     groups = _groups(tools, text)
     ready: list[PlannedCall] = []
     question: str | None = None
+    lacking: tuple[dict, PlannedCall] | None = None  # the tool and the call the question asks about
     home = _home(req)
     for clause, fitting in groups:
         best_score = fitting[0][0]
@@ -913,19 +988,21 @@ def decide(req: ChatRequest) -> Decision:
             if chosen and score < 3:  # a second tool for the same request only when its name fits too
                 break
             calls = plan_for(tool, clause, results, context=home)
-            if (
-                len(calls) <= 1 and not made
-            ):  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+            if len(calls) <= 1:  # "a 10 minute timer for the pasta and a 4 minute one for the eggs"
+                # one call per step (parallel_tool_calls false, an agent's loop): the parts still to call are
+                # read from the words, never from the result of the part that ran ("the kettle" is no toaster)
+                own = [] if any(m[0] == tool["function"]["name"] for m in made) else results
                 parts = several.split(
-                    tool, clause, lambda text, t=tool: plan_for(t, text, results, context=home)
+                    tool, clause, lambda text, t=tool, own=own: plan_for(t, text, own, context=home)
                 )
                 if parts:
                     calls = parts
                 elif calls:
                     several.complete(tool, calls[0], clause)  # "for the pasta": the label the filler left
             if calls and not calls[0].ready and results:
-                several.numbers_from(tool, calls[0], [r.parsed for r in results
-                                                      if not r.failed and isinstance(r.parsed, dict)])  # fmt: skip
+                earlier = [r.parsed for r in results if not r.failed and isinstance(r.parsed, dict)]
+                several.numbers_from(tool, calls[0], earlier)
+                several.places_from(tool, calls[0], earlier)  # the city the location tool returned
             ran = [m for m in made if m[0] == tool["function"]["name"]]
             if ran and (len(calls) == 1 or not any(_covers(m[1], c.json()) for m in ran for c in calls)):
                 # this tool already ran in this turn: for this request, or for the model's own reading of it
@@ -935,7 +1012,8 @@ def decide(req: ChatRequest) -> Decision:
             if calls and all(c.ready for c in calls):
                 chosen.extend(calls)
             elif calls and question is None and score == best_score and best_score >= 3 and not made:
-                question = _question(tool, next(c for c in calls if not c.ready), clause)
+                lacking = (tool, next(c for c in calls if not c.ready))
+                question = _question(tool, lacking[1], clause)
         ready.extend(chosen)
     if not ready and not results and not groups:
         ready = follow_up(req, tools, text)
@@ -947,6 +1025,10 @@ def decide(req: ChatRequest) -> Decision:
             ready = again
     if ready:
         return Decision(_distinct(ready))
+    if lacking is not None and not results and not made:
+        locating = _locator_first(tools, *lacking)
+        if locating is not None:  # "do I need an umbrella?" with a location tool on offer: where first
+            return Decision([locating])
     injected = injected_calls(tools, results, made)
     if injected:
         return Decision(injected)
