@@ -350,6 +350,8 @@ def conversion(question: str) -> tuple[str, str] | None:
         except Exception:  # pint: units of different kinds (km to kg), or a unit it cannot offset
             return None
         places = 1 if "deg" in dst or dst == "kelvin" else 2
+        if abs(result) < 1e-9:
+            result = 0.0  # 32 °F in °C: pint's float offset leaves 5.7e-14, which is zero
         value = f"{round(result, places):.{places}f}".rstrip("0").rstrip(".") or "0"
         if abs(result) < 0.01 and result:
             value = f"{result:.3g}"
