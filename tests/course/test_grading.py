@@ -21,7 +21,8 @@ from course.grading.submission import open_submission
 from course.grading.template import build_template
 from tests.meta.synthetic import LAB_POINTS, MAX_SCORE, POINTS, make_course, make_submissions
 
-TEST_TIMEOUT = 5.0  # the hanging tests wait this long; shorter limits fired on working tests at a load of 8-14
+# the hanging tests wait this long; shorter limits fired on working tests at a load of 8-14
+TEST_TIMEOUT = 5.0
 
 
 @pytest.fixture(scope="module")
