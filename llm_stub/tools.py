@@ -51,7 +51,7 @@ from typing import Any
 
 from . import agent_text, asking, knowledge, phrases, readback, several
 from .errors import StubError, invalid
-from .filling import Filler, field_role, json_filler, list_item, referred, wants
+from .filling import TEXT_FIELDS, Filler, field_role, json_filler, list_item, referred, wants
 from .knowledge import fold
 from .request import ChatRequest, check_tool_choice_mode, described_type
 from .schema_check import bad_value
@@ -596,7 +596,7 @@ def plan_for(
 
     first, filler = fill()
     _drop_request_words(tool, first, text)
-    _drop_question_words(first)
+    _drop_question_words(first, text)
     named = [e for e in filler.used if e.is_name]
     if len(named) == 1:
         kind = _name_group(named[0])
@@ -677,8 +677,16 @@ _QUESTION_HEAD = re.compile(
 )
 
 
-def _drop_question_words(call: PlannedCall) -> None:
+def _drop_question_words(call: PlannedCall, text: str = "") -> None:
+    """Not from a text-like argument ("translate 'where is the station'": the question is the text) nor from a
+    value the user quoted."""
     for name, value in list(call.arguments.items()):
+        if (
+            set(re.split(r"[_\s]+", name.lower())) & TEXT_FIELDS
+            or f"'{value}'" in text
+            or f'"{value}"' in text
+        ):
+            continue
         if isinstance(value, str) and _QUESTION_HEAD.match(value):
             call.arguments[name] = _QUESTION_HEAD.sub("", value, count=1)
             call.provenance[name] = f"{call.provenance.get(name, 'the text')} (less the words that ask)"

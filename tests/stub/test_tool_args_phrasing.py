@@ -197,3 +197,17 @@ def test_teams_written_in_lower_case_fill_a_list_of_teams(client, rng):
         f"{text!r} names {picked}", turn
     )
     assert all(t[:1].isupper() for t in args["teams"]), why("a team's name is written capitalised", turn)
+
+
+TRANSLATE = fn("translate", "Translate text into another language", {"text": S, "target_language": S})
+QUESTIONS = ["where is the station", "how much is the bus", "what time is it", "which way is the beach",
+             "where are the toilets", "how many stops is it"]  # fmt: skip
+
+
+def test_a_question_to_translate_is_the_text_whole(client, rng):
+    question, language = rng.choice(QUESTIONS), rng.choice(["German", "French", "Spanish", "Italian"])
+    text = rng.choice([f"translate '{question}' into {language}", f"how do i say {question} in {language.lower()}",
+                       f"translate {question} to {language.lower()}"])  # fmt: skip
+    turn = chat(client, [{"role": "user", "content": text}], [TRANSLATE])
+    args = only_call(turn, "translate")
+    assert args is not None and fold(args.get("text", "")) == fold(question), why(f"{text!r}: the text", turn)
